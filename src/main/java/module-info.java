@@ -1,0 +1,4 @@
+/** panama-ipc. */
+module org.panamaipc {
+    exports org.panamaipc;
+}
