@@ -1,0 +1,46 @@
+package org.panamaipc;
+
+import java.io.IOException;
+
+/**
+ * A system call failed. The message names the call, its main arguments and the error, for
+ * example {@code mq_receive(fd=7, len=8192): EMSGSIZE (Message too long)}.
+ *
+ * <p>Failures on named objects whose cause callers routinely branch on use the JDK's own
+ * types instead: {@link IpcNoSuchFileException}, {@link IpcFileAlreadyExistsException},
+ * {@link IpcAccessDeniedException}. All of them implement {@link ErrnoException}.
+ */
+public class IpcException extends IOException implements ErrnoException {
+    private static final long serialVersionUID = 1L;
+
+    private final String call;
+    private final int errno;
+
+    /**
+     * Creates an exception for a failed call.
+     *
+     * @param call the C function that failed, e.g. {@code "read"}
+     * @param arguments the arguments worth naming, e.g. {@code "fd=5"}; may be empty
+     * @param errno the value of {@code errno} the call left
+     */
+    public IpcException(String call, String arguments, int errno) {
+        super(ErrnoMessages.format(call, arguments, errno));
+        this.call = call;
+        this.errno = errno;
+    }
+
+    @Override
+    public Errno errno() {
+        return Errno.of(errno);
+    }
+
+    @Override
+    public int errnoNumber() {
+        return errno;
+    }
+
+    @Override
+    public String call() {
+        return call;
+    }
+}

@@ -1,0 +1,50 @@
+package org.panamaipc;
+
+import java.nio.file.NoSuchFileException;
+
+/**
+ * A named IPC object does not exist (ENOENT): the JDK's {@link NoSuchFileException}, carrying the
+ * failed call and its {@link Errno}. {@link #getFile()} is the object's name or path.
+ */
+public final class IpcNoSuchFileException extends NoSuchFileException implements ErrnoException {
+    private static final long serialVersionUID = 1L;
+
+    private final String call;
+    private final int errno;
+    private final String message;
+
+    /**
+     * Creates an exception for a failed call on a named object.
+     *
+     * @param call the C function that failed, e.g. {@code "shm_open"}
+     * @param object the object's name or path
+     * @param arguments the call's arguments as they appear in the message
+     * @param errno the value of {@code errno} the call left
+     */
+    public IpcNoSuchFileException(String call, String object, String arguments, int errno) {
+        super(object);
+        this.call = call;
+        this.errno = errno;
+        this.message = ErrnoMessages.format(call, arguments, errno);
+    }
+
+    @Override
+    public String getMessage() {
+        return message;
+    }
+
+    @Override
+    public Errno errno() {
+        return Errno.of(errno);
+    }
+
+    @Override
+    public int errnoNumber() {
+        return errno;
+    }
+
+    @Override
+    public String call() {
+        return call;
+    }
+}

@@ -1,0 +1,98 @@
+package org.panamaipc.internal;
+
+import java.lang.foreign.MemorySegment;
+import org.panamaipc.bindings.cmsghdr;
+
+/**
+ * The {@code CMSG_*} macros of {@code <sys/socket.h>}, which jextract cannot translate,
+ * written over offsets into a control buffer so that every access stays bounds-checked.
+ *
+ * <p>Where C returns a {@code struct cmsghdr *}, these return the header's offset in the
+ * control buffer, or {@code -1} for C's {@code NULL}.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man3/cmsg.3.html">cmsg(3)</a>
+ */
+public final class Cmsg {
+    private static final long ALIGNMENT = Long.BYTES; // sizeof(size_t)
+    /** {@code sizeof(struct cmsghdr)}. */
+    public static final long HEADER_SIZE = cmsghdr.sizeof();
+
+    private Cmsg() {
+    }
+
+    /**
+     * {@code CMSG_ALIGN(len)}: rounds up to the alignment of {@code size_t}.
+     *
+     * @param length a byte count
+     * @return the aligned byte count
+     */
+    public static long align(long length) {
+        return (length + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+    }
+
+    /**
+     * {@code CMSG_SPACE(len)}: the room one message with {@code length} data bytes takes
+     * in a control buffer, padding included.
+     *
+     * @param length the data bytes
+     * @return the bytes to reserve
+     */
+    public static long space(long length) {
+        return align(length) + align(HEADER_SIZE);
+    }
+
+    /**
+     * {@code CMSG_LEN(len)}: the value of {@code cmsg_len} for {@code length} data bytes.
+     *
+     * @param length the data bytes
+     * @return the value for {@code cmsg_len}
+     */
+    public static long len(long length) {
+        return align(HEADER_SIZE) + length;
+    }
+
+    /**
+     * {@code CMSG_DATA(cmsg)}: where a message's data starts.
+     *
+     * @param header the offset of the header
+     * @return the offset of its data
+     */
+    public static long data(long header) {
+        return header + HEADER_SIZE;
+    }
+
+    /**
+     * {@code CMSG_FIRSTHDR(msg)}.
+     *
+     * @param controlLength {@code msg_controllen}
+     * @return 0, or -1 when the buffer cannot hold even one header
+     */
+    public static long firstHeader(long controlLength) {
+        return controlLength >= HEADER_SIZE ? 0 : -1;
+    }
+
+    /**
+     * {@code CMSG_NXTHDR(msg, cmsg)}: the header after the one at {@code header}, if it
+     * fits entirely within the first {@code controlLength} bytes of {@code control}.
+     *
+     * @param control the control buffer
+     * @param controlLength {@code msg_controllen}, no more than the buffer's size
+     * @param header the offset of the current header
+     * @return the offset of the next header, or -1
+     */
+    public static long nextHeader(MemorySegment control, long controlLength, long header) {
+        long length = cmsghdr.cmsg_len(control.asSlice(header, HEADER_SIZE));
+        if (length < HEADER_SIZE) {
+            return -1;
+        }
+        long next = header + align(length);
+        if (next + HEADER_SIZE > controlLength) {
+            return -1;
+        }
+        long nextLength = cmsghdr.cmsg_len(control.asSlice(next, HEADER_SIZE));
+        if (next + align(nextLength) > controlLength) {
+            return -1;
+        }
+        return next;
+    }
+}
