@@ -24,8 +24,8 @@ import org.panamaipc.internal.ShmCalls;
  *
  * <p><b>Read-only mappings</b> ({@link MapMode#READ_ONLY}, System V {@code SHM_RDONLY})
  * return a {@linkplain MemorySegment#isReadOnly() read-only} segment: a write through it
- * throws {@link IllegalArgumentException} or {@link UnsupportedOperationException} (as
- * {@link MemorySegment} specifies) and never reaches the protected page.
+ * throws {@link IllegalArgumentException} ("Attempt to write a read-only segment") and never
+ * reaches the protected page.
  *
  * <p><b>Growing.</b> A mapping never reaches past the size its object had when it was made:
  * to see a grown object, {@link #remap(long)} it. Accessing beyond the end of a mapping is

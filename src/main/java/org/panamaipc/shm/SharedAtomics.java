@@ -17,7 +17,8 @@ import java.lang.invoke.VarHandle;
  * <p><b>Alignment.</b> The address must be naturally aligned (8 bytes for {@code long},
  * 4 for {@code int}); mappings start on a page boundary, so an aligned offset into one is
  * aligned. A misaligned access throws {@link IllegalArgumentException}. Access outside the
- * segment throws {@link IndexOutOfBoundsException}; to a read-only segment, an exception;
+ * segment throws {@link IndexOutOfBoundsException}; a write to a read-only segment,
+ * {@link IllegalArgumentException};
  * after the mapping is closed, {@link IllegalStateException}.
  *
  * <pre>{@code
