@@ -30,8 +30,10 @@ import org.panamaipc.internal.ShmCalls;
  * <p><b>Growing.</b> A mapping never reaches past the size its object had when it was made:
  * to see a grown object, {@link #remap(long)} it. Accessing beyond the end of a mapping is
  * refused by the segment's bounds; this is how the library keeps away from {@code SIGBUS}.
- * A <em>peer</em> that shrinks the object under a live mapping is outside its control: seal
- * a {@link Memfd} with {@link Seal#SHRINK} to exclude that.
+ * A <em>peer</em> that shrinks the object under a live mapping is outside its control: an
+ * access to a page that was cut off then throws {@link InternalError} ("a fault occurred in an
+ * unsafe memory access operation": the JVM's handling of {@code SIGBUS}) rather than crashing.
+ * Seal a {@link Memfd} with {@link Seal#SHRINK} to exclude that.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
  */

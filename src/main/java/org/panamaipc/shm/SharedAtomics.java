@@ -21,6 +21,17 @@ import java.lang.invoke.VarHandle;
  * {@link IllegalArgumentException};
  * after the mapping is closed, {@link IllegalStateException}.
  *
+ * <p><b>Lost pages.</b> If another process shrinks a shared object under a mapping, the
+ * pages past its new end are gone and touching them raises {@code SIGBUS}; the JVM turns that
+ * into an {@link InternalError} for loads, stores and {@code getAndAdd}/{@code getAndSet}
+ * (in compiled code possibly thrown a little after the faulting access), but the JDK's
+ * compare-and-set crashes the JVM on such a page. The compare-and-set methods here therefore
+ * read the value first (test, then test-and-set: the same result, and cheaper under
+ * contention), so that a lost page throws {@code InternalError} before the CAS is tried. The
+ * window left — a peer truncating between the two instructions — is closed by sealing a
+ * {@link Memfd} against {@link Seal#SHRINK}, which is how memory shared with a process that
+ * is not trusted should be set up.
+ *
  * <pre>{@code
  * MemorySegment s = mapping.segment();
  * // writer: fill the payload, then publish it
@@ -144,7 +155,9 @@ public final class SharedAtomics {
      * @return whether the value was {@code expected} and is now {@code update}
      */
     public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long update) {
-        return LONG.compareAndSet(segment, offset, expected, update);
+        // Test, then test-and-set: see the class comment on lost pages.
+        return (long) LONG.getVolatile(segment, offset) == expected
+                && LONG.compareAndSet(segment, offset, expected, update);
     }
 
     /**
@@ -158,7 +171,8 @@ public final class SharedAtomics {
      * @return the value before: {@code expected} when the exchange happened
      */
     public static long compareAndExchangeLong(MemorySegment segment, long offset, long expected, long update) {
-        return (long) LONG.compareAndExchange(segment, offset, expected, update);
+        long current = (long) LONG.getVolatile(segment, offset);
+        return current != expected ? current : (long) LONG.compareAndExchange(segment, offset, expected, update);
     }
 
     /**
@@ -288,7 +302,9 @@ public final class SharedAtomics {
      * @return whether the value was {@code expected} and is now {@code update}
      */
     public static boolean compareAndSetInt(MemorySegment segment, long offset, int expected, int update) {
-        return INT.compareAndSet(segment, offset, expected, update);
+        // Test, then test-and-set: see the class comment on lost pages.
+        return (int) INT.getVolatile(segment, offset) == expected
+                && INT.compareAndSet(segment, offset, expected, update);
     }
 
     /**
@@ -302,7 +318,8 @@ public final class SharedAtomics {
      * @return the value before: {@code expected} when the exchange happened
      */
     public static int compareAndExchangeInt(MemorySegment segment, long offset, int expected, int update) {
-        return (int) INT.compareAndExchange(segment, offset, expected, update);
+        int current = (int) INT.getVolatile(segment, offset);
+        return current != expected ? current : (int) INT.compareAndExchange(segment, offset, expected, update);
     }
 
     /**

@@ -99,6 +99,25 @@ class MemfdTest {
     }
 
     @Test
+    void aPeerShrinkingAnUnsealedMemfdMakesAccessPastTheNewEndThrowInsteadOfCrashing() throws Exception {
+        try (Memfd memfd = Memfd.create("unsealed", 2 * 4096); Mapping m = memfd.map()) {
+            MemorySegment s = m.segment();
+            assertThat(Peers.runPython("truncate", memfd.pathForPeers().toString(), "4096")).isEqualTo("ok");
+            s.set(JAVA_LONG, 0, 1);
+            // the JVM turns the SIGBUS of a lost page into an InternalError
+            assertThatThrownBy(() -> s.get(JAVA_LONG, 4096)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> s.set(JAVA_LONG, 4096, 1)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> SharedAtomics.compareAndSetLong(s, 4096, 0, 1)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> SharedAtomics.compareAndExchangeInt(s, 4096, 0, 1)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> SharedAtomics.getAndAddLong(s, 4096, 1)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> SharedAtomics.putLongRelease(s, 4096, 1)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> SharedAtomics.getLongAcquire(s, 4096)).isInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> s.asSlice(4096).fill((byte) 1)).isInstanceOf(InternalError.class);
+            assertThat(s.get(JAVA_LONG, 0)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aReceivedDescriptorIsAdoptedAndMapsTheSameMemory() throws IOException {
         try (Memfd original = Memfd.create("passed", 4096); Mapping m = original.map()) {
             m.segment().set(JAVA_LONG, 0, 4242);

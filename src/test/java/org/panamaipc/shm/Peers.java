@@ -19,13 +19,27 @@ final class Peers {
 
     /** Starts a JVM running {@code main} with the library and the test classes on its class path. */
     static Process jvm(Class<?> main, String... args) throws IOException {
+        return new ProcessBuilder(jvmCommand(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** Starts a JVM running {@code main} under a shell resource limit, e.g. {@code "-f 8"}. */
+    static Process jvmWithLimit(String ulimit, Class<?> main, String... args) throws IOException {
+        StringBuilder script = new StringBuilder("ulimit " + ulimit + " && exec");
+        for (String word : jvmCommand(main, args)) {
+            script.append(" '").append(word.replace("'", "'\\''")).append('\'');
+        }
+        return new ProcessBuilder("bash", "-c", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    private static List<String> jvmCommand(Class<?> main, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes")
                 .toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
                 "-XX:TieredStopAtLevel=1", "-cp", classPath, main.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return command;
     }
 
     /** Starts {@code python3 shm_peer.py args...}. */

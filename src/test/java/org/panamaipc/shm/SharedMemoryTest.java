@@ -174,6 +174,14 @@ class SharedMemoryTest {
     }
 
     @Test
+    void aSizeBeyondTheFileSizeLimitFailsWithEfbigAndLeavesNothingBehind() throws Exception {
+        String name = name();
+        String out = Peers.finish(Peers.jvmWithLimit("-f 8", SizeLimitPeer.class, name, Integer.toString(1 << 20)));
+        assertThat(out).contains("ftruncate(\"" + name + "\", length=1048576): EFBIG (File too large)")
+                .endsWith("left behind: false");
+    }
+
+    @Test
     void mappingARangePastTheEndIsRefused() throws IOException {
         try (SharedMemory shm = SharedMemory.createExclusively(name(), 8192)) {
             assertThatThrownBy(() -> shm.map(MapMode.READ_WRITE, 4096, 8192))
