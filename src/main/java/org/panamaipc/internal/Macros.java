@@ -119,4 +119,9 @@ public final class Macros {
     public static int stopSignal(int status) {
         return exitStatus(status);
     }
+
+    /** @param status a wait status @return {@code WIFCONTINUED(status)} */
+    public static boolean continued(int status) {
+        return status == 0xffff;
+    }
 }
