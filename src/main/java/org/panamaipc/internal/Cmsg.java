@@ -100,7 +100,12 @@ public final class Cmsg {
         return header + align(length);
     }
 
-    // __CMSG_PADDING(len): the bytes align(length) adds to length.
+    /**
+     * {@code __CMSG_PADDING(len)}.
+     *
+     * @param length a byte count
+     * @return the bytes {@link #align} adds to it
+     */
     private static long padding(long length) {
         return (ALIGNMENT - (length & (ALIGNMENT - 1))) & (ALIGNMENT - 1);
     }
