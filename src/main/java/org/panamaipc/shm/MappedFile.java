@@ -2,6 +2,7 @@ package org.panamaipc.shm;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
@@ -58,6 +60,7 @@ public final class MappedFile extends MappableFile {
      * @throws NoSuchFileException if the file does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if it may not be opened read-write (EACCES)
      * @throws IOException if {@code open} fails otherwise ({@code EISDIR} for a directory)
+     * @throws IllegalArgumentException if the path is not a regular file (a FIFO, a device)
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile open(Path path) throws IOException {
@@ -72,6 +75,7 @@ public final class MappedFile extends MappableFile {
      * @throws NoSuchFileException if the file does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if it may not be read (EACCES)
      * @throws IOException if {@code open} fails otherwise
+     * @throws IllegalArgumentException if the path is not a regular file (a FIFO, a device)
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile openReadOnly(Path path) throws IOException {
@@ -86,7 +90,7 @@ public final class MappedFile extends MappableFile {
      * @return the open file
      * @throws java.nio.file.AccessDeniedException if it may not be opened or created (EACCES)
      * @throws IOException if {@code open} or {@code ftruncate} fails
-     * @throws IllegalArgumentException if {@code size} is not positive
+     * @throws IllegalArgumentException if {@code size} is not positive or the path is not a regular file
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile create(Path path, long size) throws IOException {
@@ -103,7 +107,7 @@ public final class MappedFile extends MappableFile {
      * @return the open file
      * @throws FileAlreadyExistsException if the file exists (EEXIST)
      * @throws IOException if {@code open} or {@code ftruncate} fails
-     * @throws IllegalArgumentException if {@code size} is not positive
+     * @throws IllegalArgumentException if {@code size} is not positive or the path is not a regular file
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile createExclusively(Path path, long size, Set<PosixFilePermission> permissions)
@@ -130,11 +134,25 @@ public final class MappedFile extends MappableFile {
         String p = path.toString();
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            fd = Sys.open(arena.allocateFrom(p), flags | LibC.O_CLOEXEC(), mode);
+            MemorySegment cPath = arena.allocateFrom(p);
+            // O_NONBLOCK: opening a FIFO by mistake must not wait for its other end.
+            do {
+                fd = Sys.open(cPath, flags | LibC.O_CLOEXEC() | LibC.O_NONBLOCK(), mode);
+            } while (fd == -Sys.EINTR);
+            if (fd < 0) {
+                throw Errors.named("open", p, Errors.quote(p) + ", flags=0x" + Integer.toHexString(flags), -fd);
+            }
+            OwnedFd owned = OwnedFd.adopt(fd);
+            MemorySegment st = arena.allocate(stat.layout());
+            int r = Sys.fstat(fd, st);
+            if (r < 0 || (stat.st_mode(st) & LibC.S_IFMT()) != LibC.S_IFREG()) {
+                owned.close();
+                if (r < 0) {
+                    throw Errors.of("fstat", Errors.quote(p), -r);
+                }
+                throw new IllegalArgumentException("path=" + Errors.quote(p) + " is not a regular file");
+            }
+            return owned;
         }
-        if (fd < 0) {
-            throw Errors.named("open", p, Errors.quote(p) + ", flags=0x" + Integer.toHexString(flags), -fd);
-        }
-        return OwnedFd.adopt(fd);
     }
 }

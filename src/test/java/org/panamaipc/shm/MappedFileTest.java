@@ -97,6 +97,17 @@ class MappedFileTest {
         assertThatThrownBy(() -> MappedFile.createExclusively(existing, 10, Set.of()))
                 .isInstanceOf(FileAlreadyExistsException.class);
         assertThatThrownBy(() -> MappedFile.open(dir)).isInstanceOf(IOException.class).hasMessageContaining("EISDIR");
+        assertThatThrownBy(() -> MappedFile.openReadOnly(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    @Timeout(10)
+    void aFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Peers.run("mkfifo", fifo.toString());
+        assertThatThrownBy(() -> MappedFile.openReadOnly(fifo)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a regular file");
     }
 
     @Test
