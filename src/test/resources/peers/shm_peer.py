@@ -6,6 +6,10 @@
     shm_peer.py count NAME ITERATIONS     wait for the go flag, then add 1 to the counter at
                                           offset 0 ITERATIONS times by compare-and-set
     shm_peer.py truncate PATH SIZE        ftruncate the file at PATH, print "ok" or the errno name
+    shm_peer.py mapread PATH LENGTH       mmap the file at PATH (e.g. /proc/PID/fd/N of a memfd)
+                                          shared, print its first LENGTH bytes as hex
+    shm_peer.py sysv ID LENGTH HEX        shmat the System V segment ID (ctypes on libc), print its
+                                          first LENGTH bytes as hex, then write HEX at offset 0
 
 NAME is given without its leading slash, as multiprocessing.shared_memory expects. The
 resource tracker of Python < 3.13 registers every segment it opens and unlinks it at exit;
@@ -105,6 +109,25 @@ def main(argv):
             print(errno.errorcode[e.errno], flush=True)
         finally:
             os.close(fd)
+    elif cmd == "mapread":
+        fd = os.open(argv[2], os.O_RDONLY)
+        try:
+            with mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ) as m:
+                print(m[:int(argv[3])].hex(), flush=True)
+        finally:
+            os.close(fd)
+    elif cmd == "sysv":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+        libc.shmat.restype = ctypes.c_void_p
+        libc.shmdt.argtypes = [ctypes.c_void_p]
+        address = libc.shmat(int(argv[2]), None, 0)
+        if address in (None, ctypes.c_void_p(-1).value):
+            sys.exit("shmat: " + os.strerror(ctypes.get_errno()))
+        print(ctypes.string_at(address, int(argv[3])).hex(), flush=True)
+        data = bytes.fromhex(argv[4])
+        ctypes.memmove(address, data, len(data))
+        libc.shmdt(ctypes.c_void_p(address))
     else:
         sys.exit("unknown command " + cmd)
 

@@ -33,6 +33,15 @@ class MemfdTest {
     }
 
     @Test
+    void aPeerProcessMapsTheMemfdAndSeesWhatJavaWrote() throws Exception {
+        try (Memfd memfd = Memfd.create("for-python", 4096); Mapping m = memfd.map()) {
+            m.segment().setString(0, "memfd bytes");
+            assertThat(Peers.runPython("mapread", memfd.pathForPeers().toString(), "11"))
+                    .isEqualTo(java.util.HexFormat.of().formatHex("memfd bytes".getBytes()));
+        }
+    }
+
+    @Test
     void sealsAreATypedSetThatOnlyGrows() throws IOException {
         try (Memfd memfd = Memfd.create("sealed", 4096)) {
             assertThat(memfd.seals()).isEmpty();

@@ -259,6 +259,35 @@ class SharedMemoryTest {
     }
 
     @Test
+    void closingAMappingWhileAnotherThreadReadsItMakesThatThreadThrowNotCrash() throws Exception {
+        try (SharedMemory shm = SharedMemory.createExclusively(name(), 1 << 20)) {
+            Mapping m = shm.map();
+            MemorySegment s = m.segment();
+            java.util.concurrent.CompletableFuture<Throwable> reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    long sum = 0;
+                    while (true) {
+                        for (long i = 0; i < s.byteSize(); i += 4096) {
+                            sum += s.get(JAVA_LONG, i);
+                            SharedAtomics.getAndAddLong(s, i, 1);
+                        }
+                        if (sum == Long.MIN_VALUE) {
+                            return null;
+                        }
+                    }
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            org.panamaipc.testing.Deadline.after(java.time.Duration.ofSeconds(10))
+                    .await(() -> SharedAtomics.getLongVolatile(s, 0) > 100, "the reader runs");
+            m.close();
+            assertThat(reader.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void mappingsOutliveTheDescriptorTheyCameFrom() throws IOException {
         SharedMemory shm = SharedMemory.createExclusively(name(), 4096);
         try (Mapping m = shm.map()) {

@@ -64,6 +64,18 @@ class SysVSharedMemoryTest {
     }
 
     @Test
+    void aPythonPeerAttachedByIdReadsAndWritesTheSegment() throws Exception {
+        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 4096));
+        try (Mapping m = shm.attach()) {
+            m.segment().setString(0, "sysv");
+            assertThat(Peers.runPython("sysv", Integer.toString(shm.id()), "4", "7065657221"))
+                    .isEqualTo("73797376");
+            assertThat(m.segment().getString(0)).isEqualTo("peer!");
+            assertThat(shm.stat().lastPid()).isNotEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
     void createExclusivelyOnATakenKeyThrowsFileAlreadyExists() throws IOException {
         SysVKey key = key();
         track(SysVSharedMemory.createExclusively(key, 4096));
