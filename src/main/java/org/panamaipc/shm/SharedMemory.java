@@ -80,7 +80,9 @@ public final class SharedMemory extends MappableFile {
 
     /**
      * Creates the object, or opens it if it exists; either way its size becomes {@code size}
-     * (contents up to that size are kept). Mode 0600 when created.
+     * (contents up to that size are kept). Mode 0600 when created. Shrinking an existing
+     * object takes pages away from mappings other processes hold past the new end: use
+     * {@link #createOrOpen(String, long)} to keep an existing object's size.
      *
      * @param name the name, e.g. {@code "/orders"}
      * @param size the size in bytes, positive
