@@ -86,6 +86,30 @@ class SharedAtomicsTest {
     }
 
     @Test
+    void aPeerJvmPlaysPingPongThroughAcquireAndReleaseWithoutLosingAPayload() throws Exception {
+        String name = SharedMemory.uniqueName("pingpong");
+        int rounds = 20_000;
+        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping mapping = shm.map()) {
+            MemorySegment s = mapping.segment();
+            Process peer = Peers.jvm(PingPongPeer.class, name, Integer.toString(rounds));
+            try {
+                for (long i = 0; i < rounds; i++) {
+                    long payload = i * 31;
+                    s.set(java.lang.foreign.ValueLayout.JAVA_LONG, 64, payload);
+                    SharedAtomics.putLongRelease(s, 0, 2 * i + 1);
+                    PingPongPeer.awaitTurn(s, 2 * i + 2);
+                    assertThat(s.get(java.lang.foreign.ValueLayout.JAVA_LONG, 128)).isEqualTo(payload + 1);
+                }
+                assertThat(Peers.finish(peer)).isEqualTo("done");
+            } finally {
+                peer.destroyForcibly();
+            }
+        } finally {
+            SharedMemory.unlinkIfExists(name);
+        }
+    }
+
+    @Test
     void aReleaseStorePublishesWhatWasWrittenBeforeIt() throws IOException {
         try (Mapping m = Mapping.anonymous(4096, Set.of())) {
             MemorySegment s = m.segment();
