@@ -287,13 +287,22 @@ public final class Mapping implements AutoCloseable {
 
     /**
      * Unmaps the memory (or detaches the System V segment) and closes its arena; later calls
-     * do nothing. Throws {@link IllegalStateException} if another thread is inside a native
-     * call on this memory at that moment (as {@link Arena#close()} does).
+     * do nothing. Threads reading or writing the memory at that moment get an
+     * {@link IllegalStateException}.
+     *
+     * @throws IllegalStateException if another thread is inside a native call that was passed
+     *         this memory (as {@link Arena#close()} does); the mapping then stays open
      */
     @Override
     public void close() {
         if (CLOSED.compareAndSet(this, false, true)) {
-            arena.close();
+            try {
+                arena.close();
+            } catch (IllegalStateException e) {
+                // still in use by a native call: stay open so that a later close() can finish
+                closed = false;
+                throw e;
+            }
         }
     }
 
