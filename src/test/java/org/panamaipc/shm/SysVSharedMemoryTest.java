@@ -209,6 +209,18 @@ class SysVSharedMemoryTest {
     }
 
     @Test
+    void anIdWithNoSegmentAndASecondRemoveFailWithTheCallsError() throws IOException {
+        SysVSharedMemory shm = SysVSharedMemory.createPrivate(4096);
+        int id = shm.id();
+        shm.remove();
+        assertThatThrownBy(shm::remove).isInstanceOf(IOException.class).hasMessageContaining("IPC_RMID")
+                .hasMessageContaining("id=" + id);
+        assertThatThrownBy(() -> SysVSharedMemory.ofId(id)).isInstanceOf(IOException.class)
+                .hasMessageContaining("IPC_STAT");
+        assertThat(shm.exists()).isFalse();
+    }
+
+    @Test
     void badSizesAreRefused() {
         assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size=0");
