@@ -20,7 +20,10 @@ import org.panamaipc.internal.Sys;
  * rather than a name, so it cannot leak into {@code /dev/shm} and reaches only the processes
  * it is given to — by descriptor passing over a Unix socket ({@link #fd()} out,
  * {@link #adopt(OwnedFd)} in), by inheritance to a child, or through
- * {@link #pathForPeers()}.
+ * {@link #pathForPeers()}. The descriptor is close-on-exec: a child inherits it only when
+ * its launcher places it explicitly ({@code dup2} in the child, e.g. a {@code posix_spawn}
+ * file action); the JDK's {@link ProcessBuilder} passes no descriptors beyond the standard
+ * three.
  *
  * <p><b>Seals</b> make the memory safe to share with a process that is not trusted: a
  * receiver checks {@link #seals()} and, with {@link Seal#SHRINK} present, knows its mappings
