@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.internal.Sys;
 
 @Timeout(60)
@@ -38,6 +40,40 @@ class MemfdTest {
             m.segment().setString(0, "memfd bytes");
             assertThat(Peers.runPython("mapread", memfd.pathForPeers().toString(), "11"))
                     .isEqualTo(java.util.HexFormat.of().formatHex("memfd bytes".getBytes()));
+        }
+    }
+
+    @Test
+    void aChildProcessInheritsTheMemfdAsDescriptor3AndSharesItsMemory() throws Exception {
+        try (Memfd memfd = Memfd.create("inherited", 4096); Mapping m = memfd.map(); Arena arena = Arena.ofConfined()) {
+            m.segment().setString(0, "hello");
+            String script = "import mmap\nm = mmap.mmap(3, 0)\nm[100:111] = b'child:' + m[:5]\n";
+            MemorySegment actions = arena.allocate(posix_spawn_file_actions_t.layout());
+            assertThat(LibC.posix_spawn_file_actions_init(actions)).isZero();
+            try {
+                // the launcher's part: place the (close-on-exec) descriptor at 3 in the child
+                assertThat(LibC.posix_spawn_file_actions_adddup2(actions, memfd.fd().get(), 3)).isZero();
+                String[] argv = {"python3", "-c", script};
+                MemorySegment argvArray = arena.allocate(ValueLayout.ADDRESS, argv.length + 1);
+                for (int i = 0; i < argv.length; i++) {
+                    argvArray.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(argv[i]));
+                }
+                MemorySegment envp = arena.allocate(ValueLayout.ADDRESS, 2);
+                envp.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("PATH=" + System.getenv("PATH")));
+                MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
+                assertThat(LibC.posix_spawnp(pid, argvArray.getAtIndex(ValueLayout.ADDRESS, 0), actions,
+                        MemorySegment.NULL, argvArray, envp)).isZero();
+                MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+                int waited = -1;
+                for (int attempt = 0; attempt < 100 && waited == -1; attempt++) { // -1: EINTR
+                    waited = LibC.waitpid(pid.get(ValueLayout.JAVA_INT, 0), status, 0);
+                }
+                assertThat(waited).isEqualTo(pid.get(ValueLayout.JAVA_INT, 0));
+                assertThat(status.get(ValueLayout.JAVA_INT, 0)).as("wait status").isZero();
+            } finally {
+                LibC.posix_spawn_file_actions_destroy(actions);
+            }
+            assertThat(m.segment().getString(100)).isEqualTo("child:hello");
         }
     }
 
