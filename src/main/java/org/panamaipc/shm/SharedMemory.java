@@ -59,6 +59,16 @@ public final class SharedMemory extends MappableFile {
     }
 
     /**
+     * A name no other object has, {@code /panamaipc-} and 16 random hexadecimal digits.
+     *
+     * @return the name
+     * @see #uniqueName(String)
+     */
+    public static String uniqueName() {
+        return uniqueName("panamaipc");
+    }
+
+    /**
      * A name no other object has, for the create-and-pass-the-name pattern: the prefix, a
      * dash and 16 random hexadecimal digits, e.g. {@code /orders-3f9c0a1b2c3d4e5f}.
      *

@@ -365,6 +365,7 @@ class SharedMemoryTest {
         String a = SharedMemory.uniqueName("x");
         String b = SharedMemory.uniqueName("x");
         assertThat(a).matches("/x-[0-9a-f]{16}").isNotEqualTo(b);
+        assertThat(SharedMemory.uniqueName()).matches("/panamaipc-[0-9a-f]{16}");
         assertThatThrownBy(() -> SharedMemory.uniqueName("a/b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SharedMemory.uniqueName("")).isInstanceOf(IllegalArgumentException.class);
     }
