@@ -10,16 +10,15 @@ import java.lang.invoke.VarHandle;
  * Agrona: {@code getLongAcquire}, {@code putLongRelease}, {@code compareAndSetLong}.
  *
  * <p>These are thin, allocation-free wrappers over the {@link VarHandle} of
- * {@link ValueLayout#JAVA_LONG} and {@link ValueLayout#JAVA_INT}, which any code may use
- * directly with the same effect. On x86-64 and AArch64 the atomic instructions act on
+ * {@link ValueLayout#JAVA_LONG} and {@link ValueLayout#JAVA_INT}, which code may also use
+ * directly; the one difference is how compare-and-set meets a lost page (below). On x86-64 and AArch64 the atomic instructions act on
  * memory, not on a process, so they are atomic between processes that map the same pages.
  *
  * <p><b>Alignment.</b> The address must be naturally aligned (8 bytes for {@code long},
  * 4 for {@code int}); mappings start on a page boundary, so an aligned offset into one is
  * aligned. A misaligned access throws {@link IllegalArgumentException}. Access outside the
  * segment throws {@link IndexOutOfBoundsException}; a write to a read-only segment,
- * {@link IllegalArgumentException};
- * after the mapping is closed, {@link IllegalStateException}.
+ * {@link IllegalArgumentException}; after the mapping is closed, {@link IllegalStateException}.
  *
  * <p><b>Lost pages.</b> If another process shrinks a shared object under a mapping, the
  * pages past its new end are gone and touching them raises {@code SIGBUS}; the JVM turns that

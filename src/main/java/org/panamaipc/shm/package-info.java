@@ -19,7 +19,9 @@
  * {@link java.lang.invoke.VarHandle}s with an explicit memory order. Use
  * {@link org.panamaipc.shm.SharedAtomics} (or {@code ValueLayout.JAVA_LONG.varHandle()}
  * directly): publish with a release store, consume with an acquire load, count with
- * {@code getAndAddLong} or a {@code compareAndSetLong} loop.
+ * {@code getAndAddLong} or a {@code compareAndSetLong} loop. These accesses allocate nothing
+ * and make no system call: they are the hot path. Prefer {@code SharedAtomics} for
+ * compare-and-set on memory a peer could truncate (see its <em>Lost pages</em>).
  *
  * <h2>Example</h2>
  * Two processes (run it twice at once) count to 2,000,000 in one shared counter:
