@@ -32,6 +32,14 @@ final class Peers {
                 .start();
     }
 
+    /** Starts a JVM running {@code main} through {@code setpriv} with the given options (another user). */
+    static Process jvmAs(String reuid, String regid, String groups, Class<?> main, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("setpriv", reuid, regid, groups));
+        command.addAll(jvmCommand(main, args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
     private static List<String> jvmCommand(Class<?> main, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes")
