@@ -214,7 +214,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
     public static SysVSemaphoreSet open(int id) throws IOException {
         Check.notNegative("id", id);
         SemaphoreSetStat stat = stat(id);
-        return new SysVSemaphoreSet(id, stat.size(), SysVKey.of(stat.key()));
+        return new SysVSemaphoreSet(id, stat.size(), stat.key() == 0 ? SysVKey.PRIVATE : SysVKey.of(stat.key()));
     }
 
     private static SysVSemaphoreSet create(SysVKey key, int size, int flags, Set<PosixFilePermission> permissions)
