@@ -58,7 +58,6 @@ public final class ProcessMutex implements AutoCloseable {
     public static final int CLOSE_LATENCY_MILLIS = 100;
 
     private static final long SLICE_NANOS = CLOSE_LATENCY_MILLIS * 1_000_000L;
-    private static final int EBUSY = LibC.EBUSY();
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
     private static final int EOWNERDEAD = LibC.EOWNERDEAD();
     private static final int ENOTRECOVERABLE = LibC.ENOTRECOVERABLE();
@@ -144,13 +143,13 @@ public final class ProcessMutex implements AutoCloseable {
      * @return how it was acquired, or {@code null} if another thread holds it
      * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
      * @throws IllegalStateException if closed or the memory unmapped
-     * @throws IOException on another failure of {@code pthread_mutex_trylock}
+     * @throws IOException on another failure of {@code pthread_mutex_timedlock}
      */
     public LockState tryLock() throws IOException {
         guard.enter(this);
         try {
-            int r = SyncCalls.mutexTrylock(mutex);
-            return r == EBUSY ? null : state(r, "pthread_mutex_trylock");
+            int r = tryOnce();
+            return r == ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
         } finally {
             guard.exit();
         }
@@ -172,9 +171,9 @@ public final class ProcessMutex implements AutoCloseable {
         Deadline deadline = Deadline.after(timeout);
         guard.enter(this);
         try {
-            int r = SyncCalls.mutexTrylock(mutex);
-            if (r != EBUSY) {
-                return state(r, "pthread_mutex_trylock");
+            int r = tryOnce();
+            if (r != ETIMEDOUT) {
+                return state(r, "pthread_mutex_timedlock");
             }
             // pthread_mutex_timedlock restarts after a signal, so close() cannot interrupt it:
             // wait in slices and look at the closed flag between them.
@@ -200,6 +199,19 @@ public final class ProcessMutex implements AutoCloseable {
         } finally {
             guard.exit();
         }
+    }
+
+    /**
+     * One attempt that never waits: {@code pthread_mutex_timedlock} with a deadline in the
+     * past. Not {@code pthread_mutex_trylock}: glibc's trylock keeps the lock word taken when
+     * it reports ENOTRECOVERABLE, so that other processes would then block on the mutex
+     * forever instead of learning it is unrecoverable; timedlock releases it.
+     */
+    private int tryOnce() {
+        MemorySegment ts = SyncCalls.scratch();
+        org.panamaipc.bindings.timespec.tv_sec(ts, 0);
+        org.panamaipc.bindings.timespec.tv_nsec(ts, 0);
+        return SyncCalls.mutexTimedlock(mutex, ts);
     }
 
     static void writeRealtimeAfter(MemorySegment ts, long nanos) {
