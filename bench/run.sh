@@ -37,7 +37,7 @@ done
 
 case "$mode" in
     smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
-    quick) jmh=(-f 1 -wi 2 -w 1s -i 4 -r 1s); c_warmup=1; c_iters=5; c_ms=300; out=${out:-$here/results} ;;
+    quick) jmh=(-f 1 -wi 1 -w 1500ms -i 4 -r 1s); c_warmup=1; c_iters=4; c_ms=250; out=${out:-$here/results} ;;
     full) jmh=(-f 2 -wi 3 -w 2s -i 8 -r 2s -p idle=busySpin,yielding,backoff); c_warmup=2; c_iters=15; c_ms=1000; out=${out:-$here/results} ;;
 esac
 mkdir -p "$out"
@@ -121,7 +121,8 @@ fi
 
 # --- JMH ---------------------------------------------------------------------------------
 log "JMH ${jmh[*]}"
-"$JAVA" -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
+"$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
+    -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow \
     -rf json -rff "$out/jmh.json" ${filter:+"$filter"} 2>&1 | tee "$out/jmh.log" | grep -E '^# (Benchmark|Parameters):|^Iteration|ERROR|Exception' >&2 || true
 [ -s "$out/jmh.json" ] || { echo "JMH wrote no results; see $out/jmh.log" >&2; exit 1; }
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
@@ -131,5 +132,6 @@ left=$(ls /dev/shm /tmp 2>/dev/null | grep -c '^panama-bench-' || true)
 [ "$left" = 0 ] || log "WARNING: $left panama-bench-* objects left in /dev/shm or /tmp"
 
 # --- report ------------------------------------------------------------------------------
+echo "elapsed: $((SECONDS / 60)) min $((SECONDS % 60)) s (build, C and JMH)" >> "$out/env.txt"
 python3 "$here/report/render.py" "$here/registry.tsv" "$out"
 log "report: $out/REPORT.md, chart: $out/ratios.svg"

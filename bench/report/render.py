@@ -154,6 +154,10 @@ def parse_targets(text, placement):
     return out
 
 
+def fmt_tick(t):
+    return f"1/{round(1 / t)}" if t < 0.5 else f"{t:g}"
+
+
 def time_ratio(a, b):
     """Time of a relative to b, with the range from the two spreads."""
     return a.median / b.median, a.lo / b.hi, a.hi / b.lo
@@ -358,7 +362,7 @@ def render_svg(lines, env, results_dir):
          f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
          f'<rect width="{width}" height="{height}" fill="white"/>',
          f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">'
-         f'Time per operation relative to C (1 = C; lower is better; log scale)</text>',
+         f'Time per operation relative to C (1 = C; left of 1: faster than C; log scale)</text>',
          f'<text x="{width / 2}" y="38" text-anchor="middle" fill="#555">'
          f'{html.escape(env.get("cpu", ""))}, {html.escape(env.get("cpus", "?"))} CPUs, '
          f'{html.escape(env.get("kernel", ""))} — {html.escape(env.get("mode", ""))} run '
@@ -367,18 +371,13 @@ def render_svg(lines, env, results_dir):
         s.append(f'<text x="{width / 2}" y="56" text-anchor="middle" fill="#c00" font-weight="bold">'
                  f'SMOKE RUN: figures mean nothing</text>')
     axis_bottom = height - 50
-    tick = lo
-    ticks = []
-    t = 2 ** math.floor(lmin)
-    while t <= hi * 1.0001:
-        for m in (1, 1.5):
-            if lo <= t * m <= hi:
-                ticks.append(t * m)
-        t *= 2
+    fine = (0.75, 1.25, 1.5) if lmax - lmin < 4 else ()
+    ticks = [t for t in (1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 3, 4, 8, 16, 32, 64, 128, 256) + fine
+             if lo <= t <= hi]
     for tick in ticks:
         s.append(f'<line x1="{x(tick):.1f}" y1="{top - 5}" x2="{x(tick):.1f}" y2="{axis_bottom}" '
                  f'stroke="{"#333" if tick == 1 else "#ddd"}" stroke-width="{1.5 if tick == 1 else 1}"/>')
-        s.append(f'<text x="{x(tick):.1f}" y="{axis_bottom + 14}" text-anchor="middle">{tick:g}×</text>')
+        s.append(f'<text x="{x(tick):.1f}" y="{axis_bottom + 14}" text-anchor="middle">{fmt_tick(tick)}×</text>')
     y = top
     for label, bars, target in groups:
         gh = len(bars) * bar_h
@@ -387,12 +386,13 @@ def render_svg(lines, env, results_dir):
             s.append(f'<line x1="{x(target):.1f}" y1="{y - 2}" x2="{x(target):.1f}" y2="{y + gh + 2}" '
                      f'stroke="#d00" stroke-width="2" stroke-dasharray="3,2"/>')
         for impl, r, rlo, rhi in bars:
-            x0 = x(lo)
-            s.append(f'<rect x="{x0:.1f}" y="{y + 1}" width="{max(x(r) - x0, 1):.1f}" height="{bar_h - 2}" '
+            x0, x1 = sorted((x(1.0), x(r)))
+            s.append(f'<rect x="{x0:.1f}" y="{y + 1}" width="{max(x1 - x0, 1):.1f}" height="{bar_h - 2}" '
                      f'fill="{COLORS[impl]}"><title>{IMPL_NAMES[impl]}: {r:.3f}× C</title></rect>')
             s.append(f'<line x1="{x(rlo):.1f}" y1="{y + bar_h / 2}" x2="{x(rhi):.1f}" y2="{y + bar_h / 2}" '
                      f'stroke="black"/>')
-            s.append(f'<text x="{min(x(r), width - right) + 4:.1f}" y="{y + bar_h - 3}" font-size="9">'
+            label_x = max(x(r), x(rhi), x(1.0)) + 4
+            s.append(f'<text x="{min(label_x, width - right):.1f}" y="{y + bar_h - 3}" font-size="9">'
                      f'{r:.2f}</text>')
             y += bar_h
         y += gap

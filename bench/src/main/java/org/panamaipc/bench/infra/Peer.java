@@ -114,7 +114,7 @@ public final class Peer implements AutoCloseable {
             System.err.println("[peer] taskset not found: the peer runs unpinned");
         }
         cmd.addAll(command);
-        Path err = Files.createTempFile("panama-bench-peer-", ".err");
+        Path err = Names.removedAtExit(Files.createTempFile("panama-bench-peer-", ".err"));
         Process p = new ProcessBuilder(cmd)
                 .redirectError(err.toFile())
                 .start();

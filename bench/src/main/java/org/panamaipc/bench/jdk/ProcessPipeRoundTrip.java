@@ -44,7 +44,7 @@ public class ProcessPipeRoundTrip {
     /** Starts the child. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        peer = Peer.jvmStdio(Placement.of(placement), StdioEchoPeer.class);
+        peer = Peer.jvmStdio(Placement.of(placement), StdioEchoPeer.class, "echo");
         toChild = peer.stdin();
         fromChild = peer.stdout();
     }

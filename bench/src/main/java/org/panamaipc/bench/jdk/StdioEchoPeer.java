@@ -7,7 +7,11 @@ import java.io.IOException;
 import org.panamaipc.bench.infra.Messages;
 import org.panamaipc.bench.infra.PeerSupport;
 
-/** Child of {@link ProcessPipeRoundTrip}: echoes 8-byte messages from stdin to stdout until end of input. */
+/**
+ * Child of the ProcessBuilder benchmarks: echoes 8-byte messages from stdin to stdout
+ * ({@code echo}, {@link ProcessPipeRoundTrip}) or reads 64-byte messages ({@code sink},
+ * {@link ProcessPipeOneWay}) until end of input.
+ */
 public final class StdioEchoPeer {
     private StdioEchoPeer() {
     }
@@ -15,14 +19,15 @@ public final class StdioEchoPeer {
     /**
      * Runs the echo.
      *
-     * @param args none
+     * @param args {@code echo} or {@code sink}
      * @throws IOException on a pipe error
      */
     public static void main(String[] args) throws IOException {
         PeerSupport.readyLine();
         FileInputStream in = new FileInputStream(FileDescriptor.in);
         FileOutputStream out = new FileOutputStream(FileDescriptor.out);
-        byte[] buf = new byte[Messages.ROUND_TRIP_BYTES];
+        boolean echo = args[0].equals("echo");
+        byte[] buf = new byte[echo ? Messages.ROUND_TRIP_BYTES : Messages.ONE_WAY_BYTES];
         while (true) {
             int n = 0;
             while (n < buf.length) {
@@ -32,7 +37,9 @@ public final class StdioEchoPeer {
                 }
                 n += r;
             }
-            out.write(buf);
+            if (echo) {
+                out.write(buf);
+            }
         }
     }
 }
