@@ -37,7 +37,7 @@ done
 
 case "$mode" in
     smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
-    quick) jmh=(-f 1 -wi 1 -w 1500ms -i 4 -r 1s); c_warmup=1; c_iters=4; c_ms=250; out=${out:-$here/results} ;;
+    quick) jmh=(-f 1 -wi 1 -w 1s -i 4 -r 750ms); c_warmup=1; c_iters=4; c_ms=250; out=${out:-$here/results} ;;
     full) jmh=(-f 2 -wi 3 -w 2s -i 8 -r 2s -p idle=busySpin,yielding,backoff); c_warmup=2; c_iters=15; c_ms=1000; out=${out:-$here/results} ;;
 esac
 mkdir -p "$out"

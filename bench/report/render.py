@@ -251,7 +251,8 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
     md.append(f"- Kernel: {env.get('kernel', '?')}")
     md.append(f"- Java: {env.get('java', '?')}; C: {env.get('gcc', '?')} `-O2`")
     md.append(f"- Load average before / after: {env.get('load before', '?')} / {env.get('load after', '?')}")
-    md.append(f"- JMH: `{env.get('jmh', '?')} -prof gc`; C: {env.get('c', '?')}")
+    md.append(f"- JMH: `{env.get('jmh', '?')} -prof gc`; C: {env.get('c', '?')}; "
+              f"elapsed: {env.get('elapsed', '?')}")
     md.append("")
     md.append("Every figure is the median of the iteration means of this run, with the range of those "
               "means in brackets; ratios are taken between figures of this run only. Round trips: "
@@ -275,7 +276,10 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         cstat = line["c"]
         cells = [row["title"], line["placement"]]
         ours = line["impl"].get("ours")
-        cells.append(fmt_value(row, ours[0]) if ours else "not yet in the library")
+        if ours:
+            cells.append(fmt_value(row, ours[0]))
+        else:
+            cells.append("not yet in the library" if row["ours"] == "-" else "(no result in this run)")
         cells.append(fmt_value(row, cstat) if cstat else "—")
         cells.append(f"{display_ratio(row, ours[0], cstat):.2f}" if ours and cstat else "—")
         targets = [t for t in parse_targets(row["target"], line["placement"])]
@@ -284,7 +288,7 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         for impl in ("jdk", "junixsocket", "agrona"):
             other = line["impl"].get(impl)
             if other is None:
-                cells.append("—" if row[impl] == "-" else "(no result)")
+                cells.append("—" if row[impl] == "-" else "(no result in this run)")
                 continue
             text = fmt_value(row, other[0])
             if cstat:
@@ -307,6 +311,15 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         md.append("- none of the targets that could be judged (rows whose mechanism is not yet in the "
                   "library cannot be judged)")
     md.append("")
+    pending = []
+    for line in lines:
+        if line["row"]["ours"] == "-" and line["row"]["title"] not in pending:
+            pending.append(line["row"]["title"])
+    if pending:
+        md.append("## Not yet in the library (C and baselines only)")
+        md.append("")
+        md += [f"- {p}" for p in pending]
+        md.append("")
     if notes_text:
         md.append("## Notes")
         md.append("")
