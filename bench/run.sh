@@ -109,7 +109,7 @@ if command -v gcc >/dev/null; then
             [ -n "${done_runs[$key]:-}" ] && continue
             done_runs[$key]=1
             log "C: $prog $cmode $p"
-            if ! timeout 300 "$cbin/$prog" "$cmode" "$p" "$c_warmup" "$c_iters" "$c_ms" >> "$out/c.txt"; then
+            if ! timeout 300 "$cbin/$prog" "$cmode" "$p" "$c_warmup" "$c_iters" "$c_ms" >> "$out/c.txt" < /dev/null; then
                 echo "FAILED $prog.$cmode $p" >> "$out/c.txt"
             fi
         done
