@@ -9,6 +9,7 @@
 # Options: --filter REGEX   only JMH benchmarks matching REGEX (and C runs of their rows)
 #          --no-build       reuse bench/target/benchmarks.jar
 #          --out DIR        write results to DIR
+#          --jmh "ARGS"     more JMH options, e.g. --jmh "-prof perfnorm" or --jmh "-p placement=cross"
 #
 # Needs: Maven and a JDK >= 25 (found like the build finds it: JAVA_HOME, /usr/lib/jvm, PATH),
 # python3 for the report, gcc for the C column (skipped with a note without it), taskset
@@ -21,6 +22,7 @@ mode=quick
 filter=
 build=1
 out=
+extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) mode=quick ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
         --filter) filter=$2; shift ;;
         --no-build) build=0 ;;
         --out) out=$2; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --jmh) read -r -a extra <<<"$2"; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 64 ;;
     esac
     shift
@@ -87,7 +90,7 @@ rows=$(grep -v '^#' "$here/registry.tsv" | grep -v '^[[:space:]]*$')
     echo "gcc: $(gcc --version 2>/dev/null | head -1 || echo none)"
     echo "taskset: $(command -v taskset || echo none)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "jmh: ${jmh[*]}"
+    echo "jmh: ${jmh[*]} ${extra[*]}"
     echo "c: warmup=$c_warmup iterations=$c_iters iteration_ms=$c_ms"
 } > "$out/env.txt"
 
@@ -122,7 +125,7 @@ fi
 # --- JMH ---------------------------------------------------------------------------------
 log "JMH ${jmh[*]}"
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
-    -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow \
+    -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow "${extra[@]}" \
     -rf json -rff "$out/jmh.json" ${filter:+"$filter"} 2>&1 | tee "$out/jmh.log" | grep -E '^# (Benchmark|Parameters):|^Iteration|ERROR|Exception' >&2 || true
 [ -s "$out/jmh.json" ] || { echo "JMH wrote no results; see $out/jmh.log" >&2; exit 1; }
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"

@@ -358,10 +358,11 @@ def render_svg(lines, env, results_dir):
         label = line["row"]["title"] + ("" if line["placement"] == "none" else f" ({line['placement']})")
         groups.append((label, bars, target))
 
-    bar_h, gap, left, right, top = 12, 10, 330, 40, 70
+    bar_h, gap, right, top = 12, 10, 40, 70
+    left = int(min(max((len(g[0]) for g in groups), default=20) * 6.3 + 20, 560))
     n_bars = sum(len(g[1]) for g in groups)
     height = top + n_bars * bar_h + len(groups) * gap + 70
-    width = 1000
+    width = left + 680
     values = [v for g in groups for b in g[1] for v in b[1:]] + [g[2] for g in groups if g[2]] + [1.0]
     lo = min(0.5, min(values) / 1.1)
     hi = max(2.0, min(max(values) * 1.1, 256.0))
