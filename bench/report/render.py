@@ -164,12 +164,17 @@ def time_ratio(a, b):
 
 
 def fmt_value(row, stat):
-    if row["kind"] == "tput":
+    if is_rate(row):
         rate = row["items"] * 1e9 / stat.median
         lo, hi = row["items"] * 1e9 / stat.hi, row["items"] * 1e9 / stat.lo
-        unit = "fds/s" if row["id"].startswith("scm") else "msg/s"
+        unit = "fds/s" if row["kind"] == "fds" else "msg/s"
         return f"{fmt_rate(rate)} {unit} [{fmt_rate(lo)}–{fmt_rate(hi)}]"
     return f"{fmt_ns(stat.median)} ns [{fmt_ns(stat.lo)}–{fmt_ns(stat.hi)}]"
+
+
+def is_rate(row):
+    """Rows reported as a rate (one-way throughput), where higher is better."""
+    return row["kind"] in ("tput", "fds")
 
 
 def fmt_ns(v):
@@ -187,7 +192,7 @@ def fmt_rate(v):
 def display_ratio(row, impl_stat, c_stat):
     """The ratio as the issue states it: time ratio for rtt/call, rate ratio for tput."""
     r = impl_stat.median / c_stat.median
-    return 1 / r if row["kind"] == "tput" else r
+    return 1 / r if is_rate(row) else r
 
 
 def check(op, value, bound):
@@ -354,7 +359,7 @@ def render_svg(lines, env, results_dir):
         target = None
         for subject, op, bound in parse_targets(line["row"]["target"], line["placement"]):
             if subject == "c":
-                target = 1 / bound if line["row"]["kind"] == "tput" else bound
+                target = 1 / bound if is_rate(line["row"]) else bound
         label = line["row"]["title"] + ("" if line["placement"] == "none" else f" ({line['placement']})")
         groups.append((label, bars, target))
 
