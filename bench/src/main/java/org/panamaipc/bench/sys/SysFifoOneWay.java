@@ -44,6 +44,9 @@ public class SysFifoOneWay extends OneWayBenchmark {
         long done = 0;
         while (done < Messages.ONE_WAY_BYTES) {
             long r = Sys.write(out, done == 0 ? buf : buf.asSlice(done), Messages.ONE_WAY_BYTES - done);
+            if (r == -Sys.EINTR) {
+                continue;
+            }
             if (r <= 0) {
                 throw new IllegalStateException("write: " + r);
             }

@@ -34,6 +34,9 @@ public final class SysFifoPeer {
             long got = 0;
             while (got < size) {
                 long r = Sys.read(in, got == 0 ? buf : buf.asSlice(got), size - got);
+                if (r == -Sys.EINTR) {
+                    continue;
+                }
                 if (r <= 0) {
                     return;
                 }

@@ -47,12 +47,19 @@ public class SysFifoRoundTrip extends RoundTripBenchmark {
     @Override
     protected long exchange() {
         buf.set(ValueLayout.JAVA_LONG, 0, ++seq);
-        if (Sys.write(out, buf, Messages.ROUND_TRIP_BYTES) != Messages.ROUND_TRIP_BYTES) {
-            throw new IllegalStateException("short write");
+        long w;
+        while ((w = Sys.write(out, buf, Messages.ROUND_TRIP_BYTES)) == -Sys.EINTR) {
+            // a signal: again (Sys leaves EINTR to its callers)
+        }
+        if (w != Messages.ROUND_TRIP_BYTES) {
+            throw new IllegalStateException("write: " + w);
         }
         long got = 0;
         while (got < Messages.ROUND_TRIP_BYTES) {
             long r = Sys.read(in, got == 0 ? buf : buf.asSlice(got), Messages.ROUND_TRIP_BYTES - got);
+            if (r == -Sys.EINTR) {
+                continue;
+            }
             if (r <= 0) {
                 throw new IllegalStateException("read: " + r);
             }
