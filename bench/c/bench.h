@@ -68,6 +68,12 @@ static inline long long now_ns(void) {
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Ctrl-C or timeout(1): leave through exit() so that atexit handlers remove System V objects. */
+static inline void on_termination(int sig) {
+    (void) sig;
+    exit(3);
+}
+
 static inline opts_t parse_opts(int argc, char **argv) {
     if (argc != 6) {
         fprintf(stderr, "usage: %s MODE cross|same|none WARMUP ITERATIONS ITERATION_MS\n", argv[0]);
@@ -91,6 +97,8 @@ static inline opts_t parse_opts(int argc, char **argv) {
         printf("SKIP %s.%s %s needs 2 CPUs\n", o.program, o.mode, o.placement);
         exit(0);
     }
+    signal(SIGTERM, on_termination);
+    signal(SIGINT, on_termination);
     pin_to(o.parent_cpu);
     return o;
 }

@@ -270,6 +270,13 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         md.append(f"- C: {note}")
     if c_notes:
         md.append("")
+    judged = [(line, text, ok) for line in lines for text, ok in verdicts(line)]
+    n_met = sum(1 for _, _, ok in judged if ok)
+    n_pending = len({line["row"]["id"] for line in lines if line["row"]["ours"] == "-"})
+    md.append(f"**Summary:** {n_met} of {len(judged)} targets judged in this run met, "
+              f"{len(judged) - n_met} missed; {n_pending} registry rows are not yet in the library "
+              f"(C and baselines only).")
+    md.append("")
     md.append("![time relative to C](ratios.svg)")
     md.append("")
     md.append("| Mechanism | Placement | panama-ipc | C | ratio to C | target | JDK | junixsocket | Agrona "
