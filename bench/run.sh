@@ -123,6 +123,9 @@ else
 fi
 
 # --- JMH ---------------------------------------------------------------------------------
+# The benchmarks this build has (a mechanism's are compiled once the library has it).
+"$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" -l 2>/dev/null \
+    | grep '^org\.panamaipc\.' > "$out/benchmarks.txt" || true
 log "JMH ${jmh[*]}"
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
     -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow "${extra[@]}" \

@@ -96,6 +96,14 @@ def read_jmh(path):
     return results
 
 
+def read_available(path):
+    """The benchmarks the jar of this run has (None when unknown)."""
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return {line.strip() for line in f if line.strip()}
+
+
 def read_env(path):
     env = {}
     if os.path.exists(path):
@@ -199,9 +207,17 @@ def check(op, value, bound):
     return value <= bound if op == "<=" else value >= bound
 
 
-def build_lines(rows, c, jmh):
+def in_library(row, available):
+    """Whether the row's panama-ipc benchmark exists in this build."""
+    if row["ours"] == "-":
+        return False
+    return available is None or parse_spec(row["ours"])[0] in available
+
+
+def build_lines(rows, c, jmh, available):
     lines = []
     for row in rows:
+        row["in_library"] = in_library(row, available)
         for placement in row["placements"]:
             line = {"row": row, "placement": placement, "impl": {}}
             if row["c"] != "-":
@@ -272,7 +288,7 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         md.append("")
     judged = [(line, text, ok) for line in lines for text, ok in verdicts(line)]
     n_met = sum(1 for _, _, ok in judged if ok)
-    n_pending = len({line["row"]["id"] for line in lines if line["row"]["ours"] == "-"})
+    n_pending = len({line["row"]["id"] for line in lines if not line["row"]["in_library"]})
     md.append(f"**Summary:** {n_met} of {len(judged)} targets judged in this run met, "
               f"{len(judged) - n_met} missed; {n_pending} registry rows are not yet in the library "
               f"(C and baselines only).")
@@ -291,7 +307,7 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         if ours:
             cells.append(fmt_value(row, ours[0]))
         else:
-            cells.append("not yet in the library" if row["ours"] == "-" else "(no result in this run)")
+            cells.append("(no result in this run)" if row["in_library"] else "not yet in the library")
         cells.append(fmt_value(row, cstat) if cstat else "—")
         cells.append(f"{display_ratio(row, ours[0], cstat):.2f}" if ours and cstat else "—")
         targets = [t for t in parse_targets(row["target"], line["placement"])]
@@ -325,7 +341,7 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
     md.append("")
     pending = []
     for line in lines:
-        if line["row"]["ours"] == "-" and line["row"]["title"] not in pending:
+        if not line["row"]["in_library"] and line["row"]["title"] not in pending:
             pending.append(line["row"]["title"])
     if pending:
         md.append("## Not yet in the library (C and baselines only)")
@@ -347,7 +363,8 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         md.append(f"| `{bench.removeprefix(PREFIX)}` | {p} | {fmt_ns(stat.median)} "
                   f"[{fmt_ns(stat.lo)}–{fmt_ns(stat.hi)}] | {a} |")
     md.append("")
-    md.append("Raw data: `jmh.json` (JMH), `c.txt` (C programs), `env.txt`, `jmh.log` beside this file.")
+    md.append("Raw data: `jmh.json` (JMH), `c.txt` (C programs), `env.txt`, `jmh.log`, `benchmarks.txt` "
+              "(the benchmarks this build has) beside this file.")
     md.append("")
     with open(os.path.join(results_dir, "REPORT.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md))
@@ -445,7 +462,8 @@ def main():
     env = read_env(os.path.join(results_dir, "env.txt"))
     notes_path = os.path.join(os.path.dirname(os.path.abspath(registry)), "NOTES.md")
     notes_text = open(notes_path, encoding="utf-8").read() if os.path.exists(notes_path) else ""
-    lines = build_lines(rows, c, jmh)
+    available = read_available(os.path.join(results_dir, "benchmarks.txt"))
+    lines = build_lines(rows, c, jmh, available)
     render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text)
     render_svg(lines, env, results_dir)
 
