@@ -87,6 +87,27 @@ public final class Peer implements AutoCloseable {
         return start(placement, false, command);
     }
 
+    /**
+     * The command line of a peer JVM pinned as {@code placement} says, for benchmarks that
+     * start their peer another way (e.g. through the library's own process spawning, to hand
+     * it descriptors); such a peer must end by itself when its benchmark's end closes.
+     *
+     * @param placement where the peer runs
+     * @param mainClass the peer's main class
+     * @param args its arguments
+     * @return {@code taskset -c CPU java ... mainClass args} (without taskset where there is none)
+     */
+    public static List<String> pinnedJvmCommand(Placement placement, Class<?> mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        if (TASKSET) {
+            cmd.add("taskset");
+            cmd.add("-c");
+            cmd.add(Integer.toString(placement.peerCpu()));
+        }
+        cmd.addAll(jvmCommand(mainClass, args));
+        return cmd;
+    }
+
     private static List<String> jvmCommand(Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(
