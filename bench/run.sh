@@ -136,6 +136,8 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
 # --- leftovers ---------------------------------------------------------------------------
 left=$(ls /dev/shm /tmp 2>/dev/null | grep -c '^panama-bench-' || true)
 [ "$left" = 0 ] || log "WARNING: $left panama-bench-* objects left in /dev/shm or /tmp"
+peers=$(pgrep -f 'org\.panamaipc\.bench\..*Peer' | wc -l || true)
+[ "$peers" = 0 ] || log "WARNING: $peers peer processes still running: pgrep -af 'org.panamaipc.bench'"
 
 # --- report ------------------------------------------------------------------------------
 echo "elapsed: $((SECONDS / 60)) min $((SECONDS % 60)) s (build, C and JMH)" >> "$out/env.txt"

@@ -15,6 +15,11 @@ import org.panamaipc.signal.Signal;
  * handler wakes the measuring thread (parked meanwhile). The handoff from the library's
  * handler thread to the waiting thread is part of what is measured, as it is for a user.
  * C: {@code bench/c/signal.c} ({@code sigwaitinfo}; {@code signalfd} beside it).
+ *
+ * <p>Which delivery {@code Signals.handle} chooses depends on the process: a JMH fork (and a
+ * JVM started normally) does not have SIGUSR1 blocked in every thread, so the handler runs
+ * through the JVM's signal dispatcher ({@code SignalRegistration.Delivery.JVM}, a new thread
+ * per signal), not {@code signalfd}; the delivery used is printed to the JMH log.
  */
 public class SignalRoundTrip extends RoundTripBenchmark {
     static final Signal SIGNAL = Signal.SIGUSR1;
@@ -34,6 +39,7 @@ public class SignalRoundTrip extends RoundTripBenchmark {
                 LockSupport.unpark(t);
             }
         });
+        System.err.println("[signal] delivery=" + registration.delivery());
         Peer peer = Peer.jvm(placement, SignalPeer.class, Long.toString(ProcessHandle.current().pid()));
         peerPid = peer.pid();
         return peer;
