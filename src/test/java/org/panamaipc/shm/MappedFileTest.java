@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(60)
+@IpcTest
 class MappedFileTest {
     @TempDir
     Path dir;

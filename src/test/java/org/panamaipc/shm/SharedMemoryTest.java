@@ -22,12 +22,13 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
 
-@Timeout(60)
+@IpcTest
 class SharedMemoryTest {
     private final List<String> names = new ArrayList<>();
 
@@ -176,9 +177,12 @@ class SharedMemoryTest {
     @Test
     void aSizeBeyondTheFileSizeLimitFailsWithEfbigAndLeavesNothingBehind() throws Exception {
         String name = name();
-        String out = Peers.finish(Peers.jvmWithLimit("-f 8", SizeLimitPeer.class, name, Integer.toString(1 << 20)));
-        assertThat(out).contains("ftruncate(\"" + name + "\", length=1048576): EFBIG (File too large)")
-                .endsWith("left behind: false");
+        List<String> out;
+        try (PeerProcess peer = Peers.jvmWithLimit("-f 8", SizeLimitPeer.class, name, Integer.toString(1 << 20))) {
+            out = Peers.linesUntilExit(peer, 2);
+        }
+        assertThat(out.get(0)).contains("ftruncate(\"" + name + "\", length=1048576): EFBIG (File too large)");
+        assertThat(out.get(1)).isEqualTo("left behind: false");
     }
 
     @Test
