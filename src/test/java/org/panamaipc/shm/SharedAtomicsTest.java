@@ -90,7 +90,7 @@ class SharedAtomicsTest {
     @Test
     void aPeerJvmPlaysPingPongThroughAcquireAndReleaseWithoutLosingAPayload() throws Exception {
         String name = SharedMemory.uniqueName("pingpong");
-        int rounds = 5_000;
+        int rounds = 1_000;
         try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();
             try (PeerProcess peer = PeerJvm.builder(PingPongPeer.class).onClassPath().start(name, n(rounds))) {
