@@ -51,13 +51,18 @@ final class Peers {
         return PeerProcess.start(main.getSimpleName(), new ProcessBuilder(command));
     }
 
-    /** Reads the lines a peer prints until it exits with 0. */
+    /** Reads the lines a peer prints until it exits with 0, waiting at most {@link #TIMEOUT} for each. */
     static List<String> linesUntilExit(PeerProcess peer, int lines) {
+        return linesUntilExit(peer, lines, TIMEOUT);
+    }
+
+    /** Reads the lines a peer prints until it exits with 0. */
+    static List<String> linesUntilExit(PeerProcess peer, int lines, Duration timeout) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines; i++) {
-            out.add(peer.readLine(TIMEOUT));
+            out.add(peer.readLine(timeout));
         }
-        peer.expectExit(0, TIMEOUT);
+        peer.expectExit(0, timeout);
         return out;
     }
 
