@@ -320,6 +320,28 @@ class SharedMemoryTest {
     }
 
     @Test
+    void resizeGrowsAndShrinksTheObjectWithItsMapping() throws IOException {
+        try (SharedMemory shm = SharedMemory.createExclusively(name(), 4096)) {
+            Mapping first = shm.map();
+            first.segment().set(JAVA_LONG, 0, 11);
+            Mapping grown = first.resize(5 * 4096);
+            assertThat(first.isOpen()).isFalse();
+            assertThat(shm.size()).isEqualTo(5 * 4096);
+            grown.segment().set(JAVA_LONG, 4 * 4096, 12);
+            try (Mapping shrunk = grown.resize(100)) {
+                assertThat(grown.isOpen()).isFalse();
+                assertThat(shm.size()).isEqualTo(100);
+                assertThat(shrunk.byteSize()).isEqualTo(100);
+                assertThat(shrunk.segment().get(JAVA_LONG, 0)).isEqualTo(11);
+                assertThatThrownBy(() -> shrunk.resize(0)).isInstanceOf(IllegalArgumentException.class);
+            }
+            try (SharedMemory readOnly = SharedMemory.openReadOnly(shm.name()); Mapping ro = readOnly.map()) {
+                assertThatThrownBy(() -> ro.resize(8192)).isInstanceOf(NonWritableChannelException.class);
+            }
+        }
+    }
+
+    @Test
     void shrinkingBelowALiveMappingIsRefusedUntilItIsClosed() throws IOException {
         try (SharedMemory shm = SharedMemory.createExclusively(name(), 2 * 4096)) {
             Mapping m = shm.map();
