@@ -232,6 +232,9 @@ class MemfdTest {
             assertThat(hugePagesReserved()).isZero();
             assertThat(e).isInstanceOf(ErrnoException.class);
             assertThat(e.getMessage()).containsAnyOf("memfd_create", "ftruncate", "mmap");
+            if (e.getMessage().startsWith("mmap")) {
+                assertThat(e).hasMessageContaining("ENOMEM").hasMessageContaining("nr_hugepages");
+            }
         }
     }
 
