@@ -292,7 +292,8 @@ public abstract sealed class MappableFile implements AutoCloseable permits Share
             fd.release();
         }
         if (address < 0) {
-            throw Errors.of("mmap", "length=" + mappedLength + ", " + mode + " " + options + ", " + describe()
+            throw Errors.of("mmap", "length=" + mappedLength + ", " + mode + (options.isEmpty() ? "" : " " + options)
+                    + ", " + describe()
                     + ", offset=" + alignedOffset + mapFailureHint((int) -address), (int) -address);
         }
         Object token = new Object();

@@ -118,7 +118,8 @@ public final class Mapping implements AutoCloseable {
             int errno = (int) -address;
             String hint = opts.contains(MapOption.HUGE_PAGES) && errno == LibC.ENOMEM()
                     ? ", MAP_HUGETLB (no free huge pages: see /proc/sys/vm/nr_hugepages)" : "";
-            throw Errors.of("mmap", "length=" + size + ", MAP_PRIVATE|MAP_ANONYMOUS " + opts + hint, errno);
+            throw Errors.of("mmap", "length=" + size + ", MAP_PRIVATE|MAP_ANONYMOUS" + (opts.isEmpty() ? "" : " " + opts)
+                    + hint, errno);
         }
         Arena arena = Arena.ofShared();
         MemorySegment whole = place(address, size, arena, () -> ShmCalls.munmap(address, size));
