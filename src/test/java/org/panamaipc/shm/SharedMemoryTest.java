@@ -142,7 +142,9 @@ class SharedMemoryTest {
 
     @Test
     void namesLongerThanNameMaxAreRefused() throws IOException {
-        String longest = "/" + "a".repeat(255);
+        String unique = name();
+        String longest = unique + "a".repeat(256 - unique.length());
+        assertThat(longest).hasSize(256);
         names.add(longest);
         try (SharedMemory ok = SharedMemory.createExclusively(longest, 4096)) {
             assertThat(ok.name()).isEqualTo(longest);
