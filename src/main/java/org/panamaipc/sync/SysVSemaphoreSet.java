@@ -351,7 +351,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semtimedop.2.html">semtimedop(2)</a>
      */
     public boolean operate(SemaphoreOps ops, Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         if (deadline.unlimited()) {
             return operate(ops);
         }
