@@ -135,6 +135,9 @@ public final class Futex implements AutoCloseable {
             MemorySegment ts = SyncCalls.scratch();
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 long r;
                 do {
                     if (deadline.unlimited()) {

@@ -217,6 +217,9 @@ public final class NamedSemaphore implements AutoCloseable {
             }
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 int r;
                 do {
                     r = SyncCalls.semWait(sem);
@@ -293,6 +296,9 @@ public final class NamedSemaphore implements AutoCloseable {
         MemorySegment ts = SyncCalls.scratch();
         int slot = waiters.enter();
         try {
+            if (!guard.isOpen()) {
+                throw new AsynchronousCloseException(); // closed before this thread registered
+            }
             int r;
             do {
                 if (deadline.unlimited()) {

@@ -322,6 +322,9 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         try {
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 int r;
                 do {
                     r = SyncCalls.semop(id, ops.segment(), ops.size());
@@ -361,6 +364,9 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             MemorySegment ts = SyncCalls.scratch();
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 int r;
                 do {
                     deadline.writeRemaining(ts);
