@@ -1,0 +1,29 @@
+/**
+ * Unix domain sockets: stream, datagram and seqpacket; {@code socketpair}; path and
+ * abstract addresses; descriptor passing (SCM_RIGHTS) and credentials (SO_PEERCRED,
+ * SCM_CREDENTIALS).
+ *
+ * <p>A server hands a memfd to a client with the data that describes it:
+ *
+ * <pre>{@code
+ * var address = AbstractSocketAddress.of("example-" + ProcessHandle.current().pid());
+ * try (Arena arena = Arena.ofConfined();
+ *      UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, address);
+ *      UnixSocket client = UnixSocket.connect(SocketType.SEQPACKET, address);
+ *      UnixSocket accepted = server.accept();
+ *      OwnedFd file = OwnedFd.adopt(...)) {              // any open descriptor
+ *     accepted.sendDescriptors(arena.allocateFrom("here"), file);
+ *     MemorySegment buf = arena.allocate(64);
+ *     try (ReceivedMessage m = client.receiveMessage(buf, 1)) {
+ *         System.out.println(buf.getString(0) + " " + m.descriptors());
+ *         System.out.println("peer pid " + client.peerCredentials().pid());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Sends never raise SIGPIPE ({@code MSG_NOSIGNAL}); a closed peer is a
+ * {@link org.panamaipc.socket.BrokenPipeException}.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7)</a>
+ */
+package org.panamaipc.socket;
