@@ -1003,11 +1003,16 @@ public final class UnixSocket implements ByteChannel {
                 msghdr.msg_name(msg, sa);
                 msghdr.msg_namelen(msg, (int) sa.byteSize());
             }
-            // Room for the descriptors asked for and for credentials: the kernel drops, and
-            // flags with MSG_CTRUNC, whatever does not fit; it never installs it.
-            long room = (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0)
-                    + Cmsg.space(ucred.sizeof());
-            MemorySegment control = arena.allocate(room, 8);
+            // Room for exactly the descriptors asked for, after the credentials the kernel puts
+            // first when SO_PASSCRED is on. It drops whatever does not fit, without installing
+            // it, and flags MSG_CTRUNC; with no room at all (msg_control NULL) it drops all.
+            // The kernel is offered CMSG_LEN for the last message, not CMSG_SPACE, whose
+            // padding would fit one descriptor more; the buffer itself has CMSG_SPACE (zeroed),
+            // so that CMSG_NXTHDR, which wants the aligned length, can walk to the last message.
+            long credentialRoom = passCredentials() ? Cmsg.space(ucred.sizeof()) : 0;
+            long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
+            long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
+            MemorySegment control = room == 0 ? MemorySegment.NULL : arena.allocate(allocated, 8);
             msghdr.msg_control(msg, control);
             msghdr.msg_controllen(msg, room);
             long r = core.io(SocketCalls.OP_RECVMSG, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, SocketCore.POLLIN,
@@ -1018,7 +1023,7 @@ public final class UnixSocket implements ByteChannel {
             if (r < 0) {
                 throw Errors.of("recvmsg", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
             }
-            long controlLength = Math.min(msghdr.msg_controllen(msg), room);
+            long controlLength = Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
             List<OwnedFd> fds = new ArrayList<>();
             Credentials credentials = null;
             boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
@@ -1057,6 +1062,10 @@ public final class UnixSocket implements ByteChannel {
             SocketAddress from = sa == null ? null : Addresses.decode(sa, msghdr.msg_namelen(msg));
             return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
         }
+    }
+
+    private boolean passCredentials() throws IOException {
+        return core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
     }
 
     private static MemorySegment nativeCopy(MemorySegment data, Arena arena, boolean copyIn) {
