@@ -273,7 +273,7 @@ class UnixSocketTest {
                 } catch (Throwable t) {
                     return t;
                 }
-            });
+            }, Peers::daemon);
             // The receiver may not have entered recv yet; either way close must release it.
             Thread.onSpinWait();
             pair.second().close();
@@ -293,7 +293,7 @@ class UnixSocketTest {
             } catch (Throwable t) {
                 return t;
             }
-        });
+        }, Peers::daemon);
         waitUntilBlocked();
         server.close();
         assertThat(blocked.get(5, TimeUnit.SECONDS))
@@ -412,7 +412,7 @@ class UnixSocketTest {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            }, Peers::daemon);
             byte[] got = pair.second().inputStream().readAllBytes();
             writer.get(10, TimeUnit.SECONDS);
             assertThat(got).isEqualTo(data);
