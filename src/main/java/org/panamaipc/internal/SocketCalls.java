@@ -66,6 +66,8 @@ public final class SocketCalls {
     public static final int OP_RECVMSG = 3;
     /** Selects {@code accept4} (with no address wanted) in {@link #io}. */
     public static final int OP_ACCEPT = 4;
+    /** Selects {@code connect} in {@link #io}: {@code buf} is the address, {@code len} its length. */
+    public static final int OP_CONNECT = 5;
 
     private static int result(int r, MemorySegment st) {
         return r >= 0 ? r : -CallState.errno(st);
@@ -252,13 +254,13 @@ public final class SocketCalls {
      * One socket I/O call chosen by {@code op}, once, so that callers can share a single
      * retry-and-wake loop for every call that may block.
      *
-     * @param op {@link #OP_SEND}, {@link #OP_RECV}, {@link #OP_SENDMSG}, {@link #OP_RECVMSG}
-     *        or {@link #OP_ACCEPT}
+     * @param op {@link #OP_SEND}, {@link #OP_RECV}, {@link #OP_SENDMSG}, {@link #OP_RECVMSG},
+     *        {@link #OP_ACCEPT} or {@link #OP_CONNECT}
      * @param fd the socket
      * @param buf the data for send/recv, the {@code struct msghdr} for sendmsg/recvmsg,
-     *        unused ({@code NULL}) for accept
-     * @param len the data's length for send/recv, unused otherwise
-     * @param flags {@code MSG_*} flags, or {@code SOCK_*} flags for accept
+     *        unused ({@code NULL}) for accept, the address for connect
+     * @param len the data's length for send/recv, the address's length for connect
+     * @param flags {@code MSG_*} flags, {@code SOCK_*} flags for accept, unused for connect
      * @return the call's result, or {@code -errno}
      */
     public static long io(int op, int fd, MemorySegment buf, long len, int flags) {
@@ -271,6 +273,7 @@ public final class SocketCalls {
                 case OP_RECVMSG -> result((long) RECVMSG.invokeExact(st, fd, buf, flags), st);
                 case OP_ACCEPT -> result((int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL,
                         MemorySegment.NULL, flags), st);
+                case OP_CONNECT -> result((int) CONNECT.invokeExact(st, fd, buf, (int) len), st);
                 default -> throw new IllegalArgumentException("op=" + op);
             };
         } catch (Throwable t) {

@@ -129,7 +129,7 @@ final class SocketCore {
             if (timeoutNanos == 0) {
                 long r;
                 do {
-                    r = SocketCalls.io(op, n, buf, len, op == SocketCalls.OP_ACCEPT ? flags : flags | MSG_DONTWAIT);
+                    r = SocketCalls.io(op, n, buf, len, takesMessageFlags(op) ? flags | MSG_DONTWAIT : flags);
                 } while (r == -EINTR);
                 return r == -EAGAIN ? AGAIN : r;
             }
@@ -140,6 +140,10 @@ final class SocketCore {
         } finally {
             release();
         }
+    }
+
+    private static boolean takesMessageFlags(int op) {
+        return op != SocketCalls.OP_ACCEPT && op != SocketCalls.OP_CONNECT;
     }
 
     private long blockingIo(int op, int n, MemorySegment buf, long len, int flags) throws IOException {
@@ -163,7 +167,7 @@ final class SocketCore {
 
     private long pollingIo(int op, int n, MemorySegment buf, long len, int flags, short events, long timeoutNanos)
             throws IOException {
-        int callFlags = op == SocketCalls.OP_ACCEPT ? flags : flags | MSG_DONTWAIT;
+        int callFlags = takesMessageFlags(op) ? flags | MSG_DONTWAIT : flags;
         long start = System.nanoTime();
         while (true) {
             long r = SocketCalls.io(op, n, buf, len, callFlags);

@@ -278,21 +278,19 @@ public final class UnixSocket implements ByteChannel {
      */
     public void connect(SocketAddress address) throws IOException {
         Addresses.checkedPath(address);
-        int n = core.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = Addresses.encode(address, arena);
-            int r;
-            do {
-                r = SocketCalls.connect(n, sa, (int) sa.byteSize());
-            } while (r == -SocketCore.EINTR && core.isOpen());
-            if (!core.isOpen()) {
-                throw new java.nio.channels.AsynchronousCloseException();
+            // A connect waits while the listener's backlog is full; close() releases it. A
+            // Unix socket's connect interrupted by a signal leaves the socket unconnected,
+            // so it is simply made again (unlike TCP's, which would report EALREADY).
+            long r = core.io(SocketCalls.OP_CONNECT, sa, sa.byteSize(), 0, SocketCore.POLLOUT,
+                    core.isBlocking() ? SocketCore.FOREVER : 0, false);
+            if (r == SocketCore.AGAIN) {
+                r = -LibC.EAGAIN();
             }
             if (r < 0) {
-                throw connectError("connect", n, address, -r);
+                throw connectError("connect", core.number, address, (int) -r);
             }
-        } finally {
-            core.release();
         }
     }
 

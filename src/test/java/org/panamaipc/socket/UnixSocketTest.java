@@ -419,7 +419,78 @@ class UnixSocketTest {
         }
     }
 
-    static SocketAddress unused() {
-        return null;
+    @Test
+    void closeFromAnotherThreadReleasesASendBlockedOnAFullBuffer() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM)) {
+            CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    pair.first().send(arena.allocate(16 << 20)); // far more than the socket buffers hold
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }, Peers::daemon);
+            waitUntilBlocked();
+            pair.first().close();
+            assertThat(blocked.get(5, TimeUnit.SECONDS))
+                    .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadReleasesAConnectWaitingOnAFullBacklog() throws Exception {
+        AbstractSocketAddress address = abstractName();
+        java.util.List<UnixSocket> queued = new java.util.ArrayList<>();
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address, 1, true)) {
+            // Fill the backlog without accepting: non-blocking connects fail with EAGAIN once it is full.
+            while (true) {
+                UnixSocket s = UnixSocket.open(SocketType.STREAM);
+                s.configureBlocking(false);
+                try {
+                    s.connect(address);
+                    queued.add(s);
+                } catch (SocketConnectException full) {
+                    assertThat(full.errno()).isEqualTo(Errno.EAGAIN);
+                    s.close();
+                    break;
+                }
+            }
+            UnixSocket waiting = UnixSocket.open(SocketType.STREAM);
+            CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    waiting.connect(address);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }, Peers::daemon);
+            waitUntilBlocked();
+            waiting.close();
+            assertThat(blocked.get(5, TimeUnit.SECONDS))
+                    .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+        } finally {
+            queued.forEach(UnixSocket::close);
+        }
+    }
+
+    @Test
+    void misuseIsReportedClearly() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofConfined()) {
+            assertThatThrownBy(() -> pair.first().receive(arena.allocate(8).asReadOnly()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
+            assertThatThrownBy(() -> pair.first().receive((MemorySegment) null))
+                    .isInstanceOf(NullPointerException.class);
+            pair.second().close();
+            try (org.panamaipc.OwnedFd stdin = org.panamaipc.OwnedFd.adopt(
+                    org.panamaipc.internal.Sys.fcntl(0, org.panamaipc.bindings.LibC.F_DUPFD_CLOEXEC(), 0))) {
+                assertThatThrownBy(() -> pair.first().sendDescriptors(arena.allocateFrom("x"), stdin))
+                        .isInstanceOf(BrokenPipeException.class).hasMessageContaining("sendmsg(");
+            }
+        }
+        int raw = org.panamaipc.internal.Sys.fcntl(0, org.panamaipc.bindings.LibC.F_DUPFD_CLOEXEC(), 0);
+        try (org.panamaipc.OwnedFd notSocket = org.panamaipc.OwnedFd.adopt(raw)) {
+            assertThatThrownBy(() -> UnixSocket.adopt(notSocket))
+                    .isInstanceOf(IOException.class).hasMessageContaining("ENOTSOCK");
+        }
     }
 }
