@@ -259,6 +259,18 @@ public final class UnixSocket implements ByteChannel {
 
     // ---------------------------------------------------------------- state
 
+    /**
+     * The socket's own descriptor, to pass the socket itself to another process with
+     * {@link #sendDescriptors} or to {@link OwnedFd#dup() dup} it.
+     *
+     * <p><b>Lifetime.</b> It belongs to this socket: close the socket, not the descriptor.
+     *
+     * @return the descriptor
+     */
+    public OwnedFd descriptor() {
+        return core.fd;
+    }
+
     /** {@return the socket's type} */
     public SocketType type() {
         return core.type;
@@ -783,7 +795,8 @@ public final class UnixSocket implements ByteChannel {
      * @param buffer where the bytes go
      * @return the bytes received; on a datagram or seqpacket socket the message's real
      *         length, larger than the buffer when the message was truncated (MSG_TRUNC);
-     *         -1 at end of stream on a stream socket; {@link #WOULD_BLOCK} in non-blocking
+     *         -1 at end of stream on a stream socket (a seqpacket socket whose peer closed
+     *         returns 0, as an empty message would); {@link #WOULD_BLOCK} in non-blocking
      *         mode when nothing has arrived
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
      * @throws java.nio.channels.ClosedChannelException if the socket is closed

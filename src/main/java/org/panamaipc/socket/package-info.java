@@ -3,7 +3,8 @@
  * abstract addresses; descriptor passing (SCM_RIGHTS) and credentials (SO_PEERCRED,
  * SCM_CREDENTIALS).
  *
- * <p>A server hands a memfd to a client with the data that describes it:
+ * <p>A server hands a client one end of a socket pair, together with the data that
+ * describes it, and the client talks through it:
  *
  * <pre>{@code
  * var address = AbstractSocketAddress.of("example-" + ProcessHandle.current().pid());
@@ -11,12 +12,15 @@
  *      UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, address);
  *      UnixSocket client = UnixSocket.connect(SocketType.SEQPACKET, address);
  *      UnixSocket accepted = server.accept();
- *      OwnedFd file = OwnedFd.adopt(...)) {              // any open descriptor
- *     accepted.sendDescriptors(arena.allocateFrom("here"), file);
+ *      SocketPair pair = UnixSocket.pair(SocketType.STREAM)) {
+ *     accepted.sendDescriptors(arena.allocateFrom("one end"), pair.second().descriptor());
  *     MemorySegment buf = arena.allocate(64);
- *     try (ReceivedMessage m = client.receiveMessage(buf, 1)) {
- *         System.out.println(buf.getString(0) + " " + m.descriptors());
- *         System.out.println("peer pid " + client.peerCredentials().pid());
+ *     try (ReceivedMessage m = client.receiveMessage(buf, 1);
+ *          UnixSocket end = UnixSocket.adopt(m.descriptors().getFirst())) {
+ *         String what = buf.getString(0);
+ *         pair.first().send(arena.allocateFrom("hello"));
+ *         end.receive(buf);
+ *         System.out.println(what + ": " + buf.getString(0) + ", from pid " + client.peerCredentials().pid());
  *     }
  * }
  * }</pre>
