@@ -274,8 +274,11 @@ public final class LockableFile implements AutoCloseable {
 
     /**
      * Tells which lock held elsewhere would block the given one ({@code F_GETLK},
-     * {@code F_OFD_GETLK}). Locks of this process never conflict with a {@link LockKind#PROCESS}
-     * request, nor locks of this open file with an {@link LockKind#OPEN_FILE} one.
+     * {@code F_OFD_GETLK}). This process's own {@link LockKind#PROCESS} locks never conflict
+     * with a {@link LockKind#PROCESS} request, nor this file's {@link LockKind#OPEN_FILE}
+     * locks with an {@link LockKind#OPEN_FILE} one; {@link LockKind#OPEN_FILE} locks conflict
+     * with everything else, those of this very file included for a {@link LockKind#PROCESS}
+     * request.
      *
      * @param kind {@link LockKind#PROCESS} or {@link LockKind#OPEN_FILE}
      * @param mode the mode of the lock wanted

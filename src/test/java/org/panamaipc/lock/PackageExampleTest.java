@@ -34,7 +34,9 @@ class PackageExampleTest {
         try (LockableFile file = LockableFile.createOrOpen(path);
              HeldLock lock = file.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
             assertThat(lock).isNotNull();
-            assertThat(file.conflicting(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 0)).isNull();
+            // An OFD lock conflicts with process locks even of its own process; no process owns it.
+            assertThat(file.conflicting(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 0))
+                    .isEqualTo(new LockConflict(LockMode.EXCLUSIVE, 0, 0, -1));
         } finally {
             Files.deleteIfExists(path);
         }
