@@ -50,7 +50,10 @@ import org.panamaipc.internal.Waiters;
  * same file — through any {@link LockableFile} for {@link LockKind#PROCESS} locks, through
  * this one for the others — is refused with {@link OverlappingFileLockException}, as the
  * JDK's {@code FileChannel.lock} does: the kernel would silently merge or convert it, and
- * releasing one would release part of the other.
+ * releasing one would release part of the other. A {@link LockKind#PROCESS} lock and an
+ * {@link LockKind#OPEN_FILE} lock of this file that overlap, one of them exclusive, are
+ * refused too, since the kernel would make the second wait for the first, held by this
+ * very process.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2), "Advisory record locking"</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/flock.2.html">flock(2)</a>
@@ -478,30 +481,50 @@ public final class LockableFile implements AutoCloseable {
         return lock.kind() == LockKind.PROCESS ? PROCESS_LOCKS.computeIfAbsent(key, k -> new ArrayList<>()) : ownLocks;
     }
 
-    private Object bookLock(LockKind kind) {
-        return kind == LockKind.PROCESS ? PROCESS_LOCKS : this;
-    }
-
+    /**
+     * Books a lock before it is requested, refusing one that overlaps a lock this process
+     * already holds through the library: of the same kind (the kernel would merge or convert
+     * them), or, one of them exclusive, a process lock against an OFD lock of this file (the
+     * kernel would make the request wait for this very thread, forever).
+     */
     private void book(HeldLock lock) {
-        synchronized (bookLock(lock.kind())) {
-            if (!fd.isOpen()) {
-                return; // the lock call reports the closed file
-            }
-            for (HeldLock held : bookFor(lock)) {
-                if (held.kind() == lock.kind() && (lock.kind() == LockKind.FLOCK || held.overlaps(lock.start(), lock.length()))) {
-                    throw new OverlappingFileLockException();
+        synchronized (PROCESS_LOCKS) {
+            synchronized (this) {
+                if (!fd.isOpen()) {
+                    return; // the lock call reports the closed file
                 }
+                List<HeldLock> process = PROCESS_LOCKS.getOrDefault(key, List.of());
+                for (List<HeldLock> list : List.of(process, ownLocks)) {
+                    for (HeldLock held : list) {
+                        if (clash(held, lock)) {
+                            throw new OverlappingFileLockException();
+                        }
+                    }
+                }
+                bookFor(lock).add(lock);
             }
-            bookFor(lock).add(lock);
         }
     }
 
+    private static boolean clash(HeldLock held, HeldLock wanted) {
+        if (held.kind() == LockKind.FLOCK || wanted.kind() == LockKind.FLOCK) {
+            return held.kind() == wanted.kind(); // flock and fcntl locks do not see each other
+        }
+        if (!held.overlaps(wanted.start(), wanted.length())) {
+            return false;
+        }
+        // The same kind merges or converts; a process lock and an OFD lock only conflict.
+        return held.kind() == wanted.kind() || held.mode() == LockMode.EXCLUSIVE || wanted.mode() == LockMode.EXCLUSIVE;
+    }
+
     private void unbook(HeldLock lock) {
-        synchronized (bookLock(lock.kind())) {
-            List<HeldLock> list = bookFor(lock);
-            list.remove(lock);
-            if (list.isEmpty() && lock.kind() == LockKind.PROCESS) {
-                PROCESS_LOCKS.remove(key);
+        synchronized (PROCESS_LOCKS) {
+            synchronized (this) {
+                List<HeldLock> list = bookFor(lock);
+                list.remove(lock);
+                if (list.isEmpty() && lock.kind() == LockKind.PROCESS) {
+                    PROCESS_LOCKS.remove(key);
+                }
             }
         }
     }

@@ -221,6 +221,9 @@ class LockableFileTest {
                         .isInstanceOf(OverlappingFileLockException.class);
                 assertThatThrownBy(() -> file.tryLock(LockKind.FLOCK, LockMode.EXCLUSIVE))
                         .isInstanceOf(OverlappingFileLockException.class);
+                assertThatThrownBy(() -> file.tryLock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 0))
+                        .as("a process lock over this file's own OFD lock would wait for itself")
+                        .isInstanceOf(OverlappingFileLockException.class);
                 try (HeldLock adjacent = file.lock(LockKind.PROCESS, LockMode.SHARED, 20, 5)) {
                     assertThat(adjacent.isValid()).isTrue();
                 }
