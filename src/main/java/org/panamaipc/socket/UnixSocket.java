@@ -657,12 +657,16 @@ public final class UnixSocket implements ByteChannel {
      *
      * @param data the data (at least one byte on a stream socket)
      * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws IllegalArgumentException if the data is empty on a stream socket
      * @throws BrokenPipeException if the peer has closed (EPIPE)
      * @throws IOException if {@code sendmsg(2)} fails otherwise (EPERM: credentials refused)
      * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SCM_CREDENTIALS</a>
      */
     public long sendCredentials(MemorySegment data) throws IOException {
         Check.notNull("data", data);
+        if (core.type == SocketType.STREAM && data.byteSize() == 0) {
+            throw new IllegalArgumentException("data must not be empty: credentials travel with at least one byte on a stream socket");
+        }
         return sendMessage(data, List.of(), true, null);
     }
 
