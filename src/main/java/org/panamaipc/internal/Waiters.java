@@ -38,7 +38,7 @@ public final class Waiters {
 
     private final AtomicLongArray threads = new AtomicLongArray(SLOTS);
 
-    /** Creates an empty set of waiters. */
+    /** Creates an empty set: no thread registered. */
     public Waiters() {
     }
 
