@@ -23,7 +23,6 @@ import java.util.Set;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;
-import org.panamaipc.bindings.iovec;
 import org.panamaipc.bindings.msghdr;
 import org.panamaipc.bindings.ucred;
 import org.panamaipc.internal.Check;
@@ -720,24 +719,26 @@ public final class UnixSocket implements ByteChannel {
 
     private long sendMessage(MemorySegment data, List<OwnedFd> fds, boolean credentials, SocketAddress target)
             throws IOException {
+        MessageScratch scratch = MessageScratch.get();
+        boolean copied = !data.isNative();
         int acquired = 0;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = nativeCopy(data, arena, true);
-            MemorySegment iov = iovec.allocate(arena);
-            iovec.iov_base(iov, buf);
-            iovec.iov_len(iov, buf.byteSize());
-            MemorySegment msg = msghdr.allocate(arena);
-            msghdr.msg_iov(msg, iov);
-            msghdr.msg_iovlen(msg, 1);
+        try (Arena arena = copied && data.byteSize() > MessageScratch.DATA_CAPACITY ? Arena.ofConfined() : null) {
+            MemorySegment buf = data;
+            if (copied) {
+                buf = arena != null ? arena.allocate(data.byteSize()) : scratch.data.asSlice(0, data.byteSize());
+                buf.copyFrom(data);
+            }
+            MemorySegment msg = scratch.message(buf);
             if (target != null) {
-                MemorySegment sa = Addresses.encode(target, arena);
-                msghdr.msg_name(msg, sa);
-                msghdr.msg_namelen(msg, (int) sa.byteSize());
+                int len = Addresses.encode(target, scratch.name);
+                msghdr.msg_name(msg, scratch.name);
+                msghdr.msg_namelen(msg, len);
             }
             long rightsSpace = fds.isEmpty() ? 0 : Cmsg.space((long) Integer.BYTES * fds.size());
             long credSpace = credentials ? Cmsg.space(ucred.sizeof()) : 0;
             if (rightsSpace + credSpace > 0) {
-                MemorySegment control = arena.allocate(rightsSpace + credSpace, 8);
+                MemorySegment control = scratch.control.asSlice(0, rightsSpace + credSpace);
+                control.fill((byte) 0);
                 long h = 0;
                 if (!fds.isEmpty()) {
                     MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
@@ -1008,19 +1009,17 @@ public final class UnixSocket implements ByteChannel {
         if (maxDescriptors < 0 || maxDescriptors > MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("maxDescriptors=" + maxDescriptors + " must be 0 to " + MAX_DESCRIPTORS);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = nativeCopy(buffer, arena, false);
-            MemorySegment iov = iovec.allocate(arena);
-            iovec.iov_base(iov, buf);
-            iovec.iov_len(iov, buf.byteSize());
-            MemorySegment msg = msghdr.allocate(arena);
-            msghdr.msg_iov(msg, iov);
-            msghdr.msg_iovlen(msg, 1);
-            MemorySegment sa = null;
+        MessageScratch scratch = MessageScratch.get();
+        boolean copied = !buffer.isNative();
+        try (Arena arena = copied && buffer.byteSize() > MessageScratch.DATA_CAPACITY ? Arena.ofConfined() : null) {
+            MemorySegment buf = buffer;
+            if (copied) {
+                buf = arena != null ? arena.allocate(buffer.byteSize()) : scratch.data.asSlice(0, buffer.byteSize());
+            }
+            MemorySegment msg = scratch.message(buf);
             if (wantSender) {
-                sa = arena.allocate(org.panamaipc.bindings.sockaddr_un.layout());
-                msghdr.msg_name(msg, sa);
-                msghdr.msg_namelen(msg, (int) sa.byteSize());
+                msghdr.msg_name(msg, scratch.name);
+                msghdr.msg_namelen(msg, (int) scratch.name.byteSize());
             }
             // Room for exactly the descriptors asked for, after the credentials the kernel puts
             // first when SO_PASSCRED is on. It drops whatever does not fit, without installing
@@ -1031,8 +1030,9 @@ public final class UnixSocket implements ByteChannel {
             long credentialRoom = passCredentials() ? Cmsg.space(ucred.sizeof()) : 0;
             long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
             long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
-            MemorySegment control = room == 0 ? MemorySegment.NULL : arena.allocate(allocated, 8);
-            msghdr.msg_control(msg, control);
+            MemorySegment control = scratch.control.asSlice(0, allocated);
+            control.fill((byte) 0);
+            msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
             long r = core.io(SocketCalls.OP_RECVMSG, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, SocketCore.POLLIN,
                     timeoutNanos, false);
@@ -1042,10 +1042,10 @@ public final class UnixSocket implements ByteChannel {
             if (r < 0) {
                 throw Errors.of("recvmsg", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
             }
-            long controlLength = Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
+            boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
+            long controlLength = room == 0 ? 0 : Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
             List<OwnedFd> fds = new ArrayList<>();
             Credentials credentials = null;
-            boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
             try {
                 for (long h = Cmsg.firstHeader(controlLength); h >= 0; h = Cmsg.nextHeader(control, controlLength, h)) {
                     MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
@@ -1074,28 +1074,17 @@ public final class UnixSocket implements ByteChannel {
                 fds.forEach(OwnedFd::close);
                 fds.clear();
             }
-            if (buf != buffer && r > 0) {
+            if (copied && r > 0) {
                 MemorySegment.copy(buf, 0, buffer, 0, Math.min(r, buffer.byteSize()));
             }
             long length = r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
-            SocketAddress from = sa == null ? null : Addresses.decode(sa, msghdr.msg_namelen(msg));
+            SocketAddress from = wantSender ? Addresses.decode(scratch.name, msghdr.msg_namelen(msg)) : null;
             return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
         }
     }
 
     private boolean passCredentials() throws IOException {
         return core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
-    }
-
-    private static MemorySegment nativeCopy(MemorySegment data, Arena arena, boolean copyIn) {
-        if (data.isNative()) {
-            return data;
-        }
-        MemorySegment s = arena.allocate(Math.max(1, data.byteSize())).asSlice(0, data.byteSize());
-        if (copyIn) {
-            s.copyFrom(data);
-        }
-        return s;
     }
 
     // ---------------------------------------------------------------- streams and lifecycle

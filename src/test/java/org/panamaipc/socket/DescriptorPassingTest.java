@@ -171,6 +171,26 @@ class DescriptorPassingTest {
     }
 
     @Test
+    void heapBuffersSmallAndLargeCarryDataAndDescriptors() throws IOException {
+        OwnedFd[] p = pipe();
+        try (SocketPair pair = UnixSocket.pair(SocketType.SEQPACKET); OwnedFd r = p[0]; OwnedFd w = p[1]) {
+            for (int size : new int[] {3, 100_000}) {
+                byte[] data = new byte[size];
+                new java.util.Random(size).nextBytes(data);
+                pair.first().sendDescriptors(MemorySegment.ofArray(data), w, r);
+                byte[] got = new byte[size + 10];
+                try (ReceivedMessage m = pair.second().receiveMessage(MemorySegment.ofArray(got), 2)) {
+                    assertThat(m.length()).isEqualTo(size);
+                    assertThat(m.isTruncated()).isFalse();
+                    assertThat(m.descriptors()).hasSize(2);
+                }
+                assertThat(java.util.Arrays.copyOf(got, size)).isEqualTo(data);
+            }
+        }
+        assertThat(newDescriptors()).isEmpty();
+    }
+
+    @Test
     void passingAClosedDescriptorIsRefusedBeforeAnyCall() throws IOException {
         OwnedFd[] p = pipe();
         p[0].close();
