@@ -91,6 +91,8 @@ public final class UnixSocket implements ByteChannel {
     private final int receiveFlags;
     private volatile long receiveTimeoutNanos = SocketCore.FOREVER;
     private volatile long sendTimeoutNanos = SocketCore.FOREVER;
+    // SO_PASSCRED as last set or read, so that a receive need not ask the kernel each time
+    private volatile boolean passCredentials;
 
     UnixSocket(OwnedFd fd, SocketType type, boolean blocking) {
         this.core = new SocketCore(fd, type, blocking);
@@ -253,7 +255,10 @@ public final class UnixSocket implements ByteChannel {
         if (fl < 0) {
             throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -fl);
         }
-        return new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
+        boolean passCredentials = probe.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
+        UnixSocket socket = new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
+        socket.passCredentials = passCredentials;
+        return socket;
     }
 
     // ---------------------------------------------------------------- state
@@ -434,6 +439,7 @@ public final class UnixSocket implements ByteChannel {
                     : LibC.SO_SNDBUF(), option.name(), v);
         } else if (option == UnixSocketOptions.SO_PASSCRED) {
             core.setIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name(), (Boolean) value ? 1 : 0);
+            passCredentials = (Boolean) value;
         } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
             receiveTimeoutNanos = optionTimeout((Duration) value);
         } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
@@ -1027,7 +1033,7 @@ public final class UnixSocket implements ByteChannel {
             // The kernel is offered CMSG_LEN for the last message, not CMSG_SPACE, whose
             // padding would fit one descriptor more; the buffer itself has CMSG_SPACE (zeroed),
             // so that CMSG_NXTHDR, which wants the aligned length, can walk to the last message.
-            long credentialRoom = passCredentials() ? Cmsg.space(ucred.sizeof()) : 0;
+            long credentialRoom = passCredentials ? Cmsg.space(ucred.sizeof()) : 0;
             long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
             long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
             MemorySegment control = scratch.control.asSlice(0, allocated);
@@ -1081,10 +1087,6 @@ public final class UnixSocket implements ByteChannel {
             SocketAddress from = wantSender ? Addresses.decode(scratch.name, msghdr.msg_namelen(msg)) : null;
             return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
         }
-    }
-
-    private boolean passCredentials() throws IOException {
-        return core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
     }
 
     // ---------------------------------------------------------------- streams and lifecycle
