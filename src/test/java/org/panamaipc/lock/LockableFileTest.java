@@ -254,6 +254,41 @@ class LockableFileTest {
         }
     }
 
+    @Test
+    void aReceivedDescriptorLocksAsALockableFile() throws Exception {
+        try (var pair = org.panamaipc.socket.UnixSocket.pair(org.panamaipc.socket.SocketType.DATAGRAM);
+             LockableFile original = LockableFile.open(path);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            try (org.panamaipc.OwnedFd copy = org.panamaipc.OwnedFd.adopt(org.panamaipc.internal.Sys.fcntl(
+                    descriptorOf(original), org.panamaipc.bindings.LibC.F_DUPFD_CLOEXEC(), 0))) {
+                pair.first().sendDescriptors(arena.allocateFrom("f"), copy);
+            }
+            try (var m = pair.second().receiveMessage(arena.allocate(4), 1);
+                 LockableFile received = LockableFile.adopt(m.descriptors().getFirst());
+                 HeldLock lock = received.lock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 0, 10)) {
+                assertThat(lock.isValid()).isTrue();
+                assertThat(pythonTries("lockf", "sh", 5, 1)).isEqualTo("busy");
+                assertThat(received.name()).startsWith("fd=");
+            }
+        }
+    }
+
+    private static int descriptorOf(LockableFile file) throws IOException {
+        // The test reaches the descriptor through /proc: LockableFile does not expose it.
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals(file.name())) {
+                        return Integer.parseInt(fd.getFileName().toString());
+                    }
+                } catch (IOException gone) {
+                    // the directory's own descriptor, closed meanwhile
+                }
+            }
+        }
+        throw new AssertionError("no descriptor for " + file.name());
+    }
+
     @ParameterizedTest
     @EnumSource(value = LockKind.class)
     void javaHoldsAndPythonWaitsUntilRelease(LockKind kind) throws Exception {
