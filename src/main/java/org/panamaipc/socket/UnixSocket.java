@@ -610,6 +610,19 @@ public final class UnixSocket implements ByteChannel {
     }
 
     /**
+     * Sends a datagram from an array to an address; see {@link #sendTo(MemorySegment, SocketAddress)}.
+     *
+     * @param data the message
+     * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise (EMSGSIZE, EISCONN)
+     */
+    public long sendTo(byte[] data, SocketAddress target) throws IOException {
+        return sendTo(MemorySegment.ofArray(Check.notNull("data", data)), target);
+    }
+
+    /**
      * Sends data together with open descriptors in one {@code sendmsg} (SCM_RIGHTS). The
      * receiver gets its own descriptors for the same open files; the caller's stay open
      * and remain the caller's to close. On a stream socket the data must not be empty.
