@@ -57,7 +57,9 @@ import org.panamaipc.internal.SocketCalls;
  * from the {@code ByteBuffer} channel methods, as in the JDK). Every blocking call has a
  * timed form, {@link UnixSocketOptions#SO_RCVTIMEO} and {@code SO_SNDTIMEO} bound the
  * untimed ones, and {@link #close()} from another thread releases a blocked caller with
- * {@link java.nio.channels.AsynchronousCloseException}.
+ * {@link java.nio.channels.AsynchronousCloseException}. {@link Thread#interrupt()} does not
+ * end a blocked call (unlike the JDK's interruptible channels): close the socket, or use a
+ * timed form.
  *
  * <p><b>SIGPIPE.</b> Every send passes {@code MSG_NOSIGNAL}: sending to a closed peer
  * throws {@link BrokenPipeException} and never raises SIGPIPE.
