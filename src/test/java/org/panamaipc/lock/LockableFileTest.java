@@ -58,6 +58,32 @@ class LockableFileTest {
     }
 
     @Test
+    void aDeadlockBetweenJavaAndPythonIsReportedAsEdeadlk() throws Exception {
+        try (LockableFile file = LockableFile.open(path);
+             HeldLock mine = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 10, 10);
+             Peers.Interactive peer = Peers.interactive("lock_peer.py", "hold-then-wait", "lockf", "ex",
+                     path.toString(), "0", "10", "10", "10")) {
+            String held = peer.readLine();
+            assertThat(held).startsWith("held ");
+            String pid = held.substring(5);
+            peer.writeLine("go");
+            // Wait until the kernel shows python blocked on our range ("->" marks a waiter in /proc/locks).
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.readAllLines(Path.of("/proc/locks")).stream()
+                    .noneMatch(l -> l.contains("->") && l.contains(" " + pid + " "))) {
+                assertThat(System.nanoTime()).as("python blocks on our lock").isLessThan(end);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polling: no notification exists
+            }
+            assertThatThrownBy(() -> file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 10))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("fcntl(").hasMessageContaining("F_SETLKW")
+                    .hasMessageContaining("EDEADLK (Resource deadlock avoided)");
+            mine.release();
+            assertThat(peer.readLine()).isEqualTo("got");
+        }
+    }
+
+    @Test
     void pythonLockfSeesJavaProcessLocksByRangeAndJavaSeesItsPid() throws Exception {
         try (LockableFile file = LockableFile.open(path);
              HeldLock lock = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 100, 50)) {
