@@ -36,8 +36,9 @@ import org.panamaipc.internal.SocketCalls;
  * to an address for datagrams.
  *
  * <p><b>Data.</b> {@link #send(MemorySegment)} and {@link #receive(MemorySegment)} move
- * bytes between native memory and the socket with no copy and no allocation; the
- * {@code byte[]} and {@link ByteBuffer} forms copy through a per-thread buffer. On a
+ * bytes between native memory and the socket with no copy and no allocation: they are
+ * the hot path. The {@code byte[]} and heap {@link ByteBuffer} forms copy through a
+ * per-thread buffer; the {@link ByteBuffer} forms allocate a small segment view per call. On a
  * datagram or seqpacket socket every send is one message and every receive takes one
  * message whole: {@code receive} returns the message's real length, so a result larger
  * than the buffer means the message was truncated (MSG_TRUNC) and its end discarded.
@@ -585,7 +586,9 @@ public final class UnixSocket implements ByteChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        Check.notNull("src", src);
+        if (src == null) {
+            throw new NullPointerException("src must not be null");
+        }
         long r = send(MemorySegment.ofBuffer(src));
         if (r < 0) {
             return 0;
@@ -896,7 +899,9 @@ public final class UnixSocket implements ByteChannel {
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Check.notNull("dst", dst);
+        if (dst == null) {
+            throw new NullPointerException("dst must not be null");
+        }
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
