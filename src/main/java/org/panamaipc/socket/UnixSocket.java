@@ -658,6 +658,32 @@ public final class UnixSocket implements ByteChannel {
      * @throws IOException if {@code sendmsg(2)} fails otherwise
      */
     public long sendDescriptors(MemorySegment data, List<OwnedFd> fds) throws IOException {
+        checkDescriptors(data, fds);
+        return sendMessage(data, fds, false, null);
+    }
+
+    /**
+     * Sends a datagram with open descriptors to an address, on an unconnected datagram
+     * socket; see {@link #sendDescriptors(MemorySegment, OwnedFd...)}.
+     *
+     * @param data the message
+     * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws IllegalStateException if a descriptor is closed
+     * @throws IllegalArgumentException if there are no or too many descriptors, or a path
+     *         exceeds {@code sun_path} (107 bytes)
+     * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise
+     */
+    public long sendDescriptorsTo(MemorySegment data, SocketAddress target, OwnedFd... fds) throws IOException {
+        List<OwnedFd> list = Arrays.asList(Check.notNull("fds", fds));
+        checkDescriptors(data, list);
+        Addresses.checkedPath(target);
+        return sendMessage(data, list, false, target);
+    }
+
+    private void checkDescriptors(MemorySegment data, List<OwnedFd> fds) {
         Check.notNull("data", data);
         Check.notNull("fds", fds);
         if (fds.isEmpty() || fds.size() > MAX_DESCRIPTORS) {
@@ -671,7 +697,6 @@ public final class UnixSocket implements ByteChannel {
         if (core.type == SocketType.STREAM && data.byteSize() == 0) {
             throw new IllegalArgumentException("data must not be empty: descriptors travel with at least one byte on a stream socket");
         }
-        return sendMessage(data, fds, false, null);
     }
 
     /**
