@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.socket.Peers;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class LockableFileTest {
     private Path path;
 

@@ -6,13 +6,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.panamaipc.testing.IpcTest;
 
 /** 100,000 numbered, checksummed messages each way between this JVM and a peer JVM, per socket type. */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@IpcTest
 class JvmPeerSocketTest {
     private static final int COUNT = 100_000;
 

@@ -15,17 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
+import org.panamaipc.testing.IpcTest;
 
 /** Descriptor and credential passing with python3's {@code socket.send_fds}/{@code recv_fds} on the other end. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 class PythonPeerSocketTest {
     private static final MethodHandle MEMFD_CREATE = Linker.nativeLinker().downcallHandle(
             LibC.memfd_create$address(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
