@@ -22,6 +22,8 @@ import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
 
 /** Descriptor and credential passing with python3's {@code socket.send_fds}/{@code recv_fds} on the other end. */
 @IpcTest
@@ -50,6 +52,13 @@ class PythonPeerSocketTest {
         assertThat(now).as("descriptors left open").isEmpty();
     }
 
+    /** The one line a peer prints, once it has exited 0. */
+    private static String finish(PeerProcess peer) {
+        String line = peer.readLine(java.time.Duration.ofSeconds(20));
+        peer.expectExit(0, java.time.Duration.ofSeconds(20));
+        return line;
+    }
+
     private String name() {
         return "@" + new String(address.name(), StandardCharsets.UTF_8);
     }
@@ -58,7 +67,7 @@ class PythonPeerSocketTest {
     void pythonSendsAnOpenFileAndJavaReadsItsContents() throws Exception {
         Files.writeString(tempFile, "contents from a file python opened");
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "send-file", name(), tempFile.toString());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "send-file", name(), tempFile.toString());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20));
              Arena arena = Arena.ofConfined()) {
             assertThat(conn).isNotNull();
@@ -73,7 +82,7 @@ class PythonPeerSocketTest {
                         .isEqualTo("contents from a file python opened");
             }
             conn.send(new byte[] {1});
-            assertThat(peer.finish()).isEqualTo("sent");
+            assertThat(finish(peer)).isEqualTo("sent");
         }
     }
 
@@ -84,7 +93,7 @@ class PythonPeerSocketTest {
              Arena arena = Arena.ofConfined();
              OwnedFd memfd = OwnedFd.adopt((int) MEMFD_CREATE.invokeExact(arena.allocateFrom("panama-ipc-test"),
                      LibC.MFD_CLOEXEC() | LibC.MFD_ALLOW_SEALING()));
-             Peers.Peer peer = Peers.python("socket_peer.py", "read-memfd", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "read-memfd", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
             MemorySegment bytes = arena.allocateFrom(text);
             long size = bytes.byteSize() - 1;
@@ -92,7 +101,7 @@ class PythonPeerSocketTest {
             int seals = LibC.F_SEAL_WRITE() | LibC.F_SEAL_GROW() | LibC.F_SEAL_SHRINK() | LibC.F_SEAL_SEAL();
             assertThat(Sys.fcntl(memfd.get(), LibC.F_ADD_SEALS(), seals)).isZero();
             conn.sendDescriptors(arena.allocateFrom(Long.toString(size)), memfd);
-            assertThat(peer.finish()).isEqualTo("seals=" + seals + " text=" + text);
+            assertThat(finish(peer)).isEqualTo("seals=" + seals + " text=" + text);
         }
     }
 
@@ -100,7 +109,7 @@ class PythonPeerSocketTest {
     void javaSendsTwoHundredDescriptorsInOneMessageAndPythonGetsAll() throws Exception {
         List<OwnedFd> fds = new ArrayList<>();
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "count-fds", name(), "253");
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "count-fds", name(), "253");
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
             OwnedFd[] pipe = DescriptorPassingTest.pipe();
             fds.add(pipe[0]);
@@ -109,7 +118,7 @@ class PythonPeerSocketTest {
                 fds.add(pipe[1].dup());
             }
             conn.sendDescriptors(MemorySegment.ofArray(new byte[] {'x'}), fds);
-            assertThat(peer.finish()).isEqualTo("count=200 distinct=200 valid=200 ctrunc=False");
+            assertThat(finish(peer)).isEqualTo("count=200 distinct=200 valid=200 ctrunc=False");
         } finally {
             fds.forEach(OwnedFd::close);
         }
@@ -118,7 +127,7 @@ class PythonPeerSocketTest {
     @Test
     void javaWritesThroughAPipeEndPythonSent() throws Exception {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "send-pipe-and-wait", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "send-pipe-and-wait", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20));
              Arena arena = Arena.ofConfined()) {
             try (ReceivedMessage m = conn.receiveMessage(arena.allocate(4), 2)) {
@@ -127,14 +136,14 @@ class PythonPeerSocketTest {
                 assertThat(Sys.write(m.descriptors().getFirst().get(), hello, hello.byteSize() - 1))
                         .isEqualTo(hello.byteSize() - 1);
             }
-            assertThat(peer.finish()).isEqualTo("got=hello python");
+            assertThat(finish(peer)).isEqualTo("got=hello python");
         }
     }
 
     @Test
     void peerCredentialsReportThePeersRealPid() throws Exception {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "hold", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "hold", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
             byte[] buf = new byte[32];
             int n = conn.receive(buf);
@@ -143,14 +152,14 @@ class PythonPeerSocketTest {
             assertThat((long) c.pid()).isEqualTo(peer.pid()).isEqualTo(reported);
             assertThat(c.uid()).isEqualTo(org.panamaipc.internal.SocketCalls.getuid());
             conn.send(new byte[] {1});
-            assertThat(peer.finish()).isEqualTo("done");
+            assertThat(finish(peer)).isEqualTo("done");
         }
     }
 
     @Test
     void pythonsCredentialsArriveWithItsMessage() throws Exception {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "send-credentials", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "send-credentials", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20));
              Arena arena = Arena.ofConfined()) {
             conn.setOption(UnixSocketOptions.SO_PASSCRED, true);
@@ -160,7 +169,7 @@ class PythonPeerSocketTest {
                 assertThat((long) m.credentials().pid()).isEqualTo(peer.pid());
             }
             conn.send(new byte[] {1});
-            assertThat(peer.finish()).isEqualTo("pid=" + peer.pid());
+            assertThat(finish(peer)).isEqualTo("pid=" + peer.pid());
         }
     }
 }
