@@ -204,7 +204,7 @@ public abstract sealed class PipeEnd implements Channel permits PipeSource, Pipe
 
     static int readProcInt(Path path) {
         try {
-            return Integer.parseInt(Files.readString(path).trim());
+            return Integer.parseInt(Files.readAllLines(path).get(0).trim()); // procfs reports size 0: read lines
         } catch (IOException | NumberFormatException e) {
             return -1;
         }

@@ -32,6 +32,7 @@ import org.panamaipc.internal.PipeCalls;
  * @see <a href="https://man7.org/linux/man-pages/man2/write.2.html">write(2)</a>
  */
 public final class PipeSink extends PipeEnd implements WritableByteChannel {
+    private static final long PIPE_BUF = 4096;
 
     PipeSink(OwnedFd fd) {
         super(fd);
@@ -275,22 +276,27 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         return done;
     }
 
-    /** Writes until done (blocking), until full (non-blocking, no deadline) or until the deadline. */
+    /**
+     * Writes until done (blocking mode), until full (non-blocking mode, no deadline) or until
+     * the deadline. With a deadline, each write follows a poll for room and writes at most
+     * {@code PIPE_BUF} bytes, which a writable pipe takes without blocking even in blocking
+     * mode.
+     */
     private long writeAll(int n, MemorySegment src, Deadline deadline) throws IOException {
         long len = src.byteSize();
         long done = 0;
-        while (true) {
-            long r = writeOnce(n, src, done, len - done);
-            done += r;
-            if (done == len) {
+        while (done < len || len == 0) {
+            if (deadline != null && !awaitReady(n, LibC.POLLOUT(), deadline)) {
                 return done;
             }
-            if (r == 0) {
-                if (deadline == null || !awaitReady(n, LibC.POLLOUT(), deadline)) {
-                    return done;
-                }
+            long chunk = deadline == null ? len - done : Math.min(len - done, PIPE_BUF);
+            long r = writeOnce(n, src, done, chunk);
+            done += r;
+            if (len == 0 || (r == 0 && deadline == null)) {
+                return done;
             }
         }
+        return done;
     }
 
     private long writeOnce(int n, MemorySegment src, long offset, long count) throws IOException {

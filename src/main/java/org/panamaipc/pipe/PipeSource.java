@@ -68,7 +68,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
 
     /**
      * Reads into native memory, waiting at most {@code timeout} for data whatever the
-     * blocking mode.
+     * blocking mode. (In blocking mode, a thread that reads the same pipe at the same time
+     * may take the data this read was woken for; this read then waits for more.)
      *
      * @param dst native memory
      * @param timeout the longest wait; zero polls

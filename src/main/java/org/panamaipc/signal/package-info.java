@@ -71,14 +71,14 @@
  * through {@code ChildProcess.builder(...).blockSignals(Signal.realtime(1))}):
  *
  * <pre>{@code
- * import java.util.concurrent.SynchronousQueue;
+ * import java.util.concurrent.LinkedBlockingQueue;
  * import org.panamaipc.signal.*;
  *
  * public class Receiver {
  *     public static void main(String[] args) throws Exception {
- *         SynchronousQueue<SignalInfo> received = new SynchronousQueue<>();
+ *         LinkedBlockingQueue<SignalInfo> received = new LinkedBlockingQueue<>();
  *         Signal signal = Signal.realtime(1);
- *         try (SignalRegistration r = Signals.handle(signal, info -> received.offer(info))) {
+ *         try (SignalRegistration r = Signals.handle(signal, received::add)) {
  *             System.out.println(r.delivery() + " " + ProcessHandle.current().pid());
  *             SignalInfo info = received.take();   // e.g. from sigqueue(pid, SIGRTMIN+1, 42)
  *             System.out.println("value " + info.value() + " from pid " + info.senderPid());
