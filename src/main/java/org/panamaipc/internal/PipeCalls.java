@@ -1,17 +1,13 @@
 package org.panamaipc.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;
 
 /**
- * The calls of pipes and FIFOs: {@code read}/{@code write} made once (an EINTR is returned,
- * so that a thread woken by {@link Waiters#wakeAll()} sees its object closed), the zero-copy
- * moves {@code splice}, {@code tee} and {@code vmsplice}, and {@code mkfifo}.
+ * The calls of pipes and FIFOs beyond {@link Sys}: the zero-copy moves {@code splice},
+ * {@code tee} and {@code vmsplice}, and {@code mkfifo}. None retries on EINTR, so that a
+ * thread woken by {@link Waiters#wakeAll()} sees its object closed.
  *
  * <p>Each method returns its result, or {@code -errno}.
  */
@@ -19,53 +15,13 @@ public final class PipeCalls {
     /** EPIPE: no reader is left on the pipe. */
     public static final int EPIPE = LibC.EPIPE();
 
-    private static final MethodHandle READ = Downcalls.blocking(LibC.read$address(), LibC.read$descriptor());
-    private static final MethodHandle WRITE = Downcalls.blocking(LibC.write$address(), LibC.write$descriptor());
     private static final MethodHandle SPLICE = Downcalls.blocking(LibC.splice$address(), LibC.splice$descriptor());
     private static final MethodHandle TEE = Downcalls.blocking(LibC.tee$address(), LibC.tee$descriptor());
     private static final MethodHandle VMSPLICE =
             Downcalls.blocking(LibC.vmsplice$address(), LibC.vmsplice$descriptor());
     private static final MethodHandle MKFIFO = Downcalls.blocking(LibC.mkfifo$address(), LibC.mkfifo$descriptor());
-    private static final MethodHandle OPEN_ONCE = Downcalls.variadic(LibC.open.address(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
 
     private PipeCalls() {
-    }
-
-    /**
-     * {@code read(fd, buf, count)}, once.
-     *
-     * @param fd the descriptor
-     * @param buf native memory
-     * @param count at most this many bytes
-     * @return the bytes read (0 at end of file), or {@code -errno} (EINTR included)
-     */
-    public static long read(int fd, MemorySegment buf, long count) {
-        MemorySegment st = CallState.get();
-        try {
-            long r = (long) READ.invokeExact(st, fd, buf, count);
-            return r >= 0 ? r : -CallState.errno(st);
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
-    }
-
-    /**
-     * {@code write(fd, buf, count)}, once.
-     *
-     * @param fd the descriptor
-     * @param buf native memory
-     * @param count at most this many bytes
-     * @return the bytes written, or {@code -errno} (EINTR included)
-     */
-    public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment st = CallState.get();
-        try {
-            long r = (long) WRITE.invokeExact(st, fd, buf, count);
-            return r >= 0 ? r : -CallState.errno(st);
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
     }
 
     /**
@@ -144,22 +100,4 @@ public final class PipeCalls {
         }
     }
 
-    /**
-     * {@code open(path, flags, mode)}, once: a FIFO's blocking open waits for the other side,
-     * and a thread woken from it must see EINTR.
-     *
-     * @param path a NUL-terminated path
-     * @param flags {@code O_*} flags
-     * @param mode permission bits when {@code O_CREAT} is given
-     * @return the descriptor, or {@code -errno}
-     */
-    public static int openOnce(MemorySegment path, int flags, int mode) {
-        MemorySegment st = CallState.get();
-        try {
-            int r = (int) OPEN_ONCE.invokeExact(st, path, flags, mode);
-            return r >= 0 ? r : -CallState.errno(st);
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
-    }
 }

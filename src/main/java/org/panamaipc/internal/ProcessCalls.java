@@ -75,7 +75,12 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param actions a {@code posix_spawn_file_actions_t} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawn_file_actions_init(actions)}.
+     *
+     * @param actions a {@code posix_spawn_file_actions_t}
+     * @return 0, or {@code -errno}
+     */
     public static int fileActionsInit(MemorySegment actions) {
         try {
             return negate((int) FA_INIT.invokeExact(actions));
@@ -84,7 +89,12 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param actions a {@code posix_spawn_file_actions_t} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawn_file_actions_destroy(actions)}.
+     *
+     * @param actions a {@code posix_spawn_file_actions_t}
+     * @return 0, or {@code -errno}
+     */
     public static int fileActionsDestroy(MemorySegment actions) {
         try {
             return negate((int) FA_DESTROY.invokeExact(actions));
@@ -93,7 +103,14 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param actions the actions @param fd source @param target number in the child @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawn_file_actions_adddup2(actions, fd, target)}.
+     *
+     * @param actions the actions
+     * @param fd source
+     * @param target number in the child
+     * @return 0, or {@code -errno}
+     */
     public static int addDup2(MemorySegment actions, int fd, int target) {
         try {
             return negate((int) FA_DUP2.invokeExact(actions, fd, target));
@@ -102,7 +119,13 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param actions the actions @param fd the number to close in the child @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawn_file_actions_addclose(actions, fd)}.
+     *
+     * @param actions the actions
+     * @param fd the number to close in the child
+     * @return 0, or {@code -errno}
+     */
     public static int addClose(MemorySegment actions, int fd) {
         try {
             return negate((int) FA_CLOSE.invokeExact(actions, fd));
@@ -112,6 +135,8 @@ public final class ProcessCalls {
     }
 
     /**
+     * {@code posix_spawn_file_actions_addopen(actions, fd, path, flags, mode)}.
+     *
      * @param actions the actions
      * @param fd the number in the child
      * @param path NUL-terminated path
@@ -127,7 +152,13 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param actions the actions @param path NUL-terminated directory @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawn_file_actions_addchdir_np(actions, path)}.
+     *
+     * @param actions the actions
+     * @param path NUL-terminated directory
+     * @return 0, or {@code -errno}
+     */
     public static int addChdir(MemorySegment actions, MemorySegment path) {
         try {
             return negate((int) FA_CHDIR.invokeExact(actions, path));
@@ -136,7 +167,13 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param actions the actions @param from the lowest number closed in the child @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawn_file_actions_addclosefrom_np(actions, from)}.
+     *
+     * @param actions the actions
+     * @param from the lowest number closed in the child
+     * @return 0, or {@code -errno}
+     */
     public static int addCloseFrom(MemorySegment actions, int from) {
         try {
             return negate((int) FA_CLOSEFROM.invokeExact(actions, from));
@@ -145,7 +182,12 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param attr a {@code posix_spawnattr_t} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawnattr_init(attr)}.
+     *
+     * @param attr a {@code posix_spawnattr_t}
+     * @return 0, or {@code -errno}
+     */
     public static int attrInit(MemorySegment attr) {
         try {
             return negate((int) ATTR_INIT.invokeExact(attr));
@@ -154,7 +196,12 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param attr a {@code posix_spawnattr_t} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawnattr_destroy(attr)}.
+     *
+     * @param attr a {@code posix_spawnattr_t}
+     * @return 0, or {@code -errno}
+     */
     public static int attrDestroy(MemorySegment attr) {
         try {
             return negate((int) ATTR_DESTROY.invokeExact(attr));
@@ -163,7 +210,13 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param attr the attributes @param flags {@code POSIX_SPAWN_*} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawnattr_setflags(attr, flags)}.
+     *
+     * @param attr the attributes
+     * @param flags {@code POSIX_SPAWN_*}
+     * @return 0, or {@code -errno}
+     */
     public static int attrSetFlags(MemorySegment attr, short flags) {
         try {
             return negate((int) ATTR_FLAGS.invokeExact(attr, flags));
@@ -172,7 +225,13 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param attr the attributes @param mask a {@code sigset_t} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawnattr_setsigmask(attr, mask)}.
+     *
+     * @param attr the attributes
+     * @param mask a {@code sigset_t}
+     * @return 0, or {@code -errno}
+     */
     public static int attrSetSigmask(MemorySegment attr, MemorySegment mask) {
         try {
             return negate((int) ATTR_SIGMASK.invokeExact(attr, mask));
@@ -181,7 +240,13 @@ public final class ProcessCalls {
         }
     }
 
-    /** @param attr the attributes @param set a {@code sigset_t} @return 0, or {@code -errno} */
+    /**
+     * {@code posix_spawnattr_setsigdefault(attr, set)}.
+     *
+     * @param attr the attributes
+     * @param set a {@code sigset_t}
+     * @return 0, or {@code -errno}
+     */
     public static int attrSetSigdefault(MemorySegment attr, MemorySegment set) {
         try {
             return negate((int) ATTR_SIGDEFAULT.invokeExact(attr, set));

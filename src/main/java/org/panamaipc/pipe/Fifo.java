@@ -249,7 +249,7 @@ public final class Fifo {
     private static int openWaiting(MemorySegment cpath, int flags) {
         int r;
         do {
-            r = PipeCalls.openOnce(cpath, flags | LibC.O_CLOEXEC(), 0);
+            r = Sys.open(cpath, flags | LibC.O_CLOEXEC(), 0);
         } while (r == -Sys.EINTR);
         return r;
     }
@@ -265,7 +265,7 @@ public final class Fifo {
         try {
             int r;
             do {
-                r = PipeCalls.openOnce(cpath, flags | LibC.O_CLOEXEC(), 0);
+                r = Sys.open(cpath, flags | LibC.O_CLOEXEC(), 0);
             } while (r == -Sys.EINTR && !deadline.expired());
             return r == -Sys.EINTR ? Integer.MIN_VALUE : r;
         } finally {

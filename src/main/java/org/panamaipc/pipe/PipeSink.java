@@ -15,6 +15,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.PipeCalls;
+import org.panamaipc.internal.Sys;
 
 /**
  * The write end of a pipe or FIFO, as a {@link WritableByteChannel} and an
@@ -305,7 +306,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         try {
             long r;
             do {
-                r = PipeCalls.write(n, from, count);
+                r = Sys.write(n, from, count);
             } while (r == -EINTR && fd.isOpen());
             return result("write", n, count, r);
         } finally {

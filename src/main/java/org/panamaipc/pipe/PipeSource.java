@@ -15,6 +15,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.PipeCalls;
+import org.panamaipc.internal.Sys;
 
 /**
  * The read end of a pipe or FIFO, as a {@link ReadableByteChannel} and an
@@ -289,7 +290,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         try {
             long r;
             do {
-                r = PipeCalls.read(n, dst, len);
+                r = Sys.read(n, dst, len);
             } while (r == -EINTR && fd.isOpen());
             if (r == -EINTR) {
                 throw new AsynchronousCloseException();

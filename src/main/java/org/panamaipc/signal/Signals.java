@@ -325,7 +325,7 @@ public final class Signals {
                     int slot = waiters.enter();
                     long r;
                     try {
-                        r = PipeCalls.read(n, info, info.byteSize());
+                        r = Sys.read(n, info, info.byteSize());
                     } finally {
                         waiters.exit(slot);
                     }

@@ -86,6 +86,7 @@ class ChildProcessTest {
                     .mapFd(7, mapped.source()), WAIT);
             // 0 is inherited, 1 and 2 the output pipe, 7 mapped; 3 is listdir's own directory.
             assertThat(r.output().trim()).isEqualTo("[0, 1, 2, 3, 7]");
+            assertThat(spare.source().isOpen()).as("open here, yet not inherited").isTrue();
             assertThat(r.status()).isEqualTo(ExitStatus.exited(0));
         }
     }

@@ -108,10 +108,11 @@ class FifoTest {
     void timedOpenReturnsTheEndWhenAPeerComesInTime() throws Exception {
         Path p = fifo();
         Blocked<PipeSink> opening = Blocked.start(Blocked.OPENAT, () -> Fifo.openForWriting(p, Duration.ofSeconds(10)));
-        try (PipeSource reader = Fifo.openForReading(p); PipeSink writer = opening.result().get(10, TimeUnit.SECONDS)) {
-            assertThat(writer).isNotNull();
-            writer.write(new byte[] {1, 2}, 0, 2);
-            writer.close();
+        try (PipeSource reader = Fifo.openForReading(p)) {
+            try (PipeSink writer = opening.result().get(10, TimeUnit.SECONDS)) {
+                assertThat(writer).isNotNull();
+                writer.write(new byte[] {1, 2}, 0, 2);
+            }
             assertThat(reader.inputStream().readAllBytes()).containsExactly(1, 2);
         }
     }
