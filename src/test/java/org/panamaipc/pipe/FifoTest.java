@@ -18,12 +18,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 import org.panamaipc.signal.ExitStatus;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class FifoTest {
     @TempDir
     Path dir;

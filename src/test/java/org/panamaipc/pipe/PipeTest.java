@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 import org.panamaipc.IpcException;
@@ -25,7 +25,7 @@ import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
 
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@IpcTest
 class PipeTest {
 
     @Test
@@ -178,7 +178,9 @@ class PipeTest {
                     .hasMessageContaining("/proc/sys/fs/pipe-max-size=" + max)
                     .hasMessageContaining("EPERM");
         }
-        assertThatThrownBy(() -> Pipe.open().sink().setCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+        try (Pipe pipe = Pipe.open()) {
+            assertThatThrownBy(() -> pipe.sink().setCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     private static boolean hasCapSysResource() throws IOException {
@@ -265,8 +267,10 @@ class PipeTest {
             assertThat(pipe.source().read(in)).isEqualTo(4096);
             assertThat(in.mismatch(page)).isEqualTo(-1);
         }
-        assertThatThrownBy(() -> Pipe.open().sink().vmsplice(MemorySegment.ofArray(new byte[4])))
-                .isInstanceOf(IllegalArgumentException.class);
+        try (Pipe pipe = Pipe.open()) {
+            assertThatThrownBy(() -> pipe.sink().vmsplice(MemorySegment.ofArray(new byte[4])))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     static OwnedFd openFile(Arena arena, Path file, int flags) throws IOException {

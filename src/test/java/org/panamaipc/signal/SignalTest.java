@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.Errno;
 import org.panamaipc.IpcException;
@@ -18,7 +18,7 @@ import org.panamaipc.pipe.ChildProcess;
 import org.panamaipc.pipe.Children;
 import org.panamaipc.pipe.Pipe;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 @ResourceLock("signals")
 class SignalTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
