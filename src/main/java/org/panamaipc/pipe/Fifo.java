@@ -263,10 +263,12 @@ public final class Fifo {
         }
         int slot = waiters.enter();
         try {
-            int r;
-            do {
+            int r = -Sys.EINTR;
+            // the deadline is checked after registering: a timer that fired before sees no
+            // one to wake, but then the deadline has passed
+            while (r == -Sys.EINTR && !deadline.expired()) {
                 r = Sys.open(cpath, flags | LibC.O_CLOEXEC(), 0);
-            } while (r == -Sys.EINTR && !deadline.expired());
+            }
             return r == -Sys.EINTR ? Integer.MIN_VALUE : r;
         } finally {
             waiters.exit(slot);

@@ -133,6 +133,19 @@ class PipeTest {
     }
 
     @Test
+    void interruptingABlockedReaderClosesTheEndAsTheJdkChannelsDo() throws Exception {
+        try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofShared()) {
+            MemorySegment in = arena.allocate(8);
+            Blocked<Long> reader = Blocked.start(Blocked.READ, () -> pipe.source().read(in));
+            reader.thread().interrupt();
+            assertThatThrownBy(() -> reader.result().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(pipe.source().isOpen()).isFalse();
+            assertThat(pipe.sink().isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void closeFromAnotherThreadReleasesABlockedWriter() throws Exception {
         try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofShared()) {
             MemorySegment big = arena.allocate(pipe.sink().capacity() * 2L);
