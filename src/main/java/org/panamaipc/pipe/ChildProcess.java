@@ -207,6 +207,7 @@ public final class ChildProcess implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
         private final List<Signal> blocked = new ArrayList<>();
         private Path directory;
+        private boolean newProcessGroup;
 
         private Builder(List<String> command) {
             for (String arg : command) {
@@ -363,6 +364,18 @@ public final class ChildProcess implements AutoCloseable {
         }
 
         /**
+         * Makes the child the leader of a new process group ({@code POSIX_SPAWN_SETPGROUP}
+         * with group 0), whose id is its pid: {@link org.panamaipc.signal.Signals#killProcessGroup}
+         * then reaches it and everything it starts.
+         *
+         * @return this builder
+         */
+        public Builder newProcessGroup() {
+            this.newProcessGroup = true;
+            return this;
+        }
+
+        /**
          * Starts the child with these signals blocked ({@code posix_spawnattr_setsigmask}).
          * A JVM started this way keeps them blocked in every thread, which lets it receive
          * them with their sender and value ({@link org.panamaipc.signal.Signals#handle}).
@@ -442,8 +455,12 @@ public final class ChildProcess implements AutoCloseable {
                         }
                         check("posix_spawnattr_setsigmask", ProcessCalls.attrSetSigmask(attr, mask));
                         check("posix_spawnattr_setsigdefault", ProcessCalls.attrSetSigdefault(attr, defaults));
-                        check("posix_spawnattr_setflags", ProcessCalls.attrSetFlags(attr,
-                                (short) (LibC.POSIX_SPAWN_SETSIGMASK() | LibC.POSIX_SPAWN_SETSIGDEF())));
+                        int spawnFlags = LibC.POSIX_SPAWN_SETSIGMASK() | LibC.POSIX_SPAWN_SETSIGDEF();
+                        if (newProcessGroup) {
+                            check("posix_spawnattr_setpgroup", ProcessCalls.attrSetPgroup(attr, 0));
+                            spawnFlags |= LibC.POSIX_SPAWN_SETPGROUP();
+                        }
+                        check("posix_spawnattr_setflags", ProcessCalls.attrSetFlags(attr, (short) spawnFlags));
 
                         MemorySegment argv = strings(arena, command);
                         List<String> env = new ArrayList<>(environment.size());

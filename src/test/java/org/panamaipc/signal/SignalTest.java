@@ -127,6 +127,24 @@ class SignalTest {
     }
 
     @Test
+    void killProcessGroupReachesEveryMember() throws Exception {
+        try (Pipe out = Pipe.open();
+             ChildProcess sh = ChildProcess.builder("sh", "-c", "sleep 30 & echo $!; wait")
+                     .newProcessGroup().mapFd(1, out.sink()).start()) {
+            out.sink().close();
+            Lines lines = new Lines(out.source().inputStream());
+            long sleeper = Long.parseLong(lines.next(WAIT));
+            assertThat(Files.readString(Path.of("/proc/" + sleeper + "/stat")).split(" ")[4])
+                    .as("process group of the background sleep").isEqualTo(Long.toString(sh.pid()));
+            try (PidFd sleep = PidFd.open(sleeper)) {
+                Signals.killProcessGroup(sh.pid(), Signal.SIGTERM);
+                assertThat(sh.waitFor(WAIT)).isEqualTo(ExitStatus.killed(Signal.SIGTERM, false));
+                assertThat(sleep.awaitExit(WAIT)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void sendingToAMissingProcessNamesEsrch() throws IOException {
         long gone;
         try (ChildProcess child = ChildProcess.builder("true").start()) {
