@@ -132,9 +132,22 @@ public final class ChildProcess implements AutoCloseable {
      * @throws java.nio.channels.AsynchronousCloseException if another thread closed this object
      * @throws IOException if the call fails
      */
-    public synchronized ExitStatus waitFor(Duration timeout) throws IOException {
+    public ExitStatus waitFor(Duration timeout) throws IOException {
+        ExitStatus s = status;
+        if (s != null) {
+            return s;
+        }
+        // The wait holds no lock, so that close() from another thread can release it.
+        if (!pidFd.awaitExit(timeout)) {
+            return null;
+        }
+        return reap();
+    }
+
+    /** Collects the status once the child has exited; whichever thread comes first reaps. */
+    private synchronized ExitStatus reap() throws IOException {
         if (status == null) {
-            status = pidFd.waitFor(timeout);
+            status = pidFd.tryReap();
         }
         return status;
     }
@@ -183,7 +196,8 @@ public final class ChildProcess implements AutoCloseable {
         }
         Thread.ofPlatform().daemon().name("panama-ipc reaper pid=" + pid).start(() -> {
             try {
-                pidFd.waitFor(Duration.ofSeconds(Long.MAX_VALUE));
+                pidFd.awaitExit();
+                reap();
             } catch (IOException | IllegalStateException ignored) {
                 // nothing left to do for a child nobody waits for
             } finally {
