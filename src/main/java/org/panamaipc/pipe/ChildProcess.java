@@ -71,7 +71,8 @@ public final class ChildProcess implements AutoCloseable {
     /**
      * Starts building a child process.
      *
-     * @param command the program (searched in {@code PATH} when it has no slash) and its arguments
+     * @param command the program (searched in this process's {@code PATH} when it has no
+     *        slash, as {@code posix_spawnp} does) and its arguments
      * @return a builder
      * @throws IllegalArgumentException if the command is empty
      */
