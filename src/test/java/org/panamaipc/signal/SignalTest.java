@@ -200,6 +200,29 @@ class SignalTest {
         }
     }
 
+    @Test
+    void queuedRealtimeSignalsAllArriveInOrderThroughSignalfd() throws Exception {
+        Signal rt = Signal.realtime(2);
+        int count = 50;
+        try (Pipe out = Pipe.open();
+             ChildProcess peer = ChildProcess.builder(Children.java(SignalPeer.class, Integer.toString(count), rt.name()))
+                     .blockSignals(rt).mapFd(1, out.sink()).mapFd(2, out.sink()).start()) {
+            out.sink().close();
+            Lines lines = new Lines(out.source().inputStream());
+            assertThat(lines.next(WAIT)).isEqualTo("ready SIGNALFD");
+            // Sent faster than the peer reads them: real-time signals queue, none is merged.
+            for (int i = 0; i < count; i++) {
+                Signals.queue(peer.pid(), rt, i);
+            }
+            long self = ProcessHandle.current().pid();
+            for (int i = 0; i < count; i++) {
+                assertThat(lines.next(WAIT)).isEqualTo("got " + rt.name() + " code=" + SignalInfo.SI_QUEUE
+                        + " pid=" + self + " uid=" + uid() + " value=" + i + " detailed=true");
+            }
+            assertThat(peer.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+        }
+    }
+
     private static long uid() throws IOException {
         return Long.parseLong(Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1]);
