@@ -133,9 +133,11 @@ public final class Fifo {
     }
 
     /**
-     * Opens a FIFO for reading without waiting for a writer. Until a writer comes, reads
-     * return 0 (nothing there) rather than end of file only after a writer has come and
-     * gone; the end is in non-blocking mode ({@link PipeEnd#setBlocking(boolean)} changes it).
+     * Opens a FIFO for reading without waiting for a writer; the end is in non-blocking
+     * mode ({@link PipeEnd#setBlocking(boolean)} changes it). While no writer has the FIFO
+     * open, a read returns -1 (end of file, as Linux reports it), but a timed read
+     * ({@link PipeSource#read(java.lang.foreign.MemorySegment, Duration)}) waits: the
+     * kernel reports no hangup until a writer has come and gone.
      *
      * @param path the FIFO
      * @return the read end, in non-blocking mode

@@ -118,6 +118,21 @@ class FifoTest {
     }
 
     @Test
+    void nonBlockingReaderSeesEndOfFileBeforeAnyWriterButATimedReadWaits() throws IOException {
+        Path p = fifo();
+        try (PipeSource reader = Fifo.openForReadingNonBlocking(p); Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(8);
+            assertThat(reader.read(buf)).isEqualTo(-1);
+            assertThat(reader.read(buf, Duration.ofMillis(100))).isZero();
+            try (PipeSink writer = Fifo.openForWritingNonBlocking(p)) {
+                writer.write(arena.allocateFrom("x"));
+                assertThat(reader.read(buf, Duration.ofSeconds(5))).isEqualTo(2);
+            }
+            assertThat(reader.read(buf, Duration.ofSeconds(5))).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void readWriteOpenNeverWaitsAndLoopsBack() throws IOException {
         Path p = fifo();
         try (Pipe both = Fifo.openReadWrite(p); Arena arena = Arena.ofConfined()) {
