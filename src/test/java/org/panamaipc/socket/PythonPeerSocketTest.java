@@ -75,11 +75,10 @@ class PythonPeerSocketTest {
             try (ReceivedMessage m = conn.receiveMessage(buf, 1)) {
                 assertThat(m.length()).isEqualTo(1);
                 assertThat(m.descriptors()).hasSize(1);
-                OwnedFd file = m.descriptors().getFirst();
-                MemorySegment content = arena.allocate(256);
-                long n = Sys.read(file.get(), content, 256);
-                assertThat(new String(content.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8))
-                        .isEqualTo("contents from a file python opened");
+                try (var file = org.panamaipc.pipe.PipeSource.adopt(m.descriptors().getFirst())) {
+                    assertThat(new String(file.inputStream().readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("contents from a file python opened");
+                }
             }
             conn.send(new byte[] {1});
             assertThat(finish(peer)).isEqualTo("sent");
