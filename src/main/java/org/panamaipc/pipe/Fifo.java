@@ -1,5 +1,6 @@
 package org.panamaipc.pipe;
 
+import org.panamaipc.BrokenPipeException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

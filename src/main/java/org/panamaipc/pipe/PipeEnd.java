@@ -1,5 +1,6 @@
 package org.panamaipc.pipe;
 
+import org.panamaipc.BrokenPipeException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;

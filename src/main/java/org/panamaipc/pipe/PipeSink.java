@@ -1,5 +1,6 @@
 package org.panamaipc.pipe;
 
+import org.panamaipc.BrokenPipeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
@@ -332,9 +333,6 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         }
         if (r == -EAGAIN) {
             return 0;
-        }
-        if (r == -PipeCalls.EPIPE) {
-            throw new BrokenPipeException(call, "fd=" + n + ", count=" + count);
         }
         throw Errors.of(call, "fd=" + n + ", count=" + count, (int) -r);
     }

@@ -1,5 +1,6 @@
 package org.panamaipc.pipe;
 
+import org.panamaipc.BrokenPipeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -229,9 +230,6 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             }
             if (r == -EAGAIN) {
                 return 0;
-            }
-            if (r == -PipeCalls.EPIPE) {
-                throw new BrokenPipeException(call, "fd=" + n + ", fd=" + out + ", count=" + count);
             }
             if (r < 0) {
                 throw Errors.of(call, "fd=" + n + ", fd=" + out + ", count=" + count, (int) -r);

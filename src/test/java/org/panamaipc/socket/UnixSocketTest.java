@@ -1,5 +1,6 @@
 package org.panamaipc.socket;
 
+import org.panamaipc.BrokenPipeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
