@@ -23,6 +23,10 @@ final class PerThread {
     final MemorySegment expired = timespec.allocate(arena);
     /** One {@code struct pollfd}. */
     final MemorySegment pollfd = org.panamaipc.bindings.pollfd.allocate(arena);
+    /** Whether the last System V receive on this thread cut its message. */
+    boolean truncated;
+    /** The text room the allocating System V receive starts with; grows on E2BIG. */
+    long sysvReceiveCapacity = 8192;
     private MemorySegment buffer = arena.allocate(256, 16);
 
     private PerThread() {

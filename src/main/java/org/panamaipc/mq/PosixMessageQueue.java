@@ -750,6 +750,7 @@ public final class PosixMessageQueue implements AutoCloseable {
             }
             int slot = waiters.enter();
             try {
+                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 while (true) {
                     int r = deadline == null
                             ? MqCalls.mqSend(n, data, len, priority)
@@ -933,6 +934,7 @@ public final class PosixMessageQueue implements AutoCloseable {
             }
             int slot = waiters.enter();
             try {
+                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 while (true) {
                     long r = deadline == null
                             ? MqCalls.mqReceive(n, buf, cap, pt.priority)
@@ -1009,6 +1011,7 @@ public final class PosixMessageQueue implements AutoCloseable {
         try {
             int slot = waiters.enter();
             try {
+                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 return awaitReady(n, events, Deadline.after(timeout), PerThread.get());
             } finally {
                 waiters.exit(slot);

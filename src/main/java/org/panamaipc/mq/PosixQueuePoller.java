@@ -141,6 +141,9 @@ public final class PosixQueuePoller implements AutoCloseable {
             Deadline deadline = Deadline.after(timeout);
             int slot = waiters.enter();
             try {
+                if (!open) {
+                    throw new AsynchronousCloseException(); // a close() before enter() signalled no one
+                }
                 while (true) {
                     int r = Sys.poll(fds, count, deadline.remainingMillisForPoll());
                     if (r >= 0) {
