@@ -68,7 +68,9 @@ public final class Sys {
     }
 
     /**
-     * {@code read(fd, buf, count)}, retried on EINTR.
+     * {@code read(fd, buf, count)}. Not retried on EINTR: a blocked read interrupted by
+     * {@link Waiters#wakeAll()} returns {@code -EINTR} so that its caller can see it was
+     * closed; callers retry while their object is open.
      *
      * @param fd the descriptor
      * @param buf native memory to read into
@@ -78,10 +80,7 @@ public final class Sys {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment st = CallState.get();
         try {
-            long r;
-            do {
-                r = (long) READ.invokeExact(st, fd, buf, count);
-            } while (r < 0 && CallState.errno(st) == EINTR);
+            long r = (long) READ.invokeExact(st, fd, buf, count);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);
@@ -89,7 +88,7 @@ public final class Sys {
     }
 
     /**
-     * {@code write(fd, buf, count)}, retried on EINTR.
+     * {@code write(fd, buf, count)}. Not retried on EINTR, like {@link #read}.
      *
      * @param fd the descriptor
      * @param buf native memory to write from
@@ -99,10 +98,7 @@ public final class Sys {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment st = CallState.get();
         try {
-            long r;
-            do {
-                r = (long) WRITE.invokeExact(st, fd, buf, count);
-            } while (r < 0 && CallState.errno(st) == EINTR);
+            long r = (long) WRITE.invokeExact(st, fd, buf, count);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);
@@ -146,7 +142,8 @@ public final class Sys {
     }
 
     /**
-     * {@code open(path, flags, mode)}, retried on EINTR (a FIFO's open may block).
+     * {@code open(path, flags, mode)}. Not retried on EINTR, like {@link #read}: opening a
+     * FIFO blocks until the other end is opened.
      *
      * @param path a NUL-terminated path
      * @param flags {@code O_*} flags
@@ -156,10 +153,7 @@ public final class Sys {
     public static int open(MemorySegment path, int flags, int mode) {
         MemorySegment st = CallState.get();
         try {
-            int r;
-            do {
-                r = (int) OPEN.invokeExact(st, path, flags, mode);
-            } while (r < 0 && CallState.errno(st) == EINTR);
+            int r = (int) OPEN.invokeExact(st, path, flags, mode);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);
