@@ -326,7 +326,7 @@ public final class PosixMessageQueue implements AutoCloseable {
     }
 
     private static long readProc(String file) throws IOException {
-        return Long.parseLong(Files.readString(PROC.resolve(file)).trim());
+        return ProcFiles.readLong(PROC.resolve(file));
     }
 
     private static long[] rlimit(int resource) throws IOException {

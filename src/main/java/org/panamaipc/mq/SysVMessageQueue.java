@@ -296,7 +296,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     }
 
     private static long readProc(String file) throws IOException {
-        return Long.parseLong(Files.readString(PROC.resolve(file)).trim());
+        return ProcFiles.readLong(PROC.resolve(file));
     }
 
     private static int checkKey(int key) {
