@@ -32,7 +32,8 @@ import org.panamaipc.internal.Waiters;
  * <p><b>Opening.</b> {@link #createExclusively} fails if the name exists,
  * {@link #createOrOpen} opens an existing queue (ignoring the attributes given) or creates
  * it, {@link #open} requires it to exist, and {@link #create} replaces any queue of that
- * name with a fresh one. Queues are created with mode 0600 unless permissions are given;
+ * name with a fresh one. Queues are created with mode 0600 unless permissions are given
+ * (the kernel clears the bits of the process's umask from them, as for files);
  * {@link #unlink} removes the name (the queue lives on until its last descriptor is
  * closed). The descriptor is close-on-exec (Linux always opens queues so).
  *
@@ -146,7 +147,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param access what the returned descriptor allows
      * @param maxMessages the most messages it holds
      * @param maxMessageSize the largest message in bytes
-     * @param permissions the queue's permissions (execute bits are ignored)
+     * @param permissions the queue's permissions, less the umask (execute bits are ignored)
      * @return the open queue
      * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
      * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EACCES)
@@ -195,7 +196,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param access what the returned descriptor allows
      * @param maxMessages the most messages it holds
      * @param maxMessageSize the largest message in bytes
-     * @param permissions the queue's permissions
+     * @param permissions the queue's permissions, less the umask
      * @return the open queue
      * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
      * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
@@ -237,7 +238,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param access what the returned descriptor allows
      * @param maxMessages the most messages it holds, if created
      * @param maxMessageSize the largest message in bytes, if created
-     * @param permissions the queue's permissions, if created
+     * @param permissions the queue's permissions less the umask, if created
      * @return the open queue
      * @throws java.nio.file.AccessDeniedException if the queue exists and may not be opened (EACCES)
      * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)

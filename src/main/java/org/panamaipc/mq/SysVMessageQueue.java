@@ -248,7 +248,9 @@ public final class SysVMessageQueue implements AutoCloseable {
     }
 
     /**
-     * Opens the existing queue of a key.
+     * Opens the existing queue of a key for sending and receiving: the queue's mode must
+     * grant this process read and write permission (checked now, as {@code msgget} with mode
+     * bits 0600 does, rather than at the first send).
      *
      * @param key the key; not 0 ({@code IPC_PRIVATE})
      * @return the queue
@@ -258,7 +260,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue open(int key) throws IOException {
-        return get(checkKey(key), 0);
+        return get(checkKey(key), 0600);
     }
 
     /**

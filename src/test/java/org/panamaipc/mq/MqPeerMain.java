@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  * <li>{@code sysv IN_ID OUT_ID COUNT}: the same over System V queues (type = channel + 1).
  * <li>{@code posix-burst NAME}: fills queue NAME with messages of mixed priorities
  *     (text {@code priority:index}), prints {@code FILLED}.
+ * <li>{@code try-open NAME KEY}: opens POSIX queue NAME read-only and System V queue KEY, printing
+ *     {@code posix OK} or {@code posix <exception class>: <message>}, then the same for
+ *     {@code sysv}.
  * </ul>
  */
 public final class MqPeerMain {
@@ -27,6 +30,7 @@ public final class MqPeerMain {
             case "posix" -> posix(args[1], args[2], Long.parseLong(args[3]));
             case "sysv" -> sysv(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "posix-burst" -> burst(args[1]);
+            case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.flush();
@@ -92,6 +96,20 @@ public final class MqPeerMain {
             }
             System.out.println(error == null ? "RECEIVED OK" : "FAIL " + error);
             sender.join();
+        }
+    }
+
+    private static void tryOpen(String name, int key) {
+        try (PosixMessageQueue q = PosixMessageQueue.open(name, PosixMessageQueue.Access.READ_ONLY)) {
+            System.out.println("posix OK");
+        } catch (Exception e) {
+            System.out.println("posix " + e.getClass().getName() + ": " + e.getMessage());
+        }
+        try (SysVMessageQueue q = SysVMessageQueue.open(key)) {
+            q.send(1, new byte[1]);
+            System.out.println("sysv OK");
+        } catch (Exception e) {
+            System.out.println("sysv " + e.getClass().getName() + ": " + e.getMessage());
         }
     }
 

@@ -122,6 +122,30 @@ final class Peers {
         return new Peer(new ProcessBuilder(cmd).start());
     }
 
+    /**
+     * Starts a JVM running {@code mainClass} as user and group 65534 (nobody) without
+     * capabilities, with only the project's own classes (the build's dependency cache may
+     * not be readable to that user).
+     */
+    static Peer jvmAsNobody(Class<?> mainClass, String... args) throws IOException {
+        List<String> cp = new ArrayList<>();
+        for (String entry : classPath().split(File.pathSeparator)) {
+            if (entry.contains(File.separator + "target" + File.separator) && java.nio.file.Files.isDirectory(Path.of(entry))) {
+                cp.add(entry);
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all"));
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Xshare:auto");
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, cp));
+        cmd.add(mainClass.getName());
+        cmd.addAll(List.of(args));
+        return new Peer(new ProcessBuilder(cmd).start());
+    }
+
     /** Starts python3 on a script from {@code src/test/resources/peers/}. */
     static Peer python(String script, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();

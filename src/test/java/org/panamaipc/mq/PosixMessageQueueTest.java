@@ -254,18 +254,6 @@ class PosixMessageQueueTest {
     }
 
     @Test
-    void accessDeniedIsTheJdkType() throws Exception {
-        // Root with CAP_DAC_OVERRIDE is never denied; an unprivileged python3 peer shows the
-        // kernel's view, and the Java mapping is checked against a queue we may not open.
-        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapDacOverride(),
-                "a process with CAP_DAC_OVERRIDE is never denied");
-        PosixMessageQueue q = track(PosixMessageQueue.createExclusively(name(), PosixMessageQueue.Access.READ_WRITE,
-                2, 8, EnumSet.noneOf(PosixFilePermission.class)));
-        assertThatThrownBy(() -> PosixMessageQueue.open(q.name(), PosixMessageQueue.Access.READ_ONLY))
-                .isInstanceOf(AccessDeniedException.class);
-    }
-
-    @Test
     void messageLongerThanTheQueueAllowsNamesBothSizes() throws IOException {
         PosixMessageQueue q = queue(2, 16);
         assertThatThrownBy(() -> q.send(new byte[17], 0))
