@@ -351,6 +351,25 @@ class PosixMessageQueueTest {
     }
 
     @Test
+    void exceedingQueuesMaxNamesTheLimit() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        org.junit.jupiter.api.Assumptions.assumeTrue(limits.maxQueues() <= 1024, "queues_max too large to reach quickly");
+        QueueLimitException failure = null;
+        for (long i = 0; i <= limits.maxQueues() && failure == null; i++) {
+            try {
+                queue(1, 1);
+            } catch (QueueLimitException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).isNotNull();
+        assertThat(failure.errno()).isEqualTo(Errno.ENOSPC);
+        assertThat(failure.limit()).isEqualTo("/proc/sys/fs/mqueue/queues_max");
+        assertThat(failure.getMessage()).contains("queues_max=" + limits.maxQueues());
+    }
+
+    @Test
     void closeFromAnotherThreadReleasesABlockedReceiver() throws Exception {
         PosixMessageQueue q = queue(2, 16);
         CompletableFuture<Throwable> blocked = Peers.async(() -> {
