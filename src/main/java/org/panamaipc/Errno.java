@@ -141,7 +141,8 @@ public enum Errno {
     EKEYREJECTED(129, "Key was rejected by service"),
     EOWNERDEAD(130, "Owner died"),
     ENOTRECOVERABLE(131, "State not recoverable"),
-    ERFKILL(132, "Operation not possible due to RF-kill"),    EHWPOISON(133, "Memory page has hardware error");
+    ERFKILL(132, "Operation not possible due to RF-kill"),
+    EHWPOISON(133, "Memory page has hardware error");
 
     private static final Errno[] BY_NUMBER = new Errno[134];
 

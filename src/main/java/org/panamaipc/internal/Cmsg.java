@@ -72,8 +72,14 @@ public final class Cmsg {
     }
 
     /**
-     * {@code CMSG_NXTHDR(msg, cmsg)}: the header after the one at {@code header}, if it
-     * fits entirely within the first {@code controlLength} bytes of {@code control}.
+     * {@code CMSG_NXTHDR(msg, cmsg)}: the header after the one at {@code header}, if the
+     * current message, padded, and a whole next header fit within the first
+     * {@code controlLength} bytes of {@code control}.
+     *
+     * <p>As in the C library (glibc 2.37, and the 2.36 of Debian 12), the next header's own
+     * {@code cmsg_len} is not checked: a truncated last message is still returned, so a
+     * reader bounds the data it reads by {@code controlLength}. The last message need not be padded. Lengths
+     * are compared without overflow, however large the {@code cmsg_len} in the buffer.
      *
      * @param control the control buffer
      * @param controlLength {@code msg_controllen}, no more than the buffer's size
@@ -81,18 +87,26 @@ public final class Cmsg {
      * @return the offset of the next header, or -1
      */
     public static long nextHeader(MemorySegment control, long controlLength, long header) {
-        long length = cmsghdr.cmsg_len(control.asSlice(header, HEADER_SIZE));
-        if (length < HEADER_SIZE) {
+        long length = control.get(cmsghdr.cmsg_len$layout(), header + cmsghdr.cmsg_len$offset());
+        if (Long.compareUnsigned(length, HEADER_SIZE) < 0) {
             return -1;
         }
-        long next = header + align(length);
-        if (next + HEADER_SIZE > controlLength) {
+        long remaining = controlLength - header;
+        long needed = HEADER_SIZE + padding(length);
+        if (Long.compareUnsigned(remaining, needed) < 0
+                || Long.compareUnsigned(remaining - needed, length) < 0) {
             return -1;
         }
-        long nextLength = cmsghdr.cmsg_len(control.asSlice(next, HEADER_SIZE));
-        if (next + align(nextLength) > controlLength) {
-            return -1;
-        }
-        return next;
+        return header + align(length);
+    }
+
+    /**
+     * {@code __CMSG_PADDING(len)}.
+     *
+     * @param length a byte count
+     * @return the bytes {@link #align} adds to it
+     */
+    private static long padding(long length) {
+        return (ALIGNMENT - (length & (ALIGNMENT - 1))) & (ALIGNMENT - 1);
     }
 }

@@ -50,73 +50,153 @@ public final class Macros {
         }
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISREG(mode)} */
+    /**
+     * {@code S_ISREG(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISREG(mode)}
+     */
     public static boolean isRegular(int mode) {
         return (mode & S_IFMT) == 0100000;
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISDIR(mode)} */
+    /**
+     * {@code S_ISDIR(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISDIR(mode)}
+     */
     public static boolean isDirectory(int mode) {
         return (mode & S_IFMT) == 0040000;
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISCHR(mode)} */
+    /**
+     * {@code S_ISCHR(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISCHR(mode)}
+     */
     public static boolean isCharacterDevice(int mode) {
         return (mode & S_IFMT) == 0020000;
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISBLK(mode)} */
+    /**
+     * {@code S_ISBLK(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISBLK(mode)}
+     */
     public static boolean isBlockDevice(int mode) {
         return (mode & S_IFMT) == 0060000;
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISFIFO(mode)} */
+    /**
+     * {@code S_ISFIFO(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISFIFO(mode)}
+     */
     public static boolean isFifo(int mode) {
         return (mode & S_IFMT) == 0010000;
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISLNK(mode)} */
+    /**
+     * {@code S_ISLNK(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISLNK(mode)}
+     */
     public static boolean isSymbolicLink(int mode) {
         return (mode & S_IFMT) == 0120000;
     }
 
-    /** @param mode {@code st_mode} @return {@code S_ISSOCK(mode)} */
+    /**
+     * {@code S_ISSOCK(mode)}.
+     *
+     * @param mode {@code st_mode}
+     * @return {@code S_ISSOCK(mode)}
+     */
     public static boolean isSocket(int mode) {
         return (mode & S_IFMT) == 0140000;
     }
 
-    /** @param status a wait status @return {@code WIFEXITED(status)} */
+    /**
+     * {@code WIFEXITED(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WIFEXITED(status)}
+     */
     public static boolean exited(int status) {
         return (status & 0x7f) == 0;
     }
 
-    /** @param status a wait status @return {@code WEXITSTATUS(status)} */
+    /**
+     * {@code WEXITSTATUS(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WEXITSTATUS(status)}
+     */
     public static int exitStatus(int status) {
         return (status & 0xff00) >> 8;
     }
 
-    /** @param status a wait status @return {@code WIFSIGNALED(status)} */
+    /**
+     * {@code WIFSIGNALED(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WIFSIGNALED(status)}
+     */
     public static boolean signaled(int status) {
         return ((byte) ((status & 0x7f) + 1) >> 1) > 0;
     }
 
-    /** @param status a wait status @return {@code WTERMSIG(status)} */
+    /**
+     * {@code WTERMSIG(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WTERMSIG(status)}
+     */
     public static int terminationSignal(int status) {
         return status & 0x7f;
     }
 
-    /** @param status a wait status @return {@code WCOREDUMP(status)} */
+    /**
+     * {@code WCOREDUMP(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WCOREDUMP(status)}
+     */
     public static boolean coreDumped(int status) {
         return (status & 0x80) != 0;
     }
 
-    /** @param status a wait status @return {@code WIFSTOPPED(status)} */
+    /**
+     * {@code WIFSTOPPED(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WIFSTOPPED(status)}
+     */
     public static boolean stopped(int status) {
         return (status & 0xff) == 0x7f;
     }
 
-    /** @param status a wait status @return {@code WSTOPSIG(status)} */
+    /**
+     * {@code WSTOPSIG(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WSTOPSIG(status)}
+     */
     public static int stopSignal(int status) {
         return exitStatus(status);
+    }
+
+    /**
+     * {@code WIFCONTINUED(status)}.
+     *
+     * @param status a wait status
+     * @return {@code WIFCONTINUED(status)}
+     */
+    public static boolean continued(int status) {
+        return status == 0xffff;
     }
 }
