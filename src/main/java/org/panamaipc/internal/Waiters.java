@@ -38,6 +38,10 @@ public final class Waiters {
 
     private final AtomicLongArray threads = new AtomicLongArray(SLOTS);
 
+    /** Creates an empty set: no thread registered. */
+    public Waiters() {
+    }
+
     /**
      * Registers the calling thread as about to block.
      *
