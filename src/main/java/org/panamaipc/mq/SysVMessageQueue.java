@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ import org.panamaipc.internal.Waiters;
  * {@link AsynchronousCloseException}; other uses after close throw
  * {@link IllegalStateException}. {@link #remove()} destroys the queue for every process:
  * their blocked receivers and senders fail with {@link QueueRemovedException} (EIDRM).
+ * {@link Thread#interrupt()} does not wake a blocked call.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
  */
@@ -654,6 +656,75 @@ public final class SysVMessageQueue implements AutoCloseable {
      */
     public boolean send(long type, MemorySegment text, Duration timeout) throws IOException {
         return sendNative(stage(type, text), text.byteSize(), TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Sends a message whose text is a buffer's remaining bytes, waiting while the queue is
+     * full; the position advances to the limit once it is sent.
+     *
+     * @param type a positive type
+     * @param text the text, from position to limit
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public void send(long type, ByteBuffer text) throws IOException {
+        sendBuffer(type, text, BLOCK, null);
+    }
+
+    /**
+     * Sends a message whose text is a buffer's remaining bytes if the queue has room now;
+     * the position advances only if it was sent.
+     *
+     * @param type a positive type
+     * @param text the text, from position to limit
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean trySend(long type, ByteBuffer text) throws IOException {
+        return sendBuffer(type, text, TRY, null);
+    }
+
+    /**
+     * Sends a message whose text is a buffer's remaining bytes, waiting at most
+     * {@code timeout}; the position advances only if it was sent.
+     *
+     * @param type a positive type
+     * @param text the text, from position to limit
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean send(long type, ByteBuffer text, Duration timeout) throws IOException {
+        return sendBuffer(type, text, TIMED, Check.timeout(timeout));
+    }
+
+    private boolean sendBuffer(long type, ByteBuffer text, int mode, Duration timeout) throws IOException {
+        Check.notNull("text", text);
+        int len = text.remaining();
+        boolean sent = sendNative(stage(type, MemorySegment.ofBuffer(text)), len, mode, timeout);
+        if (sent) {
+            text.position(text.limit());
+        }
+        return sent;
     }
 
     private static MemorySegment stage(long type, byte[] text) {

@@ -294,6 +294,26 @@ class PosixMessageQueueTest {
     }
 
     @Test
+    void aBufferWhoseArenaIsClosedIsRefusedWithoutACrash() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        q.send(bytes("x"), 0);
+        PosixMessage m;
+        try (Arena arena = Arena.ofConfined()) {
+            m = PosixMessage.allocate(arena, 16);
+        }
+        PosixMessage closed = m;
+        assertThatThrownBy(() -> q.tryReceive(closed)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> q.receive(closed)).isInstanceOf(IllegalStateException.class);
+        MemorySegment gone;
+        try (Arena arena = Arena.ofConfined()) {
+            gone = arena.allocate(4);
+        }
+        MemorySegment dead = gone;
+        assertThatThrownBy(() -> q.send(dead, 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(q.attributes().currentMessages()).isEqualTo(1);
+    }
+
+    @Test
     void limitsAreReadFromProcAndGetrlimit() throws IOException {
         PosixQueueLimits limits = PosixMessageQueue.limits();
         assertThat(limits.maxMessages()).isEqualTo(readLong("/proc/sys/fs/mqueue/msg_max"));

@@ -133,7 +133,13 @@ class SysVMessageQueueTest {
         assertThat(q.trySend(3, MemorySegment.ofArray(bytes("try")))).isTrue();
         assertThat(q.send(4, bytes("timed"), Duration.ofSeconds(1))).isTrue();
         assertThat(q.send(5, MemorySegment.ofArray(new byte[0]), Duration.ZERO)).isTrue();
-        assertThat(drain(q, TypeFilter.any())).containsExactly("heap@1", "native@2", "try@3", "timed@4", "@5");
+        java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(bytes("xxbuf")).position(2);
+        q.send(6, heap);
+        assertThat(heap.hasRemaining()).isFalse();
+        assertThat(q.trySend(7, java.nio.ByteBuffer.allocateDirect(3).put(bytes("dir")).flip())).isTrue();
+        assertThat(q.send(8, java.nio.ByteBuffer.wrap(bytes("t")), Duration.ofSeconds(1))).isTrue();
+        assertThat(drain(q, TypeFilter.any()))
+                .containsExactly("heap@1", "native@2", "try@3", "timed@4", "@5", "buf@6", "dir@7", "t@8");
     }
 
     @Test
@@ -394,6 +400,19 @@ class SysVMessageQueueTest {
         }
         q.send(1, bytes("after"));
         assertThat(text(q.receive(TypeFilter.any()))).isEqualTo("after");
+    }
+
+    @Test
+    void aBufferWhoseArenaIsClosedIsRefusedWithoutACrash() throws IOException {
+        SysVMessageQueue q = queue();
+        q.send(1, bytes("x"));
+        SysVMessage in;
+        try (Arena arena = Arena.ofConfined()) {
+            in = SysVMessage.allocate(arena, 8);
+        }
+        SysVMessage closed = in;
+        assertThatThrownBy(() -> q.tryReceive(closed, TypeFilter.any())).isInstanceOf(IllegalStateException.class);
+        assertThat(q.status().messages()).isEqualTo(1);
     }
 
     @Test
