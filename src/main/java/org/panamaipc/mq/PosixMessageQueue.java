@@ -18,7 +18,6 @@ import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.rlimit;
 import org.panamaipc.bindings.sigevent;
 import org.panamaipc.internal.Check;
-import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.Sys;
@@ -745,15 +744,15 @@ public final class PosixMessageQueue implements AutoCloseable {
                 }
                 throw sendError(n, len, -r);
             }
-            Deadline deadline = mode == TIMED ? Deadline.after(timeout) : null;
-            if (deadline != null) {
-                deadline.writeAbsoluteRealtime(pt.deadline);
+            long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
+            if (end != Timeouts.NONE) {
+                Timeouts.writeAbsoluteRealtime(pt.deadline, end);
             }
             int slot = waiters.enter();
             try {
                 checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 while (true) {
-                    int r = deadline == null
+                    int r = end == Timeouts.NONE
                             ? MqCalls.mqSend(n, data, len, priority)
                             : MqCalls.mqTimedSend(n, data, len, priority, pt.deadline);
                     if (r == 0) {
@@ -765,7 +764,7 @@ public final class PosixMessageQueue implements AutoCloseable {
                         return false;
                     } else if (r == -EAGAIN) {
                         // O_NONBLOCK is set on the description: wait for room ourselves.
-                        if (!awaitReady(n, POLLOUT, deadline, pt)) {
+                        if (!awaitReady(n, POLLOUT, end, pt)) {
                             return false;
                         }
                     } else {
@@ -929,15 +928,15 @@ public final class PosixMessageQueue implements AutoCloseable {
                 }
                 throw receiveError(n, cap, (int) -r);
             }
-            Deadline deadline = mode == TIMED ? Deadline.after(timeout) : null;
-            if (deadline != null) {
-                deadline.writeAbsoluteRealtime(pt.deadline);
+            long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
+            if (end != Timeouts.NONE) {
+                Timeouts.writeAbsoluteRealtime(pt.deadline, end);
             }
             int slot = waiters.enter();
             try {
                 checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 while (true) {
-                    long r = deadline == null
+                    long r = end == Timeouts.NONE
                             ? MqCalls.mqReceive(n, buf, cap, pt.priority)
                             : MqCalls.mqTimedReceive(n, buf, cap, pt.priority, pt.deadline);
                     if (r >= 0) {
@@ -948,7 +947,7 @@ public final class PosixMessageQueue implements AutoCloseable {
                     } else if (r == -ETIMEDOUT) {
                         return -1;
                     } else if (r == -EAGAIN) {
-                        if (!awaitReady(n, POLLIN, deadline, pt)) {
+                        if (!awaitReady(n, POLLIN, end, pt)) {
                             return -1;
                         }
                     } else {
@@ -1013,7 +1012,7 @@ public final class PosixMessageQueue implements AutoCloseable {
             int slot = waiters.enter();
             try {
                 checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
-                return awaitReady(n, events, Deadline.after(timeout), PerThread.get());
+                return awaitReady(n, events, Timeouts.end(timeout), PerThread.get());
             } finally {
                 waiters.exit(slot);
             }
@@ -1022,14 +1021,14 @@ public final class PosixMessageQueue implements AutoCloseable {
         }
     }
 
-    /** Polls the descriptor until ready or the deadline (null: none); the caller is in waiters. */
-    private boolean awaitReady(int n, short events, Deadline deadline, PerThread pt) throws IOException {
+    /** Polls the descriptor until ready or the deadline; the caller is in waiters. */
+    private boolean awaitReady(int n, short events, long end, PerThread pt) throws IOException {
         MemorySegment p = pt.pollfd;
         while (true) {
             pollfd.fd(p, n);
             pollfd.events(p, events);
             pollfd.revents(p, (short) 0);
-            int r = Sys.poll(p, 1, deadline == null ? -1 : deadline.remainingMillisForPoll());
+            int r = Sys.poll(p, 1, Timeouts.pollMillis(end));
             if (r > 0) {
                 return true;
             }

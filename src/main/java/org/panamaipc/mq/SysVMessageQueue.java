@@ -18,7 +18,6 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.ipc_perm;
 import org.panamaipc.bindings.msqid_ds;
 import org.panamaipc.internal.Check;
-import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.Sys;
@@ -45,10 +44,11 @@ import org.panamaipc.internal.Waiters;
  * <p><b>Timeouts.</b> The kernel has no timed {@code msgrcv}/{@code msgsnd}. A timed call
  * blocks in the plain call while a timer thread signals it when its deadline passes (the
  * call returns EINTR), then makes one last non-blocking attempt: no polling loop and no
- * latency added to a message that arrives in time. The cost is one scheduled timer task per
- * timed call (a small allocation and a wake-up of the shared timer thread), and on timeout
- * one signal ({@code SIGRTMAX-2}, the JDK's own wake-up signal). Untimed and {@code try}
- * calls cost nothing extra.
+ * latency added to a message that arrives in time. A timed call first tries without
+ * blocking, so when a message (or room) is already there it costs nothing extra; otherwise
+ * it costs one scheduled timer task (a small allocation and a wake-up of the shared timer
+ * thread), and on timeout one signal ({@code SIGRTMAX-2}, the JDK's own wake-up signal).
+ * Untimed and {@code try} calls never arm a timer.
  *
  * <p><b>Closing.</b> A queue object holds no kernel resource: {@link #close()} only ends
  * this object's use (idempotent, any thread) and wakes its blocked threads, which throw
@@ -757,14 +757,25 @@ public final class SysVMessageQueue implements AutoCloseable {
             }
             throw sendError(len, -r);
         }
-        Deadline deadline = mode == TIMED ? Deadline.after(timeout) : null;
+        long end = Timeouts.NONE;
+        if (mode == TIMED) {
+            end = Timeouts.end(timeout);
+            // Arm a timer only if the call would block: a queue with room costs nothing.
+            int r = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
+            if (r == 0) {
+                return true;
+            }
+            if (r != -EAGAIN && r != -EINTR) {
+                throw sendError(len, -r);
+            }
+        }
         int slot = waiters.enter();
         ScheduledFuture<?> timer = null;
         try {
             checkOpenWhileWaiting();
-            timer = startTimer(slot, deadline);
+            timer = startTimer(slot, end);
             while (true) {
-                boolean last = deadline != null && deadline.expired();
+                boolean last = Timeouts.expired(end);
                 int r = MqCalls.msgsnd(id, msgp, len, last ? IPC_NOWAIT : 0);
                 if (r == 0) {
                     return true;
@@ -979,14 +990,31 @@ public final class SysVMessageQueue implements AutoCloseable {
                 // the long message went to another receiver: look again
             }
         }
-        Deadline deadline = mode == TIMED ? Deadline.after(timeout) : null;
+        long end = Timeouts.NONE;
+        if (mode == TIMED) {
+            end = Timeouts.end(timeout);
+            // Arm a timer only if the call would block: a message already there costs nothing.
+            long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
+            if (r >= 0) {
+                pt.truncated = false;
+                return r;
+            }
+            if (r == -E2BIG) {
+                long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
+                if (t >= 0) {
+                    return t;
+                }
+            } else if (r != -ENOMSG && r != -EINTR) {
+                throw receiveError(cap, filter, (int) -r);
+            }
+        }
         int slot = waiters.enter();
         ScheduledFuture<?> timer = null;
         try {
             checkOpenWhileWaiting();
-            timer = startTimer(slot, deadline);
+            timer = startTimer(slot, end);
             while (true) {
-                boolean last = deadline != null && deadline.expired();
+                boolean last = Timeouts.expired(end);
                 long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | (last ? IPC_NOWAIT : 0));
                 if (r >= 0) {
                     pt.truncated = false;
@@ -1049,11 +1077,11 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     // ---------------------------------------------------------------- lifecycle
 
-    private ScheduledFuture<?> startTimer(int slot, Deadline deadline) {
-        if (deadline == null || deadline.unlimited() || deadline.expired()) {
+    private ScheduledFuture<?> startTimer(int slot, long end) {
+        if (end == Timeouts.NONE || Timeouts.expired(end)) {
             return null;
         }
-        return WakeTimer.wakeAfter(waiters, slot, ThreadSignal.current(), deadline.remainingNanos());
+        return WakeTimer.wakeAfter(waiters, slot, ThreadSignal.current(), Timeouts.remaining(end));
     }
 
     /**

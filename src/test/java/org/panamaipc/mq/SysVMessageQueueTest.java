@@ -426,11 +426,12 @@ class SysVMessageQueueTest {
     }
 
     @Test
-    void bufferSendAndReceiveAllocateNothingOnceWarm() throws IOException {
+    void bufferSendAndReceiveAllocateNothingOnceWarmIncludingTimedFormsThatNeedNotWait() throws IOException {
         SysVMessageQueue q = queue();
         SysVMessage out = SysVMessage.allocate(Arena.ofAuto(), 64).type(3).length(64);
         SysVMessage in = SysVMessage.allocate(Arena.ofAuto(), 64);
         TypeFilter filter = TypeFilter.lowestUpTo(5);
+        Duration patience = Duration.ofSeconds(5);
         long perMessage = Long.MAX_VALUE;
         for (int round = 0; round < 30 && perMessage > 0; round++) {
             long before = Allocation.currentThread();
@@ -439,6 +440,8 @@ class SysVMessageQueueTest {
                 q.receive(in, filter);
                 q.trySend(out);
                 q.tryReceive(in, filter);
+                q.send(out, patience);
+                q.receive(in, filter, patience);
             }
             perMessage = (Allocation.currentThread() - before) / 10_000;
         }
