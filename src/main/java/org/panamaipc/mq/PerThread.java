@@ -23,6 +23,8 @@ final class PerThread {
     final MemorySegment expired = timespec.allocate(arena);
     /** One {@code struct pollfd}. */
     final MemorySegment pollfd = org.panamaipc.bindings.pollfd.allocate(arena);
+    /** A {@code struct msqid_ds} for {@code IPC_STAT} on the send path. */
+    final MemorySegment msqid = org.panamaipc.bindings.msqid_ds.allocate(arena);
     /** Whether the last System V receive on this thread cut its message. */
     boolean truncated;
     /** The text room the allocating System V receive starts with; grows on E2BIG. */

@@ -21,7 +21,8 @@ public class QueueLimitException extends QueueException {
      * @param call the C function that failed
      * @param arguments the arguments worth naming
      * @param errno the captured errno
-     * @param limit the limit's name, e.g. {@code /proc/sys/fs/mqueue/msg_max} or {@code RLIMIT_MSGQUEUE}
+     * @param limit the limit's name, e.g. {@code /proc/sys/fs/mqueue/msg_max}, {@code RLIMIT_MSGQUEUE}
+     *        or {@code msg_qbytes} (a System V queue's own maxBytes)
      * @param value the limit's value
      * @param explanation how the call exceeded it
      */

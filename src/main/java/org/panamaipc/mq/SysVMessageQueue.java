@@ -496,6 +496,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param message the message
      * @throws QueueLimitException if the text is longer than {@code /proc/sys/kernel/msgmax} (EINVAL)
+     *         or than the queue's maxBytes ({@code msg_qbytes}), so that it could never be sent
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -513,7 +514,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param message the message
      * @return whether it was sent; {@code false} if the queue is full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
@@ -531,7 +533,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param message the message
      * @param timeout the longest wait
      * @return whether it was sent; {@code false} if the queue stayed full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -549,7 +552,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param type a positive type
      * @param text the text
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -568,7 +572,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param type a positive type
      * @param text the text
      * @return whether it was sent; {@code false} if the queue is full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
@@ -587,7 +592,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param text the text
      * @param timeout the longest wait
      * @return whether it was sent; {@code false} if the queue stayed full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -607,7 +613,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param type a positive type
      * @param text the text
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -626,7 +633,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param type a positive type
      * @param text the text
      * @return whether it was sent; {@code false} if the queue is full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
@@ -645,7 +653,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param text the text
      * @param timeout the longest wait
      * @return whether it was sent; {@code false} if the queue stayed full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -664,7 +673,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param type a positive type
      * @param text the text, from position to limit
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -684,7 +694,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param type a positive type
      * @param text the text, from position to limit
      * @return whether it was sent; {@code false} if the queue is full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
@@ -704,7 +715,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param text the text, from position to limit
      * @param timeout the longest wait
      * @return whether it was sent; {@code false} if the queue stayed full
-     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL)
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
      * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
@@ -747,28 +759,21 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     private boolean sendNative(MemorySegment msgp, long len, int mode, Duration timeout) throws IOException {
         ensureOpen();
+        // First without blocking: a queue with room costs one call and no timer.
+        int first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
+        if (first == 0) {
+            return true;
+        }
+        if (first != -EAGAIN && first != -EINTR) {
+            throw sendError(len, -first);
+        }
+        // The queue is full, or the message can never fit: a text longer than the queue's
+        // maxBytes would wait forever, so say so instead.
+        checkFits(len);
         if (mode == TRY) {
-            int r = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
-            if (r == 0) {
-                return true;
-            }
-            if (r == -EAGAIN) {
-                return false;
-            }
-            throw sendError(len, -r);
+            return false;
         }
-        long end = Timeouts.NONE;
-        if (mode == TIMED) {
-            end = Timeouts.end(timeout);
-            // Arm a timer only if the call would block: a queue with room costs nothing.
-            int r = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
-            if (r == 0) {
-                return true;
-            }
-            if (r != -EAGAIN && r != -EINTR) {
-                throw sendError(len, -r);
-            }
-        }
+        long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
         int slot = waiters.enter();
         ScheduledFuture<?> timer = null;
         try {
@@ -793,6 +798,20 @@ public final class SysVMessageQueue implements AutoCloseable {
                 timer.cancel(false);
             }
             waiters.exit(slot);
+        }
+    }
+
+    private void checkFits(long len) throws IOException {
+        MemorySegment ds = PerThread.get().msqid;
+        int r = MqCalls.msgctl(id, LibC.IPC_STAT(), ds);
+        if (r < 0) {
+            throw ctlError(id, "IPC_STAT", -r);
+        }
+        long maxBytes = msqid_ds.msg_qbytes(ds);
+        if (len > maxBytes) {
+            throw new QueueLimitException("msgsnd", "id=" + id + ", msgsz=" + len, EAGAIN, "msg_qbytes", maxBytes,
+                    "msgsz=" + len + " exceeds the queue's maxBytes (msg_qbytes)=" + maxBytes
+                    + " and could never be sent");
         }
     }
 

@@ -263,6 +263,21 @@ class SysVMessageQueueTest {
     }
 
     @Test
+    void messageLongerThanTheQueuesMaxBytesIsRefusedInsteadOfWaitingForever() throws IOException {
+        SysVMessageQueue q = queue();
+        q.setMaxBytes(10);
+        assertThatThrownBy(() -> q.send(1, new byte[11]))
+                .isInstanceOfSatisfying(QueueLimitException.class, e -> {
+                    assertThat(e.limit()).isEqualTo("msg_qbytes");
+                    assertThat(e.value()).isEqualTo(10);
+                })
+                .hasMessageContaining("could never be sent");
+        assertThatThrownBy(() -> q.trySend(1, new byte[11])).isInstanceOf(QueueLimitException.class);
+        assertThat(q.trySend(1, new byte[10])).isTrue();
+        assertThat(q.trySend(1, new byte[1])).as("full now").isFalse();
+    }
+
+    @Test
     void messageLongerThanMsgmaxNamesTheLimit() throws IOException {
         SysVMessageQueue q = queue();
         long msgmax = SysVMessageQueue.limits().maxMessageSize();
