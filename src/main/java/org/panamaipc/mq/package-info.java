@@ -28,11 +28,32 @@
  * }
  * }</pre>
  *
+ * <p><b>Results, not exceptions.</b> An empty queue, a full queue and a timeout are
+ * ordinary outcomes: {@code false} from the methods that fill a caller's buffer,
+ * {@code null} from those that return a new message. Exceptions are for errors, and name
+ * the call, the queue, the errno and what it means ({@link org.panamaipc.mq.QueueException});
+ * an exceeded system limit names the limit and its value
+ * ({@link org.panamaipc.mq.QueueLimitException}).
+ *
+ * <p><b>Blocking and closing.</b> A thread about to block registers itself with its queue
+ * object; {@code close()} from another thread marks the object closed and sends each
+ * registered thread the JDK's own wake-up signal ({@code SIGRTMAX-2}, a handler that does
+ * nothing, no {@code SA_RESTART}), so its {@code mq_receive}, {@code msgrcv}, {@code poll}
+ * ... returns {@code EINTR}; the thread sees the object closed and throws
+ * {@link java.nio.channels.AsynchronousCloseException}. A POSIX descriptor is not closed
+ * until the last call using it has returned, so its number is never reused under a
+ * blocked call. POSIX timed calls use the kernel's {@code mq_timedsend}/
+ * {@code mq_timedreceive}; System V has no timed call, so a timer signals the blocked
+ * thread at its deadline (see {@link org.panamaipc.mq.SysVMessageQueue}). No call polls
+ * in a loop. {@link java.lang.Thread#interrupt()} does not wake a blocked call.
+ *
  * <p><b>Hot paths.</b> {@code send(MemorySegment, int)}/{@code trySend} with native memory
  * and {@code receive(PosixMessage)}/{@code tryReceive(PosixMessage)}, and for System V
  * {@code send(SysVMessage)}/{@code trySend(SysVMessage)} and
  * {@code receive(SysVMessage, TypeFilter)}/{@code tryReceive(SysVMessage, TypeFilter)},
- * allocate nothing once a thread has warmed up.
+ * and their timed forms when they need not wait, allocate nothing once a thread has warmed
+ * up; {@code byte[]} and heap data are copied through a per-thread native buffer, also
+ * without allocating.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/mq_overview.7.html">mq_overview(7)</a>
  * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
