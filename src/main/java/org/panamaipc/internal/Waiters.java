@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code
  * int slot = waiters.enter();               // allocates nothing
  * try {
+ *     if (!isOpen()) throw new AsynchronousCloseException(); // closed before we registered
  *     long r;
  *     do {
  *         r = Sys.read(fd, buf, n);         // returns -EINTR when woken
@@ -74,6 +75,17 @@ public final class Waiters {
             }
             Thread.onSpinWait(); // close() is signalling this thread right now
         }
+    }
+
+    /** {@return how many threads are registered now} */
+    public int count() {
+        int n = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (threads.get(slot) != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
