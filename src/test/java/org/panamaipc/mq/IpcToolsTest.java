@@ -7,11 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.panamaipc.Errno;
 
 /** System V queues as the shell tools see them: {@code ipcs -q} and {@code ipcrm -q}. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class IpcToolsTest {
     private SysVMessageQueue queue;
 

@@ -24,11 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class PosixMessageQueueTest {
     private final List<String> names = new ArrayList<>();
     private final List<AutoCloseable> open = new ArrayList<>();

@@ -22,11 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class SysVMessageQueueTest {
     private final List<SysVMessageQueue> queues = new ArrayList<>();
 
