@@ -478,9 +478,9 @@ class PosixMessageQueueTest {
         // Until C2 has compiled the path, interpreted code allocates: measure rounds until one is clean.
         Duration patience = Duration.ofSeconds(5);
         long perMessage = Long.MAX_VALUE;
-        for (int round = 0; round < 30 && perMessage > 0; round++) {
+        for (int round = 0; round < 60 && perMessage > 0; round++) {
             long before = Allocation.currentThread();
-            for (int i = 0; i < 10_000; i++) {
+            for (int i = 0; i < 4_000; i++) {
                 q.send(msg, i & 7);
                 q.receive(into);
                 q.trySend(msg, 1);
@@ -488,7 +488,7 @@ class PosixMessageQueueTest {
                 q.send(msg, 2, patience);
                 q.receive(into, patience);
             }
-            perMessage = (Allocation.currentThread() - before) / 10_000;
+            perMessage = (Allocation.currentThread() - before) / 4_000;
         }
         assertThat(perMessage).as("bytes allocated per send+receive").isLessThan(8);
         assertThat(into.buffer().get(ValueLayout.JAVA_BYTE, 63)).isEqualTo((byte) 1);

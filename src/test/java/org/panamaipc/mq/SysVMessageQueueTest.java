@@ -409,9 +409,9 @@ class SysVMessageQueueTest {
         TypeFilter filter = TypeFilter.lowestUpTo(5);
         Duration patience = Duration.ofSeconds(5);
         long perMessage = Long.MAX_VALUE;
-        for (int round = 0; round < 30 && perMessage > 0; round++) {
+        for (int round = 0; round < 60 && perMessage > 0; round++) {
             long before = Allocation.currentThread();
-            for (int i = 0; i < 10_000; i++) {
+            for (int i = 0; i < 4_000; i++) {
                 q.send(out);
                 q.receive(in, filter);
                 q.trySend(out);
@@ -419,7 +419,7 @@ class SysVMessageQueueTest {
                 q.send(out, patience);
                 q.receive(in, filter, patience);
             }
-            perMessage = (Allocation.currentThread() - before) / 10_000;
+            perMessage = (Allocation.currentThread() - before) / 4_000;
         }
         assertThat(perMessage).as("bytes allocated per send+receive").isZero();
     }
