@@ -245,6 +245,10 @@ class PosixMessageQueueTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/" + "x".repeat(256), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME_MAX");
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/..", 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> PosixMessageQueue.open("/.", PosixMessageQueue.Access.READ_ONLY))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PosixMessageQueue.createExclusively(Peers.uniqueName("x"), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessages=0");
     }
