@@ -15,6 +15,11 @@ import org.panamaipc.testing.Peer;
  * <li>{@code sysv IN_ID OUT_ID COUNT}: the same over System V queues (type = channel + 1).
  * <li>{@code posix-burst NAME}: fills queue NAME with messages of mixed priorities
  *     (text {@code priority:index}), prints {@code FILLED}.
+ * <li>{@code limits PREFIX}: creates queues named PREFIX-N of the largest size until one
+ *     fails, then queues of one byte until one fails, printing for each failure
+ *     {@code <exception class> <limit> <value> <errno>} and then its message; removes them.
+ *     Run it alone in an IPC namespace of its own with a low RLIMIT_MSGQUEUE, so that
+ *     exhausting the limits disturbs no one else.
  * <li>{@code try-open NAME KEY}: opens POSIX queue NAME read-only and System V queue KEY, printing
  *     {@code posix OK} or {@code posix <exception class>: <message>}, then the same for
  *     {@code sysv}.
@@ -30,6 +35,7 @@ public final class MqPeerMain {
             case "sysv" -> sysv(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "posix-burst" -> burst(args[1]);
             case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
+            case "limits" -> limits(args[1]);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -94,6 +100,33 @@ public final class MqPeerMain {
             }
             Peer.println(error == null ? "RECEIVED OK" : "FAIL " + error);
             sender.join();
+        }
+    }
+
+    private static void limits(String prefix) throws Exception {
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        exhaust(prefix + "-big", limits.maxMessages(), limits.maxMessageSize(), 1000);
+        exhaust(prefix + "-small", 1, 1, limits.maxQueues() + 10);
+    }
+
+    private static void exhaust(String prefix, long maxMessages, long maxMessageSize, long most) throws Exception {
+        java.util.List<PosixMessageQueue> made = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < most; i++) {
+                try {
+                    made.add(PosixMessageQueue.createExclusively(prefix + "-" + i, maxMessages, maxMessageSize));
+                } catch (QueueLimitException e) {
+                    Peer.println(e.getClass().getSimpleName() + " " + e.limit() + " " + e.value() + " " + e.errno().name());
+                    Peer.println(e.getMessage());
+                    return;
+                }
+            }
+            Peer.println("NO LIMIT after " + most);
+        } finally {
+            for (PosixMessageQueue q : made) {
+                q.close();
+                PosixMessageQueue.unlink(q.name());
+            }
         }
     }
 
