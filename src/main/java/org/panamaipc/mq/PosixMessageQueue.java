@@ -410,14 +410,15 @@ public final class PosixMessageQueue implements AutoCloseable {
                             + PROC.resolve("msgsize_max") + "=" + limits.maxMessageSize());
                 }
             } else if (errno == EMFILE) {
-                long openFds;
-                try (var list = Files.list(Path.of("/proc/self/fd"))) {
-                    openFds = list.count();
-                }
+                // EMFILE means either limit. Out of descriptors, nothing can be opened to count
+                // them, so ask the kernel for one more: if that fails too, it is RLIMIT_NOFILE.
                 long nofile = rlimit(LibC.RLIMIT_NOFILE())[0];
-                if (openFds + 1 >= nofile) {
+                int probe = Sys.fcntl(0, LibC.F_DUPFD_CLOEXEC(), 0);
+                if (probe >= 0) {
+                    Sys.close(probe);
+                } else if (probe == -EMFILE) {
                     return new QueueLimitException("mq_open", args, errno, "RLIMIT_NOFILE", nofile,
-                            "the process has " + openFds + " descriptors open, RLIMIT_NOFILE=" + nofile);
+                            "the process has no descriptor left, RLIMIT_NOFILE=" + nofile);
                 }
                 if (creating) {
                     PosixQueueLimits limits = limits();

@@ -20,6 +20,8 @@ import org.panamaipc.testing.Peer;
  *     {@code <exception class> <limit> <value> <errno>} and then its message; removes them.
  *     Run it alone in an IPC namespace of its own with a low RLIMIT_MSGQUEUE, so that
  *     exhausting the limits disturbs no one else.
+ * <li>{@code limits-fds PREFIX}: creates queues of one byte until one fails, as above; run
+ *     with a low RLIMIT_NOFILE, the descriptors run out first.
  * <li>{@code try-open NAME KEY}: opens POSIX queue NAME read-only and System V queue KEY, printing
  *     {@code posix OK} or {@code posix <exception class>: <message>}, then the same for
  *     {@code sysv}.
@@ -36,6 +38,12 @@ public final class MqPeerMain {
             case "posix-burst" -> burst(args[1]);
             case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
             case "limits" -> limits(args[1]);
+            case "limits-fds" -> {
+                // Out of descriptors, a class not yet loaded from a class-path directory cannot
+                // be read: load every class of the library first.
+                preloadLibrary();
+                exhaust(args[1], 1, 1, 100_000);
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -100,6 +108,29 @@ public final class MqPeerMain {
             }
             Peer.println(error == null ? "RECEIVED OK" : "FAIL " + error);
             sender.join();
+        }
+    }
+
+    private static void preloadLibrary() throws Exception {
+        ClassLoader loader = MqPeerMain.class.getClassLoader();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            java.nio.file.Path root = java.nio.file.Path.of(entry);
+            java.nio.file.Path library = root.resolve("org/panamaipc");
+            if (!java.nio.file.Files.isDirectory(library)) {
+                continue;
+            }
+            try (var files = java.nio.file.Files.walk(library)) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                    String rel = root.relativize(f).toString();
+                    if (rel.endsWith(".class") && !rel.contains("module-info")) {
+                        try {
+                            Class.forName(rel.substring(0, rel.length() - 6).replace('/', '.'), false, loader);
+                        } catch (LinkageError | ClassNotFoundException testOnly) {
+                            // test classes that need JUnit, absent in a peer
+                        }
+                    }
+                }
+            }
         }
     }
 
