@@ -4820,6 +4820,75 @@ public class LibC extends LibC$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int _SC_PAGESIZE = (int)30L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>._SC_PAGESIZE = 30
+     * }
+     */
+    public static int _SC_PAGESIZE() {
+        return _SC_PAGESIZE;
+    }
+
+    private static class sysconf {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sysconf");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static FunctionDescriptor sysconf$descriptor() {
+        return sysconf.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static MethodHandle sysconf$handle() {
+        return sysconf.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static MemorySegment sysconf$address() {
+        return sysconf.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static long sysconf(int __name) {
+        var mh$ = sysconf.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("sysconf", __name);
+            }
+            return (long)mh$.invokeExact(__name);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 
     private static class getpid {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -5798,6 +5867,67 @@ public class LibC extends LibC$shared {
                 traceDowncall("fstat", __fd, __buf);
             }
             return (int)mh$.invokeExact(__fd, __buf);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class fchmod {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("fchmod");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static FunctionDescriptor fchmod$descriptor() {
+        return fchmod.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static MethodHandle fchmod$handle() {
+        return fchmod.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static MemorySegment fchmod$address() {
+        return fchmod.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static int fchmod(int __fd, int __mode) {
+        var mh$ = fchmod.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("fchmod", __fd, __mode);
+            }
+            return (int)mh$.invokeExact(__fd, __mode);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -11933,6 +12063,67 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class posix_spawnattr_setpgroup {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_setpgroup");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static FunctionDescriptor posix_spawnattr_setpgroup$descriptor() {
+        return posix_spawnattr_setpgroup.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static MethodHandle posix_spawnattr_setpgroup$handle() {
+        return posix_spawnattr_setpgroup.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static MemorySegment posix_spawnattr_setpgroup$address() {
+        return posix_spawnattr_setpgroup.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static int posix_spawnattr_setpgroup(MemorySegment __attr, int __pgroup) {
+        var mh$ = posix_spawnattr_setpgroup.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawnattr_setpgroup", __attr, __pgroup);
+            }
+            return (int)mh$.invokeExact(__attr, __pgroup);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class posix_spawn_file_actions_init {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -12233,6 +12424,128 @@ public class LibC extends LibC$shared {
                 traceDowncall("posix_spawn_file_actions_adddup2", __file_actions, __fd, __newfd);
             }
             return (int)mh$.invokeExact(__file_actions, __fd, __newfd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class posix_spawn_file_actions_addchdir_np {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_addchdir_np");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
+     * }
+     */
+    public static FunctionDescriptor posix_spawn_file_actions_addchdir_np$descriptor() {
+        return posix_spawn_file_actions_addchdir_np.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
+     * }
+     */
+    public static MethodHandle posix_spawn_file_actions_addchdir_np$handle() {
+        return posix_spawn_file_actions_addchdir_np.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
+     * }
+     */
+    public static MemorySegment posix_spawn_file_actions_addchdir_np$address() {
+        return posix_spawn_file_actions_addchdir_np.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
+     * }
+     */
+    public static int posix_spawn_file_actions_addchdir_np(MemorySegment __actions, MemorySegment __path) {
+        var mh$ = posix_spawn_file_actions_addchdir_np.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawn_file_actions_addchdir_np", __actions, __path);
+            }
+            return (int)mh$.invokeExact(__actions, __path);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class posix_spawn_file_actions_addclosefrom_np {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_addclosefrom_np");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static FunctionDescriptor posix_spawn_file_actions_addclosefrom_np$descriptor() {
+        return posix_spawn_file_actions_addclosefrom_np.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static MethodHandle posix_spawn_file_actions_addclosefrom_np$handle() {
+        return posix_spawn_file_actions_addclosefrom_np.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static MemorySegment posix_spawn_file_actions_addclosefrom_np$address() {
+        return posix_spawn_file_actions_addclosefrom_np.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
+     * }
+     */
+    public static int posix_spawn_file_actions_addclosefrom_np(MemorySegment x0, int __from) {
+        var mh$ = posix_spawn_file_actions_addclosefrom_np.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawn_file_actions_addclosefrom_np", x0, __from);
+            }
+            return (int)mh$.invokeExact(x0, __from);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
