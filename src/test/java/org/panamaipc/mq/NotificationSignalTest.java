@@ -37,7 +37,7 @@ class NotificationSignalTest {
         LinkedBlockingQueue<SignalInfo> received = new LinkedBlockingQueue<>();
         try (SignalRegistration r = Signals.handle(Signal.SIGWINCH, received::add);
              PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 4, 16)) {
-            q.registerNotification(Signal.SIGWINCH.number());
+            q.registerNotification(Signal.SIGWINCH.number(), 4242);
             q.send("first".getBytes(StandardCharsets.UTF_8), 1);
             SignalInfo info = received.poll(10, TimeUnit.SECONDS);
             assertThat(info).as("SIGWINCH delivered").isNotNull();
@@ -45,6 +45,7 @@ class NotificationSignalTest {
             if (info.detailed()) {
                 assertThat(info.code()).isEqualTo(SI_MESGQ);
                 assertThat(info.senderPid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(info.value()).isEqualTo(4242);
             }
             // One-shot: the registration is gone, so registering again succeeds.
             q.registerNotificationWithoutSignal();
