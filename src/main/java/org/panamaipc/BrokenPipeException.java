@@ -1,5 +1,6 @@
 package org.panamaipc;
 
+
 /**
  * A write or send found no reader left on the other end (EPIPE): the last read end of a
  * pipe or FIFO was closed, or the peer of a socket has gone.

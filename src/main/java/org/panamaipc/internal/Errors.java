@@ -1,5 +1,4 @@
 package org.panamaipc.internal;
-
 import java.io.IOException;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.IpcAccessDeniedException;

@@ -1,5 +1,4 @@
 package org.panamaipc.internal;
-
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 

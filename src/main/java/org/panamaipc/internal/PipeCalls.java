@@ -1,5 +1,4 @@
 package org.panamaipc.internal;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;

@@ -1,5 +1,4 @@
 package org.panamaipc.internal;
-
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 

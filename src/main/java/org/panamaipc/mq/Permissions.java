@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

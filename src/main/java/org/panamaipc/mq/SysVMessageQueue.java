@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +18,7 @@ import org.panamaipc.bindings.msqid_ds;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.ThreadSignal;
 import org.panamaipc.internal.Waiters;

@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import org.panamaipc.bindings.timespec;

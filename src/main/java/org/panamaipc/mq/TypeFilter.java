@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 

@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import java.util.Arrays;
 
 /**

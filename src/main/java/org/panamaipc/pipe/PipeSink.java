@@ -1,6 +1,4 @@
 package org.panamaipc.pipe;
-
-import org.panamaipc.BrokenPipeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
@@ -10,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;

@@ -1,6 +1,4 @@
 package org.panamaipc.socket;
-
-import org.panamaipc.BrokenPipeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;

@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;

@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.panamaipc.testing.IpcTest;
-import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
 
 /** Java and a peer JVM exchange 100,000 checked messages each way over both queue families. */
 @IpcTest

@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

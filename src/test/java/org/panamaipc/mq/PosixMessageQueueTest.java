@@ -1,5 +1,4 @@
 package org.panamaipc.mq;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,9 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class PosixMessageQueueTest {

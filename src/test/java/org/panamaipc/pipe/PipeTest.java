@@ -1,6 +1,4 @@
 package org.panamaipc.pipe;
-
-import org.panamaipc.BrokenPipeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,13 +16,14 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.IpcException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
+import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class PipeTest {

@@ -1,5 +1,4 @@
 package org.panamaipc.socket;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;

@@ -1,6 +1,4 @@
 package org.panamaipc.socket;
-
-import org.panamaipc.BrokenPipeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.testing.IpcTest;
