@@ -1,4 +1,5 @@
 package org.panamaipc.internal;
+
 import java.io.IOException;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.IpcAccessDeniedException;

@@ -1,4 +1,5 @@
 package org.panamaipc.internal;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 

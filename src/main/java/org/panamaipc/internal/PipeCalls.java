@@ -1,4 +1,5 @@
 package org.panamaipc.internal;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;

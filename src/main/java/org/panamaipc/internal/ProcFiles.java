@@ -1,4 +1,5 @@
 package org.panamaipc.internal;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,5 @@
 package org.panamaipc.internal;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 

@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.Set;

@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import org.panamaipc.bindings.timespec;

@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 

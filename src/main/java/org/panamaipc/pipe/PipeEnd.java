@@ -1,4 +1,5 @@
 package org.panamaipc.pipe;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;

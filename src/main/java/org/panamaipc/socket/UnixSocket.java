@@ -1,4 +1,5 @@
 package org.panamaipc.socket;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import java.lang.reflect.Method;
 
 /**

@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

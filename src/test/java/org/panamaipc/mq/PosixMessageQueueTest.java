@@ -1,4 +1,5 @@
 package org.panamaipc.mq;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
