@@ -10,6 +10,7 @@ module org.panamaipc {
     requires jdk.unsupported; // org.panamaipc.signal reaches sun.misc.Signal reflectively
     exports org.panamaipc;
     exports org.panamaipc.lock;
+    exports org.panamaipc.mq;
     exports org.panamaipc.pipe;
     exports org.panamaipc.shm;
     exports org.panamaipc.signal;
