@@ -10,6 +10,7 @@ import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.sem_t;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
@@ -69,7 +70,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_open.3.html">sem_open(3)</a>
      */
     public static NamedSemaphore create(String name, int initialValue) throws IOException {
-        return create(name, initialValue, Permissions.OWNER_READ_WRITE);
+        return create(name, initialValue, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class NamedSemaphore implements AutoCloseable {
      */
     public static NamedSemaphore create(String name, int initialValue, Set<PosixFilePermission> permissions)
             throws IOException {
-        return open(name, LibC.O_CREAT(), Permissions.toMode(permissions), initialValue);
+        return open(name, LibC.O_CREAT(), Modes.toMode(permissions), initialValue);
     }
 
     /**
@@ -98,7 +99,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @throws IOException on another failure of {@code sem_open}
      */
     public static NamedSemaphore createExclusively(String name, int initialValue) throws IOException {
-        return createExclusively(name, initialValue, Permissions.OWNER_READ_WRITE);
+        return createExclusively(name, initialValue, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -113,7 +114,7 @@ public final class NamedSemaphore implements AutoCloseable {
      */
     public static NamedSemaphore createExclusively(String name, int initialValue,
                                                    Set<PosixFilePermission> permissions) throws IOException {
-        return open(name, LibC.O_CREAT() | LibC.O_EXCL(), Permissions.toMode(permissions), initialValue);
+        return open(name, LibC.O_CREAT() | LibC.O_EXCL(), Modes.toMode(permissions), initialValue);
     }
 
     /**
@@ -136,7 +137,7 @@ public final class NamedSemaphore implements AutoCloseable {
             long r = SyncCalls.semOpen(arena.allocateFrom(name), flags, mode, initialValue);
             if (r < 0) {
                 throw Errors.named("sem_open", name, Errors.quote(name) + ", " + flagText(flags)
-                        + ((flags & LibC.O_CREAT()) != 0 ? ", " + Permissions.octal(mode) + ", " + initialValue : ""),
+                        + ((flags & LibC.O_CREAT()) != 0 ? ", " + Modes.octal(mode) + ", " + initialValue : ""),
                         (int) -r);
             }
             return new NamedSemaphore(name, r);

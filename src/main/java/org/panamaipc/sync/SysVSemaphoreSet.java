@@ -15,6 +15,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.ipc_perm;
 import org.panamaipc.bindings.semid_ds;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
@@ -80,7 +81,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet createPrivate(int size) throws IOException {
-        return create(SysVKey.PRIVATE, size, LibC.IPC_CREAT() | LibC.IPC_EXCL(), Permissions.OWNER_READ_WRITE);
+        return create(SysVKey.PRIVATE, size, LibC.IPC_CREAT() | LibC.IPC_EXCL(), Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -93,7 +94,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @throws IOException (ENOSPC, EINVAL) on another failure of {@code semget}
      */
     public static SysVSemaphoreSet createExclusively(SysVKey key, int size) throws IOException {
-        return createExclusively(key, size, Permissions.OWNER_READ_WRITE);
+        return createExclusively(key, size, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -125,7 +126,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      *         did not initialise it in time, or on another failure
      */
     public static SysVSemaphoreSet createOrOpen(SysVKey key, int... initialValues) throws IOException {
-        return createOrOpen(key, Permissions.OWNER_READ_WRITE, DEFAULT_INIT_TIMEOUT, initialValues);
+        return createOrOpen(key, Modes.OWNER_READ_WRITE, DEFAULT_INIT_TIMEOUT, initialValues);
     }
 
     /**
@@ -149,7 +150,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         }
         checkValues(initialValues);
         Deadline deadline = Deadline.after(initTimeout);
-        int mode = Permissions.toMode(permissions);
+        int mode = Modes.toMode(permissions);
         while (true) {
             int id = SyncCalls.semget(key.value(), initialValues.length, LibC.IPC_CREAT() | LibC.IPC_EXCL() | mode);
             if (id >= 0) {
@@ -221,7 +222,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             throws IOException {
         Check.notNull("key", key);
         Check.positive("size", size);
-        int all = flags | Permissions.toMode(permissions);
+        int all = flags | Modes.toMode(permissions);
         int id = SyncCalls.semget(key.value(), size, all);
         if (id < 0) {
             throw semgetFailed(key, size, all, -id);
@@ -242,7 +243,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         if ((flags & LibC.IPC_EXCL()) != 0) {
             s.append("IPC_EXCL|");
         }
-        return s.append(Permissions.octal(flags & 0777)).toString();
+        return s.append(Modes.octal(flags & 0777)).toString();
     }
 
     private static void checkValues(int[] values) {
@@ -569,7 +570,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             MemorySegment perm = semid_ds.sem_perm(ds);
             long otime = semid_ds.sem_otime(ds);
             return new SemaphoreSetStat(ipc_perm.__key(perm), ipc_perm.uid(perm), ipc_perm.gid(perm),
-                    ipc_perm.cuid(perm), ipc_perm.cgid(perm), Permissions.fromMode(ipc_perm.mode(perm)),
+                    ipc_perm.cuid(perm), ipc_perm.cgid(perm), Modes.fromMode(ipc_perm.mode(perm)),
                     (int) semid_ds.sem_nsems(ds), otime == 0 ? null : Instant.ofEpochSecond(otime),
                     Instant.ofEpochSecond(semid_ds.sem_ctime(ds)));
         }
@@ -583,7 +584,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @throws IOException (EIDRM, EINVAL) if the set was removed
      */
     public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
-        int mode = Permissions.toMode(permissions);
+        int mode = Modes.toMode(permissions);
         guard.enter(this);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = semid_ds.allocate(arena);
@@ -595,7 +596,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             }
             if (r < 0) {
                 throw Errors.named("semctl", "semid=" + id, "semid=" + id + ", 0, IPC_SET mode="
-                        + Permissions.octal(mode), -r);
+                        + Modes.octal(mode), -r);
             }
         } finally {
             guard.exit();
