@@ -127,6 +127,9 @@ fi
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" -l 2>/dev/null \
     | grep '^org\.panamaipc\.' > "$out/benchmarks.txt" || true
 log "JMH ${jmh[*]}"
+# From the repository root: signal.SignalFdRoundTrip names its fork's JVM launcher
+# (bench/jvm-blocking-sigusr1) relative to it.
+cd "$root"
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
     -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow "${extra[@]}" \
     -rf json -rff "$out/jmh.json" ${filter:+"$filter"} 2>&1 | tee "$out/jmh.log" | grep -E '^# (Benchmark|Parameters):|^Iteration|ERROR|Exception' >&2 || true
