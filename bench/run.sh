@@ -2,7 +2,7 @@
 # The benchmark suite in one command: builds the benchmarks and the C baselines, runs the
 # C programs and then JMH in the same invocation, and renders the report.
 #
-#   bench/run.sh --quick     about 10 minutes on 2 cores; results in bench/results/
+#   bench/run.sh --quick     about 9 minutes on 2 cores (bench/README.md); results in bench/results/
 #   bench/run.sh --full      several forks, longer iterations (an hour or so)
 #   bench/run.sh --smoke     1 fork, 1 short iteration: checks that everything runs;
 #                            results in bench/results/tmp/ (not to be committed)
@@ -40,7 +40,7 @@ done
 
 case "$mode" in
     smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
-    quick) jmh=(-f 1 -wi 1 -w 1s -i 4 -r 750ms); c_warmup=1; c_iters=4; c_ms=250; out=${out:-$here/results} ;;
+    quick) jmh=(-f 1 -wi 1 -w 800ms -i 4 -r 600ms); c_warmup=1; c_iters=4; c_ms=200; out=${out:-$here/results} ;;
     full) jmh=(-f 2 -wi 3 -w 2s -i 8 -r 2s -p idle=busySpin,yielding,backoff); c_warmup=2; c_iters=15; c_ms=1000; out=${out:-$here/results} ;;
 esac
 mkdir -p "$out"
@@ -127,6 +127,9 @@ fi
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" -l 2>/dev/null \
     | grep '^org\.panamaipc\.' > "$out/benchmarks.txt" || true
 log "JMH ${jmh[*]}"
+# From the repository root: signal.SignalFdRoundTrip names its fork's JVM launcher
+# (bench/jvm-blocking-sigusr1) relative to it.
+cd "$root"
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
     -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow "${extra[@]}" \
     -rf json -rff "$out/jmh.json" ${filter:+"$filter"} 2>&1 | tee "$out/jmh.log" | grep -E '^# (Benchmark|Parameters):|^Iteration|ERROR|Exception' >&2 || true

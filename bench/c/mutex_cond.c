@@ -1,6 +1,8 @@
 /*
  * A process-shared pthread mutex and condition variable in shared memory: rtt. A turn word
  * says whose move it is; each side sets the other's turn, signals, and waits for its own.
+ * uncontended, one process: lock + unlock of a robust process-shared mutex (as the
+ * library's ProcessMutex is), never waiting.
  */
 #include "bench.h"
 #include <pthread.h>
@@ -13,6 +15,16 @@ struct shared {
 
 int main(int argc, char **argv) {
     opts_t o = parse_opts(argc, argv);
+    if (mode_is(&o, "uncontended")) {
+        pthread_mutex_t *m = shared_memory(sizeof *m);
+        pthread_mutexattr_t ra;
+        pthread_mutexattr_init(&ra);
+        pthread_mutexattr_setpshared(&ra, PTHREAD_PROCESS_SHARED);
+        pthread_mutexattr_setrobust(&ra, PTHREAD_MUTEX_ROBUST);
+        if (pthread_mutex_init(m, &ra)) die("pthread_mutex_init");
+        MEASURE(&o, { pthread_mutex_lock(m); pthread_mutex_unlock(m); });
+        return 0;
+    }
     if (!mode_is(&o, "rtt")) unknown_mode(&o);
     struct shared *s = shared_memory(sizeof *s);
     pthread_mutexattr_t ma;

@@ -1,4 +1,7 @@
-/* POSIX semaphores (sem_init pshared=1 in shared memory): rtt, post one and wait on the other. */
+/*
+ * POSIX semaphores (sem_init pshared=1 in shared memory): rtt, post one and wait on the other;
+ * uncontended, one process: sem_post + sem_wait on one semaphore (never waits).
+ */
 #include "bench.h"
 #include <semaphore.h>
 
@@ -8,6 +11,12 @@ static void wait_sem(sem_t *s) {
 
 int main(int argc, char **argv) {
     opts_t o = parse_opts(argc, argv);
+    if (mode_is(&o, "uncontended")) {
+        sem_t *sem = shared_memory(sizeof(sem_t));
+        if (sem_init(sem, 1, 0)) die("sem_init");
+        MEASURE(&o, { sem_post(sem); wait_sem(sem); });
+        return 0;
+    }
     if (!mode_is(&o, "rtt")) unknown_mode(&o);
     sem_t *sems = shared_memory(2 * sizeof(sem_t));
     if (sem_init(&sems[0], 1, 0) || sem_init(&sems[1], 1, 0)) die("sem_init");

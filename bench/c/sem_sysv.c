@@ -1,4 +1,7 @@
-/* System V semaphores (a set of two, IPC_PRIVATE, removed at the end): rtt with semop. */
+/*
+ * System V semaphores (a set of two, IPC_PRIVATE, removed at the end): rtt with semop;
+ * uncontended, one process: semop +1 then -1 on one semaphore (never waits).
+ */
 #include "bench.h"
 #include <sys/ipc.h>
 #include <sys/sem.h>
@@ -16,10 +19,15 @@ static void op(unsigned short num, short delta) {
 
 int main(int argc, char **argv) {
     opts_t o = parse_opts(argc, argv);
-    if (!mode_is(&o, "rtt")) unknown_mode(&o);
+    int uncontended = mode_is(&o, "uncontended");
+    if (!uncontended && !mode_is(&o, "rtt")) unknown_mode(&o);
     set = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
     if (set < 0) die("semget");
     atexit(remove_set);
+    if (uncontended) {
+        MEASURE(&o, { op(0, 1); op(0, -1); });
+        return 0;
+    }
     pid_t pid;
     SPAWN(&o, pid, {
         for (;;) { op(0, -1); op(1, 1); }

@@ -61,6 +61,26 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
+     * Starts a peer JVM through a launcher program that receives the JVM's path and its
+     * arguments and execs it (e.g. {@code bench/jvm-blocking-sigusr1}, which blocks a signal
+     * first so that the peer JVM has it blocked in every thread).
+     *
+     * @param placement where the peer runs
+     * @param launcher the launcher's path
+     * @param mainClass the peer's main class
+     * @param args its arguments
+     * @return the started, ready peer
+     * @throws IOException when it cannot be started or does not become ready in time
+     */
+    public static Peer jvmLaunchedBy(Placement placement, String launcher, Class<?> mainClass, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher);
+        cmd.addAll(jvmCommand(mainClass, args));
+        return start(placement, false, cmd);
+    }
+
+    /**
      * Starts a peer JVM whose standard input and output are the benchmark's data channel
      * ({@link #stdin()}, {@link #stdout()} after the {@code READY} line): the ProcessBuilder
      * baseline. Such a peer exits at end of input as well.

@@ -3,9 +3,10 @@ package org.panamaipc.bench.signal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.panamaipc.bench.infra.PeerSupport;
+import org.panamaipc.signal.SignalRegistration;
 import org.panamaipc.signal.Signals;
 
-/** Peer of {@link SignalRoundTrip}: answers each SIGUSR1 with SIGUSR1 to the benchmark's pid. */
+/** Peer of {@link SignalRoundTrip} and {@link SignalFdRoundTrip}: answers each SIGUSR1 with SIGUSR1 to the benchmark's pid. */
 public final class SignalPeer {
     private SignalPeer() {
     }
@@ -13,19 +14,24 @@ public final class SignalPeer {
     /**
      * Runs the peer until the benchmark closes its standard input.
      *
-     * @param args {@code benchmarkPid}
+     * @param args {@code benchmarkPid delivery}: the delivery ({@code JVM} or {@code SIGNALFD})
+     *             {@code Signals.handle} must choose, or the peer fails to start
      * @throws IOException when the handler cannot be installed
      * @throws InterruptedException never: the main thread sleeps until the JVM halts
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         long benchmark = Long.parseLong(args[0]);
-        Signals.handle(SignalRoundTrip.SIGNAL, info -> {
+        SignalRegistration registration = Signals.handle(SignalRoundTrip.SIGNAL, info -> {
             try {
                 Signals.kill(benchmark, SignalRoundTrip.SIGNAL);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+        if (registration.delivery() != SignalRegistration.Delivery.valueOf(args[1])) {
+            System.err.println("Signals.handle chose delivery=" + registration.delivery() + ", expected " + args[1]);
+            System.exit(1);
+        }
         PeerSupport.ready();
         Thread.sleep(Long.MAX_VALUE);
     }

@@ -16,10 +16,11 @@ import org.panamaipc.signal.Signal;
  * handler thread to the waiting thread is part of what is measured, as it is for a user.
  * C: {@code bench/c/signal.c} ({@code sigwaitinfo}; {@code signalfd} beside it).
  *
- * <p>Which delivery {@code Signals.handle} chooses depends on the process: a JMH fork (and a
- * JVM started normally) does not have SIGUSR1 blocked in every thread, so the handler runs
- * through the JVM's signal dispatcher ({@code SignalRegistration.Delivery.JVM}, a new thread
- * per signal), not {@code signalfd}; the delivery used is printed to the JMH log.
+ * <p>This class measures the JVM's dispatcher path ({@code SignalRegistration.Delivery.JVM},
+ * the JVM's native handler and a new dispatcher thread per signal), which {@code Signals.handle}
+ * takes in a JVM started normally, without SIGUSR1 blocked in every thread; it checks that
+ * both sides took it. {@link SignalFdRoundTrip} measures the {@code signalfd} path, its
+ * JMH fork and peer started with SIGUSR1 blocked.
  */
 public class SignalRoundTrip extends RoundTripBenchmark {
     static final Signal SIGNAL = Signal.SIGUSR1;
@@ -39,10 +40,30 @@ public class SignalRoundTrip extends RoundTripBenchmark {
                 LockSupport.unpark(t);
             }
         });
-        System.err.println("[signal] delivery=" + registration.delivery());
-        Peer peer = Peer.jvm(placement, SignalPeer.class, Long.toString(ProcessHandle.current().pid()));
+        if (registration.delivery() != delivery()) {
+            throw new IllegalStateException("Signals.handle chose delivery=" + registration.delivery()
+                    + ", this benchmark measures delivery=" + delivery());
+        }
+        Peer peer = startPeer(placement, Long.toString(ProcessHandle.current().pid()), delivery().name());
         peerPid = peer.pid();
         return peer;
+    }
+
+    /** {@return the delivery this benchmark measures, on both sides} */
+    protected SignalRegistration.Delivery delivery() {
+        return SignalRegistration.Delivery.JVM;
+    }
+
+    /**
+     * Starts the peer JVM.
+     *
+     * @param placement where it runs
+     * @param args {@link SignalPeer}'s arguments
+     * @return the ready peer
+     * @throws java.io.IOException when it cannot be started
+     */
+    protected Peer startPeer(Placement placement, String... args) throws java.io.IOException {
+        return Peer.jvm(placement, SignalPeer.class, args);
     }
 
     @Override
