@@ -4820,6 +4820,75 @@ public class LibC extends LibC$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int _SC_PAGESIZE = (int)30L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>._SC_PAGESIZE = 30
+     * }
+     */
+    public static int _SC_PAGESIZE() {
+        return _SC_PAGESIZE;
+    }
+
+    private static class sysconf {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sysconf");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static FunctionDescriptor sysconf$descriptor() {
+        return sysconf.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static MethodHandle sysconf$handle() {
+        return sysconf.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static MemorySegment sysconf$address() {
+        return sysconf.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern long sysconf(int __name)
+     * }
+     */
+    public static long sysconf(int __name) {
+        var mh$ = sysconf.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("sysconf", __name);
+            }
+            return (long)mh$.invokeExact(__name);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 
     private static class getpid {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -5798,6 +5867,67 @@ public class LibC extends LibC$shared {
                 traceDowncall("fstat", __fd, __buf);
             }
             return (int)mh$.invokeExact(__fd, __buf);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class fchmod {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("fchmod");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static FunctionDescriptor fchmod$descriptor() {
+        return fchmod.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static MethodHandle fchmod$handle() {
+        return fchmod.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static MemorySegment fchmod$address() {
+        return fchmod.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static int fchmod(int __fd, int __mode) {
+        var mh$ = fchmod.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("fchmod", __fd, __mode);
+            }
+            return (int)mh$.invokeExact(__fd, __mode);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

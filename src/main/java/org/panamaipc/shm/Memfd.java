@@ -1,0 +1,264 @@
+package org.panamaipc.shm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.stat;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.ShmCalls;
+import org.panamaipc.internal.Sys;
+
+/**
+ * Anonymous shared memory ({@code memfd_create}): memory reached through a descriptor
+ * rather than a name, so it cannot leak into {@code /dev/shm} and reaches only the processes
+ * it is given to — by descriptor passing over a Unix socket ({@link #fd()} out,
+ * {@link #adopt(OwnedFd)} in), by inheritance to a child, or through
+ * {@link #pathForPeers()}. The descriptor is close-on-exec: a child inherits it only when
+ * its launcher places it explicitly ({@code dup2} in the child, e.g. a {@code posix_spawn}
+ * file action); the JDK's {@link ProcessBuilder} passes no descriptors beyond the standard
+ * three.
+ *
+ * <p><b>Seals</b> make the memory safe to share with a process that is not trusted: a
+ * receiver checks {@link #seals()} and, with {@link Seal#SHRINK} present, knows its mappings
+ * can never lose their pages under it.
+ *
+ * <pre>{@code
+ * try (Memfd memfd = Memfd.create("frame", 1 << 20)) {
+ *     try (Mapping m = memfd.map()) { m.segment().fill((byte) 1); }
+ *     memfd.addSeals(Seal.SHRINK, Seal.GROW, Seal.WRITE, Seal.SEAL);
+ *     // ... send memfd.fd() to the reader
+ * }
+ * }</pre>
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
+ */
+public final class Memfd extends MappableFile {
+    /** The longest name {@code memfd_create} accepts, in bytes (249: 255 less the "memfd:" prefix). */
+    public static final int NAME_MAX = 249;
+
+    /** Options for {@link #create(String, long, Set)}. */
+    public enum Option {
+        /** {@code MFD_ALLOW_SEALING}: seals may be added (without it the memfd carries {@link Seal#SEAL}). */
+        ALLOW_SEALING(LibC.MFD_ALLOW_SEALING()),
+        /**
+         * {@code MFD_HUGETLB}: back the memory with huge pages; sizes must be multiples of the
+         * huge page size and creation or sizing fails when the system has none reserved.
+         */
+        HUGE_PAGES(LibC.MFD_HUGETLB());
+
+        private final int flag;
+
+        Option(int flag) {
+            this.flag = flag;
+        }
+    }
+
+    private final String name;
+
+    private Memfd(OwnedFd fd, boolean writable, String name) {
+        super(fd, writable);
+        this.name = name;
+    }
+
+    @Override
+    String describe() {
+        return "memfd:" + name;
+    }
+
+    /** {@return the name given at creation (for debugging; it need not be unique), or {@code "?"} when adopted} */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Creates an empty memfd that allows sealing, close-on-exec. Give it a size with
+     * {@link #truncate(long)} before mapping.
+     *
+     * @param name a name for debugging, seen in {@code /proc/PID/fd} as {@code memfd:NAME}
+     * @return the memfd, size 0
+     * @throws IOException if {@code memfd_create} fails ({@code EMFILE} out of descriptors)
+     * @throws IllegalArgumentException if the name is longer than {@link #NAME_MAX} bytes or holds a NUL
+     * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
+     */
+    public static Memfd create(String name) throws IOException {
+        return create(name, EnumSet.of(Option.ALLOW_SEALING));
+    }
+
+    /**
+     * Creates a memfd of {@code size} bytes that allows sealing, close-on-exec.
+     *
+     * @param name a name for debugging
+     * @param size the size in bytes, positive
+     * @return the memfd
+     * @throws IOException if {@code memfd_create} or {@code ftruncate} fails
+     * @throws IllegalArgumentException if the name is invalid or {@code size} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
+     */
+    public static Memfd create(String name, long size) throws IOException {
+        return create(name, size, EnumSet.of(Option.ALLOW_SEALING));
+    }
+
+    /**
+     * Creates a memfd of {@code size} bytes with the given options, close-on-exec.
+     *
+     * @param name a name for debugging
+     * @param size the size in bytes, positive
+     * @param options {@link Option#ALLOW_SEALING}, {@link Option#HUGE_PAGES}
+     * @return the memfd
+     * @throws IOException if {@code memfd_create} or {@code ftruncate} fails ({@code EINVAL} or
+     *         {@code ENOMEM} for huge pages the system does not have)
+     * @throws IllegalArgumentException if the name is invalid or {@code size} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
+     */
+    public static Memfd create(String name, long size, Set<Option> options) throws IOException {
+        Check.positive("size", size);
+        Memfd memfd = create(name, options);
+        try {
+            memfd.truncate(size);
+            return memfd;
+        } catch (IOException | RuntimeException e) {
+            memfd.close();
+            throw e;
+        }
+    }
+
+    private static Memfd create(String name, Set<Option> options) throws IOException {
+        checkName(name);
+        Check.notNull("options", options);
+        int flags = LibC.MFD_CLOEXEC();
+        for (Option o : options) {
+            flags |= o.flag;
+        }
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = ShmCalls.memfdCreate(arena.allocateFrom(name), flags);
+        }
+        if (fd < 0) {
+            throw Errors.of("memfd_create", Errors.quote(name) + ", MFD_CLOEXEC " + options, -fd);
+        }
+        return new Memfd(OwnedFd.adopt(fd), true, name);
+    }
+
+    /**
+     * Takes ownership of a descriptor of shared memory received from elsewhere — a memfd or a
+     * POSIX shared memory object passed over a Unix socket, or inherited — so that it can be
+     * mapped, sized and sealed here. Closing the returned object closes {@code fd}.
+     *
+     * @param fd the descriptor; from now on owned by the returned object
+     * @return the memfd
+     * @throws IOException if {@code fstat} or {@code fcntl} on it fails
+     * @throws IllegalArgumentException if the descriptor is not a regular file (a socket, a pipe, ...)
+     * @throws IllegalStateException if {@code fd} is closed
+     */
+    public static Memfd adopt(OwnedFd fd) throws IOException {
+        Check.notNull("fd", fd);
+        int n = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(stat.layout());
+            int r = Sys.fstat(n, st);
+            if (r < 0) {
+                throw Errors.of("fstat", "fd=" + n, -r);
+            }
+            if ((stat.st_mode(st) & LibC.S_IFMT()) != LibC.S_IFREG()) {
+                throw new IllegalArgumentException("fd=" + n + " is not shared memory (not a regular file)");
+            }
+        } finally {
+            fd.release();
+        }
+        int access = accessMode(fd);
+        return new Memfd(fd, access == LibC.O_RDWR() || access == LibC.O_WRONLY(), "?");
+    }
+
+    /**
+     * The seals on this memfd ({@code fcntl(F_GET_SEALS)}). A memfd made without
+     * {@link Option#ALLOW_SEALING}, and a POSIX shared memory object, report {@link Seal#SEAL}.
+     *
+     * @return the seals
+     * @throws IOException if {@code fcntl} fails ({@code EINVAL} if the file does not support sealing)
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
+     */
+    public EnumSet<Seal> seals() throws IOException {
+        OwnedFd fd = fd();
+        int n = fd.acquire();
+        try {
+            int r = Sys.fcntl(n, LibC.F_GET_SEALS(), 0);
+            if (r < 0) {
+                throw Errors.of("fcntl", describe() + ", F_GET_SEALS", -r);
+            }
+            return Seal.of(r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Adds seals ({@code fcntl(F_ADD_SEALS)}); seals are never removed.
+     *
+     * @param first a seal
+     * @param more more seals
+     * @throws IOException if {@code fcntl} fails: {@code EPERM} once {@link Seal#SEAL} is set
+     *         (or the memfd was made without {@link Option#ALLOW_SEALING}), {@code EBUSY} for
+     *         {@link Seal#WRITE} while a writable shared mapping exists
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
+     */
+    public void addSeals(Seal first, Seal... more) throws IOException {
+        addSeals(EnumSet.of(first, more));
+    }
+
+    /**
+     * Adds seals ({@code fcntl(F_ADD_SEALS)}); seals are never removed.
+     *
+     * @param seals the seals to add
+     * @throws IOException if {@code fcntl} fails: {@code EPERM} once {@link Seal#SEAL} is set
+     *         (or the memfd was made without {@link Option#ALLOW_SEALING}), {@code EBUSY} for
+     *         {@link Seal#WRITE} while a writable shared mapping exists
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
+     */
+    public void addSeals(Set<Seal> seals) throws IOException {
+        Check.notNull("seals", seals);
+        OwnedFd fd = fd();
+        int n = fd.acquire();
+        try {
+            int r = Sys.fcntl(n, LibC.F_ADD_SEALS(), Seal.bits(seals));
+            if (r < 0) {
+                throw Errors.of("fcntl", describe() + ", F_ADD_SEALS " + seals, -r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * A path through which another process of the same user can open this memfd while this
+     * process keeps it open: {@code /proc/PID/fd/N}. Opening it gives the opener its own
+     * descriptor of the same memory (subject to the seals).
+     *
+     * @return the path
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man5/proc_pid_fd.5.html">proc_pid_fd(5)</a>
+     */
+    public Path pathForPeers() {
+        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(fd().get()));
+    }
+
+    private static void checkName(String name) {
+        Check.notNull("name", name);
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("name=\"" + name + "\" may contain no NUL");
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > NAME_MAX) {
+            throw new IllegalArgumentException("name length=" + bytes + " exceeds " + NAME_MAX);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/**
+ * Shared and mapped memory as {@link java.lang.foreign.MemorySegment}s with safe lifetimes:
+ * POSIX shared memory ({@link org.panamaipc.shm.SharedMemory}), System V shared memory
+ * ({@link org.panamaipc.shm.SysVSharedMemory}), anonymous sealable memory
+ * ({@link org.panamaipc.shm.Memfd}), mapped files ({@link org.panamaipc.shm.MappedFile}),
+ * anonymous and huge-page memory ({@link org.panamaipc.shm.Mapping#anonymous}), and atomic
+ * access across processes ({@link org.panamaipc.shm.SharedAtomics}).
+ *
+ * <h2>Lifetimes</h2>
+ * Every mapping is a {@link org.panamaipc.shm.Mapping} that owns an arena (or lives in an
+ * arena the caller passes). Closing it unmaps the memory; from then on every access through
+ * its segment throws {@link java.lang.IllegalStateException} instead of crashing the JVM.
+ * Read-only mappings give read-only segments, so writes are refused before they reach the
+ * page. A mapping never reaches past its object's size: grow the object, then
+ * {@link org.panamaipc.shm.Mapping#remap(long) remap}.
+ *
+ * <h2>Cross-process atomics</h2>
+ * Memory shared between processes is accessed like memory shared between threads: through
+ * {@link java.lang.invoke.VarHandle}s with an explicit memory order. Use
+ * {@link org.panamaipc.shm.SharedAtomics} (or {@code ValueLayout.JAVA_LONG.varHandle()}
+ * directly): publish with a release store, consume with an acquire load, count with
+ * {@code getAndAddLong} or a {@code compareAndSetLong} loop. These accesses allocate nothing
+ * and make no system call: they are the hot path. Prefer {@code SharedAtomics} for
+ * compare-and-set on memory a peer could truncate (see its <em>Lost pages</em>).
+ *
+ * <h2>Example</h2>
+ * Two processes (run it twice at once) count to 2,000,000 in one shared counter:
+ * <pre>{@code
+ * import java.lang.foreign.MemorySegment;
+ * import org.panamaipc.shm.*;
+ *
+ * public class Count {
+ *     public static void main(String[] args) throws Exception {
+ *         try (SharedMemory shm = SharedMemory.createOrOpen("/count-example", 4096);
+ *              Mapping mapping = shm.map()) {
+ *             MemorySegment s = mapping.segment();
+ *             for (int i = 0; i < 1_000_000; i++) {
+ *                 long seen;
+ *                 do {
+ *                     seen = SharedAtomics.getLongVolatile(s, 0);
+ *                 } while (!SharedAtomics.compareAndSetLong(s, 0, seen, seen + 1));
+ *             }
+ *             System.out.println("counter = " + SharedAtomics.getLongAcquire(s, 0));
+ *         }
+ *         // SharedMemory.unlink("/count-example") once both are done
+ *     }
+ * }
+ * }</pre>
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/shm_overview.7.html">shm_overview(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
+ */
+package org.panamaipc.shm;

@@ -1,0 +1,41 @@
+package org.panamaipc.shm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Objects of mode 0600 are closed to other users: their open fails with AccessDeniedException. */
+@Timeout(60)
+class AccessDeniedTest {
+
+    @Test
+    void anotherUserCannotOpenObjectsMadeWithTheDefaultMode() throws Exception {
+        assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs root to run a peer as user nobody");
+        String name = SharedMemory.uniqueName("denied");
+        int key = 0x5b000000 | ThreadLocalRandom.current().nextInt(1, 1 << 24);
+        SysVSharedMemory segment = SysVSharedMemory.createExclusively(SysVKey.of(key), 4096);
+        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096)) {
+            List<String> lines = Peers.finish(Peers.jvmAs("--reuid=65534", "--regid=65534", "--clear-groups",
+                    AccessPeer.class, name, Integer.toString(key))).lines().toList();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).startsWith("posix IpcAccessDeniedException: shm_open(\"" + name)
+                    .contains("EACCES");
+            assertThat(lines.get(1)).startsWith("sysv IpcAccessDeniedException: shmctl(").contains("EACCES");
+        } finally {
+            SharedMemory.unlinkIfExists(name);
+            segment.remove();
+        }
+    }
+
+    private static boolean isRoot() throws IOException {
+        return Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0);
+    }
+}

@@ -1,0 +1,263 @@
+package org.panamaipc.shm;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.ErrnoException;
+
+@Timeout(60)
+class SysVSharedMemoryTest {
+    private final List<SysVSharedMemory> created = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    private SysVKey key() {
+        return SysVKey.of(0x5a000000 | ThreadLocalRandom.current().nextInt(1, 1 << 24));
+    }
+
+    private SysVSharedMemory track(SysVSharedMemory shm) {
+        created.add(shm);
+        return shm;
+    }
+
+    @AfterEach
+    void removeAll() throws IOException {
+        for (SysVSharedMemory shm : created) {
+            if (shm.exists()) {
+                shm.remove();
+            }
+        }
+    }
+
+    @Test
+    void twoAttachmentsShareBytesAndTheKeyFindsTheSegment() throws IOException {
+        SysVKey key = key();
+        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key, 8192));
+        SysVSharedMemory found = SysVSharedMemory.open(key);
+        assertThat(found.id()).isEqualTo(shm.id());
+        try (Mapping a = shm.attach(); Mapping b = found.attach()) {
+            a.segment().set(JAVA_LONG, 4096, 17);
+            assertThat(b.segment().get(JAVA_LONG, 4096)).isEqualTo(17);
+            assertThat(a.byteSize()).isEqualTo(8192);
+        }
+    }
+
+    @Test
+    void aPythonPeerAttachedByIdReadsAndWritesTheSegment() throws Exception {
+        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 4096));
+        try (Mapping m = shm.attach()) {
+            m.segment().setString(0, "sysv");
+            assertThat(Peers.runPython("sysv", Integer.toString(shm.id()), "4", "7065657221"))
+                    .isEqualTo("73797376");
+            assertThat(m.segment().getString(0)).isEqualTo("peer!");
+            assertThat(shm.stat().lastPid()).isNotEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void createExclusivelyOnATakenKeyThrowsFileAlreadyExists() throws IOException {
+        SysVKey key = key();
+        track(SysVSharedMemory.createExclusively(key, 4096));
+        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key, 4096))
+                .isInstanceOf(FileAlreadyExistsException.class)
+                .hasMessageContaining("shmget").hasMessageContaining(key.toString()).hasMessageContaining("EEXIST");
+        SysVSharedMemory again = SysVSharedMemory.create(key, 4096);
+        assertThat(again.id()).isEqualTo(created.get(0).id());
+    }
+
+    @Test
+    void openingAMissingKeyThrowsNoSuchFile() {
+        SysVKey key = key();
+        assertThatThrownBy(() -> SysVSharedMemory.open(key))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("ENOENT");
+        assertThatThrownBy(() -> SysVSharedMemory.open(SysVKey.PRIVATE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void ftokGivesTheSameKeyForTheSameFileAndIdAndFailsForMissingFiles() throws IOException {
+        Path file = Files.createFile(dir.resolve("key"));
+        SysVKey a = SysVKey.of(file, 7);
+        assertThat(SysVKey.of(file, 7)).isEqualTo(a);
+        assertThat(SysVKey.of(file, 8)).isNotEqualTo(a);
+        assertThat(a.value() >>> 24).isEqualTo(7);
+        assertThatThrownBy(() -> SysVKey.of(dir.resolve("missing"), 1)).isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("ftok");
+        assertThatThrownBy(() -> SysVKey.of(file, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SysVKey.of(file, 256)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SysVKey.of(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void statReportsSizeOwnerModeAttachmentsPidsAndTimes() throws IOException {
+        Instant before = Instant.now().minusSeconds(2);
+        SysVKey key = key();
+        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key, 10000));
+        SysVShmStat fresh = shm.stat();
+        int pid = (int) ProcessHandle.current().pid();
+        assertThat(fresh.key()).isEqualTo(key);
+        assertThat(fresh.size()).isEqualTo(10000);
+        assertThat(fresh.permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(fresh.attachCount()).isZero();
+        assertThat(fresh.creatorPid()).isEqualTo(pid);
+        assertThat(fresh.lastAttach()).isNull();
+        assertThat(fresh.lastDetach()).isNull();
+        assertThat(fresh.lastChange()).isAfter(before);
+        assertThat(fresh.uid()).isEqualTo(fresh.creatorUid());
+        assertThat(fresh.uid()).isEqualTo(Files.getAttribute(dir, "unix:uid"));
+        assertThat(fresh.markedForRemoval()).isFalse();
+        try (Mapping a = shm.attach(); Mapping b = shm.attachReadOnly()) {
+            SysVShmStat attached = shm.stat();
+            assertThat(attached.attachCount()).isEqualTo(2);
+            assertThat(attached.lastPid()).isEqualTo(pid);
+            assertThat(attached.lastAttach()).isAfter(before);
+        }
+        SysVShmStat detached = shm.stat();
+        assertThat(detached.attachCount()).isZero();
+        assertThat(detached.lastDetach()).isAfter(before);
+        shm.setPermissions(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(shm.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(SysVSharedMemory.ofId(shm.id()).key()).isEqualTo(key);
+    }
+
+    @Test
+    void ipcsShowsTheSegmentWithItsSizeAndAttachCountAndIpcrmRemovesIt() throws Exception {
+        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 12345));
+        try (Mapping a = shm.attach(); Mapping b = shm.attach()) {
+            String[] row = ipcsRow(shm.id());
+            // key shmid owner perms bytes nattch status
+            assertThat(row[4]).isEqualTo("12345");
+            assertThat(row[5]).isEqualTo("2");
+            assertThat(row[3]).isEqualTo("600");
+        }
+        assertThat(ipcsRow(shm.id())[5]).isEqualTo("0");
+        Peers.run("ipcrm", "-m", Integer.toString(shm.id()));
+        assertThat(shm.exists()).isFalse();
+        assertThat(ipcsRow(shm.id())).isNull();
+        assertThatThrownBy(shm::stat).isInstanceOf(IOException.class).hasMessageContaining("IPC_STAT")
+                .satisfies(e -> assertThat(((ErrnoException) e).errnoNumber()).isIn(22, 43));
+        assertThatThrownBy(shm::attach).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void removingWhileAttachedMarksTheSegmentAndKeepsTheAttachmentsWorking() throws Exception {
+        SysVKey key = key();
+        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key, 4096));
+        try (Mapping m = shm.attach()) {
+            shm.remove();
+            SysVShmStat stat = shm.stat();
+            assertThat(stat.markedForRemoval()).isTrue();
+            assertThat(stat.key()).isEqualTo(SysVKey.PRIVATE);
+            assertThat(shm.exists()).isFalse();
+            assertThatThrownBy(() -> SysVSharedMemory.open(key)).isInstanceOf(NoSuchFileException.class);
+            m.segment().set(JAVA_INT, 0, 1);
+            assertThat(m.segment().get(JAVA_INT, 0)).isEqualTo(1);
+            assertThat(ipcsRow(shm.id())[6]).isEqualTo("dest");
+        }
+        assertThat(ipcsRow(shm.id())).isNull();
+        assertThatThrownBy(shm::stat).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readOnlyAttachmentsRejectWritesAndDetachedSegmentsRejectEverything() throws IOException {
+        SysVSharedMemory shm = track(SysVSharedMemory.createPrivate(4096));
+        Mapping ro = shm.attachReadOnly();
+        assertThat(ro.segment().isReadOnly()).isTrue();
+        assertThatThrownBy(() -> ro.segment().set(JAVA_INT, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        ro.close();
+        ro.close();
+        assertThatThrownBy(() -> ro.segment().get(JAVA_INT, 0)).isInstanceOf(IllegalStateException.class);
+        MemorySegment s;
+        try (Arena arena = Arena.ofConfined()) {
+            s = shm.attach(false, arena);
+            s.set(JAVA_INT, 0, 5);
+            assertThat(shm.stat().attachCount()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> s.get(JAVA_INT, 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(shm.stat().attachCount()).isZero();
+    }
+
+    @Test
+    void aPrivateSegmentIsFoundByItsId() throws IOException {
+        SysVSharedMemory shm = track(SysVSharedMemory.createPrivate(4096));
+        assertThat(shm.key().isPrivate()).isTrue();
+        SysVSharedMemory byId = SysVSharedMemory.ofId(shm.id());
+        try (Mapping a = shm.attach(); Mapping b = byId.attach()) {
+            a.segment().set(JAVA_LONG, 0, 8);
+            assertThat(b.segment().get(JAVA_LONG, 0)).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void anIdWithNoSegmentAndASecondRemoveFailWithTheCallsError() throws IOException {
+        SysVSharedMemory shm = SysVSharedMemory.createPrivate(4096);
+        int id = shm.id();
+        shm.remove();
+        assertThatThrownBy(shm::remove).isInstanceOf(IOException.class).hasMessageContaining("IPC_RMID")
+                .hasMessageContaining("id=" + id);
+        assertThatThrownBy(() -> SysVSharedMemory.ofId(id)).isInstanceOf(IOException.class)
+                .hasMessageContaining("IPC_STAT");
+        assertThat(shm.exists()).isFalse();
+    }
+
+    @Test
+    void badSizesAreRefused() {
+        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size=0");
+        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), Long.MAX_VALUE))
+                .isInstanceOf(IOException.class).hasMessageContaining("shmget");
+    }
+
+    @Test
+    void aSegmentSmallerThanTheAskedSizeIsNotOpenedAsBigger() throws IOException {
+        SysVKey key = key();
+        track(SysVSharedMemory.createExclusively(key, 4096));
+        assertThatThrownBy(() -> SysVSharedMemory.create(key, 8192))
+                .isInstanceOf(IOException.class).hasMessageContaining("EINVAL");
+    }
+
+    @Test
+    void hugePageSegmentsWorkOrFailClearly() throws IOException {
+        try {
+            SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 2 << 20,
+                    PosixFilePermissions.fromString("rw-------"), EnumSet.of(SysVSharedMemory.Option.HUGE_PAGES)));
+            try (Mapping m = shm.attach()) {
+                m.segment().set(JAVA_LONG, 0, 1);
+            }
+        } catch (IOException e) {
+            assertThat(MemfdTest.hugePagesReserved()).isZero();
+            assertThat(e).hasMessageContaining("SHM_HUGETLB").hasMessageContaining("nr_hugepages");
+        }
+    }
+
+    private static String[] ipcsRow(int id) throws Exception {
+        return Peers.run("ipcs", "-m").lines()
+                .map(line -> line.trim().split("\\s+"))
+                .filter(cols -> cols.length >= 6 && cols[1].equals(Integer.toString(id)))
+                .findFirst()
+                .map(cols -> Arrays.copyOf(cols, 7))
+                .orElse(null);
+    }
+}
