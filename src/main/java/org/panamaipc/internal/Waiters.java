@@ -89,6 +89,25 @@ public final class Waiters {
     }
 
     /**
+     * Interrupts one registered thread, if it is still registered in {@code slot}: a timer
+     * uses it to end a wait that has no timed form in the kernel (System V {@code msgrcv}).
+     * A signal that lands while the thread is outside its call is harmless; the caller keeps
+     * calling until the thread has left, because a signal just before the call is lost.
+     *
+     * @param slot what {@link #enter()} returned to the thread
+     * @param thread the thread's {@link ThreadSignal#current()}
+     * @return whether the thread was signalled
+     */
+    public boolean wake(int slot, long thread) {
+        if (threads.compareAndSet(slot, thread, thread | SIGNALING)) {
+            ThreadSignal.interrupt(thread);
+            threads.set(slot, thread);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Interrupts every registered thread until none is left registered. Call it after
      * marking the object closed, so that woken threads see it and leave.
      */

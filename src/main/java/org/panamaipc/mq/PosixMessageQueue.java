@@ -1,0 +1,1170 @@
+package org.panamaipc.mq;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
+import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.mq_attr;
+import org.panamaipc.bindings.pollfd;
+import org.panamaipc.bindings.rlimit;
+import org.panamaipc.bindings.sigevent;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.Waiters;
+
+/**
+ * A POSIX message queue ({@code mq_overview(7)}): a named kernel queue of messages, each
+ * with a priority, that unrelated processes open by name. Messages keep their boundaries;
+ * a receiver always gets the oldest message of the highest priority.
+ *
+ * <p><b>Opening.</b> {@link #createExclusively} fails if the name exists,
+ * {@link #createOrOpen} opens an existing queue (ignoring the attributes given) or creates
+ * it, {@link #open} requires it to exist, and {@link #create} replaces any queue of that
+ * name with a fresh one. Queues are created with mode 0600 unless permissions are given
+ * (the kernel clears the bits of the process's umask from them, as for files);
+ * {@link #unlink} removes the name (the queue lives on until its last descriptor is
+ * closed). The descriptor is close-on-exec (Linux always opens queues so).
+ *
+ * <p><b>Sending and receiving.</b> Each operation has three forms: blocking
+ * ({@code send}, {@code receive}), non-blocking ({@code trySend}, {@code tryReceive}) and
+ * timed (with a {@link Duration}). "Queue full", "queue empty" and a timeout are ordinary
+ * results: {@code false}, or {@code null} for the forms that return a message. Data can be
+ * a {@link MemorySegment} (native memory is passed to the kernel without a copy; heap memory
+ * is copied through a per-thread native buffer), a {@code byte[]} or a {@link ByteBuffer}
+ * (its remaining bytes). {@link PosixMessage} receives into a reusable buffer without
+ * allocation; {@link #receive()} returns a new {@link ReceivedMessage}.
+ *
+ * <p><b>Closing.</b> {@link #close()} is idempotent and may be called from any thread; a
+ * thread blocked in a send, receive or wait on this object is woken and throws
+ * {@link AsynchronousCloseException}. Any other use after close throws
+ * {@link IllegalStateException}. {@link Thread#interrupt()} does not wake a blocked call.
+ *
+ * <p>Instances are thread-safe: several threads may send and receive at once.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/mq_overview.7.html">mq_overview(7)</a>
+ */
+public final class PosixMessageQueue implements AutoCloseable {
+    /** The highest priority a message can have ({@code MQ_PRIO_MAX - 1} on Linux). */
+    public static final int MAX_PRIORITY = 32767;
+
+    private static final Path PROC = Path.of("/proc/sys/fs/mqueue");
+    private static final int EINTR = Sys.EINTR;
+    private static final int EAGAIN = Sys.EAGAIN;
+    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int EMSGSIZE = LibC.EMSGSIZE();
+    private static final int EBADF = LibC.EBADF();
+    private static final int EBUSY = LibC.EBUSY();
+    private static final int EINVAL = LibC.EINVAL();
+    private static final int EMFILE = LibC.EMFILE();
+    private static final int ENOSPC = LibC.ENOSPC();
+    private static final int EEXIST = LibC.EEXIST();
+    private static final int ENOENT = LibC.ENOENT();
+    private static final short POLLIN = (short) LibC.POLLIN();
+    private static final short POLLOUT = (short) LibC.POLLOUT();
+
+    // How a call may wait.
+    private static final int BLOCK = 0;
+    private static final int TRY = 1;
+    private static final int TIMED = 2;
+
+    /** How a queue is opened: which of sending and receiving its descriptor allows. */
+    public enum Access {
+        /** Receive only ({@code O_RDONLY}). */
+        READ_ONLY(LibC.O_RDONLY()),
+        /** Send only ({@code O_WRONLY}). */
+        WRITE_ONLY(LibC.O_WRONLY()),
+        /** Send and receive ({@code O_RDWR}). */
+        READ_WRITE(LibC.O_RDWR());
+
+        private final int flag;
+
+        Access(int flag) {
+            this.flag = flag;
+        }
+
+        boolean canSend() {
+            return this != READ_ONLY;
+        }
+
+        boolean canReceive() {
+            return this != WRITE_ONLY;
+        }
+    }
+
+    private final String name;
+    private final Access access;
+    private final OwnedFd fd;
+    private final long maxMessages;
+    private final long maxMessageSize;
+    private final Waiters waiters = new Waiters();
+
+    private PosixMessageQueue(String name, Access access, OwnedFd fd, long maxMessages, long maxMessageSize) {
+        this.name = name;
+        this.access = access;
+        this.fd = fd;
+        this.maxMessages = maxMessages;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /**
+     * Creates a fresh queue for sending and receiving with mode 0600, first removing any
+     * queue of the same name.
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash, e.g. {@code "/orders"}
+     * @param maxMessages the most messages it holds, at most {@code limits().maxMessages()}
+     * @param maxMessageSize the largest message in bytes, at most {@code limits().maxMessageSize()}
+     * @return the open queue
+     * @throws QueueLimitException if a size exceeds {@code msg_max}/{@code msgsize_max}
+     *         (EINVAL), the user's queues would exceed {@code RLIMIT_MSGQUEUE} (EMFILE) or the
+     *         system has {@code queues_max} queues (ENOSPC)
+     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EACCES)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name or a size is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue create(String name, long maxMessages, long maxMessageSize) throws IOException {
+        return create(name, Access.READ_WRITE, maxMessages, maxMessageSize, Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Creates a fresh queue, first removing any queue of the same name.
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash
+     * @param access what the returned descriptor allows
+     * @param maxMessages the most messages it holds
+     * @param maxMessageSize the largest message in bytes
+     * @param permissions the queue's permissions, less the umask (execute bits are ignored)
+     * @return the open queue
+     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
+     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EACCES)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name or a size is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue create(String name, Access access, long maxMessages, long maxMessageSize,
+                                           Set<PosixFilePermission> permissions) throws IOException {
+        check(name, access, maxMessages, maxMessageSize);
+        int mode = Permissions.toMode(permissions);
+        for (int attempt = 0; ; attempt++) {
+            unlinkIfExists(name);
+            try {
+                return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), mode, maxMessages, maxMessageSize);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                if (attempt == 3) {
+                    throw raced; // another process keeps creating the name
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates a queue for sending and receiving with mode 0600; fails if the name exists.
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash
+     * @param maxMessages the most messages it holds
+     * @param maxMessageSize the largest message in bytes
+     * @return the open queue
+     * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
+     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name or a size is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue createExclusively(String name, long maxMessages, long maxMessageSize)
+            throws IOException {
+        return createExclusively(name, Access.READ_WRITE, maxMessages, maxMessageSize, Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Creates a queue; fails if the name exists.
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash
+     * @param access what the returned descriptor allows
+     * @param maxMessages the most messages it holds
+     * @param maxMessageSize the largest message in bytes
+     * @param permissions the queue's permissions, less the umask
+     * @return the open queue
+     * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
+     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name or a size is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue createExclusively(String name, Access access, long maxMessages,
+                                                      long maxMessageSize, Set<PosixFilePermission> permissions)
+            throws IOException {
+        check(name, access, maxMessages, maxMessageSize);
+        return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), Permissions.toMode(permissions),
+                maxMessages, maxMessageSize);
+    }
+
+    /**
+     * Opens the queue of that name for sending and receiving, creating it with mode 0600 and
+     * the attributes given if it does not exist (an existing queue keeps its own).
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash
+     * @param maxMessages the most messages it holds, if created
+     * @param maxMessageSize the largest message in bytes, if created
+     * @return the open queue
+     * @throws java.nio.file.AccessDeniedException if the queue exists and may not be opened (EACCES)
+     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name or a size is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue createOrOpen(String name, long maxMessages, long maxMessageSize)
+            throws IOException {
+        return createOrOpen(name, Access.READ_WRITE, maxMessages, maxMessageSize, Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Opens the queue of that name, creating it if it does not exist.
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash
+     * @param access what the returned descriptor allows
+     * @param maxMessages the most messages it holds, if created
+     * @param maxMessageSize the largest message in bytes, if created
+     * @param permissions the queue's permissions less the umask, if created
+     * @return the open queue
+     * @throws java.nio.file.AccessDeniedException if the queue exists and may not be opened (EACCES)
+     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name or a size is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue createOrOpen(String name, Access access, long maxMessages, long maxMessageSize,
+                                                 Set<PosixFilePermission> permissions) throws IOException {
+        check(name, access, maxMessages, maxMessageSize);
+        return openQueue(name, access, LibC.O_CREAT(), Permissions.toMode(permissions), maxMessages, maxMessageSize);
+    }
+
+    /**
+     * Opens an existing queue.
+     *
+     * @param name a slash and 1 to 255 further bytes with no slash
+     * @param access what the returned descriptor allows
+     * @return the open queue
+     * @throws java.nio.file.NoSuchFileException if no queue has that name (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the queue's mode does not allow {@code access} (EACCES)
+     * @throws QueueLimitException if the process is out of descriptors (EMFILE)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
+     */
+    public static PosixMessageQueue open(String name, Access access) throws IOException {
+        Check.posixName(name);
+        Check.notNull("access", access);
+        return openQueue(name, access, 0, 0, 0, 0);
+    }
+
+    /**
+     * Removes a queue's name; processes that have it open keep using it until they close it.
+     *
+     * @param name the queue's name
+     * @throws java.nio.file.NoSuchFileException if no queue has that name (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the caller may not remove it (EACCES)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
+     */
+    public static void unlink(String name) throws IOException {
+        Check.posixName(name);
+        int r = unlinkCall(name);
+        if (r < 0) {
+            throw Errors.named("mq_unlink", name, Errors.quote(name), -r);
+        }
+    }
+
+    /**
+     * Removes a queue's name if it exists.
+     *
+     * @param name the queue's name
+     * @return whether a queue was removed
+     * @throws java.nio.file.AccessDeniedException if the caller may not remove it (EACCES)
+     * @throws IOException if another call fails
+     * @throws IllegalArgumentException if the name is invalid
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
+     */
+    public static boolean unlinkIfExists(String name) throws IOException {
+        Check.posixName(name);
+        int r = unlinkCall(name);
+        if (r == -ENOENT) {
+            return false;
+        }
+        if (r < 0) {
+            throw Errors.named("mq_unlink", name, Errors.quote(name), -r);
+        }
+        return true;
+    }
+
+    /**
+     * Reads the system's limits on POSIX message queues.
+     *
+     * @return the limits
+     * @throws IOException if {@code /proc/sys/fs/mqueue} cannot be read (a kernel without
+     *         POSIX message queues)
+     * @see <a href="https://man7.org/linux/man-pages/man7/mq_overview.7.html">mq_overview(7)</a>
+     * @see <a href="https://man7.org/linux/man-pages/man2/getrlimit.2.html">getrlimit(2)</a>
+     */
+    public static PosixQueueLimits limits() throws IOException {
+        long[] rl = rlimit(LibC.RLIMIT_MSGQUEUE());
+        return new PosixQueueLimits(readProc("msg_max"), readProc("msgsize_max"), readProc("queues_max"),
+                readProc("msg_default"), readProc("msgsize_default"), rl[0], rl[1]);
+    }
+
+    private static long readProc(String file) throws IOException {
+        return ProcFiles.readLong(PROC.resolve(file));
+    }
+
+    private static long[] rlimit(int resource) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rl = rlimit.allocate(arena);
+            int r = MqCalls.getrlimit(resource, rl);
+            if (r < 0) {
+                throw Errors.of("getrlimit", "resource=" + resource, -r);
+            }
+            return new long[] {unlimitedAsMax(rlimit.rlim_cur(rl)), unlimitedAsMax(rlimit.rlim_max(rl))};
+        }
+    }
+
+    private static long unlimitedAsMax(long rlim) {
+        return rlim == -1 ? Long.MAX_VALUE : rlim; // RLIM_INFINITY
+    }
+
+    private static void check(String name, Access access, long maxMessages, long maxMessageSize) {
+        Check.posixName(name);
+        Check.notNull("access", access);
+        Check.positive("maxMessages", maxMessages);
+        Check.positive("maxMessageSize", maxMessageSize);
+    }
+
+    private static int unlinkCall(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return MqCalls.mqUnlink(arena.allocateFrom(name));
+        }
+    }
+
+    private static PosixMessageQueue openQueue(String name, Access access, int createFlags, int mode,
+                                               long maxMessages, long maxMessageSize) throws IOException {
+        int oflag = access.flag | createFlags;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = MemorySegment.NULL;
+            if ((createFlags & LibC.O_CREAT()) != 0) {
+                attr = mq_attr.allocate(arena);
+                mq_attr.mq_maxmsg(attr, maxMessages);
+                mq_attr.mq_msgsize(attr, maxMessageSize);
+            }
+            int r = MqCalls.mqOpen(arena.allocateFrom(name), oflag, mode, attr);
+            if (r < 0) {
+                throw openError(name, access, createFlags, mode, maxMessages, maxMessageSize, -r);
+            }
+            OwnedFd fd = OwnedFd.adopt(r);
+            MemorySegment actual = mq_attr.allocate(arena);
+            int g = MqCalls.mqGetattr(r, actual);
+            if (g < 0) {
+                fd.close();
+                throw Errors.of("mq_getattr", "fd=" + r + ", " + Errors.quote(name), -g);
+            }
+            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(actual), mq_attr.mq_msgsize(actual));
+        }
+    }
+
+    private static IOException openError(String name, Access access, int createFlags, int mode, long maxMessages,
+                                         long maxMessageSize, int errno) {
+        boolean creating = (createFlags & LibC.O_CREAT()) != 0;
+        String args = Errors.quote(name) + ", " + flagNames(access, createFlags)
+                + (creating ? ", " + Permissions.octal(mode) + ", maxMessages=" + maxMessages
+                        + ", maxMessageSize=" + maxMessageSize : "");
+        try {
+            if (errno == EINVAL && creating) {
+                PosixQueueLimits limits = limits();
+                if (maxMessages > limits.maxMessages()) {
+                    return new QueueLimitException("mq_open", args, errno, PROC.resolve("msg_max").toString(),
+                            limits.maxMessages(), "maxMessages=" + maxMessages + " exceeds "
+                            + PROC.resolve("msg_max") + "=" + limits.maxMessages());
+                }
+                if (maxMessageSize > limits.maxMessageSize()) {
+                    return new QueueLimitException("mq_open", args, errno, PROC.resolve("msgsize_max").toString(),
+                            limits.maxMessageSize(), "maxMessageSize=" + maxMessageSize + " exceeds "
+                            + PROC.resolve("msgsize_max") + "=" + limits.maxMessageSize());
+                }
+            } else if (errno == EMFILE) {
+                long openFds;
+                try (var list = Files.list(Path.of("/proc/self/fd"))) {
+                    openFds = list.count();
+                }
+                long nofile = rlimit(LibC.RLIMIT_NOFILE())[0];
+                if (openFds + 1 >= nofile) {
+                    return new QueueLimitException("mq_open", args, errno, "RLIMIT_NOFILE", nofile,
+                            "the process has " + openFds + " descriptors open, RLIMIT_NOFILE=" + nofile);
+                }
+                if (creating) {
+                    PosixQueueLimits limits = limits();
+                    return new QueueLimitException("mq_open", args, errno, "RLIMIT_MSGQUEUE", limits.rlimitSoft(),
+                            "the user's queues would take more than RLIMIT_MSGQUEUE=" + limits.rlimitSoft()
+                            + " bytes (this queue alone about "
+                            + PosixQueueLimits.bytesCharged(maxMessages, maxMessageSize) + ")");
+                }
+            } else if (errno == ENOSPC) {
+                long max = readProc("queues_max");
+                return new QueueLimitException("mq_open", args, errno, PROC.resolve("queues_max").toString(), max,
+                        "the system already has " + PROC.resolve("queues_max") + "=" + max + " queues");
+            }
+        } catch (IOException unreadable) {
+            // fall through to the plain error
+        }
+        return Errors.named("mq_open", name, args, errno);
+    }
+
+    private static String flagNames(Access access, int createFlags) {
+        String s = switch (access) {
+            case READ_ONLY -> "O_RDONLY";
+            case WRITE_ONLY -> "O_WRONLY";
+            case READ_WRITE -> "O_RDWR";
+        };
+        if ((createFlags & LibC.O_CREAT()) != 0) {
+            s += "|O_CREAT";
+        }
+        if ((createFlags & LibC.O_EXCL()) != 0) {
+            s += "|O_EXCL";
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** {@return the queue's name, with its leading slash} */
+    public String name() {
+        return name;
+    }
+
+    /** {@return what this descriptor allows} */
+    public Access access() {
+        return access;
+    }
+
+    /** {@return the most messages the queue holds, as the kernel reported when it was opened} */
+    public long maxMessages() {
+        return maxMessages;
+    }
+
+    /** {@return the largest message in bytes; a receive buffer must have at least this capacity} */
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /**
+     * Reads the queue's attributes now, including the number of messages queued.
+     *
+     * @return the attributes
+     * @throws IOException if the call fails
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_getattr.3.html">mq_getattr(3)</a>
+     */
+    public PosixQueueAttributes attributes() throws IOException {
+        int n = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = mq_attr.allocate(arena);
+            int r = MqCalls.mqGetattr(n, attr);
+            if (r < 0) {
+                throw Errors.of("mq_getattr", describe(n), -r);
+            }
+            return new PosixQueueAttributes((mq_attr.mq_flags(attr) & LibC.O_NONBLOCK()) != 0,
+                    mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr), mq_attr.mq_curmsgs(attr));
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Sets or clears {@code O_NONBLOCK} on this open queue description ({@code mq_setattr}).
+     * The {@code try} and timed forms do not need it; the blocking forms keep blocking
+     * (waiting for readiness with {@code poll}) when it is set.
+     *
+     * @param nonBlocking whether calls on the description fail with EAGAIN instead of waiting
+     * @throws IOException if the call fails
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_setattr.3.html">mq_setattr(3)</a>
+     */
+    public void setNonBlocking(boolean nonBlocking) throws IOException {
+        int n = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = mq_attr.allocate(arena);
+            mq_attr.mq_flags(attr, nonBlocking ? LibC.O_NONBLOCK() : 0);
+            int r = MqCalls.mqSetattr(n, attr, MemorySegment.NULL);
+            if (r < 0) {
+                throw Errors.of("mq_setattr", describe(n) + ", nonBlocking=" + nonBlocking, -r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** {@return whether {@link #close()} has not been called} */
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * Sends a message, waiting while the queue is full.
+     *
+     * @param message the message's bytes (all of the segment)
+     * @param priority 0 (lowest) to {@link #MAX_PRIORITY}
+     * @throws QueueException if the message is longer than {@link #maxMessageSize()}
+     *         (EMSGSIZE) or the queue was opened {@code READ_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_send(3)</a>
+     */
+    public void send(MemorySegment message, int priority) throws IOException {
+        sendSegment(message, priority, BLOCK, null);
+    }
+
+    /**
+     * Sends a message if the queue has room now.
+     *
+     * @param message the message's bytes
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_timedsend(3)</a>
+     */
+    public boolean trySend(MemorySegment message, int priority) throws IOException {
+        return sendSegment(message, priority, TRY, null);
+    }
+
+    /**
+     * Sends a message, waiting at most {@code timeout} while the queue is full.
+     *
+     * @param message the message's bytes
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @param timeout the longest wait; zero means {@link #trySend}
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_timedsend(3)</a>
+     */
+    public boolean send(MemorySegment message, int priority, Duration timeout) throws IOException {
+        return sendSegment(message, priority, TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Sends an array's bytes, waiting while the queue is full.
+     *
+     * @param message the message
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_send(3)</a>
+     */
+    public void send(byte[] message, int priority) throws IOException {
+        sendArray(message, priority, BLOCK, null);
+    }
+
+    /**
+     * Sends an array's bytes if the queue has room now.
+     *
+     * @param message the message
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_timedsend(3)</a>
+     */
+    public boolean trySend(byte[] message, int priority) throws IOException {
+        return sendArray(message, priority, TRY, null);
+    }
+
+    /**
+     * Sends an array's bytes, waiting at most {@code timeout} while the queue is full.
+     *
+     * @param message the message
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_timedsend(3)</a>
+     */
+    public boolean send(byte[] message, int priority, Duration timeout) throws IOException {
+        return sendArray(message, priority, TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Sends a buffer's remaining bytes, waiting while the queue is full; the buffer's
+     * position advances to its limit once the message is sent.
+     *
+     * @param message the message, from position to limit
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_send(3)</a>
+     */
+    public void send(ByteBuffer message, int priority) throws IOException {
+        sendBuffer(message, priority, BLOCK, null);
+    }
+
+    /**
+     * Sends a buffer's remaining bytes if the queue has room now; the position advances only
+     * if the message was sent.
+     *
+     * @param message the message, from position to limit
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_timedsend(3)</a>
+     */
+    public boolean trySend(ByteBuffer message, int priority) throws IOException {
+        return sendBuffer(message, priority, TRY, null);
+    }
+
+    /**
+     * Sends a buffer's remaining bytes, waiting at most {@code timeout} while the queue is
+     * full; the position advances only if the message was sent.
+     *
+     * @param message the message, from position to limit
+     * @param priority 0 to {@link #MAX_PRIORITY}
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
+     *         {@code READ_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the priority is out of range or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_send.3.html">mq_timedsend(3)</a>
+     */
+    public boolean send(ByteBuffer message, int priority, Duration timeout) throws IOException {
+        return sendBuffer(message, priority, TIMED, Check.timeout(timeout));
+    }
+
+    private boolean sendSegment(MemorySegment message, int priority, int mode, Duration timeout)
+            throws IOException {
+        Check.notNull("message", message);
+        checkPriority(priority);
+        long len = message.byteSize();
+        PerThread pt = PerThread.get();
+        MemorySegment data = message;
+        if (!message.isNative()) {
+            data = pt.buffer(len);
+            MemorySegment.copy(message, 0, data, 0, len);
+        }
+        return sendNative(data, len, priority, mode, timeout, pt);
+    }
+
+    private boolean sendArray(byte[] message, int priority, int mode, Duration timeout) throws IOException {
+        Check.notNull("message", message);
+        checkPriority(priority);
+        PerThread pt = PerThread.get();
+        MemorySegment data = pt.buffer(message.length);
+        MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, message.length);
+        return sendNative(data, message.length, priority, mode, timeout, pt);
+    }
+
+    private boolean sendBuffer(ByteBuffer message, int priority, int mode, Duration timeout) throws IOException {
+        Check.notNull("message", message);
+        checkPriority(priority);
+        PerThread pt = PerThread.get();
+        int len = message.remaining();
+        MemorySegment data;
+        if (message.isDirect()) {
+            data = MemorySegment.ofBuffer(message);
+        } else {
+            data = pt.buffer(len);
+            MemorySegment.copy(MemorySegment.ofBuffer(message), 0, data, 0, len);
+        }
+        boolean sent = sendNative(data, len, priority, mode, timeout, pt);
+        if (sent) {
+            message.position(message.limit());
+        }
+        return sent;
+    }
+
+    private static void checkPriority(int priority) {
+        if (priority < 0 || priority > MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority=" + priority + " must be in [0, " + MAX_PRIORITY + "]");
+        }
+    }
+
+    private boolean sendNative(MemorySegment data, long len, int priority, int mode, Duration timeout,
+                               PerThread pt) throws IOException {
+        int n = acquire();
+        try {
+            if (mode == TRY) {
+                int r = MqCalls.mqTimedSend(n, data, len, priority, pt.expired);
+                if (r == 0) {
+                    return true;
+                }
+                if (r == -ETIMEDOUT || r == -EAGAIN) {
+                    return false;
+                }
+                throw sendError(n, len, -r);
+            }
+            long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
+            if (end != Timeouts.NONE) {
+                Timeouts.writeAbsoluteRealtime(pt.deadline, end);
+            }
+            int slot = waiters.enter();
+            try {
+                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
+                while (true) {
+                    int r = end == Timeouts.NONE
+                            ? MqCalls.mqSend(n, data, len, priority)
+                            : MqCalls.mqTimedSend(n, data, len, priority, pt.deadline);
+                    if (r == 0) {
+                        return true;
+                    }
+                    if (r == -EINTR) {
+                        checkNotClosedWhileWaiting();
+                    } else if (r == -ETIMEDOUT) {
+                        return false;
+                    } else if (r == -EAGAIN) {
+                        // O_NONBLOCK is set on the description: wait for room ourselves.
+                        if (!awaitReady(n, POLLOUT, end, pt)) {
+                            return false;
+                        }
+                    } else {
+                        throw sendError(n, len, -r);
+                    }
+                }
+            } finally {
+                waiters.exit(slot);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    private IOException sendError(int n, long len, int errno) {
+        String args = describe(n) + ", len=" + len;
+        if (errno == EMSGSIZE) {
+            return new QueueException("mq_send", args, errno,
+                    "len=" + len + " exceeds the queue's maxMessageSize=" + maxMessageSize);
+        }
+        if (errno == EBADF && !access.canSend()) {
+            return new QueueException("mq_send", args, errno, "the queue was opened " + access);
+        }
+        return Errors.of("mq_send", args, errno);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Receives the oldest message of the highest priority into {@code into}, waiting while
+     * the queue is empty. Allocates nothing.
+     *
+     * @param into the buffer, with a capacity of at least {@link #maxMessageSize()}
+     * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the buffer is smaller than {@link #maxMessageSize()}
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_receive(3)</a>
+     */
+    public void receive(PosixMessage into) throws IOException {
+        receiveInto(into, BLOCK, null);
+    }
+
+    /**
+     * Receives a message into {@code into} if one is queued now.
+     *
+     * @param into the buffer, with a capacity of at least {@link #maxMessageSize()}
+     * @return whether a message was received; {@code false} if the queue is empty
+     * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the buffer is smaller than {@link #maxMessageSize()}
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_timedreceive(3)</a>
+     */
+    public boolean tryReceive(PosixMessage into) throws IOException {
+        return receiveInto(into, TRY, null);
+    }
+
+    /**
+     * Receives a message into {@code into}, waiting at most {@code timeout} while the queue
+     * is empty.
+     *
+     * @param into the buffer, with a capacity of at least {@link #maxMessageSize()}
+     * @param timeout the longest wait
+     * @return whether a message was received; {@code false} if the queue stayed empty
+     * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the buffer is too small or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_timedreceive(3)</a>
+     */
+    public boolean receive(PosixMessage into, Duration timeout) throws IOException {
+        return receiveInto(into, TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Receives a message into a new array, waiting while the queue is empty.
+     *
+     * @return the message and its priority
+     * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_receive(3)</a>
+     */
+    public ReceivedMessage receive() throws IOException {
+        return receiveCopy(BLOCK, null);
+    }
+
+    /**
+     * Receives a message into a new array if one is queued now.
+     *
+     * @return the message, or {@code null} if the queue is empty
+     * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_timedreceive(3)</a>
+     */
+    public ReceivedMessage tryReceive() throws IOException {
+        return receiveCopy(TRY, null);
+    }
+
+    /**
+     * Receives a message into a new array, waiting at most {@code timeout}.
+     *
+     * @param timeout the longest wait
+     * @return the message, or {@code null} if the queue stayed empty
+     * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @throws IllegalArgumentException if the timeout is negative
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_timedreceive(3)</a>
+     */
+    public ReceivedMessage receive(Duration timeout) throws IOException {
+        return receiveCopy(TIMED, Check.timeout(timeout));
+    }
+
+    private boolean receiveInto(PosixMessage into, int mode, Duration timeout) throws IOException {
+        Check.notNull("into", into);
+        MemorySegment buf = into.buffer();
+        if (buf.byteSize() < maxMessageSize) {
+            throw new IllegalArgumentException("capacity=" + buf.byteSize()
+                    + " is smaller than the queue's maxMessageSize=" + maxMessageSize);
+        }
+        PerThread pt = PerThread.get();
+        long len = receiveNative(buf, mode, timeout, pt);
+        if (len < 0) {
+            return false;
+        }
+        into.received(len, pt.priority.get(ValueLayout.JAVA_INT, 0));
+        return true;
+    }
+
+    private ReceivedMessage receiveCopy(int mode, Duration timeout) throws IOException {
+        PerThread pt = PerThread.get();
+        MemorySegment buf = pt.buffer(maxMessageSize);
+        long len = receiveNative(buf, mode, timeout, pt);
+        if (len < 0) {
+            return null;
+        }
+        byte[] data = new byte[(int) len];
+        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, data, 0, (int) len);
+        return new ReceivedMessage(data, pt.priority.get(ValueLayout.JAVA_INT, 0));
+    }
+
+    /** Returns the length received, or -1 when the queue was (or stayed) empty. */
+    private long receiveNative(MemorySegment buf, int mode, Duration timeout, PerThread pt) throws IOException {
+        int n = acquire();
+        try {
+            long cap = buf.byteSize();
+            if (mode == TRY) {
+                long r = MqCalls.mqTimedReceive(n, buf, cap, pt.priority, pt.expired);
+                if (r >= 0) {
+                    return r;
+                }
+                if (r == -ETIMEDOUT || r == -EAGAIN) {
+                    return -1;
+                }
+                throw receiveError(n, cap, (int) -r);
+            }
+            long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
+            if (end != Timeouts.NONE) {
+                Timeouts.writeAbsoluteRealtime(pt.deadline, end);
+            }
+            int slot = waiters.enter();
+            try {
+                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
+                while (true) {
+                    long r = end == Timeouts.NONE
+                            ? MqCalls.mqReceive(n, buf, cap, pt.priority)
+                            : MqCalls.mqTimedReceive(n, buf, cap, pt.priority, pt.deadline);
+                    if (r >= 0) {
+                        return r;
+                    }
+                    if (r == -EINTR) {
+                        checkNotClosedWhileWaiting();
+                    } else if (r == -ETIMEDOUT) {
+                        return -1;
+                    } else if (r == -EAGAIN) {
+                        if (!awaitReady(n, POLLIN, end, pt)) {
+                            return -1;
+                        }
+                    } else {
+                        throw receiveError(n, cap, (int) -r);
+                    }
+                }
+            } finally {
+                waiters.exit(slot);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    private IOException receiveError(int n, long cap, int errno) {
+        String args = describe(n) + ", len=" + cap;
+        if (errno == EBADF && !access.canReceive()) {
+            return new QueueException("mq_receive", args, errno, "the queue was opened " + access);
+        }
+        if (errno == EMSGSIZE) {
+            return new QueueException("mq_receive", args, errno,
+                    "len=" + cap + " is smaller than the queue's maxMessageSize=" + maxMessageSize);
+        }
+        return Errors.of("mq_receive", args, errno);
+    }
+
+    // ---------------------------------------------------------------- readiness
+
+    /**
+     * Waits until a message can be received (the queue is not empty), at most {@code timeout}.
+     * Another receiver may take the message first: follow with {@link #tryReceive}.
+     *
+     * @param timeout the longest wait
+     * @return whether the queue is readable; {@code false} on timeout
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if {@code poll} fails
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
+     * @see PosixQueuePoller
+     */
+    public boolean awaitReadable(Duration timeout) throws IOException {
+        return await(POLLIN, Check.timeout(timeout));
+    }
+
+    /**
+     * Waits until a message can be sent (the queue is not full), at most {@code timeout}.
+     *
+     * @param timeout the longest wait
+     * @return whether the queue is writable; {@code false} on timeout
+     * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws IOException if {@code poll} fails
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
+     */
+    public boolean awaitWritable(Duration timeout) throws IOException {
+        return await(POLLOUT, Check.timeout(timeout));
+    }
+
+    private boolean await(short events, Duration timeout) throws IOException {
+        int n = acquire();
+        try {
+            int slot = waiters.enter();
+            try {
+                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
+                return awaitReady(n, events, Timeouts.end(timeout), PerThread.get());
+            } finally {
+                waiters.exit(slot);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Polls the descriptor until ready or the deadline; the caller is in waiters. */
+    private boolean awaitReady(int n, short events, long end, PerThread pt) throws IOException {
+        MemorySegment p = pt.pollfd;
+        while (true) {
+            pollfd.fd(p, n);
+            pollfd.events(p, events);
+            pollfd.revents(p, (short) 0);
+            int r = Sys.poll(p, 1, Timeouts.pollMillis(end));
+            if (r > 0) {
+                return true;
+            }
+            if (r == 0) {
+                return false;
+            }
+            if (r == -EINTR) {
+                checkNotClosedWhileWaiting();
+            } else {
+                throw Errors.of("poll", describe(n), -r);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- notification
+
+    /**
+     * Asks the kernel to send this process {@code signal} when a message arrives on the
+     * empty queue and no thread is blocked receiving. The registration is one-shot (it is
+     * removed when the signal is sent) and only one process per queue may hold one.
+     *
+     * <p>The signal is delivered to the process with {@code si_code = SI_MESGQ}; its
+     * disposition is process-wide: install a handler (or block it and wait for it) before
+     * registering, or the default action (often termination) applies.
+     *
+     * @param signal the signal number, e.g. {@code 10} for SIGUSR1
+     * @throws QueueException if another process is already registered (EBUSY)
+     * @throws IOException if the call fails otherwise (EINVAL for a bad signal number)
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_notify.3.html">mq_notify(3)</a>
+     */
+    public void registerNotification(int signal) throws IOException {
+        if (signal <= 0 || signal > 64) {
+            throw new IllegalArgumentException("signal=" + signal + " must be in [1, 64]");
+        }
+        notify(LibC.SIGEV_SIGNAL(), signal, "SIGEV_SIGNAL signo=" + signal);
+    }
+
+    /**
+     * Registers this process for notification without a signal ({@code SIGEV_NONE}): no
+     * signal is sent, but the registration holds the queue's one slot, so that no other
+     * process can register until this one {@linkplain #cancelNotification() cancels} it or
+     * a message arrives.
+     *
+     * @throws QueueException if another process is already registered (EBUSY)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_notify.3.html">mq_notify(3)</a>
+     */
+    public void registerNotificationWithoutSignal() throws IOException {
+        notify(LibC.SIGEV_NONE(), 0, "SIGEV_NONE");
+    }
+
+    /**
+     * Removes this process's notification registration, if it holds one. Closing the queue
+     * also removes it.
+     *
+     * @throws IOException if the call fails
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_notify.3.html">mq_notify(3)</a>
+     */
+    public void cancelNotification() throws IOException {
+        int n = acquire();
+        try {
+            int r = MqCalls.mqNotify(n, MemorySegment.NULL);
+            if (r < 0) {
+                throw Errors.of("mq_notify", describe(n) + ", NULL", -r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    private void notify(int how, int signal, String text) throws IOException {
+        int n = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sev = sigevent.allocate(arena);
+            sigevent.sigev_notify(sev, how);
+            sigevent.sigev_signo(sev, signal);
+            int r = MqCalls.mqNotify(n, sev);
+            if (r == -EBUSY) {
+                throw new QueueException("mq_notify", describe(n) + ", " + text, EBUSY,
+                        "another process is already registered for notification on this queue"
+                        + " (one registration per queue)");
+            }
+            if (r < 0) {
+                throw Errors.of("mq_notify", describe(n) + ", " + text, -r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Closes the descriptor ({@code mq_close}); idempotent. Threads blocked on this queue
+     * throw {@link AsynchronousCloseException}. The queue itself lives on until it is
+     * {@linkplain #unlink unlinked} and every process has closed it.
+     *
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_close.3.html">mq_close(3)</a>
+     */
+    @Override
+    public void close() {
+        if (fd.isOpen()) {
+            fd.close(); // marks closed; the number is released once no call is using it
+            waiters.wakeAll();
+        }
+    }
+
+    /** The descriptor, for {@link PosixQueuePoller}. */
+    OwnedFd fd() {
+        return fd;
+    }
+
+    private int acquire() {
+        try {
+            return fd.acquire();
+        } catch (IllegalStateException closed) {
+            throw new IllegalStateException("queue " + Errors.quote(name) + " is closed");
+        }
+    }
+
+    private void checkNotClosedWhileWaiting() throws AsynchronousCloseException {
+        if (!fd.isOpen()) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    private String describe(int n) {
+        return "fd=" + n + ", " + Errors.quote(name);
+    }
+
+    @Override
+    public String toString() {
+        return "PosixMessageQueue[" + Errors.quote(name) + " " + access + " maxMessages=" + maxMessages
+                + " maxMessageSize=" + maxMessageSize + (isOpen() ? "]" : " closed]");
+    }
+}

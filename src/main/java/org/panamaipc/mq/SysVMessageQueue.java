@@ -1,0 +1,1134 @@
+package org.panamaipc.mq;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.ipc_perm;
+import org.panamaipc.bindings.msqid_ds;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.ThreadSignal;
+import org.panamaipc.internal.Waiters;
+
+/**
+ * A System V message queue ({@code sysvipc(7)}): a kernel queue identified by a key (from
+ * {@link #ftok}, chosen, or private) whose messages carry a positive {@code long} type, so
+ * that receivers can select by type ({@link TypeFilter}). The queue exists until it is
+ * {@linkplain #remove() removed}, independently of any process; {@code ipcs -q} lists it.
+ *
+ * <p><b>Opening.</b> {@link #createExclusively} fails if the key exists,
+ * {@link #createOrOpen} opens or creates, {@link #open} requires the key to exist,
+ * {@link #create} replaces any queue of that key with a fresh one, {@link #createPrivate}
+ * makes a queue no key names ({@code IPC_PRIVATE}: share its {@link #id()}), and
+ * {@link #openId} uses an id another process made. Queues are created with mode 0600
+ * unless permissions are given.
+ *
+ * <p><b>Sending and receiving.</b> As for {@link PosixMessageQueue}: blocking, {@code try}
+ * and timed forms; "full", "nothing selected" and a timeout are {@code false} or
+ * {@code null}. {@link SysVMessage} sends and receives without allocation.
+ *
+ * <p><b>Timeouts.</b> The kernel has no timed {@code msgrcv}/{@code msgsnd}. A timed call
+ * blocks in the plain call while a timer thread signals it when its deadline passes (the
+ * call returns EINTR), then makes one last non-blocking attempt: no polling loop and no
+ * latency added to a message that arrives in time. A timed call first tries without
+ * blocking, so when a message (or room) is already there it costs nothing extra; otherwise
+ * it costs one scheduled timer task (a small allocation and a wake-up of the shared timer
+ * thread), and on timeout one signal ({@code SIGRTMAX-2}, the JDK's own wake-up signal).
+ * Untimed and {@code try} calls never arm a timer.
+ *
+ * <p><b>Closing.</b> A queue object holds no kernel resource: {@link #close()} only ends
+ * this object's use (idempotent, any thread) and wakes its blocked threads, which throw
+ * {@link AsynchronousCloseException}; other uses after close throw
+ * {@link IllegalStateException}. {@link #remove()} destroys the queue for every process:
+ * their blocked receivers and senders fail with {@link QueueRemovedException} (EIDRM).
+ * {@link Thread#interrupt()} does not wake a blocked call.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
+ */
+public final class SysVMessageQueue implements AutoCloseable {
+    private static final Path PROC = Path.of("/proc/sys/kernel");
+    private static final int EINTR = Sys.EINTR;
+    private static final int EAGAIN = Sys.EAGAIN;
+    private static final int ENOMSG = LibC.ENOMSG();
+    private static final int E2BIG = LibC.E2BIG();
+    private static final int EIDRM = LibC.EIDRM();
+    private static final int EINVAL = LibC.EINVAL();
+    private static final int ENOSPC = LibC.ENOSPC();
+    private static final int EPERM = LibC.EPERM();
+    private static final int IPC_NOWAIT = LibC.IPC_NOWAIT();
+    private static final int MSG_NOERROR = LibC.MSG_NOERROR();
+    private static final int IPC_CREAT = LibC.IPC_CREAT();
+    private static final int IPC_EXCL = LibC.IPC_EXCL();
+
+    private static final int BLOCK = 0;
+    private static final int TRY = 1;
+    private static final int TIMED = 2;
+
+    private final int id;
+    private final int key;
+    private final Waiters waiters = new Waiters();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    private SysVMessageQueue(int id, int key) {
+        this.id = id;
+        this.key = key;
+    }
+
+    // ---------------------------------------------------------------- keys and opening
+
+    /**
+     * Makes a key from an existing file and a project id, as {@code ftok(3)} does: programs
+     * that agree on a path and id agree on the key.
+     *
+     * @param path an existing file (its device and inode numbers make the key)
+     * @param projectId 1 to 255 (only the low 8 bits count, and 0 is not portable)
+     * @return the key
+     * @throws java.nio.file.NoSuchFileException if the file does not exist (ENOENT)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if {@code projectId} is not in [1, 255]
+     * @see <a href="https://man7.org/linux/man-pages/man3/ftok.3.html">ftok(3)</a>
+     */
+    public static int ftok(Path path, int projectId) throws IOException {
+        Check.notNull("path", path);
+        if (projectId < 1 || projectId > 255) {
+            throw new IllegalArgumentException("projectId=" + projectId + " must be in [1, 255]");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long r = MqCalls.ftok(arena.allocateFrom(path.toString()), projectId);
+            if (r < 0) {
+                throw Errors.named("ftok", path.toString(), Errors.quote(path.toString()) + ", " + projectId,
+                        (int) -r);
+            }
+            return (int) r;
+        }
+    }
+
+    /**
+     * Creates a queue no key names ({@code IPC_PRIVATE}) with mode 0600; other processes
+     * reach it through its {@link #id()} ({@link #openId}).
+     *
+     * @return the queue
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue createPrivate() throws IOException {
+        return createPrivate(Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Creates a queue no key names ({@code IPC_PRIVATE}).
+     *
+     * @param permissions the queue's permissions
+     * @return the queue
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue createPrivate(Set<PosixFilePermission> permissions) throws IOException {
+        return get(LibC.IPC_PRIVATE(), IPC_CREAT | Permissions.toMode(permissions));
+    }
+
+    /**
+     * Creates a queue for a key with mode 0600; fails if one exists.
+     *
+     * @param key the key, e.g. from {@link #ftok}; not 0 ({@code IPC_PRIVATE})
+     * @return the queue
+     * @throws java.nio.file.FileAlreadyExistsException if a queue has that key (EEXIST)
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue createExclusively(int key) throws IOException {
+        return createExclusively(key, Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Creates a queue for a key; fails if one exists.
+     *
+     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param permissions the queue's permissions
+     * @return the queue
+     * @throws java.nio.file.FileAlreadyExistsException if a queue has that key (EEXIST)
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue createExclusively(int key, Set<PosixFilePermission> permissions)
+            throws IOException {
+        return get(checkKey(key), IPC_CREAT | IPC_EXCL | Permissions.toMode(permissions));
+    }
+
+    /**
+     * Opens the queue of a key, creating it with mode 0600 if there is none.
+     *
+     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @return the queue
+     * @throws java.nio.file.AccessDeniedException if the queue exists and its mode denies access (EACCES)
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue createOrOpen(int key) throws IOException {
+        return createOrOpen(key, Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Opens the queue of a key, creating it if there is none.
+     *
+     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param permissions the queue's permissions, if created
+     * @return the queue
+     * @throws java.nio.file.AccessDeniedException if the queue exists and its mode denies access (EACCES)
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue createOrOpen(int key, Set<PosixFilePermission> permissions) throws IOException {
+        return get(checkKey(key), IPC_CREAT | Permissions.toMode(permissions));
+    }
+
+    /**
+     * Creates a fresh queue for a key with mode 0600, first removing any queue of that key
+     * (whose blocked receivers then see {@link QueueRemovedException}).
+     *
+     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @return the queue
+     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EPERM)
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue create(int key) throws IOException {
+        return create(key, Permissions.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Creates a fresh queue for a key, first removing any queue of that key.
+     *
+     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param permissions the queue's permissions
+     * @return the queue
+     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EPERM)
+     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue create(int key, Set<PosixFilePermission> permissions) throws IOException {
+        checkKey(key);
+        int mode = Permissions.toMode(permissions);
+        for (int attempt = 0; ; attempt++) {
+            int existing = MqCalls.msgget(key, 0);
+            if (existing >= 0) {
+                int r = MqCalls.msgctl(existing, LibC.IPC_RMID(), MemorySegment.NULL);
+                if (r < 0 && r != -EINVAL && r != -EIDRM) {
+                    throw Errors.named("msgctl", keyText(key), "id=" + existing + ", IPC_RMID", -r);
+                }
+            }
+            try {
+                return get(key, IPC_CREAT | IPC_EXCL | mode);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                if (attempt == 3) {
+                    throw raced;
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens the existing queue of a key for sending and receiving: the queue's mode must
+     * grant this process read and write permission (checked now, as {@code msgget} with mode
+     * bits 0600 does, rather than at the first send).
+     *
+     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @return the queue
+     * @throws java.nio.file.NoSuchFileException if no queue has that key (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if its mode denies access (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
+     */
+    public static SysVMessageQueue open(int key) throws IOException {
+        return get(checkKey(key), 0600);
+    }
+
+    /**
+     * Uses a queue by its id (as {@code ipcs -q} shows it, or as another process passed it),
+     * checking with {@code IPC_STAT} that it exists.
+     *
+     * @param id the queue id
+     * @return the queue
+     * @throws QueueRemovedException if no queue has that id (EINVAL, EIDRM)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
+     */
+    public static SysVMessageQueue openId(int id) throws IOException {
+        Check.notNegative("id", id);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ds = msqid_ds.allocate(arena);
+            int r = MqCalls.msgctl(id, LibC.IPC_STAT(), ds);
+            if (r < 0) {
+                throw ctlError(id, "IPC_STAT", -r);
+            }
+            return new SysVMessageQueue(id, ipc_perm.__key(msqid_ds.msg_perm(ds)));
+        }
+    }
+
+    /**
+     * Reads the system's limits on System V message queues.
+     *
+     * @return the limits
+     * @throws IOException if {@code /proc/sys/kernel} cannot be read
+     * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
+     */
+    public static SysVQueueLimits limits() throws IOException {
+        return new SysVQueueLimits(readProc("msgmax"), readProc("msgmnb"), readProc("msgmni"));
+    }
+
+    private static long readProc(String file) throws IOException {
+        return ProcFiles.readLong(PROC.resolve(file));
+    }
+
+    private static int checkKey(int key) {
+        if (key == LibC.IPC_PRIVATE()) {
+            throw new IllegalArgumentException("key=0 is IPC_PRIVATE: use createPrivate()");
+        }
+        return key;
+    }
+
+    private static String keyText(int key) {
+        return "key=0x" + String.format("%08x", key);
+    }
+
+    private static SysVMessageQueue get(int key, int flags) throws IOException {
+        int r = MqCalls.msgget(key, flags);
+        if (r >= 0) {
+            return new SysVMessageQueue(r, key);
+        }
+        int errno = -r;
+        String args = (key == 0 ? "IPC_PRIVATE" : keyText(key)) + ", " + flagText(flags);
+        if (errno == ENOSPC) {
+            long max = -1;
+            try {
+                max = readProc("msgmni");
+            } catch (IOException unreadable) {
+                // keep -1
+            }
+            return throwLimit("msgget", args, errno, "msgmni", max,
+                    "the system already has " + PROC.resolve("msgmni") + "=" + max + " queues");
+        }
+        throw Errors.named("msgget", keyText(key), args, errno);
+    }
+
+    private static SysVMessageQueue throwLimit(String call, String args, int errno, String file, long value,
+                                               String explanation) throws QueueLimitException {
+        throw new QueueLimitException(call, args, errno, PROC.resolve(file).toString(), value, explanation);
+    }
+
+    private static String flagText(int flags) {
+        StringBuilder s = new StringBuilder();
+        if ((flags & IPC_CREAT) != 0) {
+            s.append("IPC_CREAT|");
+        }
+        if ((flags & IPC_EXCL) != 0) {
+            s.append("IPC_EXCL|");
+        }
+        return s.append(Permissions.octal(flags & 0777)).toString();
+    }
+
+    // ---------------------------------------------------------------- properties and control
+
+    /** {@return the queue id, as {@code ipcs -q} shows it} */
+    public int id() {
+        return id;
+    }
+
+    /** {@return the key the queue was opened by (0 for a private queue)} */
+    public int key() {
+        return key;
+    }
+
+    /** {@return whether {@link #close()} has not been called} */
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    /**
+     * Reads the queue's state ({@code IPC_STAT}).
+     *
+     * @return the state
+     * @throws QueueRemovedException if the queue was removed (EINVAL, EIDRM)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
+     */
+    public SysVQueueStatus status() throws IOException {
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ds = stat(arena);
+            MemorySegment perm = msqid_ds.msg_perm(ds);
+            return new SysVQueueStatus(ipc_perm.__key(perm), msqid_ds.msg_qnum(ds), msqid_ds.__msg_cbytes(ds),
+                    msqid_ds.msg_qbytes(ds), msqid_ds.msg_lspid(ds), msqid_ds.msg_lrpid(ds),
+                    instant(msqid_ds.msg_stime(ds)), instant(msqid_ds.msg_rtime(ds)),
+                    instant(msqid_ds.msg_ctime(ds)), ipc_perm.uid(perm), ipc_perm.gid(perm),
+                    Permissions.fromMode(ipc_perm.mode(perm)));
+        }
+    }
+
+    private static Instant instant(long seconds) {
+        return seconds == 0 ? null : Instant.ofEpochSecond(seconds);
+    }
+
+    private MemorySegment stat(Arena arena) throws IOException {
+        MemorySegment ds = msqid_ds.allocate(arena);
+        int r = MqCalls.msgctl(id, LibC.IPC_STAT(), ds);
+        if (r < 0) {
+            throw ctlError(id, "IPC_STAT", -r);
+        }
+        return ds;
+    }
+
+    /**
+     * Sets the most bytes of text the queue holds ({@code IPC_SET} of {@code msg_qbytes}).
+     * Raising it above {@code /proc/sys/kernel/msgmnb} needs {@code CAP_SYS_RESOURCE}.
+     *
+     * @param maxBytes the new limit, positive
+     * @throws QueueLimitException if raising above {@code msgmnb} is not permitted (EPERM)
+     * @throws QueueRemovedException if the queue was removed (EINVAL, EIDRM)
+     * @throws IOException if the call fails otherwise (EPERM if the caller is not the owner)
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
+     */
+    public void setMaxBytes(long maxBytes) throws IOException {
+        Check.positive("maxBytes", maxBytes);
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ds = stat(arena);
+            long before = msqid_ds.msg_qbytes(ds);
+            msqid_ds.msg_qbytes(ds, maxBytes);
+            int r = MqCalls.msgctl(id, LibC.IPC_SET(), ds);
+            if (r == -EPERM && maxBytes > before) {
+                long mnb = readProc("msgmnb");
+                if (maxBytes > mnb) {
+                    throw new QueueLimitException("msgctl", "id=" + id + ", IPC_SET, msg_qbytes=" + maxBytes, EPERM,
+                            PROC.resolve("msgmnb").toString(), mnb, "maxBytes=" + maxBytes + " exceeds "
+                            + PROC.resolve("msgmnb") + "=" + mnb + " without CAP_SYS_RESOURCE");
+                }
+            }
+            if (r < 0) {
+                throw ctlError(id, "IPC_SET, msg_qbytes=" + maxBytes, -r);
+            }
+        }
+    }
+
+    /**
+     * Sets the queue's permissions ({@code IPC_SET} of {@code msg_perm.mode}).
+     *
+     * @param permissions the new permissions (execute bits are ignored)
+     * @throws QueueRemovedException if the queue was removed (EINVAL, EIDRM)
+     * @throws java.nio.file.AccessDeniedException if the caller is not the owner (EPERM)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
+     */
+    public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
+        int mode = Permissions.toMode(permissions);
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ds = stat(arena);
+            MemorySegment perm = msqid_ds.msg_perm(ds);
+            ipc_perm.mode(perm, (ipc_perm.mode(perm) & ~0777) | mode);
+            int r = MqCalls.msgctl(id, LibC.IPC_SET(), ds);
+            if (r < 0) {
+                throw ctlError(id, "IPC_SET, mode=" + Permissions.octal(mode), -r);
+            }
+        }
+    }
+
+    /**
+     * Removes the queue from the system now ({@code IPC_RMID}): its messages are discarded,
+     * and threads of any process blocked on it fail with EIDRM. This object stays open but
+     * its calls fail with {@link QueueRemovedException}.
+     *
+     * @throws QueueRemovedException if it was already removed (EINVAL, EIDRM)
+     * @throws java.nio.file.AccessDeniedException if the caller is neither owner nor creator (EPERM)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
+     */
+    public void remove() throws IOException {
+        ensureOpen();
+        int r = MqCalls.msgctl(id, LibC.IPC_RMID(), MemorySegment.NULL);
+        if (r < 0) {
+            throw ctlError(id, "IPC_RMID", -r);
+        }
+    }
+
+    private static IOException ctlError(int id, String args, int errno) {
+        if (errno == EINVAL || errno == EIDRM) {
+            return new QueueRemovedException("msgctl", "id=" + id + ", " + args, errno,
+                    "no queue has id=" + id + " (removed?)");
+        }
+        return Errors.named("msgctl", "id=" + id, "id=" + id + ", " + args, errno);
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * Sends the message in a buffer ({@link SysVMessage#type()}, the first
+     * {@link SysVMessage#length()} bytes of its text), waiting while the queue is full.
+     * Allocates nothing.
+     *
+     * @param message the message
+     * @throws QueueLimitException if the text is longer than {@code /proc/sys/kernel/msgmax} (EINVAL)
+     *         or than the queue's maxBytes ({@code msg_qbytes}), so that it could never be sent
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public void send(SysVMessage message) throws IOException {
+        Check.notNull("message", message);
+        sendNative(message.segment(), message.length(), BLOCK, null);
+    }
+
+    /**
+     * Sends the message in a buffer if the queue has room now.
+     *
+     * @param message the message
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean trySend(SysVMessage message) throws IOException {
+        Check.notNull("message", message);
+        return sendNative(message.segment(), message.length(), TRY, null);
+    }
+
+    /**
+     * Sends the message in a buffer, waiting at most {@code timeout} while the queue is full.
+     *
+     * @param message the message
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean send(SysVMessage message, Duration timeout) throws IOException {
+        Check.notNull("message", message);
+        return sendNative(message.segment(), message.length(), TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Sends a message, waiting while the queue is full.
+     *
+     * @param type a positive type
+     * @param text the text
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public void send(long type, byte[] text) throws IOException {
+        sendNative(stage(type, text), text.length, BLOCK, null);
+    }
+
+    /**
+     * Sends a message if the queue has room now.
+     *
+     * @param type a positive type
+     * @param text the text
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean trySend(long type, byte[] text) throws IOException {
+        return sendNative(stage(type, text), text.length, TRY, null);
+    }
+
+    /**
+     * Sends a message, waiting at most {@code timeout} while the queue is full.
+     *
+     * @param type a positive type
+     * @param text the text
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean send(long type, byte[] text, Duration timeout) throws IOException {
+        return sendNative(stage(type, text), text.length, TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Sends a message whose text is a segment's bytes, waiting while the queue is full. The
+     * text is copied behind the type (System V wants them contiguous); {@link SysVMessage}
+     * avoids the copy.
+     *
+     * @param type a positive type
+     * @param text the text
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public void send(long type, MemorySegment text) throws IOException {
+        sendNative(stage(type, text), text.byteSize(), BLOCK, null);
+    }
+
+    /**
+     * Sends a message whose text is a segment's bytes if the queue has room now.
+     *
+     * @param type a positive type
+     * @param text the text
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean trySend(long type, MemorySegment text) throws IOException {
+        return sendNative(stage(type, text), text.byteSize(), TRY, null);
+    }
+
+    /**
+     * Sends a message whose text is a segment's bytes, waiting at most {@code timeout}.
+     *
+     * @param type a positive type
+     * @param text the text
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean send(long type, MemorySegment text, Duration timeout) throws IOException {
+        return sendNative(stage(type, text), text.byteSize(), TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Sends a message whose text is a buffer's remaining bytes, waiting while the queue is
+     * full; the position advances to the limit once it is sent.
+     *
+     * @param type a positive type
+     * @param text the text, from position to limit
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public void send(long type, ByteBuffer text) throws IOException {
+        sendBuffer(type, text, BLOCK, null);
+    }
+
+    /**
+     * Sends a message whose text is a buffer's remaining bytes if the queue has room now;
+     * the position advances only if it was sent.
+     *
+     * @param type a positive type
+     * @param text the text, from position to limit
+     * @return whether it was sent; {@code false} if the queue is full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean trySend(long type, ByteBuffer text) throws IOException {
+        return sendBuffer(type, text, TRY, null);
+    }
+
+    /**
+     * Sends a message whose text is a buffer's remaining bytes, waiting at most
+     * {@code timeout}; the position advances only if it was sent.
+     *
+     * @param type a positive type
+     * @param text the text, from position to limit
+     * @param timeout the longest wait
+     * @return whether it was sent; {@code false} if the queue stayed full
+     * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
+     *         queue's maxBytes
+     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
+     */
+    public boolean send(long type, ByteBuffer text, Duration timeout) throws IOException {
+        return sendBuffer(type, text, TIMED, Check.timeout(timeout));
+    }
+
+    private boolean sendBuffer(long type, ByteBuffer text, int mode, Duration timeout) throws IOException {
+        Check.notNull("text", text);
+        int len = text.remaining();
+        boolean sent = sendNative(stage(type, MemorySegment.ofBuffer(text)), len, mode, timeout);
+        if (sent) {
+            text.position(text.limit());
+        }
+        return sent;
+    }
+
+    private static MemorySegment stage(long type, byte[] text) {
+        Check.notNull("text", text);
+        Check.positive("type", type);
+        MemorySegment buf = PerThread.get().buffer(Long.BYTES + (long) text.length);
+        buf.set(ValueLayout.JAVA_LONG, 0, type);
+        MemorySegment.copy(text, 0, buf, ValueLayout.JAVA_BYTE, Long.BYTES, text.length);
+        return buf;
+    }
+
+    private static MemorySegment stage(long type, MemorySegment text) {
+        Check.notNull("text", text);
+        Check.positive("type", type);
+        MemorySegment buf = PerThread.get().buffer(Long.BYTES + text.byteSize());
+        buf.set(ValueLayout.JAVA_LONG, 0, type);
+        MemorySegment.copy(text, 0, buf, Long.BYTES, text.byteSize());
+        return buf;
+    }
+
+    private boolean sendNative(MemorySegment msgp, long len, int mode, Duration timeout) throws IOException {
+        ensureOpen();
+        // First without blocking: a queue with room costs one call and no timer.
+        int first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
+        if (first == 0) {
+            return true;
+        }
+        if (first != -EAGAIN && first != -EINTR) {
+            throw sendError(len, -first);
+        }
+        // The queue is full, or the message can never fit: a text longer than the queue's
+        // maxBytes would wait forever, so say so instead.
+        checkFits(len);
+        if (mode == TRY) {
+            return false;
+        }
+        long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
+        int slot = waiters.enter();
+        ScheduledFuture<?> timer = null;
+        try {
+            checkOpenWhileWaiting();
+            timer = startTimer(slot, end);
+            while (true) {
+                boolean last = Timeouts.expired(end);
+                int r = MqCalls.msgsnd(id, msgp, len, last ? IPC_NOWAIT : 0);
+                if (r == 0) {
+                    return true;
+                }
+                if (r == -EINTR) {
+                    checkOpenWhileWaiting();
+                } else if (r == -EAGAIN && last) {
+                    return false;
+                } else {
+                    throw sendError(len, -r);
+                }
+            }
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            waiters.exit(slot);
+        }
+    }
+
+    private void checkFits(long len) throws IOException {
+        MemorySegment ds = PerThread.get().msqid;
+        int r = MqCalls.msgctl(id, LibC.IPC_STAT(), ds);
+        if (r < 0) {
+            throw ctlError(id, "IPC_STAT", -r);
+        }
+        long maxBytes = msqid_ds.msg_qbytes(ds);
+        if (len > maxBytes) {
+            throw new QueueLimitException("msgsnd", "id=" + id + ", msgsz=" + len, EAGAIN, "msg_qbytes", maxBytes,
+                    "msgsz=" + len + " exceeds the queue's maxBytes (msg_qbytes)=" + maxBytes
+                    + " and could never be sent");
+        }
+    }
+
+    private IOException sendError(long len, int errno) {
+        String args = "id=" + id + ", msgsz=" + len;
+        if (errno == EINVAL) {
+            try {
+                long msgmax = readProc("msgmax");
+                if (len > msgmax) {
+                    return new QueueLimitException("msgsnd", args, errno, PROC.resolve("msgmax").toString(), msgmax,
+                            "msgsz=" + len + " exceeds " + PROC.resolve("msgmax") + "=" + msgmax);
+                }
+            } catch (IOException unreadable) {
+                // not a limit we can name
+            }
+            return new QueueRemovedException("msgsnd", args, errno, "no queue has id=" + id + " (removed?)");
+        }
+        if (errno == EIDRM) {
+            return new QueueRemovedException("msgsnd", args, errno, "the queue was removed while waiting");
+        }
+        return Errors.named("msgsnd", "id=" + id, args, errno);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Receives the first message the filter selects into a buffer, waiting until there is
+     * one. Allocates nothing.
+     *
+     * @param into the buffer; its {@link SysVMessage#allowTruncation() truncation setting}
+     *        decides what happens to a longer message
+     * @param filter which message to take
+     * @throws QueueException if the selected message is longer than the buffer and
+     *         truncation is not allowed (E2BIG; the message stays queued)
+     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
+     */
+    public void receive(SysVMessage into, TypeFilter filter) throws IOException {
+        receiveInto(into, filter, BLOCK, null);
+    }
+
+    /**
+     * Receives the first message the filter selects into a buffer if there is one now.
+     *
+     * @param into the buffer
+     * @param filter which message to take
+     * @return whether a message was received; {@code false} if none is selected
+     * @throws QueueException if the selected message is longer than the buffer and
+     *         truncation is not allowed (E2BIG; the message stays queued)
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
+     */
+    public boolean tryReceive(SysVMessage into, TypeFilter filter) throws IOException {
+        return receiveInto(into, filter, TRY, null);
+    }
+
+    /**
+     * Receives the first message the filter selects into a buffer, waiting at most
+     * {@code timeout} (see the class comment for how the wait is bounded).
+     *
+     * @param into the buffer
+     * @param filter which message to take
+     * @param timeout the longest wait
+     * @return whether a message was received; {@code false} if none was selected in time
+     * @throws QueueException if the selected message is longer than the buffer and
+     *         truncation is not allowed (E2BIG; the message stays queued)
+     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
+     */
+    public boolean receive(SysVMessage into, TypeFilter filter, Duration timeout) throws IOException {
+        return receiveInto(into, filter, TIMED, Check.timeout(timeout));
+    }
+
+    /**
+     * Receives the first message the filter selects into a new array, waiting until there
+     * is one.
+     *
+     * @param filter which message to take
+     * @return the message
+     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
+     */
+    public TypedMessage receive(TypeFilter filter) throws IOException {
+        return receiveCopy(filter, BLOCK, null);
+    }
+
+    /**
+     * Receives the first message the filter selects into a new array if there is one now.
+     *
+     * @param filter which message to take
+     * @return the message, or {@code null} if none is selected
+     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
+     */
+    public TypedMessage tryReceive(TypeFilter filter) throws IOException {
+        return receiveCopy(filter, TRY, null);
+    }
+
+    /**
+     * Receives the first message the filter selects into a new array, waiting at most
+     * {@code timeout}.
+     *
+     * @param filter which message to take
+     * @param timeout the longest wait
+     * @return the message, or {@code null} if none was selected in time
+     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
+     * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws IOException if the call fails otherwise
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
+     */
+    public TypedMessage receive(TypeFilter filter, Duration timeout) throws IOException {
+        return receiveCopy(filter, TIMED, Check.timeout(timeout));
+    }
+
+    private boolean receiveInto(SysVMessage into, TypeFilter filter, int mode, Duration timeout)
+            throws IOException {
+        Check.notNull("into", into);
+        Check.notNull("filter", filter);
+        PerThread pt = PerThread.get();
+        long r = receiveNative(into.segment(), into.capacity(), filter, into.allowTruncation(), mode, timeout, pt);
+        if (r < 0) {
+            return false;
+        }
+        into.received(r, pt.truncated);
+        return true;
+    }
+
+    private TypedMessage receiveCopy(TypeFilter filter, int mode, Duration timeout) throws IOException {
+        Check.notNull("filter", filter);
+        PerThread pt = PerThread.get();
+        long capacity = pt.sysvReceiveCapacity;
+        while (true) {
+            MemorySegment buf = pt.buffer(Long.BYTES + capacity);
+            try {
+                long r = receiveNative(buf, capacity, filter, false, mode, timeout, pt);
+                if (r < 0) {
+                    return null;
+                }
+                byte[] data = new byte[(int) r];
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, Long.BYTES, data, 0, (int) r);
+                return new TypedMessage(buf.get(ValueLayout.JAVA_LONG, 0), data);
+            } catch (QueueException tooLong) {
+                if (tooLong.errnoNumber() != E2BIG || capacity >= Integer.MAX_VALUE / 2) {
+                    throw tooLong;
+                }
+                capacity *= 2; // a privileged sender raised msgmax: grow and take it
+                pt.sysvReceiveCapacity = capacity;
+            }
+        }
+    }
+
+    /** Returns the text length received, or -1 when nothing was selected (in time). */
+    private long receiveNative(MemorySegment msgp, long cap, TypeFilter filter, boolean allowTruncation, int mode,
+                               Duration timeout, PerThread pt) throws IOException {
+        ensureOpen();
+        long msgtyp = filter.msgtyp();
+        int flags = filter.flags();
+        if (mode == TRY) {
+            while (true) {
+                long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
+                if (r >= 0) {
+                    pt.truncated = false;
+                    return r;
+                }
+                if (r == -ENOMSG) {
+                    return -1;
+                }
+                if (r != -E2BIG) {
+                    throw receiveError(cap, filter, (int) -r);
+                }
+                long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
+                if (t >= 0) {
+                    return t;
+                }
+                // the long message went to another receiver: look again
+            }
+        }
+        long end = Timeouts.NONE;
+        if (mode == TIMED) {
+            end = Timeouts.end(timeout);
+            // Arm a timer only if the call would block: a message already there costs nothing.
+            long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
+            if (r >= 0) {
+                pt.truncated = false;
+                return r;
+            }
+            if (r == -E2BIG) {
+                long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
+                if (t >= 0) {
+                    return t;
+                }
+            } else if (r != -ENOMSG && r != -EINTR) {
+                throw receiveError(cap, filter, (int) -r);
+            }
+        }
+        int slot = waiters.enter();
+        ScheduledFuture<?> timer = null;
+        try {
+            checkOpenWhileWaiting();
+            timer = startTimer(slot, end);
+            while (true) {
+                boolean last = Timeouts.expired(end);
+                long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | (last ? IPC_NOWAIT : 0));
+                if (r >= 0) {
+                    pt.truncated = false;
+                    return r;
+                }
+                if (r == -EINTR) {
+                    checkOpenWhileWaiting();
+                } else if (r == -ENOMSG && last) {
+                    return -1;
+                } else if (r == -E2BIG) {
+                    long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
+                    if (t >= 0) {
+                        return t;
+                    }
+                } else {
+                    throw receiveError(cap, filter, (int) -r);
+                }
+            }
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            waiters.exit(slot);
+        }
+    }
+
+    /**
+     * After E2BIG: take the long message cut to the buffer if allowed. The message may be
+     * taken by another receiver meanwhile; then -1 (look again). {@code truncated} is exact
+     * unless a racing message of exactly the capacity is taken instead.
+     */
+    private long takeTruncated(MemorySegment msgp, long cap, TypeFilter filter, boolean allowTruncation,
+                               PerThread pt) throws IOException {
+        if (!allowTruncation) {
+            throw new QueueException("msgrcv", "id=" + id + ", msgsz=" + cap + ", " + filter, E2BIG,
+                    "the selected message is longer than the buffer's capacity=" + cap
+                    + " and stays queued; allow truncation (MSG_NOERROR) to take it cut");
+        }
+        long r = MqCalls.msgrcv(id, msgp, cap, filter.msgtyp(), filter.flags() | MSG_NOERROR | IPC_NOWAIT);
+        if (r >= 0) {
+            pt.truncated = r == cap;
+            return r;
+        }
+        if (r == -ENOMSG) {
+            return -1;
+        }
+        throw receiveError(cap, filter, (int) -r);
+    }
+
+    private IOException receiveError(long cap, TypeFilter filter, int errno) {
+        String args = "id=" + id + ", msgsz=" + cap + ", " + filter;
+        if (errno == EIDRM) {
+            return new QueueRemovedException("msgrcv", args, errno, "the queue was removed while waiting");
+        }
+        if (errno == EINVAL) {
+            return new QueueRemovedException("msgrcv", args, errno, "no queue has id=" + id + " (removed?)");
+        }
+        return Errors.named("msgrcv", "id=" + id, args, errno);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private ScheduledFuture<?> startTimer(int slot, long end) {
+        if (end == Timeouts.NONE || Timeouts.expired(end)) {
+            return null;
+        }
+        return WakeTimer.wakeAfter(waiters, slot, ThreadSignal.current(), Timeouts.remaining(end));
+    }
+
+    /**
+     * Ends this object's use of the queue; idempotent and callable from any thread. Threads
+     * blocked in a send or receive on this object throw {@link AsynchronousCloseException}.
+     * The queue itself stays: {@link #remove()} destroys it.
+     */
+    @Override
+    public void close() {
+        if (open.compareAndSet(true, false)) {
+            waiters.wakeAll();
+        }
+    }
+
+    private void ensureOpen() {
+        if (!open.get()) {
+            throw new IllegalStateException("queue id=" + id + " is closed");
+        }
+    }
+
+    private void checkOpenWhileWaiting() throws AsynchronousCloseException {
+        if (!open.get()) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SysVMessageQueue[id=" + id + " " + keyText(key) + (isOpen() ? "]" : " closed]");
+    }
+}

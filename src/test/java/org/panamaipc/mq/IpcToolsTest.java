@@ -1,0 +1,66 @@
+package org.panamaipc.mq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.panamaipc.Errno;
+
+/** System V queues as the shell tools see them: {@code ipcs -q} and {@code ipcrm -q}. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class IpcToolsTest {
+    private SysVMessageQueue queue;
+
+    @AfterEach
+    void cleanUp() {
+        if (queue != null) {
+            try {
+                queue.remove();
+            } catch (IOException alreadyRemoved) {
+                // ipcrm did it
+            }
+            queue.close();
+        }
+    }
+
+    @Test
+    void ipcsListsTheQueueWithItsKeyBytesAndMessageCount() throws IOException {
+        int key = Peers.uniqueKey();
+        queue = SysVMessageQueue.createExclusively(key);
+        queue.send(1, new byte[10]);
+        queue.send(2, new byte[20]);
+        queue.send(1, new byte[5]);
+        String keyHex = String.format("0x%08x", key);
+        String line = Peers.run("ipcs", "-q").lines()
+                .filter(l -> l.startsWith(keyHex)).findFirst()
+                .orElseThrow(() -> new AssertionError("ipcs -q does not list " + keyHex));
+        // key msqid owner perms used-bytes messages
+        String[] columns = line.trim().split("\\s+");
+        assertThat(Integer.parseInt(columns[1])).isEqualTo(queue.id());
+        assertThat(columns[3]).isEqualTo("600");
+        assertThat(columns[4]).isEqualTo("35");
+        assertThat(columns[5]).isEqualTo("3");
+    }
+
+    @Test
+    void ipcrmRemovalIsSeenByABlockedReceiver() throws Exception {
+        queue = SysVMessageQueue.createPrivate();
+        CompletableFuture<Throwable> blocked = Peers.async(() -> {
+            try {
+                queue.receive(TypeFilter.any());
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        PosixMessageQueueTest.awaitBlocked(blocked);
+        Peers.run("ipcrm", "-q", Integer.toString(queue.id()));
+        assertThat(blocked.get(5, TimeUnit.SECONDS))
+                .isInstanceOfSatisfying(QueueRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM));
+        assertThat(Peers.run("ipcs", "-q")).doesNotContain(" " + queue.id() + " ");
+    }
+}

@@ -1,0 +1,126 @@
+package org.panamaipc.mq;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The peer JVM of {@link PeerJvmTest}. Modes:
+ *
+ * <ul>
+ * <li>{@code posix IN OUT COUNT}: receives COUNT checked messages from queue IN while
+ *     sending COUNT to queue OUT (priority = channel), prints {@code RECEIVED OK} or
+ *     {@code FAIL ...} and {@code SENT}.
+ * <li>{@code sysv IN_ID OUT_ID COUNT}: the same over System V queues (type = channel + 1).
+ * <li>{@code posix-burst NAME}: fills queue NAME with messages of mixed priorities
+ *     (text {@code priority:index}), prints {@code FILLED}.
+ * <li>{@code try-open NAME KEY}: opens POSIX queue NAME read-only and System V queue KEY, printing
+ *     {@code posix OK} or {@code posix <exception class>: <message>}, then the same for
+ *     {@code sysv}.
+ * </ul>
+ */
+public final class MqPeerMain {
+    private MqPeerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "posix" -> posix(args[1], args[2], Long.parseLong(args[3]));
+            case "sysv" -> sysv(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+            case "posix-burst" -> burst(args[1]);
+            case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+        System.out.flush();
+    }
+
+    private static void posix(String in, String out, long count) throws Exception {
+        try (PosixMessageQueue rx = PosixMessageQueue.open(in, PosixMessageQueue.Access.READ_ONLY);
+             PosixMessageQueue tx = PosixMessageQueue.open(out, PosixMessageQueue.Access.WRITE_ONLY)) {
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    MemorySegment m = Arena.ofAuto().allocate(MessageStream.SIZE);
+                    for (long seq = 0; seq < count; seq++) {
+                        int channel = MessageStream.channelOf(seq);
+                        MessageStream.write(m, seq, channel);
+                        tx.send(m, channel);
+                    }
+                    System.out.println("SENT");
+                } catch (Exception e) {
+                    System.out.println("FAIL send " + e);
+                }
+            });
+            PosixMessage m = PosixMessage.allocate(Arena.ofAuto(), rx.maxMessageSize());
+            MessageStream.Checker checker = new MessageStream.Checker(count);
+            String error = null;
+            for (long i = 0; i < count && error == null; i++) {
+                rx.receive(m);
+                error = checker.check(m.buffer(), m.length(), m.priority());
+            }
+            if (error == null) {
+                error = checker.complete();
+            }
+            System.out.println(error == null ? "RECEIVED OK" : "FAIL " + error);
+            sender.join();
+        }
+    }
+
+    private static void sysv(int in, int out, long count) throws Exception {
+        try (SysVMessageQueue rx = SysVMessageQueue.openId(in); SysVMessageQueue tx = SysVMessageQueue.openId(out)) {
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    SysVMessage m = SysVMessage.allocate(Arena.ofAuto(), MessageStream.SIZE);
+                    m.length(MessageStream.SIZE);
+                    for (long seq = 0; seq < count; seq++) {
+                        int channel = MessageStream.channelOf(seq);
+                        MessageStream.write(m.text(), seq, channel);
+                        tx.send(m.type(channel + 1));
+                    }
+                    System.out.println("SENT");
+                } catch (Exception e) {
+                    System.out.println("FAIL send " + e);
+                }
+            });
+            SysVMessage m = SysVMessage.allocate(Arena.ofAuto(), MessageStream.SIZE);
+            MessageStream.Checker checker = new MessageStream.Checker(count);
+            String error = null;
+            TypeFilter any = TypeFilter.any();
+            for (long i = 0; i < count && error == null; i++) {
+                rx.receive(m, any);
+                error = checker.check(m.text(), m.length(), (int) m.type() - 1);
+            }
+            if (error == null) {
+                error = checker.complete();
+            }
+            System.out.println(error == null ? "RECEIVED OK" : "FAIL " + error);
+            sender.join();
+        }
+    }
+
+    private static void tryOpen(String name, int key) {
+        try (PosixMessageQueue q = PosixMessageQueue.open(name, PosixMessageQueue.Access.READ_ONLY)) {
+            System.out.println("posix OK");
+        } catch (Exception e) {
+            System.out.println("posix " + e.getClass().getName() + ": " + e.getMessage());
+        }
+        try (SysVMessageQueue q = SysVMessageQueue.open(key)) {
+            q.send(1, new byte[1]);
+            System.out.println("sysv OK");
+        } catch (Exception e) {
+            System.out.println("sysv " + e.getClass().getName() + ": " + e.getMessage());
+        }
+    }
+
+    private static void burst(String name) throws Exception {
+        int[] priorities = {2, 7, 0, 7, 31000, 2, 5, 0, 5, 7};
+        try (PosixMessageQueue q = PosixMessageQueue.open(name, PosixMessageQueue.Access.WRITE_ONLY)) {
+            for (int i = 0; i < priorities.length; i++) {
+                q.send((priorities[i] + ":" + i).getBytes(StandardCharsets.UTF_8), priorities[i]);
+            }
+        }
+        System.out.println("FILLED");
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    }
+}

@@ -1,0 +1,541 @@
+package org.panamaipc.mq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.panamaipc.Errno;
+import org.panamaipc.ErrnoException;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PosixMessageQueueTest {
+    private final List<String> names = new ArrayList<>();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    private String name() {
+        String n = Peers.uniqueName("posix");
+        names.add(n);
+        return n;
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    private PosixMessageQueue queue(long maxMessages, long maxMessageSize) throws IOException {
+        return track(PosixMessageQueue.createExclusively(name(), maxMessages, maxMessageSize));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        for (String n : names) {
+            PosixMessageQueue.unlinkIfExists(n);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(ReceivedMessage m) {
+        return new String(m.data(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void higherPrioritiesAreReceivedFirstAndEqualPrioritiesInOrder() throws IOException {
+        PosixMessageQueue q = queue(10, 64);
+        q.send(bytes("a1"), 1);
+        q.send(bytes("b5"), 5);
+        q.send(bytes("c1"), 1);
+        q.send(bytes("d9"), 9);
+        q.send(bytes("e5"), 5);
+        List<String> got = new ArrayList<>();
+        ReceivedMessage m;
+        while ((m = q.tryReceive()) != null) {
+            got.add(text(m) + "@" + m.priority());
+        }
+        assertThat(got).containsExactly("d9@9", "b5@5", "e5@5", "a1@1", "c1@1");
+    }
+
+    @Test
+    void receivesIntoAReusableBufferWithLengthAndPriority() throws IOException {
+        PosixMessageQueue q = queue(4, 128);
+        PosixMessage m = PosixMessage.allocate(Arena.ofAuto(), q.maxMessageSize());
+        q.send(bytes("hello"), 7);
+        q.receive(m);
+        assertThat(m.length()).isEqualTo(5);
+        assertThat(m.priority()).isEqualTo(7);
+        assertThat(m.toByteArray()).isEqualTo(bytes("hello"));
+        ByteBuffer out = ByteBuffer.allocate(16);
+        m.copyTo(out);
+        assertThat(out.position()).isEqualTo(5);
+    }
+
+    @Test
+    void sendsNativeHeapSegmentsDirectAndHeapBuffers() throws IOException {
+        PosixMessageQueue q = queue(8, 64);
+        MemorySegment nativeSeg = Arena.ofAuto().allocateFrom("native", StandardCharsets.UTF_8);
+        q.send(nativeSeg.asSlice(0, 6), 0);
+        q.send(MemorySegment.ofArray(bytes("heapseg")), 0);
+        ByteBuffer direct = ByteBuffer.allocateDirect(16).put(bytes("direct")).flip();
+        q.send(direct, 0);
+        assertThat(direct.hasRemaining()).isFalse();
+        ByteBuffer heap = ByteBuffer.wrap(bytes("xxheap")).position(2);
+        assertThat(q.trySend(heap, 0)).isTrue();
+        assertThat(q.send(bytes("timed"), 0, Duration.ofSeconds(1))).isTrue();
+        assertThat(text(q.receive())).isEqualTo("native");
+        assertThat(text(q.receive())).isEqualTo("heapseg");
+        assertThat(text(q.receive())).isEqualTo("direct");
+        assertThat(text(q.receive())).isEqualTo("heap");
+        assertThat(text(q.receive(Duration.ofSeconds(1)))).isEqualTo("timed");
+    }
+
+    @Test
+    void emptyQueueGivesFalseOrNullNotAnException() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        PosixMessage m = PosixMessage.allocate(Arena.ofAuto(), 16);
+        assertThat(q.tryReceive(m)).isFalse();
+        assertThat(q.tryReceive()).isNull();
+        assertThat(q.receive(m, Duration.ZERO)).isFalse();
+    }
+
+    @Test
+    void receiveTimesOutOnEmptyQueue() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        long start = System.nanoTime();
+        assertThat(q.receive(Duration.ofMillis(150))).isNull();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(140).toNanos());
+    }
+
+    @Test
+    void fullQueueGivesFalseForTrySendAndTimedSend() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        assertThat(q.trySend(bytes("1"), 0)).isTrue();
+        assertThat(q.trySend(bytes("2"), 0)).isTrue();
+        assertThat(q.trySend(bytes("3"), 0)).isFalse();
+        long start = System.nanoTime();
+        assertThat(q.send(bytes("3"), 0, Duration.ofMillis(100))).isFalse();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
+        assertThat(q.attributes().currentMessages()).isEqualTo(2);
+    }
+
+    @Test
+    void attributesReportSizesCountAndNonBlocking() throws IOException {
+        PosixMessageQueue q = queue(3, 100);
+        q.send(bytes("x"), 0);
+        PosixQueueAttributes a = q.attributes();
+        assertThat(a).isEqualTo(new PosixQueueAttributes(false, 3, 100, 1));
+        q.setNonBlocking(true);
+        assertThat(q.attributes().nonBlocking()).isTrue();
+        q.setNonBlocking(false);
+        assertThat(q.attributes().nonBlocking()).isFalse();
+    }
+
+    @Test
+    void blockingReceiveStillWaitsWhenTheDescriptionIsNonBlocking() throws Exception {
+        PosixMessageQueue q = queue(3, 32);
+        q.setNonBlocking(true);
+        assertThat(q.tryReceive()).isNull();
+        CompletableFuture<ReceivedMessage> r = Peers.async(() -> {
+            try {
+                return q.receive();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        try (PosixMessageQueue sender = PosixMessageQueue.open(q.name(), PosixMessageQueue.Access.WRITE_ONLY)) {
+            sender.send(bytes("late"), 3);
+        }
+        assertThat(text(r.get(10, TimeUnit.SECONDS))).isEqualTo("late");
+        assertThat(q.receive(Duration.ofMillis(50))).isNull();
+    }
+
+    @Test
+    void createOrOpenOpensAnExistingQueueKeepingItsAttributes() throws IOException {
+        PosixMessageQueue q = queue(3, 40);
+        PosixMessageQueue again = track(PosixMessageQueue.createOrOpen(q.name(), 7, 7));
+        assertThat(again.maxMessages()).isEqualTo(3);
+        assertThat(again.maxMessageSize()).isEqualTo(40);
+        q.send(bytes("shared"), 0);
+        assertThat(text(again.receive())).isEqualTo("shared");
+    }
+
+    @Test
+    void createReplacesAnExistingQueue() throws IOException {
+        PosixMessageQueue q = queue(3, 40);
+        q.send(bytes("stale"), 0);
+        PosixMessageQueue fresh = track(PosixMessageQueue.create(q.name(), 5, 50));
+        assertThat(fresh.attributes()).isEqualTo(new PosixQueueAttributes(false, 5, 50, 0));
+        assertThat(q.attributes().currentMessages()).isEqualTo(1); // the old queue lives on, unnamed
+    }
+
+    @Test
+    void createdQueueHasMode0600UnlessPermissionsAreGiven() throws Exception {
+        // Without /dev/mqueue mounted there is no file to stat: check through a peer's view of
+        // the mode, fstat on the descriptor.
+        PosixMessageQueue q = queue(2, 8);
+        assertThat(modeOf(q)).isEqualTo(0600);
+        String other = name();
+        PosixMessageQueue g = track(PosixMessageQueue.createExclusively(other, PosixMessageQueue.Access.READ_WRITE,
+                2, 8, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.GROUP_READ)));
+        assertThat(modeOf(g)).isEqualTo(0640);
+    }
+
+    private static int modeOf(PosixMessageQueue q) throws IOException {
+        int fd = q.fd().get();
+        Object mode = Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:mode");
+        return (Integer) mode & 0777;
+    }
+
+    @Test
+    void descriptorIsCloseOnExec() throws IOException {
+        PosixMessageQueue q = queue(2, 8);
+        String fdinfo = Peers.readProc("/proc/self/fdinfo/" + q.fd().get());
+        String flags = fdinfo.lines().filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
+        int octal = Integer.parseInt(flags.substring("flags:".length()).trim(), 8);
+        assertThat(octal & 02000000).as("O_CLOEXEC in " + flags).isNotZero();
+    }
+
+    @Test
+    void createExclusivelyFailsWhenTheNameExists() throws IOException {
+        PosixMessageQueue q = queue(2, 8);
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(q.name(), 2, 8))
+                .isInstanceOf(FileAlreadyExistsException.class)
+                .hasMessageContaining("mq_open(\"" + q.name() + "\"")
+                .hasMessageContaining("EEXIST");
+    }
+
+    @Test
+    void openingOrUnlinkingAMissingQueueIsNoSuchFile() {
+        String missing = name();
+        assertThatThrownBy(() -> PosixMessageQueue.open(missing, PosixMessageQueue.Access.READ_ONLY))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining(missing).hasMessageContaining("ENOENT");
+        assertThatThrownBy(() -> PosixMessageQueue.unlink(missing))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("mq_unlink");
+    }
+
+    @Test
+    void badNamesAreRefusedBeforeAnyCall() {
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("noslash", 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slash");
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/a/b", 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/" + "x".repeat(256), 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME_MAX");
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(Peers.uniqueName("x"), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessages=0");
+    }
+
+    @Test
+    void messageLongerThanTheQueueAllowsNamesBothSizes() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        assertThatThrownBy(() -> q.send(new byte[17], 0))
+                .isInstanceOf(QueueException.class)
+                .hasMessageContaining("EMSGSIZE")
+                .hasMessageContaining("len=17 exceeds the queue's maxMessageSize=16");
+        assertThatThrownBy(() -> q.trySend(new byte[17], 0)).isInstanceOf(QueueException.class);
+    }
+
+    @Test
+    void wrongModeSaysHowTheQueueWasOpened() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        PosixMessageQueue writeOnly = track(PosixMessageQueue.open(q.name(), PosixMessageQueue.Access.WRITE_ONLY));
+        PosixMessageQueue readOnly = track(PosixMessageQueue.open(q.name(), PosixMessageQueue.Access.READ_ONLY));
+        assertThatThrownBy(writeOnly::tryReceive)
+                .isInstanceOf(QueueException.class)
+                .hasMessageContaining("EBADF").hasMessageContaining("opened WRITE_ONLY");
+        assertThatThrownBy(() -> readOnly.send(bytes("x"), 0))
+                .isInstanceOf(QueueException.class)
+                .hasMessageContaining("EBADF").hasMessageContaining("opened READ_ONLY");
+        writeOnly.send(bytes("ok"), 0);
+        assertThat(text(readOnly.receive())).isEqualTo("ok");
+    }
+
+    @Test
+    void argumentsAreCheckedBeforeAnyCall() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        assertThatThrownBy(() -> q.send(bytes("x"), -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> q.send(bytes("x"), PosixMessageQueue.MAX_PRIORITY + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("priority=32768");
+        PosixMessage small = PosixMessage.allocate(Arena.ofAuto(), 8);
+        assertThatThrownBy(() -> q.tryReceive(small))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity=8 is smaller than the queue's maxMessageSize=16");
+        assertThatThrownBy(() -> q.receive(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PosixMessage.wrap(MemorySegment.ofArray(new byte[8])))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBufferWhoseArenaIsClosedIsRefusedWithoutACrash() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        q.send(bytes("x"), 0);
+        PosixMessage m;
+        try (Arena arena = Arena.ofConfined()) {
+            m = PosixMessage.allocate(arena, 16);
+        }
+        PosixMessage closed = m;
+        assertThatThrownBy(() -> q.tryReceive(closed)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> q.receive(closed)).isInstanceOf(IllegalStateException.class);
+        MemorySegment gone;
+        try (Arena arena = Arena.ofConfined()) {
+            gone = arena.allocate(4);
+        }
+        MemorySegment dead = gone;
+        assertThatThrownBy(() -> q.send(dead, 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(q.attributes().currentMessages()).isEqualTo(1);
+    }
+
+    @Test
+    void limitsAreReadFromProcAndGetrlimit() throws IOException {
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        assertThat(limits.maxMessages()).isEqualTo(readLong("/proc/sys/fs/mqueue/msg_max"));
+        assertThat(limits.maxMessageSize()).isEqualTo(readLong("/proc/sys/fs/mqueue/msgsize_max"));
+        assertThat(limits.maxQueues()).isEqualTo(readLong("/proc/sys/fs/mqueue/queues_max"));
+        String line = Peers.readProc("/proc/self/limits").lines()
+                .filter(l -> l.startsWith("Max msgqueue size")).findFirst().orElseThrow();
+        String soft = line.substring("Max msgqueue size".length()).trim().split("\\s+")[0];
+        assertThat(limits.rlimitSoft()).isEqualTo(soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft));
+    }
+
+    private static long readLong(String path) throws IOException {
+        return Long.parseLong(Peers.readProc(path).trim());
+    }
+
+    @Test
+    void exceedingMsgMaxNamesTheLimitAndItsValue() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        String n = name();
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(n, limits.maxMessages() + 1, 8))
+                .isInstanceOfSatisfying(QueueLimitException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+                    assertThat(e.limit()).isEqualTo("/proc/sys/fs/mqueue/msg_max");
+                    assertThat(e.value()).isEqualTo(limits.maxMessages());
+                })
+                .hasMessageContaining("maxMessages=" + (limits.maxMessages() + 1) + " exceeds /proc/sys/fs/mqueue/msg_max="
+                        + limits.maxMessages());
+        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(n, 1, limits.maxMessageSize() + 1))
+                .isInstanceOfSatisfying(QueueLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo("/proc/sys/fs/mqueue/msgsize_max"))
+                .hasMessageContaining("msgsize_max=" + limits.maxMessageSize());
+    }
+
+    @Test
+    void exceedingRlimitMsgqueueNamesTheLimit() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        long perQueue = PosixQueueLimits.bytesCharged(limits.maxMessages(), limits.maxMessageSize());
+        org.junit.jupiter.api.Assumptions.assumeTrue(limits.rlimitSoft() / perQueue < 200,
+                "RLIMIT_MSGQUEUE too large to reach quickly");
+        QueueLimitException failure = null;
+        for (int i = 0; i < 200 && failure == null; i++) {
+            try {
+                queue(limits.maxMessages(), limits.maxMessageSize());
+            } catch (QueueLimitException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).isNotNull();
+        assertThat(failure.errno()).isEqualTo(Errno.EMFILE);
+        assertThat(failure.limit()).isEqualTo("RLIMIT_MSGQUEUE");
+        assertThat(failure.value()).isEqualTo(limits.rlimitSoft());
+        assertThat(failure.getMessage()).contains("RLIMIT_MSGQUEUE=" + limits.rlimitSoft());
+    }
+
+    @Test
+    void exceedingQueuesMaxNamesTheLimit() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        org.junit.jupiter.api.Assumptions.assumeTrue(limits.maxQueues() <= 1024, "queues_max too large to reach quickly");
+        QueueLimitException failure = null;
+        for (long i = 0; i <= limits.maxQueues() && failure == null; i++) {
+            try {
+                queue(1, 1);
+            } catch (QueueLimitException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).isNotNull();
+        assertThat(failure.errno()).isEqualTo(Errno.ENOSPC);
+        assertThat(failure.limit()).isEqualTo("/proc/sys/fs/mqueue/queues_max");
+        assertThat(failure.getMessage()).contains("queues_max=" + limits.maxQueues());
+    }
+
+    @Test
+    void closeFromAnotherThreadReleasesABlockedReceiver() throws Exception {
+        PosixMessageQueue q = queue(2, 16);
+        CompletableFuture<Throwable> blocked = Peers.async(() -> {
+            try {
+                q.receive();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        awaitBlocked(blocked);
+        q.close();
+        assertThat(blocked.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        assertThatThrownBy(q::tryReceive).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        q.close(); // idempotent
+    }
+
+    @Test
+    void closeFromAnotherThreadReleasesABlockedSenderAndWaiter() throws Exception {
+        PosixMessageQueue q = queue(1, 16);
+        q.send(bytes("fill"), 0);
+        CompletableFuture<Throwable> sender = Peers.async(() -> {
+            try {
+                q.send(bytes("more"), 0, Duration.ofMinutes(5));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        CompletableFuture<Throwable> waiter = Peers.async(() -> {
+            try {
+                q.awaitWritable(Duration.ofMinutes(5));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        awaitBlocked(sender);
+        awaitBlocked(waiter);
+        q.close();
+        assertThat(sender.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        assertThat(waiter.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+    }
+
+    /** Lets a thread reach its blocking call: no kernel event tells us, so wait a little. */
+    static void awaitBlocked(CompletableFuture<?> f) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofMillis(200).toNanos();
+        while (System.nanoTime() < end && !f.isDone()) {
+            Thread.sleep(10);
+        }
+        assertThat(f).as("the call should be blocked").isNotDone();
+    }
+
+    @Test
+    void awaitReadableAndWritableReflectTheQueue() throws IOException {
+        PosixMessageQueue q = queue(1, 16);
+        assertThat(q.awaitReadable(Duration.ofMillis(20))).isFalse();
+        assertThat(q.awaitWritable(Duration.ZERO)).isTrue();
+        q.send(bytes("x"), 0);
+        assertThat(q.awaitReadable(Duration.ZERO)).isTrue();
+        assertThat(q.awaitWritable(Duration.ofMillis(20))).isFalse();
+    }
+
+    @Test
+    void pollerWaitsForAnyOfSeveralQueues() throws Exception {
+        PosixMessageQueue a = queue(2, 16);
+        PosixMessageQueue b = queue(2, 16);
+        PosixMessageQueue c = queue(1, 16);
+        c.send(bytes("full"), 0);
+        try (PosixQueuePoller poller = PosixQueuePoller.create()) {
+            int ia = poller.register(a, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
+            int ib = poller.register(b, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
+            int ic = poller.register(c, EnumSet.of(PosixQueuePoller.Readiness.WRITABLE));
+            assertThat(poller.poll(Duration.ofMillis(30))).isZero();
+            CompletableFuture<Integer> polled = Peers.async(() -> {
+                try {
+                    return poller.poll(Duration.ofSeconds(10));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            b.send(bytes("wake"), 0);
+            assertThat(polled.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(poller.isReadable(ia)).isFalse();
+            assertThat(poller.isReadable(ib)).isTrue();
+            assertThat(poller.isWritable(ic)).isFalse();
+            c.receive();
+            assertThat(poller.poll(Duration.ZERO)).isEqualTo(2);
+            assertThat(poller.isWritable(ic)).isTrue();
+        }
+    }
+
+    @Test
+    void closingThePollerReleasesABlockedPoll() throws Exception {
+        PosixMessageQueue a = queue(2, 16);
+        PosixQueuePoller poller = PosixQueuePoller.create();
+        poller.register(a, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
+        CompletableFuture<Throwable> blocked = Peers.async(() -> {
+            try {
+                poller.poll(Duration.ofMinutes(5));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        awaitBlocked(blocked);
+        poller.close();
+        assertThat(blocked.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+    }
+
+    @Test
+    void onlyOneNotificationRegistrationPerQueueIsReportedAsBusy() throws IOException {
+        PosixMessageQueue q = queue(2, 16);
+        PosixMessageQueue other = track(PosixMessageQueue.open(q.name(), PosixMessageQueue.Access.READ_ONLY));
+        q.registerNotificationWithoutSignal();
+        assertThatThrownBy(other::registerNotificationWithoutSignal)
+                .isInstanceOfSatisfying(QueueException.class,
+                        e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EBUSY))
+                .hasMessageContaining("one registration per queue");
+        q.cancelNotification();
+        other.registerNotificationWithoutSignal();
+        other.cancelNotification();
+    }
+
+    @Test
+    void nativeSendAndBufferReceiveAllocateNothingOnceWarm() throws IOException {
+        PosixMessageQueue q = queue(4, 64);
+        MemorySegment msg = Arena.ofAuto().allocate(64);
+        msg.fill((byte) 1);
+        PosixMessage into = PosixMessage.allocate(Arena.ofAuto(), 64);
+        // Until C2 has compiled the path, interpreted code allocates: measure rounds until one is clean.
+        Duration patience = Duration.ofSeconds(5);
+        long perMessage = Long.MAX_VALUE;
+        for (int round = 0; round < 30 && perMessage > 0; round++) {
+            long before = Allocation.currentThread();
+            for (int i = 0; i < 10_000; i++) {
+                q.send(msg, i & 7);
+                q.receive(into);
+                q.trySend(msg, 1);
+                q.tryReceive(into);
+                q.send(msg, 2, patience);
+                q.receive(into, patience);
+            }
+            perMessage = (Allocation.currentThread() - before) / 10_000;
+        }
+        assertThat(perMessage).as("bytes allocated per send+receive").isLessThan(8);
+        assertThat(into.buffer().get(ValueLayout.JAVA_BYTE, 63)).isEqualTo((byte) 1);
+    }
+}
