@@ -1,0 +1,338 @@
+package org.panamaipc.pipe;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
+import java.util.Objects;
+import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.PipeCalls;
+import org.panamaipc.internal.Sys;
+
+/**
+ * The write end of a pipe or FIFO, as a {@link WritableByteChannel} and an
+ * {@link OutputStream}.
+ *
+ * <p>In blocking mode a write returns once everything was written; in non-blocking mode it
+ * writes what fits and returns that count, possibly 0. A write with no reader left throws
+ * {@link BrokenPipeException}: the JVM catches {@code SIGPIPE} (it installs a handler that
+ * does nothing, even under {@code -Xrs}), so the signal never terminates the process and
+ * the call fails with EPIPE instead. Writes of at most {@code PIPE_BUF} (4096) bytes are
+ * atomic: they never interleave with other writers' data.
+ * {@link #write(MemorySegment)} on native memory is the zero-copy, allocation-free path.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/pipe.7.html">pipe(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/write.2.html">write(2)</a>
+ */
+public final class PipeSink extends PipeEnd implements WritableByteChannel {
+    private static final long PIPE_BUF = 4096;
+
+    PipeSink(OwnedFd fd) {
+        super(fd);
+    }
+
+    /**
+     * Takes ownership of a descriptor that is a write end of a pipe or FIFO, for example one
+     * inherited from a parent process at a known number ({@code OwnedFd.adopt(3)}).
+     *
+     * @param fd the descriptor; closing this end closes it
+     * @return the end
+     */
+    public static PipeSink adopt(OwnedFd fd) {
+        return new PipeSink(Check.notNull("fd", fd));
+    }
+
+    /**
+     * Writes native memory: all of it in blocking mode, what fits in non-blocking mode.
+     *
+     * @param src native memory
+     * @return the bytes written
+     * @throws IllegalArgumentException if {@code src} is a heap segment
+     * @throws BrokenPipeException if no reader is left
+     * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the write
+     * @throws IOException if the call fails
+     */
+    public long write(MemorySegment src) throws IOException {
+        PipeSource.requireNative(src);
+        int n = acquire();
+        try {
+            return writeAll(n, src, null);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Writes native memory, waiting at most {@code timeout} for room whatever the blocking
+     * mode.
+     *
+     * @param src native memory
+     * @param timeout the longest wait
+     * @return the bytes written before the timeout: {@code src.byteSize()} when all were
+     * @throws IllegalArgumentException if {@code src} is a heap segment or the timeout negative
+     * @throws BrokenPipeException if no reader is left
+     * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws IOException if the call fails
+     */
+    public long write(MemorySegment src, Duration timeout) throws IOException {
+        PipeSource.requireNative(src);
+        Deadline deadline = Deadline.after(timeout);
+        int n = acquire();
+        try {
+            return writeAll(n, src, deadline);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Writes a buffer, as {@link WritableByteChannel#write} specifies; a direct buffer is
+     * written without copying.
+     *
+     * @param src the buffer
+     * @return the bytes written
+     * @throws BrokenPipeException if no reader is left
+     * @throws ClosedChannelException if this end is closed
+     * @throws IOException if the call fails
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        int n = acquire();
+        try {
+            int pos = src.position();
+            long r;
+            if (src.isDirect()) {
+                r = writeAll(n, MemorySegment.ofBuffer(src), null);
+            } else {
+                MemorySegment heap = MemorySegment.ofBuffer(src);
+                r = writeHeap(n, heap);
+            }
+            src.position(pos + (int) r);
+            return (int) r;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Writes an array (through a per-thread native buffer of 64 KiB): all of it in blocking
+     * mode.
+     *
+     * @param b the array
+     * @param off where to start
+     * @param len the bytes to write
+     * @return the bytes written
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     * @throws BrokenPipeException if no reader is left
+     * @throws ClosedChannelException if this end is closed
+     * @throws IOException if the call fails
+     */
+    public int write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        int n = acquire();
+        try {
+            return (int) writeHeap(n, MemorySegment.ofArray(b).asSlice(off, len));
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Hands pages of memory to the pipe instead of copying them ({@code vmsplice}); returns
+     * once some bytes were spliced, like a write.
+     *
+     * <p><b>Lifetime.</b> The pipe may refer to the memory itself until the reader has
+     * consumed the bytes: changing the memory before then may change what the reader sees.
+     * The kernel keeps the pages alive, so closing the segment's arena is safe.
+     *
+     * @param src native memory
+     * @return the bytes spliced, 0 when the pipe is full (non-blocking)
+     * @throws IllegalArgumentException if {@code src} is a heap segment
+     * @throws BrokenPipeException if no reader is left
+     * @throws ClosedChannelException if this end is closed
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/vmsplice.2.html">vmsplice(2)</a>
+     */
+    public long vmsplice(MemorySegment src) throws IOException {
+        PipeSource.requireNative(src);
+        int n = acquire();
+        int slot = waiters.enter();
+        try {
+            MemorySegment iov = Scratch.get().iovecFor(src);
+            long r;
+            do {
+                r = PipeCalls.vmsplice(n, iov, 1, 0);
+            } while (r == -EINTR && fd.isOpen());
+            return result("vmsplice", n, src.byteSize(), r);
+        } finally {
+            waiters.exit(slot);
+            fd.release();
+        }
+    }
+
+    /**
+     * Moves up to {@code count} bytes from another descriptor (a file at its current offset,
+     * a socket, a pipe) into this pipe without copying them through user space
+     * ({@code splice}).
+     *
+     * @param source where the bytes come from
+     * @param count at most this many bytes
+     * @return the bytes moved, 0 when none could be (non-blocking), -1 at end of the source
+     * @throws IllegalArgumentException if {@code count} is negative
+     * @throws BrokenPipeException if no reader is left
+     * @throws ClosedChannelException if this end or the source is closed
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/splice.2.html">splice(2)</a>
+     */
+    public long spliceFrom(OwnedFd source, long count) throws IOException {
+        Check.notNegative("count", count);
+        Check.notNull("source", source);
+        int n = acquire();
+        int in;
+        try {
+            in = source.acquire();
+        } catch (IllegalStateException closed) {
+            fd.release();
+            throw new ClosedChannelException();
+        }
+        int slot = waiters.enter();
+        try {
+            long r;
+            do {
+                r = PipeCalls.splice(in, n, count, 0);
+            } while (r == -EINTR && fd.isOpen() && source.isOpen());
+            if (r == 0) {
+                return count == 0 ? 0 : -1;
+            }
+            return result("splice", n, count, r);
+        } finally {
+            waiters.exit(slot);
+            source.release();
+            fd.release();
+        }
+    }
+
+    /**
+     * This end as an {@link OutputStream}: writes wait for room even in non-blocking mode,
+     * and closing the stream closes this end.
+     *
+     * @return a stream writing to this end
+     */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                int n = acquire();
+                try {
+                    MemorySegment src = MemorySegment.ofArray(b).asSlice(off, len);
+                    long done = 0;
+                    while (done < len) {
+                        done += writeHeap(n, src.asSlice(done));
+                        if (done < len) {
+                            awaitReady(n, LibC.POLLOUT(), Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)));
+                        }
+                    }
+                } finally {
+                    fd.release();
+                }
+            }
+
+            @Override
+            public void close() {
+                PipeSink.this.close();
+            }
+        };
+    }
+
+    private long writeHeap(int n, MemorySegment src) throws IOException {
+        MemorySegment bounce = Scratch.get().buffer;
+        long done = 0;
+        long len = src.byteSize();
+        while (done < len) {
+            long chunk = Math.min(len - done, bounce.byteSize());
+            MemorySegment.copy(src, done, bounce, 0, chunk);
+            long r = writeAll(n, bounce.asSlice(0, chunk), null);
+            done += r;
+            if (r < chunk) {
+                break; // non-blocking and full
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Writes until done (blocking mode), until full (non-blocking mode, no deadline) or until
+     * the deadline. With a deadline, each write follows a poll for room and writes at most
+     * {@code PIPE_BUF} bytes, which a writable pipe takes without blocking even in blocking
+     * mode.
+     */
+    private long writeAll(int n, MemorySegment src, Deadline deadline) throws IOException {
+        long len = src.byteSize();
+        long done = 0;
+        while (done < len || len == 0) {
+            if (deadline != null && !awaitReady(n, LibC.POLLOUT(), deadline)) {
+                return done;
+            }
+            long chunk = deadline == null ? len - done : Math.min(len - done, PIPE_BUF);
+            long r = writeOnce(n, src, done, chunk);
+            done += r;
+            if (len == 0 || (r == 0 && deadline == null)) {
+                return done;
+            }
+        }
+        return done;
+    }
+
+    private long writeOnce(int n, MemorySegment src, long offset, long count) throws IOException {
+        MemorySegment from = offset == 0 ? src : src.asSlice(offset);
+        int slot = waiters.enter();
+        try {
+            long r;
+            do {
+                r = Sys.write(n, from, count);
+            } while (r == -EINTR && fd.isOpen());
+            return result("write", n, count, r);
+        } finally {
+            waiters.exit(slot);
+        }
+    }
+
+    private long result(String call, int n, long count, long r) throws IOException {
+        if (r >= 0) {
+            return r;
+        }
+        if (r == -EINTR) {
+            throw new AsynchronousCloseException();
+        }
+        if (r == -EAGAIN) {
+            return 0;
+        }
+        if (r == -PipeCalls.EPIPE) {
+            throw new BrokenPipeException(call, "fd=" + n + ", count=" + count);
+        }
+        throw Errors.of(call, "fd=" + n + ", count=" + count, (int) -r);
+    }
+
+
+    @Override
+    public String toString() {
+        return "PipeSink[" + fd + "]";
+    }
+}

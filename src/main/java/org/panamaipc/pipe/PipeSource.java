@@ -1,0 +1,324 @@
+package org.panamaipc.pipe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
+import java.util.Objects;
+import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.PipeCalls;
+import org.panamaipc.internal.Sys;
+
+/**
+ * The read end of a pipe or FIFO, as a {@link ReadableByteChannel} and an
+ * {@link InputStream}.
+ *
+ * <p>Reads return the number of bytes read, {@code -1} at end of file (every write end is
+ * closed), and {@code 0} when nothing was there: in non-blocking mode, or when a timed read
+ * timed out. {@link #read(MemorySegment)} on native memory is the zero-copy, allocation-free
+ * path.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/pipe.7.html">pipe(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/read.2.html">read(2)</a>
+ */
+public final class PipeSource extends PipeEnd implements ReadableByteChannel {
+
+    PipeSource(OwnedFd fd) {
+        super(fd);
+    }
+
+    /**
+     * Takes ownership of a descriptor that is a read end of a pipe or FIFO, for example one
+     * inherited from a parent process at a known number ({@code OwnedFd.adopt(3)}).
+     *
+     * @param fd the descriptor; closing this end closes it
+     * @return the end
+     */
+    public static PipeSource adopt(OwnedFd fd) {
+        return new PipeSource(Check.notNull("fd", fd));
+    }
+
+    /**
+     * Reads into native memory: waits for data in blocking mode, returns 0 at once in
+     * non-blocking mode when the pipe is empty.
+     *
+     * @param dst native memory; at most {@code dst.byteSize()} bytes are read
+     * @return the bytes read, 0 when none were there (non-blocking), -1 at end of file
+     * @throws IllegalArgumentException if {@code dst} is a heap segment
+     * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the read
+     * @throws IOException if the call fails
+     */
+    public long read(MemorySegment dst) throws IOException {
+        requireNative(dst);
+        int n = acquire();
+        try {
+            return readOnce(n, dst);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Reads into native memory, waiting at most {@code timeout} for data whatever the
+     * blocking mode. (In blocking mode, a thread that reads the same pipe at the same time
+     * may take the data this read was woken for; this read then waits for more.)
+     *
+     * @param dst native memory
+     * @param timeout the longest wait; zero polls
+     * @return the bytes read, 0 on timeout, -1 at end of file
+     * @throws IllegalArgumentException if {@code dst} is a heap segment or the timeout negative
+     * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws IOException if the call fails
+     */
+    public long read(MemorySegment dst, Duration timeout) throws IOException {
+        requireNative(dst);
+        Deadline deadline = Deadline.after(timeout);
+        int n = acquire();
+        try {
+            while (true) {
+                if (!awaitReady(n, LibC.POLLIN(), deadline)) {
+                    return 0;
+                }
+                long r = readOnce(n, dst);
+                if (r != 0 || dst.byteSize() == 0 || deadline.expired()) {
+                    return r;
+                }
+                // another reader took the data first, or the fd is shared with one: wait again
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Reads into a buffer, as {@link ReadableByteChannel#read} specifies; a direct buffer is
+     * read into without copying.
+     *
+     * @param dst the buffer
+     * @return the bytes read, 0 when none were there (non-blocking), -1 at end of file
+     * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the read
+     * @throws IOException if the call fails
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only");
+        }
+        int n = acquire();
+        try {
+            int pos = dst.position();
+            int len = dst.limit() - pos;
+            long r;
+            if (dst.isDirect()) {
+                r = readOnce(n, MemorySegment.ofBuffer(dst));
+            } else {
+                MemorySegment bounce = Scratch.get().buffer;
+                r = readOnce(n, bounce.asSlice(0, Math.min(len, bounce.byteSize())));
+                if (r > 0) {
+                    MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, r);
+                }
+            }
+            if (r > 0) {
+                dst.position(pos + (int) r);
+            }
+            return (int) r;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Reads into an array (through a per-thread native buffer of 64 KiB).
+     *
+     * @param b the array
+     * @param off where to start
+     * @param len at most this many bytes
+     * @return the bytes read, 0 when none were there (non-blocking), -1 at end of file
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     * @throws ClosedChannelException if this end is closed
+     * @throws IOException if the call fails
+     */
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        int n = acquire();
+        try {
+            MemorySegment bounce = Scratch.get().buffer;
+            long r = readOnce(n, bounce.asSlice(0, Math.min(len, bounce.byteSize())));
+            if (r > 0) {
+                MemorySegment.copy(bounce, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b, off, (int) r);
+            }
+            return (int) r;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Moves up to {@code count} bytes from this pipe to another descriptor without copying
+     * them through user space ({@code splice}): to a file, a socket or another pipe.
+     *
+     * @param target where the bytes go, at its current offset
+     * @param count at most this many bytes
+     * @return the bytes moved, 0 when none were there (non-blocking), -1 at end of file
+     * @throws IllegalArgumentException if {@code count} is negative
+     * @throws ClosedChannelException if this end is closed
+     * @throws BrokenPipeException if {@code target} is a pipe without readers
+     * @throws IOException EINVAL when {@code target} does not support splicing, or another
+     *         failure of the call
+     * @see <a href="https://man7.org/linux/man-pages/man2/splice.2.html">splice(2)</a>
+     */
+    public long spliceTo(OwnedFd target, long count) throws IOException {
+        Check.notNegative("count", count);
+        Check.notNull("target", target);
+        return move("splice", target, count, false);
+    }
+
+    /**
+     * Copies up to {@code count} bytes from this pipe to another pipe without consuming them
+     * ({@code tee}): they can still be read from this one.
+     *
+     * @param target the other pipe's write end
+     * @param count at most this many bytes
+     * @return the bytes copied, 0 when none were there (non-blocking), -1 at end of file
+     * @throws IllegalArgumentException if {@code count} is negative
+     * @throws ClosedChannelException if either end is closed
+     * @throws BrokenPipeException if {@code target} has no reader
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/tee.2.html">tee(2)</a>
+     */
+    public long teeTo(PipeSink target, long count) throws IOException {
+        Check.notNegative("count", count);
+        Check.notNull("target", target);
+        return move("tee", target.fd, count, true);
+    }
+
+    private long move(String call, OwnedFd target, long count, boolean tee) throws IOException {
+        int n = acquire();
+        int out;
+        try {
+            out = target.acquire();
+        } catch (IllegalStateException closed) {
+            fd.release();
+            throw new ClosedChannelException();
+        }
+        int slot = waiters.enter();
+        try {
+            long r;
+            do {
+                r = tee ? PipeCalls.tee(n, out, count, 0) : PipeCalls.splice(n, out, count, 0);
+            } while (r == -EINTR && fd.isOpen() && target.isOpen());
+            if (r == -EINTR) {
+                throw new AsynchronousCloseException();
+            }
+            if (r == 0) {
+                return count == 0 ? 0 : -1;
+            }
+            if (r == -EAGAIN) {
+                return 0;
+            }
+            if (r == -PipeCalls.EPIPE) {
+                throw new BrokenPipeException(call, "fd=" + n + ", fd=" + out + ", count=" + count);
+            }
+            if (r < 0) {
+                throw Errors.of(call, "fd=" + n + ", fd=" + out + ", count=" + count, (int) -r);
+            }
+            return r;
+        } finally {
+            waiters.exit(slot);
+            target.release();
+            fd.release();
+        }
+    }
+
+    /**
+     * This end as an {@link InputStream}: reads wait for data even in non-blocking mode, and
+     * closing the stream closes this end.
+     *
+     * @return a stream reading from this end
+     */
+    public InputStream inputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int r = read(one, 0, 1);
+                return r < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                while (true) {
+                    int r = PipeSource.this.read(b, off, len);
+                    if (r != 0) {
+                        return r;
+                    }
+                    int n = acquire();
+                    try {
+                        awaitReady(n, LibC.POLLIN(), Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)));
+                    } finally {
+                        fd.release();
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                PipeSource.this.close();
+            }
+        };
+    }
+
+    private long readOnce(int n, MemorySegment dst) throws IOException {
+        long len = dst.byteSize();
+        int slot = waiters.enter();
+        try {
+            long r;
+            do {
+                r = Sys.read(n, dst, len);
+            } while (r == -EINTR && fd.isOpen());
+            if (r == -EINTR) {
+                throw new AsynchronousCloseException();
+            }
+            if (r == 0) {
+                return len == 0 ? 0 : -1;
+            }
+            if (r == -EAGAIN) {
+                return 0;
+            }
+            if (r < 0) {
+                throw Errors.of("read", "fd=" + n + ", count=" + len, (int) -r);
+            }
+            return r;
+        } finally {
+            waiters.exit(slot);
+        }
+    }
+
+    static void requireNative(MemorySegment segment) {
+        Check.notNull("segment", segment);
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("segment must be native memory (a heap segment cannot be passed to a blocking call)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PipeSource[" + fd + "]";
+    }
+}
