@@ -1,0 +1,45 @@
+package org.panamaipc.socket;
+
+import org.panamaipc.Errno;
+import org.panamaipc.ErrnoException;
+
+/**
+ * Connecting failed
+ *
+ * <p>It is the JDK's {@link java.net.ConnectException}, so callers can catch what they already know, and
+ * carries the errno like every exception of this library.
+ */
+public final class SocketConnectException extends java.net.ConnectException implements ErrnoException {
+    private static final long serialVersionUID = 1L;
+
+    private final String call;
+    private final int errno;
+
+    /**
+     * Creates the exception.
+     *
+     * @param call the C function that failed, e.g. {@code " nothing listens at the address (ECONNREFUSED), no socket file exists at the path (ENOENT), or the listener's queue is full on a non-blocking connect (EAGAIN).:connect"}
+     * @param arguments the arguments worth naming, e.g. the address
+     * @param errno the value of {@code errno}
+     */
+    public SocketConnectException(String call, String arguments, int errno) {
+        super(call + "(" + arguments + "): " + Errno.describe(errno));
+        this.call = call;
+        this.errno = errno;
+    }
+
+    @Override
+    public Errno errno() {
+        return Errno.of(errno);
+    }
+
+    @Override
+    public int errnoNumber() {
+        return errno;
+    }
+
+    @Override
+    public String call() {
+        return call;
+    }
+}

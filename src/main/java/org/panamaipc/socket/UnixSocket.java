@@ -1,0 +1,1187 @@
+package org.panamaipc.socket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.IllegalBlockingModeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.cmsghdr;
+import org.panamaipc.bindings.iovec;
+import org.panamaipc.bindings.msghdr;
+import org.panamaipc.bindings.ucred;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Cmsg;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.SocketCalls;
+
+/**
+ * A Unix domain socket of any {@link SocketType}: connected (a {@link #pair pair}, a
+ * {@link #connect client}, or a connection a {@link UnixServerSocket} accepted), or bound
+ * to an address for datagrams.
+ *
+ * <p><b>Data.</b> {@link #send(MemorySegment)} and {@link #receive(MemorySegment)} move
+ * bytes between native memory and the socket with no copy and no allocation; the
+ * {@code byte[]} and {@link ByteBuffer} forms copy through a per-thread buffer. On a
+ * datagram or seqpacket socket every send is one message and every receive takes one
+ * message whole: {@code receive} returns the message's real length, so a result larger
+ * than the buffer means the message was truncated (MSG_TRUNC) and its end discarded.
+ * On a stream socket a blocking send writes every byte, and a receive returns -1 at end
+ * of stream. The socket is also a {@link ByteChannel}, and {@link #inputStream()} and
+ * {@link #outputStream()} adapt it to the {@code java.io} streams.
+ *
+ * <p><b>Descriptors and credentials.</b> {@link #sendDescriptors} passes open descriptors
+ * with the data in one {@code sendmsg} (SCM_RIGHTS); {@link #receiveMessage} receives them
+ * as {@link OwnedFd}s the caller closes. Descriptors sent to a receive that asked for none,
+ * or for fewer, are closed: nothing leaks. {@link #peerCredentials()} (SO_PEERCRED) tells
+ * who is connected; {@link #sendCredentials} and {@link UnixSocketOptions#SO_PASSCRED}
+ * carry credentials with a message (SCM_CREDENTIALS).
+ *
+ * <p><b>Blocking.</b> Sockets block by default; {@link #configureBlocking(boolean)
+ * configureBlocking(false)} makes calls that would wait return {@link #WOULD_BLOCK} (0
+ * from the {@code ByteBuffer} channel methods, as in the JDK). Every blocking call has a
+ * timed form, {@link UnixSocketOptions#SO_RCVTIMEO} and {@code SO_SNDTIMEO} bound the
+ * untimed ones, and {@link #close()} from another thread releases a blocked caller with
+ * {@link java.nio.channels.AsynchronousCloseException}.
+ *
+ * <p><b>SIGPIPE.</b> Every send passes {@code MSG_NOSIGNAL}: sending to a closed peer
+ * throws {@link BrokenPipeException} and never raises SIGPIPE.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/sendmsg.2.html">sendmsg(2)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/recvmsg.2.html">recvmsg(2)</a>
+ */
+public final class UnixSocket implements ByteChannel {
+    /** What send and receive return when nothing could be done without waiting, or not in time. */
+    public static final long WOULD_BLOCK = -2;
+    /** The most descriptors one message carries ({@code SCM_MAX_FD}). */
+    public static final int MAX_DESCRIPTORS = 253;
+
+    private static final int SCRATCH_SIZE = 64 * 1024;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_SIZE, 16));
+    private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
+    private static final int MSG_TRUNC = LibC.MSG_TRUNC();
+    private static final int MSG_CTRUNC = LibC.MSG_CTRUNC();
+    private static final int MSG_CMSG_CLOEXEC = LibC.MSG_CMSG_CLOEXEC();
+    private static final int SOL_SOCKET = LibC.SOL_SOCKET();
+    private static final int SCM_RIGHTS = LibC.SCM_RIGHTS();
+    private static final int SCM_CREDENTIALS = LibC.SCM_CREDENTIALS();
+    private static final int EPIPE = LibC.EPIPE();
+    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
+            StandardSocketOptions.SO_SNDBUF, UnixSocketOptions.SO_PASSCRED, UnixSocketOptions.SO_RCVTIMEO,
+            UnixSocketOptions.SO_SNDTIMEO);
+
+    private final SocketCore core;
+    private final int receiveFlags;
+    private volatile long receiveTimeoutNanos = SocketCore.FOREVER;
+    private volatile long sendTimeoutNanos = SocketCore.FOREVER;
+
+    UnixSocket(OwnedFd fd, SocketType type, boolean blocking) {
+        this.core = new SocketCore(fd, type, blocking);
+        this.receiveFlags = type.keepsBoundaries() ? MSG_TRUNC : 0;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * Opens a socket that is neither bound nor connected; {@link #connect(SocketAddress)}
+     * it, or send datagrams with {@link #sendTo}.
+     *
+     * @param type the socket's type
+     * @return the socket
+     * @throws IOException if {@code socket(2)} fails (EMFILE, ENFILE, ENOMEM)
+     * @see <a href="https://man7.org/linux/man-pages/man2/socket.2.html">socket(2)</a>
+     */
+    public static UnixSocket open(SocketType type) throws IOException {
+        Check.notNull("type", type);
+        return new UnixSocket(SocketCore.open(type, false), type, true);
+    }
+
+    /**
+     * Connects to a socket listening (stream, seqpacket) or bound (datagram) at an address.
+     *
+     * @param type the socket's type, which must match the other end's
+     * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @return the connected socket
+     * @throws SocketConnectException if nothing listens there: ECONNREFUSED, or ENOENT when
+     *         no socket file exists at the path
+     * @throws java.nio.file.AccessDeniedException if the path may not be written (EACCES)
+     * @throws IOException if {@code connect(2)} fails otherwise (EPROTOTYPE: a different type)
+     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @see <a href="https://man7.org/linux/man-pages/man2/connect.2.html">connect(2)</a>
+     */
+    public static UnixSocket connect(SocketType type, SocketAddress address) throws IOException {
+        Addresses.checkedPath(address);
+        UnixSocket s = open(type);
+        try {
+            s.connect(address);
+            return s;
+        } catch (Throwable t) {
+            s.close();
+            throw t;
+        }
+    }
+
+    /**
+     * Binds a new socket to an address, typically a datagram socket that receives; a path
+     * socket's file is unlinked again when the socket closes.
+     *
+     * @param type the socket's type
+     * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @return the bound socket
+     * @throws AddressInUseException if the address is taken (EADDRINUSE)
+     * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
+     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
+     */
+    public static UnixSocket bind(SocketType type, SocketAddress address) throws IOException {
+        return bind(type, address, true);
+    }
+
+    /**
+     * Binds a new socket to an address.
+     *
+     * @param type the socket's type
+     * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @param unlinkOnClose whether {@link #close()} removes a path socket's file
+     * @return the bound socket
+     * @throws AddressInUseException if the address is taken (EADDRINUSE)
+     * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
+     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
+     */
+    public static UnixSocket bind(SocketType type, SocketAddress address, boolean unlinkOnClose) throws IOException {
+        Addresses.checkedPath(address);
+        UnixSocket s = open(type);
+        try {
+            bindTo(s.core, address, unlinkOnClose);
+            return s;
+        } catch (Throwable t) {
+            s.close();
+            throw t;
+        }
+    }
+
+    static void bindTo(SocketCore core, SocketAddress address, boolean unlinkOnClose) throws IOException {
+        int n = core.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = Addresses.encode(address, arena);
+            int r = SocketCalls.bind(n, sa, (int) sa.byteSize());
+            if (r < 0) {
+                String where = Addresses.describe(address);
+                if (-r == LibC.EADDRINUSE()) {
+                    throw new AddressInUseException("bind", "fd=" + n + ", " + where, -r);
+                }
+                throw Errors.named("bind", where, "fd=" + n + ", " + where, -r);
+            }
+            if (unlinkOnClose && address instanceof UnixDomainSocketAddress u) {
+                core.unlinkOnClose(u.getPath());
+            }
+        } finally {
+            core.release();
+        }
+    }
+
+    /**
+     * Makes a pair of connected sockets ({@code socketpair(2)}), for talking to a child
+     * process or between threads.
+     *
+     * @param type the sockets' type
+     * @return the two ends
+     * @throws IOException if {@code socketpair(2)} fails (EMFILE, ENFILE)
+     * @see <a href="https://man7.org/linux/man-pages/man2/socketpair.2.html">socketpair(2)</a>
+     */
+    public static SocketPair pair(SocketType type) throws IOException {
+        Check.notNull("type", type);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sv = arena.allocate(ValueLayout.JAVA_INT, 2);
+            int r = SocketCalls.socketpair(LibC.AF_UNIX(), type.value() | LibC.SOCK_CLOEXEC(), 0, sv);
+            if (r < 0) {
+                throw Errors.of("socketpair", "AF_UNIX, " + type, -r);
+            }
+            return new SocketPair(
+                    new UnixSocket(OwnedFd.adopt(sv.getAtIndex(ValueLayout.JAVA_INT, 0)), type, true),
+                    new UnixSocket(OwnedFd.adopt(sv.getAtIndex(ValueLayout.JAVA_INT, 1)), type, true));
+        }
+    }
+
+    /**
+     * Takes ownership of a descriptor that is a Unix domain socket: one received with
+     * {@link #receiveMessage}, or inherited. The descriptor is detached from {@code fd}
+     * (which no longer closes it), and the socket closes it.
+     *
+     * @param fd an open descriptor of a Unix domain socket
+     * @return the socket
+     * @throws IllegalArgumentException if the descriptor is not a Unix domain stream,
+     *         datagram or seqpacket socket
+     * @throws IllegalStateException if {@code fd} is closed or in use
+     * @throws IOException if {@code getsockopt(2)} fails on it (ENOTSOCK)
+     */
+    public static UnixSocket adopt(OwnedFd fd) throws IOException {
+        Check.notNull("fd", fd);
+        SocketCore probe = new SocketCore(fd, SocketType.STREAM, true);
+        int domain = probe.getIntOption(SOL_SOCKET, LibC.SO_DOMAIN(), "SO_DOMAIN");
+        if (domain != LibC.AF_UNIX()) {
+            throw new IllegalArgumentException(fd + " is a socket of domain=" + domain + ", not AF_UNIX");
+        }
+        SocketType type = SocketType.of(probe.getIntOption(SOL_SOCKET, LibC.SO_TYPE(), "SO_TYPE"));
+        int n = fd.acquire();
+        int fl;
+        try {
+            fl = org.panamaipc.internal.Sys.fcntl(n, LibC.F_GETFL(), 0);
+        } finally {
+            fd.release();
+        }
+        if (fl < 0) {
+            throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -fl);
+        }
+        return new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /**
+     * The socket's own descriptor, to pass the socket itself to another process with
+     * {@link #sendDescriptors} or to {@link OwnedFd#dup() dup} it.
+     *
+     * <p><b>Lifetime.</b> It belongs to this socket: close the socket, not the descriptor.
+     *
+     * @return the descriptor
+     */
+    public OwnedFd descriptor() {
+        return core.fd;
+    }
+
+    /** {@return the socket's type} */
+    public SocketType type() {
+        return core.type;
+    }
+
+    /**
+     * Connects this socket: a stream or seqpacket socket to a listener, a datagram socket
+     * to the address its sends go to and its receives come from.
+     *
+     * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @throws SocketConnectException if nothing listens there (ECONNREFUSED, ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the path may not be written (EACCES)
+     * @throws IOException if {@code connect(2)} fails otherwise (EISCONN, EPROTOTYPE)
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @see <a href="https://man7.org/linux/man-pages/man2/connect.2.html">connect(2)</a>
+     */
+    public void connect(SocketAddress address) throws IOException {
+        Addresses.checkedPath(address);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = Addresses.encode(address, arena);
+            // A connect waits while the listener's backlog is full; close() releases it. A
+            // Unix socket's connect interrupted by a signal leaves the socket unconnected,
+            // so it is simply made again (unlike TCP's, which would report EALREADY).
+            long r = core.io(SocketCalls.OP_CONNECT, sa, sa.byteSize(), 0, SocketCore.POLLOUT,
+                    core.isBlocking() ? SocketCore.FOREVER : 0, false);
+            if (r == SocketCore.AGAIN) {
+                r = -LibC.EAGAIN();
+            }
+            if (r < 0) {
+                throw connectError("connect", core.number, address, (int) -r);
+            }
+        }
+    }
+
+    static IOException connectError(String call, int n, SocketAddress address, int errno) {
+        String where = Addresses.describe(address);
+        if (errno == LibC.ECONNREFUSED() || errno == LibC.ENOENT() || errno == LibC.EAGAIN()) {
+            return new SocketConnectException(call, "fd=" + n + ", " + where, errno);
+        }
+        return Errors.named(call, where, "fd=" + n + ", " + where, errno);
+    }
+
+    /**
+     * The address this socket is bound to.
+     *
+     * @return the address; an unnamed socket's is the empty {@link UnixDomainSocketAddress}
+     * @throws IOException if {@code getsockname(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/getsockname.2.html">getsockname(2)</a>
+     */
+    public SocketAddress localAddress() throws IOException {
+        return core.address(false);
+    }
+
+    /**
+     * The address of the socket this one is connected to.
+     *
+     * @return the address (the empty {@link UnixDomainSocketAddress} for an unnamed peer),
+     *         or {@code null} if not connected
+     * @throws IOException if {@code getpeername(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/getpeername.2.html">getpeername(2)</a>
+     */
+    public SocketAddress remoteAddress() throws IOException {
+        return core.address(true);
+    }
+
+    /**
+     * The credentials of the process that connected the other end, as they were when it
+     * called {@code connect} or {@code socketpair} (SO_PEERCRED).
+     *
+     * @return the peer's pid, uid and gid
+     * @throws IOException if {@code getsockopt(2)} fails (ENOTCONN on an unconnected socket)
+     * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SO_PEERCRED</a>
+     */
+    public Credentials peerCredentials() throws IOException {
+        int n = core.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cred = ucred.allocate(arena);
+            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, (int) cred.byteSize());
+            int r = SocketCalls.getsockopt(n, SOL_SOCKET, LibC.SO_PEERCRED(), cred, len);
+            if (r < 0) {
+                throw Errors.of("getsockopt", "fd=" + n + ", SO_PEERCRED", -r);
+            }
+            return new Credentials(ucred.pid(cred), ucred.uid(cred), ucred.gid(cred));
+        } finally {
+            core.release();
+        }
+    }
+
+    /**
+     * Shuts down the input: further receives return end of stream, and the peer's sends
+     * fail with {@link BrokenPipeException}.
+     *
+     * @throws IOException if {@code shutdown(2)} fails (ENOTCONN)
+     * @see <a href="https://man7.org/linux/man-pages/man2/shutdown.2.html">shutdown(2)</a>
+     */
+    public void shutdownInput() throws IOException {
+        shutdown(LibC.SHUT_RD(), "SHUT_RD");
+    }
+
+    /**
+     * Shuts down the output: the peer reads end of stream once it has read what was sent,
+     * and further sends here fail with {@link BrokenPipeException}.
+     *
+     * @throws IOException if {@code shutdown(2)} fails (ENOTCONN)
+     * @see <a href="https://man7.org/linux/man-pages/man2/shutdown.2.html">shutdown(2)</a>
+     */
+    public void shutdownOutput() throws IOException {
+        shutdown(LibC.SHUT_WR(), "SHUT_WR");
+    }
+
+    private void shutdown(int how, String name) throws IOException {
+        int n = core.acquire();
+        try {
+            int r = SocketCalls.shutdown(n, how);
+            if (r < 0) {
+                throw Errors.of("shutdown", "fd=" + n + ", " + name, -r);
+            }
+        } finally {
+            core.release();
+        }
+    }
+
+    /**
+     * Chooses blocking (the default) or non-blocking mode ({@code O_NONBLOCK}). In
+     * non-blocking mode, sends and receives that would wait return {@link #WOULD_BLOCK}.
+     *
+     * @param block whether calls wait
+     * @throws IOException if {@code fcntl(2)} fails
+     */
+    public void configureBlocking(boolean block) throws IOException {
+        core.setBlocking(block);
+    }
+
+    /** {@return whether calls wait (the default) rather than return {@link #WOULD_BLOCK}} */
+    public boolean isBlocking() {
+        return core.isBlocking();
+    }
+
+    /**
+     * Sets an option: {@link StandardSocketOptions#SO_RCVBUF}, {@link StandardSocketOptions#SO_SNDBUF}
+     * (the kernel doubles the value for its bookkeeping, as {@code socket(7)} says), or one of
+     * {@link UnixSocketOptions}.
+     *
+     * @param <T> the option's value type
+     * @param option the option
+     * @param value its value
+     * @return this socket
+     * @throws UnsupportedOperationException if the option is not supported
+     * @throws IllegalArgumentException if the value is negative
+     * @throws IOException if {@code setsockopt(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man7/socket.7.html">socket(7)</a>
+     */
+    public <T> UnixSocket setOption(SocketOption<T> option, T value) throws IOException {
+        Check.notNull("option", option);
+        Check.notNull("value", value);
+        if (option == StandardSocketOptions.SO_RCVBUF || option == StandardSocketOptions.SO_SNDBUF) {
+            int v = (Integer) value;
+            Check.positive(option.name(), v);
+            core.setIntOption(SOL_SOCKET, option == StandardSocketOptions.SO_RCVBUF ? LibC.SO_RCVBUF()
+                    : LibC.SO_SNDBUF(), option.name(), v);
+        } else if (option == UnixSocketOptions.SO_PASSCRED) {
+            core.setIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name(), (Boolean) value ? 1 : 0);
+        } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
+            receiveTimeoutNanos = optionTimeout((Duration) value);
+        } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
+            sendTimeoutNanos = optionTimeout((Duration) value);
+        } else {
+            throw new UnsupportedOperationException("option " + option + " is not supported");
+        }
+        return this;
+    }
+
+    /**
+     * Reads an option.
+     *
+     * @param <T> the option's value type
+     * @param option one of {@link #supportedOptions()}
+     * @return its value
+     * @throws UnsupportedOperationException if the option is not supported
+     * @throws IOException if {@code getsockopt(2)} fails
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        Check.notNull("option", option);
+        Object v;
+        if (option == StandardSocketOptions.SO_RCVBUF) {
+            v = core.getIntOption(SOL_SOCKET, LibC.SO_RCVBUF(), option.name());
+        } else if (option == StandardSocketOptions.SO_SNDBUF) {
+            v = core.getIntOption(SOL_SOCKET, LibC.SO_SNDBUF(), option.name());
+        } else if (option == UnixSocketOptions.SO_PASSCRED) {
+            v = core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name()) != 0;
+        } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
+            v = receiveTimeoutNanos < 0 ? Duration.ZERO : Duration.ofNanos(receiveTimeoutNanos);
+        } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
+            v = sendTimeoutNanos < 0 ? Duration.ZERO : Duration.ofNanos(sendTimeoutNanos);
+        } else {
+            throw new UnsupportedOperationException("option " + option + " is not supported");
+        }
+        return (T) v;
+    }
+
+    /** {@return the options {@link #setOption} and {@link #getOption} take} */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
+    }
+
+    private static long optionTimeout(Duration d) {
+        Check.timeout(d);
+        return d.isZero() ? SocketCore.FOREVER : saturatedNanos(d);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    // ---------------------------------------------------------------- send
+
+    /**
+     * Sends bytes. On a stream socket in blocking mode every byte is sent; on a datagram or
+     * seqpacket socket the bytes are one message. Allocates nothing for a native segment.
+     *
+     * @param data the bytes to send
+     * @return the bytes sent, or {@link #WOULD_BLOCK} in non-blocking mode when nothing could be sent
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws IOException if {@code send(2)} fails otherwise (EMSGSIZE: a message larger than
+     *         the send buffer; ENOTCONN; ECONNRESET)
+     * @see <a href="https://man7.org/linux/man-pages/man2/send.2.html">send(2)</a>
+     */
+    public long send(MemorySegment data) throws IOException {
+        if (data == null) { // not Check.notNull: its message lambda may be allocated on this hot path
+            throw new NullPointerException("data must not be null");
+        }
+        long r = sendAny(data, sendTimeoutNanos, true);
+        if (r == WOULD_BLOCK && core.isBlocking()) {
+            throw new SocketTimeoutException("send timed out after " + Duration.ofNanos(sendTimeoutNanos));
+        }
+        return r;
+    }
+
+    /**
+     * Sends bytes, waiting at most {@code timeout} for room.
+     *
+     * @param data the bytes to send
+     * @param timeout the longest wait; zero tries once
+     * @return the bytes sent (on a stream socket, those sent in time), or
+     *         {@link #WOULD_BLOCK} if none could be sent in time
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws IOException if {@code send(2)} fails otherwise (EMSGSIZE, ENOTCONN)
+     * @see <a href="https://man7.org/linux/man-pages/man2/send.2.html">send(2)</a>
+     */
+    public long send(MemorySegment data, Duration timeout) throws IOException {
+        Check.notNull("data", data);
+        return sendAny(data, saturatedNanos(Check.timeout(timeout)), false);
+    }
+
+    /**
+     * Sends bytes from an array; see {@link #send(MemorySegment)}.
+     *
+     * @param data the bytes
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
+     * @throws IOException if {@code send(2)} fails otherwise
+     */
+    public int send(byte[] data) throws IOException {
+        return send(data, 0, Check.notNull("data", data).length);
+    }
+
+    /**
+     * Sends {@code length} bytes of an array from {@code offset}; see {@link #send(MemorySegment)}.
+     *
+     * @param data the bytes
+     * @param offset where to start
+     * @param length how many
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
+     * @throws IOException if {@code send(2)} fails otherwise
+     */
+    public int send(byte[] data, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, Check.notNull("data", data).length);
+        return (int) send(MemorySegment.ofArray(data).asSlice(offset, length));
+    }
+
+    /**
+     * Writes the buffer's remaining bytes, as {@link java.nio.channels.WritableByteChannel}
+     * says: in blocking mode all of them (on a datagram or seqpacket socket, as one
+     * message); in non-blocking mode as many as fit, 0 if none.
+     *
+     * @param src the bytes, from its position to its limit; the position advances
+     * @return the bytes written
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws IOException if {@code send(2)} fails otherwise
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Check.notNull("src", src);
+        long r = send(MemorySegment.ofBuffer(src));
+        if (r < 0) {
+            return 0;
+        }
+        src.position(src.position() + (int) r);
+        return (int) r;
+    }
+
+    /**
+     * Sends a datagram to an address, on an unconnected datagram socket.
+     *
+     * @param data the message
+     * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise (EMSGSIZE, EISCONN)
+     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @see <a href="https://man7.org/linux/man-pages/man2/sendmsg.2.html">sendmsg(2)</a>
+     */
+    public long sendTo(MemorySegment data, SocketAddress target) throws IOException {
+        Check.notNull("data", data);
+        Addresses.checkedPath(target);
+        return sendMessage(data, List.of(), false, target);
+    }
+
+    /**
+     * Sends data together with open descriptors in one {@code sendmsg} (SCM_RIGHTS). The
+     * receiver gets its own descriptors for the same open files; the caller's stay open
+     * and remain the caller's to close. On a stream socket the data must not be empty.
+     *
+     * @param data the data (at least one byte on a stream socket)
+     * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws IllegalStateException if a descriptor is closed
+     * @throws IllegalArgumentException if there are no or too many descriptors
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise (ETOOMANYREFS: descriptors
+     *         in flight exceed RLIMIT_NOFILE)
+     * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SCM_RIGHTS</a>
+     */
+    public long sendDescriptors(MemorySegment data, OwnedFd... fds) throws IOException {
+        return sendDescriptors(data, Arrays.asList(Check.notNull("fds", fds)));
+    }
+
+    /**
+     * Sends data together with open descriptors; see {@link #sendDescriptors(MemorySegment, OwnedFd...)}.
+     *
+     * @param data the data (at least one byte on a stream socket)
+     * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws IllegalStateException if a descriptor is closed
+     * @throws IllegalArgumentException if there are no or too many descriptors
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise
+     */
+    public long sendDescriptors(MemorySegment data, List<OwnedFd> fds) throws IOException {
+        Check.notNull("data", data);
+        Check.notNull("fds", fds);
+        if (fds.isEmpty() || fds.size() > MAX_DESCRIPTORS) {
+            throw new IllegalArgumentException("descriptors=" + fds.size() + " must be 1 to " + MAX_DESCRIPTORS);
+        }
+        for (OwnedFd fd : fds) {
+            if (!Check.notNull("fd", fd).isOpen()) {
+                throw new IllegalStateException(fd + " is closed and cannot be sent");
+            }
+        }
+        if (core.type == SocketType.STREAM && data.byteSize() == 0) {
+            throw new IllegalArgumentException("data must not be empty: descriptors travel with at least one byte on a stream socket");
+        }
+        return sendMessage(data, fds, false, null);
+    }
+
+    /**
+     * Sends data with this process's credentials (SCM_CREDENTIALS: its pid, real uid and
+     * real gid), which a receiver with {@link UnixSocketOptions#SO_PASSCRED} set reads
+     * from {@link ReceivedMessage#credentials()}. The kernel checks them: a process cannot
+     * claim another's identity without privileges.
+     *
+     * @param data the data (at least one byte on a stream socket)
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws IllegalArgumentException if the data is empty on a stream socket
+     * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise (EPERM: credentials refused)
+     * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SCM_CREDENTIALS</a>
+     */
+    public long sendCredentials(MemorySegment data) throws IOException {
+        Check.notNull("data", data);
+        if (core.type == SocketType.STREAM && data.byteSize() == 0) {
+            throw new IllegalArgumentException("data must not be empty: credentials travel with at least one byte on a stream socket");
+        }
+        return sendMessage(data, List.of(), true, null);
+    }
+
+    private long sendAny(MemorySegment data, long timeoutNanos, boolean untimedSend) throws IOException {
+        long size = data.byteSize();
+        if (data.isNative()) {
+            return sendNative(data, timeoutNanos, untimedSend);
+        }
+        if (size <= SCRATCH_SIZE) {
+            MemorySegment s = SCRATCH.get().asSlice(0, size);
+            s.copyFrom(data);
+            return sendNative(s, timeoutNanos, untimedSend);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(size);
+            s.copyFrom(data);
+            return sendNative(s, timeoutNanos, untimedSend);
+        }
+    }
+
+    private long sendNative(MemorySegment data, long timeoutNanos, boolean untimedSend) throws IOException {
+        boolean nonBlockingFd = !core.isBlocking();
+        long timeout = nonBlockingFd ? 0 : timeoutNanos;
+        long size = data.byteSize();
+        long start = timeout > 0 ? System.nanoTime() : 0;
+        long sent = 0;
+        do {
+            long left = timeout <= 0 ? timeout : Math.max(1, timeout - (System.nanoTime() - start));
+            long r = core.io(SocketCalls.OP_SEND, sent == 0 ? data : data.asSlice(sent), size - sent, MSG_NOSIGNAL,
+                    SocketCore.POLLOUT, left, false);
+            if (r == SocketCore.AGAIN) {
+                if (sent > 0 && !(untimedSend && core.isBlocking())) {
+                    return sent;
+                }
+                return WOULD_BLOCK;
+            }
+            if (r < 0) {
+                throw sendError("send", (int) -r, size);
+            }
+            sent += r;
+        } while (sent < size && core.type == SocketType.STREAM && timeout != 0);
+        return sent;
+    }
+
+    private IOException sendError(String call, int errno, long size) {
+        String args = "fd=" + core.number + ", len=" + size;
+        return errno == EPIPE ? new BrokenPipeException(call, args, errno) : Errors.of(call, args, errno);
+    }
+
+    private long sendMessage(MemorySegment data, List<OwnedFd> fds, boolean credentials, SocketAddress target)
+            throws IOException {
+        int acquired = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = nativeCopy(data, arena, true);
+            MemorySegment iov = iovec.allocate(arena);
+            iovec.iov_base(iov, buf);
+            iovec.iov_len(iov, buf.byteSize());
+            MemorySegment msg = msghdr.allocate(arena);
+            msghdr.msg_iov(msg, iov);
+            msghdr.msg_iovlen(msg, 1);
+            if (target != null) {
+                MemorySegment sa = Addresses.encode(target, arena);
+                msghdr.msg_name(msg, sa);
+                msghdr.msg_namelen(msg, (int) sa.byteSize());
+            }
+            long rightsSpace = fds.isEmpty() ? 0 : Cmsg.space((long) Integer.BYTES * fds.size());
+            long credSpace = credentials ? Cmsg.space(ucred.sizeof()) : 0;
+            if (rightsSpace + credSpace > 0) {
+                MemorySegment control = arena.allocate(rightsSpace + credSpace, 8);
+                long h = 0;
+                if (!fds.isEmpty()) {
+                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
+                    cmsghdr.cmsg_len(hdr, Cmsg.len((long) Integer.BYTES * fds.size()));
+                    cmsghdr.cmsg_level(hdr, SOL_SOCKET);
+                    cmsghdr.cmsg_type(hdr, SCM_RIGHTS);
+                    long d = Cmsg.data(h);
+                    for (OwnedFd fd : fds) {
+                        int n = fd.acquire();
+                        acquired++;
+                        control.set(ValueLayout.JAVA_INT, d, n);
+                        d += Integer.BYTES;
+                    }
+                    h += rightsSpace;
+                }
+                if (credentials) {
+                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
+                    cmsghdr.cmsg_len(hdr, Cmsg.len(ucred.sizeof()));
+                    cmsghdr.cmsg_level(hdr, SOL_SOCKET);
+                    cmsghdr.cmsg_type(hdr, SCM_CREDENTIALS);
+                    MemorySegment cred = control.asSlice(Cmsg.data(h), ucred.sizeof());
+                    ucred.pid(cred, SocketCalls.getpid());
+                    ucred.uid(cred, SocketCalls.getuid());
+                    ucred.gid(cred, SocketCalls.getgid());
+                }
+                msghdr.msg_control(msg, control);
+                msghdr.msg_controllen(msg, control.byteSize());
+            }
+            long timeout = core.isBlocking() ? sendTimeoutNanos : 0;
+            long r = core.io(SocketCalls.OP_SENDMSG, msg, 0, MSG_NOSIGNAL, SocketCore.POLLOUT, timeout, false);
+            if (r == SocketCore.AGAIN) {
+                if (core.isBlocking()) {
+                    throw new SocketTimeoutException("sendmsg timed out after " + Duration.ofNanos(sendTimeoutNanos));
+                }
+                return WOULD_BLOCK;
+            }
+            if (r < 0) {
+                if (target != null && (-r == LibC.ECONNREFUSED() || -r == LibC.ENOENT())) {
+                    throw connectError("sendmsg", core.number, target, (int) -r);
+                }
+                throw sendError("sendmsg", (int) -r, data.byteSize());
+            }
+            if (r < buf.byteSize() && core.type == SocketType.STREAM && core.isBlocking()) {
+                r += sendNative(buf.asSlice(r), sendTimeoutNanos, true); // the descriptors went with the first byte
+            }
+            return r;
+        } finally {
+            for (int i = 0; i < acquired; i++) {
+                fds.get(i).release();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    /**
+     * Receives bytes: on a stream socket what has arrived, up to the segment's size; on a
+     * datagram or seqpacket socket one whole message, of which what does not fit is
+     * discarded. Allocates nothing for a native segment.
+     *
+     * @param buffer where the bytes go
+     * @return the bytes received; on a datagram or seqpacket socket the message's real
+     *         length, larger than the buffer when the message was truncated (MSG_TRUNC);
+     *         -1 at end of stream on a stream socket (a seqpacket socket whose peer closed
+     *         returns 0, as an empty message would); {@link #WOULD_BLOCK} in non-blocking
+     *         mode when nothing has arrived
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws IllegalArgumentException if the segment is read-only
+     * @throws IOException if {@code recv(2)} fails (ECONNRESET, ENOTCONN)
+     * @see <a href="https://man7.org/linux/man-pages/man2/recv.2.html">recv(2)</a>
+     */
+    public long receive(MemorySegment buffer) throws IOException {
+        long r = receiveAny(buffer, core.isBlocking() ? receiveTimeoutNanos : 0);
+        if (r == WOULD_BLOCK && core.isBlocking()) {
+            throw new SocketTimeoutException("receive timed out after " + Duration.ofNanos(receiveTimeoutNanos));
+        }
+        return r;
+    }
+
+    /**
+     * Receives bytes, waiting at most {@code timeout}; see {@link #receive(MemorySegment)}.
+     *
+     * @param buffer where the bytes go
+     * @param timeout the longest wait; zero tries once
+     * @return the bytes received (as {@link #receive(MemorySegment)}), or {@link #WOULD_BLOCK}
+     *         if nothing arrived in time
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws IOException if {@code recv(2)} fails
+     */
+    public long receive(MemorySegment buffer, Duration timeout) throws IOException {
+        long t = saturatedNanos(Check.timeout(timeout));
+        return receiveAny(buffer, core.isBlocking() ? t : 0);
+    }
+
+    /**
+     * Receives into an array; see {@link #receive(MemorySegment)}.
+     *
+     * @param buffer where the bytes go
+     * @return as {@link #receive(MemorySegment)}
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws IOException if {@code recv(2)} fails
+     */
+    public int receive(byte[] buffer) throws IOException {
+        return receive(buffer, 0, Check.notNull("buffer", buffer).length);
+    }
+
+    /**
+     * Receives into {@code length} bytes of an array from {@code offset}; see
+     * {@link #receive(MemorySegment)}.
+     *
+     * @param buffer where the bytes go
+     * @param offset where to start
+     * @param length room for at most this many
+     * @return as {@link #receive(MemorySegment)}, at most {@link Integer#MAX_VALUE}
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws IOException if {@code recv(2)} fails
+     */
+    public int receive(byte[] buffer, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, Check.notNull("buffer", buffer).length);
+        return (int) Math.min(Integer.MAX_VALUE, receive(MemorySegment.ofArray(buffer).asSlice(offset, length)));
+    }
+
+    /**
+     * Reads into the buffer, as {@link java.nio.channels.ReadableByteChannel} says; on a
+     * datagram or seqpacket socket one message, the part that does not fit discarded.
+     *
+     * @param dst where the bytes go, from its position to its limit; the position advances
+     * @return the bytes read, -1 at end of stream, 0 in non-blocking mode when none arrived
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws IOException if {@code recv(2)} fails
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Check.notNull("dst", dst);
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only");
+        }
+        long r = receive(MemorySegment.ofBuffer(dst));
+        if (r == WOULD_BLOCK) {
+            return 0;
+        }
+        if (r < 0) {
+            return -1;
+        }
+        int n = (int) Math.min(r, dst.remaining());
+        dst.position(dst.position() + n);
+        return n;
+    }
+
+    /**
+     * Receives one datagram and its sender's address ({@code recvmsg} with {@code msg_name}).
+     *
+     * @param buffer where the message goes
+     * @return the message's length, truncation and sender, or {@code null} in non-blocking
+     *         mode when nothing has arrived
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws IOException if {@code recvmsg(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/recvmsg.2.html">recvmsg(2)</a>
+     */
+    public ReceivedMessage receiveFrom(MemorySegment buffer) throws IOException {
+        return receiveMessageUntimed(buffer, 0, true);
+    }
+
+    /**
+     * Receives data and the descriptors and credentials that came with it
+     * ({@code recvmsg} with {@code MSG_CMSG_CLOEXEC}).
+     *
+     * <p>Room is made for {@code maxDescriptors} descriptors. If more arrived, the kernel
+     * drops the rest and reports MSG_CTRUNC; this method then closes every descriptor that
+     * did arrive and reports {@link ReceivedMessage#descriptorsTruncated()}, so that
+     * nothing leaks and the caller learns the message was incomplete. Credentials arrive
+     * when {@link UnixSocketOptions#SO_PASSCRED} is set.
+     *
+     * <p><b>Lifetime.</b> The received descriptors belong to the caller: close them, or
+     * close the returned message.
+     *
+     * @param buffer where the data goes
+     * @param maxDescriptors the most descriptors expected, 0 to {@value #MAX_DESCRIPTORS}
+     * @return what was received, or {@code null} in non-blocking mode when nothing arrived;
+     *         its length is -1 at end of stream on a stream socket
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws IllegalArgumentException if {@code maxDescriptors} is out of range or the
+     *         buffer is read-only
+     * @throws IOException if {@code recvmsg(2)} fails (EMFILE: no room in this process for
+     *         the descriptors)
+     * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SCM_RIGHTS</a>
+     */
+    public ReceivedMessage receiveMessage(MemorySegment buffer, int maxDescriptors) throws IOException {
+        return receiveMessageUntimed(buffer, maxDescriptors, false);
+    }
+
+    /**
+     * Receives data, descriptors and credentials, waiting at most {@code timeout}; see
+     * {@link #receiveMessage(MemorySegment, int)}.
+     *
+     * @param buffer where the data goes
+     * @param maxDescriptors the most descriptors expected, 0 to {@value #MAX_DESCRIPTORS}
+     * @param timeout the longest wait; zero tries once
+     * @return what was received, or {@code null} if nothing arrived in time
+     * @throws IOException if {@code recvmsg(2)} fails
+     */
+    public ReceivedMessage receiveMessage(MemorySegment buffer, int maxDescriptors, Duration timeout)
+            throws IOException {
+        long t = saturatedNanos(Check.timeout(timeout));
+        return receiveMessage(buffer, maxDescriptors, false, core.isBlocking() ? t : 0);
+    }
+
+    private ReceivedMessage receiveMessageUntimed(MemorySegment buffer, int maxDescriptors, boolean sender)
+            throws IOException {
+        ReceivedMessage m = receiveMessage(buffer, maxDescriptors, sender,
+                core.isBlocking() ? receiveTimeoutNanos : 0);
+        if (m == null && core.isBlocking()) {
+            throw new SocketTimeoutException("receive timed out after " + Duration.ofNanos(receiveTimeoutNanos));
+        }
+        return m;
+    }
+
+    private long receiveAny(MemorySegment buffer, long timeoutNanos) throws IOException {
+        if (buffer == null) { // not Check.notNull: its message lambda may be allocated on this hot path
+            throw new NullPointerException("buffer must not be null");
+        }
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("buffer is read-only");
+        }
+        long size = buffer.byteSize();
+        if (buffer.isNative()) {
+            return receiveNative(buffer, timeoutNanos);
+        }
+        if (size <= SCRATCH_SIZE) {
+            MemorySegment s = SCRATCH.get().asSlice(0, size);
+            long r = receiveNative(s, timeoutNanos);
+            if (r > 0) {
+                MemorySegment.copy(s, 0, buffer, 0, Math.min(r, size));
+            }
+            return r;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(size);
+            long r = receiveNative(s, timeoutNanos);
+            if (r > 0) {
+                MemorySegment.copy(s, 0, buffer, 0, Math.min(r, size));
+            }
+            return r;
+        }
+    }
+
+    private long receiveNative(MemorySegment buffer, long timeoutNanos) throws IOException {
+        long r = core.io(SocketCalls.OP_RECV, buffer, buffer.byteSize(), receiveFlags, SocketCore.POLLIN,
+                timeoutNanos, false);
+        if (r == SocketCore.AGAIN) {
+            return WOULD_BLOCK;
+        }
+        if (r < 0) {
+            throw Errors.of("recv", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
+        }
+        return r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
+    }
+
+    private ReceivedMessage receiveMessage(MemorySegment buffer, int maxDescriptors, boolean wantSender,
+                                           long timeoutNanos) throws IOException {
+        Check.notNull("buffer", buffer);
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("buffer is read-only");
+        }
+        if (maxDescriptors < 0 || maxDescriptors > MAX_DESCRIPTORS) {
+            throw new IllegalArgumentException("maxDescriptors=" + maxDescriptors + " must be 0 to " + MAX_DESCRIPTORS);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = nativeCopy(buffer, arena, false);
+            MemorySegment iov = iovec.allocate(arena);
+            iovec.iov_base(iov, buf);
+            iovec.iov_len(iov, buf.byteSize());
+            MemorySegment msg = msghdr.allocate(arena);
+            msghdr.msg_iov(msg, iov);
+            msghdr.msg_iovlen(msg, 1);
+            MemorySegment sa = null;
+            if (wantSender) {
+                sa = arena.allocate(org.panamaipc.bindings.sockaddr_un.layout());
+                msghdr.msg_name(msg, sa);
+                msghdr.msg_namelen(msg, (int) sa.byteSize());
+            }
+            // Room for exactly the descriptors asked for, after the credentials the kernel puts
+            // first when SO_PASSCRED is on. It drops whatever does not fit, without installing
+            // it, and flags MSG_CTRUNC; with no room at all (msg_control NULL) it drops all.
+            // The kernel is offered CMSG_LEN for the last message, not CMSG_SPACE, whose
+            // padding would fit one descriptor more; the buffer itself has CMSG_SPACE (zeroed),
+            // so that CMSG_NXTHDR, which wants the aligned length, can walk to the last message.
+            long credentialRoom = passCredentials() ? Cmsg.space(ucred.sizeof()) : 0;
+            long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
+            long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
+            MemorySegment control = room == 0 ? MemorySegment.NULL : arena.allocate(allocated, 8);
+            msghdr.msg_control(msg, control);
+            msghdr.msg_controllen(msg, room);
+            long r = core.io(SocketCalls.OP_RECVMSG, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, SocketCore.POLLIN,
+                    timeoutNanos, false);
+            if (r == SocketCore.AGAIN) {
+                return null;
+            }
+            if (r < 0) {
+                throw Errors.of("recvmsg", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
+            }
+            long controlLength = Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
+            List<OwnedFd> fds = new ArrayList<>();
+            Credentials credentials = null;
+            boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
+            try {
+                for (long h = Cmsg.firstHeader(controlLength); h >= 0; h = Cmsg.nextHeader(control, controlLength, h)) {
+                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
+                    long len = cmsghdr.cmsg_len(hdr);
+                    if (len < Cmsg.len(0) || h + len > controlLength) {
+                        break;
+                    }
+                    if (cmsghdr.cmsg_level(hdr) != SOL_SOCKET) {
+                        continue;
+                    }
+                    if (cmsghdr.cmsg_type(hdr) == SCM_RIGHTS) {
+                        long count = (len - Cmsg.len(0)) / Integer.BYTES;
+                        for (long i = 0; i < count; i++) {
+                            fds.add(OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + i * Integer.BYTES)));
+                        }
+                    } else if (cmsghdr.cmsg_type(hdr) == SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
+                        MemorySegment c = control.asSlice(Cmsg.data(h), ucred.sizeof());
+                        credentials = new Credentials(ucred.pid(c), ucred.uid(c), ucred.gid(c));
+                    }
+                }
+            } catch (Throwable t) {
+                fds.forEach(OwnedFd::close);
+                throw t;
+            }
+            if (controlTruncated) {
+                fds.forEach(OwnedFd::close);
+                fds.clear();
+            }
+            if (buf != buffer && r > 0) {
+                MemorySegment.copy(buf, 0, buffer, 0, Math.min(r, buffer.byteSize()));
+            }
+            long length = r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
+            SocketAddress from = sa == null ? null : Addresses.decode(sa, msghdr.msg_namelen(msg));
+            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
+        }
+    }
+
+    private boolean passCredentials() throws IOException {
+        return core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
+    }
+
+    private static MemorySegment nativeCopy(MemorySegment data, Arena arena, boolean copyIn) {
+        if (data.isNative()) {
+            return data;
+        }
+        MemorySegment s = arena.allocate(Math.max(1, data.byteSize())).asSlice(0, data.byteSize());
+        if (copyIn) {
+            s.copyFrom(data);
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- streams and lifecycle
+
+    /**
+     * An {@link InputStream} reading from this socket; closing it closes the socket.
+     *
+     * @return the stream
+     * @throws IllegalBlockingModeException from its reads when the socket is non-blocking
+     */
+    public InputStream inputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int r = read(one, 0, 1);
+                return r <= 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                if (!core.isBlocking()) {
+                    throw new IllegalBlockingModeException();
+                }
+                int r = receive(b, off, len);
+                return r < 0 ? -1 : Math.min(r, len);
+            }
+
+            @Override
+            public void close() {
+                UnixSocket.this.close();
+            }
+        };
+    }
+
+    /**
+     * An {@link OutputStream} writing to this socket; closing it closes the socket.
+     *
+     * @return the stream
+     * @throws IllegalBlockingModeException from its writes when the socket is non-blocking
+     */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (!core.isBlocking()) {
+                    throw new IllegalBlockingModeException();
+                }
+                send(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                UnixSocket.this.close();
+            }
+        };
+    }
+
+    /** {@return whether the socket is open} */
+    @Override
+    public boolean isOpen() {
+        return core.isOpen();
+    }
+
+    /**
+     * Closes the socket, once; later calls do nothing. A thread blocked in a send or
+     * receive on it is released with {@link java.nio.channels.AsynchronousCloseException}.
+     * A socket bound to a path with unlink-on-close removes its file.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UnixSocket[" + core.type + ", fd=" + core.number + "]";
+    }
+}

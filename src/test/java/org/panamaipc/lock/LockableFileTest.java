@@ -1,0 +1,271 @@
+package org.panamaipc.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.panamaipc.socket.Peers;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LockableFileTest {
+    private Path path;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        path = Files.createTempFile("panama-ipc-lock-", ".lock");
+        Files.write(path, new byte[4096]);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        Files.deleteIfExists(path);
+    }
+
+    private Peers.Interactive python(String action, String family, String mode, long start, long length)
+            throws IOException {
+        return Peers.interactive("lock_peer.py", action, family, mode, path.toString(), Long.toString(start),
+                Long.toString(length));
+    }
+
+    private String pythonTries(String family, String mode, long start, long length) throws Exception {
+        try (Peers.Interactive p = python("try", family, mode, start, length)) {
+            String line = p.readLine();
+            assertThat(p.waitFor()).isZero();
+            return line;
+        }
+    }
+
+    private String flockCommandTries(String mode) throws Exception {
+        Process p = new ProcessBuilder("flock", "-n", "-" + (mode.equals("ex") ? "x" : "s"), path.toString(), "true")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue() == 0 ? "got" : "busy";
+    }
+
+    @Test
+    void pythonLockfSeesJavaProcessLocksByRangeAndJavaSeesItsPid() throws Exception {
+        try (LockableFile file = LockableFile.open(path);
+             HeldLock lock = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 100, 50)) {
+            assertThat(lock.isValid()).isTrue();
+            assertThat(pythonTries("lockf", "ex", 120, 10)).isEqualTo("busy");
+            assertThat(pythonTries("lockf", "sh", 0, 100)).isEqualTo("got");
+            assertThat(pythonTries("lockf", "ex", 150, 0)).isEqualTo("got");
+        }
+        assertThat(pythonTries("lockf", "ex", 120, 10)).as("released on close").isEqualTo("got");
+    }
+
+    @Test
+    void javaWaitsForPythonsLockAndGetLkReportsItsPid() throws Exception {
+        try (LockableFile file = LockableFile.open(path);
+             Peers.Interactive holder = python("hold", "lockf", "ex", 0, 10)) {
+            String held = holder.readLine();
+            assertThat(held).startsWith("held ");
+            int pid = Integer.parseInt(held.substring(5));
+            LockConflict conflict = file.conflicting(LockKind.PROCESS, LockMode.SHARED, 5, 1);
+            assertThat(conflict).isEqualTo(new LockConflict(LockMode.EXCLUSIVE, 0, 10, pid));
+            assertThat(file.conflicting(LockKind.OPEN_FILE, LockMode.SHARED, 5, 1).pid()).isEqualTo(pid);
+            assertThat(file.conflicting(LockKind.PROCESS, LockMode.EXCLUSIVE, 10, 5)).isNull();
+            assertThat(file.tryLock(LockKind.PROCESS, LockMode.SHARED, 0, 1)).isNull();
+            assertThat(file.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 9, 1)).isNull();
+            assertThat(file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 10, Duration.ofMillis(100))).isNull();
+            CompletableFuture<HeldLock> waiting = new CompletableFuture<>();
+            Peers.daemon(() -> {
+                try {
+                    waiting.complete(file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 10));
+                } catch (Throwable t) {
+                    waiting.completeExceptionally(t);
+                }
+            });
+            holder.writeLine("go");
+            assertThat(holder.readLine()).isEqualTo("released");
+            try (HeldLock lock = waiting.get(20, TimeUnit.SECONDS)) {
+                assertThat(lock.isValid()).isTrue();
+                assertThat(pythonTries("lockf", "sh", 0, 1)).isEqualTo("busy");
+            }
+        }
+    }
+
+    @Test
+    void flockContendsWithUtilLinuxFlockAndPythonBothWays() throws Exception {
+        try (LockableFile file = LockableFile.open(path)) {
+            try (HeldLock lock = file.lock(LockKind.FLOCK, LockMode.EXCLUSIVE)) {
+                assertThat(flockCommandTries("sh")).isEqualTo("busy");
+                assertThat(pythonTries("flock", "sh", 0, 0)).isEqualTo("busy");
+                assertThat(pythonTries("lockf", "ex", 0, 0)).as("fcntl and flock locks are apart").isEqualTo("got");
+            }
+            assertThat(flockCommandTries("ex")).isEqualTo("got");
+            try (HeldLock shared = file.lock(LockKind.FLOCK, LockMode.SHARED)) {
+                assertThat(flockCommandTries("sh")).isEqualTo("got");
+                assertThat(flockCommandTries("ex")).isEqualTo("busy");
+            }
+            try (Peers.Interactive holder = Peers.interactive("flock", "-x", path.toString(),
+                    "sh", "-c", "echo held; read line; echo released")) {
+                assertThat(holder.readLine()).isEqualTo("held");
+                assertThat(file.tryLock(LockKind.FLOCK, LockMode.SHARED)).isNull();
+                assertThat(file.lock(LockKind.FLOCK, LockMode.EXCLUSIVE, 0, 0, Duration.ofMillis(50))).isNull();
+                holder.writeLine("go");
+                assertThat(holder.readLine()).isEqualTo("released");
+                try (HeldLock lock = file.lock(LockKind.FLOCK, LockMode.EXCLUSIVE, 0, 0, Duration.ofSeconds(20))) {
+                    assertThat(lock).isNotNull();
+                }
+            }
+            try (Peers.Interactive holder = python("hold", "flock", "sh", 0, 0)) {
+                assertThat(holder.readLine()).startsWith("held");
+                assertThat(file.tryLock(LockKind.FLOCK, LockMode.EXCLUSIVE)).isNull();
+                try (HeldLock shared = file.tryLock(LockKind.FLOCK, LockMode.SHARED)) {
+                    assertThat(shared).isNotNull();
+                }
+                holder.writeLine("go");
+                assertThat(holder.readLine()).isEqualTo("released");
+            }
+        }
+    }
+
+    @Test
+    void closingAnyDescriptorDropsProcessLocksButNotOpenFileLocks() throws Exception {
+        try (LockableFile file = LockableFile.open(path)) {
+            HeldLock process = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 100);
+            assertThat(pythonTries("lockf", "ex", 0, 100)).isEqualTo("busy");
+            LockableFile.openReadOnly(path).close(); // an unrelated descriptor of the same file
+            assertThat(pythonTries("lockf", "ex", 0, 100)).as("the classic pitfall").isEqualTo("got");
+            assertThat(process.isValid()).isFalse();
+            process.release(); // nothing left to release
+
+            try (HeldLock ofd = file.lock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 0, 100)) {
+                assertThat(pythonTries("lockf", "ex", 0, 100)).isEqualTo("busy");
+                LockableFile.openReadOnly(path).close();
+                assertThat(pythonTries("lockf", "ex", 0, 100)).as("OFD locks survive").isEqualTo("busy");
+                assertThat(ofd.isValid()).isTrue();
+            }
+            assertThat(pythonTries("lockf", "ex", 0, 100)).isEqualTo("got");
+        }
+    }
+
+    @Test
+    void openFileLocksOfTwoFilesInOneProcessConflict() throws Exception {
+        try (LockableFile a = LockableFile.open(path); LockableFile b = LockableFile.open(path)) {
+            try (HeldLock held = a.lock(LockKind.OPEN_FILE, LockMode.SHARED, 0, 10)) {
+                assertThat(b.tryLock(LockKind.OPEN_FILE, LockMode.SHARED, 0, 10)).isNotNull().satisfies(HeldLock::close);
+                assertThat(b.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 5, 10)).isNull();
+                LockConflict c = b.conflicting(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 0, 0);
+                assertThat(c).isEqualTo(new LockConflict(LockMode.SHARED, 0, 10, -1));
+                assertThat(b.lock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 0, 1, Duration.ofMillis(50))).isNull();
+            }
+            assertThat(b.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 5, 10)).isNotNull();
+        }
+    }
+
+    @Test
+    void closeReleasesAThreadWaitingForALock() throws Exception {
+        try (LockableFile a = LockableFile.open(path);
+             HeldLock held = a.lock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
+            for (LockKind kind : new LockKind[] {LockKind.OPEN_FILE, LockKind.FLOCK}) {
+                HeldLock flockHeld = kind == LockKind.FLOCK ? a.lock(LockKind.FLOCK, LockMode.EXCLUSIVE) : null;
+                LockableFile b = LockableFile.open(path);
+                CompletableFuture<Throwable> waiter = new CompletableFuture<>();
+                Peers.daemon(() -> {
+                    try {
+                        b.lock(kind, LockMode.EXCLUSIVE);
+                        waiter.complete(null);
+                    } catch (Throwable t) {
+                        waiter.complete(t);
+                    }
+                });
+                b.close();
+                assertThat(waiter.get(10, TimeUnit.SECONDS))
+                        .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+                if (flockHeld != null) {
+                    flockHeld.release();
+                }
+            }
+        }
+    }
+
+    @Test
+    void badRangesAndOverlapsAreRefusedClearly() throws Exception {
+        try (LockableFile file = LockableFile.open(path); LockableFile other = LockableFile.open(path)) {
+            assertThatThrownBy(() -> file.lock(LockKind.PROCESS, LockMode.SHARED, -1, 10))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("start=-1 must not be negative");
+            assertThatThrownBy(() -> file.tryLock(LockKind.OPEN_FILE, LockMode.SHARED, 0, -5))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("length=-5 must not be negative");
+            assertThatThrownBy(() -> file.tryLock(LockKind.OPEN_FILE, LockMode.SHARED, Long.MAX_VALUE, 2))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overflows");
+            assertThatThrownBy(() -> file.tryLock(LockKind.FLOCK, LockMode.SHARED, 1, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole file");
+            assertThatThrownBy(() -> file.conflicting(LockKind.FLOCK, LockMode.SHARED, 0, 0))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            try (HeldLock a = file.lock(LockKind.PROCESS, LockMode.SHARED, 10, 10);
+                 HeldLock b = file.lock(LockKind.OPEN_FILE, LockMode.SHARED, 10, 10);
+                 HeldLock c = file.lock(LockKind.FLOCK, LockMode.SHARED)) {
+                assertThatThrownBy(() -> file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 15, 0))
+                        .isInstanceOf(OverlappingFileLockException.class);
+                assertThatThrownBy(() -> other.tryLock(LockKind.PROCESS, LockMode.SHARED, 19, 1))
+                        .as("process locks are the process's, whichever file object")
+                        .isInstanceOf(OverlappingFileLockException.class);
+                assertThatThrownBy(() -> file.tryLock(LockKind.OPEN_FILE, LockMode.SHARED, 0, 11))
+                        .isInstanceOf(OverlappingFileLockException.class);
+                assertThatThrownBy(() -> file.tryLock(LockKind.FLOCK, LockMode.EXCLUSIVE))
+                        .isInstanceOf(OverlappingFileLockException.class);
+                assertThatThrownBy(() -> file.tryLock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 0))
+                        .as("a process lock over this file's own OFD lock would wait for itself")
+                        .isInstanceOf(OverlappingFileLockException.class);
+                try (HeldLock adjacent = file.lock(LockKind.PROCESS, LockMode.SHARED, 20, 5)) {
+                    assertThat(adjacent.isValid()).isTrue();
+                }
+            }
+        }
+        try (LockableFile readOnly = LockableFile.openReadOnly(path)) {
+            assertThatThrownBy(() -> readOnly.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE))
+                    .isInstanceOf(IOException.class).hasMessageContaining("F_OFD_SETLK").hasMessageContaining("EBADF");
+        }
+        assertThatThrownBy(() -> LockableFile.open(path.resolveSibling("missing-" + path.getFileName())))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("open(");
+        LockableFile closed = LockableFile.open(path);
+        closed.close();
+        assertThatThrownBy(() -> closed.tryLock(LockKind.OPEN_FILE, LockMode.SHARED))
+                .isInstanceOf(ClosedChannelException.class);
+    }
+
+    @Test
+    void createOrOpenMakesAPrivateFile() throws Exception {
+        Path fresh = path.resolveSibling(path.getFileName() + ".new");
+        try (LockableFile file = LockableFile.createOrOpen(fresh)) {
+            assertThat(Files.getPosixFilePermissions(fresh)).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            assertThat(file.tryLock(LockKind.FLOCK, LockMode.EXCLUSIVE)).isNotNull();
+        } finally {
+            Files.deleteIfExists(fresh);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LockKind.class)
+    void javaHoldsAndPythonWaitsUntilRelease(LockKind kind) throws Exception {
+        String family = kind == LockKind.FLOCK ? "flock" : "lockf";
+        try (LockableFile file = LockableFile.open(path)) {
+            HeldLock lock = file.lock(kind, LockMode.EXCLUSIVE);
+            try (Peers.Interactive waiter = python("wait", family, "ex", 0, 0)) {
+                assertThat(pythonTries(family, "sh", 0, 0)).isEqualTo("busy");
+                lock.release();
+                assertThat(waiter.readLine()).isEqualTo("got");
+                assertThat(waiter.waitFor()).isZero();
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.panamaipc.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** 100,000 numbered, checksummed messages each way between this JVM and a peer JVM, per socket type. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class JvmPeerSocketTest {
+    private static final int COUNT = 100_000;
+
+    @ParameterizedTest
+    @EnumSource(SocketType.class)
+    void hundredThousandMessagesEachWayArriveInOrderAndIntact(SocketType type) throws Exception {
+        AbstractSocketAddress serverAddress = AbstractSocketAddress.of("panama-ipc-jvm-" + UUID.randomUUID());
+        AbstractSocketAddress peerAddress = AbstractSocketAddress.of("panama-ipc-jvm-peer-" + UUID.randomUUID());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(SocketPeer.FRAME);
+            if (type == SocketType.DATAGRAM) {
+                try (UnixSocket s = UnixSocket.bind(type, serverAddress);
+                     Peers.Peer peer = Peers.jvm(SocketPeer.class, type.name(), SocketPeer.name(serverAddress),
+                             SocketPeer.name(peerAddress), Integer.toString(COUNT))) {
+                    s.setOption(UnixSocketOptions.SO_RCVTIMEO, Duration.ofSeconds(30));
+                    exchange(s, buf, type, () -> s.connect(peerAddress));
+                    assertThat(peer.finish()).isEqualTo("OK " + COUNT);
+                }
+            } else {
+                try (UnixServerSocket server = UnixServerSocket.create(type, serverAddress);
+                     Peers.Peer peer = Peers.jvm(SocketPeer.class, type.name(), SocketPeer.name(serverAddress),
+                             SocketPeer.name(peerAddress), Integer.toString(COUNT));
+                     UnixSocket s = server.accept(Duration.ofSeconds(30))) {
+                    assertThat(s).as("peer connected").isNotNull();
+                    assertThat((long) s.peerCredentials().pid()).isEqualTo(peer.pid());
+                    exchange(s, buf, type, () -> { });
+                    assertThat(peer.finish()).isEqualTo("OK " + COUNT);
+                }
+            }
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void exchange(UnixSocket s, MemorySegment buf, SocketType type, Step afterFirst) throws Exception {
+        for (long i = 0; i < COUNT; i++) {
+            SocketPeer.receiveAndCheck(s, buf, i, type);
+            if (i == 0) {
+                afterFirst.run();
+            }
+        }
+        for (long i = 0; i < COUNT; i++) {
+            s.send(buf.asSlice(0, SocketPeer.fill(buf, i, type)));
+        }
+    }
+}
