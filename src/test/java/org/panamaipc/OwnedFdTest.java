@@ -81,7 +81,8 @@ class OwnedFdTest {
 
     @Test
     void dupMakesAnIndependentCloseOnExecDescriptor() throws Exception {
-        try (OwnedFd fd = OwnedFd.adopt(readEnd); OwnedFd copy = fd.dup()) {
+        OwnedFd fd = OwnedFd.adopt(readEnd);
+        try (OwnedFd copy = fd.dup()) {
             assertThat(copy.get()).isNotEqualTo(fd.get());
             assertThat(Sys.fcntl(copy.get(), LibC.F_GETFD(), 0) & LibC.FD_CLOEXEC()).isEqualTo(LibC.FD_CLOEXEC());
             fd.close();

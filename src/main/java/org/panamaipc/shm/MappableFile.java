@@ -292,8 +292,9 @@ public abstract sealed class MappableFile implements AutoCloseable permits Share
             fd.release();
         }
         if (address < 0) {
-            throw Errors.of("mmap", "length=" + mappedLength + ", " + mode + " " + options + ", " + describe()
-                    + ", offset=" + alignedOffset, (int) -address);
+            throw Errors.of("mmap", "length=" + mappedLength + ", " + mode + (options.isEmpty() ? "" : " " + options)
+                    + ", " + describe()
+                    + ", offset=" + alignedOffset + mapFailureHint((int) -address), (int) -address);
         }
         Object token = new Object();
         liveMappingEnds.put(token, offset + length);
@@ -301,6 +302,16 @@ public abstract sealed class MappableFile implements AutoCloseable permits Share
             ShmCalls.munmap(address, mappedLength);
             liveMappingEnds.remove(token);
         });
+    }
+
+    /**
+     * A hint appended to the message of a failed {@code mmap}.
+     *
+     * @param errno the error
+     * @return text starting with ", ", or empty
+     */
+    String mapFailureHint(int errno) {
+        return "";
     }
 
     /** {@return whether {@link #close()} has not been called} */

@@ -118,7 +118,8 @@ public final class Mapping implements AutoCloseable {
             int errno = (int) -address;
             String hint = opts.contains(MapOption.HUGE_PAGES) && errno == LibC.ENOMEM()
                     ? ", MAP_HUGETLB (no free huge pages: see /proc/sys/vm/nr_hugepages)" : "";
-            throw Errors.of("mmap", "length=" + size + ", MAP_PRIVATE|MAP_ANONYMOUS " + opts + hint, errno);
+            throw Errors.of("mmap", "length=" + size + ", MAP_PRIVATE|MAP_ANONYMOUS" + (opts.isEmpty() ? "" : " " + opts)
+                    + hint, errno);
         }
         Arena arena = Arena.ofShared();
         MemorySegment whole = place(address, size, arena, () -> ShmCalls.munmap(address, size));
@@ -274,6 +275,7 @@ public final class Mapping implements AutoCloseable {
      *         (anonymous memory, a System V attachment), or its object was closed
      */
     public Mapping remap(long newLength) throws IOException {
+        Check.positive("newLength", newLength);
         if (closed) {
             throw new IllegalStateException("mapping is closed");
         }
@@ -283,6 +285,45 @@ public final class Mapping implements AutoCloseable {
         Mapping fresh = source.map(mode, offset, newLength, options);
         close();
         return fresh;
+    }
+
+    /**
+     * Resizes the object so that it ends where this mapping, given the new length, ends
+     * ({@code ftruncate} to {@code offset() + newLength}), and remaps: the usual way to grow
+     * (or shrink) shared memory that one mapping covers. Growing truncates first, then
+     * remaps; shrinking remaps first, so that no mapping ever reaches past the end. This
+     * mapping is closed on success: its segment then throws {@link IllegalStateException}.
+     *
+     * <p><b>Lifetime:</b> the returned mapping is owned by the caller.
+     *
+     * @param newLength the new length, positive
+     * @return the new mapping
+     * @throws IOException if {@code ftruncate}, {@code fstat} or {@code mmap} fails
+     *         ({@code EPERM} when a {@link Seal} forbids the change)
+     * @throws IllegalStateException if this mapping is closed, has no object to resize, or
+     *         shrinking would cut another live mapping of the object made through the same
+     *         {@link MappableFile}
+     * @throws java.nio.channels.NonWritableChannelException if the object was opened read-only
+     */
+    public Mapping resize(long newLength) throws IOException {
+        Check.positive("newLength", newLength);
+        if (closed) {
+            throw new IllegalStateException("mapping is closed");
+        }
+        if (source == null) {
+            throw new IllegalStateException("only mappings of a MappableFile can be resized");
+        }
+        if (!source.isWritable()) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+        long newSize = offset + newLength;
+        if (newLength >= segment.byteSize()) {
+            source.truncate(newSize);
+            return remap(newLength);
+        }
+        Mapping smaller = remap(newLength);
+        source.truncate(newSize);
+        return smaller;
     }
 
     /**

@@ -61,10 +61,18 @@ public final class Memfd extends MappableFile {
     }
 
     private final String name;
+    private final boolean hugePages;
 
-    private Memfd(OwnedFd fd, boolean writable, String name) {
+    private Memfd(OwnedFd fd, boolean writable, String name, boolean hugePages) {
         super(fd, writable);
         this.name = name;
+        this.hugePages = hugePages;
+    }
+
+    @Override
+    String mapFailureHint(int errno) {
+        return hugePages && errno == LibC.ENOMEM()
+                ? ", MFD_HUGETLB (no free huge pages: see /proc/sys/vm/nr_hugepages)" : "";
     }
 
     @Override
@@ -143,7 +151,7 @@ public final class Memfd extends MappableFile {
         if (fd < 0) {
             throw Errors.of("memfd_create", Errors.quote(name) + ", MFD_CLOEXEC " + options, -fd);
         }
-        return new Memfd(OwnedFd.adopt(fd), true, name);
+        return new Memfd(OwnedFd.adopt(fd), true, name, options.contains(Option.HUGE_PAGES));
     }
 
     /**
@@ -173,7 +181,7 @@ public final class Memfd extends MappableFile {
             fd.release();
         }
         int access = accessMode(fd);
-        return new Memfd(fd, access == LibC.O_RDWR() || access == LibC.O_WRONLY(), "?");
+        return new Memfd(fd, access == LibC.O_RDWR() || access == LibC.O_WRONLY(), "?", false);
     }
 
     /**

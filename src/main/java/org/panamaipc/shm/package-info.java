@@ -11,8 +11,10 @@
  * arena the caller passes). Closing it unmaps the memory; from then on every access through
  * its segment throws {@link java.lang.IllegalStateException} instead of crashing the JVM.
  * Read-only mappings give read-only segments, so writes are refused before they reach the
- * page. A mapping never reaches past its object's size: grow the object, then
- * {@link org.panamaipc.shm.Mapping#remap(long) remap}.
+ * page. A mapping never reaches past its object's size: grow the object and remap in one
+ * step with {@link org.panamaipc.shm.Mapping#resize(long)} (or
+ * {@link org.panamaipc.shm.MappableFile#truncate(long) truncate}, then
+ * {@link org.panamaipc.shm.Mapping#remap(long) remap}).
  *
  * <h2>Cross-process atomics</h2>
  * Memory shared between processes is accessed like memory shared between threads: through

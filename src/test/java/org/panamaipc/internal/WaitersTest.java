@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,10 +30,9 @@ class WaitersTest {
             int readEnd = fds.getAtIndex(JAVA_INT, 0);
             MemorySegment buf = arena.allocate(8);
             try {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Long>[] readers = new CompletableFuture[3];
-                for (int i = 0; i < readers.length; i++) {
-                    readers[i] = CompletableFuture.supplyAsync(() -> {
+                List<CompletableFuture<Long>> readers = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    readers.add(CompletableFuture.supplyAsync(() -> {
                         int slot = waiters.enter();
                         try {
                             if (closed.get()) {
@@ -45,11 +46,11 @@ class WaitersTest {
                         } finally {
                             waiters.exit(slot);
                         }
-                    }, task -> new Thread(task, "blocked-reader").start());
+                    }, task -> new Thread(task, "blocked-reader").start()));
                 }
 
                 org.panamaipc.testing.Deadline.after(Duration.ofSeconds(10))
-                        .await(() -> waiters.count() == readers.length, "all readers registered");
+                        .await(() -> waiters.count() == readers.size(), "all readers registered");
 
                 closed.set(true);
                 waiters.wakeAll();

@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
 
 /** Objects of mode 0600 are closed to other users: their open fails with AccessDeniedException. */
-@Timeout(60)
+@IpcTest
 class AccessDeniedTest {
 
     @Test
@@ -23,8 +24,11 @@ class AccessDeniedTest {
         int key = 0x5b000000 | ThreadLocalRandom.current().nextInt(1, 1 << 24);
         SysVSharedMemory segment = SysVSharedMemory.createExclusively(SysVKey.of(key), 4096);
         try (SharedMemory shm = SharedMemory.createExclusively(name, 4096)) {
-            List<String> lines = Peers.finish(Peers.jvmAs("--reuid=65534", "--regid=65534", "--clear-groups",
-                    AccessPeer.class, name, Integer.toString(key))).lines().toList();
+            List<String> lines;
+            try (PeerProcess peer = Peers.jvmAs(List.of("--reuid=65534", "--regid=65534", "--clear-groups"),
+                    AccessPeer.class, name, Integer.toString(key))) {
+                lines = Peers.linesUntilExit(peer, 2);
+            }
             assertThat(lines).hasSize(2);
             assertThat(lines.get(0)).startsWith("posix IpcAccessDeniedException: shm_open(\"" + name)
                     .contains("EACCES");

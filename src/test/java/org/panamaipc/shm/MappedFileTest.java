@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(60)
+@IpcTest
 class MappedFileTest {
     @TempDir
     Path dir;
@@ -73,18 +74,18 @@ class MappedFileTest {
 
     @Test
     void adviceLockingAndPopulateWork() throws IOException {
-        try (MappedFile file = MappedFile.create(dir.resolve("advice"), 64 * 1024);
-             Mapping m = file.map(MapMode.READ_WRITE, 0, 64 * 1024, EnumSet.of(MapOption.POPULATE))) {
+        try (MappedFile file = MappedFile.create(dir.resolve("advice"), 16 * 1024);
+             Mapping m = file.map(MapMode.READ_WRITE, 0, 16 * 1024, EnumSet.of(MapOption.POPULATE))) {
             for (Advice advice : EnumSet.of(Advice.NORMAL, Advice.SEQUENTIAL, Advice.RANDOM, Advice.WILL_NEED,
                     Advice.DONT_DUMP, Advice.DONT_FORK)) {
                 m.advise(advice);
             }
             m.advise(Advice.DONT_NEED, 4096, 4096);
-            m.lock();
+            m.lock(); // 16 KiB: within the smallest common RLIMIT_MEMLOCK (64 KiB)
             m.segment().fill((byte) 7);
             m.unlock();
-            assertThat(m.segment().get(JAVA_BYTE, 65535)).isEqualTo((byte) 7);
-            assertThatThrownBy(() -> m.advise(Advice.NORMAL, 60 * 1024, 8192)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(m.segment().get(JAVA_BYTE, 16 * 1024 - 1)).isEqualTo((byte) 7);
+            assertThatThrownBy(() -> m.advise(Advice.NORMAL, 12 * 1024, 8192)).isInstanceOf(IndexOutOfBoundsException.class);
         }
     }
 

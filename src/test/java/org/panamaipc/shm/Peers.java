@@ -2,82 +2,86 @@ package org.panamaipc.shm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
 
 /**
- * Starts the peer processes of the shared memory tests: JVMs running a main class of the
- * test sources, and the python3 peer {@code peers/shm_peer.py}.
+ * The peers of the shared memory tests, over the harness: the python3 peer
+ * {@code peers/shm_peer.py} (one command per run, one line of answer), peer JVMs under a
+ * resource limit or another user, and shell tools.
  */
 final class Peers {
-    static final Path PYTHON_PEER = Path.of("src/test/resources/peers/shm_peer.py").toAbsolutePath();
+    /** How long a peer may take: generous, for a loaded 2-core machine. */
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private Peers() {
     }
 
-    /** Starts a JVM running {@code main} with the library and the test classes on its class path. */
-    static Process jvm(Class<?> main, String... args) throws IOException {
-        return new ProcessBuilder(jvmCommand(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    /** Runs {@code shm_peer.py args...}, which prints one line, and returns that line once it exited with 0. */
+    static String runPython(String... args) {
+        try (PeerProcess peer = PythonPeer.start("shm_peer.py", args)) {
+            String line = peer.readLine(TIMEOUT);
+            peer.expectExit(0, TIMEOUT);
+            return line;
+        }
     }
 
     /** Starts a JVM running {@code main} under a shell resource limit, e.g. {@code "-f 8"}. */
-    static Process jvmWithLimit(String ulimit, Class<?> main, String... args) throws IOException {
+    static PeerProcess jvmWithLimit(String ulimit, Class<?> main, String... args) {
         StringBuilder script = new StringBuilder("ulimit " + ulimit + " && exec");
-        for (String word : jvmCommand(main, args)) {
+        for (String word : PeerJvm.builder(main).command(args)) {
             script.append(" '").append(word.replace("'", "'\\''")).append('\'');
         }
-        return new ProcessBuilder("bash", "-c", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        return PeerProcess.start(main.getSimpleName(), new ProcessBuilder("bash", "-c", script.toString()));
     }
 
-    /** Starts a JVM running {@code main} through {@code setpriv} with the given options (another user). */
-    static Process jvmAs(String reuid, String regid, String groups, Class<?> main, String... args)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of("setpriv", reuid, regid, groups));
-        command.addAll(jvmCommand(main, args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    /**
+     * Starts a JVM running {@code main} as another user through {@code setpriv}, on the class
+     * path (the other user may not read the test's module path).
+     */
+    static PeerProcess jvmAs(List<String> setprivOptions, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of("setpriv"));
+        command.addAll(setprivOptions);
+        command.addAll(PeerJvm.builder(main).onClassPath().command(args));
+        return PeerProcess.start(main.getSimpleName(), new ProcessBuilder(command));
     }
 
-    private static List<String> jvmCommand(Class<?> main, String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classPath = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes")
-                .toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1", "-cp", classPath, main.getName()));
-        command.addAll(List.of(args));
-        return command;
+    /** Reads the lines a peer prints until it exits with 0, waiting at most {@link #TIMEOUT} for each. */
+    static List<String> linesUntilExit(PeerProcess peer, int lines) {
+        return linesUntilExit(peer, lines, TIMEOUT);
     }
 
-    /** Starts {@code python3 shm_peer.py args...}. */
-    static Process python(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("python3", PYTHON_PEER.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    /** Runs {@code python3 shm_peer.py args...} to its end and returns its output, trimmed. */
-    static String runPython(String... args) throws IOException, InterruptedException {
-        return finish(python(args));
-    }
-
-    /** Waits (at most 60 s) for a peer to exit with status 0 and returns its output, trimmed. */
-    static String finish(Process p) throws IOException, InterruptedException {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("peer did not exit: " + p.info());
+    /** Reads the lines a peer prints until it exits with 0. */
+    static List<String> linesUntilExit(PeerProcess peer, int lines, Duration timeout) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            out.add(peer.readLine(timeout));
         }
-        if (p.exitValue() != 0) {
-            throw new AssertionError("peer exited with " + p.exitValue() + ", output: " + out);
-        }
+        peer.expectExit(0, timeout);
         return out;
     }
 
-    /** Runs a command (ipcs, ipcrm, ...) to its end and returns its output. */
+    /** Runs a command (ipcs, ipcrm, mkfifo) to its end and returns its output; fails on a non-zero exit. */
     static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return finish(p);
+        try {
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError(command[0] + " did not exit");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out);
+            }
+            return out;
+        } finally {
+            p.destroyForcibly();
+            p.getInputStream().close();
+        }
     }
 }

@@ -7,15 +7,22 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.panamaipc.testing.Deadline;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
 
-@Timeout(120)
+@IpcTest
 class SharedAtomicsTest {
     private static final int ITERATIONS = 100_000;
+
+    private static String n(int value) {
+        return Integer.toString(value);
+    }
 
     @Test
     void everyAccessorReadsAndWritesTheSameCell() {
@@ -61,23 +68,21 @@ class SharedAtomicsTest {
     }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // 300,000 contended CASes on 2 loaded cores
     void twoPeerJvmsAndAPythonPeerCountExactlyThroughCompareAndSet() throws Exception {
         String name = SharedMemory.uniqueName("counter");
         try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();
-            List<Process> peers = List.of(
-                    Peers.jvm(CounterPeer.class, name, Integer.toString(ITERATIONS)),
-                    Peers.jvm(CounterPeer.class, name, Integer.toString(ITERATIONS)),
-                    Peers.python("count", name.substring(1), Integer.toString(ITERATIONS)));
-            try {
-                Deadline.after(Duration.ofSeconds(60))
-                        .await(() -> SharedAtomics.getLongVolatile(s, 8) == peers.size(), "all peers are ready");
+            try (PeerProcess java1 = PeerJvm.builder(CounterPeer.class).onClassPath().start(name, n(ITERATIONS));
+                 PeerProcess java2 = PeerJvm.builder(CounterPeer.class).onClassPath().start(name, n(ITERATIONS));
+                 PeerProcess python = PythonPeer.start("shm_peer.py", "count", name.substring(1), n(ITERATIONS))) {
+                Deadline.after(Duration.ofSeconds(20))
+                        .await(() -> SharedAtomics.getLongVolatile(s, 8) == 3, "all three peers are ready");
                 SharedAtomics.putLongRelease(s, 16, 1);
-                for (Process peer : peers) {
-                    assertThat(Peers.finish(peer)).endsWith("done");
-                }
-            } finally {
-                peers.forEach(Process::destroyForcibly);
+                Duration slow = Duration.ofSeconds(100);
+                assertThat(Peers.linesUntilExit(java1, 1, slow)).containsExactly("done");
+                assertThat(Peers.linesUntilExit(java2, 1, slow)).containsExactly("done");
+                assertThat(Peers.linesUntilExit(python, 2, slow)).containsExactly("ready", "done");
             }
             assertThat(SharedAtomics.getLongVolatile(s, 0)).isEqualTo(3L * ITERATIONS);
         } finally {
@@ -88,11 +93,10 @@ class SharedAtomicsTest {
     @Test
     void aPeerJvmPlaysPingPongThroughAcquireAndReleaseWithoutLosingAPayload() throws Exception {
         String name = SharedMemory.uniqueName("pingpong");
-        int rounds = 20_000;
+        int rounds = 1_000;
         try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();
-            Process peer = Peers.jvm(PingPongPeer.class, name, Integer.toString(rounds));
-            try {
+            try (PeerProcess peer = PeerJvm.builder(PingPongPeer.class).onClassPath().start(name, n(rounds))) {
                 for (long i = 0; i < rounds; i++) {
                     long payload = i * 31;
                     s.set(java.lang.foreign.ValueLayout.JAVA_LONG, 64, payload);
@@ -100,9 +104,7 @@ class SharedAtomicsTest {
                     PingPongPeer.awaitTurn(s, 2 * i + 2);
                     assertThat(s.get(java.lang.foreign.ValueLayout.JAVA_LONG, 128)).isEqualTo(payload + 1);
                 }
-                assertThat(Peers.finish(peer)).isEqualTo("done");
-            } finally {
-                peer.destroyForcibly();
+                assertThat(Peers.linesUntilExit(peer, 1)).containsExactly("done");
             }
         } finally {
             SharedMemory.unlinkIfExists(name);

@@ -22,12 +22,13 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
 
-@Timeout(60)
+@IpcTest
 class SharedMemoryTest {
     private final List<String> names = new ArrayList<>();
 
@@ -141,7 +142,9 @@ class SharedMemoryTest {
 
     @Test
     void namesLongerThanNameMaxAreRefused() throws IOException {
-        String longest = "/" + "a".repeat(255);
+        String unique = name();
+        String longest = unique + "a".repeat(256 - unique.length());
+        assertThat(longest).hasSize(256);
         names.add(longest);
         try (SharedMemory ok = SharedMemory.createExclusively(longest, 4096)) {
             assertThat(ok.name()).isEqualTo(longest);
@@ -176,9 +179,12 @@ class SharedMemoryTest {
     @Test
     void aSizeBeyondTheFileSizeLimitFailsWithEfbigAndLeavesNothingBehind() throws Exception {
         String name = name();
-        String out = Peers.finish(Peers.jvmWithLimit("-f 8", SizeLimitPeer.class, name, Integer.toString(1 << 20)));
-        assertThat(out).contains("ftruncate(\"" + name + "\", length=1048576): EFBIG (File too large)")
-                .endsWith("left behind: false");
+        List<String> out;
+        try (PeerProcess peer = Peers.jvmWithLimit("-f 8", SizeLimitPeer.class, name, Integer.toString(1 << 20))) {
+            out = Peers.linesUntilExit(peer, 2);
+        }
+        assertThat(out.get(0)).contains("ftruncate(\"" + name + "\", length=1048576): EFBIG (File too large)");
+        assertThat(out.get(1)).isEqualTo("left behind: false");
     }
 
     @Test
@@ -311,6 +317,28 @@ class SharedMemoryTest {
                 large.segment().set(JAVA_LONG, 2 * 4096, 78);
                 assertThatThrownBy(() -> large.remap(4 * 4096)).isInstanceOf(IndexOutOfBoundsException.class);
                 assertThat(large.isOpen()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void resizeGrowsAndShrinksTheObjectWithItsMapping() throws IOException {
+        try (SharedMemory shm = SharedMemory.createExclusively(name(), 4096)) {
+            Mapping first = shm.map();
+            first.segment().set(JAVA_LONG, 0, 11);
+            Mapping grown = first.resize(5 * 4096);
+            assertThat(first.isOpen()).isFalse();
+            assertThat(shm.size()).isEqualTo(5 * 4096);
+            grown.segment().set(JAVA_LONG, 4 * 4096, 12);
+            try (Mapping shrunk = grown.resize(100)) {
+                assertThat(grown.isOpen()).isFalse();
+                assertThat(shm.size()).isEqualTo(100);
+                assertThat(shrunk.byteSize()).isEqualTo(100);
+                assertThat(shrunk.segment().get(JAVA_LONG, 0)).isEqualTo(11);
+                assertThatThrownBy(() -> shrunk.resize(0)).isInstanceOf(IllegalArgumentException.class);
+            }
+            try (SharedMemory readOnly = SharedMemory.openReadOnly(shm.name()); Mapping ro = readOnly.map()) {
+                assertThatThrownBy(() -> ro.resize(8192)).isInstanceOf(NonWritableChannelException.class);
             }
         }
     }

@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(60)
+@IpcTest
 class SysVSharedMemoryTest {
     private final List<SysVSharedMemory> created = new ArrayList<>();
 

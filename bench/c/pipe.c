@@ -1,0 +1,29 @@
+/* Anonymous pipes: rtt (8-byte ping-pong over two pipes), tput (64-byte messages one way). */
+#include "bench.h"
+#include <fcntl.h>
+
+int main(int argc, char **argv) {
+    opts_t o = parse_opts(argc, argv);
+    int to_child[2], to_parent[2];
+    if (pipe2(to_child, O_CLOEXEC) || pipe2(to_parent, O_CLOEXEC)) die("pipe2");
+    pid_t pid;
+    if (mode_is(&o, "rtt")) {
+        SPAWN(&o, pid, {
+            char b[RTT_BYTES];
+            for (;;) { read_full(to_child[0], b, sizeof b); write_full(to_parent[1], b, sizeof b); }
+        });
+        char b[RTT_BYTES] = {0};
+        MEASURE(&o, { b[0]++; write_full(to_child[1], b, sizeof b); read_full(to_parent[0], b, sizeof b); });
+    } else if (mode_is(&o, "tput")) {
+        SPAWN(&o, pid, {
+            char b[ONE_WAY_BYTES];
+            for (;;) read_full(to_child[0], b, sizeof b);
+        });
+        char b[ONE_WAY_BYTES] = {0};
+        MEASURE(&o, { b[0]++; write_full(to_child[1], b, sizeof b); });
+    } else {
+        unknown_mode(&o);
+    }
+    end_child(pid);
+    return 0;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Checks render.py on a made-up run: python3 bench/report/test_render.py"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+REGISTRY = "\n".join([
+    "#id\ttitle\tkind\titems\tplacements\tc\tours\tjdk\tjunixsocket\tagrona\ttarget",
+    "p.rtt\tpipe, round trip\trtt\t1\tcross,same\tpipe rtt\tx.PipeRoundTrip.roundTrip\tjdk.P.roundTrip\t-\t-\t"
+    "cross:<=1.03 same:<=1.10",
+    "p.tput\tpipe, one way\ttput\t1\tcross\tpipe tput\tx.PipeOneWay.oneWay\t-\t-\t-\t>=0.90",
+    "s.tput\tSCM_RIGHTS, 16 fds\tfds\t16\tcross\tscm_rights tput16\t-\t-\tj.Fd.send[fds=16]\t-\t>=0.90",
+]) + "\n"
+
+
+def jmh_entry(name, params, samples, alloc):
+    return {"benchmark": "org.panamaipc.bench." + name, "params": params,
+            "primaryMetric": {"score": sum(samples) / len(samples), "scoreUnit": "ns/op", "rawData": [samples]},
+            "secondaryMetrics": {"·gc.alloc.rate.norm": {"score": alloc}}}
+
+
+class RenderTest(unittest.TestCase):
+    def render(self):
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, "registry.tsv"), "w") as f:
+            f.write(REGISTRY)
+        with open(os.path.join(d, "c.txt"), "w") as f:
+            f.write("RESULT pipe.rtt cross ns 7000 7100 7200\n"
+                    "RESULT pipe.rtt same ns 2000 2000 2000\n"
+                    "RESULT pipe.tput cross ns 400 400 400\n"
+                    "RESULT scm_rights.tput16 cross ns 4000 4000 4000\n")
+        with open(os.path.join(d, "env.txt"), "w") as f:
+            f.write("mode: quick\ncpu: Test CPU\ncpus: 2\nkernel: Linux 6\n")
+        with open(os.path.join(d, "jmh.json"), "w") as f:
+            json.dump([
+                jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "cross"}, [7150, 7200, 7250], 0.05),
+                jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "same"}, [2400, 2400, 2400], 0.05),
+                jmh_entry("x.PipeOneWay.oneWay", {"placement": "cross"}, [420, 420, 420], 24.0),
+                jmh_entry("jdk.P.roundTrip", {"placement": "cross"}, [14000, 14000, 14000], 40.0),
+                jmh_entry("j.Fd.send", {"placement": "cross", "fds": "16"}, [8000, 8000, 8000], 100.0),
+                jmh_entry("j.Fd.send", {"placement": "cross", "fds": "1"}, [3000, 3000, 3000], 100.0),
+            ], f)
+        subprocess.run([sys.executable, os.path.join(HERE, "render.py"), os.path.join(d, "registry.tsv"), d],
+                       check=True)
+        with open(os.path.join(d, "REPORT.md")) as f:
+            report = f.read()
+        with open(os.path.join(d, "ratios.svg")) as f:
+            svg = f.read()
+        return report, svg
+
+    def test_table_ratios_and_verdicts(self):
+        report, _ = self.render()
+        rows = {tuple(c.strip() for c in line.split("|")[1:3]): line for line in report.splitlines()
+                if line.startswith("| pipe") or line.startswith("| SCM")}
+        cross = rows[("pipe, round trip", "cross")]
+        self.assertIn("7,200 ns [7,150–7,250]", cross)          # median [min-max]
+        self.assertIn("| 1.01 |", cross)                          # 7200 / 7100
+        self.assertIn("met: 1.01× C <= 1.03", cross)
+        self.assertIn("(1.97× C)", cross)                         # JDK column
+        same = rows[("pipe, round trip", "same")]
+        self.assertIn("**MISSED**: 1.20× C <= 1.10", same)
+        tput = rows[("pipe, one way", "cross")]
+        self.assertIn("2.38 M msg/s", tput)                       # 1e9 / 420
+        self.assertIn("| 0.95 |", tput)                           # rate ratio 400 / 420
+        self.assertIn("**MISSED**: 24.0 B/op > 0", tput)
+        scm = rows[("SCM_RIGHTS, 16 fds", "cross")]
+        self.assertIn("not yet in the library", scm)
+        self.assertIn("2.00 M fds/s", scm)                        # junixsocket: 16e9 / 8000
+        self.assertIn("4.00 M fds/s", scm)                        # C: 16e9 / 4000
+        self.assertIn("## Not yet in the library", report)
+        self.assertIn("- SCM_RIGHTS, 16 fds", report)
+
+    def test_chart_has_a_bar_per_result(self):
+        _, svg = self.render()
+        self.assertTrue(svg.startswith("<svg"))
+        self.assertEqual(svg.count("<title>"), 5)                # ours x3, JDK, junixsocket
+        self.assertIn("panama-ipc: 1.014× C", svg)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The benchmark suite in one command: builds the benchmarks and the C baselines, runs the
+# C programs and then JMH in the same invocation, and renders the report.
+#
+#   bench/run.sh --quick     about 10 minutes on 2 cores; results in bench/results/
+#   bench/run.sh --full      several forks, longer iterations (an hour or so)
+#   bench/run.sh --smoke     1 fork, 1 short iteration: checks that everything runs;
+#                            results in bench/results/tmp/ (not to be committed)
+# Options: --filter REGEX   only JMH benchmarks matching REGEX (and C runs of their rows)
+#          --no-build       reuse bench/target/benchmarks.jar
+#          --out DIR        write results to DIR
+#          --jmh "ARGS"     more JMH options, e.g. --jmh "-prof perfnorm" or --jmh "-p placement=cross"
+#
+# Needs: Maven and a JDK >= 25 (found like the build finds it: JAVA_HOME, /usr/lib/jvm, PATH),
+# python3 for the report, gcc for the C column (skipped with a note without it), taskset
+# for pinning (util-linux).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+mode=quick
+filter=
+build=1
+out=
+extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) mode=quick ;;
+        --full) mode=full ;;
+        --smoke) mode=smoke ;;
+        --filter) filter=$2; shift ;;
+        --no-build) build=0 ;;
+        --out) out=$2; shift ;;
+        --jmh) read -r -a extra <<<"$2"; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 64 ;;
+    esac
+    shift
+done
+
+case "$mode" in
+    smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
+    quick) jmh=(-f 1 -wi 1 -w 1s -i 4 -r 750ms); c_warmup=1; c_iters=4; c_ms=250; out=${out:-$here/results} ;;
+    full) jmh=(-f 2 -wi 3 -w 2s -i 8 -r 2s -p idle=busySpin,yielding,backoff); c_warmup=2; c_iters=15; c_ms=1000; out=${out:-$here/results} ;;
+esac
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+java_version() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+
+find_java() {
+    local candidates=()
+    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
+    for d in /usr/lib/jvm/*/bin/java /opt/*/bin/java; do [ -x "$d" ] && candidates+=("$d"); done
+    command -v java >/dev/null && candidates+=("$(command -v java)")
+    local best= best_v=0 v
+    for j in "${candidates[@]}"; do
+        [ -x "$j" ] || continue
+        v=$(java_version "$j")
+        if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$best_v" ]; then best=$j; best_v=$v; fi
+    done
+    [ -n "$best" ] || { echo "no JDK >= 25 found (set JAVA_HOME)" >&2; exit 1; }
+    echo "$best"
+}
+
+JAVA=$(find_java)
+log "mode=$mode java=$JAVA out=$out"
+
+if [ "$build" = 1 ]; then
+    log "building bench/target/benchmarks.jar"
+    mvn -q -B -f "$here/pom.xml" package
+fi
+
+# --- the registry: rows to run and report ------------------------------------------------
+rows=$(grep -v '^#' "$here/registry.tsv" | grep -v '^[[:space:]]*$')
+
+# --- environment ---------------------------------------------------------------------------
+{
+    echo "mode: $mode"
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
+    echo "kernel: $(uname -srm)"
+    echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "cpus: $(nproc)"
+    echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "virtualization: $(systemd-detect-virt 2>/dev/null || echo unknown)"
+    echo "java: $("$JAVA" -version 2>&1 | sed -n 2p)"
+    echo "gcc: $(gcc --version 2>/dev/null | head -1 || echo none)"
+    echo "taskset: $(command -v taskset || echo none)"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "jmh: ${jmh[*]} ${extra[*]}"
+    echo "c: warmup=$c_warmup iterations=$c_iters iteration_ms=$c_ms"
+} > "$out/env.txt"
+
+# --- C baselines -----------------------------------------------------------------------
+: > "$out/c.txt"
+if command -v gcc >/dev/null; then
+    cbin="$here/target/c"
+    mkdir -p "$cbin"
+    for src in "$here"/c/*.c; do
+        gcc -O2 -Wall -Wextra -o "$cbin/$(basename "$src" .c)" "$src" -lrt -lpthread
+    done
+    declare -A done_runs=()
+    while IFS=$'\t' read -r id title kind items placements c ours jdk junix agrona target; do
+        [ "$c" = "-" ] && continue
+        if [ -n "$filter" ] && ! grep -qE -- "$filter" <<<"$id $ours $jdk $junix $agrona"; then continue; fi
+        read -r prog cmode <<<"$c"
+        for p in ${placements//,/ }; do
+            key="$prog $cmode $p"
+            [ -n "${done_runs[$key]:-}" ] && continue
+            done_runs[$key]=1
+            log "C: $prog $cmode $p"
+            if ! timeout 300 "$cbin/$prog" "$cmode" "$p" "$c_warmup" "$c_iters" "$c_ms" >> "$out/c.txt" < /dev/null; then
+                echo "FAILED $prog.$cmode $p" >> "$out/c.txt"
+            fi
+        done
+    done <<< "$rows"
+else
+    echo "NOTE gcc not found: the C column is skipped" > "$out/c.txt"
+    log "gcc not found: C baselines skipped"
+fi
+
+# --- JMH ---------------------------------------------------------------------------------
+# The benchmarks this build has (a mechanism's are compiled once the library has it).
+"$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" -l 2>/dev/null \
+    | grep '^org\.panamaipc\.' > "$out/benchmarks.txt" || true
+log "JMH ${jmh[*]}"
+"$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$here/target/benchmarks.jar" "${jmh[@]}" -prof gc \
+    -jvmArgsPrepend --sun-misc-unsafe-memory-access=allow "${extra[@]}" \
+    -rf json -rff "$out/jmh.json" ${filter:+"$filter"} 2>&1 | tee "$out/jmh.log" | grep -E '^# (Benchmark|Parameters):|^Iteration|ERROR|Exception' >&2 || true
+[ -s "$out/jmh.json" ] || { echo "JMH wrote no results; see $out/jmh.log" >&2; exit 1; }
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
+
+# --- leftovers ---------------------------------------------------------------------------
+left=$(ls /dev/shm /tmp 2>/dev/null | grep -c '^panama-bench-' || true)
+[ "$left" = 0 ] || log "WARNING: $left panama-bench-* objects left in /dev/shm or /tmp"
+peers=$(pgrep -f 'org\.panamaipc\.bench\..*Peer' | wc -l || true)
+[ "$peers" = 0 ] || log "WARNING: $peers peer processes still running: pgrep -af 'org.panamaipc.bench'"
+
+# --- report ------------------------------------------------------------------------------
+echo "elapsed: $((SECONDS / 60)) min $((SECONDS % 60)) s (build, C and JMH)" >> "$out/env.txt"
+python3 "$here/report/render.py" "$here/registry.tsv" "$out"
+log "report: $out/REPORT.md, chart: $out/ratios.svg"
