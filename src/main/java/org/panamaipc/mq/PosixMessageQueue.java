@@ -265,7 +265,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
      */
     public static PosixMessageQueue open(String name, Access access) throws IOException {
-        Check.posixName(name);
+        checkName(name);
         Check.notNull("access", access);
         return openQueue(name, access, 0, 0, 0, 0);
     }
@@ -281,7 +281,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
      */
     public static void unlink(String name) throws IOException {
-        Check.posixName(name);
+        checkName(name);
         int r = unlinkCall(name);
         if (r < 0) {
             throw Errors.named("mq_unlink", name, Errors.quote(name), -r);
@@ -299,7 +299,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
      */
     public static boolean unlinkIfExists(String name) throws IOException {
-        Check.posixName(name);
+        checkName(name);
         int r = unlinkCall(name);
         if (r == -ENOENT) {
             return false;
@@ -344,8 +344,16 @@ public final class PosixMessageQueue implements AutoCloseable {
         return rlim == -1 ? Long.MAX_VALUE : rlim; // RLIM_INFINITY
     }
 
-    private static void check(String name, Access access, long maxMessages, long maxMessageSize) {
+    private static void checkName(String name) {
         Check.posixName(name);
+        if (name.equals("/.") || name.equals("/..")) {
+            // The kernel answers EACCES for these, which would send the caller looking at modes.
+            throw new IllegalArgumentException("name=\"" + name + "\" is reserved: \".\" and \"..\" name no queue");
+        }
+    }
+
+    private static void check(String name, Access access, long maxMessages, long maxMessageSize) {
+        checkName(name);
         Check.notNull("access", access);
         Check.positive("maxMessages", maxMessages);
         Check.positive("maxMessageSize", maxMessageSize);

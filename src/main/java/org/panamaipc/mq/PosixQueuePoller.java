@@ -3,6 +3,7 @@ package org.panamaipc.mq;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
 import org.panamaipc.internal.Check;
-import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiters;
@@ -51,6 +51,8 @@ public final class PosixQueuePoller implements AutoCloseable {
 
     private static final short POLLIN = (short) LibC.POLLIN();
     private static final short POLLOUT = (short) LibC.POLLOUT();
+    private static final long POLLFD_SIZE = pollfd.sizeof();
+    private static final long REVENTS = pollfd.revents$offset();
 
     // Freed by the garbage collector, never explicitly: close() may race a poll() that is
     // still reading this memory.
@@ -136,16 +138,16 @@ public final class PosixQueuePoller implements AutoCloseable {
                 }
             }
             for (int i = 0; i < count; i++) {
-                pollfd.revents(pollfd.asSlice(fds, i), (short) 0);
+                fds.set(ValueLayout.JAVA_SHORT, i * POLLFD_SIZE + REVENTS, (short) 0);
             }
-            Deadline deadline = Deadline.after(timeout);
+            long end = Timeouts.end(timeout);
             int slot = waiters.enter();
             try {
                 if (!open) {
                     throw new AsynchronousCloseException(); // a close() before enter() signalled no one
                 }
                 while (true) {
-                    int r = Sys.poll(fds, count, deadline.remainingMillisForPoll());
+                    int r = Sys.poll(fds, count, Timeouts.pollMillis(end));
                     if (r >= 0) {
                         return r;
                     }
@@ -188,7 +190,7 @@ public final class PosixQueuePoller implements AutoCloseable {
 
     private short revents(int index) {
         java.util.Objects.checkIndex(index, queues.size());
-        return pollfd.revents(pollfd.asSlice(fds, index));
+        return fds.get(ValueLayout.JAVA_SHORT, index * POLLFD_SIZE + REVENTS);
     }
 
     private void ensureOpen() {

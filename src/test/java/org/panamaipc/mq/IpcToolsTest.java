@@ -3,15 +3,14 @@ package org.panamaipc.mq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.panamaipc.Errno;
 
 /** System V queues as the shell tools see them: {@code ipcs -q} and {@code ipcrm -q}. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class IpcToolsTest {
     private SysVMessageQueue queue;
 
@@ -49,17 +48,9 @@ class IpcToolsTest {
     @Test
     void ipcrmRemovalIsSeenByABlockedReceiver() throws Exception {
         queue = SysVMessageQueue.createPrivate();
-        CompletableFuture<Throwable> blocked = Peers.async(() -> {
-            try {
-                queue.receive(TypeFilter.any());
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        PosixMessageQueueTest.awaitBlocked(blocked);
+        BlockedCall blocked = BlockedCall.start(() -> queue.receive(TypeFilter.any()));
         Peers.run("ipcrm", "-q", Integer.toString(queue.id()));
-        assertThat(blocked.get(5, TimeUnit.SECONDS))
+        assertThat(blocked.outcome(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(QueueRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM));
         assertThat(Peers.run("ipcs", "-q")).doesNotContain(" " + queue.id() + " ");
     }

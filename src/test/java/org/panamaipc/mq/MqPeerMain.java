@@ -2,9 +2,8 @@ package org.panamaipc.mq;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import org.panamaipc.testing.Peer;
 
 /**
  * The peer JVM of {@link PeerJvmTest}. Modes:
@@ -33,7 +32,6 @@ public final class MqPeerMain {
             case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
-        System.out.flush();
     }
 
     private static void posix(String in, String out, long count) throws Exception {
@@ -47,9 +45,9 @@ public final class MqPeerMain {
                         MessageStream.write(m, seq, channel);
                         tx.send(m, channel);
                     }
-                    System.out.println("SENT");
+                    Peer.println("SENT");
                 } catch (Exception e) {
-                    System.out.println("FAIL send " + e);
+                    Peer.println("FAIL send " + e);
                 }
             });
             PosixMessage m = PosixMessage.allocate(Arena.ofAuto(), rx.maxMessageSize());
@@ -62,7 +60,7 @@ public final class MqPeerMain {
             if (error == null) {
                 error = checker.complete();
             }
-            System.out.println(error == null ? "RECEIVED OK" : "FAIL " + error);
+            Peer.println(error == null ? "RECEIVED OK" : "FAIL " + error);
             sender.join();
         }
     }
@@ -78,9 +76,9 @@ public final class MqPeerMain {
                         MessageStream.write(m.text(), seq, channel);
                         tx.send(m.type(channel + 1));
                     }
-                    System.out.println("SENT");
+                    Peer.println("SENT");
                 } catch (Exception e) {
-                    System.out.println("FAIL send " + e);
+                    Peer.println("FAIL send " + e);
                 }
             });
             SysVMessage m = SysVMessage.allocate(Arena.ofAuto(), MessageStream.SIZE);
@@ -94,22 +92,22 @@ public final class MqPeerMain {
             if (error == null) {
                 error = checker.complete();
             }
-            System.out.println(error == null ? "RECEIVED OK" : "FAIL " + error);
+            Peer.println(error == null ? "RECEIVED OK" : "FAIL " + error);
             sender.join();
         }
     }
 
     private static void tryOpen(String name, int key) {
         try (PosixMessageQueue q = PosixMessageQueue.open(name, PosixMessageQueue.Access.READ_ONLY)) {
-            System.out.println("posix OK");
+            Peer.println("posix OK");
         } catch (Exception e) {
-            System.out.println("posix " + e.getClass().getName() + ": " + e.getMessage());
+            Peer.println("posix " + e.getClass().getName() + ": " + e.getMessage());
         }
         try (SysVMessageQueue q = SysVMessageQueue.open(key)) {
             q.send(1, new byte[1]);
-            System.out.println("sysv OK");
+            Peer.println("sysv OK");
         } catch (Exception e) {
-            System.out.println("sysv " + e.getClass().getName() + ": " + e.getMessage());
+            Peer.println("sysv " + e.getClass().getName() + ": " + e.getMessage());
         }
     }
 
@@ -120,7 +118,7 @@ public final class MqPeerMain {
                 q.send((priorities[i] + ":" + i).getBytes(StandardCharsets.UTF_8), priorities[i]);
             }
         }
-        System.out.println("FILLED");
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        Peer.println("FILLED");
+        Peer.readLine(); // hold the queue open until the test is done
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * action is to ignore it, caught through the JDK's {@code sun.misc.Signal} (reached
  * reflectively: the module under test does not read {@code jdk.unsupported}).
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 @ResourceLock("org.panamaipc.signal-dispositions")
 class NotificationSignalTest {
     private static final int SIGWINCH = 28;

@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PeerJvm;
 
 /** Java and a peer JVM exchange 100,000 checked messages each way over both queue families. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@IpcTest
 class PeerJvmTest {
     private static final int COUNT = 100_000;
     private static final Duration PEER_TIME = Duration.ofSeconds(90);
@@ -47,10 +50,11 @@ class PeerJvmTest {
     }
 
     @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void posixQueuesCarryAHundredThousandMessagesEachWayIntact() throws Exception {
         try (PosixMessageQueue toPeer = PosixMessageQueue.createExclusively(name(), 10, MessageStream.SIZE);
              PosixMessageQueue fromPeer = PosixMessageQueue.createExclusively(name(), 10, MessageStream.SIZE);
-             Peers.Peer peer = Peers.jvm(MqPeerMain.class, "posix", toPeer.name(), fromPeer.name(),
+             PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath().start("posix", toPeer.name(), fromPeer.name(),
                      Integer.toString(COUNT))) {
             CompletableFuture<String> sent = Peers.async(() -> {
                 try {
@@ -73,19 +77,20 @@ class PeerJvmTest {
             }
             assertThat(checker.complete()).isNull();
             assertThat(sent.get(60, TimeUnit.SECONDS)).isEqualTo("SENT");
-            List<String> lines = List.of(peer.expectLine(PEER_TIME), peer.expectLine(PEER_TIME));
+            List<String> lines = List.of(peer.readLine(PEER_TIME), peer.readLine(PEER_TIME));
             assertThat(lines).containsExactlyInAnyOrder("SENT", "RECEIVED OK");
-            assertThat(peer.awaitExit(PEER_TIME)).isZero();
+            assertThat(peer.waitFor(PEER_TIME)).isZero();
         }
     }
 
     @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void sysvQueuesCarryAHundredThousandMessagesEachWayIntact() throws Exception {
         SysVMessageQueue toPeer = SysVMessageQueue.createPrivate();
         sysv.add(toPeer);
         SysVMessageQueue fromPeer = SysVMessageQueue.createPrivate();
         sysv.add(fromPeer);
-        try (Peers.Peer peer = Peers.jvm(MqPeerMain.class, "sysv", Integer.toString(toPeer.id()),
+        try (PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath().start("sysv", Integer.toString(toPeer.id()),
                 Integer.toString(fromPeer.id()), Integer.toString(COUNT))) {
             CompletableFuture<String> sent = Peers.async(() -> {
                 try {
@@ -109,17 +114,17 @@ class PeerJvmTest {
             }
             assertThat(checker.complete()).isNull();
             assertThat(sent.get(60, TimeUnit.SECONDS)).isEqualTo("SENT");
-            List<String> lines = List.of(peer.expectLine(PEER_TIME), peer.expectLine(PEER_TIME));
+            List<String> lines = List.of(peer.readLine(PEER_TIME), peer.readLine(PEER_TIME));
             assertThat(lines).containsExactlyInAnyOrder("SENT", "RECEIVED OK");
-            assertThat(peer.awaitExit(PEER_TIME)).isZero();
+            assertThat(peer.waitFor(PEER_TIME)).isZero();
         }
     }
 
     @Test
     void higherPrioritiesFromAPeerAreDeliveredFirst() throws Exception {
         try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name(), 10, 32);
-             Peers.Peer peer = Peers.jvm(MqPeerMain.class, "posix-burst", q.name())) {
-            assertThat(peer.expectLine(PEER_TIME)).isEqualTo("FILLED");
+             PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath().start("posix-burst", q.name())) {
+            assertThat(peer.readLine(PEER_TIME)).isEqualTo("FILLED");
             List<ReceivedMessage> got = new ArrayList<>();
             ReceivedMessage r;
             while ((r = q.tryReceive()) != null) {
@@ -131,7 +136,7 @@ class PeerJvmTest {
             assertThat(texts).containsExactly("31000:4", "7:1", "7:3", "7:9", "5:6", "5:8", "2:0", "2:5", "0:2", "0:7");
             assertThat(got).isSortedAccordingTo(Comparator.comparingInt(ReceivedMessage::priority).reversed());
             peer.send("done");
-            assertThat(peer.awaitExit(PEER_TIME)).isZero();
+            assertThat(peer.waitFor(PEER_TIME)).isZero();
         }
     }
 }

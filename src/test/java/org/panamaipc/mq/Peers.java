@@ -1,125 +1,23 @@
 package org.panamaipc.mq;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.panamaipc.testing.PeerProcess;
 
 /**
- * Peer processes for the queue tests, talking a line protocol on stdin/stdout: a JVM
- * running a main class from the test sources, or python3 running a script from
- * {@code src/test/resources/peers/}. Lines are read on a daemon thread so that a test
- * waits for the next one with a timeout.
+ * Helpers for the queue tests: unique names and keys, shell tools, /proc, capabilities, and
+ * a peer JVM run as another user (the harness's {@link org.panamaipc.testing.PeerJvm} runs
+ * peers as this user).
  */
 final class Peers {
     private Peers() {
-    }
-
-    /** A running peer; closing it kills it if it is still running. */
-    static final class Peer implements AutoCloseable {
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final StringBuilder stderr = new StringBuilder();
-        private final Writer in;
-
-        Peer(Process process) {
-            this.process = process;
-            this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
-            pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
-        }
-
-        private void pump(BufferedReader reader, boolean out) {
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        if (out) {
-                            lines.add(line);
-                        } else {
-                            synchronized (stderr) {
-                                stderr.append(line).append('\n');
-                            }
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the peer ended
-                }
-                if (out) {
-                    lines.add("\0EOF");
-                }
-            });
-        }
-
-        /** Sends one line to the peer's stdin. */
-        void send(String line) throws IOException {
-            in.write(line + "\n");
-            in.flush();
-        }
-
-        /** The next line the peer printed, failing the test after {@code timeout}. */
-        String expectLine(Duration timeout) throws InterruptedException {
-            String line = lines.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                throw new AssertionError("peer printed nothing within " + timeout + "; stderr:\n" + stderr());
-            }
-            if (line.equals("\0EOF")) {
-                throw new AssertionError("peer ended; stderr:\n" + stderr());
-            }
-            return line;
-        }
-
-        /** Waits for the peer to exit and returns its status. */
-        int awaitExit(Duration timeout) throws InterruptedException {
-            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new AssertionError("peer still running after " + timeout + "; stderr:\n" + stderr());
-            }
-            return process.exitValue();
-        }
-
-        String stderr() {
-            synchronized (stderr) {
-                return stderr.toString();
-            }
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    /** Starts a JVM running {@code mainClass} from the test class path. */
-    static Peer jvm(Class<?> mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Xshare:auto");
-        cmd.add("-cp");
-        cmd.add(classPath());
-        cmd.add(mainClass.getName());
-        cmd.addAll(List.of(args));
-        return new Peer(new ProcessBuilder(cmd).start());
     }
 
     /**
@@ -127,7 +25,7 @@ final class Peers {
      * capabilities, with only the project's own classes (the build's dependency cache may
      * not be readable to that user).
      */
-    static Peer jvmAsNobody(Class<?> mainClass, String... args) throws IOException {
+    static PeerProcess jvmAsNobody(Class<?> mainClass, String... args) {
         List<String> cp = new ArrayList<>();
         for (String entry : classPath().split(File.pathSeparator)) {
             if (entry.contains(File.separator + "target" + File.separator) && java.nio.file.Files.isDirectory(Path.of(entry))) {
@@ -143,25 +41,7 @@ final class Peers {
         cmd.add(String.join(File.pathSeparator, cp));
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
-        return new Peer(new ProcessBuilder(cmd).start());
-    }
-
-    /** Starts python3 on a script from {@code src/test/resources/peers/}. */
-    static Peer python(String script, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("python3");
-        cmd.add("-u");
-        cmd.add(resource("peers/" + script).toString());
-        cmd.addAll(List.of(args));
-        return new Peer(new ProcessBuilder(cmd).start());
-    }
-
-    static Path resource(String name) {
-        try {
-            return Path.of(Peers.class.getClassLoader().getResource(name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return PeerProcess.start(mainClass.getSimpleName() + " as nobody", new ProcessBuilder(cmd));
     }
 
     private static String classPath() {

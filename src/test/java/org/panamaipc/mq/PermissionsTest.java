@@ -7,10 +7,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
 
 /**
  * Mode 0600 keeps other users out, as {@code AccessDeniedException}; wider permissions let
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * peer opens it read-only). The other user is a peer JVM running as nobody (this process may be root, whom
  * no mode denies).
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 class PermissionsTest {
     private static final Duration PEER_TIME = Duration.ofSeconds(30);
     private static final Set<PosixFilePermission> ALL_READ_WRITE = EnumSet.of(
@@ -43,24 +43,24 @@ class PermissionsTest {
         int key = Peers.uniqueKey();
         try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 2, 16)) {
             sysv = SysVMessageQueue.createExclusively(key);
-            try (Peers.Peer peer = Peers.jvmAsNobody(MqPeerMain.class, "try-open", name, Integer.toString(key))) {
-                assertThat(peer.expectLine(PEER_TIME))
+            try (PeerProcess peer = Peers.jvmAsNobody(MqPeerMain.class, "try-open", name, Integer.toString(key))) {
+                assertThat(peer.readLine(PEER_TIME))
                         .startsWith("posix org.panamaipc.IpcAccessDeniedException: mq_open(\"" + name + "\", O_RDONLY)")
                         .contains("EACCES");
-                assertThat(peer.expectLine(PEER_TIME))
+                assertThat(peer.readLine(PEER_TIME))
                         .startsWith("sysv org.panamaipc.IpcAccessDeniedException: msgget(")
                         .contains("EACCES");
-                assertThat(peer.awaitExit(PEER_TIME)).isZero();
+                assertThat(peer.waitFor(PEER_TIME)).isZero();
             }
         }
         PosixMessageQueue.unlink(name);
         try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, PosixMessageQueue.Access.READ_WRITE,
                 2, 16, ALL_READ_WRITE)) {
             sysv.setPermissions(ALL_READ_WRITE);
-            try (Peers.Peer peer = Peers.jvmAsNobody(MqPeerMain.class, "try-open", name, Integer.toString(key))) {
-                assertThat(peer.expectLine(PEER_TIME)).isEqualTo("posix OK");
-                assertThat(peer.expectLine(PEER_TIME)).isEqualTo("sysv OK");
-                assertThat(peer.awaitExit(PEER_TIME)).isZero();
+            try (PeerProcess peer = Peers.jvmAsNobody(MqPeerMain.class, "try-open", name, Integer.toString(key))) {
+                assertThat(peer.readLine(PEER_TIME)).isEqualTo("posix OK");
+                assertThat(peer.readLine(PEER_TIME)).isEqualTo("sysv OK");
+                assertThat(peer.waitFor(PEER_TIME)).isZero();
             }
             assertThat(sysv.status().lastSendPid()).isNotZero().isNotEqualTo((int) ProcessHandle.current().pid());
         }

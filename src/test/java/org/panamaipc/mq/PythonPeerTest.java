@@ -10,15 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 
 /** Both queue families against python3 peers calling the C library through ctypes. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 class PythonPeerTest {
     private static final Duration PEER_TIME = Duration.ofSeconds(30);
 
@@ -55,9 +56,9 @@ class PythonPeerTest {
     @Test
     void posixMessagesFromPythonArriveHighestPriorityFirst() throws Exception {
         try (PosixMessageQueue q = posix();
-             Peers.Peer py = Peers.python("posix_mq_peer.py", "send", q.name(), "1:low", "9:high", "5:mid", "9:high2")) {
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("SENT");
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+             PeerProcess py = PythonPeer.start("posix_mq_peer.py", "send", q.name(), "1:low", "9:high", "5:mid", "9:high2")) {
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("SENT");
+            assertThat(py.waitFor(PEER_TIME)).isZero();
             List<String> got = new ArrayList<>();
             ReceivedMessage m;
             while ((m = q.tryReceive()) != null) {
@@ -74,13 +75,13 @@ class PythonPeerTest {
             q.send("top".getBytes(StandardCharsets.UTF_8), PosixMessageQueue.MAX_PRIORITY);
             q.send("three-a".getBytes(StandardCharsets.UTF_8), 3);
             q.send("three-b".getBytes(StandardCharsets.UTF_8), 3);
-            try (Peers.Peer py = Peers.python("posix_mq_peer.py", "recv", q.name(), "4")) {
+            try (PeerProcess py = PythonPeer.start("posix_mq_peer.py", "recv", q.name(), "4")) {
                 List<String> lines = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    lines.add(py.expectLine(PEER_TIME));
+                    lines.add(py.readLine(PEER_TIME));
                 }
                 assertThat(lines).containsExactly("32767:top", "3:three-a", "3:three-b", "0:zero");
-                assertThat(py.awaitExit(PEER_TIME)).isZero();
+                assertThat(py.waitFor(PEER_TIME)).isZero();
             }
         }
     }
@@ -88,15 +89,15 @@ class PythonPeerTest {
     @Test
     void pythonsNotificationMakesOursBusyAndFiresWhenJavaSends() throws Exception {
         try (PosixMessageQueue q = posix();
-             Peers.Peer py = Peers.python("posix_mq_peer.py", "notify", q.name(), "10")) {
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("REGISTERED");
+             PeerProcess py = PythonPeer.start("posix_mq_peer.py", "notify", q.name(), "10")) {
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("REGISTERED");
             assertThatThrownBy(q::registerNotificationWithoutSignal)
                     .isInstanceOfSatisfying(QueueException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY))
                     .hasMessageContaining("another process is already registered");
             q.send("ping".getBytes(StandardCharsets.UTF_8), 4);
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("NOTIFIED code=-3"); // SI_MESGQ
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("4:ping");
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("NOTIFIED code=-3"); // SI_MESGQ
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("4:ping");
+            assertThat(py.waitFor(PEER_TIME)).isZero();
             q.registerNotificationWithoutSignal(); // the one-shot registration is gone
             q.cancelNotification();
         }
@@ -105,10 +106,10 @@ class PythonPeerTest {
     @Test
     void sysvMessagesFromPythonAreSelectedByType() throws Exception {
         SysVMessageQueue q = sysv();
-        try (Peers.Peer py = Peers.python("sysv_msg_peer.py", "send", Integer.toString(q.id()),
+        try (PeerProcess py = PythonPeer.start("sysv_msg_peer.py", "send", Integer.toString(q.id()),
                 "3:c", "1:a", "2:b", "1:a2", "7:g")) {
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("SENT");
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("SENT");
+            assertThat(py.waitFor(PEER_TIME)).isZero();
         }
         assertThat(q.status().messages()).isEqualTo(5);
         assertThat(q.tryReceive(TypeFilter.exactly(2))).isEqualTo(new TypedMessage(2, "b".getBytes(StandardCharsets.UTF_8)));
@@ -127,18 +128,18 @@ class PythonPeerTest {
         q.send(2, "b".getBytes(StandardCharsets.UTF_8));
         q.send(5, "e".getBytes(StandardCharsets.UTF_8));
         String id = Integer.toString(q.id());
-        try (Peers.Peer py = Peers.python("sysv_msg_peer.py", "recv", id, "-2", "0", "2")) {
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("1:a");
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("2:b");
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+        try (PeerProcess py = PythonPeer.start("sysv_msg_peer.py", "recv", id, "-2", "0", "2")) {
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("1:a");
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("2:b");
+            assertThat(py.waitFor(PEER_TIME)).isZero();
         }
-        try (Peers.Peer py = Peers.python("sysv_msg_peer.py", "recv", id, "3", "0o20000", "1")) { // MSG_EXCEPT
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("5:e");
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+        try (PeerProcess py = PythonPeer.start("sysv_msg_peer.py", "recv", id, "3", "0o20000", "1")) { // MSG_EXCEPT
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("5:e");
+            assertThat(py.waitFor(PEER_TIME)).isZero();
         }
-        try (Peers.Peer py = Peers.python("sysv_msg_peer.py", "recv", id, "4", "0", "1")) {
-            assertThat(py.expectLine(PEER_TIME)).isEqualTo("NONE");
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+        try (PeerProcess py = PythonPeer.start("sysv_msg_peer.py", "recv", id, "4", "0", "1")) {
+            assertThat(py.readLine(PEER_TIME)).isEqualTo("NONE");
+            assertThat(py.waitFor(PEER_TIME)).isZero();
         }
         assertThat(q.status().messages()).isEqualTo(1);
     }
@@ -146,9 +147,9 @@ class PythonPeerTest {
     @Test
     void ftokAgreesWithTheCLibrary(@TempDir Path dir) throws Exception {
         Path file = Files.createFile(dir.resolve("anchor"));
-        try (Peers.Peer py = Peers.python("sysv_msg_peer.py", "ftok", file.toString(), "77")) {
-            assertThat(Integer.parseInt(py.expectLine(PEER_TIME))).isEqualTo(SysVMessageQueue.ftok(file, 77));
-            assertThat(py.awaitExit(PEER_TIME)).isZero();
+        try (PeerProcess py = PythonPeer.start("sysv_msg_peer.py", "ftok", file.toString(), "77")) {
+            assertThat(Integer.parseInt(py.readLine(PEER_TIME))).isEqualTo(SysVMessageQueue.ftok(file, 77));
+            assertThat(py.waitFor(PEER_TIME)).isZero();
         }
     }
 }

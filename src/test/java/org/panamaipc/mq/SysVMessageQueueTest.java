@@ -18,15 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class SysVMessageQueueTest {
     private final List<SysVMessageQueue> queues = new ArrayList<>();
 
@@ -166,16 +164,11 @@ class SysVMessageQueueTest {
     @Test
     void timedReceiveTakesAMessageThatArrivesInTime() throws Exception {
         SysVMessageQueue q = queue();
-        CompletableFuture<TypedMessage> r = Peers.async(() -> {
-            try {
-                return q.receive(TypeFilter.exactly(9), Duration.ofSeconds(20));
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        PosixMessageQueueTest.awaitBlocked(r);
+        java.util.concurrent.atomic.AtomicReference<TypedMessage> got = new java.util.concurrent.atomic.AtomicReference<>();
+        BlockedCall r = BlockedCall.start(() -> got.set(q.receive(TypeFilter.exactly(9), Duration.ofSeconds(20))));
         q.send(9, bytes("nine"));
-        assertThat(text(r.get(10, TimeUnit.SECONDS))).isEqualTo("nine");
+        assertThat(r.outcome(Duration.ofSeconds(10))).isNull();
+        assertThat(text(got.get())).isEqualTo("nine");
     }
 
     @Test
@@ -346,19 +339,11 @@ class SysVMessageQueueTest {
     @Test
     void removeWakesABlockedReceiverWithQueueRemoved() throws Exception {
         SysVMessageQueue q = queue();
-        CompletableFuture<Throwable> blocked = Peers.async(() -> {
-            try {
-                q.receive(TypeFilter.any());
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        PosixMessageQueueTest.awaitBlocked(blocked);
+        BlockedCall blocked = BlockedCall.start(() -> q.receive(TypeFilter.any()));
         try (SysVMessageQueue other = SysVMessageQueue.openId(q.id())) {
             other.remove();
         }
-        assertThat(blocked.get(5, TimeUnit.SECONDS))
+        assertThat(blocked.outcome(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(QueueRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM))
                 .hasMessageContaining("removed while waiting");
         assertThatThrownBy(() -> q.trySend(1, bytes("x"))).isInstanceOf(QueueRemovedException.class);
@@ -370,37 +355,13 @@ class SysVMessageQueueTest {
         SysVMessageQueue q = queue();
         q.setMaxBytes(8);
         q.send(1, new byte[8]);
-        CompletableFuture<Throwable> receiver = Peers.async(() -> {
-            try {
-                q.receive(TypeFilter.exactly(2));
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        CompletableFuture<Throwable> timedReceiver = Peers.async(() -> {
-            try {
-                q.receive(TypeFilter.exactly(2), Duration.ofMinutes(5));
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        CompletableFuture<Throwable> sender = Peers.async(() -> {
-            try {
-                q.send(1, new byte[8]);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        PosixMessageQueueTest.awaitBlocked(receiver);
-        PosixMessageQueueTest.awaitBlocked(timedReceiver);
-        PosixMessageQueueTest.awaitBlocked(sender);
+        BlockedCall receiver = BlockedCall.start(() -> q.receive(TypeFilter.exactly(2)));
+        BlockedCall timedReceiver = BlockedCall.start(() -> q.receive(TypeFilter.exactly(2), Duration.ofMinutes(5)));
+        BlockedCall sender = BlockedCall.start(() -> q.send(1, new byte[8]));
         q.close();
-        assertThat(receiver.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
-        assertThat(timedReceiver.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
-        assertThat(sender.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        assertThat(receiver.outcome(Duration.ofSeconds(5))).isInstanceOf(AsynchronousCloseException.class);
+        assertThat(timedReceiver.outcome(Duration.ofSeconds(5))).isInstanceOf(AsynchronousCloseException.class);
+        assertThat(sender.outcome(Duration.ofSeconds(5))).isInstanceOf(AsynchronousCloseException.class);
         assertThatThrownBy(() -> q.tryReceive(TypeFilter.any()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         q.close();
@@ -448,9 +409,9 @@ class SysVMessageQueueTest {
         TypeFilter filter = TypeFilter.lowestUpTo(5);
         Duration patience = Duration.ofSeconds(5);
         long perMessage = Long.MAX_VALUE;
-        for (int round = 0; round < 30 && perMessage > 0; round++) {
+        for (int round = 0; round < 60 && perMessage > 0; round++) {
             long before = Allocation.currentThread();
-            for (int i = 0; i < 10_000; i++) {
+            for (int i = 0; i < 4_000; i++) {
                 q.send(out);
                 q.receive(in, filter);
                 q.trySend(out);
@@ -458,7 +419,7 @@ class SysVMessageQueueTest {
                 q.send(out, patience);
                 q.receive(in, filter, patience);
             }
-            perMessage = (Allocation.currentThread() - before) / 10_000;
+            perMessage = (Allocation.currentThread() - before) / 4_000;
         }
         assertThat(perMessage).as("bytes allocated per send+receive").isZero();
     }
