@@ -12189,6 +12189,67 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class posix_spawnattr_setpgroup {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_setpgroup");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static FunctionDescriptor posix_spawnattr_setpgroup$descriptor() {
+        return posix_spawnattr_setpgroup.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static MethodHandle posix_spawnattr_setpgroup$handle() {
+        return posix_spawnattr_setpgroup.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static MemorySegment posix_spawnattr_setpgroup$address() {
+        return posix_spawnattr_setpgroup.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
+     * }
+     */
+    public static int posix_spawnattr_setpgroup(MemorySegment __attr, int __pgroup) {
+        var mh$ = posix_spawnattr_setpgroup.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawnattr_setpgroup", __attr, __pgroup);
+            }
+            return (int)mh$.invokeExact(__attr, __pgroup);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class posix_spawn_file_actions_init {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,

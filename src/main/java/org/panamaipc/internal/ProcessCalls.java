@@ -40,6 +40,8 @@ public final class ProcessCalls {
             LibC.posix_spawnattr_setsigmask$descriptor(), true);
     private static final MethodHandle ATTR_SIGDEFAULT = Downcalls.plain(LibC.posix_spawnattr_setsigdefault$address(),
             LibC.posix_spawnattr_setsigdefault$descriptor(), true);
+    private static final MethodHandle ATTR_PGROUP = Downcalls.plain(LibC.posix_spawnattr_setpgroup$address(),
+            LibC.posix_spawnattr_setpgroup$descriptor(), true);
     private static final MethodHandle PIDFD_OPEN =
             Downcalls.nonBlocking(LibC.pidfd_open$address(), LibC.pidfd_open$descriptor());
     private static final MethodHandle WAITID = Downcalls.blocking(LibC.waitid$address(), LibC.waitid$descriptor());
@@ -250,6 +252,21 @@ public final class ProcessCalls {
     public static int attrSetSigdefault(MemorySegment attr, MemorySegment set) {
         try {
             return negate((int) ATTR_SIGDEFAULT.invokeExact(attr, set));
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code posix_spawnattr_setpgroup(attr, pgroup)}.
+     *
+     * @param attr the attributes
+     * @param pgroup the process group, 0 for a new one led by the child
+     * @return 0, or {@code -errno}
+     */
+    public static int attrSetPgroup(MemorySegment attr, int pgroup) {
+        try {
+            return negate((int) ATTR_PGROUP.invokeExact(attr, pgroup));
         } catch (Throwable t) {
             throw Errors.unexpected(t);
         }

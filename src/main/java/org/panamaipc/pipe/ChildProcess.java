@@ -71,7 +71,8 @@ public final class ChildProcess implements AutoCloseable {
     /**
      * Starts building a child process.
      *
-     * @param command the program (searched in {@code PATH} when it has no slash) and its arguments
+     * @param command the program (searched in this process's {@code PATH} when it has no
+     *        slash, as {@code posix_spawnp} does) and its arguments
      * @return a builder
      * @throws IllegalArgumentException if the command is empty
      */
@@ -132,9 +133,22 @@ public final class ChildProcess implements AutoCloseable {
      * @throws java.nio.channels.AsynchronousCloseException if another thread closed this object
      * @throws IOException if the call fails
      */
-    public synchronized ExitStatus waitFor(Duration timeout) throws IOException {
+    public ExitStatus waitFor(Duration timeout) throws IOException {
+        ExitStatus s = status;
+        if (s != null) {
+            return s;
+        }
+        // The wait holds no lock, so that close() from another thread can release it.
+        if (!pidFd.awaitExit(timeout)) {
+            return null;
+        }
+        return reap();
+    }
+
+    /** Collects the status once the child has exited; whichever thread comes first reaps. */
+    private synchronized ExitStatus reap() throws IOException {
         if (status == null) {
-            status = pidFd.waitFor(timeout);
+            status = pidFd.tryReap();
         }
         return status;
     }
@@ -183,7 +197,8 @@ public final class ChildProcess implements AutoCloseable {
         }
         Thread.ofPlatform().daemon().name("panama-ipc reaper pid=" + pid).start(() -> {
             try {
-                pidFd.waitFor(Duration.ofSeconds(Long.MAX_VALUE));
+                pidFd.awaitExit();
+                reap();
             } catch (IOException | IllegalStateException ignored) {
                 // nothing left to do for a child nobody waits for
             } finally {
@@ -207,6 +222,7 @@ public final class ChildProcess implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>(System.getenv());
         private final List<Signal> blocked = new ArrayList<>();
         private Path directory;
+        private boolean newProcessGroup;
 
         private Builder(List<String> command) {
             for (String arg : command) {
@@ -363,6 +379,18 @@ public final class ChildProcess implements AutoCloseable {
         }
 
         /**
+         * Makes the child the leader of a new process group ({@code POSIX_SPAWN_SETPGROUP}
+         * with group 0), whose id is its pid: {@link org.panamaipc.signal.Signals#killProcessGroup}
+         * then reaches it and everything it starts.
+         *
+         * @return this builder
+         */
+        public Builder newProcessGroup() {
+            this.newProcessGroup = true;
+            return this;
+        }
+
+        /**
          * Starts the child with these signals blocked ({@code posix_spawnattr_setsigmask}).
          * A JVM started this way keeps them blocked in every thread, which lets it receive
          * them with their sender and value ({@link org.panamaipc.signal.Signals#handle}).
@@ -442,8 +470,12 @@ public final class ChildProcess implements AutoCloseable {
                         }
                         check("posix_spawnattr_setsigmask", ProcessCalls.attrSetSigmask(attr, mask));
                         check("posix_spawnattr_setsigdefault", ProcessCalls.attrSetSigdefault(attr, defaults));
-                        check("posix_spawnattr_setflags", ProcessCalls.attrSetFlags(attr,
-                                (short) (LibC.POSIX_SPAWN_SETSIGMASK() | LibC.POSIX_SPAWN_SETSIGDEF())));
+                        int spawnFlags = LibC.POSIX_SPAWN_SETSIGMASK() | LibC.POSIX_SPAWN_SETSIGDEF();
+                        if (newProcessGroup) {
+                            check("posix_spawnattr_setpgroup", ProcessCalls.attrSetPgroup(attr, 0));
+                            spawnFlags |= LibC.POSIX_SPAWN_SETPGROUP();
+                        }
+                        check("posix_spawnattr_setflags", ProcessCalls.attrSetFlags(attr, (short) spawnFlags));
 
                         MemorySegment argv = strings(arena, command);
                         List<String> env = new ArrayList<>(environment.size());

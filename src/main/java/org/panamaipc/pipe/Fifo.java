@@ -133,9 +133,11 @@ public final class Fifo {
     }
 
     /**
-     * Opens a FIFO for reading without waiting for a writer. Until a writer comes, reads
-     * return 0 (nothing there) rather than end of file only after a writer has come and
-     * gone; the end is in non-blocking mode ({@link PipeEnd#setBlocking(boolean)} changes it).
+     * Opens a FIFO for reading without waiting for a writer; the end is in non-blocking
+     * mode ({@link PipeEnd#setBlocking(boolean)} changes it). While no writer has the FIFO
+     * open, a read returns -1 (end of file, as Linux reports it), but a timed read
+     * ({@link PipeSource#read(java.lang.foreign.MemorySegment, Duration)}) waits: the
+     * kernel reports no hangup until a writer has come and gone.
      *
      * @param path the FIFO
      * @return the read end, in non-blocking mode
@@ -263,10 +265,12 @@ public final class Fifo {
         }
         int slot = waiters.enter();
         try {
-            int r;
-            do {
+            int r = -Sys.EINTR;
+            // the deadline is checked after registering: a timer that fired before sees no
+            // one to wake, but then the deadline has passed
+            while (r == -Sys.EINTR && !deadline.expired()) {
                 r = Sys.open(cpath, flags | LibC.O_CLOEXEC(), 0);
-            } while (r == -Sys.EINTR && !deadline.expired());
+            }
             return r == -Sys.EINTR ? Integer.MIN_VALUE : r;
         } finally {
             waiters.exit(slot);

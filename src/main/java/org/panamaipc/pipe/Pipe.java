@@ -104,8 +104,8 @@ public final class Pipe implements AutoCloseable {
     /** Closes both ends; idempotent. */
     @Override
     public void close() {
-        sink.close();
-        source.close();
+        sink.closeQuietly();
+        source.closeQuietly();
     }
 
     @Override

@@ -3,8 +3,9 @@ package org.panamaipc.pipe;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.Channel;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.panamaipc.OwnedFd;
@@ -21,12 +22,12 @@ import org.panamaipc.internal.Waiters;
  *
  * <p><b>Closing.</b> {@link #close()} is idempotent and may be called from any thread: a
  * thread blocked in a read, write, splice or wait on this end is released and throws
- * {@link AsynchronousCloseException}. Java's thread interrupt does not release a blocked
- * call; close the end instead.
+ * {@link AsynchronousCloseException}. As for the JDK's channels, interrupting a thread
+ * blocked on this end closes it, and the thread throws {@link ClosedByInterruptException}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/pipe.7.html">pipe(7)</a>
  */
-public abstract sealed class PipeEnd implements Channel permits PipeSource, PipeSink {
+public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permits PipeSource, PipeSink {
     static final int EINTR = Sys.EINTR;
     static final int EAGAIN = Sys.EAGAIN;
     private static final Path PIPE_MAX_SIZE = Path.of("/proc/sys/fs/pipe-max-size");
@@ -40,7 +41,7 @@ public abstract sealed class PipeEnd implements Channel permits PipeSource, Pipe
 
     /**
      * The descriptor, still owned by this end: to map it into a child process or to poll
-     * it. Closing it closes this end.
+     * it. Close the end, not the descriptor.
      *
      * @return the owned descriptor
      */
@@ -48,22 +49,15 @@ public abstract sealed class PipeEnd implements Channel permits PipeSource, Pipe
         return fd;
     }
 
-    @Override
-    public boolean isOpen() {
-        return fd.isOpen();
-    }
-
     /**
-     * Closes this end, once; releases any thread blocked on it. When the last write end of a
-     * pipe closes, readers see end of file; when the last read end closes, writers get
-     * {@link BrokenPipeException}.
+     * Closes the descriptor, once ({@link #close()} calls it); releases any thread blocked on
+     * this end. When the last write end of a pipe closes, readers see end of file; when the
+     * last read end closes, writers get {@link BrokenPipeException}.
      */
     @Override
-    public void close() {
-        if (fd.isOpen()) {
-            fd.close();
-            waiters.wakeAll();
-        }
+    protected void implCloseChannel() {
+        fd.close();
+        waiters.wakeAll();
     }
 
     /**
@@ -163,6 +157,15 @@ public abstract sealed class PipeEnd implements Channel permits PipeSource, Pipe
         }
     }
 
+    /** {@link #close()}, which cannot fail: closing a descriptor reports nothing. */
+    final void closeQuietly() {
+        try {
+            close();
+        } catch (IOException cannotHappen) {
+            throw new java.io.UncheckedIOException(cannotHappen);
+        }
+    }
+
     /** Acquires the descriptor for a call, or reports the end closed. */
     final int acquire() throws ClosedChannelException {
         try {
@@ -179,15 +182,16 @@ public abstract sealed class PipeEnd implements Channel permits PipeSource, Pipe
      */
     final boolean awaitReady(int n, int events, Deadline deadline) throws IOException {
         MemorySegment pfd = Scratch.get().pollFor(n, events);
+        begin(); // a Thread.interrupt() now closes this end
         int slot = waiters.enter();
         try {
             while (true) {
+                if (!fd.isOpen()) { // checked after registering, so that a racing close() is seen
+                    throw new AsynchronousCloseException();
+                }
                 int r = Sys.poll(pfd, 1, deadline.remainingMillisForPoll());
                 if (r > 0) {
                     return true;
-                }
-                if (!fd.isOpen()) {
-                    throw new AsynchronousCloseException();
                 }
                 if (r == 0) {
                     if (deadline.expired()) {
@@ -199,6 +203,7 @@ public abstract sealed class PipeEnd implements Channel permits PipeSource, Pipe
             }
         } finally {
             waiters.exit(slot);
+            end(true); // ClosedByInterruptException if the interrupt closed it
         }
     }
 

@@ -167,16 +167,19 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     public long vmsplice(MemorySegment src) throws IOException {
         PipeSource.requireNative(src);
         int n = acquire();
+        begin(); // a Thread.interrupt() now closes this end
         int slot = waiters.enter();
         try {
             MemorySegment iov = Scratch.get().iovecFor(src);
-            long r;
-            do {
+            long r = -EINTR;
+            // checked after registering, so that a close() racing with this call is seen
+            while (r == -EINTR && fd.isOpen()) {
                 r = PipeCalls.vmsplice(n, iov, 1, 0);
-            } while (r == -EINTR && fd.isOpen());
+            }
             return result("vmsplice", n, src.byteSize(), r);
         } finally {
             waiters.exit(slot);
+            end(true); // ClosedByInterruptException if the interrupt closed it
             fd.release();
         }
     }
@@ -206,18 +209,21 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             fd.release();
             throw new ClosedChannelException();
         }
+        begin(); // a Thread.interrupt() now closes this end
         int slot = waiters.enter();
         try {
-            long r;
-            do {
+            long r = -EINTR;
+            // checked after registering, so that a close() racing with this call is seen
+            while (r == -EINTR && fd.isOpen() && source.isOpen()) {
                 r = PipeCalls.splice(in, n, count, 0);
-            } while (r == -EINTR && fd.isOpen() && source.isOpen());
+            }
             if (r == 0) {
                 return count == 0 ? 0 : -1;
             }
             return result("splice", n, count, r);
         } finally {
             waiters.exit(slot);
+            end(true); // ClosedByInterruptException if the interrupt closed it
             source.release();
             fd.release();
         }
@@ -255,7 +261,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             }
 
             @Override
-            public void close() {
+            public void close() throws IOException {
                 PipeSink.this.close();
             }
         };
@@ -302,15 +308,18 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
 
     private long writeOnce(int n, MemorySegment src, long offset, long count) throws IOException {
         MemorySegment from = offset == 0 ? src : src.asSlice(offset);
+        begin(); // a Thread.interrupt() now closes this end
         int slot = waiters.enter();
         try {
-            long r;
-            do {
+            long r = -EINTR;
+            // checked after registering, so that a close() racing with this call is seen
+            while (r == -EINTR && fd.isOpen()) {
                 r = Sys.write(n, from, count);
-            } while (r == -EINTR && fd.isOpen());
+            }
             return result("write", n, count, r);
         } finally {
             waiters.exit(slot);
+            end(true); // ClosedByInterruptException if the interrupt closed it
         }
     }
 

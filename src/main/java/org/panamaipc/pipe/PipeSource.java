@@ -213,12 +213,14 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             fd.release();
             throw new ClosedChannelException();
         }
+        begin(); // a Thread.interrupt() now closes this end
         int slot = waiters.enter();
         try {
-            long r;
-            do {
+            long r = -EINTR;
+            // checked after registering, so that a close() racing with this call is seen
+            while (r == -EINTR && fd.isOpen() && target.isOpen()) {
                 r = tee ? PipeCalls.tee(n, out, count, 0) : PipeCalls.splice(n, out, count, 0);
-            } while (r == -EINTR && fd.isOpen() && target.isOpen());
+            }
             if (r == -EINTR) {
                 throw new AsynchronousCloseException();
             }
@@ -237,6 +239,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             return r;
         } finally {
             waiters.exit(slot);
+            end(true); // ClosedByInterruptException if the interrupt closed it
             target.release();
             fd.release();
         }
@@ -278,7 +281,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             }
 
             @Override
-            public void close() {
+            public void close() throws IOException {
                 PipeSource.this.close();
             }
         };
@@ -286,12 +289,14 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
 
     private long readOnce(int n, MemorySegment dst) throws IOException {
         long len = dst.byteSize();
+        begin(); // a Thread.interrupt() now closes this end
         int slot = waiters.enter();
         try {
-            long r;
-            do {
+            long r = -EINTR;
+            // checked after registering, so that a close() racing with this call is seen
+            while (r == -EINTR && fd.isOpen()) {
                 r = Sys.read(n, dst, len);
-            } while (r == -EINTR && fd.isOpen());
+            }
             if (r == -EINTR) {
                 throw new AsynchronousCloseException();
             }
@@ -307,6 +312,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             return r;
         } finally {
             waiters.exit(slot);
+            end(true); // ClosedByInterruptException if the interrupt closed it
         }
     }
 

@@ -200,12 +200,12 @@ public final class PidFd implements AutoCloseable {
             pollfd.fd(pfd, n);
             pollfd.events(pfd, (short) LibC.POLLIN());
             while (true) {
+                if (!fd.isOpen()) { // checked after registering, so that a racing close() is seen
+                    throw new AsynchronousCloseException();
+                }
                 int r = Sys.poll(pfd, 1, deadline.remainingMillisForPoll());
                 if (r > 0) {
                     return true;
-                }
-                if (!fd.isOpen()) {
-                    throw new AsynchronousCloseException();
                 }
                 if (r == 0 && deadline.expired()) {
                     return false;

@@ -3,6 +3,9 @@ package org.panamaipc.signal;
 /**
  * A handler installed by {@link Signals#handle}; {@link #close()} removes it, and removing
  * the last handler of a signal restores the disposition the signal had before.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man2/signalfd.2.html">signalfd(2)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/sigaction.2.html">sigaction(2)</a>
  */
 public final class SignalRegistration implements AutoCloseable {
     /** How signals reach the handler. */

@@ -325,6 +325,9 @@ public final class Signals {
                     int slot = waiters.enter();
                     long r;
                     try {
+                        if (!fd.isOpen()) { // checked after registering, so that a racing close() is seen
+                            return;
+                        }
                         r = Sys.read(n, info, info.byteSize());
                     } finally {
                         waiters.exit(slot);

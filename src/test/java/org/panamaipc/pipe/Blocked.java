@@ -27,6 +27,7 @@ public final class Blocked<T> {
 
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private volatile long tid;
+    private volatile Thread thread;
 
     private Blocked() {
     }
@@ -41,7 +42,7 @@ public final class Blocked<T> {
      */
     public static <T> Blocked<T> start(int syscall, Callable<T> call) {
         Blocked<T> b = new Blocked<>();
-        Thread.ofPlatform().daemon().start(() -> {
+        b.thread = Thread.ofPlatform().daemon().start(() -> {
             b.tid = Sys.syscall(LibC.SYS_gettid());
             try {
                 b.result.complete(call.call());
@@ -65,6 +66,11 @@ public final class Blocked<T> {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** {@return the thread making the call} */
+    public Thread thread() {
+        return thread;
     }
 
     /** {@return the call's outcome} */

@@ -22,13 +22,13 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.IpcException;
 import org.panamaipc.signal.ExitStatus;
 import org.panamaipc.signal.Signal;
 
-@Timeout(value = 40, unit = TimeUnit.SECONDS)
+@IpcTest
 class ChildProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -18,12 +18,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 import org.panamaipc.signal.ExitStatus;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class FifoTest {
     @TempDir
     Path dir;
@@ -114,6 +114,21 @@ class FifoTest {
                 writer.write(new byte[] {1, 2}, 0, 2);
             }
             assertThat(reader.inputStream().readAllBytes()).containsExactly(1, 2);
+        }
+    }
+
+    @Test
+    void nonBlockingReaderSeesEndOfFileBeforeAnyWriterButATimedReadWaits() throws IOException {
+        Path p = fifo();
+        try (PipeSource reader = Fifo.openForReadingNonBlocking(p); Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(8);
+            assertThat(reader.read(buf)).isEqualTo(-1);
+            assertThat(reader.read(buf, Duration.ofMillis(100))).isZero();
+            try (PipeSink writer = Fifo.openForWritingNonBlocking(p)) {
+                writer.write(arena.allocateFrom("x"));
+                assertThat(reader.read(buf, Duration.ofSeconds(5))).isEqualTo(2);
+            }
+            assertThat(reader.read(buf, Duration.ofSeconds(5))).isEqualTo(-1);
         }
     }
 

@@ -8,12 +8,12 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.panamaipc.IpcException;
 import org.panamaipc.pipe.Blocked;
 import org.panamaipc.pipe.ChildProcess;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class PidFdTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.Errno;
 import org.panamaipc.IpcException;
@@ -18,7 +18,7 @@ import org.panamaipc.pipe.ChildProcess;
 import org.panamaipc.pipe.Children;
 import org.panamaipc.pipe.Pipe;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 @ResourceLock("signals")
 class SignalTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -127,6 +127,24 @@ class SignalTest {
     }
 
     @Test
+    void killProcessGroupReachesEveryMember() throws Exception {
+        try (Pipe out = Pipe.open();
+             ChildProcess sh = ChildProcess.builder("sh", "-c", "sleep 30 & echo $!; wait")
+                     .newProcessGroup().mapFd(1, out.sink()).start()) {
+            out.sink().close();
+            Lines lines = new Lines(out.source().inputStream());
+            long sleeper = Long.parseLong(lines.next(WAIT));
+            assertThat(Files.readString(Path.of("/proc/" + sleeper + "/stat")).split(" ")[4])
+                    .as("process group of the background sleep").isEqualTo(Long.toString(sh.pid()));
+            try (PidFd sleep = PidFd.open(sleeper)) {
+                Signals.killProcessGroup(sh.pid(), Signal.SIGTERM);
+                assertThat(sh.waitFor(WAIT)).isEqualTo(ExitStatus.killed(Signal.SIGTERM, false));
+                assertThat(sleep.awaitExit(WAIT)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void sendingToAMissingProcessNamesEsrch() throws IOException {
         long gone;
         try (ChildProcess child = ChildProcess.builder("true").start()) {
@@ -177,6 +195,29 @@ class SignalTest {
                 assertThat(kill.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
                 assertThat(lines.next(WAIT)).isEqualTo("got SIGUSR1 code=" + SignalInfo.SI_USER + " pid=" + killPid
                         + " uid=" + uid() + " value=0 detailed=true");
+            }
+            assertThat(peer.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+        }
+    }
+
+    @Test
+    void queuedRealtimeSignalsAllArriveInOrderThroughSignalfd() throws Exception {
+        Signal rt = Signal.realtime(2);
+        int count = 50;
+        try (Pipe out = Pipe.open();
+             ChildProcess peer = ChildProcess.builder(Children.java(SignalPeer.class, Integer.toString(count), rt.name()))
+                     .blockSignals(rt).mapFd(1, out.sink()).mapFd(2, out.sink()).start()) {
+            out.sink().close();
+            Lines lines = new Lines(out.source().inputStream());
+            assertThat(lines.next(WAIT)).isEqualTo("ready SIGNALFD");
+            // Sent faster than the peer reads them: real-time signals queue, none is merged.
+            for (int i = 0; i < count; i++) {
+                Signals.queue(peer.pid(), rt, i);
+            }
+            long self = ProcessHandle.current().pid();
+            for (int i = 0; i < count; i++) {
+                assertThat(lines.next(WAIT)).isEqualTo("got " + rt.name() + " code=" + SignalInfo.SI_QUEUE
+                        + " pid=" + self + " uid=" + uid() + " value=" + i + " detailed=true");
             }
             assertThat(peer.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
         }
