@@ -4,6 +4,8 @@ usage: lock_peer.py ACTION FAMILY MODE FILE [START LENGTH]
 ACTION  hold: lock (waiting), print "held PID", wait for a line on stdin, unlock, print "released"
         try:  try once without waiting, print "got" or "busy"
         wait: lock (waiting), print "got", unlock
+        hold-then-wait: lock START LENGTH, print "held PID", read a line, then lock
+                START2 LENGTH2 (waiting), print "got" or the error's errno name
 FAMILY  lockf or flock;  MODE  sh or ex
 """
 import fcntl
@@ -42,6 +44,17 @@ def main():
             sys.stdin.readline()
             unlock()
             print("released", flush=True)
+        elif action == "hold-then-wait":
+            lock(op)
+            print(f"held {os.getpid()}", flush=True)
+            sys.stdin.readline()
+            start, length = int(sys.argv[7]), int(sys.argv[8])
+            try:
+                lock(op)
+                print("got", flush=True)
+            except OSError as e:
+                import errno
+                print(errno.errorcode[e.errno], flush=True)
         elif action == "wait":
             lock(op)
             print("got", flush=True)

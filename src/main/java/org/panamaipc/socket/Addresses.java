@@ -57,18 +57,28 @@ final class Addresses {
      * @return the segment, sized to the address's length ({@code socklen_t})
      */
     static MemorySegment encode(SocketAddress address, SegmentAllocator allocator) {
-        byte[] path = checkedPath(address);
         MemorySegment sa = allocator.allocate(sockaddr_un.layout());
+        return sa.asSlice(0, encode(address, sa));
+    }
+
+    /**
+     * Writes an address into a {@code struct sockaddr_un}, clearing it first.
+     *
+     * @return the address's length ({@code socklen_t})
+     */
+    static int encode(SocketAddress address, MemorySegment sa) {
+        byte[] path = checkedPath(address);
+        sa.fill((byte) 0);
         sockaddr_un.sun_family(sa, (short) LibC.AF_UNIX());
         if (path != null) {
             MemorySegment.copy(path, 0, sa, ValueLayout.JAVA_BYTE, PATH_OFFSET, path.length);
-            return sa.asSlice(0, PATH_OFFSET + path.length + 1); // with the NUL (zeroed)
+            return PATH_OFFSET + path.length + 1; // with the NUL
         }
         AbstractSocketAddress a = (AbstractSocketAddress) address;
         for (int i = 0; i < a.length(); i++) {
             sa.set(ValueLayout.JAVA_BYTE, PATH_OFFSET + 1 + i, a.byteAt(i));
         }
-        return sa.asSlice(0, PATH_OFFSET + 1 + a.length()); // the length delimits the name
+        return PATH_OFFSET + 1 + a.length(); // the length delimits the name
     }
 
     /** Reads the address a call wrote into {@code sa}, {@code length} bytes long. */

@@ -23,7 +23,6 @@ import java.util.Set;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;
-import org.panamaipc.bindings.iovec;
 import org.panamaipc.bindings.msghdr;
 import org.panamaipc.bindings.ucred;
 import org.panamaipc.internal.Check;
@@ -37,8 +36,9 @@ import org.panamaipc.internal.SocketCalls;
  * to an address for datagrams.
  *
  * <p><b>Data.</b> {@link #send(MemorySegment)} and {@link #receive(MemorySegment)} move
- * bytes between native memory and the socket with no copy and no allocation; the
- * {@code byte[]} and {@link ByteBuffer} forms copy through a per-thread buffer. On a
+ * bytes between native memory and the socket with no copy and no allocation: they are
+ * the hot path. The {@code byte[]} and heap {@link ByteBuffer} forms copy through a
+ * per-thread buffer; the {@link ByteBuffer} forms allocate a small segment view per call. On a
  * datagram or seqpacket socket every send is one message and every receive takes one
  * message whole: {@code receive} returns the message's real length, so a result larger
  * than the buffer means the message was truncated (MSG_TRUNC) and its end discarded.
@@ -58,7 +58,9 @@ import org.panamaipc.internal.SocketCalls;
  * from the {@code ByteBuffer} channel methods, as in the JDK). Every blocking call has a
  * timed form, {@link UnixSocketOptions#SO_RCVTIMEO} and {@code SO_SNDTIMEO} bound the
  * untimed ones, and {@link #close()} from another thread releases a blocked caller with
- * {@link java.nio.channels.AsynchronousCloseException}.
+ * {@link java.nio.channels.AsynchronousCloseException}. {@link Thread#interrupt()} does not
+ * end a blocked call (unlike the JDK's interruptible channels): close the socket, or use a
+ * timed form.
  *
  * <p><b>SIGPIPE.</b> Every send passes {@code MSG_NOSIGNAL}: sending to a closed peer
  * throws {@link BrokenPipeException} and never raises SIGPIPE.
@@ -92,6 +94,8 @@ public final class UnixSocket implements ByteChannel {
     private final int receiveFlags;
     private volatile long receiveTimeoutNanos = SocketCore.FOREVER;
     private volatile long sendTimeoutNanos = SocketCore.FOREVER;
+    // SO_PASSCRED as last set or read, so that a receive need not ask the kernel each time
+    private volatile boolean passCredentials;
 
     UnixSocket(OwnedFd fd, SocketType type, boolean blocking) {
         this.core = new SocketCore(fd, type, blocking);
@@ -254,7 +258,10 @@ public final class UnixSocket implements ByteChannel {
         if (fl < 0) {
             throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -fl);
         }
-        return new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
+        boolean passCredentials = probe.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
+        UnixSocket socket = new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
+        socket.passCredentials = passCredentials;
+        return socket;
     }
 
     // ---------------------------------------------------------------- state
@@ -435,6 +442,7 @@ public final class UnixSocket implements ByteChannel {
                     : LibC.SO_SNDBUF(), option.name(), v);
         } else if (option == UnixSocketOptions.SO_PASSCRED) {
             core.setIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name(), (Boolean) value ? 1 : 0);
+            passCredentials = (Boolean) value;
         } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
             receiveTimeoutNanos = optionTimeout((Duration) value);
         } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
@@ -578,7 +586,9 @@ public final class UnixSocket implements ByteChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        Check.notNull("src", src);
+        if (src == null) {
+            throw new NullPointerException("src must not be null");
+        }
         long r = send(MemorySegment.ofBuffer(src));
         if (r < 0) {
             return 0;
@@ -602,6 +612,19 @@ public final class UnixSocket implements ByteChannel {
         Check.notNull("data", data);
         Addresses.checkedPath(target);
         return sendMessage(data, List.of(), false, target);
+    }
+
+    /**
+     * Sends a datagram from an array to an address; see {@link #sendTo(MemorySegment, SocketAddress)}.
+     *
+     * @param data the message
+     * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise (EMSGSIZE, EISCONN)
+     */
+    public long sendTo(byte[] data, SocketAddress target) throws IOException {
+        return sendTo(MemorySegment.ofArray(Check.notNull("data", data)), target);
     }
 
     /**
@@ -635,6 +658,32 @@ public final class UnixSocket implements ByteChannel {
      * @throws IOException if {@code sendmsg(2)} fails otherwise
      */
     public long sendDescriptors(MemorySegment data, List<OwnedFd> fds) throws IOException {
+        checkDescriptors(data, fds);
+        return sendMessage(data, fds, false, null);
+    }
+
+    /**
+     * Sends a datagram with open descriptors to an address, on an unconnected datagram
+     * socket; see {@link #sendDescriptors(MemorySegment, OwnedFd...)}.
+     *
+     * @param data the message
+     * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws IllegalStateException if a descriptor is closed
+     * @throws IllegalArgumentException if there are no or too many descriptors, or a path
+     *         exceeds {@code sun_path} (107 bytes)
+     * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws IOException if {@code sendmsg(2)} fails otherwise
+     */
+    public long sendDescriptorsTo(MemorySegment data, SocketAddress target, OwnedFd... fds) throws IOException {
+        List<OwnedFd> list = Arrays.asList(Check.notNull("fds", fds));
+        checkDescriptors(data, list);
+        Addresses.checkedPath(target);
+        return sendMessage(data, list, false, target);
+    }
+
+    private void checkDescriptors(MemorySegment data, List<OwnedFd> fds) {
         Check.notNull("data", data);
         Check.notNull("fds", fds);
         if (fds.isEmpty() || fds.size() > MAX_DESCRIPTORS) {
@@ -648,7 +697,6 @@ public final class UnixSocket implements ByteChannel {
         if (core.type == SocketType.STREAM && data.byteSize() == 0) {
             throw new IllegalArgumentException("data must not be empty: descriptors travel with at least one byte on a stream socket");
         }
-        return sendMessage(data, fds, false, null);
     }
 
     /**
@@ -720,24 +768,26 @@ public final class UnixSocket implements ByteChannel {
 
     private long sendMessage(MemorySegment data, List<OwnedFd> fds, boolean credentials, SocketAddress target)
             throws IOException {
+        MessageScratch scratch = MessageScratch.get();
+        boolean copied = !data.isNative();
         int acquired = 0;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = nativeCopy(data, arena, true);
-            MemorySegment iov = iovec.allocate(arena);
-            iovec.iov_base(iov, buf);
-            iovec.iov_len(iov, buf.byteSize());
-            MemorySegment msg = msghdr.allocate(arena);
-            msghdr.msg_iov(msg, iov);
-            msghdr.msg_iovlen(msg, 1);
+        try (Arena arena = copied && data.byteSize() > MessageScratch.DATA_CAPACITY ? Arena.ofConfined() : null) {
+            MemorySegment buf = data;
+            if (copied) {
+                buf = arena != null ? arena.allocate(data.byteSize()) : scratch.data.asSlice(0, data.byteSize());
+                buf.copyFrom(data);
+            }
+            MemorySegment msg = scratch.message(buf);
             if (target != null) {
-                MemorySegment sa = Addresses.encode(target, arena);
-                msghdr.msg_name(msg, sa);
-                msghdr.msg_namelen(msg, (int) sa.byteSize());
+                int len = Addresses.encode(target, scratch.name);
+                msghdr.msg_name(msg, scratch.name);
+                msghdr.msg_namelen(msg, len);
             }
             long rightsSpace = fds.isEmpty() ? 0 : Cmsg.space((long) Integer.BYTES * fds.size());
             long credSpace = credentials ? Cmsg.space(ucred.sizeof()) : 0;
             if (rightsSpace + credSpace > 0) {
-                MemorySegment control = arena.allocate(rightsSpace + credSpace, 8);
+                MemorySegment control = scratch.control.asSlice(0, rightsSpace + credSpace);
+                control.fill((byte) 0);
                 long h = 0;
                 if (!fds.isEmpty()) {
                     MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
@@ -874,7 +924,9 @@ public final class UnixSocket implements ByteChannel {
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Check.notNull("dst", dst);
+        if (dst == null) {
+            throw new NullPointerException("dst must not be null");
+        }
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
@@ -1008,19 +1060,17 @@ public final class UnixSocket implements ByteChannel {
         if (maxDescriptors < 0 || maxDescriptors > MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("maxDescriptors=" + maxDescriptors + " must be 0 to " + MAX_DESCRIPTORS);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = nativeCopy(buffer, arena, false);
-            MemorySegment iov = iovec.allocate(arena);
-            iovec.iov_base(iov, buf);
-            iovec.iov_len(iov, buf.byteSize());
-            MemorySegment msg = msghdr.allocate(arena);
-            msghdr.msg_iov(msg, iov);
-            msghdr.msg_iovlen(msg, 1);
-            MemorySegment sa = null;
+        MessageScratch scratch = MessageScratch.get();
+        boolean copied = !buffer.isNative();
+        try (Arena arena = copied && buffer.byteSize() > MessageScratch.DATA_CAPACITY ? Arena.ofConfined() : null) {
+            MemorySegment buf = buffer;
+            if (copied) {
+                buf = arena != null ? arena.allocate(buffer.byteSize()) : scratch.data.asSlice(0, buffer.byteSize());
+            }
+            MemorySegment msg = scratch.message(buf);
             if (wantSender) {
-                sa = arena.allocate(org.panamaipc.bindings.sockaddr_un.layout());
-                msghdr.msg_name(msg, sa);
-                msghdr.msg_namelen(msg, (int) sa.byteSize());
+                msghdr.msg_name(msg, scratch.name);
+                msghdr.msg_namelen(msg, (int) scratch.name.byteSize());
             }
             // Room for exactly the descriptors asked for, after the credentials the kernel puts
             // first when SO_PASSCRED is on. It drops whatever does not fit, without installing
@@ -1028,11 +1078,12 @@ public final class UnixSocket implements ByteChannel {
             // The kernel is offered CMSG_LEN for the last message, not CMSG_SPACE, whose
             // padding would fit one descriptor more; the buffer itself has CMSG_SPACE (zeroed),
             // so that CMSG_NXTHDR, which wants the aligned length, can walk to the last message.
-            long credentialRoom = passCredentials() ? Cmsg.space(ucred.sizeof()) : 0;
+            long credentialRoom = passCredentials ? Cmsg.space(ucred.sizeof()) : 0;
             long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
             long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
-            MemorySegment control = room == 0 ? MemorySegment.NULL : arena.allocate(allocated, 8);
-            msghdr.msg_control(msg, control);
+            MemorySegment control = scratch.control.asSlice(0, allocated);
+            control.fill((byte) 0);
+            msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
             long r = core.io(SocketCalls.OP_RECVMSG, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, SocketCore.POLLIN,
                     timeoutNanos, false);
@@ -1042,10 +1093,10 @@ public final class UnixSocket implements ByteChannel {
             if (r < 0) {
                 throw Errors.of("recvmsg", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
             }
-            long controlLength = Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
+            boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
+            long controlLength = room == 0 ? 0 : Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
             List<OwnedFd> fds = new ArrayList<>();
             Credentials credentials = null;
-            boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
             try {
                 for (long h = Cmsg.firstHeader(controlLength); h >= 0; h = Cmsg.nextHeader(control, controlLength, h)) {
                     MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
@@ -1074,28 +1125,13 @@ public final class UnixSocket implements ByteChannel {
                 fds.forEach(OwnedFd::close);
                 fds.clear();
             }
-            if (buf != buffer && r > 0) {
+            if (copied && r > 0) {
                 MemorySegment.copy(buf, 0, buffer, 0, Math.min(r, buffer.byteSize()));
             }
             long length = r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
-            SocketAddress from = sa == null ? null : Addresses.decode(sa, msghdr.msg_namelen(msg));
+            SocketAddress from = wantSender ? Addresses.decode(scratch.name, msghdr.msg_namelen(msg)) : null;
             return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
         }
-    }
-
-    private boolean passCredentials() throws IOException {
-        return core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
-    }
-
-    private static MemorySegment nativeCopy(MemorySegment data, Arena arena, boolean copyIn) {
-        if (data.isNative()) {
-            return data;
-        }
-        MemorySegment s = arena.allocate(Math.max(1, data.byteSize())).asSlice(0, data.byteSize());
-        if (copyIn) {
-            s.copyFrom(data);
-        }
-        return s;
     }
 
     // ---------------------------------------------------------------- streams and lifecycle

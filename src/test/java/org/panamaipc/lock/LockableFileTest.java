@@ -58,6 +58,32 @@ class LockableFileTest {
     }
 
     @Test
+    void aDeadlockBetweenJavaAndPythonIsReportedAsEdeadlk() throws Exception {
+        try (LockableFile file = LockableFile.open(path);
+             HeldLock mine = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 10, 10);
+             Peers.Interactive peer = Peers.interactive("lock_peer.py", "hold-then-wait", "lockf", "ex",
+                     path.toString(), "0", "10", "10", "10")) {
+            String held = peer.readLine();
+            assertThat(held).startsWith("held ");
+            String pid = held.substring(5);
+            peer.writeLine("go");
+            // Wait until the kernel shows python blocked on our range ("->" marks a waiter in /proc/locks).
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.readAllLines(Path.of("/proc/locks")).stream()
+                    .noneMatch(l -> l.contains("->") && l.contains(" " + pid + " "))) {
+                assertThat(System.nanoTime()).as("python blocks on our lock").isLessThan(end);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polling: no notification exists
+            }
+            assertThatThrownBy(() -> file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 10))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("fcntl(").hasMessageContaining("F_SETLKW")
+                    .hasMessageContaining("EDEADLK (Resource deadlock avoided)");
+            mine.release();
+            assertThat(peer.readLine()).isEqualTo("got");
+        }
+    }
+
+    @Test
     void pythonLockfSeesJavaProcessLocksByRangeAndJavaSeesItsPid() throws Exception {
         try (LockableFile file = LockableFile.open(path);
              HeldLock lock = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 100, 50)) {
@@ -252,6 +278,41 @@ class LockableFileTest {
         } finally {
             Files.deleteIfExists(fresh);
         }
+    }
+
+    @Test
+    void aReceivedDescriptorLocksAsALockableFile() throws Exception {
+        try (var pair = org.panamaipc.socket.UnixSocket.pair(org.panamaipc.socket.SocketType.DATAGRAM);
+             LockableFile original = LockableFile.open(path);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            try (org.panamaipc.OwnedFd copy = org.panamaipc.OwnedFd.adopt(org.panamaipc.internal.Sys.fcntl(
+                    descriptorOf(original), org.panamaipc.bindings.LibC.F_DUPFD_CLOEXEC(), 0))) {
+                pair.first().sendDescriptors(arena.allocateFrom("f"), copy);
+            }
+            try (var m = pair.second().receiveMessage(arena.allocate(4), 1);
+                 LockableFile received = LockableFile.adopt(m.descriptors().getFirst());
+                 HeldLock lock = received.lock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE, 0, 10)) {
+                assertThat(lock.isValid()).isTrue();
+                assertThat(pythonTries("lockf", "sh", 5, 1)).isEqualTo("busy");
+                assertThat(received.name()).startsWith("fd=");
+            }
+        }
+    }
+
+    private static int descriptorOf(LockableFile file) throws IOException {
+        // The test reaches the descriptor through /proc: LockableFile does not expose it.
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals(file.name())) {
+                        return Integer.parseInt(fd.getFileName().toString());
+                    }
+                } catch (IOException gone) {
+                    // the directory's own descriptor, closed meanwhile
+                }
+            }
+        }
+        throw new AssertionError("no descriptor for " + file.name());
     }
 
     @ParameterizedTest

@@ -330,6 +330,22 @@ class UnixSocketTest {
     }
 
     @Test
+    void timedAndTryAcceptReturnNullWhenNoOneConnects() throws IOException {
+        AbstractSocketAddress address = abstractName();
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, address)) {
+            assertThat(server.tryAccept()).isNull();
+            assertThat(server.accept(Duration.ofMillis(20))).isNull();
+            try (UnixSocket client = UnixSocket.connect(SocketType.SEQPACKET, address);
+                 UnixSocket accepted = server.tryAccept()) {
+                assertThat(accepted).isNotNull();
+                assertThat(accepted.type()).isEqualTo(SocketType.SEQPACKET);
+                assertThat(accepted.isBlocking()).isTrue();
+                assertThat(client.peerCredentials().pid()).isEqualTo(accepted.peerCredentials().pid());
+            }
+        }
+    }
+
+    @Test
     void nonBlockingSendFillsTheBufferThenWouldBlock() throws IOException {
         try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofConfined()) {
             pair.first().configureBlocking(false);
