@@ -1,0 +1,323 @@
+package org.panamaipc.sync;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.SyncCalls;
+
+/**
+ * A robust, process-shared mutex ({@code pthread_mutex_t} with {@code PTHREAD_PROCESS_SHARED}
+ * and {@code PTHREAD_MUTEX_ROBUST}) living in shared memory, usable by every process that
+ * maps it.
+ *
+ * <h2>When the owner dies</h2>
+ * If a process (or thread) dies while holding the mutex, the kernel releases it and the next
+ * locker gets {@link LockState#OWNER_DIED}: it owns the mutex, should repair the data the
+ * mutex protects, then call {@link #markConsistent()} and {@link #unlock()} as usual. If it
+ * unlocks without marking the mutex consistent, the mutex becomes unrecoverable and every
+ * later lock in every process throws {@link MutexNotRecoverableException}.
+ *
+ * <pre>{@code
+ * try (ProcessMutex mutex = ProcessMutex.attach(segment, 0)) {
+ *     if (mutex.lock() == LockState.OWNER_DIED) {
+ *         repair(segment);
+ *         mutex.markConsistent();
+ *     }
+ *     try {
+ *         update(segment);
+ *     } finally {
+ *         mutex.unlock();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Layout and lifetime</h2>
+ * The mutex takes {@link #SIZE} bytes at an 8-byte aligned offset, laid out with a magic and
+ * version header (see the package documentation) so that {@link #attach} refuses memory
+ * that holds no initialised mutex. One process calls {@link #initialize} once; the others
+ * {@link #attach}. This object is a handle on the memory: {@link #close()} ends the handle
+ * (a thread of this process waiting in {@link #lock()} is released within
+ * {@value #CLOSE_LATENCY_MILLIS} ms with {@link AsynchronousCloseException}), while
+ * {@link #destroy()} destroys the mutex itself. When the mapping is closed, calls throw
+ * {@link IllegalStateException}. The mutex is not recursive: locking it again from the
+ * thread that holds it deadlocks, as in C.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_lock.3p.html">pthread_mutex_lock(3p)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutexattr_setrobust.3.html">pthread_mutexattr_setrobust(3)</a>
+ */
+public final class ProcessMutex implements AutoCloseable {
+    /** The bytes a mutex takes in shared memory, header included. */
+    public static final long SIZE = SyncDescriptor.MUTEX_SIZE;
+
+    /** How long at most a thread waiting in {@link #lock()} takes to notice {@link #close()}. */
+    public static final int CLOSE_LATENCY_MILLIS = 100;
+
+    private static final long SLICE_NANOS = CLOSE_LATENCY_MILLIS * 1_000_000L;
+    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int EOWNERDEAD = LibC.EOWNERDEAD();
+    private static final int ENOTRECOVERABLE = LibC.ENOTRECOVERABLE();
+
+    private final MemorySegment region;
+    private final MemorySegment mutex;
+    private final Guard guard = new Guard();
+
+    private ProcessMutex(MemorySegment region) {
+        this.region = region;
+        this.mutex = SyncDescriptor.object(region);
+    }
+
+    /**
+     * Initialises a new mutex at {@code offset} of a shared segment. Only one process does
+     * this, before any other attaches; initialising memory that a mutex in use occupies is
+     * undefined behaviour in C and must not be done.
+     *
+     * @param segment a shared segment, e.g. a {@code Mapping}'s
+     * @param offset an 8-byte aligned offset with {@link #SIZE} bytes behind it
+     * @return the mutex
+     * @throws IndexOutOfBoundsException if the segment is too small
+     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only
+     * @throws IOException if {@code pthread_mutex_init} fails
+     * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_init.3p.html">pthread_mutex_init(3p)</a>
+     */
+    public static ProcessMutex initialize(MemorySegment segment, long offset) throws IOException {
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        SyncDescriptor.retract(region);
+        int r = SyncCalls.mutexInitSharedRobust(SyncDescriptor.object(region));
+        if (r != 0) {
+            throw Errors.of("pthread_mutex_init", "offset=" + offset + ", PTHREAD_PROCESS_SHARED|ROBUST", r);
+        }
+        SyncDescriptor.publish(region, SyncDescriptor.MUTEX_MAGIC);
+        return new ProcessMutex(region);
+    }
+
+    /**
+     * Attaches to a mutex another process (or this one) initialised.
+     *
+     * @param segment a shared segment
+     * @param offset where {@link #initialize} placed it
+     * @return the mutex
+     * @throws IndexOutOfBoundsException if the segment is too small
+     * @throws IllegalArgumentException if the address is not 8-byte aligned
+     * @throws IllegalStateException if no initialised mutex is there
+     */
+    public static ProcessMutex attach(MemorySegment segment, long offset) {
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        SyncDescriptor.checkInitialised(region, SyncDescriptor.MUTEX_MAGIC, "ProcessMutex");
+        return new ProcessMutex(region);
+    }
+
+    MemorySegment nativeMutex() {
+        return mutex;
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    /**
+     * Locks, waiting as long as needed.
+     *
+     * @return {@link LockState#ACQUIRED}, or {@link LockState#OWNER_DIED} if the previous
+     *         owner died holding it (the caller owns it now; see the class documentation)
+     * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
+     * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException (EDEADLK, EINVAL) on another failure of {@code pthread_mutex_lock}
+     */
+    public LockState lock() throws IOException {
+        LockState s = tryLock(Duration.ofSeconds(Long.MAX_VALUE));
+        if (s == null) {
+            throw new IllegalStateException("an unlimited wait timed out");
+        }
+        return s;
+    }
+
+    /**
+     * Locks if nobody holds the mutex, without waiting.
+     *
+     * @return how it was acquired, or {@code null} if another thread holds it
+     * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on another failure of {@code pthread_mutex_timedlock}
+     */
+    public LockState tryLock() throws IOException {
+        guard.enter(this);
+        try {
+            int r = tryOnce();
+            return r == ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Locks, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait, not negative
+     * @return how it was acquired, or {@code null} on timeout
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
+     * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on another failure of {@code pthread_mutex_timedlock}
+     * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_timedlock.3p.html">pthread_mutex_timedlock(3p)</a>
+     */
+    public LockState tryLock(Duration timeout) throws IOException {
+        Deadline deadline = Deadline.after(timeout);
+        guard.enter(this);
+        try {
+            int r = tryOnce();
+            if (r != ETIMEDOUT) {
+                return state(r, "pthread_mutex_timedlock");
+            }
+            // pthread_mutex_timedlock restarts after a signal, so close() cannot interrupt it:
+            // wait in slices and look at the closed flag between them.
+            MemorySegment ts = SyncCalls.scratch();
+            while (true) {
+                long remaining = deadline.remainingNanos();
+                if (remaining == 0) {
+                    return null;
+                }
+                writeRealtimeAfter(ts, Math.min(remaining, SLICE_NANOS));
+                r = SyncCalls.mutexTimedlock(mutex, ts);
+                if (r != ETIMEDOUT) {
+                    if (!guard.isOpen() && (r == 0 || r == EOWNERDEAD)) {
+                        SyncCalls.mutexUnlock(mutex); // not EOWNERDEAD's fix: the next locker sees it
+                        throw new AsynchronousCloseException();
+                    }
+                    return state(r, "pthread_mutex_timedlock");
+                }
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException();
+                }
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * One attempt that never waits: {@code pthread_mutex_timedlock} with a deadline in the
+     * past. Not {@code pthread_mutex_trylock}: glibc's trylock keeps the lock word taken when
+     * it reports ENOTRECOVERABLE, so that other processes would then block on the mutex
+     * forever instead of learning it is unrecoverable; timedlock releases it.
+     */
+    private int tryOnce() {
+        MemorySegment ts = SyncCalls.scratch();
+        org.panamaipc.bindings.timespec.tv_sec(ts, 0);
+        org.panamaipc.bindings.timespec.tv_nsec(ts, 0);
+        return SyncCalls.mutexTimedlock(mutex, ts);
+    }
+
+    static void writeRealtimeAfter(MemorySegment ts, long nanos) {
+        java.time.Instant now = java.time.Instant.now();
+        long sec = now.getEpochSecond() + nanos / 1_000_000_000L;
+        long nsec = now.getNano() + nanos % 1_000_000_000L;
+        if (nsec >= 1_000_000_000L) {
+            sec++;
+            nsec -= 1_000_000_000L;
+        }
+        org.panamaipc.bindings.timespec.tv_sec(ts, sec);
+        org.panamaipc.bindings.timespec.tv_nsec(ts, nsec);
+    }
+
+    LockState state(int r, String call) throws IOException {
+        if (r == 0) {
+            return LockState.ACQUIRED;
+        }
+        if (r == EOWNERDEAD) {
+            return LockState.OWNER_DIED;
+        }
+        if (r == ENOTRECOVERABLE) {
+            throw new MutexNotRecoverableException(call, "mutex@0x" + Long.toHexString(region.address()), r);
+        }
+        throw Errors.of(call, "mutex", r);
+    }
+
+    /**
+     * Unlocks. The calling thread must hold the mutex.
+     *
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException (EPERM) if the calling thread does not hold it
+     */
+    public void unlock() throws IOException {
+        guard.enter(this);
+        try {
+            int r = SyncCalls.mutexUnlock(mutex);
+            if (r != 0) {
+                throw Errors.of("pthread_mutex_unlock", "mutex", r);
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Marks the mutex consistent after its previous owner died, once the caller (who holds it
+     * after a {@link LockState#OWNER_DIED} lock) has repaired the data it protects.
+     *
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException (EINVAL) if the mutex is not in the owner-died state or not held
+     * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_consistent.3.html">pthread_mutex_consistent(3)</a>
+     */
+    public void markConsistent() throws IOException {
+        guard.enter(this);
+        try {
+            int r = SyncCalls.mutexConsistent(mutex);
+            if (r != 0) {
+                throw Errors.of("pthread_mutex_consistent", "mutex", r);
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Destroys the mutex ({@code pthread_mutex_destroy}) and clears its header, so that later
+     * attaches fail; closes this handle. No process may use it any more.
+     *
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException (EBUSY) if it is locked
+     */
+    public void destroy() throws IOException {
+        guard.enter(this);
+        try {
+            int r = SyncCalls.mutexDestroy(mutex);
+            if (r != 0) {
+                throw Errors.of("pthread_mutex_destroy", "mutex", r);
+            }
+            SyncDescriptor.retract(region);
+        } finally {
+            guard.exit();
+        }
+        close();
+    }
+
+    /** {@return whether {@link #close()} has not been called} */
+    public boolean isOpen() {
+        return guard.isOpen();
+    }
+
+    /**
+     * Ends this handle; the mutex stays in memory for other handles and processes. A thread
+     * waiting in {@link #lock()} leaves with {@link AsynchronousCloseException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        guard.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessMutex[address=0x" + Long.toHexString(region.address()) + (isOpen() ? "]" : ", closed]");
+    }
+
+    static void checkTimeout(Duration timeout) {
+        Check.timeout(timeout);
+    }
+}

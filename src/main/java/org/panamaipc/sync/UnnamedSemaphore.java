@@ -1,0 +1,221 @@
+package org.panamaipc.sync;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.SyncCalls;
+import org.panamaipc.internal.Waiters;
+
+/**
+ * A POSIX unnamed semaphore ({@code sem_init} with {@code pshared=1}) living in shared
+ * memory — POSIX or System V shared memory, a memfd, a mapped file — usable by every
+ * process that maps it. Like a {@link NamedSemaphore} it has no owner and no undo: a
+ * process that dies holding it leaves it taken.
+ *
+ * <h2>Layout and lifetime</h2>
+ * It takes {@link #SIZE} bytes at an 8-byte aligned offset, with the header described in the
+ * package documentation; {@link #attach} refuses memory holding no initialised semaphore.
+ * {@link #close()} ends this handle, releasing a thread of this process blocked in
+ * {@link #acquire()} with {@link AsynchronousCloseException}; {@link #destroy()} destroys the
+ * semaphore itself.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man3/sem_init.3.html">sem_init(3)</a>
+ */
+public final class UnnamedSemaphore implements AutoCloseable {
+    /** The bytes a semaphore takes in shared memory, header included. */
+    public static final long SIZE = SyncDescriptor.SEMAPHORE_SIZE;
+
+    private final MemorySegment region;
+    private final MemorySegment sem;
+    private final Guard guard = new Guard();
+    private final Waiters waiters = new Waiters();
+
+    private UnnamedSemaphore(MemorySegment region) {
+        this.region = region;
+        this.sem = SyncDescriptor.object(region);
+    }
+
+    /**
+     * Initialises a new semaphore at {@code offset} of a shared segment; only one process
+     * does this, before the others attach.
+     *
+     * @param segment a shared segment
+     * @param offset an 8-byte aligned offset with {@link #SIZE} bytes behind it
+     * @param initialValue 0 to {@link NamedSemaphore#MAX_VALUE}
+     * @return the semaphore
+     * @throws IndexOutOfBoundsException if the segment is too small
+     * @throws IllegalArgumentException if the address is not aligned, the segment read-only or the value negative
+     * @throws IOException on a failure of {@code sem_init}
+     */
+    public static UnnamedSemaphore initialize(MemorySegment segment, long offset, int initialValue) throws IOException {
+        if (initialValue < 0) {
+            throw new IllegalArgumentException("initialValue=" + initialValue + " must be 0 to SEM_VALUE_MAX="
+                    + NamedSemaphore.MAX_VALUE);
+        }
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        SyncDescriptor.retract(region);
+        int r = SyncCalls.semInit(SyncDescriptor.object(region), 1, initialValue);
+        if (r != 0) {
+            throw Errors.of("sem_init", "offset=" + offset + ", 1, " + initialValue, -r);
+        }
+        SyncDescriptor.publish(region, SyncDescriptor.SEMAPHORE_MAGIC);
+        return new UnnamedSemaphore(region);
+    }
+
+    /**
+     * Attaches to a semaphore initialised by {@link #initialize}.
+     *
+     * @param segment a shared segment
+     * @param offset where it was placed
+     * @return the semaphore
+     * @throws IndexOutOfBoundsException if the segment is too small
+     * @throws IllegalArgumentException if the address is not 8-byte aligned
+     * @throws IllegalStateException if no initialised semaphore is there
+     */
+    public static UnnamedSemaphore attach(MemorySegment segment, long offset) {
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        SyncDescriptor.checkInitialised(region, SyncDescriptor.SEMAPHORE_MAGIC, "UnnamedSemaphore");
+        return new UnnamedSemaphore(region);
+    }
+
+    /**
+     * Decrements the value, waiting while it is 0.
+     *
+     * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on a failure of {@code sem_wait}
+     * @see <a href="https://man7.org/linux/man-pages/man3/sem_wait.3.html">sem_wait(3)</a>
+     */
+    public void acquire() throws IOException {
+        if (!tryAcquire(Duration.ofSeconds(Long.MAX_VALUE))) {
+            throw new IllegalStateException("an unlimited wait timed out");
+        }
+    }
+
+    /**
+     * Decrements the value if it is above 0, without waiting.
+     *
+     * @return true if decremented, false if the value was 0
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on a failure of {@code sem_trywait}
+     */
+    public boolean tryAcquire() throws IOException {
+        guard.enter(this);
+        try {
+            int r = SyncCalls.semTrywait(sem);
+            if (r == 0) {
+                return true;
+            }
+            if (r == -Sys.EAGAIN) {
+                return false;
+            }
+            throw Errors.of("sem_trywait", "sem", -r);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Decrements the value, waiting at most {@code timeout} while it is 0.
+     *
+     * @param timeout how long to wait, not negative
+     * @return true if decremented, false on timeout
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on a failure of {@code sem_timedwait}
+     */
+    public boolean tryAcquire(Duration timeout) throws IOException {
+        Deadline deadline = Deadline.after(timeout);
+        guard.enter(this);
+        try {
+            if (SyncCalls.semTrywait(sem) == 0) {
+                return true;
+            }
+            return NamedSemaphore.timedWait(sem, deadline, guard, waiters, "sem");
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Increments the value, waking one waiter in any process.
+     *
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException (EOVERFLOW) if the value is already {@link NamedSemaphore#MAX_VALUE}
+     */
+    public void release() throws IOException {
+        guard.enter(this);
+        try {
+            int r = SyncCalls.semPost(sem);
+            if (r != 0) {
+                throw Errors.of("sem_post", "sem", -r);
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Reads the value.
+     *
+     * @return the value, 0 if threads are waiting
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on a failure of {@code sem_getvalue}
+     */
+    public int value() throws IOException {
+        guard.enter(this);
+        try {
+            int r = SyncCalls.semGetvalue(sem);
+            if (r < 0) {
+                throw Errors.of("sem_getvalue", "sem", -r);
+            }
+            return r;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Destroys the semaphore ({@code sem_destroy}) and clears its header; closes this handle.
+     * No process may wait on it any more.
+     *
+     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws IOException on a failure of {@code sem_destroy}
+     * @see <a href="https://man7.org/linux/man-pages/man3/sem_destroy.3.html">sem_destroy(3)</a>
+     */
+    public void destroy() throws IOException {
+        guard.enter(this);
+        try {
+            SyncDescriptor.retract(region);
+            int r = SyncCalls.semDestroy(sem);
+            if (r != 0) {
+                throw Errors.of("sem_destroy", "sem", -r);
+            }
+        } finally {
+            guard.exit();
+        }
+        close();
+    }
+
+    /** {@return whether {@link #close()} has not been called} */
+    public boolean isOpen() {
+        return guard.isOpen();
+    }
+
+    /** Ends this handle, releasing this process's waiters; the semaphore stays in memory. Idempotent. */
+    @Override
+    public void close() {
+        guard.close();
+        waiters.wakeAll();
+    }
+
+    @Override
+    public String toString() {
+        return "UnnamedSemaphore[address=0x" + Long.toHexString(region.address()) + (isOpen() ? "]" : ", closed]");
+    }
+}

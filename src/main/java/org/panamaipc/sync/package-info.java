@@ -1,0 +1,80 @@
+/**
+ * Synchronization between processes: POSIX named semaphores ({@link org.panamaipc.sync.NamedSemaphore}),
+ * POSIX unnamed semaphores in shared memory ({@link org.panamaipc.sync.UnnamedSemaphore}),
+ * System V semaphore sets ({@link org.panamaipc.sync.SysVSemaphoreSet}), robust process-shared
+ * mutexes and conditions ({@link org.panamaipc.sync.ProcessMutex},
+ * {@link org.panamaipc.sync.ProcessCondition}), futexes ({@link org.panamaipc.sync.Futex}) and
+ * eventfd ({@link org.panamaipc.sync.EventFd}).
+ *
+ * <h2>When a process dies holding a primitive</h2>
+ * <table>
+ * <caption>Crash behaviour</caption>
+ * <tr><th>Primitive</th><th>A holder killed with {@code kill -9}</th></tr>
+ * <tr><td>System V semaphore taken with {@link org.panamaipc.sync.SemaphoreFlag#UNDO}</td>
+ *     <td>the kernel gives it back; a waiter proceeds</td></tr>
+ * <tr><td>{@link org.panamaipc.sync.ProcessMutex}</td>
+ *     <td>the next locker gets {@link org.panamaipc.sync.LockState#OWNER_DIED}, repairs and
+ *     marks it consistent; if nobody does, it becomes unrecoverable
+ *     ({@link org.panamaipc.sync.MutexNotRecoverableException})</td></tr>
+ * <tr><td>POSIX semaphores (named, unnamed), System V without UNDO</td>
+ *     <td>nothing: the value stays taken. Use UNDO or the robust mutex for crash-safe locking</td></tr>
+ * <tr><td>futex, eventfd</td><td>a dead waiter affects nobody; a dead waker wakes nobody</td></tr>
+ * </table>
+ *
+ * <h2>Objects in shared memory</h2>
+ * Mutexes, conditions and unnamed semaphores live at an offset of a shared segment (see
+ * {@code org.panamaipc.shm}). Each region starts with a 4-byte magic and a 4-byte layout
+ * version, followed by the C object:
+ * <pre>
+ *   0            4              8
+ *   +------------+--------------+-------------------------------------------+
+ *   | magic      | version (1)  | pthread_mutex_t / pthread_cond_t / sem_t  |
+ *   +------------+--------------+-------------------------------------------+
+ *   magic: "PMTX" mutex, "PCND" condition, "PSEM" semaphore
+ * </pre>
+ * {@code initialize} writes the magic last; {@code attach} refuses a region without it, so
+ * memory that was never initialised is reported instead of being handed to the C library.
+ * Sizes: {@link org.panamaipc.sync.ProcessMutex#SIZE}, {@link org.panamaipc.sync.ProcessCondition#SIZE},
+ * {@link org.panamaipc.sync.UnnamedSemaphore#SIZE}; offsets must be 8-byte aligned. Lock and
+ * unlock a mutex on the same platform thread (a virtual thread may move between carrier
+ * threads, and the C library knows the owner by its kernel thread).
+ *
+ * <h2>Example</h2>
+ * Two processes (run it twice at once) take turns on a counter under a robust mutex:
+ * <pre>{@code
+ * import org.panamaipc.shm.*;
+ * import org.panamaipc.sync.*;
+ *
+ * public class Turns {
+ *     public static void main(String[] args) throws Exception {
+ *         try (NamedSemaphore init = NamedSemaphore.create("/turns-init", 1);
+ *              SharedMemory shm = SharedMemory.createOrOpen("/turns", 4096);
+ *              Mapping mapping = shm.map()) {
+ *             var s = mapping.segment();
+ *             init.acquire();                       // the first process initialises
+ *             ProcessMutex mutex = s.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == 0
+ *                     ? ProcessMutex.initialize(s, 0) : ProcessMutex.attach(s, 0);
+ *             init.release();
+ *             for (int i = 0; i < 1000; i++) {
+ *                 if (mutex.lock() == LockState.OWNER_DIED) {
+ *                     mutex.markConsistent();       // nothing to repair here
+ *                 }
+ *                 try {
+ *                     long n = s.get(java.lang.foreign.ValueLayout.JAVA_LONG, 64);
+ *                     s.set(java.lang.foreign.ValueLayout.JAVA_LONG, 64, n + 1);
+ *                 } finally {
+ *                     mutex.unlock();
+ *                 }
+ *             }
+ *             mutex.close();
+ *         }
+ *         // SharedMemory.unlink("/turns"); NamedSemaphore.unlink("/turns-init") when done
+ *     }
+ * }
+ * }</pre>
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/sem_overview.7.html">sem_overview(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
+ */
+package org.panamaipc.sync;

@@ -1,0 +1,257 @@
+package org.panamaipc.sync;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.panamaipc.Errno;
+import org.panamaipc.ErrnoException;
+import org.panamaipc.shm.Mapping;
+import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.Deadline;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
+
+@IpcTest
+class ProcessMutexTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final String shmName = SharedMemory.uniqueName("mutex");
+
+    @AfterEach
+    void unlink() throws IOException {
+        SharedMemory.unlinkIfExists(shmName);
+    }
+
+    @Test
+    void lockTryLockAndUnlock() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(256, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 64)) {
+                assertThat(mutex.lock()).isEqualTo(LockState.ACQUIRED);
+                CompletableFuture<LockState> other = CompletableFuture.supplyAsync(() -> {
+                    try (ProcessMutex second = ProcessMutex.attach(s, 64)) {
+                        return second.tryLock();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                assertThat(other.get(10, TimeUnit.SECONDS)).isNull();
+                CompletableFuture<LockState> timed = CompletableFuture.supplyAsync(() -> {
+                    try (ProcessMutex second = ProcessMutex.attach(s, 64)) {
+                        return second.tryLock(Duration.ofMillis(50));
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                assertThat(timed.get(10, TimeUnit.SECONDS)).isNull();
+                mutex.unlock();
+                assertThatThrownBy(mutex::unlock).isInstanceOf(IOException.class)
+                        .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EPERM));
+                assertThat(mutex.tryLock(Duration.ofMillis(10))).isEqualTo(LockState.ACQUIRED);
+                mutex.unlock();
+                mutex.destroy();
+                assertThatThrownBy(() -> ProcessMutex.attach(s, 64)).isInstanceOf(IllegalStateException.class);
+            }
+        }
+    }
+
+    @Test
+    void memoryThatHoldsNoMutexIsRefused() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(256, 8);
+            assertThatThrownBy(() -> ProcessMutex.attach(s, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no initialised ProcessMutex").hasMessageContaining("magic=0x0");
+            assertThatThrownBy(() -> ProcessMutex.initialize(s, 4))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8-byte aligned");
+            assertThatThrownBy(() -> ProcessMutex.initialize(s, 256 - 40))
+                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("too small");
+            assertThatThrownBy(() -> ProcessMutex.initialize(s.asSlice(0, ProcessMutex.SIZE - 1), 0))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> ProcessCondition.attach(s, 0)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> ProcessCondition.initialize(s, 250))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> UnnamedSemaphore.attach(s, 0)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aMutexIsNotTakenForACondition() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(256, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0)) {
+                assertThatThrownBy(() -> ProcessCondition.attach(s, 0))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ProcessCondition");
+                mutex.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aPeerKilledHoldingTheMutexIsReportedAndTheRepairedMutexWorksAgain() throws Exception {
+        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+             ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0)) {
+            MemorySegment s = m.segment();
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+                peer.expectLine("ACQUIRED");
+                peer.expectLine("held");
+                assertThat(mutex.tryLock()).isNull();
+                peer.kill9();
+            }
+            assertThat(mutex.tryLock(WAIT)).isEqualTo(LockState.OWNER_DIED);
+            s.set(JAVA_LONG, 512, 42); // repair
+            mutex.markConsistent();
+            mutex.unlock();
+            assertThat(mutex.lock()).isEqualTo(LockState.ACQUIRED);
+            mutex.unlock();
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+                peer.expectLine("ACQUIRED"); // consistent again for other processes too
+                peer.expectLine("held");
+            }
+        }
+    }
+
+    @Test
+    void aMutexNobodyRepairsBecomesNotRecoverable() throws Exception {
+        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+             ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0)) {
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+                peer.expectLine("ACQUIRED");
+                peer.expectLine("held");
+                peer.kill9();
+            }
+            assertThat(mutex.lock()).isEqualTo(LockState.OWNER_DIED);
+            mutex.unlock(); // without markConsistent
+            assertThatThrownBy(mutex::lock)
+                    .isInstanceOf(MutexNotRecoverableException.class)
+                    .hasMessageContaining("ENOTRECOVERABLE");
+            assertThatThrownBy(mutex::tryLock).isInstanceOf(MutexNotRecoverableException.class);
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+                assertThat(peer.waitFor()).isNotZero();
+                assertThat(peer.stderr()).contains("MutexNotRecoverableException");
+            }
+        }
+    }
+
+    @Test
+    void aThreadOfThisProcessThatDiesHoldingTheMutexIsReportedToo() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(256, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0)) {
+                Thread holder = Thread.ofPlatform().start(() -> {
+                    try {
+                        mutex.lock();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                holder.join(10_000);
+                assertThat(mutex.tryLock(WAIT)).isEqualTo(LockState.OWNER_DIED);
+                mutex.markConsistent();
+                mutex.unlock();
+            }
+        }
+    }
+
+    @Test
+    void closeReleasesAThreadWaitingForTheLock() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(256, 8);
+            ProcessMutex mutex = ProcessMutex.initialize(s, 0);
+            try (ProcessMutex owner = ProcessMutex.attach(s, 0)) {
+                owner.lock();
+                CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        mutex.lock();
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                Deadline.after(WAIT).await(() -> inNative("mutexTimedlock"), "the thread waits for the lock");
+                assertThat(outcome).isNotDone();
+                mutex.close();
+                assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+                assertThatThrownBy(mutex::tryLock).isInstanceOf(IllegalStateException.class);
+                owner.unlock();
+            }
+        }
+    }
+
+    static boolean inNative(String method) {
+        return Thread.getAllStackTraces().values().stream()
+                .anyMatch(trace -> trace.length > 0 && java.util.Arrays.stream(trace)
+                        .anyMatch(f -> f.getMethodName().equals(method)));
+    }
+
+    @Test
+    void useAfterTheMappingIsClosedThrowsInsteadOfCrashing() throws IOException {
+        ProcessMutex mutex;
+        try (Arena arena = Arena.ofConfined()) {
+            mutex = ProcessMutex.initialize(arena.allocate(256, 8), 0);
+        }
+        assertThatThrownBy(mutex::lock).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void conditionSignalsAWaiterAndTimesOut() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(512, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0);
+                 ProcessCondition condition = ProcessCondition.initialize(s, 64)) {
+                mutex.lock();
+                assertThat(condition.await(mutex, Duration.ofMillis(50))).isNull();
+                mutex.unlock();
+                CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        mutex.lock();
+                        try {
+                            while (s.get(JAVA_LONG, 256) == 0) {
+                                condition.await(mutex, WAIT);
+                            }
+                            return s.get(JAVA_LONG, 256);
+                        } finally {
+                            mutex.unlock();
+                        }
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                mutex.lock();
+                s.set(JAVA_LONG, 256, 7);
+                condition.signalAll();
+                mutex.unlock();
+                assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(7);
+                assertThatThrownBy(() -> condition.await(mutex, Duration.ofSeconds(-1)))
+                        .isInstanceOf(IllegalArgumentException.class);
+                condition.destroy();
+                mutex.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aPeerJvmPlaysPingPongTenThousandTimesThroughMutexAndCondition() throws IOException {
+        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+            ProcessMutex.initialize(m.segment(), 128).close();
+            ProcessCondition.initialize(m.segment(), 64).close();
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "mutex", "10000", shmName);
+                 PingPong.Turns turns = PingPong.mutexAndCondition(m.segment(), true)) {
+                peer.expectReady();
+                PingPong.play(turns, m.segment(), 10_000, true);
+                peer.expectLine("done");
+            }
+        }
+    }
+}

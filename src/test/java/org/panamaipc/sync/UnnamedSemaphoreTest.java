@@ -1,0 +1,94 @@
+package org.panamaipc.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.panamaipc.shm.Mapping;
+import org.panamaipc.shm.Memfd;
+import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.Deadline;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
+
+@IpcTest
+class UnnamedSemaphoreTest {
+    private final String shmName = SharedMemory.uniqueName("usem");
+
+    @AfterEach
+    void unlink() throws IOException {
+        SharedMemory.unlinkIfExists(shmName);
+    }
+
+    @Test
+    void worksInAMemfdLikeANamedOne() throws IOException {
+        try (Memfd memfd = Memfd.create("usem", 4096); Mapping m = memfd.map();
+             UnnamedSemaphore sem = UnnamedSemaphore.initialize(m.segment(), 8, 1)) {
+            assertThat(sem.value()).isEqualTo(1);
+            sem.acquire();
+            assertThat(sem.tryAcquire()).isFalse();
+            assertThat(sem.tryAcquire(Duration.ofMillis(30))).isFalse();
+            try (UnnamedSemaphore again = UnnamedSemaphore.attach(m.segment(), 8)) {
+                again.release();
+            }
+            assertThat(sem.tryAcquire(Duration.ofSeconds(1))).isTrue();
+            sem.destroy();
+            assertThatThrownBy(() -> UnnamedSemaphore.attach(m.segment(), 8))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(64, 8);
+            assertThatThrownBy(() -> UnnamedSemaphore.initialize(s, 0, -1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SEM_VALUE_MAX");
+            assertThatThrownBy(() -> UnnamedSemaphore.initialize(s, 12, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> UnnamedSemaphore.initialize(s, 32, 0))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void closeReleasesAWaiter() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            UnnamedSemaphore sem = UnnamedSemaphore.initialize(arena.allocate(64, 8), 0, 0);
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    sem.acquire();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Deadline.after(Duration.ofSeconds(10)).await(() -> ProcessMutexTest.inNative("semWait"), "waits");
+            sem.close();
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        }
+    }
+
+    @Test
+    void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
+        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+            UnnamedSemaphore.initialize(m.segment(), 0, 0).close();
+            UnnamedSemaphore.initialize(m.segment(), 64, 0).close();
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "unnamed", "10000", shmName);
+                 PingPong.Turns turns = PingPong.unnamed(m.segment(), true)) {
+                peer.expectReady();
+                PingPong.play(turns, m.segment(), 10_000, true);
+                peer.expectLine("done");
+            }
+        }
+    }
+}
