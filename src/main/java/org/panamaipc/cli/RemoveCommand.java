@@ -1,7 +1,5 @@
 package org.panamaipc.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.panamaipc.mq.PosixMessageQueue;
@@ -9,6 +7,7 @@ import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.shm.SysVKey;
 import org.panamaipc.shm.SysVSharedMemory;
+import org.panamaipc.sync.NamedSemaphore;
 
 /** {@code ipc rm}: removes one POSIX object by name or one System V object by id or key. */
 final class RemoveCommand {
@@ -18,7 +17,7 @@ final class RemoveCommand {
     static List<Command> commands() {
         return List.of(
                 posix("shm", "POSIX shared memory object (shm_unlink)"),
-                posix("sem", "POSIX named semaphore (its /dev/shm/sem.NAME entry, as sem_unlink does)"),
+                posix("sem", "POSIX named semaphore (sem_unlink)"),
                 posix("mq", "POSIX message queue (mq_unlink)"),
                 sysv("sysv-shm", "System V shared memory segment (shmctl IPC_RMID; it goes when the last process detaches)"),
                 sysv("sysv-sem", "System V semaphore set (semctl IPC_RMID)"),
@@ -33,16 +32,10 @@ final class RemoveCommand {
                     switch (kind) {
                         case "shm" -> SharedMemory.unlink(name);
                         case "mq" -> PosixMessageQueue.unlink(name);
-                        default -> removeSemaphore(name);
+                        default -> NamedSemaphore.unlink(name);
                     }
                     return Main.OK;
                 });
-    }
-
-    private static void removeSemaphore(String name) throws Exception {
-        org.panamaipc.internal.Check.posixName(name);
-        Path file = IpcObjects.DEV_SHM.resolve("sem." + name.substring(1));
-        Files.delete(file);
     }
 
     private static Command sysv(String kind, String what) {

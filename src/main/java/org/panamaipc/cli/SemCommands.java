@@ -1,33 +1,60 @@
 package org.panamaipc.cli;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.panamaipc.sync.NamedSemaphore;
 
-/**
- * {@code ipc sem}: POSIX named semaphores. They need the library's semaphore package
- * ({@code org.panamaipc.sync}), which is not part of this build yet: until it is, each
- * subcommand says so and fails.
- */
+/** {@code ipc sem}: POSIX named semaphores from the shell. */
 final class SemCommands {
     private SemCommands() {
     }
 
     static List<Command> commands() {
         return List.of(
-                pending("sem post", "sem post NAME [--create]", "Adds one to the POSIX named semaphore NAME (sem_post).",
-                        Set.of(), Set.of("create")),
-                pending("sem wait", "sem wait NAME [--timeout DURATION]",
-                        "Takes one from the POSIX named semaphore NAME, waiting while it is 0 (exit 1 on timeout).",
-                        Set.of("timeout"), Set.of()),
-                pending("sem get", "sem get NAME", "Prints the value of the POSIX named semaphore NAME.",
-                        Set.of(), Set.of()));
+                new Cmd("sem post", "sem post NAME [--create]", """
+                        Adds one to the POSIX named semaphore NAME (sem_post). --create creates it
+                        (mode 0600, value 0 before this post) if it does not exist.
+                        """, Set.of(), Set.of("create"), SemCommands::post),
+                new Cmd("sem wait", "sem wait NAME [--timeout DURATION]", """
+                        Takes one from the POSIX named semaphore NAME, waiting while it is 0, at most
+                        DURATION with --timeout (exit 1 on timeout).
+                        """, Set.of("timeout"), Set.of(), SemCommands::await),
+                new Cmd("sem get", "sem get NAME", """
+                        Prints the value of the POSIX named semaphore NAME (sem_getvalue).
+                        """, Set.of(), Set.of(), SemCommands::get));
     }
 
-    private static Command pending(String name, String synopsis, String description, Set<String> valued,
-                                   Set<String> flags) {
-        return new Cmd(name, synopsis, description, valued, flags, (args, io) -> {
-            io.err().println("ipc " + name + ": POSIX named semaphores are not in this build (org.panamaipc.sync)");
-            return Main.FAILED;
-        });
+    static int post(Args args, Io io) throws Exception {
+        args.expect(1, 1);
+        String name = Numbers.posixName(args.get(0));
+        try (NamedSemaphore s = args.has("create") ? NamedSemaphore.create(name, 0) : NamedSemaphore.open(name)) {
+            s.release();
+        }
+        return Main.OK;
+    }
+
+    static int await(Args args, Io io) throws Exception {
+        args.expect(1, 1);
+        String name = Numbers.posixName(args.get(0));
+        Duration timeout = args.duration("timeout");
+        try (NamedSemaphore s = NamedSemaphore.open(name)) {
+            if (timeout == null) {
+                s.acquire();
+            } else if (!s.tryAcquire(timeout)) {
+                io.err().println("ipc sem wait: " + name + " stayed 0 for " + args.option("timeout"));
+                return Main.FAILED;
+            }
+        }
+        return Main.OK;
+    }
+
+    static int get(Args args, Io io) throws Exception {
+        args.expect(1, 1);
+        String name = Numbers.posixName(args.get(0));
+        try (NamedSemaphore s = NamedSemaphore.open(name)) {
+            io.out().println(s.value());
+        }
+        return Main.OK;
     }
 }

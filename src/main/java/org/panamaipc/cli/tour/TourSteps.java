@@ -11,6 +11,8 @@ final class TourSteps {
             new SysVMsgStep(),
             new PosixShmStep(),
             new SysVShmStep(),
+            new NamedSemaphoreStep(),
+            new SysVSemaphoreStep(),
             new UnixSocketStep(),
             new FdPassingStep(),
             new SignalStep(),
