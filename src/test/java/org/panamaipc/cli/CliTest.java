@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.sync.NamedSemaphore;
 import org.panamaipc.testing.IpcTest;
 
 /** The subcommands run in this JVM against real kernel objects; the launcher is tested in {@link LauncherTest}. */
@@ -97,6 +98,24 @@ class CliTest {
         assertThat(past.err()).contains("offset=4094 length=5 size=4096");
         assertThat(Cli.run("rm", "shm", name).code()).isZero();
         assertThat(Cli.run("shm", "read", name, "0", "1").err()).contains("shm_open", "ENOENT");
+    }
+
+    @Test
+    void semPostWaitAndGet() throws Exception {
+        try {
+            assertThat(Cli.run("sem", "post", name, "--create").code()).isZero();
+            assertThat(Cli.run("sem", "post", name).code()).isZero();
+            assertThat(Cli.run("sem", "get", name).out()).isEqualTo("2\n");
+            assertThat(Cli.run("sem", "wait", name).code()).isZero();
+            assertThat(Cli.run("sem", "wait", name, "--timeout", "1s").code()).isZero();
+            Cli.Result timedOut = Cli.run("sem", "wait", name, "--timeout", "100ms");
+            assertThat(timedOut.code()).isEqualTo(1);
+            assertThat(timedOut.err()).contains("stayed 0");
+            assertThat(Cli.run("rm", "sem", name).code()).isZero();
+            assertThat(Cli.run("sem", "get", name).err()).contains("ENOENT");
+        } finally {
+            NamedSemaphore.unlinkIfExists(name);
+        }
     }
 
     @Test

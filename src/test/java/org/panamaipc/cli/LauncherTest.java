@@ -59,9 +59,31 @@ class LauncherTest {
         assertThat(r.out()).contains("MECHANISM", "mechanisms exchanged and verified data",
                 "every object, file and process it made is gone");
         for (String mechanism : new String[] {"pipe", "FIFO", "POSIX message queue", "System V message queue",
-            "POSIX shared memory", "System V shared memory", "Unix domain socket", "descriptor passing", "signals",
+            "POSIX shared memory", "System V shared memory", "POSIX named semaphore", "System V semaphore set",
+            "Unix domain socket", "descriptor passing", "signals",
             "file lock"}) {
             assertThat(r.out()).containsPattern("  ok +" + java.util.regex.Pattern.quote(mechanism));
+        }
+    }
+
+    @Test
+    void shellOpensJshellWithTheLibraryImported() throws Exception {
+        String name = "/ipc-shell-" + UUID.randomUUID().toString().substring(0, 8);
+        Process shell = Cli.launcher("shell", "-q").start();
+        try {
+            try (var in = shell.getOutputStream()) {
+                in.write(("var q = PosixMessageQueue.createOrOpen(\"" + name + "\", 4, 64);\n"
+                        + "q.send(\"from jshell\".getBytes(), 3);\n"
+                        + "System.out.println(\"got \" + new String(q.receive().data()));\n"
+                        + "q.close(); PosixMessageQueue.unlink(\"" + name + "\");\n"
+                        + "/exit\n").getBytes(StandardCharsets.UTF_8));
+            }
+            String out = Cli.readAll(shell.getInputStream());
+            assertThat(shell.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).contains("the library is on the class path", "got from jshell");
+        } finally {
+            shell.destroyForcibly().waitFor();
+            PosixMessageQueue.unlinkIfExists(name);
         }
     }
 

@@ -40,7 +40,9 @@ class ListCommandTest {
             assertThat(table.out()).startsWith("KIND").containsPattern("sysv-shm\\s+0x[0-9a-f]{8}\\s+" + shm + "\\s");
             assertThat(Cli.run("rm", "sysv-shm", Integer.toString(shm)).code()).isZero();
             assertThat(Cli.run("rm", "sysv-msg", Integer.toString(msg)).code()).isZero();
-            assertThat(Cli.run("ls", "--json").out()).doesNotContain("\"id\": " + shm + ",", "\"id\": " + msg + ",");
+            assertThat(Cli.run("rm", "sysv-sem", Integer.toString(sem)).code()).isZero();
+            assertThat(Cli.run("ls", "--json").out()).doesNotContain("\"id\": " + shm + ",", "\"id\": " + msg + ",",
+                    "\"id\": " + sem + ",");
             assertThat(Cli.run("rm", "sysv-msg", Integer.toString(msg)).code()).isEqualTo(1);
         } finally {
             new ProcessBuilder("ipcrm", "-m", Integer.toString(shm)).start().waitFor();
