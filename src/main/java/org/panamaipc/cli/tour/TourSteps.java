@@ -13,6 +13,7 @@ final class TourSteps {
             new SysVShmStep(),
             new NamedSemaphoreStep(),
             new SysVSemaphoreStep(),
+            new FutexStep(),
             new UnixSocketStep(),
             new FdPassingStep(),
             new SignalStep(),
