@@ -53,6 +53,32 @@ class LauncherTest {
     }
 
     @Test
+    void sharedMemorySemaphoreMessageAndFifoFormsThroughTheLauncher(@TempDir Path dir) throws Exception {
+        String name = "/ipc-launcher-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = String.format("0x%08x", 0x1D000000 | (int) (Math.random() * 0xFFFFFF));
+        try {
+            assertThat(Cli.launch(TIMEOUT, "shm", "write", name, "3", "abc", "--create", "16").code()).isZero();
+            assertThat(Cli.launch(TIMEOUT, "shm", "read", name, "3", "3")).isEqualTo(new Cli.Result(0, "abc", ""));
+            assertThat(Cli.launch(TIMEOUT, "sem", "post", name, "--create").code()).isZero();
+            assertThat(Cli.launch(TIMEOUT, "sem", "get", name).out()).isEqualTo("1\n");
+            assertThat(Cli.launch(TIMEOUT, "msg", "send", key, "2", "typed", "--create").code()).isZero();
+            assertThat(Cli.launch(TIMEOUT, "msg", "recv", key, "--type", "2", "--timeout", "5s").out()).isEqualTo("typed\n");
+            assertThat(Cli.launch(TIMEOUT, "rm", "sysv-msg", "--key", key).code()).isZero();
+            Path fifo = dir.resolve("fifo");
+            assertThat(Cli.launch(TIMEOUT, "fifo", "make", fifo.toString()).code()).isZero();
+            assertThat(Files.getAttribute(fifo, "unix:mode")).isEqualTo(0010600);
+        } finally {
+            org.panamaipc.shm.SharedMemory.unlinkIfExists(name);
+            org.panamaipc.sync.NamedSemaphore.unlinkIfExists(name);
+            try (var q = org.panamaipc.mq.SysVMessageQueue.open(org.panamaipc.cli.Numbers.parseKey(key))) {
+                q.remove();
+            } catch (java.nio.file.NoSuchFileException removed) {
+                // the test removed it
+            }
+        }
+    }
+
+    @Test
     void tourPassesAndLeavesNothingBehind() throws Exception {
         Cli.Result r = Cli.launch(Duration.ofSeconds(90), "tour");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
