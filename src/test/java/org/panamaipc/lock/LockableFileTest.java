@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.socket.Peers;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@IpcTest
 class LockableFileTest {
     private Path path;
 
@@ -36,14 +38,13 @@ class LockableFileTest {
         Files.deleteIfExists(path);
     }
 
-    private Peers.Interactive python(String action, String family, String mode, long start, long length)
-            throws IOException {
-        return Peers.interactive("lock_peer.py", action, family, mode, path.toString(), Long.toString(start),
+    private PeerProcess python(String action, String family, String mode, long start, long length) {
+        return PythonPeer.start("lock_peer.py", action, family, mode, path.toString(), Long.toString(start),
                 Long.toString(length));
     }
 
     private String pythonTries(String family, String mode, long start, long length) throws Exception {
-        try (Peers.Interactive p = python("try", family, mode, start, length)) {
+        try (PeerProcess p = python("try", family, mode, start, length)) {
             String line = p.readLine();
             assertThat(p.waitFor()).isZero();
             return line;
@@ -61,12 +62,12 @@ class LockableFileTest {
     void aDeadlockBetweenJavaAndPythonIsReportedAsEdeadlk() throws Exception {
         try (LockableFile file = LockableFile.open(path);
              HeldLock mine = file.lock(LockKind.PROCESS, LockMode.EXCLUSIVE, 10, 10);
-             Peers.Interactive peer = Peers.interactive("lock_peer.py", "hold-then-wait", "lockf", "ex",
+             PeerProcess peer = PythonPeer.start("lock_peer.py", "hold-then-wait", "lockf", "ex",
                      path.toString(), "0", "10", "10", "10")) {
             String held = peer.readLine();
             assertThat(held).startsWith("held ");
             String pid = held.substring(5);
-            peer.writeLine("go");
+            peer.send("go");
             // Wait until the kernel shows python blocked on our range ("->" marks a waiter in /proc/locks).
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (Files.readAllLines(Path.of("/proc/locks")).stream()
@@ -98,7 +99,7 @@ class LockableFileTest {
     @Test
     void javaWaitsForPythonsLockAndGetLkReportsItsPid() throws Exception {
         try (LockableFile file = LockableFile.open(path);
-             Peers.Interactive holder = python("hold", "lockf", "ex", 0, 10)) {
+             PeerProcess holder = python("hold", "lockf", "ex", 0, 10)) {
             String held = holder.readLine();
             assertThat(held).startsWith("held ");
             int pid = Integer.parseInt(held.substring(5));
@@ -117,7 +118,7 @@ class LockableFileTest {
                     waiting.completeExceptionally(t);
                 }
             });
-            holder.writeLine("go");
+            holder.send("go");
             assertThat(holder.readLine()).isEqualTo("released");
             try (HeldLock lock = waiting.get(20, TimeUnit.SECONDS)) {
                 assertThat(lock.isValid()).isTrue();
@@ -139,24 +140,24 @@ class LockableFileTest {
                 assertThat(flockCommandTries("sh")).isEqualTo("got");
                 assertThat(flockCommandTries("ex")).isEqualTo("busy");
             }
-            try (Peers.Interactive holder = Peers.interactive("flock", "-x", path.toString(),
-                    "sh", "-c", "echo held; read line; echo released")) {
+            try (PeerProcess holder = PeerProcess.start("flock", new ProcessBuilder("flock", "-x", path.toString(),
+                    "sh", "-c", "echo held; read line; echo released"))) {
                 assertThat(holder.readLine()).isEqualTo("held");
                 assertThat(file.tryLock(LockKind.FLOCK, LockMode.SHARED)).isNull();
                 assertThat(file.lock(LockKind.FLOCK, LockMode.EXCLUSIVE, 0, 0, Duration.ofMillis(50))).isNull();
-                holder.writeLine("go");
+                holder.send("go");
                 assertThat(holder.readLine()).isEqualTo("released");
                 try (HeldLock lock = file.lock(LockKind.FLOCK, LockMode.EXCLUSIVE, 0, 0, Duration.ofSeconds(20))) {
                     assertThat(lock).isNotNull();
                 }
             }
-            try (Peers.Interactive holder = python("hold", "flock", "sh", 0, 0)) {
+            try (PeerProcess holder = python("hold", "flock", "sh", 0, 0)) {
                 assertThat(holder.readLine()).startsWith("held");
                 assertThat(file.tryLock(LockKind.FLOCK, LockMode.EXCLUSIVE)).isNull();
                 try (HeldLock shared = file.tryLock(LockKind.FLOCK, LockMode.SHARED)) {
                     assertThat(shared).isNotNull();
                 }
-                holder.writeLine("go");
+                holder.send("go");
                 assertThat(holder.readLine()).isEqualTo("released");
             }
         }
@@ -321,7 +322,7 @@ class LockableFileTest {
         String family = kind == LockKind.FLOCK ? "flock" : "lockf";
         try (LockableFile file = LockableFile.open(path)) {
             HeldLock lock = file.lock(kind, LockMode.EXCLUSIVE);
-            try (Peers.Interactive waiter = python("wait", family, "ex", 0, 0)) {
+            try (PeerProcess waiter = python("wait", family, "ex", 0, 0)) {
                 assertThat(pythonTries(family, "sh", 0, 0)).isEqualTo("busy");
                 lock.release();
                 assertThat(waiter.readLine()).isEqualTo("got");

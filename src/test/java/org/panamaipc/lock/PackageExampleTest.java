@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 
 /** The examples of package-info.java and LockableFile, as written there, run. */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@IpcTest
 class PackageExampleTest {
     @Test
     void packageExampleRuns() throws Exception {

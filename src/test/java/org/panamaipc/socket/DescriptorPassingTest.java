@@ -10,17 +10,16 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@IpcTest
 class DescriptorPassingTest {
     private Set<Integer> before;
 

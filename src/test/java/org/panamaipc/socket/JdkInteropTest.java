@@ -10,14 +10,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 
 /** Our stream sockets and the JDK's {@code SocketChannel} on the same path talk to each other. */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@IpcTest
 class JdkInteropTest {
     private Path dir;
     private UnixDomainSocketAddress address;

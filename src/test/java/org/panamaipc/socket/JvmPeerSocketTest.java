@@ -6,13 +6,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
 
 /** 100,000 numbered, checksummed messages each way between this JVM and a peer JVM, per socket type. */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@IpcTest
 class JvmPeerSocketTest {
     private static final int COUNT = 100_000;
 
@@ -25,21 +26,23 @@ class JvmPeerSocketTest {
             MemorySegment buf = arena.allocate(SocketPeer.FRAME);
             if (type == SocketType.DATAGRAM) {
                 try (UnixSocket s = UnixSocket.bind(type, serverAddress);
-                     Peers.Peer peer = Peers.jvm(SocketPeer.class, type.name(), SocketPeer.name(serverAddress),
+                     PeerProcess peer = PeerJvm.start(SocketPeer.class, type.name(), SocketPeer.name(serverAddress),
                              SocketPeer.name(peerAddress), Integer.toString(COUNT))) {
                     s.setOption(UnixSocketOptions.SO_RCVTIMEO, Duration.ofSeconds(30));
                     exchange(s, buf, type, () -> s.connect(peerAddress));
-                    assertThat(peer.finish()).isEqualTo("OK " + COUNT);
+                    assertThat(peer.readLine(Duration.ofSeconds(30))).isEqualTo("OK " + COUNT);
+                    peer.expectExit(0, Duration.ofSeconds(30));
                 }
             } else {
                 try (UnixServerSocket server = UnixServerSocket.create(type, serverAddress);
-                     Peers.Peer peer = Peers.jvm(SocketPeer.class, type.name(), SocketPeer.name(serverAddress),
+                     PeerProcess peer = PeerJvm.start(SocketPeer.class, type.name(), SocketPeer.name(serverAddress),
                              SocketPeer.name(peerAddress), Integer.toString(COUNT));
                      UnixSocket s = server.accept(Duration.ofSeconds(30))) {
                     assertThat(s).as("peer connected").isNotNull();
                     assertThat((long) s.peerCredentials().pid()).isEqualTo(peer.pid());
                     exchange(s, buf, type, () -> { });
-                    assertThat(peer.finish()).isEqualTo("OK " + COUNT);
+                    assertThat(peer.readLine(Duration.ofSeconds(30))).isEqualTo("OK " + COUNT);
+                    peer.expectExit(0, Duration.ofSeconds(30));
                 }
             }
         }

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.panamaipc.testing.IpcTest;
 
 /** The example of package-info.java, as written there, runs. */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@IpcTest
 class PackageExampleTest {
     @Test
     void packageExampleRuns() throws Exception {

@@ -15,17 +15,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
+import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
 
 /** Descriptor and credential passing with python3's {@code socket.send_fds}/{@code recv_fds} on the other end. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 class PythonPeerSocketTest {
     private static final MethodHandle MEMFD_CREATE = Linker.nativeLinker().downcallHandle(
             LibC.memfd_create$address(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
@@ -51,6 +52,13 @@ class PythonPeerSocketTest {
         assertThat(now).as("descriptors left open").isEmpty();
     }
 
+    /** The one line a peer prints, once it has exited 0. */
+    private static String finish(PeerProcess peer) {
+        String line = peer.readLine(java.time.Duration.ofSeconds(20));
+        peer.expectExit(0, java.time.Duration.ofSeconds(20));
+        return line;
+    }
+
     private String name() {
         return "@" + new String(address.name(), StandardCharsets.UTF_8);
     }
@@ -59,7 +67,7 @@ class PythonPeerSocketTest {
     void pythonSendsAnOpenFileAndJavaReadsItsContents() throws Exception {
         Files.writeString(tempFile, "contents from a file python opened");
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "send-file", name(), tempFile.toString());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "send-file", name(), tempFile.toString());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20));
              Arena arena = Arena.ofConfined()) {
             assertThat(conn).isNotNull();
@@ -67,14 +75,13 @@ class PythonPeerSocketTest {
             try (ReceivedMessage m = conn.receiveMessage(buf, 1)) {
                 assertThat(m.length()).isEqualTo(1);
                 assertThat(m.descriptors()).hasSize(1);
-                OwnedFd file = m.descriptors().getFirst();
-                MemorySegment content = arena.allocate(256);
-                long n = Sys.read(file.get(), content, 256);
-                assertThat(new String(content.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8))
-                        .isEqualTo("contents from a file python opened");
+                try (var file = org.panamaipc.pipe.PipeSource.adopt(m.descriptors().getFirst())) {
+                    assertThat(new String(file.inputStream().readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("contents from a file python opened");
+                }
             }
             conn.send(new byte[] {1});
-            assertThat(peer.finish()).isEqualTo("sent");
+            assertThat(finish(peer)).isEqualTo("sent");
         }
     }
 
@@ -85,7 +92,7 @@ class PythonPeerSocketTest {
              Arena arena = Arena.ofConfined();
              OwnedFd memfd = OwnedFd.adopt((int) MEMFD_CREATE.invokeExact(arena.allocateFrom("panama-ipc-test"),
                      LibC.MFD_CLOEXEC() | LibC.MFD_ALLOW_SEALING()));
-             Peers.Peer peer = Peers.python("socket_peer.py", "read-memfd", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "read-memfd", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
             MemorySegment bytes = arena.allocateFrom(text);
             long size = bytes.byteSize() - 1;
@@ -93,7 +100,7 @@ class PythonPeerSocketTest {
             int seals = LibC.F_SEAL_WRITE() | LibC.F_SEAL_GROW() | LibC.F_SEAL_SHRINK() | LibC.F_SEAL_SEAL();
             assertThat(Sys.fcntl(memfd.get(), LibC.F_ADD_SEALS(), seals)).isZero();
             conn.sendDescriptors(arena.allocateFrom(Long.toString(size)), memfd);
-            assertThat(peer.finish()).isEqualTo("seals=" + seals + " text=" + text);
+            assertThat(finish(peer)).isEqualTo("seals=" + seals + " text=" + text);
         }
     }
 
@@ -101,7 +108,7 @@ class PythonPeerSocketTest {
     void javaSendsTwoHundredDescriptorsInOneMessageAndPythonGetsAll() throws Exception {
         List<OwnedFd> fds = new ArrayList<>();
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "count-fds", name(), "253");
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "count-fds", name(), "253");
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
             OwnedFd[] pipe = DescriptorPassingTest.pipe();
             fds.add(pipe[0]);
@@ -110,7 +117,7 @@ class PythonPeerSocketTest {
                 fds.add(pipe[1].dup());
             }
             conn.sendDescriptors(MemorySegment.ofArray(new byte[] {'x'}), fds);
-            assertThat(peer.finish()).isEqualTo("count=200 distinct=200 valid=200 ctrunc=False");
+            assertThat(finish(peer)).isEqualTo("count=200 distinct=200 valid=200 ctrunc=False");
         } finally {
             fds.forEach(OwnedFd::close);
         }
@@ -119,7 +126,7 @@ class PythonPeerSocketTest {
     @Test
     void javaWritesThroughAPipeEndPythonSent() throws Exception {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "send-pipe-and-wait", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "send-pipe-and-wait", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20));
              Arena arena = Arena.ofConfined()) {
             try (ReceivedMessage m = conn.receiveMessage(arena.allocate(4), 2)) {
@@ -128,14 +135,14 @@ class PythonPeerSocketTest {
                 assertThat(Sys.write(m.descriptors().getFirst().get(), hello, hello.byteSize() - 1))
                         .isEqualTo(hello.byteSize() - 1);
             }
-            assertThat(peer.finish()).isEqualTo("got=hello python");
+            assertThat(finish(peer)).isEqualTo("got=hello python");
         }
     }
 
     @Test
     void peerCredentialsReportThePeersRealPid() throws Exception {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "hold", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "hold", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
             byte[] buf = new byte[32];
             int n = conn.receive(buf);
@@ -144,14 +151,14 @@ class PythonPeerSocketTest {
             assertThat((long) c.pid()).isEqualTo(peer.pid()).isEqualTo(reported);
             assertThat(c.uid()).isEqualTo(org.panamaipc.internal.SocketCalls.getuid());
             conn.send(new byte[] {1});
-            assertThat(peer.finish()).isEqualTo("done");
+            assertThat(finish(peer)).isEqualTo("done");
         }
     }
 
     @Test
     void pythonsCredentialsArriveWithItsMessage() throws Exception {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, address);
-             Peers.Peer peer = Peers.python("socket_peer.py", "send-credentials", name());
+             PeerProcess peer = PythonPeer.start("socket_peer.py", "send-credentials", name());
              UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20));
              Arena arena = Arena.ofConfined()) {
             conn.setOption(UnixSocketOptions.SO_PASSCRED, true);
@@ -161,7 +168,7 @@ class PythonPeerSocketTest {
                 assertThat((long) m.credentials().pid()).isEqualTo(peer.pid());
             }
             conn.send(new byte[] {1});
-            assertThat(peer.finish()).isEqualTo("pid=" + peer.pid());
+            assertThat(finish(peer)).isEqualTo("pid=" + peer.pid());
         }
     }
 }

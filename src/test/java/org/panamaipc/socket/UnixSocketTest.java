@@ -27,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.IpcTest;
 
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@IpcTest
 class UnixSocketTest {
     private Path dir;
     private java.util.Set<Integer> fdsBefore;
@@ -170,7 +170,9 @@ class UnixSocketTest {
             accepted.send(new byte[] {1});
             assertThat(client.receive(new byte[1])).isEqualTo(1);
         }
-        assertThat(Files.list(dir).count()).isZero();
+        try (var files = Files.list(dir)) {
+            assertThat(files.count()).isZero();
+        }
         assertThatThrownBy(() -> UnixSocket.connect(SocketType.STREAM, address))
                 .isInstanceOf(SocketConnectException.class).hasMessageContaining("ECONNREFUSED");
     }

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Method;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.panamaipc.testing.IpcTest;
 
 /** The hot paths, send and receive of a native segment, allocate nothing once warmed up. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@IpcTest
 class ZeroAllocationTest {
     // Reached by reflection: the module under test does not read java.management.
     private static long allocatedBytes(long threadId) throws ReflectiveOperationException {

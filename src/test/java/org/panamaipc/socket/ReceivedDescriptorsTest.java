@@ -1,0 +1,90 @@
+package org.panamaipc.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.panamaipc.OwnedFd;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Sys;
+import org.panamaipc.pipe.Pipe;
+import org.panamaipc.pipe.PipeSink;
+import org.panamaipc.pipe.PipeSource;
+import org.panamaipc.shm.Mapping;
+import org.panamaipc.shm.Memfd;
+import org.panamaipc.testing.IpcTest;
+
+/** A descriptor received over a socket becomes the library's own object for what it is. */
+@IpcTest
+class ReceivedDescriptorsTest {
+
+    private static OwnedFd receiveOne(SocketPair pair, Arena arena) throws Exception {
+        try (ReceivedMessage m = pair.second().receiveMessage(arena.allocate(8), 1)) {
+            assertThat(m.descriptors()).hasSize(1);
+            return m.descriptors().getFirst().dup(); // the message closes its own copy
+        }
+    }
+
+    @Test
+    void aReceivedMemfdMapsAsSharedMemory() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.SEQPACKET); Arena arena = Arena.ofConfined();
+             Memfd memfd = Memfd.create("received", 4096); Mapping mine = memfd.map()) {
+            mine.segment().setString(0, "written before sending");
+            pair.first().sendDescriptors(arena.allocateFrom("m"), memfd.fd());
+            try (Memfd received = Memfd.adopt(receiveOne(pair, arena)); Mapping theirs = received.map()) {
+                assertThat(theirs.segment().getString(0)).isEqualTo("written before sending");
+                theirs.segment().setString(0, "and back");
+                assertThat(mine.segment().getString(0)).isEqualTo("and back");
+            }
+        }
+    }
+
+    @Test
+    void aReceivedPipeEndReadsAndWrites() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofConfined();
+             Pipe pipe = Pipe.open()) {
+            pair.first().sendDescriptors(arena.allocateFrom("w"), pipe.sink().fd());
+            try (PipeSink sink = PipeSink.adopt(receiveOne(pair, arena))) {
+                sink.outputStream().write("through a received end".getBytes(StandardCharsets.UTF_8));
+            }
+            pipe.sink().close();
+            assertThat(new String(pipe.source().inputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("through a received end");
+        }
+    }
+
+    @Test
+    void aReceivedRegularFileReadsThroughAStream() throws Exception {
+        Path file = Files.createTempFile("panama-ipc-received-", ".txt");
+        try (SocketPair pair = UnixSocket.pair(SocketType.DATAGRAM); Arena arena = Arena.ofConfined()) {
+            Files.writeString(file, "a regular file's contents");
+            try (OwnedFd fd = OwnedFd.adopt(Sys.open(arena.allocateFrom(file.toString()),
+                    LibC.O_RDONLY() | LibC.O_CLOEXEC(), 0))) {
+                pair.first().sendDescriptors(arena.allocateFrom("f"), fd);
+            }
+            try (PipeSource source = PipeSource.adopt(receiveOne(pair, arena))) {
+                assertThat(new String(source.inputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("a regular file's contents");
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void aReceivedSocketTalks() throws Exception {
+        try (SocketPair carrier = UnixSocket.pair(SocketType.DATAGRAM); Arena arena = Arena.ofConfined();
+             SocketPair passed = UnixSocket.pair(SocketType.STREAM)) {
+            carrier.first().sendDescriptors(arena.allocateFrom("s"), passed.second().descriptor());
+            try (UnixSocket received = UnixSocket.adopt(receiveOne(carrier, arena))) {
+                passed.first().send("hi".getBytes(StandardCharsets.UTF_8));
+                MemorySegment buf = arena.allocate(2);
+                assertThat(received.receive(buf)).isEqualTo(2);
+            }
+        }
+    }
+}
