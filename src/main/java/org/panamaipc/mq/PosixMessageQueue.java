@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -410,14 +409,15 @@ public final class PosixMessageQueue implements AutoCloseable {
                             + PROC.resolve("msgsize_max") + "=" + limits.maxMessageSize());
                 }
             } else if (errno == EMFILE) {
-                long openFds;
-                try (var list = Files.list(Path.of("/proc/self/fd"))) {
-                    openFds = list.count();
-                }
+                // EMFILE means either limit. Out of descriptors, nothing can be opened to count
+                // them, so ask the kernel for one more: if that fails too, it is RLIMIT_NOFILE.
                 long nofile = rlimit(LibC.RLIMIT_NOFILE())[0];
-                if (openFds + 1 >= nofile) {
+                int probe = Sys.fcntl(0, LibC.F_DUPFD_CLOEXEC(), 0);
+                if (probe >= 0) {
+                    Sys.close(probe);
+                } else if (probe == -EMFILE) {
                     return new QueueLimitException("mq_open", args, errno, "RLIMIT_NOFILE", nofile,
-                            "the process has " + openFds + " descriptors open, RLIMIT_NOFILE=" + nofile);
+                            "the process has no descriptor left, RLIMIT_NOFILE=" + nofile);
                 }
                 if (creating) {
                     PosixQueueLimits limits = limits();
@@ -1069,10 +1069,25 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_notify.3.html">mq_notify(3)</a>
      */
     public void registerNotification(int signal) throws IOException {
+        registerNotification(signal, 0);
+    }
+
+    /**
+     * Like {@link #registerNotification(int)}, with a value the signal carries to its handler
+     * ({@code sigev_value.sival_int}, seen as {@code si_value}), e.g. to tell queues apart.
+     *
+     * @param signal the signal number
+     * @param value the value delivered with the signal
+     * @throws QueueException if another process is already registered (EBUSY)
+     * @throws IOException if the call fails otherwise (EINVAL for a bad signal number)
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_notify.3.html">mq_notify(3)</a>
+     */
+    public void registerNotification(int signal, int value) throws IOException {
         if (signal <= 0 || signal > 64) {
             throw new IllegalArgumentException("signal=" + signal + " must be in [1, 64]");
         }
-        notify(LibC.SIGEV_SIGNAL(), signal, "SIGEV_SIGNAL signo=" + signal);
+        notify(LibC.SIGEV_SIGNAL(), signal, value, "SIGEV_SIGNAL signo=" + signal + " value=" + value);
     }
 
     /**
@@ -1087,7 +1102,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_notify.3.html">mq_notify(3)</a>
      */
     public void registerNotificationWithoutSignal() throws IOException {
-        notify(LibC.SIGEV_NONE(), 0, "SIGEV_NONE");
+        notify(LibC.SIGEV_NONE(), 0, 0, "SIGEV_NONE");
     }
 
     /**
@@ -1110,12 +1125,13 @@ public final class PosixMessageQueue implements AutoCloseable {
         }
     }
 
-    private void notify(int how, int signal, String text) throws IOException {
+    private void notify(int how, int signal, int value, String text) throws IOException {
         int n = acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sev = sigevent.allocate(arena);
             sigevent.sigev_notify(sev, how);
             sigevent.sigev_signo(sev, signal);
+            sigevent.sigev_value(sev).set(ValueLayout.JAVA_INT, 0, value); // union sigval: sival_int
             int r = MqCalls.mqNotify(n, sev);
             if (r == -EBUSY) {
                 throw new QueueException("mq_notify", describe(n) + ", " + text, EBUSY,

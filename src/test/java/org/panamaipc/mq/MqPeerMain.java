@@ -15,6 +15,13 @@ import org.panamaipc.testing.Peer;
  * <li>{@code sysv IN_ID OUT_ID COUNT}: the same over System V queues (type = channel + 1).
  * <li>{@code posix-burst NAME}: fills queue NAME with messages of mixed priorities
  *     (text {@code priority:index}), prints {@code FILLED}.
+ * <li>{@code limits PREFIX}: creates queues named PREFIX-N of the largest size until one
+ *     fails, then queues of one byte until one fails, printing for each failure
+ *     {@code <exception class> <limit> <value> <errno>} and then its message; removes them.
+ *     Run it alone in an IPC namespace of its own with a low RLIMIT_MSGQUEUE, so that
+ *     exhausting the limits disturbs no one else.
+ * <li>{@code limits-fds PREFIX}: creates queues of one byte until one fails, as above; run
+ *     with a low RLIMIT_NOFILE, the descriptors run out first.
  * <li>{@code try-open NAME KEY}: opens POSIX queue NAME read-only and System V queue KEY, printing
  *     {@code posix OK} or {@code posix <exception class>: <message>}, then the same for
  *     {@code sysv}.
@@ -30,6 +37,13 @@ public final class MqPeerMain {
             case "sysv" -> sysv(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "posix-burst" -> burst(args[1]);
             case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
+            case "limits" -> limits(args[1]);
+            case "limits-fds" -> {
+                // Out of descriptors, a class not yet loaded from a class-path directory cannot
+                // be read: load every class of the library first.
+                preloadLibrary();
+                exhaust(args[1], 1, 1, 100_000);
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -94,6 +108,56 @@ public final class MqPeerMain {
             }
             Peer.println(error == null ? "RECEIVED OK" : "FAIL " + error);
             sender.join();
+        }
+    }
+
+    private static void preloadLibrary() throws Exception {
+        ClassLoader loader = MqPeerMain.class.getClassLoader();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            java.nio.file.Path root = java.nio.file.Path.of(entry);
+            java.nio.file.Path library = root.resolve("org/panamaipc");
+            if (!java.nio.file.Files.isDirectory(library)) {
+                continue;
+            }
+            try (var files = java.nio.file.Files.walk(library)) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                    String rel = root.relativize(f).toString();
+                    if (rel.endsWith(".class") && !rel.contains("module-info")) {
+                        try {
+                            Class.forName(rel.substring(0, rel.length() - 6).replace('/', '.'), false, loader);
+                        } catch (LinkageError | ClassNotFoundException testOnly) {
+                            // test classes that need JUnit, absent in a peer
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void limits(String prefix) throws Exception {
+        PosixQueueLimits limits = PosixMessageQueue.limits();
+        exhaust(prefix + "-big", limits.maxMessages(), limits.maxMessageSize(), 1000);
+        exhaust(prefix + "-small", 1, 1, limits.maxQueues() + 10);
+    }
+
+    private static void exhaust(String prefix, long maxMessages, long maxMessageSize, long most) throws Exception {
+        java.util.List<PosixMessageQueue> made = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < most; i++) {
+                try {
+                    made.add(PosixMessageQueue.createExclusively(prefix + "-" + i, maxMessages, maxMessageSize));
+                } catch (QueueLimitException e) {
+                    Peer.println(e.getClass().getSimpleName() + " " + e.limit() + " " + e.value() + " " + e.errno().name());
+                    Peer.println(e.getMessage());
+                    return;
+                }
+            }
+            Peer.println("NO LIMIT after " + most);
+        } finally {
+            for (PosixMessageQueue q : made) {
+                q.close();
+                PosixMessageQueue.unlink(q.name());
+            }
         }
     }
 

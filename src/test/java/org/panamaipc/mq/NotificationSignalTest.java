@@ -3,26 +3,27 @@ package org.panamaipc.mq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.panamaipc.signal.Signal;
+import org.panamaipc.signal.SignalInfo;
+import org.panamaipc.signal.SignalRegistration;
+import org.panamaipc.signal.Signals;
+import org.panamaipc.testing.IpcTest;
 
 /**
- * {@code mq_notify} with signal delivery to this JVM. The signal is SIGWINCH, whose default
- * action is to ignore it, caught through the JDK's {@code sun.misc.Signal} (reached
- * reflectively: the module under test does not read {@code jdk.unsupported}).
+ * {@code mq_notify} with signal delivery to this JVM, caught through the library's own
+ * signal handling. SIGWINCH is used: its default action is to ignore it.
  */
 @IpcTest
-@ResourceLock("org.panamaipc.signal-dispositions")
+@ResourceLock("signals")
 class NotificationSignalTest {
-    private static final int SIGWINCH = 28;
+    /** {@code si_code} of a signal sent by a message queue notification. */
+    private static final int SI_MESGQ = -3;
 
     private final String name = Peers.uniqueName("notify");
 
@@ -33,42 +34,22 @@ class NotificationSignalTest {
 
     @Test
     void aMessageArrivingOnAnEmptyQueueSendsTheRegisteredSignalOnce() throws Exception {
-        CountDownLatch signalled = new CountDownLatch(1);
-        Object previous = handle("WINCH", signalled);
-        try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 4, 16)) {
-            q.registerNotification(SIGWINCH);
+        LinkedBlockingQueue<SignalInfo> received = new LinkedBlockingQueue<>();
+        try (SignalRegistration r = Signals.handle(Signal.SIGWINCH, received::add);
+             PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 4, 16)) {
+            q.registerNotification(Signal.SIGWINCH.number(), 4242);
             q.send("first".getBytes(StandardCharsets.UTF_8), 1);
-            assertThat(signalled.await(10, TimeUnit.SECONDS)).as("SIGWINCH delivered").isTrue();
+            SignalInfo info = received.poll(10, TimeUnit.SECONDS);
+            assertThat(info).as("SIGWINCH delivered").isNotNull();
+            assertThat(info.signal()).isSameAs(Signal.SIGWINCH);
+            if (info.detailed()) {
+                assertThat(info.code()).isEqualTo(SI_MESGQ);
+                assertThat(info.senderPid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(info.value()).isEqualTo(4242);
+            }
             // One-shot: the registration is gone, so registering again succeeds.
             q.registerNotificationWithoutSignal();
             q.cancelNotification();
-        } finally {
-            restore("WINCH", previous);
         }
-    }
-
-    private static Object handle(String signal, CountDownLatch latch) throws ReflectiveOperationException {
-        Class<?> signalClass = Class.forName("sun.misc.Signal");
-        Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-        Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "handle" -> {
-                        latch.countDown();
-                        yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> "latch handler";
-                });
-        Constructor<?> make = signalClass.getConstructor(String.class);
-        Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-        return handle.invoke(null, make.newInstance(signal), handler);
-    }
-
-    private static void restore(String signal, Object previous) throws ReflectiveOperationException {
-        Class<?> signalClass = Class.forName("sun.misc.Signal");
-        Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-        signalClass.getMethod("handle", signalClass, handlerClass)
-                .invoke(null, signalClass.getConstructor(String.class).newInstance(signal), previous);
     }
 }

@@ -69,6 +69,16 @@ final class Peers {
         return (capEff() & (1L << 24)) != 0;
     }
 
+    /** Whether this process may make namespaces (CAP_SYS_ADMIN), e.g. {@code unshare --ipc}. */
+    static boolean hasCapSysAdmin() {
+        return (capEff() & (1L << 21)) != 0;
+    }
+
+    /** Whether this process may run others as another user (CAP_SETUID and CAP_SETGID). */
+    static boolean hasCapSetuid() {
+        return (capEff() & ((1L << 6) | (1L << 7))) == ((1L << 6) | (1L << 7));
+    }
+
     /** Whether this process bypasses permission checks (CAP_DAC_OVERRIDE). */
     static boolean hasCapDacOverride() {
         return (capEff() & (1L << 1)) != 0;

@@ -40,6 +40,7 @@ class PermissionsTest {
 
     @Test
     void otherUsersAreDeniedMode0600AndAdmittedByWiderPermissions() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Peers.hasCapSetuid(), "setpriv needs CAP_SETUID and CAP_SETGID");
         int key = Peers.uniqueKey();
         try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 2, 16)) {
             sysv = SysVMessageQueue.createExclusively(key);

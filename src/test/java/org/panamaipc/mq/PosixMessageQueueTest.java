@@ -10,7 +10,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -346,47 +345,6 @@ class PosixMessageQueueTest {
                 .isInstanceOfSatisfying(QueueLimitException.class,
                         e -> assertThat(e.limit()).isEqualTo("/proc/sys/fs/mqueue/msgsize_max"))
                 .hasMessageContaining("msgsize_max=" + limits.maxMessageSize());
-    }
-
-    @Test
-    void exceedingRlimitMsgqueueNamesTheLimit() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
-        PosixQueueLimits limits = PosixMessageQueue.limits();
-        long perQueue = PosixQueueLimits.bytesCharged(limits.maxMessages(), limits.maxMessageSize());
-        org.junit.jupiter.api.Assumptions.assumeTrue(limits.rlimitSoft() / perQueue < 200,
-                "RLIMIT_MSGQUEUE too large to reach quickly");
-        QueueLimitException failure = null;
-        for (int i = 0; i < 200 && failure == null; i++) {
-            try {
-                queue(limits.maxMessages(), limits.maxMessageSize());
-            } catch (QueueLimitException e) {
-                failure = e;
-            }
-        }
-        assertThat(failure).isNotNull();
-        assertThat(failure.errno()).isEqualTo(Errno.EMFILE);
-        assertThat(failure.limit()).isEqualTo("RLIMIT_MSGQUEUE");
-        assertThat(failure.value()).isEqualTo(limits.rlimitSoft());
-        assertThat(failure.getMessage()).contains("RLIMIT_MSGQUEUE=" + limits.rlimitSoft());
-    }
-
-    @Test
-    void exceedingQueuesMaxNamesTheLimit() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
-        PosixQueueLimits limits = PosixMessageQueue.limits();
-        org.junit.jupiter.api.Assumptions.assumeTrue(limits.maxQueues() <= 1024, "queues_max too large to reach quickly");
-        QueueLimitException failure = null;
-        for (long i = 0; i <= limits.maxQueues() && failure == null; i++) {
-            try {
-                queue(1, 1);
-            } catch (QueueLimitException e) {
-                failure = e;
-            }
-        }
-        assertThat(failure).isNotNull();
-        assertThat(failure.errno()).isEqualTo(Errno.ENOSPC);
-        assertThat(failure.limit()).isEqualTo("/proc/sys/fs/mqueue/queues_max");
-        assertThat(failure.getMessage()).contains("queues_max=" + limits.maxQueues());
     }
 
     @Test
