@@ -98,8 +98,6 @@ public final class SyncCalls {
             LibC.pthread_mutex_lock$address(), LibC.pthread_mutex_lock$descriptor(), false);
     private static final MethodHandle MUTEX_TIMEDLOCK = Downcalls.plain(
             LibC.pthread_mutex_timedlock$address(), LibC.pthread_mutex_timedlock$descriptor(), false);
-    private static final MethodHandle MUTEX_TRYLOCK = Downcalls.plain(
-            LibC.pthread_mutex_trylock$address(), LibC.pthread_mutex_trylock$descriptor(), true);
     private static final MethodHandle MUTEX_UNLOCK = Downcalls.plain(
             LibC.pthread_mutex_unlock$address(), LibC.pthread_mutex_unlock$descriptor(), true);
     private static final MethodHandle MUTEX_CONSISTENT = Downcalls.plain(
@@ -496,16 +494,6 @@ public final class SyncCalls {
         } catch (Throwable t) {
             throw Errors.unexpected(t);
         }
-    }
-
-    /**
-     * {@code pthread_mutex_trylock}.
-     *
-     * @param mutex the mutex
-     * @return 0, or the error number ({@code EBUSY}, {@code EOWNERDEAD}, ...)
-     */
-    public static int mutexTrylock(MemorySegment mutex) {
-        return plain(MUTEX_TRYLOCK, mutex);
     }
 
     /**

@@ -138,7 +138,7 @@ public final class EventFd implements AutoCloseable {
      * @throws IOException on a failure of {@code write}
      */
     public void signal(long value) throws IOException {
-        if (!signal(value, Duration.ofSeconds(Long.MAX_VALUE))) {
+        if (!signal(value, Waits.FOREVER)) {
             throw new IllegalStateException("an unlimited wait timed out");
         }
     }
@@ -167,7 +167,7 @@ public final class EventFd implements AutoCloseable {
      */
     public boolean signal(long value, Duration timeout) throws IOException {
         Check.notNegative("value", value);
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         int raw = fd.acquire();
         try {
             MemorySegment buf = SyncCalls.scratch();
@@ -198,7 +198,7 @@ public final class EventFd implements AutoCloseable {
      * @throws IOException on a failure of {@code read} or {@code poll}
      */
     public long await() throws IOException {
-        return await(Duration.ofSeconds(Long.MAX_VALUE));
+        return await(Waits.FOREVER);
     }
 
     /**
@@ -223,7 +223,7 @@ public final class EventFd implements AutoCloseable {
      * @throws IOException on a failure of {@code read} or {@code poll}
      */
     public long await(Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         int raw = fd.acquire();
         try {
             MemorySegment buf = SyncCalls.scratch();

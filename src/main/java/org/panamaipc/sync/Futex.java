@@ -114,7 +114,7 @@ public final class Futex implements AutoCloseable {
      * @throws IOException on an unexpected failure of {@code futex}
      */
     public void await(int expected) throws IOException {
-        await(expected, Duration.ofSeconds(Long.MAX_VALUE));
+        await(expected, Waits.FOREVER);
     }
 
     /**
@@ -129,12 +129,15 @@ public final class Futex implements AutoCloseable {
      * @throws IOException on an unexpected failure of {@code futex}
      */
     public boolean await(int expected, Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         guard.enter(this);
         try {
             MemorySegment ts = SyncCalls.scratch();
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 long r;
                 do {
                     if (deadline.unlimited()) {

@@ -217,6 +217,9 @@ public final class NamedSemaphore implements AutoCloseable {
             }
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 int r;
                 do {
                     r = SyncCalls.semWait(sem);
@@ -273,7 +276,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_timedwait.3.html">sem_timedwait(3)</a>
      */
     public boolean tryAcquire(Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         guard.enter(this);
         try {
             if (SyncCalls.semTrywait(sem) == 0) {
@@ -293,6 +296,9 @@ public final class NamedSemaphore implements AutoCloseable {
         MemorySegment ts = SyncCalls.scratch();
         int slot = waiters.enter();
         try {
+            if (!guard.isOpen()) {
+                throw new AsynchronousCloseException(); // closed before this thread registered
+            }
             int r;
             do {
                 if (deadline.unlimited()) {

@@ -107,7 +107,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @throws IOException (EPERM) if the thread does not hold the mutex, or another failure
      */
     public LockState await(ProcessMutex mutex) throws IOException {
-        LockState s = await(mutex, Duration.ofSeconds(Long.MAX_VALUE));
+        LockState s = await(mutex, Waits.FOREVER);
         return s == null ? LockState.ACQUIRED : s;
     }
 
@@ -127,7 +127,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_timedwait.3p.html">pthread_cond_timedwait(3p)</a>
      */
     public LockState await(ProcessMutex mutex, Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         guard.enter(this);
         try {
             mutex.guard().enter(mutex);

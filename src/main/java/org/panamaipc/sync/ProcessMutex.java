@@ -130,7 +130,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IOException (EDEADLK, EINVAL) on another failure of {@code pthread_mutex_lock}
      */
     public LockState lock() throws IOException {
-        LockState s = tryLock(Duration.ofSeconds(Long.MAX_VALUE));
+        LockState s = tryLock(Waits.FOREVER);
         if (s == null) {
             throw new IllegalStateException("an unlimited wait timed out");
         }
@@ -168,7 +168,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_timedlock.3p.html">pthread_mutex_timedlock(3p)</a>
      */
     public LockState tryLock(Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         guard.enter(this);
         try {
             int r = tryOnce();

@@ -322,6 +322,9 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         try {
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 int r;
                 do {
                     r = SyncCalls.semop(id, ops.segment(), ops.size());
@@ -351,7 +354,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semtimedop.2.html">semtimedop(2)</a>
      */
     public boolean operate(SemaphoreOps ops, Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         if (deadline.unlimited()) {
             return operate(ops);
         }
@@ -361,6 +364,9 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             MemorySegment ts = SyncCalls.scratch();
             int slot = waiters.enter();
             try {
+                if (!guard.isOpen()) {
+                    throw new AsynchronousCloseException(); // closed before this thread registered
+                }
                 int r;
                 do {
                     deadline.writeRemaining(ts);

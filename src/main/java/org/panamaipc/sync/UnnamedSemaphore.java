@@ -91,7 +91,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_wait.3.html">sem_wait(3)</a>
      */
     public void acquire() throws IOException {
-        if (!tryAcquire(Duration.ofSeconds(Long.MAX_VALUE))) {
+        if (!tryAcquire(Waits.FOREVER)) {
             throw new IllegalStateException("an unlimited wait timed out");
         }
     }
@@ -130,7 +130,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException on a failure of {@code sem_timedwait}
      */
     public boolean tryAcquire(Duration timeout) throws IOException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = Waits.deadline(timeout);
         guard.enter(this);
         try {
             if (SyncCalls.semTrywait(sem) == 0) {

@@ -39,6 +39,17 @@
  * unlock a mutex on the same platform thread (a virtual thread may move between carrier
  * threads, and the C library knows the owner by its kernel thread).
  *
+ * <h2>Hot paths</h2>
+ * These allocate nothing and make one system call at most (none when uncontended, for the
+ * mutex): {@link org.panamaipc.sync.NamedSemaphore#acquire()} / {@code release()} /
+ * {@code tryAcquire()}, the same on {@link org.panamaipc.sync.UnnamedSemaphore},
+ * {@link org.panamaipc.sync.SysVSemaphoreSet#operate(SemaphoreOps)} with a list built once,
+ * {@link org.panamaipc.sync.Futex#await(int)} / {@code wake(int)},
+ * {@link org.panamaipc.sync.EventFd#signal(long)} / {@code await()}, and
+ * {@link org.panamaipc.sync.ProcessMutex#lock()} / {@code unlock()} with
+ * {@link org.panamaipc.sync.ProcessCondition#await(ProcessMutex)} / {@code signal()}.
+ * Timed forms allocate one small deadline object per call.
+ *
  * <h2>Example</h2>
  * Two processes (run it twice at once) take turns on a counter under a robust mutex:
  * <pre>{@code

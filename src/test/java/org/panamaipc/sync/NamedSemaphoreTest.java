@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +52,20 @@ class NamedSemaphoreTest {
                 assertThat(again.tryAcquire(Duration.ofSeconds(1))).isTrue();
                 assertThat(sem.value()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aNewSemaphoreIsOwnerOnlyUnlessPermissionsAreGiven() throws IOException {
+        try (NamedSemaphore sem = NamedSemaphore.create(name, 0)) {
+            assertThat(Files.getPosixFilePermissions(Path.of("/dev/shm/sem." + name.substring(1))))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        try (NamedSemaphore sem = NamedSemaphore.createExclusively(other, 0, EnumSet.of(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ))) {
+            assertThat(Files.getPosixFilePermissions(Path.of("/dev/shm/sem." + other.substring(1))))
+                    .contains(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+                    .doesNotContain(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OWNER_EXECUTE);
         }
     }
 

@@ -242,6 +242,49 @@ class ProcessMutexTest {
     }
 
     @Test
+    void closingTheConditionReleasesAWaiterWithTheMutexHeldAgain() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(512, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0)) {
+                ProcessCondition condition = ProcessCondition.initialize(s, 64);
+                CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        mutex.lock();
+                        try {
+                            condition.await(mutex);
+                            return null;
+                        } catch (Throwable t) {
+                            return t;
+                        } finally {
+                            mutex.unlock(); // held again even though await threw
+                        }
+                    } catch (IOException e) {
+                        return new AssertionError("unlock failed", e);
+                    }
+                });
+                Deadline.after(WAIT).await(() -> inNative("condTimedwait"), "the thread waits on the condition");
+                condition.close();
+                assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+                assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
+                mutex.unlock();
+            }
+        }
+    }
+
+    @Test
+    void awaitingWithoutHoldingTheMutexFailsWithEperm() throws IOException {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(512, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0);
+                 ProcessCondition condition = ProcessCondition.initialize(s, 64)) {
+                assertThatThrownBy(() -> condition.await(mutex, Duration.ofMillis(10)))
+                        .isInstanceOf(IOException.class)
+                        .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EPERM));
+            }
+        }
+    }
+
+    @Test
     void aPeerJvmPlaysPingPongTenThousandTimesThroughMutexAndCondition() throws IOException {
         try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
             ProcessMutex.initialize(m.segment(), 128).close();

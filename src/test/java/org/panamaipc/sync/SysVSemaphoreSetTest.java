@@ -163,15 +163,17 @@ class SysVSemaphoreSetTest {
     void aPeerKilledHoldingASemUndoSemaphoreGivesItBackAndAWaiterProceeds() throws Exception {
         try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(1))) {
             set.setValue(0, 1);
-            try (PeerProcess holder = PeerJvm.start(SyncPeer.class, "sysv-hold", Integer.toString(set.id()), "0");
-                 PeerProcess waiter = PeerJvm.start(SyncPeer.class, "sysv-wait", Integer.toString(set.id()), "0")) {
+            String id = Integer.toString(set.id());
+            try (PeerProcess holder = PeerJvm.start(SyncPeer.class, "sysv-hold", id, "0")) {
                 holder.expectLine("held");
-                waiter.expectLine("waiting");
-                Deadline.after(WAIT).await(() -> count(set, true) == 1, "the waiter blocks in semop");
-                holder.kill9();
-                waiter.expectLine("acquired"); // the kernel undid the holder's -1
-                waiter.expectExit(0, WAIT);
-                assertThat(set.value(0)).isZero();
+                try (PeerProcess waiter = PeerJvm.start(SyncPeer.class, "sysv-wait", id, "0")) {
+                    waiter.expectLine("waiting");
+                    Deadline.after(WAIT).await(() -> count(set, true) == 1, "the waiter blocks in semop");
+                    holder.kill9();
+                    waiter.expectLine("acquired"); // the kernel undid the holder's -1
+                    waiter.expectExit(0, WAIT);
+                    assertThat(set.value(0)).isZero();
+                }
             }
         }
     }
