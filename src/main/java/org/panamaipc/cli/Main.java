@@ -7,7 +7,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.panamaipc.ErrnoException;
@@ -103,9 +102,5 @@ public final class Main {
         }
         String message = e.getMessage();
         return message == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
-    }
-
-    static String join(String[] words) {
-        return String.join(" ", Arrays.asList(words));
     }
 }

@@ -2,7 +2,9 @@ package org.panamaipc.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.lock.HeldLock;
@@ -53,6 +57,24 @@ class ReadmeExamplesTest {
     private static final Pattern MIRRORED = Pattern.compile("// README:(\\S+)\\n(.*?)\\n\\s*// END", Pattern.DOTALL);
     private static final Pattern README_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private PrintStream stdout;
+
+    @BeforeEach
+    void capturePrinted() {
+        stdout = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        System.setOut(stdout);
+    }
+
+    private String printed() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void posixMessageQueue() throws IOException {
         // README:mq
@@ -66,6 +88,7 @@ class ReadmeExamplesTest {
         }
         // END
         assertThat(PosixMessageQueue.unlinkIfExists(name)).isFalse();
+        assertThat(printed()).isEqualTo("ship 42 @5\n");
     }
 
     @Test
@@ -77,6 +100,7 @@ class ReadmeExamplesTest {
             q.remove();
         }
         // END
+        assertThat(printed()).startsWith("TypedMessage[type=7 length=5]");
     }
 
     @Test
@@ -92,6 +116,7 @@ class ReadmeExamplesTest {
             SharedMemory.unlink(name);
         }
         // END
+        assertThat(printed()).isEqualTo("42\n");
     }
 
     @Test
@@ -105,6 +130,7 @@ class ReadmeExamplesTest {
             segment.remove();
         }
         // END
+        assertThat(printed()).startsWith("attached by id ");
     }
 
     @Test
@@ -118,6 +144,7 @@ class ReadmeExamplesTest {
             NamedSemaphore.unlink(name);
         }
         // END
+        assertThat(printed()).isEqualTo("true, value 0\n");
     }
 
     @Test
@@ -135,6 +162,7 @@ class ReadmeExamplesTest {
             System.out.println(tr.waitFor(Duration.ofSeconds(5)));
         }
         // END
+        assertThat(printed()).startsWith("HELLO, PIPE\nexited(0)");
     }
 
     @Test
@@ -150,6 +178,7 @@ class ReadmeExamplesTest {
             }
         }
         // END
+        assertThat(printed()).startsWith("got [OwnedFd[");
     }
 
     @Test
@@ -162,6 +191,7 @@ class ReadmeExamplesTest {
             System.out.println(seen.poll(5, TimeUnit.SECONDS) + " via " + r.delivery());
         }
         // END
+        assertThat(printed()).startsWith("SignalInfo[signal=SIGUSR1");
     }
 
     @Test
@@ -177,6 +207,7 @@ class ReadmeExamplesTest {
             Files.delete(path);
         }
         // END
+        assertThat(printed()).startsWith("null while HeldLock[OPEN_FILE, EXCLUSIVE");
     }
 
     @Test
