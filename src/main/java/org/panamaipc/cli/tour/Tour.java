@@ -24,6 +24,7 @@ final class Tour {
         long started = System.nanoTime();
         List<String[]> rows = new ArrayList<>();
         int passed = 0;
+        int width = steps.stream().mapToInt(s -> s.mechanism().length()).max().orElse(1);
         Scratch scratch = new Scratch();
         Peer[] peerRef = new Peer[1];
         Thread hook = new Thread(() -> {
@@ -50,7 +51,7 @@ final class Tour {
                     }
                     boolean ok = e.verified();
                     passed += ok ? 1 : 0;
-                    out.printf("  %-4s %-28s %s%s%n", ok ? "ok" : "FAIL", step.mechanism(),
+                    out.printf("  %-4s %-" + width + "s %s%s%n", ok ? "ok" : "FAIL", step.mechanism(),
                             ok ? e.what() + ", verified" : e.what().equals("-") ? "" : e.what() + ": ",
                             ok ? "; round trip median " + Exchange.micros(e.median()) : e.problem());
                     rows.add(new String[] {step.mechanism(), ok ? "ok" : "FAIL",

@@ -14,6 +14,7 @@ final class TourSteps {
             new NamedSemaphoreStep(),
             new SysVSemaphoreStep(),
             new FutexStep(),
+            new EventFdStep(),
             new UnixSocketStep(),
             new FdPassingStep(),
             new SignalStep(),
