@@ -85,7 +85,7 @@ class LauncherTest {
         assertThat(r.out()).contains("MECHANISM", "mechanisms exchanged and verified data",
                 "every object, file and process it made is gone");
         for (String mechanism : new String[] {"pipe", "FIFO", "POSIX message queue", "System V message queue",
-            "POSIX shared memory", "System V shared memory", "POSIX named semaphore", "System V semaphore set", "futex", "eventfd",
+            "POSIX shared memory", "System V shared memory", "POSIX named semaphore", "System V semaphore set", "futex", "process mutex", "eventfd",
             "Unix domain socket", "descriptor passing", "signals",
             "file lock"}) {
             assertThat(r.out()).containsPattern("  ok +" + java.util.regex.Pattern.quote(mechanism));

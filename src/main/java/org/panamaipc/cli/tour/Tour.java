@@ -53,7 +53,7 @@ final class Tour {
                     passed += ok ? 1 : 0;
                     out.printf("  %-4s %-" + width + "s %s%s%n", ok ? "ok" : "FAIL", step.mechanism(),
                             ok ? e.what() + ", verified" : e.what().equals("-") ? "" : e.what() + ": ",
-                            ok ? "; round trip median " + Exchange.micros(e.median()) : e.problem());
+                            ok ? "; " + step.timed() + " median " + Exchange.micros(e.median()) : e.problem());
                     rows.add(new String[] {step.mechanism(), ok ? "ok" : "FAIL",
                         Integer.toString(e.roundTripNanos().length), Exchange.micros(e.min()),
                         Exchange.micros(e.median()), Exchange.micros(e.percentile(99))});
@@ -77,7 +77,7 @@ final class Tour {
             }
         }
         out.println();
-        rows.addFirst(new String[] {"MECHANISM", "RESULT", "ROUND TRIPS", "MIN", "MEDIAN", "P99"});
+        rows.addFirst(new String[] {"MECHANISM", "RESULT", "ROUNDS", "MIN", "MEDIAN", "P99"});
         printTable(rows);
         out.printf("%n%d of %d mechanisms exchanged and verified data in %.1f s; %s.%n",
                 passed, steps.size(), (System.nanoTime() - started) / 1e9,

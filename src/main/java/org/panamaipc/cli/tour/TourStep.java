@@ -15,6 +15,11 @@ interface TourStep {
     /** The mechanism, as the tour prints it, e.g. {@code "POSIX message queue"}. */
     String mechanism();
 
+    /** What the measured times are, e.g. {@code "round trip"}. */
+    default String timed() {
+        return "round trip";
+    }
+
     /**
      * The tour's end: sets the mechanism up, starts the peer's end with
      * {@link Peer#start(TourStep, String...)}, exchanges data both ways, verifies it, removes

@@ -14,6 +14,7 @@ final class TourSteps {
             new NamedSemaphoreStep(),
             new SysVSemaphoreStep(),
             new FutexStep(),
+            new ProcessMutexStep(),
             new EventFdStep(),
             new UnixSocketStep(),
             new FdPassingStep(),
