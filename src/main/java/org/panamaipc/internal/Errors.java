@@ -1,6 +1,7 @@
 package org.panamaipc.internal;
 
 import java.io.IOException;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.IpcAccessDeniedException;
 import org.panamaipc.IpcException;
 import org.panamaipc.IpcFileAlreadyExistsException;
@@ -13,11 +14,14 @@ import org.panamaipc.IpcNoSuchFileException;
  * successful path allocates nothing.
  */
 public final class Errors {
+    private static final int EPIPE = org.panamaipc.bindings.LibC.EPIPE();
+
     private Errors() {
     }
 
     /**
-     * The exception for a failed call on an unnamed object (a descriptor, an id).
+     * The exception for a failed call on an unnamed object (a descriptor, an id): a
+     * {@link BrokenPipeException} for EPIPE, an {@link IpcException} otherwise.
      *
      * @param call the C function
      * @param arguments its arguments as they appear in the message, e.g. {@code "fd=5"}
@@ -25,7 +29,7 @@ public final class Errors {
      * @return the exception to throw
      */
     public static IOException of(String call, String arguments, int errno) {
-        return new IpcException(call, arguments, errno);
+        return errno == EPIPE ? new BrokenPipeException(call, arguments) : new IpcException(call, arguments, errno);
     }
 
     /**

@@ -12,8 +12,6 @@ import org.panamaipc.bindings.LibC;
  * <p>Each method returns its result, or {@code -errno}.
  */
 public final class PipeCalls {
-    /** EPIPE: no reader is left on the pipe. */
-    public static final int EPIPE = LibC.EPIPE();
 
     private static final MethodHandle SPLICE = Downcalls.blocking(LibC.splice$address(), LibC.splice$descriptor());
     private static final MethodHandle TEE = Downcalls.blocking(LibC.tee$address(), LibC.tee$descriptor());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
+import org.panamaipc.IpcException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.mq_attr;
@@ -19,6 +20,7 @@ import org.panamaipc.bindings.sigevent;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiters;
 
@@ -336,6 +338,48 @@ public final class PosixMessageQueue implements AutoCloseable {
                 throw Errors.of("getrlimit", "resource=" + resource, -r);
             }
             return new long[] {unlimitedAsMax(rlimit.rlim_cur(rl)), unlimitedAsMax(rlimit.rlim_max(rl))};
+        }
+    }
+
+    /**
+     * Takes ownership of a descriptor that refers to a POSIX message queue, e.g. one
+     * received over a Unix socket ({@code SCM_RIGHTS}) or inherited from a parent. Its
+     * access mode is the one it was opened with; its name is what the kernel reports for it.
+     *
+     * <p><b>Lifetime:</b> the queue object owns {@code fd} from now on; closing it closes the
+     * descriptor. When this method throws, {@code fd} is left open and still the caller's.
+     *
+     * @param fd an open descriptor of a message queue
+     * @return the queue
+     * @throws IpcException if {@code fd} is not a message queue (EBADF from mq_getattr)
+     * @throws IllegalStateException if {@code fd} is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_getattr.3.html">mq_getattr(3)</a>
+     */
+    public static PosixMessageQueue adopt(OwnedFd fd) throws IOException {
+        Check.notNull("fd", fd);
+        int n = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = mq_attr.allocate(arena);
+            int g = MqCalls.mqGetattr(n, attr);
+            if (g < 0) {
+                throw Errors.of("mq_getattr", "fd=" + n + " (is it a message queue?)", -g);
+            }
+            int flags = Sys.fcntl(n, LibC.F_GETFL(), 0);
+            if (flags < 0) {
+                throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -flags);
+            }
+            int mode = flags & LibC.O_ACCMODE();
+            Access access = mode == LibC.O_RDONLY() ? Access.READ_ONLY
+                    : mode == LibC.O_WRONLY() ? Access.WRITE_ONLY : Access.READ_WRITE;
+            String name;
+            try {
+                name = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + n)).toString();
+            } catch (IOException unreadable) {
+                name = "/(fd " + n + ")";
+            }
+            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr));
+        } finally {
+            fd.release();
         }
     }
 
@@ -1163,8 +1207,16 @@ public final class PosixMessageQueue implements AutoCloseable {
         }
     }
 
-    /** The descriptor, for {@link PosixQueuePoller}. */
-    OwnedFd fd() {
+    /**
+     * The queue's descriptor, to pass to another process over a Unix socket
+     * ({@code SCM_RIGHTS}), where {@link #adopt(OwnedFd)} makes it a queue again.
+     *
+     * <p><b>Lifetime:</b> owned by this queue and closed with it; {@link OwnedFd#dup()} it
+     * to keep a descriptor beyond that.
+     *
+     * @return the descriptor
+     */
+    public OwnedFd fd() {
         return fd;
     }
 

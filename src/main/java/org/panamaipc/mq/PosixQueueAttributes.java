@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+
 /**
  * The attributes of an open POSIX message queue ({@code struct mq_attr}).
  *

@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+
 /**
  * The system's limits on POSIX message queues, read from {@code /proc/sys/fs/mqueue/} and
  * {@code getrlimit(RLIMIT_MSGQUEUE)}. A process without {@code CAP_SYS_RESOURCE} cannot

@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+
 /**
  * A call exceeded a system limit on message queues; the exception names the limit and its
  * value instead of leaving a bare {@code EINVAL}, {@code EMFILE} or {@code ENOSPC}, e.g.

@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+
 /**
  * The System V queue was removed ({@code IPC_RMID}, e.g. by {@code ipcrm -q}) while a thread
  * was blocked on it ({@code EIDRM}), or its id no longer names a queue ({@code EINVAL}).

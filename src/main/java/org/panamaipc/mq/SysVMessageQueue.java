@@ -19,6 +19,7 @@ import org.panamaipc.bindings.msqid_ds;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.ThreadSignal;
 import org.panamaipc.internal.Waiters;

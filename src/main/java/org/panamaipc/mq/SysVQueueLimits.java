@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+
 /**
  * The system's limits on System V message queues, from {@code /proc/sys/kernel/}.
  *

@@ -6,13 +6,14 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiters;
 
@@ -209,7 +210,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
 
     static int readProcInt(Path path) {
         try {
-            return Integer.parseInt(Files.readAllLines(path).get(0).trim()); // procfs reports size 0: read lines
+            return (int) ProcFiles.readLong(path);
         } catch (IOException | NumberFormatException e) {
             return -1;
         }

@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
@@ -332,9 +333,6 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         }
         if (r == -EAGAIN) {
             return 0;
-        }
-        if (r == -PipeCalls.EPIPE) {
-            throw new BrokenPipeException(call, "fd=" + n + ", count=" + count);
         }
         throw Errors.of(call, "fd=" + n + ", count=" + count, (int) -r);
     }

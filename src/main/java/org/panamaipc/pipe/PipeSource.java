@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
@@ -229,9 +230,6 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             }
             if (r == -EAGAIN) {
                 return 0;
-            }
-            if (r == -PipeCalls.EPIPE) {
-                throw new BrokenPipeException(call, "fd=" + n + ", fd=" + out + ", count=" + count);
             }
             if (r < 0) {
                 throw Errors.of(call, "fd=" + n + ", fd=" + out + ", count=" + count, (int) -r);

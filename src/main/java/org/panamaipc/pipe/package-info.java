@@ -18,7 +18,7 @@
  *
  * <p><b>End of file and broken pipe.</b> A read returns -1 once every write end is closed
  * (in every process). A write with no read end left throws
- * {@link org.panamaipc.pipe.BrokenPipeException}: HotSpot installs a handler for
+ * {@link org.panamaipc.BrokenPipeException}: HotSpot installs a handler for
  * {@code SIGPIPE} that does nothing (visible as bit 13 of {@code SigCgt} in
  * {@code /proc/self/status}, with or without {@code -Xrs}), so the signal the kernel sends
  * with EPIPE never terminates the JVM. That is also why {@code SIGPIPE} is reserved in

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;
@@ -85,7 +86,6 @@ public final class UnixSocket implements ByteChannel {
     private static final int SOL_SOCKET = LibC.SOL_SOCKET();
     private static final int SCM_RIGHTS = LibC.SCM_RIGHTS();
     private static final int SCM_CREDENTIALS = LibC.SCM_CREDENTIALS();
-    private static final int EPIPE = LibC.EPIPE();
     private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
             StandardSocketOptions.SO_SNDBUF, UnixSocketOptions.SO_PASSCRED, UnixSocketOptions.SO_RCVTIMEO,
             UnixSocketOptions.SO_SNDTIMEO);
@@ -763,7 +763,7 @@ public final class UnixSocket implements ByteChannel {
 
     private IOException sendError(String call, int errno, long size) {
         String args = "fd=" + core.number + ", len=" + size;
-        return errno == EPIPE ? new BrokenPipeException(call, args, errno) : Errors.of(call, args, errno);
+        return Errors.of(call, args, errno); // EPIPE becomes a BrokenPipeException
     }
 
     private long sendMessage(MemorySegment data, List<OwnedFd> fds, boolean credentials, SocketAddress target)

@@ -26,7 +26,7 @@
  * }</pre>
  *
  * <p>Sends never raise SIGPIPE ({@code MSG_NOSIGNAL}); a closed peer is a
- * {@link org.panamaipc.socket.BrokenPipeException}.
+ * {@link org.panamaipc.BrokenPipeException}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7)</a>
  */

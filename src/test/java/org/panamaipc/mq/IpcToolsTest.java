@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.panamaipc.Errno;
+import org.panamaipc.testing.IpcTest;
 
 /** System V queues as the shell tools see them: {@code ipcs -q} and {@code ipcrm -q}. */
 @IpcTest

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.panamaipc.testing.IpcTest;
-import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
 
 /** Java and a peer JVM exchange 100,000 checked messages each way over both queue families. */
 @IpcTest

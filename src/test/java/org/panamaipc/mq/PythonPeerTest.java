@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.Errno;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
-import org.junit.jupiter.api.io.TempDir;
-import org.panamaipc.Errno;
 
 /** Both queue families against python3 peers calling the C library through ctypes. */
 @IpcTest

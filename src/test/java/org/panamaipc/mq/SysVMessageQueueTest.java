@@ -20,9 +20,9 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
+import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class SysVMessageQueueTest {

@@ -22,11 +22,12 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.IpcException;
 import org.panamaipc.signal.ExitStatus;
 import org.panamaipc.signal.Signal;
+import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class ChildProcessTest {

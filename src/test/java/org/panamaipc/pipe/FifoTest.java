@@ -18,10 +18,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.signal.ExitStatus;
+import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class FifoTest {

@@ -17,13 +17,14 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.IpcException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
+import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class PipeTest {

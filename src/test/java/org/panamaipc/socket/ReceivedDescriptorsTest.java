@@ -1,5 +1,10 @@
 package org.panamaipc.socket;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.panamaipc.mq.PosixMessageQueue;
+import org.panamaipc.mq.PosixMessage;
+import org.panamaipc.IpcException;
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
@@ -85,6 +90,37 @@ class ReceivedDescriptorsTest {
                 MemorySegment buf = arena.allocate(2);
                 assertThat(received.receive(buf)).isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void aReceivedMessageQueueDescriptorReceives() throws Exception {
+        String name = "/panama-ipc-passed-" + Long.toHexString(System.nanoTime());
+        try (SocketPair pair = UnixSocket.pair(SocketType.SEQPACKET); Arena arena = Arena.ofConfined();
+             PosixMessageQueue queue = PosixMessageQueue.createExclusively(name, 4, 64)) {
+            pair.first().sendDescriptors(arena.allocateFrom("q"), queue.fd());
+            try (PosixMessageQueue received = PosixMessageQueue.adopt(receiveOne(pair, arena))) {
+                assertThat(received.name()).isEqualTo(name);
+                assertThat(received.maxMessageSize()).isEqualTo(64);
+                queue.send("through a received queue".getBytes(StandardCharsets.UTF_8), 3);
+                PosixMessage message = PosixMessage.allocate(arena, 64);
+                assertThat(received.receive(message, Duration.ofSeconds(5))).isTrue();
+                assertThat(message.priority()).isEqualTo(3);
+                assertThat(new String(message.toByteArray(), StandardCharsets.UTF_8)).isEqualTo("through a received queue");
+            }
+        } finally {
+            PosixMessageQueue.unlinkIfExists(name);
+        }
+    }
+
+    @Test
+    void adoptingADescriptorThatIsNoQueueIsRefusedAndLeavesItOpen() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            assertThatThrownBy(() -> PosixMessageQueue.adopt(pipe.source().fd()))
+                    .isInstanceOf(IpcException.class)
+                    .hasMessageContaining("mq_getattr(fd=")
+                    .hasMessageContaining("EBADF");
+            assertThat(pipe.source().fd().isOpen()).isTrue();
         }
     }
 }

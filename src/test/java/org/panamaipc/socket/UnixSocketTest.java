@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.testing.IpcTest;

@@ -1,4 +1,4 @@
-package org.panamaipc.mq;
+package org.panamaipc.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +11,19 @@ import java.nio.file.Path;
  * file's size, which {@code /proc} reports as 0, and on some kernels it returns only the
  * first byte ({@code "1"} for {@code "10"}); a stream read to its end is exact.
  */
-final class ProcFiles {
+public final class ProcFiles {
     private ProcFiles() {
     }
 
-    static long readLong(Path file) throws IOException {
+    /**
+     * Reads a file of {@code /proc} holding one number.
+     *
+     * @param file e.g. {@code /proc/sys/fs/pipe-max-size}
+     * @return the number
+     * @throws IOException if the file cannot be read
+     * @throws NumberFormatException if it does not hold one number
+     */
+    public static long readLong(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         }
