@@ -212,6 +212,69 @@ final class PingPong {
         };
     }
 
+    /** A lock for {@link #count}. */
+    interface Lock extends AutoCloseable {
+        void lock() throws IOException;
+
+        void unlock() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Adds 1 to the counter {@code times} times under the lock with a plain read and write,
+     * so that a lost update shows up in the total if the lock does not exclude.
+     */
+    static void count(Lock lock, MemorySegment s, long times) throws IOException {
+        for (long i = 0; i < times; i++) {
+            lock.lock();
+            try {
+                s.set(JAVA_LONG, COUNTER, s.get(JAVA_LONG, COUNTER) + 1);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The mutex at 128 as a lock. */
+    static Lock mutexLock(MemorySegment s) {
+        ProcessMutex mutex = ProcessMutex.attach(s, 128);
+        return new Lock() {
+            public void lock() throws IOException {
+                mutex.lock();
+            }
+
+            public void unlock() throws IOException {
+                mutex.unlock();
+            }
+
+            public void close() {
+                mutex.close();
+            }
+        };
+    }
+
+    /** Semaphore 0 of a System V set (value 1) taken with SEM_UNDO as a lock. */
+    static Lock sysVLock(int id) throws IOException {
+        SysVSemaphoreSet set = SysVSemaphoreSet.open(id);
+        SemaphoreOps take = SemaphoreOps.of(0, -1, SemaphoreFlag.UNDO);
+        SemaphoreOps give = SemaphoreOps.of(0, 1, SemaphoreFlag.UNDO);
+        return new Lock() {
+            public void lock() throws IOException {
+                set.operate(take);
+            }
+
+            public void unlock() throws IOException {
+                set.operate(give);
+            }
+
+            public void close() {
+                set.close();
+            }
+        };
+    }
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(LibC.syscall.address(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));

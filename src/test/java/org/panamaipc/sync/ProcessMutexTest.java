@@ -272,6 +272,40 @@ class ProcessMutexTest {
     }
 
     @Test
+    void aWaiterLearnsThatAPeerDiedHoldingTheMutexWhenItWakes() throws Exception {
+        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+             ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0);
+             ProcessCondition condition = ProcessCondition.initialize(m.segment(), 64)) {
+            CompletableFuture<Void> locked = new CompletableFuture<>();
+            CompletableFuture<LockState> woken = CompletableFuture.supplyAsync(() -> {
+                try {
+                    mutex.lock();
+                    locked.complete(null);
+                    // the wait releases the mutex, so the peer gets it; waking needs it back
+                    LockState s = condition.await(mutex, WAIT);
+                    if (s == LockState.OWNER_DIED) {
+                        mutex.markConsistent();
+                    }
+                    mutex.unlock();
+                    return s;
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            locked.get(10, TimeUnit.SECONDS);
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+                peer.expectLine("ACQUIRED");
+                peer.expectLine("held");
+                peer.kill9();
+            }
+            condition.signal();
+            assertThat(woken.get(20, TimeUnit.SECONDS)).isEqualTo(LockState.OWNER_DIED);
+            assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
+            mutex.unlock();
+        }
+    }
+
+    @Test
     void awaitingWithoutHoldingTheMutexFailsWithEperm() throws IOException {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment s = arena.allocate(512, 8);

@@ -17,6 +17,8 @@ import org.panamaipc.testing.Peer;
  *   <li>{@code sysv-create-or-open KEY VALUE}: createOrOpen a set of one, take 1 without undo, print {@code done};
  *   <li>{@code mutex-hold SHM OFFSET}: lock the mutex, print how it was acquired, then {@code held}, wait;
  *   <li>{@code futex-wait SHM OFFSET}: print {@code waiting}, wait while the word is 0;
+ *   <li>{@code count KIND TIMES SHM [ID]}: after "go", add 1 to the counter TIMES times under the
+ *       mutex ({@code mutex}) or System V semaphore ({@code sysv}), print {@code done};
  *   <li>{@code pingpong KIND ROUNDS ARGS...}: play the second side of {@link PingPong}, print {@code done}.
  * </ul>
  */
@@ -88,6 +90,16 @@ public final class SyncPeer {
                 }
             }
             case "pingpong" -> pingPong(args);
+            case "count" -> {
+                try (SharedMemory shm = SharedMemory.open(args[3]); Mapping m = shm.map();
+                     PingPong.Lock lock = args[1].equals("mutex")
+                             ? PingPong.mutexLock(m.segment()) : PingPong.sysVLock(Integer.parseInt(args[4]))) {
+                    Peer.ready();
+                    Peer.readLine(); // "go"
+                    PingPong.count(lock, m.segment(), Long.parseLong(args[2]));
+                }
+                Peer.println("done");
+            }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
