@@ -1,6 +1,7 @@
 package org.panamaipc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.testing.IpcTest;
 
 /** {@code ipc ls} and {@code ipc rm} against objects made by util-linux ipcmk and by python3. */
@@ -76,6 +78,20 @@ class ListCommandTest {
         } finally {
             Files.deleteIfExists(Path.of("/dev/shm", name));
             Files.deleteIfExists(Path.of("/dev/shm", "sem." + name));
+        }
+    }
+
+    @Test
+    void listsPosixQueuesWhereMqueueIsMounted() throws Exception {
+        assumeTrue(IpcObjects.mqueueMounted(), "/dev/mqueue is not mounted here (.ci/run mounts one)");
+        String name = "/ipc-ls-test-" + UUID.randomUUID().toString().substring(0, 8);
+        try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 4, 128)) {
+            q.send(new byte[] {1, 2, 3}, 0);
+            assertThat(Cli.run("ls", "--json").out()).containsPattern("\"kind\": \"mq\",\\s+\"name\": \"" + name
+                    + "\",\\s+\"owner\": \"[^\"]+\",\\s+\"uid\": \\d+,\\s+\"mode\": \"0600\",\\s+\"bytes\": 3,"
+                    + "\\s+\"messages\": 1,\\s+\"maxMessages\": 4,\\s+\"maxMessageSize\": 128");
+        } finally {
+            PosixMessageQueue.unlinkIfExists(name);
         }
     }
 
