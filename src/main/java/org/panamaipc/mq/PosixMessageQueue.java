@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+import org.panamaipc.internal.Modes;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -137,7 +138,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
      */
     public static PosixMessageQueue create(String name, long maxMessages, long maxMessageSize) throws IOException {
-        return create(name, Access.READ_WRITE, maxMessages, maxMessageSize, Permissions.OWNER_READ_WRITE);
+        return create(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -158,7 +159,7 @@ public final class PosixMessageQueue implements AutoCloseable {
     public static PosixMessageQueue create(String name, Access access, long maxMessages, long maxMessageSize,
                                            Set<PosixFilePermission> permissions) throws IOException {
         check(name, access, maxMessages, maxMessageSize);
-        int mode = Permissions.toMode(permissions);
+        int mode = Modes.toMode(permissions);
         for (int attempt = 0; ; attempt++) {
             unlinkIfExists(name);
             try {
@@ -186,7 +187,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      */
     public static PosixMessageQueue createExclusively(String name, long maxMessages, long maxMessageSize)
             throws IOException {
-        return createExclusively(name, Access.READ_WRITE, maxMessages, maxMessageSize, Permissions.OWNER_READ_WRITE);
+        return createExclusively(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -208,7 +209,7 @@ public final class PosixMessageQueue implements AutoCloseable {
                                                       long maxMessageSize, Set<PosixFilePermission> permissions)
             throws IOException {
         check(name, access, maxMessages, maxMessageSize);
-        return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), Permissions.toMode(permissions),
+        return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), Modes.toMode(permissions),
                 maxMessages, maxMessageSize);
     }
 
@@ -228,7 +229,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      */
     public static PosixMessageQueue createOrOpen(String name, long maxMessages, long maxMessageSize)
             throws IOException {
-        return createOrOpen(name, Access.READ_WRITE, maxMessages, maxMessageSize, Permissions.OWNER_READ_WRITE);
+        return createOrOpen(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -249,7 +250,7 @@ public final class PosixMessageQueue implements AutoCloseable {
     public static PosixMessageQueue createOrOpen(String name, Access access, long maxMessages, long maxMessageSize,
                                                  Set<PosixFilePermission> permissions) throws IOException {
         check(name, access, maxMessages, maxMessageSize);
-        return openQueue(name, access, LibC.O_CREAT(), Permissions.toMode(permissions), maxMessages, maxMessageSize);
+        return openQueue(name, access, LibC.O_CREAT(), Modes.toMode(permissions), maxMessages, maxMessageSize);
     }
 
     /**
@@ -437,7 +438,7 @@ public final class PosixMessageQueue implements AutoCloseable {
                                          long maxMessageSize, int errno) {
         boolean creating = (createFlags & LibC.O_CREAT()) != 0;
         String args = Errors.quote(name) + ", " + flagNames(access, createFlags)
-                + (creating ? ", " + Permissions.octal(mode) + ", maxMessages=" + maxMessages
+                + (creating ? ", " + Modes.octal(mode) + ", maxMessages=" + maxMessages
                         + ", maxMessageSize=" + maxMessageSize : "");
         try {
             if (errno == EINVAL && creating) {

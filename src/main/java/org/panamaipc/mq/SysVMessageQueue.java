@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+import org.panamaipc.internal.Modes;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -127,7 +128,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createPrivate() throws IOException {
-        return createPrivate(Permissions.OWNER_READ_WRITE);
+        return createPrivate(Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -140,7 +141,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createPrivate(Set<PosixFilePermission> permissions) throws IOException {
-        return get(LibC.IPC_PRIVATE(), IPC_CREAT | Permissions.toMode(permissions));
+        return get(LibC.IPC_PRIVATE(), IPC_CREAT | Modes.toMode(permissions));
     }
 
     /**
@@ -154,7 +155,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createExclusively(int key) throws IOException {
-        return createExclusively(key, Permissions.OWNER_READ_WRITE);
+        return createExclusively(key, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -170,7 +171,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      */
     public static SysVMessageQueue createExclusively(int key, Set<PosixFilePermission> permissions)
             throws IOException {
-        return get(checkKey(key), IPC_CREAT | IPC_EXCL | Permissions.toMode(permissions));
+        return get(checkKey(key), IPC_CREAT | IPC_EXCL | Modes.toMode(permissions));
     }
 
     /**
@@ -184,7 +185,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createOrOpen(int key) throws IOException {
-        return createOrOpen(key, Permissions.OWNER_READ_WRITE);
+        return createOrOpen(key, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -199,7 +200,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createOrOpen(int key, Set<PosixFilePermission> permissions) throws IOException {
-        return get(checkKey(key), IPC_CREAT | Permissions.toMode(permissions));
+        return get(checkKey(key), IPC_CREAT | Modes.toMode(permissions));
     }
 
     /**
@@ -214,7 +215,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue create(int key) throws IOException {
-        return create(key, Permissions.OWNER_READ_WRITE);
+        return create(key, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -230,7 +231,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      */
     public static SysVMessageQueue create(int key, Set<PosixFilePermission> permissions) throws IOException {
         checkKey(key);
-        int mode = Permissions.toMode(permissions);
+        int mode = Modes.toMode(permissions);
         for (int attempt = 0; ; attempt++) {
             int existing = MqCalls.msgget(key, 0);
             if (existing >= 0) {
@@ -347,7 +348,7 @@ public final class SysVMessageQueue implements AutoCloseable {
         if ((flags & IPC_EXCL) != 0) {
             s.append("IPC_EXCL|");
         }
-        return s.append(Permissions.octal(flags & 0777)).toString();
+        return s.append(Modes.octal(flags & 0777)).toString();
     }
 
     // ---------------------------------------------------------------- properties and control
@@ -386,7 +387,7 @@ public final class SysVMessageQueue implements AutoCloseable {
                     msqid_ds.msg_qbytes(ds), msqid_ds.msg_lspid(ds), msqid_ds.msg_lrpid(ds),
                     instant(msqid_ds.msg_stime(ds)), instant(msqid_ds.msg_rtime(ds)),
                     instant(msqid_ds.msg_ctime(ds)), ipc_perm.uid(perm), ipc_perm.gid(perm),
-                    Permissions.fromMode(ipc_perm.mode(perm)));
+                    Modes.fromMode(ipc_perm.mode(perm)));
         }
     }
 
@@ -447,7 +448,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
      */
     public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
-        int mode = Permissions.toMode(permissions);
+        int mode = Modes.toMode(permissions);
         ensureOpen();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = stat(arena);
@@ -455,7 +456,7 @@ public final class SysVMessageQueue implements AutoCloseable {
             ipc_perm.mode(perm, (ipc_perm.mode(perm) & ~0777) | mode);
             int r = MqCalls.msgctl(id, LibC.IPC_SET(), ds);
             if (r < 0) {
-                throw ctlError(id, "IPC_SET, mode=" + Permissions.octal(mode), -r);
+                throw ctlError(id, "IPC_SET, mode=" + Modes.octal(mode), -r);
             }
         }
     }

@@ -21,6 +21,7 @@ import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Macros;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Sys;
@@ -78,7 +79,7 @@ public final class Fifo {
      */
     public static void create(Path path, Set<PosixFilePermission> permissions) throws IOException {
         Check.notNull("path", path);
-        int mode = mode(Check.notNull("permissions", permissions));
+        int mode = Modes.toMode(permissions);
         try (Arena arena = Arena.ofConfined()) {
             int r = PipeCalls.mkfifo(arena.allocateFrom(path.toString()), mode);
             if (r < 0) {
@@ -309,13 +310,5 @@ public final class Fifo {
             return "a socket";
         }
         return "mode 0" + Integer.toOctalString(mode);
-    }
-
-    private static int mode(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission p : permissions) {
-            mode |= 1 << (8 - p.ordinal());
-        }
-        return mode;
     }
 }
