@@ -45,7 +45,13 @@ import org.panamaipc.internal.SyncCalls;
  * {@value #CLOSE_LATENCY_MILLIS} ms with {@link AsynchronousCloseException}), while
  * {@link #destroy()} destroys the mutex itself. When the mapping is closed, calls throw
  * {@link IllegalStateException}. The mutex is not recursive: locking it again from the
- * thread that holds it deadlocks, as in C.
+ * thread that holds it deadlocks, as in C. Lock and unlock on the same platform thread: the C
+ * library knows the owner by its kernel thread, and a virtual thread may change carriers.
+ *
+ * <p>An uncontended lock is one compare-and-set in user space. A contended one waits in
+ * {@code pthread_mutex_timedlock} slices of {@value #CLOSE_LATENCY_MILLIS} ms (glibc restarts
+ * the wait after a signal, so this is how {@code close()} reaches the waiter); an unlock still
+ * wakes it at once.
  *
  * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_lock.3p.html">pthread_mutex_lock(3p)</a>
  * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutexattr_setrobust.3.html">pthread_mutexattr_setrobust(3)</a>

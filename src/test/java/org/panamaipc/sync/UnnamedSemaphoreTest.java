@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.SysVSharedMemory;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -44,6 +45,20 @@ class UnnamedSemaphoreTest {
             sem.destroy();
             assertThatThrownBy(() -> UnnamedSemaphore.attach(m.segment(), 8))
                     .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void worksInSystemVSharedMemoryAcrossTwoAttachments() throws IOException {
+        SysVSharedMemory shm = SysVSharedMemory.createPrivate(4096);
+        try (Mapping first = shm.attach(); Mapping second = shm.attach()) {
+            shm.remove(); // destroyed when the last attachment goes
+            try (UnnamedSemaphore a = UnnamedSemaphore.initialize(first.segment(), 128, 0);
+                 UnnamedSemaphore b = UnnamedSemaphore.attach(second.segment(), 128)) {
+                a.release();
+                assertThat(b.tryAcquire(Duration.ofSeconds(1))).isTrue();
+                assertThat(a.value()).isZero();
+            }
         }
     }
 
