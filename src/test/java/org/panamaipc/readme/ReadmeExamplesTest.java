@@ -1,0 +1,229 @@
+package org.panamaipc.readme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.panamaipc.lock.HeldLock;
+import org.panamaipc.lock.LockKind;
+import org.panamaipc.lock.LockMode;
+import org.panamaipc.lock.LockableFile;
+import org.panamaipc.mq.PosixMessageQueue;
+import org.panamaipc.mq.ReceivedMessage;
+import org.panamaipc.mq.SysVMessageQueue;
+import org.panamaipc.mq.TypeFilter;
+import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.pipe.Pipe;
+import org.panamaipc.shm.Mapping;
+import org.panamaipc.shm.Memfd;
+import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.SysVSharedMemory;
+import org.panamaipc.signal.Signal;
+import org.panamaipc.signal.SignalInfo;
+import org.panamaipc.signal.SignalRegistration;
+import org.panamaipc.signal.Signals;
+import org.panamaipc.socket.SocketPair;
+import org.panamaipc.socket.SocketType;
+import org.panamaipc.socket.UnixSocket;
+import org.panamaipc.sync.NamedSemaphore;
+import org.panamaipc.testing.IpcTest;
+
+/**
+ * The README's examples, compiled and run. Each example sits between a README marker
+ * comment (with the example's name) and an END marker comment here, and must appear,
+ * character for character, as a {@code java} block in README.md:
+ * {@link #readmeShowsExactlyTheseExamples} fails when one drifts from the other.
+ */
+@IpcTest
+class ReadmeExamplesTest {
+    private static final Pattern MIRRORED = Pattern.compile("// README:(\\S+)\\n(.*?)\\n\\s*// END", Pattern.DOTALL);
+    private static final Pattern README_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private PrintStream stdout;
+
+    @BeforeEach
+    void capturePrinted() {
+        stdout = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        System.setOut(stdout);
+    }
+
+    private String printed() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void posixMessageQueue() throws IOException {
+        // README:mq
+        String name = "/orders-" + ProcessHandle.current().pid();
+        try (PosixMessageQueue q = PosixMessageQueue.create(name, 10, 256)) {
+            q.send("ship 42".getBytes(StandardCharsets.UTF_8), 5);        // priority 5
+            ReceivedMessage m = q.receive(Duration.ofSeconds(1));        // null on timeout
+            System.out.println(new String(m.data(), StandardCharsets.UTF_8) + " @" + m.priority());
+        } finally {
+            PosixMessageQueue.unlink(name);
+        }
+        // END
+        assertThat(PosixMessageQueue.unlinkIfExists(name)).isFalse();
+        assertThat(printed()).isEqualTo("ship 42 @5\n");
+    }
+
+    @Test
+    void systemVMessageQueue() throws IOException {
+        // README:msg
+        try (SysVMessageQueue q = SysVMessageQueue.createPrivate()) {
+            q.send(7, "typed".getBytes(StandardCharsets.UTF_8));
+            System.out.println(q.receive(TypeFilter.exactly(7)));
+            q.remove();
+        }
+        // END
+        assertThat(printed()).startsWith("TypedMessage[type=7 length=5]");
+    }
+
+    @Test
+    void posixSharedMemory() throws IOException {
+        // README:shm
+        String name = SharedMemory.uniqueName("counter");
+        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096);
+             Mapping mapping = shm.map()) {
+            MemorySegment s = mapping.segment();                   // a peer maps the same bytes
+            s.set(ValueLayout.JAVA_LONG, 0, 42);
+            System.out.println(s.get(ValueLayout.JAVA_LONG, 0));
+        } finally {
+            SharedMemory.unlink(name);
+        }
+        // END
+        assertThat(printed()).isEqualTo("42\n");
+    }
+
+    @Test
+    void systemVSharedMemory() throws IOException {
+        // README:sysv-shm
+        SysVSharedMemory segment = SysVSharedMemory.createPrivate(4096);
+        try (Mapping mapping = segment.attach()) {
+            mapping.segment().setString(0, "attached by id " + segment.id());
+            System.out.println(mapping.segment().getString(0));
+        } finally {
+            segment.remove();
+        }
+        // END
+        assertThat(printed()).startsWith("attached by id ");
+    }
+
+    @Test
+    void namedSemaphore() throws IOException {
+        // README:sem
+        String name = "/jobs-" + ProcessHandle.current().pid();
+        try (NamedSemaphore jobs = NamedSemaphore.createExclusively(name, 0)) {
+            jobs.release();                                          // another process: open + acquire
+            System.out.println(jobs.tryAcquire(Duration.ofSeconds(1)) + ", value " + jobs.value());
+        } finally {
+            NamedSemaphore.unlink(name);
+        }
+        // END
+        assertThat(printed()).isEqualTo("true, value 0\n");
+    }
+
+    @Test
+    void pipeToAChildProcess() throws IOException {
+        // README:pipe
+        try (Pipe toChild = Pipe.open(); Pipe fromChild = Pipe.open();
+             ChildProcess tr = ChildProcess.builder("tr", "a-z", "A-Z")
+                     .mapFd(0, toChild.source()).mapFd(1, fromChild.sink()).start()) {
+            toChild.source().close();                                // the child has its own copies
+            fromChild.sink().close();
+            try (var out = toChild.sink().outputStream()) {
+                out.write("hello, pipe\n".getBytes(StandardCharsets.UTF_8));
+            }
+            System.out.print(new String(fromChild.source().inputStream().readAllBytes(), StandardCharsets.UTF_8));
+            System.out.println(tr.waitFor(Duration.ofSeconds(5)));
+        }
+        // END
+        assertThat(printed()).startsWith("HELLO, PIPE\nexited(0)");
+    }
+
+    @Test
+    void descriptorPassing() throws IOException {
+        // README:fd
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM);
+             Memfd memfd = Memfd.create("payload", 4096);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(1);
+            pair.first().sendDescriptors(one, memfd.fd());             // SCM_RIGHTS
+            try (var received = pair.second().receiveMessage(one, 1)) {
+                System.out.println("got " + received.descriptors());
+            }
+        }
+        // END
+        assertThat(printed()).startsWith("got [OwnedFd[");
+    }
+
+    @Test
+    @ResourceLock("signals")
+    void signals() throws Exception {
+        // README:signal
+        LinkedBlockingQueue<SignalInfo> seen = new LinkedBlockingQueue<>();
+        try (SignalRegistration r = Signals.handle(Signal.SIGUSR1, seen::add)) {  // a Java thread runs it
+            Signals.kill(ProcessHandle.current().pid(), Signal.SIGUSR1);
+            System.out.println(seen.poll(5, TimeUnit.SECONDS) + " via " + r.delivery());
+        }
+        // END
+        assertThat(printed()).startsWith("SignalInfo[signal=SIGUSR1");
+    }
+
+    @Test
+    void fileLock() throws IOException {
+        // README:lock
+        Path path = Files.createTempFile("example", ".lock");
+        try (LockableFile file = LockableFile.open(path);
+             HeldLock lock = file.lock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
+            try (LockableFile other = LockableFile.open(path)) {        // another open file: refused
+                System.out.println(other.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE) + " while " + lock);
+            }
+        } finally {
+            Files.delete(path);
+        }
+        // END
+        assertThat(printed()).startsWith("null while HeldLock[OPEN_FILE, EXCLUSIVE");
+    }
+
+    @Test
+    void readmeShowsExactlyTheseExamples() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/org/panamaipc/readme/ReadmeExamplesTest.java"));
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> blocks = new ArrayList<>();
+        for (Matcher m = README_BLOCK.matcher(readme); m.find(); ) {
+            blocks.add(m.group(1).strip());
+        }
+        int examples = 0;
+        for (Matcher m = MIRRORED.matcher(source); m.find(); examples++) {
+            String code = m.group(2).stripIndent().strip();
+            assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
+        }
+        assertThat(examples).isEqualTo(9);
+        assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
+    }
+}
