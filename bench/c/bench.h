@@ -13,7 +13,8 @@
  * removed before the program exits.
  *
  * Message sizes are the Java suite's (org.panamaipc.bench.infra.Messages): 8 bytes per
- * round trip, 64 bytes per one-way message.
+ * round trip, 64 bytes per one-way message; a one-way mode `tput.SIZE` (see tput_bytes)
+ * sends SIZE-byte messages instead.
  */
 #ifndef PANAMA_BENCH_H
 #define PANAMA_BENCH_H
@@ -110,6 +111,19 @@ static inline int mode_is(const opts_t *o, const char *mode) {
 static inline void unknown_mode(const opts_t *o) {
     fprintf(stderr, "%s: unknown mode %s\n", o->program, o->mode);
     exit(64);
+}
+
+/*
+ * The message size of a one-way mode: ONE_WAY_BYTES for `tput`, SIZE for `tput.SIZE`
+ * (1 to max bytes), 0 for any other mode.
+ */
+static inline size_t tput_bytes(const opts_t *o, size_t max) {
+    if (mode_is(o, "tput")) return ONE_WAY_BYTES;
+    if (strncmp(o->mode, "tput.", 5) != 0) return 0;
+    char *end;
+    long n = strtol(o->mode + 5, &end, 10);
+    if (*end != '\0' || n < 1 || (size_t) n > max) unknown_mode(o);
+    return (size_t) n;
 }
 
 /* Forks the child, pinned to its CPU, killed when the parent dies; the child runs `body`. */

@@ -1,4 +1,5 @@
-/* Named pipes (mkfifo in /tmp, removed once both ends are open): rtt and tput as pipe.c. */
+/* Named pipes (mkfifo in /tmp, removed once both ends are open): rtt, tput and tput.SIZE
+ * as pipe.c. */
 #include "bench.h"
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,16 +11,18 @@ int main(int argc, char **argv) {
     snprintf(up, sizeof up, "/tmp/panama-bench-c-fifo-%d-up", (int) getpid());
     if (mkfifo(down, 0600) || mkfifo(up, 0600)) die("mkfifo");
     int rtt = mode_is(&o, "rtt");
-    if (!rtt && !mode_is(&o, "tput")) { unlink(down); unlink(up); unknown_mode(&o); }
+    size_t size = rtt ? RTT_BYTES : tput_bytes(&o, 1 << 20);
+    if (size == 0) { unlink(down); unlink(up); unknown_mode(&o); }
+    char *b = calloc(1, size);
+    if (b == NULL) die("calloc");
     pid_t pid;
     SPAWN(&o, pid, {
         int in = open(down, O_RDONLY | O_CLOEXEC);
         int out = open(up, O_WRONLY | O_CLOEXEC);
         if (in < 0 || out < 0) die("open fifo");
-        char b[ONE_WAY_BYTES];
         for (;;) {
-            if (rtt) { read_full(in, b, RTT_BYTES); write_full(out, b, RTT_BYTES); }
-            else read_full(in, b, ONE_WAY_BYTES);
+            read_full(in, b, size);
+            if (rtt) write_full(out, b, size);
         }
     });
     int out = open(down, O_WRONLY | O_CLOEXEC);
@@ -27,11 +30,10 @@ int main(int argc, char **argv) {
     if (in < 0 || out < 0) die("open fifo");
     unlink(down);
     unlink(up);
-    char b[ONE_WAY_BYTES] = {0};
     if (rtt) {
-        MEASURE(&o, { b[0]++; write_full(out, b, RTT_BYTES); read_full(in, b, RTT_BYTES); });
+        MEASURE(&o, { b[0]++; write_full(out, b, size); read_full(in, b, size); });
     } else {
-        MEASURE(&o, { b[0]++; write_full(out, b, ONE_WAY_BYTES); });
+        MEASURE(&o, { b[0]++; write_full(out, b, size); });
     }
     end_child(pid);
     return 0;

@@ -277,7 +277,8 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
     md.append("")
     md.append("Every figure is the median of the iteration means of this run, with the range of those "
               "means in brackets; ratios are taken between figures of this run only. Round trips: "
-              "8-byte messages between two processes; one way: 64-byte messages; *cross*: the two "
+              "8-byte messages between two processes; one way: 64-byte messages unless the row "
+              "says otherwise; *cross*: the two "
               "processes pinned to different CPUs, *same*: both on one CPU. Ratio to C: time ratio "
               "for round trips and calls (lower is better), rate ratio for one-way throughput (higher "
               "is better). B/op: bytes allocated per operation by panama-ipc (`-prof gc`, target 0).")

@@ -46,7 +46,8 @@ public abstract class OneWayBenchmark {
     protected abstract Peer setUp(Placement placement) throws Exception;
 
     /**
-     * Sends one {@link Messages#ONE_WAY_BYTES}-byte message, allocating nothing.
+     * Sends one message, allocating nothing: {@link Messages#ONE_WAY_BYTES} bytes, or as
+     * many as a {@code size} parameter of the subclass says.
      *
      * @throws Exception on an unexpected error
      */

@@ -26,18 +26,20 @@ public final class MqPeer {
     /**
      * Runs the peer.
      *
-     * @param args {@code mode down up}: POSIX names or System V ids ({@code -} when unused)
+     * @param args {@code mode down up [size]}: POSIX names or System V ids ({@code -} when
+     *     unused), and for the sinks the bytes per message (default 64)
      * @throws IOException when a queue cannot be opened or used
      */
     public static void main(String[] args) throws IOException {
         String mode = args[0];
         Arena arena = Arena.global();
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : Messages.ONE_WAY_BYTES;
         switch (mode) {
             case "posix-echo", "posix-sink" -> {
                 boolean echo = mode.equals("posix-echo");
                 PosixMessageQueue down = PosixMessageQueue.open(args[1], PosixMessageQueue.Access.READ_WRITE);
                 PosixMessageQueue up = echo ? PosixMessageQueue.open(args[2], PosixMessageQueue.Access.READ_WRITE) : null;
-                PosixMessage m = PosixMessage.allocate(arena, Messages.ONE_WAY_BYTES);
+                PosixMessage m = PosixMessage.allocate(arena, size);
                 MemorySegment answer = m.buffer().asSlice(0, Messages.ROUND_TRIP_BYTES);
                 PeerSupport.ready();
                 while (true) {
@@ -51,7 +53,7 @@ public final class MqPeer {
                 boolean echo = mode.equals("sysv-echo");
                 SysVMessageQueue down = SysVMessageQueue.openId(Integer.parseInt(args[1]));
                 SysVMessageQueue up = echo ? SysVMessageQueue.openId(Integer.parseInt(args[2])) : null;
-                SysVMessage m = SysVMessage.allocate(arena, Messages.ONE_WAY_BYTES);
+                SysVMessage m = SysVMessage.allocate(arena, size);
                 TypeFilter any = TypeFilter.any();
                 PeerSupport.ready();
                 while (true) {

@@ -3,7 +3,7 @@ package org.panamaipc.bench.mq;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.panamaipc.bench.infra.Messages;
+import org.openjdk.jmh.annotations.Param;
 import org.panamaipc.bench.infra.Names;
 import org.panamaipc.bench.infra.OneWayBenchmark;
 import org.panamaipc.bench.infra.Peer;
@@ -11,21 +11,27 @@ import org.panamaipc.bench.infra.Placement;
 import org.panamaipc.mq.PosixMessageQueue;
 
 /**
- * POSIX message queues, one way: 64-byte {@code send(MemorySegment, int)} into a queue of 10
- * messages that a peer JVM drains with {@code receive(PosixMessage)}. C: {@code bench/c/mq_posix.c}.
+ * POSIX message queues, one way: {@code size}-byte {@code send(MemorySegment, int)} into a
+ * queue of 10 such messages that a peer JVM drains with {@code receive(PosixMessage)}.
+ * C: {@code bench/c/mq_posix.c} ({@code tput}, {@code tput.8192}).
  */
 public class MqPosixOneWay extends OneWayBenchmark {
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment out = arena.allocate(Messages.ONE_WAY_BYTES, 8);
+    private MemorySegment out;
     private String downName;
     private PosixMessageQueue down;
     private long seq;
 
+    /** Bytes per message: 64, or 8192 (the default {@code msgsize_max}). */
+    @Param({"64", "8192"})
+    public int size;
+
     @Override
     protected Peer setUp(Placement placement) throws Exception {
+        out = arena.allocate(size, 8);
         downName = "/" + Names.unique("mq") + "-down";
-        down = PosixMessageQueue.createExclusively(downName, MqPeer.CAPACITY, Messages.ONE_WAY_BYTES);
-        return Peer.jvm(placement, MqPeer.class, "posix-sink", downName, "-");
+        down = PosixMessageQueue.createExclusively(downName, MqPeer.CAPACITY, size);
+        return Peer.jvm(placement, MqPeer.class, "posix-sink", downName, "-", Integer.toString(size));
     }
 
     @Override

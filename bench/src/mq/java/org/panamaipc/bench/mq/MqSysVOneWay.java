@@ -2,7 +2,7 @@ package org.panamaipc.bench.mq;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
-import org.panamaipc.bench.infra.Messages;
+import org.openjdk.jmh.annotations.Param;
 import org.panamaipc.bench.infra.OneWayBenchmark;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
@@ -10,20 +10,26 @@ import org.panamaipc.mq.SysVMessage;
 import org.panamaipc.mq.SysVMessageQueue;
 
 /**
- * System V message queues, one way: 64-byte {@code send(SysVMessage)} into a private queue
- * that a peer JVM drains with {@code receive(SysVMessage, TypeFilter)}. C: {@code bench/c/mq_sysv.c}.
+ * System V message queues, one way: {@code size}-byte {@code send(SysVMessage)} into a
+ * private queue that a peer JVM drains with {@code receive(SysVMessage, TypeFilter)}.
+ * C: {@code bench/c/mq_sysv.c} ({@code tput}, {@code tput.8192}).
  */
 public class MqSysVOneWay extends OneWayBenchmark {
     private final Arena arena = Arena.ofShared();
-    private final SysVMessage out = SysVMessage.allocate(arena, Messages.ONE_WAY_BYTES);
+    private SysVMessage out;
     private SysVMessageQueue down;
     private long seq;
 
+    /** Bytes per message: 64, or 8192 (the default {@code msgmax}). */
+    @Param({"64", "8192"})
+    public int size;
+
     @Override
     protected Peer setUp(Placement placement) throws Exception {
+        out = SysVMessage.allocate(arena, size);
         down = SysVMessageQueue.createPrivate();
-        out.type(1).length(Messages.ONE_WAY_BYTES);
-        return Peer.jvm(placement, MqPeer.class, "sysv-sink", Integer.toString(down.id()), "-");
+        out.type(1).length(size);
+        return Peer.jvm(placement, MqPeer.class, "sysv-sink", Integer.toString(down.id()), "-", Integer.toString(size));
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.panamaipc.pipe.PipeSource;
 
 /**
  * Peer of the FIFO benchmarks: announces itself, then opens the FIFOs (each open waits for
- * the benchmark's), and echoes 8-byte messages ({@code echo}) or drains 64-byte ones
- * ({@code sink}) until end of input.
+ * the benchmark's), and echoes 8-byte messages ({@code echo}) or drains messages of the
+ * given size ({@code sink ... SIZE}) until end of input.
  */
 public final class FifoPeer {
     private FifoPeer() {
@@ -23,7 +23,7 @@ public final class FifoPeer {
     /**
      * Runs the peer.
      *
-     * @param args {@code echo|sink downPath upPath}
+     * @param args {@code echo downPath upPath} or {@code sink downPath upPath SIZE}
      * @throws IOException on a FIFO error
      */
     public static void main(String[] args) throws IOException {
@@ -31,7 +31,7 @@ public final class FifoPeer {
         PeerSupport.ready();
         PipeSource in = Fifo.openForReading(Path.of(args[1]), Duration.ofSeconds(60));
         PipeSink out = Fifo.openForWriting(Path.of(args[2]), Duration.ofSeconds(60));
-        MemorySegment buf = Arena.global().allocate(echo ? Messages.ROUND_TRIP_BYTES : Messages.ONE_WAY_BYTES, 8);
+        MemorySegment buf = Arena.global().allocate(echo ? Messages.ROUND_TRIP_BYTES : Integer.parseInt(args[3]), 8);
         while (Streams.readFully(in, buf)) {
             if (echo) {
                 Streams.writeFully(out, buf);

@@ -26,10 +26,10 @@ final class PipeChild implements AutoCloseable {
     private final Pipe answers;
     private final ChildProcess child;
 
-    PipeChild(Placement placement, String mode) throws IOException {
+    PipeChild(Placement placement, String... peerArgs) throws IOException {
         requests = Pipe.open();
         answers = Pipe.open();
-        child = ChildProcess.builder(Peer.pinnedJvmCommand(placement, PipePeer.class, mode))
+        child = ChildProcess.builder(Peer.pinnedJvmCommand(placement, PipePeer.class, peerArgs))
                 .mapFd(3, requests.source())
                 .mapFd(4, answers.sink())
                 .start();

@@ -3,24 +3,30 @@ package org.panamaipc.bench.pipe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.panamaipc.bench.infra.Messages;
+import org.openjdk.jmh.annotations.Param;
 import org.panamaipc.bench.infra.OneWayBenchmark;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
 
 /**
- * Anonymous pipes, one way: 64-byte {@code PipeSink.write(MemorySegment)} to a peer JVM
- * started with {@code ChildProcess}, reading them. C: {@code bench/c/pipe.c}.
+ * Anonymous pipes, one way: {@code size}-byte {@code PipeSink.write(MemorySegment)} to a
+ * peer JVM started with {@code ChildProcess}, reading them. C: {@code bench/c/pipe.c}
+ * ({@code tput}, {@code tput.65536}).
  */
 public class PipeOneWay extends OneWayBenchmark {
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment buf = arena.allocate(Messages.ONE_WAY_BYTES, 8);
+    private MemorySegment buf;
     private PipeChild child;
     private long seq;
 
+    /** Bytes per message: 64, or 65536 (a whole pipe buffer). */
+    @Param({"64", "65536"})
+    public int size;
+
     @Override
     protected Peer setUp(Placement placement) throws Exception {
-        child = new PipeChild(placement, "sink");
+        buf = arena.allocate(size, 8);
+        child = new PipeChild(placement, "sink", Integer.toString(size));
         return null;
     }
 

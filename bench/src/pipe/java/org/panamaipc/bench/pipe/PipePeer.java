@@ -11,8 +11,8 @@ import org.panamaipc.pipe.PipeSource;
 
 /**
  * Peer of the pipe benchmarks ({@link PipeChild}): reads descriptor 3, answers on
- * descriptor 4; echoes 8-byte messages ({@code echo}) or drains 64-byte ones ({@code sink})
- * until end of input.
+ * descriptor 4; echoes 8-byte messages ({@code echo}) or drains messages of the given size
+ * ({@code sink SIZE}) until end of input.
  */
 public final class PipePeer {
     private PipePeer() {
@@ -21,14 +21,14 @@ public final class PipePeer {
     /**
      * Runs the peer.
      *
-     * @param args {@code echo} or {@code sink}
+     * @param args {@code echo} or {@code sink SIZE}
      * @throws IOException on a pipe error
      */
     public static void main(String[] args) throws IOException {
         boolean echo = args[0].equals("echo");
         PipeSource in = PipeSource.adopt(OwnedFd.adopt(3));
         PipeSink out = PipeSink.adopt(OwnedFd.adopt(4));
-        int size = echo ? Messages.ROUND_TRIP_BYTES : Messages.ONE_WAY_BYTES;
+        int size = echo ? Messages.ROUND_TRIP_BYTES : Integer.parseInt(args[1]);
         MemorySegment buf = Arena.global().allocate(size, 8);
         buf.set(ValueLayout.JAVA_LONG, 0, PipeChild.READY);
         out.write(buf.asSlice(0, 8));
