@@ -7,9 +7,15 @@ import org.panamaipc.bindings.timespec;
 /**
  * The end of a timed wait, so that a call interrupted (EINTR) or woken early is retried
  * with only the time that remains, never the whole timeout again.
+ *
+ * <p>Two forms of one logic: the static methods work on a {@code long} end time from
+ * {@link #end(Duration)} and allocate nothing, for hot paths; a {@code Deadline} object wraps
+ * such an end time for code that prefers to pass one value around.
  */
 public final class Deadline {
-    private static final long NO_LIMIT = Long.MAX_VALUE;
+    /** The end time of a wait without limit. */
+    public static final long NONE = Long.MAX_VALUE;
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long endNanos;
@@ -19,53 +25,69 @@ public final class Deadline {
     }
 
     /**
+     * The end time {@code timeout} from now, on the {@link System#nanoTime()} scale; a timeout
+     * too long to represent means no limit.
+     *
+     * @param timeout not negative (checked by {@link Check#timeout})
+     * @return the end time, or {@link #NONE}
+     */
+    public static long end(Duration timeout) {
+        long nanos;
+        try {
+            nanos = Check.timeout(timeout).toNanos();
+        } catch (ArithmeticException tooLong) {
+            return NONE;
+        }
+        try {
+            long end = Math.addExact(System.nanoTime(), nanos);
+            return end == NONE ? NONE - 1 : end;
+        } catch (ArithmeticException tooFar) {
+            return NONE;
+        }
+    }
+
+    /**
      * A deadline {@code timeout} from now; a timeout too long to represent means no limit.
      *
      * @param timeout not negative (checked by {@link Check#timeout})
      * @return the deadline
      */
     public static Deadline after(Duration timeout) {
-        long nanos;
-        try {
-            nanos = Check.timeout(timeout).toNanos();
-        } catch (ArithmeticException tooLong) {
-            return new Deadline(NO_LIMIT);
-        }
-        long now = System.nanoTime();
-        long end = now + nanos;
-        return new Deadline(end - now < 0 ? NO_LIMIT : end);
+        return new Deadline(end(timeout));
     }
 
-    /** {@return whether this deadline never passes} */
-    public boolean unlimited() {
-        return endNanos == NO_LIMIT;
+    /**
+     * The nanoseconds left until an end time.
+     *
+     * @param end from {@link #end(Duration)}
+     * @return the nanoseconds left, 0 once passed, {@link Long#MAX_VALUE} for no limit
+     */
+    public static long remainingNanos(long end) {
+        return end == NONE ? Long.MAX_VALUE : Math.max(0, end - System.nanoTime());
     }
 
-    /** {@return the nanoseconds left, 0 once the deadline has passed} */
-    public long remainingNanos() {
-        if (unlimited()) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(0, endNanos - System.nanoTime());
-    }
-
-    /** {@return whether the deadline has passed} */
-    public boolean expired() {
-        return remainingNanos() == 0;
+    /**
+     * Whether an end time has passed.
+     *
+     * @param end from {@link #end(Duration)}
+     * @return {@code true} once passed; never for {@link #NONE}
+     */
+    public static boolean expired(long end) {
+        return end != NONE && end - System.nanoTime() <= 0;
     }
 
     /**
      * The time left as {@code poll}'s timeout argument: milliseconds rounded up (so a wait
      * never ends early), -1 for no limit, at most {@link Integer#MAX_VALUE}.
      *
+     * @param end from {@link #end(Duration)}
      * @return milliseconds for {@code poll}/{@code epoll_wait}
      */
-    public int remainingMillisForPoll() {
-        if (unlimited()) {
+    public static int pollMillis(long end) {
+        if (end == NONE) {
             return -1;
         }
-        long nanos = remainingNanos();
-        long millis = (nanos + 999_999) / 1_000_000;
+        long millis = (remainingNanos(end) + 999_999) / 1_000_000;
         return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 
@@ -74,31 +96,73 @@ public final class Deadline {
      * {@code semtimedop} and {@code futex} take).
      *
      * @param ts a {@code struct timespec} in native memory
+     * @param end from {@link #end(Duration)}
      */
-    public void writeRemaining(MemorySegment ts) {
-        long nanos = remainingNanos();
+    public static void writeRemaining(MemorySegment ts, long end) {
+        long nanos = remainingNanos(end);
         timespec.tv_sec(ts, nanos / NANOS_PER_SECOND);
         timespec.tv_nsec(ts, nanos % NANOS_PER_SECOND);
     }
 
     /**
-     * Writes this deadline as an absolute {@code CLOCK_REALTIME} time into a
-     * {@code struct timespec}, as {@code mq_timedreceive}, {@code sem_timedwait} and
-     * {@code pthread_mutex_timedlock} take. The conversion reads both clocks once, so a
-     * wall-clock step during the wait shortens or lengthens it, as it does in C.
+     * Writes an end time as an absolute {@code CLOCK_REALTIME} {@code struct timespec}, as
+     * {@code mq_timedreceive}, {@code sem_timedwait} and {@code pthread_mutex_timedlock}
+     * take. The wall clock is read in whole milliseconds and rounded up, so the wait never
+     * ends early and at most a millisecond late; a wall-clock step during the wait shortens
+     * or lengthens it, as it does in C.
      *
      * @param ts a {@code struct timespec} in native memory
+     * @param end from {@link #end(Duration)}
      */
-    public void writeAbsoluteRealtime(MemorySegment ts) {
-        java.time.Instant now = java.time.Instant.now();
-        long nanos = Math.min(remainingNanos(), Long.MAX_VALUE / 4);
-        long sec = now.getEpochSecond() + nanos / NANOS_PER_SECOND;
-        long nsec = now.getNano() + nanos % NANOS_PER_SECOND;
+    public static void writeAbsoluteRealtime(MemorySegment ts, long end) {
+        long nanos = Math.min(remainingNanos(end), Long.MAX_VALUE / 4);
+        long nowMillis = System.currentTimeMillis() + 1;
+        long sec = nowMillis / 1000 + nanos / NANOS_PER_SECOND;
+        long nsec = (nowMillis % 1000) * 1_000_000 + nanos % NANOS_PER_SECOND;
         if (nsec >= NANOS_PER_SECOND) {
             sec++;
             nsec -= NANOS_PER_SECOND;
         }
         timespec.tv_sec(ts, sec);
         timespec.tv_nsec(ts, nsec);
+    }
+
+    /** {@return whether this deadline never passes} */
+    public boolean unlimited() {
+        return endNanos == NONE;
+    }
+
+    /** {@return the nanoseconds left, 0 once the deadline has passed} */
+    public long remainingNanos() {
+        return remainingNanos(endNanos);
+    }
+
+    /** {@return whether the deadline has passed} */
+    public boolean expired() {
+        return expired(endNanos);
+    }
+
+    /** {@return the time left as {@code poll}'s timeout: see {@link #pollMillis(long)}} */
+    public int remainingMillisForPoll() {
+        return pollMillis(endNanos);
+    }
+
+    /**
+     * Writes the time left into a {@code struct timespec}: see {@link #writeRemaining(MemorySegment, long)}.
+     *
+     * @param ts a {@code struct timespec} in native memory
+     */
+    public void writeRemaining(MemorySegment ts) {
+        writeRemaining(ts, endNanos);
+    }
+
+    /**
+     * Writes this deadline as an absolute {@code CLOCK_REALTIME} time: see
+     * {@link #writeAbsoluteRealtime(MemorySegment, long)}.
+     *
+     * @param ts a {@code struct timespec} in native memory
+     */
+    public void writeAbsoluteRealtime(MemorySegment ts) {
+        writeAbsoluteRealtime(ts, endNanos);
     }
 }

@@ -19,6 +19,7 @@ import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.rlimit;
 import org.panamaipc.bindings.sigevent;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.ProcFiles;
@@ -797,15 +798,15 @@ public final class PosixMessageQueue implements AutoCloseable {
                 }
                 throw sendError(n, len, -r);
             }
-            long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
-            if (end != Timeouts.NONE) {
-                Timeouts.writeAbsoluteRealtime(pt.deadline, end);
+            long end = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
+            if (end != Deadline.NONE) {
+                Deadline.writeAbsoluteRealtime(pt.deadline, end);
             }
             int slot = waiters.enter();
             try {
                 checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 while (true) {
-                    int r = end == Timeouts.NONE
+                    int r = end == Deadline.NONE
                             ? MqCalls.mqSend(n, data, len, priority)
                             : MqCalls.mqTimedSend(n, data, len, priority, pt.deadline);
                     if (r == 0) {
@@ -981,15 +982,15 @@ public final class PosixMessageQueue implements AutoCloseable {
                 }
                 throw receiveError(n, cap, (int) -r);
             }
-            long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
-            if (end != Timeouts.NONE) {
-                Timeouts.writeAbsoluteRealtime(pt.deadline, end);
+            long end = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
+            if (end != Deadline.NONE) {
+                Deadline.writeAbsoluteRealtime(pt.deadline, end);
             }
             int slot = waiters.enter();
             try {
                 checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
                 while (true) {
-                    long r = end == Timeouts.NONE
+                    long r = end == Deadline.NONE
                             ? MqCalls.mqReceive(n, buf, cap, pt.priority)
                             : MqCalls.mqTimedReceive(n, buf, cap, pt.priority, pt.deadline);
                     if (r >= 0) {
@@ -1065,7 +1066,7 @@ public final class PosixMessageQueue implements AutoCloseable {
             int slot = waiters.enter();
             try {
                 checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
-                return awaitReady(n, events, Timeouts.end(timeout), PerThread.get());
+                return awaitReady(n, events, Deadline.end(timeout), PerThread.get());
             } finally {
                 waiters.exit(slot);
             }
@@ -1081,7 +1082,7 @@ public final class PosixMessageQueue implements AutoCloseable {
             pollfd.fd(p, n);
             pollfd.events(p, events);
             pollfd.revents(p, (short) 0);
-            int r = Sys.poll(p, 1, Timeouts.pollMillis(end));
+            int r = Sys.poll(p, 1, Deadline.pollMillis(end));
             if (r > 0) {
                 return true;
             }

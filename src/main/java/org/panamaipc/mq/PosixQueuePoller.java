@@ -12,6 +12,7 @@ import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiters;
@@ -140,14 +141,14 @@ public final class PosixQueuePoller implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 fds.set(ValueLayout.JAVA_SHORT, i * POLLFD_SIZE + REVENTS, (short) 0);
             }
-            long end = Timeouts.end(timeout);
+            long end = Deadline.end(timeout);
             int slot = waiters.enter();
             try {
                 if (!open) {
                     throw new AsynchronousCloseException(); // a close() before enter() signalled no one
                 }
                 while (true) {
-                    int r = Sys.poll(fds, count, Timeouts.pollMillis(end));
+                    int r = Sys.poll(fds, count, Deadline.pollMillis(end));
                     if (r >= 0) {
                         return r;
                     }

@@ -18,6 +18,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.ipc_perm;
 import org.panamaipc.bindings.msqid_ds;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.ProcFiles;
@@ -774,14 +775,14 @@ public final class SysVMessageQueue implements AutoCloseable {
         if (mode == TRY) {
             return false;
         }
-        long end = mode == TIMED ? Timeouts.end(timeout) : Timeouts.NONE;
+        long end = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
         int slot = waiters.enter();
         ScheduledFuture<?> timer = null;
         try {
             checkOpenWhileWaiting();
             timer = startTimer(slot, end);
             while (true) {
-                boolean last = Timeouts.expired(end);
+                boolean last = Deadline.expired(end);
                 int r = MqCalls.msgsnd(id, msgp, len, last ? IPC_NOWAIT : 0);
                 if (r == 0) {
                     return true;
@@ -1013,9 +1014,9 @@ public final class SysVMessageQueue implements AutoCloseable {
                 // the long message went to another receiver: look again
             }
         }
-        long end = Timeouts.NONE;
+        long end = Deadline.NONE;
         if (mode == TIMED) {
-            end = Timeouts.end(timeout);
+            end = Deadline.end(timeout);
             // Arm a timer only if the call would block: a message already there costs nothing.
             long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
             if (r >= 0) {
@@ -1037,7 +1038,7 @@ public final class SysVMessageQueue implements AutoCloseable {
             checkOpenWhileWaiting();
             timer = startTimer(slot, end);
             while (true) {
-                boolean last = Timeouts.expired(end);
+                boolean last = Deadline.expired(end);
                 long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | (last ? IPC_NOWAIT : 0));
                 if (r >= 0) {
                     pt.truncated = false;
@@ -1101,10 +1102,10 @@ public final class SysVMessageQueue implements AutoCloseable {
     // ---------------------------------------------------------------- lifecycle
 
     private ScheduledFuture<?> startTimer(int slot, long end) {
-        if (end == Timeouts.NONE || Timeouts.expired(end)) {
+        if (end == Deadline.NONE || Deadline.expired(end)) {
             return null;
         }
-        return WakeTimer.wakeAfter(waiters, slot, ThreadSignal.current(), Timeouts.remaining(end));
+        return WakeTimer.wakeAfter(waiters, slot, ThreadSignal.current(), Deadline.remainingNanos(end));
     }
 
     /**
