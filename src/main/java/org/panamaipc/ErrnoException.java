@@ -9,7 +9,9 @@ package org.panamaipc;
 public interface ErrnoException {
 
     /** {@return the error the call reported, or {@code null} for a number this kernel does not define} */
-    Errno errno();
+    default Errno errno() {
+        return Errno.of(errnoNumber());
+    }
 
     /** {@return the raw value of {@code errno}} */
     int errnoNumber();

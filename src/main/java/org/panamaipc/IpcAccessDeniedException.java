@@ -1,6 +1,7 @@
 package org.panamaipc;
 
 import java.nio.file.AccessDeniedException;
+import org.panamaipc.internal.Errors;
 
 /**
  * A named IPC object may not be opened by this process (EACCES or EPERM): the JDK's {@link AccessDeniedException}, carrying the
@@ -25,17 +26,12 @@ public final class IpcAccessDeniedException extends AccessDeniedException implem
         super(object);
         this.call = call;
         this.errno = errno;
-        this.message = ErrnoMessages.format(call, arguments, errno);
+        this.message = Errors.message(call, arguments, errno);
     }
 
     @Override
     public String getMessage() {
         return message;
-    }
-
-    @Override
-    public Errno errno() {
-        return Errno.of(errno);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.panamaipc;
 
 import java.io.IOException;
+import org.panamaipc.internal.Errors;
 
 /**
  * A system call failed. The message names the call, its main arguments and the error, for
@@ -24,14 +25,9 @@ public class IpcException extends IOException implements ErrnoException {
      * @param errno the value of {@code errno} the call left
      */
     public IpcException(String call, String arguments, int errno) {
-        super(ErrnoMessages.format(call, arguments, errno));
+        super(Errors.message(call, arguments, errno));
         this.call = call;
         this.errno = errno;
-    }
-
-    @Override
-    public Errno errno() {
-        return Errno.of(errno);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.panamaipc;
 
 import java.nio.file.FileAlreadyExistsException;
+import org.panamaipc.internal.Errors;
 
 /**
  * A named IPC object already exists (EEXIST): the JDK's {@link FileAlreadyExistsException}, carrying the
@@ -25,17 +26,12 @@ public final class IpcFileAlreadyExistsException extends FileAlreadyExistsExcept
         super(object);
         this.call = call;
         this.errno = errno;
-        this.message = ErrnoMessages.format(call, arguments, errno);
+        this.message = Errors.message(call, arguments, errno);
     }
 
     @Override
     public String getMessage() {
         return message;
-    }
-
-    @Override
-    public Errno errno() {
-        return Errno.of(errno);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.panamaipc;
 
 import java.nio.file.NoSuchFileException;
+import org.panamaipc.internal.Errors;
 
 /**
  * A named IPC object does not exist (ENOENT): the JDK's {@link NoSuchFileException}, carrying the
@@ -25,17 +26,12 @@ public final class IpcNoSuchFileException extends NoSuchFileException implements
         super(object);
         this.call = call;
         this.errno = errno;
-        this.message = ErrnoMessages.format(call, arguments, errno);
+        this.message = Errors.message(call, arguments, errno);
     }
 
     @Override
     public String getMessage() {
         return message;
-    }
-
-    @Override
-    public Errno errno() {
-        return Errno.of(errno);
     }
 
     @Override

@@ -54,6 +54,18 @@ public final class Errors {
     }
 
     /**
+     * The one message shape of every failed call: {@code call(arguments): ERRNO (message)}.
+     *
+     * @param call the C function
+     * @param arguments its arguments as they appear in the message
+     * @param errno the captured errno
+     * @return e.g. {@code mq_open("/orders", O_RDWR): ENOENT (No such file or directory)}
+     */
+    public static String message(String call, String arguments, int errno) {
+        return call + "(" + arguments + "): " + org.panamaipc.Errno.describe(errno);
+    }
+
+    /**
      * Quotes a name for an error message the way C would print a string literal.
      *
      * @param name the name

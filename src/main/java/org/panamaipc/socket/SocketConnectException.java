@@ -1,10 +1,11 @@
 package org.panamaipc.socket;
 
-import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.internal.Errors;
 
 /**
- * Connecting failed
+ * Connecting failed: nothing listens at the address (ECONNREFUSED), no socket file exists at
+ * the path (ENOENT), or the listener's queue is full on a non-blocking connect (EAGAIN).
  *
  * <p>It is the JDK's {@link java.net.ConnectException}, so callers can catch what they already know, and
  * carries the errno like every exception of this library.
@@ -18,19 +19,14 @@ public final class SocketConnectException extends java.net.ConnectException impl
     /**
      * Creates the exception.
      *
-     * @param call the C function that failed, e.g. {@code " nothing listens at the address (ECONNREFUSED), no socket file exists at the path (ENOENT), or the listener's queue is full on a non-blocking connect (EAGAIN).:connect"}
+     * @param call the C function that failed, e.g. {@code "connect"}
      * @param arguments the arguments worth naming, e.g. the address
      * @param errno the value of {@code errno}
      */
     public SocketConnectException(String call, String arguments, int errno) {
-        super(call + "(" + arguments + "): " + Errno.describe(errno));
+        super(Errors.message(call, arguments, errno));
         this.call = call;
         this.errno = errno;
-    }
-
-    @Override
-    public Errno errno() {
-        return Errno.of(errno);
     }
 
     @Override
