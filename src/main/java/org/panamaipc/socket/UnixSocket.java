@@ -12,7 +12,9 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -745,8 +747,19 @@ public final class UnixSocket implements ByteChannel {
         long sent = 0;
         do {
             long left = timeout <= 0 ? timeout : Math.max(1, timeout - (System.nanoTime() - start));
-            long r = core.io(SocketCalls.OP_SEND, sent == 0 ? data : data.asSlice(sent), size - sent, MSG_NOSIGNAL,
-                    SocketCore.POLLOUT, left, false);
+            long r;
+            try {
+                r = core.io(SocketCalls.OP_SEND, sent == 0 ? data : data.asSlice(sent), size - sent, MSG_NOSIGNAL,
+                        SocketCore.POLLOUT, left, false);
+            } catch (AsynchronousCloseException e) {
+                throw e;
+            } catch (ClosedChannelException e) {
+                if (sent > 0) {
+                    // closed by another thread while this send was under way, as the JDK's channels say
+                    throw new AsynchronousCloseException();
+                }
+                throw e;
+            }
             if (r == SocketCore.AGAIN) {
                 if (sent > 0 && !(untimedSend && core.isBlocking())) {
                     return sent;

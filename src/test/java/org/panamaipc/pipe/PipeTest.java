@@ -1,5 +1,6 @@
 package org.panamaipc.pipe;
 
+import org.panamaipc.testing.Blocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

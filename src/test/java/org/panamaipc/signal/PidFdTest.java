@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.IpcException;
-import org.panamaipc.pipe.Blocked;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.pipe.ChildProcess;
 
 @IpcTest

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
@@ -268,20 +270,11 @@ class UnixSocketTest {
 
     @Test
     void closeFromAnotherThreadReleasesABlockedReceive() throws Exception {
-        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM)) {
-            CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    pair.second().receive(arena.allocate(8));
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            }, Peers::daemon);
-            // The receiver may not have entered recv yet; either way close must release it.
-            Thread.onSpinWait();
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(8);
+            Blocked<Long> blocked = Blocked.start(Blocked.RECVFROM, () -> pair.second().receive(buf));
             pair.second().close();
-            assertThat(blocked.get(5, TimeUnit.SECONDS))
-                    .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+            assertReleasedByClose(blocked);
         }
     }
 
@@ -289,27 +282,17 @@ class UnixSocketTest {
     void closeFromAnotherThreadReleasesABlockedAccept() throws Exception {
         AbstractSocketAddress address = abstractName();
         UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-            try {
-                server.accept();
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        }, Peers::daemon);
-        waitUntilBlocked();
+        Blocked<UnixSocket> blocked = Blocked.start(Blocked.POLL, server::accept); // accept waits in poll
         server.close();
-        assertThat(blocked.get(5, TimeUnit.SECONDS))
-                .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+        assertReleasedByClose(blocked);
         assertThat(server.isOpen()).isFalse();
     }
 
-    /** Gives a helper thread the chance to enter its call; correctness does not depend on it. */
-    private static void waitUntilBlocked() throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        while (System.nanoTime() < end) {
-            Thread.sleep(5); // not synchronization: the test passes whether or not the thread blocked yet
-        }
+    /** The call was sleeping in the kernel when the close came: it must end in AsynchronousCloseException. */
+    private static void assertReleasedByClose(Blocked<?> blocked) throws Exception {
+        assertThatThrownBy(() -> blocked.result().get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(AsynchronousCloseException.class);
     }
 
     @Test
@@ -440,19 +423,11 @@ class UnixSocketTest {
 
     @Test
     void closeFromAnotherThreadReleasesASendBlockedOnAFullBuffer() throws Exception {
-        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM)) {
-            CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    pair.first().send(arena.allocate(16 << 20)); // far more than the socket buffers hold
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            }, Peers::daemon);
-            waitUntilBlocked();
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofShared()) {
+            MemorySegment data = arena.allocate(16 << 20); // far more than the socket buffers hold
+            Blocked<Long> blocked = Blocked.start(Blocked.SENDTO, () -> pair.first().send(data));
             pair.first().close();
-            assertThat(blocked.get(5, TimeUnit.SECONDS))
-                    .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+            assertReleasedByClose(blocked);
         }
     }
 
@@ -475,18 +450,12 @@ class UnixSocketTest {
                 }
             }
             UnixSocket waiting = UnixSocket.open(SocketType.STREAM);
-            CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
-                try {
-                    waiting.connect(address);
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            }, Peers::daemon);
-            waitUntilBlocked();
+            Blocked<Void> blocked = Blocked.start(Blocked.CONNECT, () -> {
+                waiting.connect(address);
+                return null;
+            });
             waiting.close();
-            assertThat(blocked.get(5, TimeUnit.SECONDS))
-                    .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+            assertReleasedByClose(blocked);
         } finally {
             queued.forEach(UnixSocket::close);
         }

@@ -1,4 +1,4 @@
-package org.panamaipc.pipe;
+package org.panamaipc.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.testing.Deadline;
 
 /**
  * Runs a call on its own thread and waits, by the kernel's account, until the thread sleeps
@@ -22,8 +21,16 @@ public final class Blocked<T> {
     public static final int WRITE = 1;
     /** x86_64 {@code poll}. */
     public static final int POLL = 7;
+    /** x86_64 {@code connect}. */
+    public static final int CONNECT = 42;
+    /** x86_64 {@code sendto}, which {@code send} makes. */
+    public static final int SENDTO = 44;
+    /** x86_64 {@code recvfrom}, which {@code recv} makes. */
+    public static final int RECVFROM = 45;
     /** x86_64 {@code openat}. */
     public static final int OPENAT = 257;
+    /** x86_64 {@code accept4}. */
+    public static final int ACCEPT4 = 288;
 
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private volatile long tid;
