@@ -2,7 +2,6 @@ package org.panamaipc.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Argument checks made before any native call. Messages use {@code key=value}, e.g.
@@ -21,7 +20,12 @@ public final class Check {
      * @return the argument
      */
     public static <T> T notNull(String name, T value) {
-        return Objects.requireNonNull(value, () -> name + " must not be null");
+        // No message supplier: a capturing lambda is allocated on every call wherever the JIT
+        // does not inline this method, and hot paths call it.
+        if (value == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        return value;
     }
 
     /**

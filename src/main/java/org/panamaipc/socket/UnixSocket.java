@@ -519,9 +519,7 @@ public final class UnixSocket implements ByteChannel {
      * @see <a href="https://man7.org/linux/man-pages/man2/send.2.html">send(2)</a>
      */
     public long send(MemorySegment data) throws IOException {
-        if (data == null) { // not Check.notNull: its message lambda may be allocated on this hot path
-            throw new NullPointerException("data must not be null");
-        }
+        Check.notNull("data", data);
         long r = sendAny(data, sendTimeoutNanos, true);
         if (r == WOULD_BLOCK && core.isBlocking()) {
             throw new SocketTimeoutException("send timed out after " + Duration.ofNanos(sendTimeoutNanos));
@@ -1024,9 +1022,7 @@ public final class UnixSocket implements ByteChannel {
     }
 
     private long receiveAny(MemorySegment buffer, long timeoutNanos) throws IOException {
-        if (buffer == null) { // not Check.notNull: its message lambda may be allocated on this hot path
-            throw new NullPointerException("buffer must not be null");
-        }
+        Check.notNull("buffer", buffer);
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("buffer is read-only");
         }
