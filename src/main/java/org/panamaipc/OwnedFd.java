@@ -1,11 +1,10 @@
 package org.panamaipc;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.UseCount;
 
 /**
  * A file descriptor owned by exactly one Java object, closed exactly once.
@@ -28,24 +27,13 @@ import org.panamaipc.internal.Sys;
  * }</pre>
  */
 public final class OwnedFd implements AutoCloseable {
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(OwnedFd.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    // state: users in flight << 2 | RELEASED | CLOSING
-    private static final int CLOSING = 1;
-    private static final int RELEASED = 2;
-    private static final int ONE_USER = 4;
-
     private final int fd;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    private final UseCount uses = new UseCount() {
+        @Override
+        protected void release() {
+            Sys.close(fd);
+        }
+    };
 
     private OwnedFd(int fd) {
         this.fd = fd;
@@ -73,22 +61,15 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalStateException if the descriptor is closed
      */
     public int acquire() {
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-            if ((s & CLOSING) != 0) {
-                throw closed();
-            }
-        } while (!STATE.weakCompareAndSet(this, s, s + ONE_USER));
+        if (!uses.tryEnter()) {
+            throw closed();
+        }
         return fd;
     }
 
     /** Ends a use begun by {@link #acquire()}; closes the descriptor if it was closed meanwhile. */
     public void release() {
-        int s = (int) STATE.getAndAdd(this, -ONE_USER) - ONE_USER;
-        if (s == CLOSING) {
-            closeOnce();
-        }
+        uses.exit();
     }
 
     /**
@@ -106,7 +87,7 @@ public final class OwnedFd implements AutoCloseable {
 
     /** {@return whether {@link #close()} or {@link #detach()} has not been called yet} */
     public boolean isOpen() {
-        return ((int) STATE.getVolatile(this) & CLOSING) == 0;
+        return uses.isOpen();
     }
 
     /**
@@ -137,7 +118,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalStateException if the descriptor is closed or in use by a call
      */
     public int detach() {
-        if (!STATE.compareAndSet(this, 0, CLOSING | RELEASED)) {
+        if (!uses.detach()) {
             throw isOpen()
                     ? new IllegalStateException("fd=" + fd + " is in use and cannot be detached")
                     : closed();
@@ -152,22 +133,7 @@ public final class OwnedFd implements AutoCloseable {
      */
     @Override
     public void close() {
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-            if ((s & CLOSING) != 0) {
-                return;
-            }
-        } while (!STATE.weakCompareAndSet(this, s, s | CLOSING));
-        if (s == 0) {
-            closeOnce();
-        }
-    }
-
-    private void closeOnce() {
-        if (STATE.compareAndSet(this, CLOSING, CLOSING | RELEASED)) {
-            Sys.close(fd);
-        }
+        uses.close();
     }
 
     private IllegalStateException closed() {

@@ -5,7 +5,7 @@ import java.util.Set;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.shm.SharedMemory;
-import org.panamaipc.shm.SysVKey;
+import org.panamaipc.SysVKey;
 import org.panamaipc.shm.SysVSharedMemory;
 import org.panamaipc.sync.NamedSemaphore;
 

@@ -1,6 +1,6 @@
 package org.panamaipc.cli;
 
-import org.panamaipc.shm.SysVKey;
+import org.panamaipc.SysVKey;
 import org.panamaipc.sync.SysVSemaphoreSet;
 
 /** Removing System V semaphore sets, by key or by id. */

@@ -6,6 +6,7 @@ import org.panamaipc.IpcAccessDeniedException;
 import org.panamaipc.IpcException;
 import org.panamaipc.IpcFileAlreadyExistsException;
 import org.panamaipc.IpcNoSuchFileException;
+import org.panamaipc.ObjectRemovedException;
 
 /**
  * The one path from a failed call's errno to the exception a caller sees.
@@ -15,13 +16,15 @@ import org.panamaipc.IpcNoSuchFileException;
  */
 public final class Errors {
     private static final int EPIPE = org.panamaipc.bindings.LibC.EPIPE();
+    private static final int EIDRM = org.panamaipc.bindings.LibC.EIDRM();
 
     private Errors() {
     }
 
     /**
      * The exception for a failed call on an unnamed object (a descriptor, an id): a
-     * {@link BrokenPipeException} for EPIPE, an {@link IpcException} otherwise.
+     * {@link BrokenPipeException} for EPIPE, an {@link ObjectRemovedException} for EIDRM (a
+     * System V object removed), an {@link IpcException} otherwise.
      *
      * @param call the C function
      * @param arguments its arguments as they appear in the message, e.g. {@code "fd=5"}
@@ -29,7 +32,13 @@ public final class Errors {
      * @return the exception to throw
      */
     public static IOException of(String call, String arguments, int errno) {
-        return errno == EPIPE ? new BrokenPipeException(call, arguments) : new IpcException(call, arguments, errno);
+        if (errno == EPIPE) {
+            return new BrokenPipeException(call, arguments);
+        }
+        if (errno == EIDRM) {
+            return new ObjectRemovedException(call, arguments, errno);
+        }
+        return new IpcException(call, arguments, errno);
     }
 
     /**

@@ -39,7 +39,6 @@ public final class ShmCalls {
     private static final MethodHandle SHMDT = Downcalls.blocking(LibC.shmdt$address(), LibC.shmdt$descriptor());
     private static final MethodHandle SHMCTL =
             Downcalls.blocking(LibC.shmctl$address(), LibC.shmctl$descriptor());
-    private static final MethodHandle FTOK = Downcalls.blocking(LibC.ftok$address(), LibC.ftok$descriptor());
 
     /** The size of a page, which mapping offsets and {@code msync} addresses are multiples of. */
     public static final long PAGE_SIZE = pageSize();
@@ -298,25 +297,4 @@ public final class ShmCalls {
         }
     }
 
-    /**
-     * {@code ftok(path, id)}.
-     *
-     * @param path a NUL-terminated path of an existing file
-     * @param id the project id; only its low 8 bits count
-     * @param errnoOut one element receiving the errno on failure
-     * @return the key, or -1 with the errno in {@code errnoOut[0]} (a key may be any int, so
-     *         {@code -errno} cannot signal failure; like C, a key of -1 reads as a failure)
-     */
-    public static int ftok(MemorySegment path, int id, int[] errnoOut) {
-        MemorySegment st = CallState.get();
-        try {
-            int r = (int) FTOK.invokeExact(st, path, id);
-            if (r == -1) {
-                errnoOut[0] = CallState.errno(st);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
-    }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Names;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ShmCalls;
 
@@ -79,14 +80,7 @@ public final class SharedMemory extends MappableFile {
      * @throws IllegalArgumentException if the prefix is empty or holds other characters
      */
     public static String uniqueName(String prefix) {
-        Check.notNull("prefix", prefix);
-        if (prefix.isEmpty() || prefix.length() > 200 || !prefix.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("prefix=\"" + prefix
-                    + "\" must be 1 to 200 letters, digits, '.', '_' or '-'");
-        }
-        byte[] random = new byte[8];
-        RANDOM.nextBytes(random);
-        return "/" + prefix + "-" + HexFormat.of().formatHex(random);
+        return "/" + Names.unique(prefix);
     }
 
     /**

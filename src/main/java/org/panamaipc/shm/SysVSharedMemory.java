@@ -1,5 +1,6 @@
 package org.panamaipc.shm;
 
+import org.panamaipc.SysVKey;
 import org.panamaipc.internal.Modes;
 import java.io.IOException;
 import java.lang.foreign.Arena;

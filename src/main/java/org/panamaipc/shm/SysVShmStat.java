@@ -1,5 +1,6 @@
 package org.panamaipc.shm;
 
+import org.panamaipc.SysVKey;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.Set;

@@ -21,7 +21,7 @@ import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.internal.Waiters;
-import org.panamaipc.shm.SysVKey;
+import org.panamaipc.SysVKey;
 
 /**
  * A System V semaphore set: N counters, identified by a key or an id, on which a list of

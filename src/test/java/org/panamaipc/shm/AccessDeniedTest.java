@@ -1,5 +1,6 @@
 package org.panamaipc.shm;
 
+import org.panamaipc.SysVKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

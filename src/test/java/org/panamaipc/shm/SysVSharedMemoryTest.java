@@ -1,5 +1,6 @@
 package org.panamaipc.shm;
 
+import org.panamaipc.SysVKey;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;

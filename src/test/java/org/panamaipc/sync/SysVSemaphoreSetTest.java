@@ -21,7 +21,7 @@ import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
-import org.panamaipc.shm.SysVKey;
+import org.panamaipc.SysVKey;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;

@@ -1,4 +1,4 @@
-package org.panamaipc.shm;
+package org.panamaipc;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -6,11 +6,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
-import org.panamaipc.internal.ShmCalls;
+import org.panamaipc.internal.SysVCalls;
 
 /**
- * A System V IPC key: the name by which unrelated processes find the same segment
- * ({@code key_t}).
+ * A System V IPC key: the name by which unrelated processes find the same message queue,
+ * shared memory segment or semaphore set ({@code key_t}); one type for all three.
  *
  * @param value the key as C sees it; {@code 0} is {@code IPC_PRIVATE}
  * @see <a href="https://man7.org/linux/man-pages/man3/ftok.3.html">ftok(3)</a>
@@ -23,8 +23,8 @@ public record SysVKey(int value) {
     /**
      * A key derived from an existing file and a project id ({@code ftok}): every process that
      * names the same file and id gets the same key. Only the low 8 bits of the id count, and
-     * keys of different files may collide (the kernel cannot tell): prefer
-     * {@code createExclusively} to find out.
+     * keys of different files may collide (the kernel cannot tell): {@code create}, which
+     * is exclusive, finds out.
      *
      * @param path an existing file
      * @param projectId a project id, 1 to 255
@@ -39,15 +39,14 @@ public record SysVKey(int value) {
             throw new IllegalArgumentException("projectId=" + projectId + " must be in 1..255");
         }
         String p = path.toString();
-        int[] errno = new int[1];
-        int key;
+        long key;
         try (Arena arena = Arena.ofConfined()) {
-            key = ShmCalls.ftok(arena.allocateFrom(p), projectId, errno);
+            key = SysVCalls.ftok(arena.allocateFrom(p), projectId);
         }
-        if (key == -1) {
-            throw Errors.named("ftok", p, Errors.quote(p) + ", " + projectId, errno[0]);
+        if (key < 0) {
+            throw Errors.named("ftok", p, Errors.quote(p) + ", " + projectId, (int) -key);
         }
-        return new SysVKey(key);
+        return new SysVKey((int) key);
     }
 
     /**

@@ -1,0 +1,181 @@
+package org.panamaipc.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One thread's record for the blocking engine, made once per thread and reused by every
+ * call it makes: its place in the waiter list of the object it blocks on, the state a
+ * signal may be sent in, the hook {@link Thread#interrupt()} fires, and the thread's native
+ * scratch memory (the one place per-thread native memory comes from).
+ *
+ * <p>A thread blocks in at most one call at a time, so one record per thread is enough and
+ * a list of waiters of any length costs no allocation.
+ */
+public final class Waiter {
+    private static final ThreadLocal<Waiter> CURRENT = ThreadLocal.withInitial(Waiter::new);
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // state: call number << 2 | SIGNALING | IN_CALL. A signal is sent only while IN_CALL, with
+    // SIGNALING set; leaving the call waits for SIGNALING to clear, so pthread_kill never
+    // reaches a thread that may have ended.
+    private static final long IN_CALL = 1;
+    private static final long SIGNALING = 2;
+    private static final long ONE_CALL = 4;
+
+    private static final long RESIGNAL_FIRST_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long RESIGNAL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
+
+    final Thread thread = Thread.currentThread();
+    private final boolean platform = !thread.isVirtual();
+    private long pthread;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile long state;
+    /** Set by the interrupt hook during a call; read by the engine after each attempt. */
+    volatile boolean interrupted;
+    private InterruptHook hook = new InterruptHook(this);
+
+    // the waiter list of the Blocker this thread is registered with; guarded by that Blocker
+    Blocker blocker;
+    Waiter prev;
+    Waiter next;
+
+    private final Arena arena = Arena.ofAuto();
+    /** A {@code struct timespec} for the engine's time limits. */
+    final MemorySegment timespec = arena.allocate(org.panamaipc.bindings.timespec.layout());
+    /** A {@code struct pollfd} for the engine's readiness waits. */
+    final MemorySegment pollfd = arena.allocate(org.panamaipc.bindings.pollfd.layout());
+    private MemorySegment buffer = MemorySegment.NULL;
+
+    private Waiter() {
+    }
+
+    /** {@return the calling thread's record} */
+    public static Waiter current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Native scratch memory of this thread, at least {@code bytes} long, 16-byte aligned:
+     * valid until the next call of this method on the same thread. For structures a call
+     * fills in (a {@code msghdr}, a priority, an address length) so that calls allocate nothing.
+     *
+     * @param bytes the size needed
+     * @return the scratch segment, exactly {@code bytes} long
+     */
+    public MemorySegment scratch(long bytes) {
+        if (buffer.byteSize() < bytes) {
+            buffer = arena.allocate(Math.max(bytes, 256), 16);
+        }
+        return buffer.asSlice(0, bytes);
+    }
+
+    /** Enters a call: sets IN_CALL under a new call number. Called by the engine only. */
+    long beginCall() {
+        if (platform) {
+            if (pthread == 0) {
+                pthread = ThreadSignal.current();
+            }
+        } else {
+            pthread = ThreadSignal.current(); // the carrier, pinned while in native code
+        }
+        interrupted = false;
+        long s = ((long) STATE.getVolatile(this) & ~(IN_CALL | SIGNALING)) + ONE_CALL;
+        STATE.setVolatile(this, s | IN_CALL);
+        return s | IN_CALL;
+    }
+
+    /** Leaves the call: waits for a signal being sent to finish. Called by the engine only. */
+    void endCall() {
+        while (true) {
+            long s = (long) STATE.getVolatile(this);
+            if ((s & SIGNALING) == 0 && STATE.compareAndSet(this, s, s & ~IN_CALL)) {
+                return;
+            }
+            Thread.onSpinWait(); // another thread is signalling this one right now
+        }
+    }
+
+    /**
+     * Sends the engine's signal to this thread if it is still in the call {@code call} names,
+     * so that the system call it blocks in returns EINTR.
+     *
+     * @param call what {@link #beginCall()} returned, or 0 for whatever call it is in
+     * @return whether the thread was in that call (and was signalled)
+     */
+    boolean signal(long call) {
+        long s = (long) STATE.getVolatile(this);
+        if ((s & IN_CALL) == 0 || (call != 0 && s != call)) {
+            return false;
+        }
+        if ((s & SIGNALING) != 0 || !STATE.compareAndSet(this, s, s | SIGNALING)) {
+            return true; // being signalled by another thread this very moment
+        }
+        ThreadSignal.interrupt(pthread);
+        STATE.setVolatile(this, s);
+        return true;
+    }
+
+    /** {@return the current call's number, 0 when not in a call} */
+    long currentCall() {
+        long s = (long) STATE.getVolatile(this);
+        return (s & IN_CALL) == 0 ? 0 : s & ~SIGNALING;
+    }
+
+    /**
+     * Signals this thread until it leaves the call {@code call} names, without making the caller
+     * wait: a signal that lands just before the thread enters its system call is lost, so the
+     * engine's timer repeats it with a growing pause.
+     */
+    void signalUntilLeft(long call) {
+        if (call != 0 && signal(call)) {
+            resignal(call, RESIGNAL_FIRST_NANOS);
+        }
+    }
+
+    private void resignal(long call, long delayNanos) {
+        WakeTimer.schedule(() -> {
+            if (signal(call)) {
+                resignal(call, Math.min(delayNanos * 2, RESIGNAL_MAX_NANOS));
+            }
+        }, delayNanos);
+    }
+
+    /**
+     * Arms the interrupt hook for a call: from now until {@link #disarmInterrupt()},
+     * {@link Thread#interrupt()} marks this record interrupted and signals the thread (and closes
+     * the object first if the blocker says so). If the thread is interrupted already, the hook
+     * fires at once.
+     */
+    void armInterrupt(Blocker blocker) {
+        hook.arm(blocker);
+    }
+
+    /** Disarms the hook; replaces it if it fired (a fired hook is spent). */
+    void disarmInterrupt() {
+        if (hook.disarm()) {
+            hook = new InterruptHook(this);
+        }
+    }
+
+    /** Called by the hook, on the interrupting thread (or this one, if interrupted already). */
+    void onInterrupt(Blocker blocker) {
+        interrupted = true;
+        if (blocker != null && blocker.closesOnInterrupt()) {
+            blocker.closeOwner(); // a channel: closing it releases this thread and every other
+        } else {
+            signalUntilLeft(currentCall());
+        }
+    }
+}
