@@ -90,7 +90,6 @@ public final class Waiter {
         } else {
             pthread = ThreadSignal.current(); // the carrier, pinned while in native code
         }
-        interrupted = false;
         long s = ((long) STATE.getVolatile(this) & ~(IN_CALL | SIGNALING)) + ONE_CALL;
         STATE.setVolatile(this, s | IN_CALL);
         return s | IN_CALL;
@@ -159,6 +158,7 @@ public final class Waiter {
      * fires at once.
      */
     void armInterrupt(Blocker blocker) {
+        interrupted = false;
         hook.arm(blocker);
     }
 

@@ -1,5 +1,7 @@
 package org.panamaipc.shm;
 
+import org.panamaipc.SysVKey;
+
 /**
  * A peer JVM for {@link AccessDeniedTest}, run as another user: tries to open the POSIX
  * object named by its first argument and the System V segment of the key in its second (and attach it),

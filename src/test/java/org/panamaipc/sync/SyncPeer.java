@@ -66,7 +66,7 @@ public final class SyncPeer {
                 Peer.ready();
                 Peer.readLine(); // "go"
                 try (SysVSemaphoreSet set = SysVSemaphoreSet.createOrOpen(
-                        org.panamaipc.shm.SysVKey.of(Integer.parseInt(args[1])), Integer.parseInt(args[2]))) {
+                        org.panamaipc.SysVKey.of(Integer.parseInt(args[1])), Integer.parseInt(args[2]))) {
                     set.operate(SemaphoreOps.of(0, -1));
                     Peer.println("done");
                 }

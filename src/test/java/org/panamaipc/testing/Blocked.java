@@ -84,4 +84,16 @@ public final class Blocked<T> {
     public CompletableFuture<T> result() {
         return result;
     }
+
+    /**
+     * Waits for the call's result.
+     *
+     * @param timeout the longest wait
+     * @return the result
+     * @throws java.util.concurrent.ExecutionException with what the call threw as its cause
+     * @throws Exception if the wait times out or is interrupted
+     */
+    public T get(Duration timeout) throws Exception {
+        return result.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
 }
