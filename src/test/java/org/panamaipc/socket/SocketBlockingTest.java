@@ -35,15 +35,75 @@ class SocketBlockingTest {
         try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(8);
             Blocked<Long> blocked = Blocked.start(Blocked.RECVFROM, () -> pair.second().receive(buf));
-            long start = System.nanoTime();
-            blocked.thread().interrupt();
-            assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
-                    .hasCauseInstanceOf(ClosedByInterruptException.class);
-            assertThat(millisSince(start)).isLessThan(100);
+            assertInterruptedWithin100Ms(blocked, ClosedByInterruptException.class);
             assertThat(pair.second().isOpen()).isFalse();
             assertThat(pair.first().receive(buf, Duration.ofSeconds(5))).as("the peer reads end of stream").isEqualTo(-1);
             assertThatThrownBy(() -> pair.second().receive(buf)).isInstanceOf(ClosedChannelException.class);
         }
+    }
+
+    @Test
+    void interruptEndsATimedReceiveWaitingInPoll() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.DATAGRAM); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(8);
+            Blocked<ReceivedMessage> blocked = Blocked.start(Blocked.POLL,
+                    () -> pair.second().receiveMessage(buf, 1, Duration.ofSeconds(30)));
+            assertInterruptedWithin100Ms(blocked, ClosedByInterruptException.class);
+            assertThat(pair.second().isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void interruptEndsASendBlockedOnAFullBuffer() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofShared()) {
+            MemorySegment data = arena.allocate(16 << 20); // far more than the socket buffers hold
+            Blocked<Long> blocked = Blocked.start(Blocked.SENDTO, () -> pair.first().send(data));
+            assertInterruptedWithin100Ms(blocked, ClosedByInterruptException.class);
+            assertThat(pair.first().isOpen()).isFalse();
+            MemorySegment buf = arena.allocate(1 << 16);
+            long total = 0;
+            long r;
+            while ((r = pair.second().receive(buf, Duration.ofSeconds(5))) > 0) {
+                total += r;
+            }
+            assertThat(r).as("the peer reads what was sent, then end of stream").isEqualTo(-1);
+            assertThat(total).isPositive().isLessThan(data.byteSize());
+        }
+    }
+
+    @Test
+    void interruptEndsAConnectWaitingOnAFullBacklog() throws Exception {
+        AbstractSocketAddress address = AbstractSocketAddress.unique("panama-ipc-backlog");
+        List<UnixSocket> queued = new ArrayList<>();
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address, 1)) {
+            while (true) { // fill the backlog without accepting
+                UnixSocket s = UnixSocket.open(SocketType.STREAM);
+                s.configureBlocking(false);
+                try {
+                    s.connect(address);
+                    queued.add(s);
+                } catch (SocketConnectException full) {
+                    s.close();
+                    break;
+                }
+            }
+            UnixSocket waiting = UnixSocket.open(SocketType.STREAM);
+            Blocked<Void> blocked = Blocked.start(Blocked.CONNECT, () -> {
+                waiting.connect(address);
+                return null;
+            });
+            assertInterruptedWithin100Ms(blocked, ClosedByInterruptException.class);
+            assertThat(waiting.isOpen()).isFalse();
+        } finally {
+            queued.forEach(UnixSocket::close);
+        }
+    }
+
+    private static void assertInterruptedWithin100Ms(Blocked<?> blocked, Class<? extends Throwable> expected) {
+        long start = System.nanoTime();
+        blocked.thread().interrupt();
+        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5))).hasCauseInstanceOf(expected);
+        assertThat(millisSince(start)).isLessThan(100);
     }
 
     @Test
@@ -70,11 +130,7 @@ class SocketBlockingTest {
         AbstractSocketAddress address = AbstractSocketAddress.unique("panama-ipc-accept");
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address)) {
             Blocked<UnixSocket> blocked = Blocked.start(Blocked.POLL, server::accept);
-            long start = System.nanoTime();
-            blocked.thread().interrupt();
-            assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
-                    .hasCauseInstanceOf(InterruptedIOException.class);
-            assertThat(millisSince(start)).isLessThan(100);
+            assertInterruptedWithin100Ms(blocked, InterruptedIOException.class);
             assertThat(server.isOpen()).isTrue();
             try (UnixSocket client = UnixSocket.connect(SocketType.STREAM, address);
                  UnixSocket accepted = server.accept(Duration.ofSeconds(5))) {
