@@ -62,7 +62,8 @@ final class FdCommands {
     static int receive(Args args, Io io) throws Exception {
         args.expect(1, 1);
         var timeout = args.duration("timeout");
-        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(args.get(0)))) {
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM,
+                UnixDomainSocketAddress.of(args.get(0))).unlinkOnClose()) {
             io.err().println("listening on " + args.get(0));
             try (UnixSocket s = timeout == null ? server.accept() : server.accept(timeout)) {
                 if (s == null) {

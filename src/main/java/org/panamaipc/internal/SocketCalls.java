@@ -10,8 +10,8 @@ import org.panamaipc.bindings.LibC;
 
 /**
  * The socket calls of {@code <sys/socket.h>}, each returning its result or {@code -errno}
- * (the convention of {@link Sys}). None retries on EINTR: the caller decides, because an
- * EINTR may be {@link Waiters#wakeAll()} telling it that its socket was closed.
+ * (the convention of {@link Sys}). None retries after a signal: the calls that may block run
+ * through {@link Blocker}, which decides whether to try again.
  *
  * <p><b>Why some calls are linked with hand-written descriptors.</b> glibc declares
  * {@code bind}, {@code connect}, {@code accept4}, {@code getsockname} and
@@ -55,19 +55,6 @@ public final class SocketCalls {
     private static final MethodHandle GETPID = Downcalls.plain(LibC.getpid$address(), LibC.getpid$descriptor(), true);
     private static final MethodHandle GETUID = Downcalls.plain(LibC.getuid$address(), LibC.getuid$descriptor(), true);
     private static final MethodHandle GETGID = Downcalls.plain(LibC.getgid$address(), LibC.getgid$descriptor(), true);
-
-    /** Selects {@code send} in {@link #io}. */
-    public static final int OP_SEND = 0;
-    /** Selects {@code recv} in {@link #io}. */
-    public static final int OP_RECV = 1;
-    /** Selects {@code sendmsg} in {@link #io}. */
-    public static final int OP_SENDMSG = 2;
-    /** Selects {@code recvmsg} in {@link #io}. */
-    public static final int OP_RECVMSG = 3;
-    /** Selects {@code accept4} (with no address wanted) in {@link #io}. */
-    public static final int OP_ACCEPT = 4;
-    /** Selects {@code connect} in {@link #io}: {@code buf} is the address, {@code len} its length. */
-    public static final int OP_CONNECT = 5;
 
     private static int result(int r, MemorySegment st) {
         return r >= 0 ? r : -CallState.errno(st);
@@ -251,31 +238,86 @@ public final class SocketCalls {
     }
 
     /**
-     * One socket I/O call chosen by {@code op}, once, so that callers can share a single
-     * retry-and-wake loop for every call that may block.
+     * {@code send(fd, buf, len, flags)}, once.
      *
-     * @param op {@link #OP_SEND}, {@link #OP_RECV}, {@link #OP_SENDMSG}, {@link #OP_RECVMSG},
-     *        {@link #OP_ACCEPT} or {@link #OP_CONNECT}
      * @param fd the socket
-     * @param buf the data for send/recv, the {@code struct msghdr} for sendmsg/recvmsg,
-     *        unused ({@code NULL}) for accept, the address for connect
-     * @param len the data's length for send/recv, the address's length for connect
-     * @param flags {@code MSG_*} flags, {@code SOCK_*} flags for accept, unused for connect
-     * @return the call's result, or {@code -errno}
+     * @param buf the data
+     * @param len its length
+     * @param flags {@code MSG_*} flags
+     * @return the bytes sent, or {@code -errno}
      */
-    public static long io(int op, int fd, MemorySegment buf, long len, int flags) {
+    public static long send(int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = CallState.get();
         try {
-            return switch (op) {
-                case OP_SEND -> result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
-                case OP_RECV -> result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
-                case OP_SENDMSG -> result((long) SENDMSG.invokeExact(st, fd, buf, flags), st);
-                case OP_RECVMSG -> result((long) RECVMSG.invokeExact(st, fd, buf, flags), st);
-                case OP_ACCEPT -> result((int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL,
-                        MemorySegment.NULL, flags), st);
-                case OP_CONNECT -> result((int) CONNECT.invokeExact(st, fd, buf, (int) len), st);
-                default -> throw new IllegalArgumentException("op=" + op);
-            };
+            return result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code recv(fd, buf, len, flags)}, once.
+     *
+     * @param fd the socket
+     * @param buf where the data goes
+     * @param len its room
+     * @param flags {@code MSG_*} flags
+     * @return the bytes received (the message's real length with {@code MSG_TRUNC}), or {@code -errno}
+     */
+    public static long recv(int fd, MemorySegment buf, long len, int flags) {
+        MemorySegment st = CallState.get();
+        try {
+            return result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code sendmsg(fd, msg, flags)}, once.
+     *
+     * @param fd the socket
+     * @param msg a {@code struct msghdr}
+     * @param flags {@code MSG_*} flags
+     * @return the bytes sent, or {@code -errno}
+     */
+    public static long sendmsg(int fd, MemorySegment msg, int flags) {
+        MemorySegment st = CallState.get();
+        try {
+            return result((long) SENDMSG.invokeExact(st, fd, msg, flags), st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code recvmsg(fd, msg, flags)}, once.
+     *
+     * @param fd the socket
+     * @param msg a {@code struct msghdr}
+     * @param flags {@code MSG_*} flags
+     * @return the bytes received, or {@code -errno}
+     */
+    public static long recvmsg(int fd, MemorySegment msg, int flags) {
+        MemorySegment st = CallState.get();
+        try {
+            return result((long) RECVMSG.invokeExact(st, fd, msg, flags), st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code accept4(fd, NULL, NULL, flags)}, once: the peer's address is not asked for.
+     *
+     * @param fd the listening socket
+     * @param flags {@code SOCK_CLOEXEC}, {@code SOCK_NONBLOCK}
+     * @return the new connection's descriptor, or {@code -errno}
+     */
+    public static int accept4(int fd, int flags) {
+        MemorySegment st = CallState.get();
+        try {
+            return result((int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags), st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);
         }

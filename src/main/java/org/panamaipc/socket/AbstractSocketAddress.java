@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Names;
 
 /**
  * An address in Linux's abstract socket namespace: a name that is no file, so nothing is
@@ -53,6 +54,23 @@ public final class AbstractSocketAddress extends SocketAddress {
                     + " exceeds sun_path capacity=" + MAX_LENGTH + " bytes");
         }
         return new AbstractSocketAddress(name.clone());
+    }
+
+    /**
+     * An address no other socket has: the prefix, a dash and 16 random hexadecimal digits,
+     * e.g. {@code @orders-3f9c0a1b2c3d4e5f}.
+     *
+     * @param prefix letters, digits, {@code -_.} only, 1 to 90 characters
+     * @return the address
+     * @throws IllegalArgumentException if the prefix is empty, too long or holds other characters
+     */
+    public static AbstractSocketAddress unique(String prefix) {
+        Check.notNull("prefix", prefix);
+        if (prefix.length() > MAX_LENGTH - 17) {
+            throw new IllegalArgumentException("prefix length=" + prefix.length() + " exceeds " + (MAX_LENGTH - 17)
+                    + ": the name takes 17 characters more");
+        }
+        return of(Names.unique(prefix));
     }
 
     /** {@return a copy of the name's bytes, without the leading NUL} */

@@ -1,18 +1,21 @@
 package org.panamaipc.socket;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.panamaipc.bindings.iovec;
 import org.panamaipc.bindings.msghdr;
 import org.panamaipc.bindings.sockaddr_un;
 import org.panamaipc.bindings.ucred;
 import org.panamaipc.internal.Cmsg;
+import org.panamaipc.internal.Waiter;
 
 /**
- * The native structures of one {@code sendmsg}/{@code recvmsg}, kept per thread so that
- * passing descriptors and credentials allocates no native memory per message: a
- * {@code struct msghdr}, one {@code struct iovec}, an address, and a control buffer
- * large enough for the most descriptors a message carries plus credentials.
+ * The native structures of one {@code sendmsg}/{@code recvmsg}, laid out in the calling
+ * thread's scratch memory ({@link Waiter#scratch(long)}) so that passing descriptors and
+ * credentials allocates no native memory per message: a {@code struct msghdr}, one
+ * {@code struct iovec}, an address, a control buffer large enough for the most descriptors
+ * a message carries plus credentials, and room for a copy of heap data.
+ *
+ * <p>Valid until the thread's next use of its scratch memory.
  */
 final class MessageScratch {
     /** Room for {@code SCM_MAX_FD} descriptors and one {@code struct ucred}. */
@@ -21,25 +24,38 @@ final class MessageScratch {
     /** Heap data up to this size is copied through {@link #data}. */
     static final long DATA_CAPACITY = 64 * 1024;
 
-    private static final ThreadLocal<MessageScratch> PER_THREAD = ThreadLocal.withInitial(MessageScratch::new);
+    private static final long IOV = align(msghdr.sizeof());
+    private static final long NAME = IOV + align(iovec.sizeof());
+    private static final long CONTROL = NAME + align(sockaddr_un.sizeof());
+    private static final long DATA = CONTROL + align(CONTROL_CAPACITY);
 
     final MemorySegment msg;
     final MemorySegment iov;
     final MemorySegment name;
     final MemorySegment control;
+    /** Room for {@code dataBytes}, or an empty segment when none was asked for. */
     final MemorySegment data;
 
-    private MessageScratch() {
-        Arena arena = Arena.ofAuto(); // freed with the thread's last reference
-        msg = msghdr.allocate(arena);
-        iov = iovec.allocate(arena);
-        name = arena.allocate(sockaddr_un.layout());
-        control = arena.allocate(CONTROL_CAPACITY, 8);
-        data = arena.allocate(DATA_CAPACITY, 16);
+    private MessageScratch(MemorySegment s, long dataBytes) {
+        msg = s.asSlice(0, msghdr.sizeof());
+        iov = s.asSlice(IOV, iovec.sizeof());
+        name = s.asSlice(NAME, sockaddr_un.sizeof());
+        control = s.asSlice(CONTROL, CONTROL_CAPACITY);
+        data = s.asSlice(DATA, dataBytes);
     }
 
-    static MessageScratch get() {
-        return PER_THREAD.get();
+    /**
+     * The calling thread's message structures.
+     *
+     * @param dataBytes room wanted for a copy of heap data, at most {@link #DATA_CAPACITY}
+     * @return the structures
+     */
+    static MessageScratch get(long dataBytes) {
+        return new MessageScratch(Waiter.current().scratch(DATA + dataBytes), dataBytes);
+    }
+
+    private static long align(long n) {
+        return (n + 15) & ~15L;
     }
 
     /** Points a cleared {@code msghdr} at one buffer; no name, no control. */

@@ -5,54 +5,61 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
-import java.nio.channels.AsynchronousCloseException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import org.panamaipc.IpcFileAlreadyExistsException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.sockaddr_un;
+import org.panamaipc.bindings.timespec;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
+import org.panamaipc.internal.BlockingCall;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
+import org.panamaipc.internal.Waiter;
 
 /**
- * The descriptor of a socket and the one loop through which every call that may block
- * runs: it retries after EINTR, waits with {@code poll} when a timeout applies, and lets
- * {@link #close()} from another thread release a blocked caller.
+ * The descriptor of a socket, its {@link Blocker} (through which every call that may wait
+ * runs), its mode, and the socket file it unlinks on close.
+ *
+ * <p>Its calls return their result or {@code -errno}; {@code -EAGAIN} (a socket in
+ * non-blocking mode had nothing) and {@code -ETIMEDOUT} (the deadline passed) both mean that
+ * nothing was done, which {@link #nothing(long)} tells.
  */
 final class SocketCore {
-    /**
-     * Nothing could be done without waiting, or not within the timeout: a value no
-     * {@code -errno} can take.
-     */
-    static final long AGAIN = Long.MIN_VALUE;
-    /** {@link #io} waits without limit. */
-    static final long FOREVER = -1;
-
     static final int EAGAIN = LibC.EAGAIN();
-    static final int EINTR = LibC.EINTR();
-    static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
-    static final short POLLIN = (short) LibC.POLLIN();
-    static final short POLLOUT = (short) LibC.POLLOUT();
-
-    private static final ThreadLocal<MemorySegment> POLLFD =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(pollfd.layout()));
+    static final int ETIMEDOUT = Blocker.ETIMEDOUT;
+    private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
+    /** What the calls are given for "do not wait": any {@code timeout} that is not {@code NULL}. */
+    private static final MemorySegment NO_WAIT = Arena.global().allocate(timespec.layout());
 
     final OwnedFd fd;
     final SocketType type;
     /** The descriptor's number, for error messages only. */
     final int number;
-    private final Waiters waiters = new Waiters();
+    final Blocker blocker;
     private volatile boolean blocking;
-    private volatile Path unlinkOnClose;
+    private volatile Path boundPath;
+    private volatile boolean unlinkOnClose;
 
-    SocketCore(OwnedFd fd, SocketType type, boolean blocking) {
+    /**
+     * @param channel the {@link java.nio.channels.Channel} that owns this core (use after close
+     *        is {@link ClosedChannelException}, interrupt closes it), or {@code null} for a
+     *        listening socket (use after close is {@link IllegalStateException}, interrupt
+     *        leaves it open)
+     */
+    SocketCore(OwnedFd fd, SocketType type, boolean blocking, AutoCloseable channel) {
         this.fd = fd;
         this.type = type;
         this.number = fd.get();
         this.blocking = blocking;
+        this.blocker = channel != null
+                ? Blocker.forChannel("socket fd=" + number, fd, channel)
+                : Blocker.forDescriptor("listening socket fd=" + number, fd);
     }
 
     /** Opens a close-on-exec socket. */
@@ -65,215 +72,212 @@ final class SocketCore {
         return OwnedFd.adopt(r);
     }
 
+    /** {@return whether a result means that nothing was done: would block, or not in time} */
+    static boolean nothing(long r) {
+        return r == -EAGAIN || r == -ETIMEDOUT;
+    }
+
     boolean isOpen() {
-        return fd.isOpen();
+        return blocker.isOpen();
     }
 
     boolean isBlocking() {
         return blocking;
     }
 
-    /** Acquires the descriptor for a call, or throws the JDK's exception for a closed channel. */
-    int acquire() throws ClosedChannelException {
-        try {
-            return fd.acquire();
-        } catch (IllegalStateException closed) {
-            throw new ClosedChannelException();
-        }
+    /** Registers a call in flight; see {@link Blocker#enter()}. */
+    int enter() throws ClosedChannelException {
+        return blocker.enter();
     }
 
-    void release() {
-        fd.release();
+    void exit() {
+        blocker.exit();
     }
 
     void setBlocking(boolean block) throws IOException {
-        int n = acquire();
+        int n = enter();
         try {
-            setNonBlockingFlag(n, !block);
+            int fl = Sys.fcntl(n, LibC.F_GETFL(), 0);
+            if (fl >= 0) {
+                int want = block ? fl & ~LibC.O_NONBLOCK() : fl | LibC.O_NONBLOCK();
+                fl = want == fl ? 0 : Sys.fcntl(n, LibC.F_SETFL(), want);
+            }
+            if (fl < 0) {
+                throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -fl);
+            }
             blocking = block;
         } finally {
-            release();
+            exit();
         }
     }
 
-    static void setNonBlockingFlag(int n, boolean nonBlocking) throws IOException {
-        int fl = Sys.fcntl(n, LibC.F_GETFL(), 0);
-        if (fl >= 0) {
-            int want = nonBlocking ? fl | LibC.O_NONBLOCK() : fl & ~LibC.O_NONBLOCK();
-            fl = want == fl ? 0 : Sys.fcntl(n, LibC.F_SETFL(), want);
+    // ---------------------------------------------------------------- calls that may wait
+
+    /**
+     * Runs one call that may wait: until {@code deadline}, or, without one, as the socket's
+     * mode says (a socket in non-blocking mode tries once). Allocates nothing.
+     *
+     * @param op one of the {@link BlockingCall}s below
+     * @param deadline from {@link Deadline#end}, or {@link Deadline#NONE}
+     * @param timing {@link Timing#POLL_IN} or {@link Timing#POLL_OUT}
+     * @return the call's result, or {@code -errno}; see {@link #nothing(long)}
+     */
+    long call(BlockingCall op, MemorySegment a, long x, long y, long deadline, Timing timing) throws IOException {
+        if (deadline == Deadline.NONE && !blocking) {
+            return tryCall(op, a, x, y);
         }
-        if (fl < 0) {
-            throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -fl);
+        return blocker.call(op, 0, a, MemorySegment.NULL, x, y, 0, deadline, timing);
+    }
+
+    /** Makes a call once, without waiting: {@code -EAGAIN} if it would have to. */
+    long tryCall(BlockingCall op, MemorySegment a, long x, long y) throws ClosedChannelException {
+        int n = enter();
+        try {
+            return op.call(n, a, MemorySegment.NULL, x, y, 0, NO_WAIT);
+        } finally {
+            exit();
         }
     }
 
-    void unlinkOnClose(Path path) {
-        unlinkOnClose = path;
+    /** A {@code timeout} that is not {@code NULL} means "do not block": {@code MSG_DONTWAIT}. */
+    private static int flags(long flags, MemorySegment timeout) {
+        return (int) flags | (timeout.address() != 0 ? MSG_DONTWAIT : 0);
+    }
+
+    /** {@code send}: {@code a} the data, {@code x} its length, {@code y} the flags. */
+    static long send(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
+        return SocketCalls.send(fd, a, x, flags(y, timeout));
+    }
+
+    /** {@code recv}: {@code a} the buffer, {@code x} its length, {@code y} the flags. */
+    static long recv(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
+        return SocketCalls.recv(fd, a, x, flags(y, timeout));
+    }
+
+    /** {@code sendmsg}: {@code a} the {@code msghdr}, {@code y} the flags. */
+    static long sendmsg(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
+        return SocketCalls.sendmsg(fd, a, flags(y, timeout));
+    }
+
+    /** {@code recvmsg}: {@code a} the {@code msghdr}, {@code y} the flags. */
+    static long recvmsg(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
+        return SocketCalls.recvmsg(fd, a, flags(y, timeout));
+    }
+
+    /** {@code accept4} on a listening socket, which is always non-blocking: {@code y} the flags. */
+    static long accept(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
+        return SocketCalls.accept4(fd, (int) y);
     }
 
     /**
-     * Runs one socket call ({@link SocketCalls#io}), waiting as the socket's mode and
-     * {@code timeoutNanos} say.
-     *
-     * @param timeoutNanos {@link #FOREVER}, 0 for no wait, or the longest wait
-     * @param events what to wait for: {@link #POLLIN} or {@link #POLLOUT}
-     * @param descriptorIsNonBlocking whether the descriptor has {@code O_NONBLOCK}, so
-     *        that an untimed wait must poll (a listening socket, a non-blocking socket)
-     * @return the call's result, {@code -errno}, or {@link #AGAIN}
-     * @throws AsynchronousCloseException if another thread closed the socket meanwhile
+     * {@code connect}: {@code a} the address, {@code x} its length. A Unix socket's connect
+     * interrupted by a signal leaves the socket unconnected, so it is simply made again
+     * (unlike TCP's, which would report EALREADY).
      */
-    long io(int op, MemorySegment buf, long len, int flags, short events, long timeoutNanos,
-            boolean descriptorIsNonBlocking) throws IOException {
-        int n = acquire();
-        try {
-            if (timeoutNanos == 0) {
-                long r;
-                do {
-                    r = SocketCalls.io(op, n, buf, len, takesMessageFlags(op) ? flags | MSG_DONTWAIT : flags);
-                } while (r == -EINTR);
-                return r == -EAGAIN ? AGAIN : r;
-            }
-            if (timeoutNanos == FOREVER && !descriptorIsNonBlocking) {
-                return blockingIo(op, n, buf, len, flags);
-            }
-            return pollingIo(op, n, buf, len, flags, events, timeoutNanos);
-        } finally {
-            release();
-        }
+    static long connect(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
+        return SocketCalls.connect(fd, a, (int) x);
     }
 
-    private static boolean takesMessageFlags(int op) {
-        return op != SocketCalls.OP_ACCEPT && op != SocketCalls.OP_CONNECT;
-    }
+    // ---------------------------------------------------------------- address and options
 
-    private long blockingIo(int op, int n, MemorySegment buf, long len, int flags) throws IOException {
-        int slot = waiters.enter();
+    /**
+     * Binds the socket; a path becomes the file {@link #unlinkOnClose()} may remove.
+     *
+     * @throws IpcFileAlreadyExistsException if the address is taken (EADDRINUSE)
+     */
+    void bind(SocketAddress address) throws IOException {
+        int n = enter();
         try {
-            long r;
-            do {
-                if (!fd.isOpen()) {
-                    throw new AsynchronousCloseException();
+            MemorySegment sa = Waiter.current().scratch(sockaddr_un.sizeof());
+            int len = Addresses.encode(address, sa);
+            int r = SocketCalls.bind(n, sa, len);
+            if (r < 0) {
+                String where = Addresses.describe(address);
+                if (-r == LibC.EADDRINUSE()) {
+                    String name = address instanceof UnixDomainSocketAddress u ? u.getPath().toString() : where;
+                    throw new IpcFileAlreadyExistsException("bind", name, "fd=" + n + ", " + where, -r);
                 }
-                r = SocketCalls.io(op, n, buf, len, flags);
-            } while (r == -EINTR);
-            if (r == -EAGAIN) {
-                return AGAIN; // a receive timeout set on the descriptor by someone else
+                throw Errors.named("bind", where, "fd=" + n + ", " + where, -r);
             }
-            return r;
+            if (address instanceof UnixDomainSocketAddress u) {
+                boundPath = u.getPath();
+            }
         } finally {
-            waiters.exit(slot);
+            exit();
         }
     }
 
-    private long pollingIo(int op, int n, MemorySegment buf, long len, int flags, short events, long timeoutNanos)
-            throws IOException {
-        int callFlags = takesMessageFlags(op) ? flags | MSG_DONTWAIT : flags;
-        long start = System.nanoTime();
-        while (true) {
-            long r = SocketCalls.io(op, n, buf, len, callFlags);
-            if (r != -EAGAIN && r != -EINTR) {
-                return r;
-            }
-            int millis;
-            if (timeoutNanos == FOREVER) {
-                millis = -1;
-            } else {
-                long left = timeoutNanos - (System.nanoTime() - start);
-                if (left <= 0) {
-                    return AGAIN;
-                }
-                millis = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
-            }
-            awaitReady(n, events, millis);
-        }
-    }
-
-    /** Waits in {@code poll} until the descriptor is ready, the time passes or the socket is closed. */
-    private void awaitReady(int n, short events, int millis) throws IOException {
-        MemorySegment p = POLLFD.get();
-        pollfd.fd(p, n);
-        pollfd.events(p, events);
-        pollfd.revents(p, (short) 0);
-        int slot = waiters.enter();
-        try {
-            if (!fd.isOpen()) {
-                throw new AsynchronousCloseException();
-            }
-            int r = Sys.poll(p, 1, millis);
-            if (!fd.isOpen()) {
-                throw new AsynchronousCloseException();
-            }
-            if (r < 0 && r != -EINTR) {
-                throw Errors.of("poll", "fd=" + n, -r);
-            }
-        } finally {
-            waiters.exit(slot);
-        }
+    /** Makes {@link #close()} unlink the path this core bound, if any. */
+    void unlinkOnClose() {
+        unlinkOnClose = true;
     }
 
     /** {@code getsockname}/{@code getpeername}. */
     SocketAddress address(boolean peer) throws IOException {
-        int n = acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = arena.allocate(sockaddr_un.layout());
-            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-            len.set(ValueLayout.JAVA_INT, 0, (int) sa.byteSize());
-            int r = peer ? SocketCalls.getpeername(n, sa, len) : SocketCalls.getsockname(n, sa, len);
+        int n = enter();
+        try {
+            MemorySegment s = Waiter.current().scratch(sockaddr_un.sizeof() + Integer.BYTES);
+            MemorySegment sa = s.asSlice(Integer.BYTES, sockaddr_un.sizeof());
+            s.set(ValueLayout.JAVA_INT, 0, (int) sa.byteSize());
+            int r = peer ? SocketCalls.getpeername(n, sa, s) : SocketCalls.getsockname(n, sa, s);
             if (r < 0) {
                 if (peer && -r == LibC.ENOTCONN()) {
                     return null;
                 }
                 throw Errors.of(peer ? "getpeername" : "getsockname", "fd=" + n, -r);
             }
-            return Addresses.decode(sa, len.get(ValueLayout.JAVA_INT, 0));
+            return Addresses.decode(sa, s.get(ValueLayout.JAVA_INT, 0));
         } finally {
-            release();
+            exit();
         }
     }
 
     int getIntOption(int level, int name, String what) throws IOException {
-        int n = acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-            len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
-            int r = SocketCalls.getsockopt(n, level, name, v, len);
-            if (r < 0) {
-                throw Errors.of("getsockopt", "fd=" + n + ", " + what, -r);
-            }
-            return v.get(ValueLayout.JAVA_INT, 0);
+        int n = enter();
+        try {
+            return intOption(n, level, name, what);
         } finally {
-            release();
+            exit();
         }
     }
 
+    /** {@code getsockopt} of an {@code int} option on a descriptor the caller holds. */
+    static int intOption(int n, int level, int name, String what) throws IOException {
+        MemorySegment s = Waiter.current().scratch(2 * Integer.BYTES);
+        MemorySegment v = s.asSlice(0, Integer.BYTES);
+        MemorySegment len = s.asSlice(Integer.BYTES, Integer.BYTES);
+        len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
+        int r = SocketCalls.getsockopt(n, level, name, v, len);
+        if (r < 0) {
+            throw Errors.of("getsockopt", "fd=" + n + ", " + what, -r);
+        }
+        return v.get(ValueLayout.JAVA_INT, 0);
+    }
+
     void setIntOption(int level, int name, String what, int value) throws IOException {
-        int n = acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+        int n = enter();
+        try {
+            MemorySegment v = Waiter.current().scratch(Integer.BYTES);
             v.set(ValueLayout.JAVA_INT, 0, value);
             int r = SocketCalls.setsockopt(n, level, name, v, Integer.BYTES);
             if (r < 0) {
                 throw Errors.of("setsockopt", "fd=" + n + ", " + what + "=" + value, -r);
             }
         } finally {
-            release();
+            exit();
         }
     }
 
     /**
-     * Closes the descriptor, once: marks it closed, releases every thread blocked on it,
-     * and unlinks the socket file if asked to.
+     * Closes the socket, once: marks it closed, releases every thread blocked on it, and
+     * unlinks the socket file if asked to.
      */
     void close() {
-        if (!fd.isOpen()) {
+        if (!blocker.close()) {
             return;
         }
-        fd.close();
-        waiters.wakeAll();
-        Path path = unlinkOnClose;
-        if (path != null) {
-            unlinkOnClose = null;
+        Path path = boundPath;
+        if (unlinkOnClose && path != null) {
             try (Arena arena = Arena.ofConfined()) {
                 Sys.unlink(arena.allocateFrom(path.toString()));
             }

@@ -1,11 +1,18 @@
 package org.panamaipc.socket;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SocketCalls;
 
@@ -14,22 +21,30 @@ import org.panamaipc.internal.SocketCalls;
  *
  * <pre>{@code
  * var address = UnixDomainSocketAddress.of("/run/user/1000/orders.sock");
- * try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
+ * try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address).unlinkOnClose();
  *      UnixSocket client = server.accept()) {
  *     ...
  * }   // the socket file is removed when the server closes
  * }</pre>
  *
- * <p>{@link #accept()} waits without limit, {@link #accept(Duration)} at most a given time,
- * {@link #tryAccept()} not at all; {@link #close()} from another thread releases a thread
- * blocked in {@code accept} with {@link java.nio.channels.AsynchronousCloseException}.
+ * <p>{@link #accept()} waits without limit, {@link #accept(Duration)} at most a given time
+ * ({@code null} if no one connected), {@link #tryAccept()} not at all. {@link #close()} from
+ * another thread releases every thread blocked in {@code accept} with
+ * {@link AsynchronousCloseException}; after close, every method but {@link #close()} and
+ * {@link #isOpen()} throws {@link IllegalStateException}. A listening socket is no channel:
+ * {@link Thread#interrupt()} of a thread blocked in {@code accept} ends the wait with
+ * {@link InterruptedIOException} and leaves the socket open and listening, the thread's
+ * interrupt status set; a client connecting afterwards is accepted by the next
+ * {@code accept}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/listen.2.html">listen(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
  */
-public final class UnixServerSocket implements AutoCloseable {
+public final class UnixServerSocket implements AutoCloseable, DescriptorBased {
     /** The backlog {@link #create(SocketType, SocketAddress)} asks for; the kernel caps it at {@code somaxconn}. */
     public static final int DEFAULT_BACKLOG = 128;
+
+    private static final int SOCK_CLOEXEC = LibC.SOCK_CLOEXEC();
 
     private final SocketCore core;
 
@@ -38,14 +53,18 @@ public final class UnixServerSocket implements AutoCloseable {
     }
 
     /**
-     * Binds a new socket to an address and listens; a path's socket file is removed when
-     * the server closes. The address must be free: an existing file at the path is
-     * {@link AddressInUseException} (remove a stale one first if that is what you mean).
+     * Binds a new socket to an address and listens, with {@link #DEFAULT_BACKLOG}. The
+     * address must be free: creating never removes or replaces anything, so an existing
+     * file at the path, stale or not, is {@link FileAlreadyExistsException} (remove a stale
+     * one first if that is what you mean). Call {@link #unlinkOnClose()} to have
+     * {@link #close()} remove the socket file again.
      *
      * @param type {@link SocketType#STREAM} or {@link SocketType#SEQPACKET}
      * @param address a {@link java.net.UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
      * @return the listening socket
-     * @throws AddressInUseException if the address is taken (EADDRINUSE)
+     * @throws FileAlreadyExistsException if the address is taken (EADDRINUSE): a file
+     *         exists at the path, or a socket is bound to the abstract name; it implements
+     *         {@link org.panamaipc.ErrnoException}
      * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
      * @throws IllegalArgumentException for a datagram type, or a path longer than
@@ -54,44 +73,45 @@ public final class UnixServerSocket implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
      */
     public static UnixServerSocket create(SocketType type, SocketAddress address) throws IOException {
-        return create(type, address, DEFAULT_BACKLOG, true);
+        return create(type, address, DEFAULT_BACKLOG);
     }
 
     /**
-     * Binds a new socket to an address and listens.
+     * Binds a new socket to an address and listens; see {@link #create(SocketType, SocketAddress)}.
      *
      * @param type {@link SocketType#STREAM} or {@link SocketType#SEQPACKET}
      * @param address a {@link java.net.UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
      * @param backlog the longest queue of connections not yet accepted (positive)
-     * @param unlinkOnClose whether {@link #close()} removes a path's socket file
      * @return the listening socket
-     * @throws AddressInUseException if the address is taken (EADDRINUSE)
+     * @throws FileAlreadyExistsException if the address is taken (EADDRINUSE)
      * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
      * @throws IllegalArgumentException for a datagram type, a backlog that is not positive,
      *         or a path longer than {@code sun_path} (107 bytes)
      * @throws IOException if {@code bind(2)} or {@code listen(2)} fails otherwise
      * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
+     * @see <a href="https://man7.org/linux/man-pages/man2/listen.2.html">listen(2)</a>
      */
-    public static UnixServerSocket create(SocketType type, SocketAddress address, int backlog,
-                                          boolean unlinkOnClose) throws IOException {
+    public static UnixServerSocket create(SocketType type, SocketAddress address, int backlog) throws IOException {
         Check.notNull("type", type);
         if (!type.isConnectionOriented()) {
             throw new IllegalArgumentException("type=" + type + " cannot listen; bind a datagram socket with UnixSocket.bind");
         }
         Check.positive("backlog", backlog);
         Addresses.checkedPath(address);
-        SocketCore core = new SocketCore(SocketCore.open(type, true), type, false);
+        // Non-blocking, so that accept4 never sleeps where the engine does not expect it: a
+        // connection another thread took between poll and accept4 is EAGAIN, and the wait goes on.
+        SocketCore core = new SocketCore(SocketCore.open(type, true), type, true, null);
         try {
-            UnixSocket.bindTo(core, address, unlinkOnClose);
-            int n = core.acquire();
+            core.bind(address);
+            int n = core.enter();
             try {
                 int r = SocketCalls.listen(n, backlog);
                 if (r < 0) {
                     throw Errors.of("listen", "fd=" + n + ", backlog=" + backlog, -r);
                 }
             } finally {
-                core.release();
+                core.exit();
             }
             return new UnixServerSocket(core);
         } catch (Throwable t) {
@@ -100,22 +120,48 @@ public final class UnixServerSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@link #close()} also remove the socket file this socket was created at, once.
+     * It does nothing for an abstract address, which disappears with the socket.
+     *
+     * @return this socket
+     */
+    public UnixServerSocket unlinkOnClose() {
+        core.unlinkOnClose();
+        return this;
+    }
+
     /** {@return the type of the connections this socket accepts} */
     public SocketType type() {
         return core.type;
     }
 
     /**
+     * The listening socket's descriptor, to poll it or pass it to another process.
+     *
+     * <p><b>Lifetime.</b> It belongs to this socket: close the socket, not the descriptor.
+     *
+     * @return the descriptor
+     */
+    @Override
+    public OwnedFd fd() {
+        return core.fd;
+    }
+
+    /**
      * Waits for a connection and accepts it.
      *
      * @return the connected socket (blocking, close-on-exec)
-     * @throws java.nio.channels.ClosedChannelException if this socket is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws IllegalStateException if this socket is closed
+     * @throws AsynchronousCloseException if another thread closed it meanwhile
+     * @throws InterruptedIOException if the thread was interrupted while it waited; the
+     *         socket stays open and the interrupt status set
      * @throws IOException if {@code accept4(2)} fails (EMFILE, ENFILE, ECONNABORTED)
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket accept() throws IOException {
-        return accept(SocketCore.FOREVER);
+        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, SOCK_CLOEXEC, Deadline.NONE,
+                Timing.POLL_IN));
     }
 
     /**
@@ -123,35 +169,32 @@ public final class UnixServerSocket implements AutoCloseable {
      *
      * @param timeout the longest wait; zero tries once
      * @return the connected socket, or {@code null} if none came in time
-     * @throws java.nio.channels.ClosedChannelException if this socket is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws IllegalStateException if this socket is closed
+     * @throws AsynchronousCloseException if another thread closed it meanwhile
+     * @throws InterruptedIOException if the thread was interrupted while it waited; the
+     *         socket stays open and the interrupt status set
      * @throws IOException if {@code accept4(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket accept(Duration timeout) throws IOException {
-        long nanos;
-        try {
-            nanos = Check.timeout(timeout).toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
-        }
-        return accept(nanos);
+        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, SOCK_CLOEXEC, Deadline.end(timeout),
+                Timing.POLL_IN));
     }
 
     /**
      * Accepts a connection if one is waiting.
      *
      * @return the connected socket, or {@code null}
-     * @throws java.nio.channels.ClosedChannelException if this socket is closed
+     * @throws IllegalStateException if this socket is closed
      * @throws IOException if {@code accept4(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket tryAccept() throws IOException {
-        return accept(0L);
+        return accepted(core.tryCall(SocketCore::accept, MemorySegment.NULL, 0, SOCK_CLOEXEC));
     }
 
-    private UnixSocket accept(long timeoutNanos) throws IOException {
-        long r = core.io(SocketCalls.OP_ACCEPT, java.lang.foreign.MemorySegment.NULL, 0, LibC.SOCK_CLOEXEC(),
-                SocketCore.POLLIN, timeoutNanos, true);
-        if (r == SocketCore.AGAIN) {
+    private UnixSocket accepted(long r) throws IOException {
+        if (SocketCore.nothing(r)) {
             return null;
         }
         if (r < 0) {
@@ -164,7 +207,9 @@ public final class UnixServerSocket implements AutoCloseable {
      * The address this socket listens at.
      *
      * @return the address
+     * @throws IllegalStateException if this socket is closed
      * @throws IOException if {@code getsockname(2)} fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/getsockname.2.html">getsockname(2)</a>
      */
     public SocketAddress localAddress() throws IOException {
         return core.address(false);
@@ -176,8 +221,8 @@ public final class UnixServerSocket implements AutoCloseable {
     }
 
     /**
-     * Stops listening and closes the socket, once; a thread blocked in {@code accept} is
-     * released, and a path's socket file is removed if asked at creation.
+     * Stops listening and closes the socket, once; every thread blocked in {@code accept} is
+     * released, and the socket file is removed if {@link #unlinkOnClose()} asked for it.
      */
     @Override
     public void close() {
@@ -186,6 +231,6 @@ public final class UnixServerSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "UnixServerSocket[" + core.type + ", fd=" + core.number + "]";
+        return "UnixServerSocket[" + core.type + ", fd=" + core.number + (core.isOpen() ? "" : ", closed") + "]";
     }
 }

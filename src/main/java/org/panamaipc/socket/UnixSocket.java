@@ -14,8 +14,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
+import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,15 +25,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.panamaipc.BrokenPipeException;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;
 import org.panamaipc.bindings.msghdr;
 import org.panamaipc.bindings.ucred;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Cmsg;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SocketCalls;
+import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.Waiter;
 
 /**
  * A Unix domain socket of any {@link SocketType}: connected (a {@link #pair pair}, a
@@ -56,14 +63,17 @@ import org.panamaipc.internal.SocketCalls;
  * who is connected; {@link #sendCredentials} and {@link UnixSocketOptions#SO_PASSCRED}
  * carry credentials with a message (SCM_CREDENTIALS).
  *
- * <p><b>Blocking.</b> Sockets block by default; {@link #configureBlocking(boolean)
- * configureBlocking(false)} makes calls that would wait return {@link #WOULD_BLOCK} (0
- * from the {@code ByteBuffer} channel methods, as in the JDK). Every blocking call has a
- * timed form, {@link UnixSocketOptions#SO_RCVTIMEO} and {@code SO_SNDTIMEO} bound the
- * untimed ones, and {@link #close()} from another thread releases a blocked caller with
- * {@link java.nio.channels.AsynchronousCloseException}. {@link Thread#interrupt()} does not
- * end a blocked call (unlike the JDK's interruptible channels): close the socket, or use a
- * timed form.
+ * <p><b>Blocking.</b> Sockets block by default. When nothing came in time, or, after
+ * {@link #configureBlocking(boolean) configureBlocking(false)}, when a call would have to
+ * wait, a method returning a count returns 0 and one returning an object returns
+ * {@code null}, as the JDK's channels do; -1 is end of stream. (An empty datagram also reads
+ * as 0, as in the JDK's {@link java.nio.channels.DatagramChannel}.) Every blocking receive
+ * and send has a timed form, {@link UnixSocketOptions#SO_RCVTIMEO} and {@code SO_SNDTIMEO}
+ * bound the untimed ones, and {@link #close()} from another thread releases every blocked
+ * caller, however many, with {@link AsynchronousCloseException}. As in the JDK's
+ * interruptible channels, {@link Thread#interrupt()} of a thread blocked in a call closes
+ * the socket and the call throws {@link ClosedByInterruptException}: the peer sees the close,
+ * so nothing is silently lost.
  *
  * <p><b>SIGPIPE.</b> Every send passes {@code MSG_NOSIGNAL}: sending to a closed peer
  * throws {@link BrokenPipeException} and never raises SIGPIPE.
@@ -72,15 +82,14 @@ import org.panamaipc.internal.SocketCalls;
  * @see <a href="https://man7.org/linux/man-pages/man2/sendmsg.2.html">sendmsg(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/recvmsg.2.html">recvmsg(2)</a>
  */
-public final class UnixSocket implements ByteChannel {
-    /** What send and receive return when nothing could be done without waiting, or not in time. */
-    public static final long WOULD_BLOCK = -2;
+public final class UnixSocket implements ByteChannel, DescriptorBased {
     /** The most descriptors one message carries ({@code SCM_MAX_FD}). */
     public static final int MAX_DESCRIPTORS = 253;
 
+    /** Heap data up to this size is copied through the thread's scratch memory. */
     private static final int SCRATCH_SIZE = 64 * 1024;
-    private static final ThreadLocal<MemorySegment> SCRATCH =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_SIZE, 16));
+    private static final int EAGAIN = SocketCore.EAGAIN;
+    private static final int ETIMEDOUT = SocketCore.ETIMEDOUT;
     private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
     private static final int MSG_TRUNC = LibC.MSG_TRUNC();
     private static final int MSG_CTRUNC = LibC.MSG_CTRUNC();
@@ -94,13 +103,14 @@ public final class UnixSocket implements ByteChannel {
 
     private final SocketCore core;
     private final int receiveFlags;
-    private volatile long receiveTimeoutNanos = SocketCore.FOREVER;
-    private volatile long sendTimeoutNanos = SocketCore.FOREVER;
+    // SO_RCVTIMEO and SO_SNDTIMEO as the socket object keeps them; null: no limit
+    private volatile Duration receiveTimeout;
+    private volatile Duration sendTimeout;
     // SO_PASSCRED as last set or read, so that a receive need not ask the kernel each time
     private volatile boolean passCredentials;
 
     UnixSocket(OwnedFd fd, SocketType type, boolean blocking) {
-        this.core = new SocketCore(fd, type, blocking);
+        this.core = new SocketCore(fd, type, blocking, this);
         this.receiveFlags = type.keepsBoundaries() ? MSG_TRUNC : 0;
     }
 
@@ -146,40 +156,28 @@ public final class UnixSocket implements ByteChannel {
     }
 
     /**
-     * Binds a new socket to an address, typically a datagram socket that receives; a path
-     * socket's file is unlinked again when the socket closes.
+     * Binds a new socket to an address, typically a datagram socket that receives. The
+     * address must be free: binding never removes or replaces anything, so an existing file
+     * at the path, stale or not, is {@link FileAlreadyExistsException}. Call
+     * {@link #unlinkOnClose()} to have {@link #close()} remove the socket file again.
      *
      * @param type the socket's type
      * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
      * @return the bound socket
-     * @throws AddressInUseException if the address is taken (EADDRINUSE)
+     * @throws FileAlreadyExistsException if the address is taken (EADDRINUSE): a file exists
+     *         at the path, or a socket is bound to the abstract name; it implements
+     *         {@link org.panamaipc.ErrnoException}
      * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
      * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @throws IOException if {@code socket(2)} or {@code bind(2)} fails otherwise
      * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
      */
     public static UnixSocket bind(SocketType type, SocketAddress address) throws IOException {
-        return bind(type, address, true);
-    }
-
-    /**
-     * Binds a new socket to an address.
-     *
-     * @param type the socket's type
-     * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
-     * @param unlinkOnClose whether {@link #close()} removes a path socket's file
-     * @return the bound socket
-     * @throws AddressInUseException if the address is taken (EADDRINUSE)
-     * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
-     * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
-     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
-     * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
-     */
-    public static UnixSocket bind(SocketType type, SocketAddress address, boolean unlinkOnClose) throws IOException {
         Addresses.checkedPath(address);
         UnixSocket s = open(type);
         try {
-            bindTo(s.core, address, unlinkOnClose);
+            s.core.bind(address);
             return s;
         } catch (Throwable t) {
             s.close();
@@ -187,24 +185,16 @@ public final class UnixSocket implements ByteChannel {
         }
     }
 
-    static void bindTo(SocketCore core, SocketAddress address, boolean unlinkOnClose) throws IOException {
-        int n = core.acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = Addresses.encode(address, arena);
-            int r = SocketCalls.bind(n, sa, (int) sa.byteSize());
-            if (r < 0) {
-                String where = Addresses.describe(address);
-                if (-r == LibC.EADDRINUSE()) {
-                    throw new AddressInUseException("bind", "fd=" + n + ", " + where, -r);
-                }
-                throw Errors.named("bind", where, "fd=" + n + ", " + where, -r);
-            }
-            if (unlinkOnClose && address instanceof UnixDomainSocketAddress u) {
-                core.unlinkOnClose(u.getPath());
-            }
-        } finally {
-            core.release();
-        }
+    /**
+     * Makes {@link #close()} also remove the socket file this socket was bound to by
+     * {@link #bind(SocketType, SocketAddress)}, once. It does nothing for a socket bound to
+     * an abstract name (which disappears with the socket) or not bound by this object.
+     *
+     * @return this socket
+     */
+    public UnixSocket unlinkOnClose() {
+        core.unlinkOnClose();
+        return this;
     }
 
     /**
@@ -244,23 +234,24 @@ public final class UnixSocket implements ByteChannel {
      */
     public static UnixSocket adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
-        SocketCore probe = new SocketCore(fd, SocketType.STREAM, true);
-        int domain = probe.getIntOption(SOL_SOCKET, LibC.SO_DOMAIN(), "SO_DOMAIN");
-        if (domain != LibC.AF_UNIX()) {
-            throw new IllegalArgumentException(fd + " is a socket of domain=" + domain + ", not AF_UNIX");
-        }
-        SocketType type = SocketType.of(probe.getIntOption(SOL_SOCKET, LibC.SO_TYPE(), "SO_TYPE"));
         int n = fd.acquire();
+        SocketType type;
         int fl;
+        boolean passCredentials;
         try {
-            fl = org.panamaipc.internal.Sys.fcntl(n, LibC.F_GETFL(), 0);
+            int domain = SocketCore.intOption(n, SOL_SOCKET, LibC.SO_DOMAIN(), "SO_DOMAIN");
+            if (domain != LibC.AF_UNIX()) {
+                throw new IllegalArgumentException(fd + " is a socket of domain=" + domain + ", not AF_UNIX");
+            }
+            type = SocketType.of(SocketCore.intOption(n, SOL_SOCKET, LibC.SO_TYPE(), "SO_TYPE"));
+            fl = Sys.fcntl(n, LibC.F_GETFL(), 0);
+            if (fl < 0) {
+                throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -fl);
+            }
+            passCredentials = SocketCore.intOption(n, SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
         } finally {
             fd.release();
         }
-        if (fl < 0) {
-            throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -fl);
-        }
-        boolean passCredentials = probe.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
         UnixSocket socket = new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
         socket.passCredentials = passCredentials;
         return socket;
@@ -276,7 +267,8 @@ public final class UnixSocket implements ByteChannel {
      *
      * @return the descriptor
      */
-    public OwnedFd descriptor() {
+    @Override
+    public OwnedFd fd() {
         return core.fd;
     }
 
@@ -292,8 +284,13 @@ public final class UnixSocket implements ByteChannel {
      * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
      * @throws SocketConnectException if nothing listens there (ECONNREFUSED, ENOENT)
      * @throws java.nio.file.AccessDeniedException if the path may not be written (EACCES)
+     *         (EAGAIN in non-blocking mode: the listener's backlog is full)
      * @throws IOException if {@code connect(2)} fails otherwise (EISCONN, EPROTOTYPE)
-     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     * @throws ClosedChannelException if the socket is closed
+     * @throws AsynchronousCloseException if another thread closed it while it waited for
+     *         room in the listener's backlog
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
      * @see <a href="https://man7.org/linux/man-pages/man2/connect.2.html">connect(2)</a>
      */
@@ -301,14 +298,8 @@ public final class UnixSocket implements ByteChannel {
         Addresses.checkedPath(address);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = Addresses.encode(address, arena);
-            // A connect waits while the listener's backlog is full; close() releases it. A
-            // Unix socket's connect interrupted by a signal leaves the socket unconnected,
-            // so it is simply made again (unlike TCP's, which would report EALREADY).
-            long r = core.io(SocketCalls.OP_CONNECT, sa, sa.byteSize(), 0, SocketCore.POLLOUT,
-                    core.isBlocking() ? SocketCore.FOREVER : 0, false);
-            if (r == SocketCore.AGAIN) {
-                r = -LibC.EAGAIN();
-            }
+            // A connect waits while the listener's backlog is full; close() releases it.
+            long r = core.call(SocketCore::connect, sa, sa.byteSize(), 0, Deadline.NONE, Timing.POLL_OUT);
             if (r < 0) {
                 throw connectError("connect", core.number, address, (int) -r);
             }
@@ -355,10 +346,11 @@ public final class UnixSocket implements ByteChannel {
      * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SO_PEERCRED</a>
      */
     public Credentials peerCredentials() throws IOException {
-        int n = core.acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cred = ucred.allocate(arena);
-            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+        int n = core.enter();
+        try {
+            MemorySegment s = Waiter.current().scratch(16 + ucred.sizeof());
+            MemorySegment len = s.asSlice(0, Integer.BYTES);
+            MemorySegment cred = s.asSlice(16, ucred.sizeof());
             len.set(ValueLayout.JAVA_INT, 0, (int) cred.byteSize());
             int r = SocketCalls.getsockopt(n, SOL_SOCKET, LibC.SO_PEERCRED(), cred, len);
             if (r < 0) {
@@ -366,7 +358,7 @@ public final class UnixSocket implements ByteChannel {
             }
             return new Credentials(ucred.pid(cred), ucred.uid(cred), ucred.gid(cred));
         } finally {
-            core.release();
+            core.exit();
         }
     }
 
@@ -393,20 +385,22 @@ public final class UnixSocket implements ByteChannel {
     }
 
     private void shutdown(int how, String name) throws IOException {
-        int n = core.acquire();
+        int n = core.enter();
         try {
             int r = SocketCalls.shutdown(n, how);
             if (r < 0) {
                 throw Errors.of("shutdown", "fd=" + n + ", " + name, -r);
             }
         } finally {
-            core.release();
+            core.exit();
         }
     }
 
     /**
      * Chooses blocking (the default) or non-blocking mode ({@code O_NONBLOCK}). In
-     * non-blocking mode, sends and receives that would wait return {@link #WOULD_BLOCK}.
+     * non-blocking mode the calls without a timeout do not wait: sends and receives that
+     * would have to return 0 (or {@code null}), a connect throws {@link SocketConnectException}
+     * (EAGAIN). The timed forms still wait as long as they are told.
      *
      * @param block whether calls wait
      * @throws IOException if {@code fcntl(2)} fails
@@ -415,7 +409,7 @@ public final class UnixSocket implements ByteChannel {
         core.setBlocking(block);
     }
 
-    /** {@return whether calls wait (the default) rather than return {@link #WOULD_BLOCK}} */
+    /** {@return whether calls without a timeout wait (the default) rather than return at once} */
     public boolean isBlocking() {
         return core.isBlocking();
     }
@@ -446,9 +440,9 @@ public final class UnixSocket implements ByteChannel {
             core.setIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name(), (Boolean) value ? 1 : 0);
             passCredentials = (Boolean) value;
         } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
-            receiveTimeoutNanos = optionTimeout((Duration) value);
+            receiveTimeout = optionTimeout((Duration) value);
         } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
-            sendTimeoutNanos = optionTimeout((Duration) value);
+            sendTimeout = optionTimeout((Duration) value);
         } else {
             throw new UnsupportedOperationException("option " + option + " is not supported");
         }
@@ -475,9 +469,9 @@ public final class UnixSocket implements ByteChannel {
         } else if (option == UnixSocketOptions.SO_PASSCRED) {
             v = core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name()) != 0;
         } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
-            v = receiveTimeoutNanos < 0 ? Duration.ZERO : Duration.ofNanos(receiveTimeoutNanos);
+            v = receiveTimeout == null ? Duration.ZERO : receiveTimeout;
         } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
-            v = sendTimeoutNanos < 0 ? Duration.ZERO : Duration.ofNanos(sendTimeoutNanos);
+            v = sendTimeout == null ? Duration.ZERO : sendTimeout;
         } else {
             throw new UnsupportedOperationException("option " + option + " is not supported");
         }
@@ -489,17 +483,17 @@ public final class UnixSocket implements ByteChannel {
         return OPTIONS;
     }
 
-    private static long optionTimeout(Duration d) {
-        Check.timeout(d);
-        return d.isZero() ? SocketCore.FOREVER : saturatedNanos(d);
+    private static Duration optionTimeout(Duration d) {
+        return Check.timeout(d).isZero() ? null : d;
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+    /** The deadline of a call without a timeout: the option's limit, if one is set. */
+    private static long untimed(Duration optionTimeout) {
+        return optionTimeout == null ? Deadline.NONE : Deadline.end(optionTimeout);
+    }
+
+    private static SocketTimeoutException timedOut(String call, Duration optionTimeout) {
+        return new SocketTimeoutException(call + " timed out after " + optionTimeout);
     }
 
     // ---------------------------------------------------------------- send
@@ -509,49 +503,58 @@ public final class UnixSocket implements ByteChannel {
      * seqpacket socket the bytes are one message. Allocates nothing for a native segment.
      *
      * @param data the bytes to send
-     * @return the bytes sent, or {@link #WOULD_BLOCK} in non-blocking mode when nothing could be sent
+     * @return the bytes sent; in non-blocking mode those that fit, 0 if none did; fewer than
+     *         all on a stream socket if {@link UnixSocketOptions#SO_SNDTIMEO} passed after
+     *         some were sent
      * @throws BrokenPipeException if the peer has closed (EPIPE)
-     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
-     * @throws java.nio.channels.ClosedChannelException if the socket is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed before
+     *         anything could be sent
+     * @throws ClosedChannelException if the socket is closed
+     * @throws AsynchronousCloseException if another thread closed it meanwhile
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IOException if {@code send(2)} fails otherwise (EMSGSIZE: a message larger than
      *         the send buffer; ENOTCONN; ECONNRESET)
      * @see <a href="https://man7.org/linux/man-pages/man2/send.2.html">send(2)</a>
      */
     public long send(MemorySegment data) throws IOException {
         Check.notNull("data", data);
-        long r = sendAny(data, sendTimeoutNanos, true);
-        if (r == WOULD_BLOCK && core.isBlocking()) {
-            throw new SocketTimeoutException("send timed out after " + Duration.ofNanos(sendTimeoutNanos));
+        Duration limit = sendTimeout;
+        long r = sendAny(data, untimed(limit));
+        if (r == -ETIMEDOUT) {
+            throw timedOut("send", limit);
         }
         return r;
     }
 
     /**
-     * Sends bytes, waiting at most {@code timeout} for room.
+     * Sends bytes, waiting at most {@code timeout} for room, in either mode.
      *
      * @param data the bytes to send
      * @param timeout the longest wait; zero tries once
-     * @return the bytes sent (on a stream socket, those sent in time), or
-     *         {@link #WOULD_BLOCK} if none could be sent in time
+     * @return the bytes sent (on a stream socket, those sent in time), or 0 if none could be
+     *         sent in time
      * @throws BrokenPipeException if the peer has closed (EPIPE)
-     * @throws java.nio.channels.ClosedChannelException if the socket is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws ClosedChannelException if the socket is closed
+     * @throws AsynchronousCloseException if another thread closed it meanwhile
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IOException if {@code send(2)} fails otherwise (EMSGSIZE, ENOTCONN)
      * @see <a href="https://man7.org/linux/man-pages/man2/send.2.html">send(2)</a>
      */
     public long send(MemorySegment data, Duration timeout) throws IOException {
         Check.notNull("data", data);
-        return sendAny(data, saturatedNanos(Check.timeout(timeout)), false);
+        return Math.max(0, sendAny(data, Deadline.end(timeout)));
     }
 
     /**
      * Sends bytes from an array; see {@link #send(MemorySegment)}.
      *
      * @param data the bytes
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if none fit
      * @throws BrokenPipeException if the peer has closed (EPIPE)
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code send(2)} fails otherwise
      */
     public int send(byte[] data) throws IOException {
@@ -564,9 +567,10 @@ public final class UnixSocket implements ByteChannel {
      * @param data the bytes
      * @param offset where to start
      * @param length how many
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if none fit
      * @throws BrokenPipeException if the peer has closed (EPIPE)
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code send(2)} fails otherwise
      */
     public int send(byte[] data, int offset, int length) throws IOException {
@@ -582,6 +586,7 @@ public final class UnixSocket implements ByteChannel {
      * @param src the bytes, from its position to its limit; the position advances
      * @return the bytes written
      * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code send(2)} fails otherwise
      */
     @Override
@@ -590,9 +595,6 @@ public final class UnixSocket implements ByteChannel {
             throw new NullPointerException("src must not be null");
         }
         long r = send(MemorySegment.ofBuffer(src));
-        if (r < 0) {
-            return 0;
-        }
         src.position(src.position() + (int) r);
         return (int) r;
     }
@@ -602,8 +604,10 @@ public final class UnixSocket implements ByteChannel {
      *
      * @param data the message
      * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if there was no room
      * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_SNDTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code sendmsg(2)} fails otherwise (EMSGSIZE, EISCONN)
      * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
      * @see <a href="https://man7.org/linux/man-pages/man2/sendmsg.2.html">sendmsg(2)</a>
@@ -619,8 +623,9 @@ public final class UnixSocket implements ByteChannel {
      *
      * @param data the message
      * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if there was no room
      * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code sendmsg(2)} fails otherwise (EMSGSIZE, EISCONN)
      */
     public long sendTo(byte[] data, SocketAddress target) throws IOException {
@@ -634,10 +639,11 @@ public final class UnixSocket implements ByteChannel {
      *
      * @param data the data (at least one byte on a stream socket)
      * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if there was no room
      * @throws IllegalStateException if a descriptor is closed
      * @throws IllegalArgumentException if there are no or too many descriptors
      * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code sendmsg(2)} fails otherwise (ETOOMANYREFS: descriptors
      *         in flight exceed RLIMIT_NOFILE)
      * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SCM_RIGHTS</a>
@@ -651,10 +657,11 @@ public final class UnixSocket implements ByteChannel {
      *
      * @param data the data (at least one byte on a stream socket)
      * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if there was no room
      * @throws IllegalStateException if a descriptor is closed
      * @throws IllegalArgumentException if there are no or too many descriptors
      * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code sendmsg(2)} fails otherwise
      */
     public long sendDescriptors(MemorySegment data, List<OwnedFd> fds) throws IOException {
@@ -669,11 +676,12 @@ public final class UnixSocket implements ByteChannel {
      * @param data the message
      * @param target a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
      * @param fds 1 to {@value #MAX_DESCRIPTORS} open descriptors
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if there was no room
      * @throws IllegalStateException if a descriptor is closed
      * @throws IllegalArgumentException if there are no or too many descriptors, or a path
      *         exceeds {@code sun_path} (107 bytes)
      * @throws SocketConnectException if no socket is bound there (ECONNREFUSED, ENOENT)
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code sendmsg(2)} fails otherwise
      */
     public long sendDescriptorsTo(MemorySegment data, SocketAddress target, OwnedFd... fds) throws IOException {
@@ -706,9 +714,10 @@ public final class UnixSocket implements ByteChannel {
      * claim another's identity without privileges.
      *
      * @param data the data (at least one byte on a stream socket)
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @return the bytes sent, 0 in non-blocking mode if there was no room
      * @throws IllegalArgumentException if the data is empty on a stream socket
      * @throws BrokenPipeException if the peer has closed (EPIPE)
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code sendmsg(2)} fails otherwise (EPERM: credentials refused)
      * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), SCM_CREDENTIALS</a>
      */
@@ -720,55 +729,54 @@ public final class UnixSocket implements ByteChannel {
         return sendMessage(data, List.of(), true, null);
     }
 
-    private long sendAny(MemorySegment data, long timeoutNanos, boolean untimedSend) throws IOException {
+    /** Sends from any segment; returns the bytes sent, or -ETIMEDOUT if none were sent in time. */
+    private long sendAny(MemorySegment data, long deadline) throws IOException {
         long size = data.byteSize();
         if (data.isNative()) {
-            return sendNative(data, timeoutNanos, untimedSend);
+            return sendNative(data, deadline);
         }
         if (size <= SCRATCH_SIZE) {
-            MemorySegment s = SCRATCH.get().asSlice(0, size);
+            MemorySegment s = Waiter.current().scratch(size);
             s.copyFrom(data);
-            return sendNative(s, timeoutNanos, untimedSend);
+            return sendNative(s, deadline);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = arena.allocate(size);
             s.copyFrom(data);
-            return sendNative(s, timeoutNanos, untimedSend);
+            return sendNative(s, deadline);
         }
     }
 
-    private long sendNative(MemorySegment data, long timeoutNanos, boolean untimedSend) throws IOException {
-        boolean nonBlockingFd = !core.isBlocking();
-        long timeout = nonBlockingFd ? 0 : timeoutNanos;
+    /**
+     * Sends from native memory; a stream socket's send goes on until every byte is sent or
+     * the wait ends. Returns the bytes sent, or -ETIMEDOUT if none were sent in time.
+     */
+    private long sendNative(MemorySegment data, long deadline) throws IOException {
         long size = data.byteSize();
-        long start = timeout > 0 ? System.nanoTime() : 0;
         long sent = 0;
         do {
-            long left = timeout <= 0 ? timeout : Math.max(1, timeout - (System.nanoTime() - start));
             long r;
             try {
-                r = core.io(SocketCalls.OP_SEND, sent == 0 ? data : data.asSlice(sent), size - sent, MSG_NOSIGNAL,
-                        SocketCore.POLLOUT, left, false);
+                r = core.call(SocketCore::send, sent == 0 ? data : data.asSlice(sent), size - sent, MSG_NOSIGNAL,
+                        deadline, Timing.POLL_OUT);
             } catch (AsynchronousCloseException e) {
                 throw e;
             } catch (ClosedChannelException e) {
                 if (sent > 0) {
-                    // closed by another thread while this send was under way, as the JDK's channels say
-                    throw new AsynchronousCloseException();
+                    // closed while this send was under way, as the JDK's channels say
+                    throw Thread.currentThread().isInterrupted() ? new ClosedByInterruptException()
+                            : new AsynchronousCloseException();
                 }
                 throw e;
             }
-            if (r == SocketCore.AGAIN) {
-                if (sent > 0 && !(untimedSend && core.isBlocking())) {
-                    return sent;
-                }
-                return WOULD_BLOCK;
+            if (SocketCore.nothing(r)) {
+                return sent == 0 && r == -ETIMEDOUT ? r : sent;
             }
             if (r < 0) {
                 throw sendError("send", (int) -r, size);
             }
             sent += r;
-        } while (sent < size && core.type == SocketType.STREAM && timeout != 0);
+        } while (sent < size && core.type == SocketType.STREAM && (deadline != Deadline.NONE || core.isBlocking()));
         return sent;
     }
 
@@ -779,13 +787,14 @@ public final class UnixSocket implements ByteChannel {
 
     private long sendMessage(MemorySegment data, List<OwnedFd> fds, boolean credentials, SocketAddress target)
             throws IOException {
-        MessageScratch scratch = MessageScratch.get();
         boolean copied = !data.isNative();
+        boolean large = copied && data.byteSize() > MessageScratch.DATA_CAPACITY;
+        MessageScratch scratch = MessageScratch.get(copied && !large ? data.byteSize() : 0);
         int acquired = 0;
-        try (Arena arena = copied && data.byteSize() > MessageScratch.DATA_CAPACITY ? Arena.ofConfined() : null) {
+        try (Arena arena = large ? Arena.ofConfined() : null) {
             MemorySegment buf = data;
             if (copied) {
-                buf = arena != null ? arena.allocate(data.byteSize()) : scratch.data.asSlice(0, data.byteSize());
+                buf = large ? arena.allocate(data.byteSize()) : scratch.data;
                 buf.copyFrom(data);
             }
             MemorySegment msg = scratch.message(buf);
@@ -827,13 +836,13 @@ public final class UnixSocket implements ByteChannel {
                 msghdr.msg_control(msg, control);
                 msghdr.msg_controllen(msg, control.byteSize());
             }
-            long timeout = core.isBlocking() ? sendTimeoutNanos : 0;
-            long r = core.io(SocketCalls.OP_SENDMSG, msg, 0, MSG_NOSIGNAL, SocketCore.POLLOUT, timeout, false);
-            if (r == SocketCore.AGAIN) {
-                if (core.isBlocking()) {
-                    throw new SocketTimeoutException("sendmsg timed out after " + Duration.ofNanos(sendTimeoutNanos));
-                }
-                return WOULD_BLOCK;
+            Duration limit = sendTimeout;
+            long r = core.call(SocketCore::sendmsg, msg, 0, MSG_NOSIGNAL, untimed(limit), Timing.POLL_OUT);
+            if (r == -ETIMEDOUT) {
+                throw timedOut("sendmsg", limit);
+            }
+            if (r == -EAGAIN) {
+                return 0;
             }
             if (r < 0) {
                 if (target != null && (-r == LibC.ECONNREFUSED() || -r == LibC.ENOENT())) {
@@ -842,7 +851,8 @@ public final class UnixSocket implements ByteChannel {
                 throw sendError("sendmsg", (int) -r, data.byteSize());
             }
             if (r < buf.byteSize() && core.type == SocketType.STREAM && core.isBlocking()) {
-                r += sendNative(buf.asSlice(r), sendTimeoutNanos, true); // the descriptors went with the first byte
+                // the descriptors went with the first byte; the rest follows as plain data
+                r += Math.max(0, sendNative(buf.asSlice(r), untimed(limit)));
             }
             return r;
         } finally {
@@ -863,37 +873,50 @@ public final class UnixSocket implements ByteChannel {
      * @return the bytes received; on a datagram or seqpacket socket the message's real
      *         length, larger than the buffer when the message was truncated (MSG_TRUNC);
      *         -1 at end of stream on a stream socket (a seqpacket socket whose peer closed
-     *         returns 0, as an empty message would); {@link #WOULD_BLOCK} in non-blocking
-     *         mode when nothing has arrived
+     *         returns 0, as an empty message would); 0 in non-blocking mode when nothing has
+     *         arrived (an empty datagram reads as 0 too, as in the JDK's DatagramChannel)
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
-     * @throws java.nio.channels.ClosedChannelException if the socket is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @throws ClosedChannelException if the socket is closed
+     * @throws AsynchronousCloseException if another thread closed it meanwhile
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IllegalArgumentException if the segment is read-only
      * @throws IOException if {@code recv(2)} fails (ECONNRESET, ENOTCONN)
      * @see <a href="https://man7.org/linux/man-pages/man2/recv.2.html">recv(2)</a>
      */
     public long receive(MemorySegment buffer) throws IOException {
-        long r = receiveAny(buffer, core.isBlocking() ? receiveTimeoutNanos : 0);
-        if (r == WOULD_BLOCK && core.isBlocking()) {
-            throw new SocketTimeoutException("receive timed out after " + Duration.ofNanos(receiveTimeoutNanos));
+        Duration limit = receiveTimeout;
+        long r = receiveAny(buffer, untimed(limit));
+        if (r == -ETIMEDOUT) {
+            throw timedOut("receive", limit);
         }
-        return r;
+        return received(r, buffer);
     }
 
     /**
-     * Receives bytes, waiting at most {@code timeout}; see {@link #receive(MemorySegment)}.
+     * Receives bytes, waiting at most {@code timeout}, in either mode; see
+     * {@link #receive(MemorySegment)}.
      *
      * @param buffer where the bytes go
      * @param timeout the longest wait; zero tries once
-     * @return the bytes received (as {@link #receive(MemorySegment)}), or {@link #WOULD_BLOCK}
-     *         if nothing arrived in time
-     * @throws java.nio.channels.ClosedChannelException if the socket is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed it meanwhile
+     * @return the bytes received (as {@link #receive(MemorySegment)}), or 0 if nothing
+     *         arrived in time
+     * @throws ClosedChannelException if the socket is closed
+     * @throws AsynchronousCloseException if another thread closed it meanwhile
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IOException if {@code recv(2)} fails
      */
     public long receive(MemorySegment buffer, Duration timeout) throws IOException {
-        long t = saturatedNanos(Check.timeout(timeout));
-        return receiveAny(buffer, core.isBlocking() ? t : 0);
+        return received(receiveAny(buffer, Deadline.end(timeout)), buffer);
+    }
+
+    /** The count a receive reports: 0 for nothing, -1 at end of stream. */
+    private long received(long r, MemorySegment buffer) {
+        if (SocketCore.nothing(r)) {
+            return 0;
+        }
+        return r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
     }
 
     /**
@@ -902,6 +925,7 @@ public final class UnixSocket implements ByteChannel {
      * @param buffer where the bytes go
      * @return as {@link #receive(MemorySegment)}
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code recv(2)} fails
      */
     public int receive(byte[] buffer) throws IOException {
@@ -917,6 +941,7 @@ public final class UnixSocket implements ByteChannel {
      * @param length room for at most this many
      * @return as {@link #receive(MemorySegment)}, at most {@link Integer#MAX_VALUE}
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code recv(2)} fails
      */
     public int receive(byte[] buffer, int offset, int length) throws IOException {
@@ -931,6 +956,7 @@ public final class UnixSocket implements ByteChannel {
      * @param dst where the bytes go, from its position to its limit; the position advances
      * @return the bytes read, -1 at end of stream, 0 in non-blocking mode when none arrived
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited
      * @throws IOException if {@code recv(2)} fails
      */
     @Override
@@ -942,9 +968,6 @@ public final class UnixSocket implements ByteChannel {
             throw new IllegalArgumentException("dst is read-only");
         }
         long r = receive(MemorySegment.ofBuffer(dst));
-        if (r == WOULD_BLOCK) {
-            return 0;
-        }
         if (r < 0) {
             return -1;
         }
@@ -960,6 +983,8 @@ public final class UnixSocket implements ByteChannel {
      * @return the message's length, truncation and sender, or {@code null} in non-blocking
      *         mode when nothing has arrived
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IOException if {@code recvmsg(2)} fails
      * @see <a href="https://man7.org/linux/man-pages/man2/recvmsg.2.html">recvmsg(2)</a>
      */
@@ -985,6 +1010,8 @@ public final class UnixSocket implements ByteChannel {
      * @return what was received, or {@code null} in non-blocking mode when nothing arrived;
      *         its length is -1 at end of stream on a stream socket
      * @throws SocketTimeoutException if {@link UnixSocketOptions#SO_RCVTIMEO} passed first
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IllegalArgumentException if {@code maxDescriptors} is out of range or the
      *         buffer is read-only
      * @throws IOException if {@code recvmsg(2)} fails (EMFILE: no room in this process for
@@ -996,51 +1023,41 @@ public final class UnixSocket implements ByteChannel {
     }
 
     /**
-     * Receives data, descriptors and credentials, waiting at most {@code timeout}; see
-     * {@link #receiveMessage(MemorySegment, int)}.
+     * Receives data, descriptors and credentials, waiting at most {@code timeout} in either
+     * mode; see {@link #receiveMessage(MemorySegment, int)}.
      *
      * @param buffer where the data goes
      * @param maxDescriptors the most descriptors expected, 0 to {@value #MAX_DESCRIPTORS}
      * @param timeout the longest wait; zero tries once
      * @return what was received, or {@code null} if nothing arrived in time
+     * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
+     *         socket is closed
      * @throws IOException if {@code recvmsg(2)} fails
      */
     public ReceivedMessage receiveMessage(MemorySegment buffer, int maxDescriptors, Duration timeout)
             throws IOException {
-        long t = saturatedNanos(Check.timeout(timeout));
-        return receiveMessage(buffer, maxDescriptors, false, core.isBlocking() ? t : 0);
+        return receiveMessage(buffer, maxDescriptors, false, Deadline.end(timeout), null);
     }
 
     private ReceivedMessage receiveMessageUntimed(MemorySegment buffer, int maxDescriptors, boolean sender)
             throws IOException {
-        ReceivedMessage m = receiveMessage(buffer, maxDescriptors, sender,
-                core.isBlocking() ? receiveTimeoutNanos : 0);
-        if (m == null && core.isBlocking()) {
-            throw new SocketTimeoutException("receive timed out after " + Duration.ofNanos(receiveTimeoutNanos));
-        }
-        return m;
+        Duration limit = receiveTimeout;
+        return receiveMessage(buffer, maxDescriptors, sender, untimed(limit), limit);
     }
 
-    private long receiveAny(MemorySegment buffer, long timeoutNanos) throws IOException {
+    /** Receives into any segment: the call's result, or -EAGAIN / -ETIMEDOUT for nothing. */
+    private long receiveAny(MemorySegment buffer, long deadline) throws IOException {
         Check.notNull("buffer", buffer);
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("buffer is read-only");
         }
         long size = buffer.byteSize();
         if (buffer.isNative()) {
-            return receiveNative(buffer, timeoutNanos);
+            return receiveNative(buffer, deadline);
         }
-        if (size <= SCRATCH_SIZE) {
-            MemorySegment s = SCRATCH.get().asSlice(0, size);
-            long r = receiveNative(s, timeoutNanos);
-            if (r > 0) {
-                MemorySegment.copy(s, 0, buffer, 0, Math.min(r, size));
-            }
-            return r;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(size);
-            long r = receiveNative(s, timeoutNanos);
+        try (Arena arena = size > SCRATCH_SIZE ? Arena.ofConfined() : null) {
+            MemorySegment s = arena != null ? arena.allocate(size) : Waiter.current().scratch(size);
+            long r = receiveNative(s, deadline);
             if (r > 0) {
                 MemorySegment.copy(s, 0, buffer, 0, Math.min(r, size));
             }
@@ -1048,20 +1065,20 @@ public final class UnixSocket implements ByteChannel {
         }
     }
 
-    private long receiveNative(MemorySegment buffer, long timeoutNanos) throws IOException {
-        long r = core.io(SocketCalls.OP_RECV, buffer, buffer.byteSize(), receiveFlags, SocketCore.POLLIN,
-                timeoutNanos, false);
-        if (r == SocketCore.AGAIN) {
-            return WOULD_BLOCK;
-        }
-        if (r < 0) {
+    private long receiveNative(MemorySegment buffer, long deadline) throws IOException {
+        long r = core.call(SocketCore::recv, buffer, buffer.byteSize(), receiveFlags, deadline, Timing.POLL_IN);
+        if (r < 0 && !SocketCore.nothing(r)) {
             throw Errors.of("recv", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
         }
-        return r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
+        return r;
     }
 
+    /**
+     * @param optionLimit SO_RCVTIMEO when {@code deadline} is its limit: running out is then
+     *        {@link SocketTimeoutException}; {@code null} when running out is {@code null}
+     */
     private ReceivedMessage receiveMessage(MemorySegment buffer, int maxDescriptors, boolean wantSender,
-                                           long timeoutNanos) throws IOException {
+                                           long deadline, Duration optionLimit) throws IOException {
         Check.notNull("buffer", buffer);
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("buffer is read-only");
@@ -1069,12 +1086,13 @@ public final class UnixSocket implements ByteChannel {
         if (maxDescriptors < 0 || maxDescriptors > MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("maxDescriptors=" + maxDescriptors + " must be 0 to " + MAX_DESCRIPTORS);
         }
-        MessageScratch scratch = MessageScratch.get();
         boolean copied = !buffer.isNative();
-        try (Arena arena = copied && buffer.byteSize() > MessageScratch.DATA_CAPACITY ? Arena.ofConfined() : null) {
+        boolean large = copied && buffer.byteSize() > MessageScratch.DATA_CAPACITY;
+        MessageScratch scratch = MessageScratch.get(copied && !large ? buffer.byteSize() : 0);
+        try (Arena arena = large ? Arena.ofConfined() : null) {
             MemorySegment buf = buffer;
             if (copied) {
-                buf = arena != null ? arena.allocate(buffer.byteSize()) : scratch.data.asSlice(0, buffer.byteSize());
+                buf = large ? arena.allocate(buffer.byteSize()) : scratch.data;
             }
             MemorySegment msg = scratch.message(buf);
             if (wantSender) {
@@ -1094,9 +1112,11 @@ public final class UnixSocket implements ByteChannel {
             control.fill((byte) 0);
             msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
-            long r = core.io(SocketCalls.OP_RECVMSG, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, SocketCore.POLLIN,
-                    timeoutNanos, false);
-            if (r == SocketCore.AGAIN) {
+            long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
+            if (r == -ETIMEDOUT && optionLimit != null) {
+                throw timedOut("recvmsg", optionLimit);
+            }
+            if (SocketCore.nothing(r)) {
                 return null;
             }
             if (r < 0) {
@@ -1209,6 +1229,11 @@ public final class UnixSocket implements ByteChannel {
         };
     }
 
+    /** {@return how many threads are blocked in a call on this socket now} */
+    int waiting() {
+        return core.blocker.waiting();
+    }
+
     /** {@return whether the socket is open} */
     @Override
     public boolean isOpen() {
@@ -1216,9 +1241,9 @@ public final class UnixSocket implements ByteChannel {
     }
 
     /**
-     * Closes the socket, once; later calls do nothing. A thread blocked in a send or
-     * receive on it is released with {@link java.nio.channels.AsynchronousCloseException}.
-     * A socket bound to a path with unlink-on-close removes its file.
+     * Closes the socket, once; later calls do nothing. Every thread blocked in a send or
+     * receive on it is released with {@link AsynchronousCloseException}. A socket bound to a
+     * path with {@link #unlinkOnClose()} removes its file.
      */
     @Override
     public void close() {

@@ -196,7 +196,7 @@ class DescriptorPassingTest {
 
     @Test
     void aDatagramCarriesDescriptorsToAnAddressWithItsSender() throws IOException {
-        AbstractSocketAddress to = AbstractSocketAddress.of("panama-ipc-fd-" + java.util.UUID.randomUUID());
+        AbstractSocketAddress to = AbstractSocketAddress.unique("panama-ipc-fd");
         OwnedFd[] p = pipe();
         try (UnixSocket receiver = UnixSocket.bind(SocketType.DATAGRAM, to);
              UnixSocket sender = UnixSocket.open(SocketType.DATAGRAM);

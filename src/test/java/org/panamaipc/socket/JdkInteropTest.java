@@ -47,7 +47,7 @@ class JdkInteropTest {
 
     @Test
     void aJdkClientTalksToOurServer() throws IOException {
-        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address).unlinkOnClose();
              SocketChannel client = SocketChannel.open(address);
              UnixSocket accepted = server.accept()) {
             exchange(accepted, client);

@@ -13,13 +13,13 @@ class PackageExampleTest {
     @Test
     void packageExampleRuns() throws Exception {
         String printed;
-        var address = AbstractSocketAddress.of("example-" + ProcessHandle.current().pid());
+        var address = AbstractSocketAddress.unique("example");
         try (Arena arena = Arena.ofConfined();
              UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, address);
              UnixSocket client = UnixSocket.connect(SocketType.SEQPACKET, address);
              UnixSocket accepted = server.accept();
              SocketPair pair = UnixSocket.pair(SocketType.STREAM)) {
-            accepted.sendDescriptors(arena.allocateFrom("one end"), pair.second().descriptor());
+            accepted.sendDescriptors(arena.allocateFrom("one end"), pair.second().fd());
             MemorySegment buf = arena.allocate(64);
             try (ReceivedMessage m = client.receiveMessage(buf, 1);
                  UnixSocket end = UnixSocket.adopt(m.descriptors().getFirst())) {

@@ -1,6 +1,7 @@
 package org.panamaipc.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -8,7 +9,9 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,6 +139,30 @@ class PythonPeerSocketTest {
                         .isEqualTo(hello.byteSize() - 1);
             }
             assertThat(finish(peer)).isEqualTo("got=hello python");
+        }
+    }
+
+    @Test
+    void aSecondCreateAtTheSamePathFailsAndTheFirstServerStillServesPython() throws Exception {
+        Path dir = Files.createTempDirectory("panama-ipc-socket-");
+        UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("server.sock"));
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, path).unlinkOnClose()) {
+            assertThatThrownBy(() -> UnixServerSocket.create(SocketType.STREAM, path))
+                    .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EADDRINUSE");
+            assertThatThrownBy(() -> UnixSocket.bind(SocketType.DATAGRAM, path))
+                    .isInstanceOf(FileAlreadyExistsException.class);
+            try (PeerProcess peer = PythonPeer.start("socket_peer.py", "hold", path.getPath().toString());
+                 UnixSocket conn = server.accept(java.time.Duration.ofSeconds(20))) {
+                assertThat(conn).as("python connected to the first server").isNotNull();
+                byte[] buf = new byte[32];
+                int n = conn.receive(buf);
+                assertThat(Long.parseLong(new String(buf, 0, n, StandardCharsets.US_ASCII))).isEqualTo(peer.pid());
+                conn.send(new byte[] {1});
+                assertThat(finish(peer)).isEqualTo("done");
+            }
+        } finally {
+            assertThat(Files.exists(path.getPath())).as("unlinked on close").isFalse();
+            Files.delete(dir);
         }
     }
 

@@ -84,7 +84,7 @@ class ReceivedDescriptorsTest {
     void aReceivedSocketTalks() throws Exception {
         try (SocketPair carrier = UnixSocket.pair(SocketType.DATAGRAM); Arena arena = Arena.ofConfined();
              SocketPair passed = UnixSocket.pair(SocketType.STREAM)) {
-            carrier.first().sendDescriptors(arena.allocateFrom("s"), passed.second().descriptor());
+            carrier.first().sendDescriptors(arena.allocateFrom("s"), passed.second().fd());
             try (UnixSocket received = UnixSocket.adopt(receiveOne(carrier, arena))) {
                 passed.first().send("hi".getBytes(StandardCharsets.UTF_8));
                 MemorySegment buf = arena.allocate(2);

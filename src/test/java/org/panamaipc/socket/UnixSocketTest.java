@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class UnixSocketTest {
     }
 
     private static AbstractSocketAddress abstractName() {
-        return AbstractSocketAddress.of("panama-ipc-test-" + UUID.randomUUID());
+        return AbstractSocketAddress.unique("panama-ipc-test");
     }
 
     @ParameterizedTest
@@ -127,7 +128,7 @@ class UnixSocketTest {
     @EnumSource(value = SocketType.class, names = {"STREAM", "SEQPACKET"})
     void serverAcceptsOnAPathAndUnlinksItOnClose(SocketType type) throws IOException {
         UnixDomainSocketAddress address = path("srv");
-        try (UnixServerSocket server = UnixServerSocket.create(type, address);
+        try (UnixServerSocket server = UnixServerSocket.create(type, address).unlinkOnClose();
              UnixSocket client = UnixSocket.connect(type, address);
              UnixSocket accepted = server.accept(Duration.ofSeconds(5))) {
             assertThat(Files.exists(address.getPath())).isTrue();
@@ -145,15 +146,17 @@ class UnixSocketTest {
     }
 
     @Test
-    void serverCanKeepItsFileOnClose() throws IOException {
+    void aServerKeepsItsFileOnCloseUnlessAsked() throws IOException {
         UnixDomainSocketAddress address = path("keep");
-        UnixServerSocket.create(SocketType.STREAM, address, 4, false).close();
+        UnixServerSocket.create(SocketType.STREAM, address, 4).close();
         assertThat(Files.exists(address.getPath())).isTrue();
         assertThatThrownBy(() -> UnixServerSocket.create(SocketType.STREAM, address))
-                .isInstanceOf(AddressInUseException.class)
-                .isInstanceOf(java.net.BindException.class)
+                .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining("bind(").hasMessageContaining(address.getPath().toString())
-                .hasMessageContaining("EADDRINUSE");
+                .hasMessageContaining("EADDRINUSE")
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EADDRINUSE))
+                .satisfies(e -> assertThat(((FileAlreadyExistsException) e).getFile())
+                        .isEqualTo(address.getPath().toString()));
         assertThatThrownBy(() -> UnixSocket.connect(SocketType.STREAM, address))
                 .isInstanceOf(SocketConnectException.class)
                 .hasMessageContaining("ECONNREFUSED");
@@ -169,7 +172,7 @@ class UnixSocketTest {
             assertThat(server.localAddress()).isEqualTo(address);
             assertThat(client.remoteAddress()).isEqualTo(address);
             assertThatThrownBy(() -> UnixServerSocket.create(SocketType.STREAM, address))
-                    .isInstanceOf(AddressInUseException.class);
+                    .isInstanceOf(FileAlreadyExistsException.class);
             accepted.send(new byte[] {1});
             assertThat(client.receive(new byte[1])).isEqualTo(1);
         }
@@ -184,7 +187,7 @@ class UnixSocketTest {
     void datagramsCarryTheSenderAddress() throws IOException {
         UnixDomainSocketAddress serverAddress = path("dgram");
         AbstractSocketAddress clientAddress = abstractName();
-        try (UnixSocket server = UnixSocket.bind(SocketType.DATAGRAM, serverAddress);
+        try (UnixSocket server = UnixSocket.bind(SocketType.DATAGRAM, serverAddress).unlinkOnClose();
              UnixSocket client = UnixSocket.bind(SocketType.DATAGRAM, clientAddress);
              UnixSocket anonymous = UnixSocket.open(SocketType.DATAGRAM);
              Arena arena = Arena.ofConfined()) {
@@ -286,6 +289,8 @@ class UnixSocketTest {
         server.close();
         assertReleasedByClose(blocked);
         assertThat(server.isOpen()).isFalse();
+        assertThatThrownBy(server::accept).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(server::tryAccept).isInstanceOf(IllegalStateException.class);
     }
 
     /** The call was sleeping in the kernel when the close came: it must end in AsynchronousCloseException. */
@@ -296,14 +301,16 @@ class UnixSocketTest {
     }
 
     @Test
-    void timedAndNonBlockingReceivesReturnWouldBlock() throws IOException {
+    void timedAndNonBlockingReceivesReturnZeroOrNull() throws IOException {
         try (SocketPair pair = UnixSocket.pair(SocketType.DATAGRAM); Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8);
-            assertThat(pair.first().receive(buf, Duration.ofMillis(20))).isEqualTo(UnixSocket.WOULD_BLOCK);
-            assertThat(pair.first().receive(buf, Duration.ZERO)).isEqualTo(UnixSocket.WOULD_BLOCK);
+            assertThat(pair.first().receive(buf, Duration.ofMillis(20))).isZero();
+            assertThat(pair.first().receive(buf, Duration.ZERO)).isZero();
+            assertThat(pair.first().receiveMessage(buf, 1, Duration.ofMillis(20))).isNull();
             pair.first().configureBlocking(false);
             assertThat(pair.first().isBlocking()).isFalse();
-            assertThat(pair.first().receive(buf)).isEqualTo(UnixSocket.WOULD_BLOCK);
+            assertThat(pair.first().receive(buf)).isZero();
+            assertThat(pair.first().receiveFrom(buf)).isNull();
             assertThat(pair.first().read(ByteBuffer.allocate(4))).isZero();
             assertThat(pair.first().receiveMessage(buf, 1)).isNull();
             pair.second().send(new byte[] {9});
@@ -338,11 +345,12 @@ class UnixSocketTest {
             MemorySegment chunk = arena.allocate(65536);
             long total = 0;
             long r;
-            while ((r = pair.first().send(chunk)) != UnixSocket.WOULD_BLOCK) {
+            while ((r = pair.first().send(chunk)) != 0) {
                 total += r;
             }
             assertThat(total).isPositive();
-            assertThat(pair.first().send(chunk, Duration.ofMillis(10))).isEqualTo(UnixSocket.WOULD_BLOCK);
+            assertThat(pair.first().send(chunk, Duration.ofMillis(10))).isZero();
+            assertThat(pair.first().write(ByteBuffer.allocateDirect(16))).isZero();
             pair.first().configureBlocking(true);
             pair.first().setOption(UnixSocketOptions.SO_SNDTIMEO, Duration.ofMillis(20));
             assertThatThrownBy(() -> pair.first().send(chunk)).isInstanceOf(SocketTimeoutException.class);
@@ -435,7 +443,7 @@ class UnixSocketTest {
     void closeFromAnotherThreadReleasesAConnectWaitingOnAFullBacklog() throws Exception {
         AbstractSocketAddress address = abstractName();
         java.util.List<UnixSocket> queued = new java.util.ArrayList<>();
-        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address, 1, true)) {
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address, 1)) {
             // Fill the backlog without accepting: non-blocking connects fail with EAGAIN once it is full.
             while (true) {
                 UnixSocket s = UnixSocket.open(SocketType.STREAM);

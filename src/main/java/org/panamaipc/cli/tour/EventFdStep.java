@@ -39,7 +39,8 @@ final class EventFdStep implements TourStep {
         try (Arena arena = Arena.ofConfined();
              EventFd there = EventFd.create(0, EventFd.Mode.COUNTER);
              EventFd back = EventFd.create(0, EventFd.Mode.COUNTER);
-             UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))) {
+             UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))
+                     .unlinkOnClose()) {
             peer.start(this, path.toString());
             try (UnixSocket s = server.accept(TIMEOUT)) {
                 if (s == null) {

@@ -37,7 +37,8 @@ final class FdPassingStep implements TourStep {
         Path path = scratch.path("fd.sock");
         long[] nanos = new long[ROUNDS];
         try (Arena arena = Arena.ofConfined();
-             UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))) {
+             UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))
+                     .unlinkOnClose()) {
             peer.start(this, path.toString());
             MemorySegment one = arena.allocate(1);
             try (UnixSocket s = server.accept(TIMEOUT)) {

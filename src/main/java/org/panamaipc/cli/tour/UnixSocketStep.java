@@ -29,7 +29,8 @@ final class UnixSocketStep implements TourStep {
         Path path = scratch.path("tour.sock");
         long[] nanos = new long[ROUNDS];
         String who;
-        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))) {
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))
+                .unlinkOnClose()) {
             peer.start(this, path.toString());
             try (UnixSocket s = server.accept(TIMEOUT)) {
                 if (s == null) {

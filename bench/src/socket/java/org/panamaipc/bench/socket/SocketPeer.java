@@ -36,11 +36,11 @@ public final class SocketPeer {
         int fds = fdMode ? Integer.parseInt(args[3]) : 0;
         UnixSocket socket;
         if (type == SocketType.DATAGRAM) {
-            socket = UnixSocket.bind(type, own);
+            socket = UnixSocket.bind(type, own).unlinkOnClose();
             socket.connect(UnixDomainSocketAddress.of(Path.of(args[args.length - 1])));
             PeerSupport.ready();
         } else {
-            UnixServerSocket server = UnixServerSocket.create(type, own);
+            UnixServerSocket server = UnixServerSocket.create(type, own).unlinkOnClose();
             PeerSupport.ready();
             socket = server.accept();
             server.close();

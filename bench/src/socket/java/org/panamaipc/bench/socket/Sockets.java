@@ -41,7 +41,7 @@ final class Sockets {
         if (type == SocketType.DATAGRAM) {
             Path ownPath = Names.tempPath("sock");
             paths[1] = ownPath;
-            UnixSocket own = UnixSocket.bind(type, UnixDomainSocketAddress.of(ownPath));
+            UnixSocket own = UnixSocket.bind(type, UnixDomainSocketAddress.of(ownPath)).unlinkOnClose();
             String[] withOwn = java.util.Arrays.copyOf(args, args.length + 1);
             withOwn[args.length] = ownPath.toString();
             Peer peer = Peer.jvm(placement, SocketPeer.class, withOwn);
