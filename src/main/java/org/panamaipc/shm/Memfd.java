@@ -29,6 +29,12 @@ import org.panamaipc.internal.Sys;
  * receiver checks {@link #seals()} and, with {@link Seal#SHRINK} present, knows its mappings
  * can never lose their pages under it.
  *
+ * <p><b>Why {@code create} and no {@code open}.</b> Every call of {@link #create(String)}
+ * makes a new object: its name is only a label for {@code /proc/PID/fd} and error messages,
+ * not a key any process can find it by, so it can never exist already. {@code create} is
+ * exclusive here as everywhere in the library; there is nothing to {@code open} by name and
+ * nothing to {@code unlink}: the memory goes with the last descriptor and mapping.
+ *
  * <pre>{@code
  * try (Memfd memfd = Memfd.create("frame", 1 << 20)) {
  *     try (Mapping m = memfd.map()) { m.segment().fill((byte) 1); }

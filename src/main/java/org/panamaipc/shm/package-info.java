@@ -33,7 +33,7 @@
  *
  * public class Count {
  *     public static void main(String[] args) throws Exception {
- *         try (SharedMemory shm = SharedMemory.createOrOpen("/count-example", 4096);
+ *         try (SharedMemory shm = SharedMemory.openOrCreate("/count-example", 4096);
  *              Mapping mapping = shm.map()) {
  *             MemorySegment s = mapping.segment();
  *             for (int i = 0; i < 1_000_000; i++) {

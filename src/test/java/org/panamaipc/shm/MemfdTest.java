@@ -181,7 +181,7 @@ class MemfdTest {
     @Test
     void aPosixSharedMemoryDescriptorCanBeAdoptedToo() throws IOException {
         String name = SharedMemory.uniqueName("memfdtest");
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096);
+        try (SharedMemory shm = SharedMemory.create(name, 4096);
              Memfd adopted = Memfd.adopt(shm.fd().dup());
              Mapping m = adopted.map()) {
             assertThat(m.byteSize()).isEqualTo(4096);
