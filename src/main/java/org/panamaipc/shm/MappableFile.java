@@ -355,7 +355,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
     /**
      * Closes the descriptor; later calls do nothing. Mappings made from it stay valid until
      * they are closed themselves. For a named {@link SharedMemory} object the name remains
-     * until {@link SharedMemory#unlink(String)}.
+     * until {@link SharedMemory#unlink(String)}, or see {@link SharedMemory#unlinkOnClose()}.
      */
     @Override
     public void close() {

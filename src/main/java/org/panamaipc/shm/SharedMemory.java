@@ -23,7 +23,8 @@ import org.panamaipc.internal.ShmCalls;
  * open and map; on Linux a file in {@code /dev/shm}.
  *
  * <p>Names are a slash followed by 1 to 255 bytes, with no further slash. The object lives
- * until it is {@linkplain #unlink(String) unlinked} and the last descriptor and mapping are
+ * until it is {@linkplain #unlink(String) unlinked} (by anyone; by its creator's
+ * {@link #close()} after {@link #unlinkOnClose()}) and the last descriptor and mapping are
  * gone. Objects are created with mode 0600 unless permissions are given (the process umask
  * applies at creation).
  *

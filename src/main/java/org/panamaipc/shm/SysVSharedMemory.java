@@ -45,24 +45,6 @@ import org.panamaipc.internal.ShmCalls;
  * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
  */
 public final class SysVSharedMemory implements AutoCloseable {
-    /** Options for creating a segment. */
-    public enum Option {
-        /**
-         * {@code SHM_HUGETLB}: back the segment with huge pages. Needs huge pages reserved
-         * ({@code /proc/sys/vm/nr_hugepages}) and {@code CAP_IPC_LOCK} or membership of
-         * {@code vm.hugetlb_shm_group}; the size must be a multiple of the huge page size.
-         */
-        HUGE_PAGES(LibC.SHM_HUGETLB()),
-        /** {@code SHM_NORESERVE}: reserve no swap space for the segment. */
-        NORESERVE(LibC.SHM_NORESERVE());
-
-        private final int flag;
-
-        Option(int flag) {
-            this.flag = flag;
-        }
-    }
-
     private final int id;
     private final SysVKey key;
     private final Blocker handle;
@@ -88,7 +70,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory create(SysVKey key, long size) throws IOException {
-        return create(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(Option.class));
+        return create(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(SysVShmOption.class));
     }
 
     /**
@@ -98,7 +80,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @param key the key, or {@link SysVKey#PRIVATE}
      * @param size the size in bytes, positive
      * @param permissions the permissions (no umask applies)
-     * @param options {@link Option#HUGE_PAGES}, {@link Option#NORESERVE}
+     * @param options {@link SysVShmOption#HUGE_PAGES}, {@link SysVShmOption#NORESERVE}
      * @return the segment
      * @throws FileAlreadyExistsException if a segment has that key (EEXIST); it is left as it was
      * @throws java.nio.file.AccessDeniedException if huge pages were asked for without the privilege (EPERM)
@@ -108,7 +90,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory create(SysVKey key, long size, Set<PosixFilePermission> permissions,
-                                          Set<Option> options) throws IOException {
+                                          Set<SysVShmOption> options) throws IOException {
         return get(key, size, LibC.IPC_CREAT() | LibC.IPC_EXCL() | Modes.toMode(permissions) | flags(options));
     }
 
@@ -163,7 +145,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory openOrCreate(SysVKey key, long size) throws IOException {
-        return openOrCreate(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(Option.class));
+        return openOrCreate(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(SysVShmOption.class));
     }
 
     /**
@@ -178,7 +160,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @param key the key
      * @param size the size if created, and the least size an existing segment must have; positive
      * @param permissions the permissions if created (no umask applies)
-     * @param options {@link Option#HUGE_PAGES}, {@link Option#NORESERVE}, if created
+     * @param options {@link SysVShmOption#HUGE_PAGES}, {@link SysVShmOption#NORESERVE}, if created
      * @return the segment
      * @throws ObjectMismatchException if the existing segment is smaller than {@code size}
      * @throws java.nio.file.AccessDeniedException if the segment exists and this process may not use it (EACCES)
@@ -187,7 +169,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory openOrCreate(SysVKey key, long size, Set<PosixFilePermission> permissions,
-                                                Set<Option> options) throws IOException {
+                                                Set<SysVShmOption> options) throws IOException {
         Check.notNull("key", key);
         Check.positive("size", size);
         if (key.isPrivate()) {
@@ -499,10 +481,10 @@ public final class SysVSharedMemory implements AutoCloseable {
                 + Integer.toOctalString(flags) + hint, errno);
     }
 
-    private static int flags(Set<Option> options) {
+    private static int flags(Set<SysVShmOption> options) {
         Check.notNull("options", options);
         int flags = 0;
-        for (Option o : options) {
+        for (SysVShmOption o : options) {
             flags |= o.flag;
         }
         return flags;

@@ -95,7 +95,7 @@ class SysVSharedMemoryTest {
                     .isInstanceOf(FileAlreadyExistsException.class)
                     .hasMessageContaining("shmget").hasMessageContaining(key.toString()).hasMessageContaining("EEXIST");
             assertThatThrownBy(() -> SysVSharedMemory.create(key, 8192, PosixFilePermissions.fromString("rw-rw-rw-"),
-                    EnumSet.noneOf(SysVSharedMemory.Option.class))).isInstanceOf(FileAlreadyExistsException.class);
+                    EnumSet.noneOf(SysVShmOption.class))).isInstanceOf(FileAlreadyExistsException.class);
             assertThat(ipcsRow(first.id())[4]).isEqualTo("8192");
             assertThat(ipcsRow(first.id())[3]).isEqualTo("600");
             assertThat(Peers.runPython("sysv", Integer.toString(first.id()), "5", "7065657221")).isEqualTo(
@@ -117,7 +117,7 @@ class SysVSharedMemoryTest {
             assertThat(m.segment().getString(0)).isEqualTo("py");
         }
         SysVSharedMemory same = track(SysVSharedMemory.openOrCreate(key, 8192,
-                PosixFilePermissions.fromString("rw-rw-rw-"), EnumSet.noneOf(SysVSharedMemory.Option.class)));
+                PosixFilePermissions.fromString("rw-rw-rw-"), EnumSet.noneOf(SysVShmOption.class)));
         assertThat(same.id()).isEqualTo(id);
         assertThatThrownBy(() -> SysVSharedMemory.openOrCreate(key, 8193))
                 .isInstanceOf(ObjectMismatchException.class)
@@ -321,7 +321,7 @@ class SysVSharedMemoryTest {
     void hugePageSegmentsWorkOrFailClearly() throws IOException {
         try {
             SysVSharedMemory shm = track(SysVSharedMemory.create(key(), 2 << 20,
-                    PosixFilePermissions.fromString("rw-------"), EnumSet.of(SysVSharedMemory.Option.HUGE_PAGES)));
+                    PosixFilePermissions.fromString("rw-------"), EnumSet.of(SysVShmOption.HUGE_PAGES)));
             try (Mapping m = shm.attach()) {
                 m.segment().set(JAVA_LONG, 0, 1);
             }
