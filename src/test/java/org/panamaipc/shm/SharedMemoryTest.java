@@ -20,8 +20,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.panamaipc.ErrnoException;
@@ -109,6 +114,28 @@ class SharedMemoryTest {
             assertThat(created.size()).isEqualTo(12288);
             assertThat(opened.size()).isEqualTo(12288);
             assertThat(created.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void racingOpenOrCreateCallsAllGetTheOneObjectAtItsSize() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String name = name();
+            List<Callable<Long>> racers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                racers.add(() -> {
+                    try (SharedMemory shm = SharedMemory.openOrCreate(name, 8192)) {
+                        return shm.size();
+                    }
+                });
+            }
+            try (ExecutorService pool = Executors.newFixedThreadPool(racers.size())) {
+                for (Future<Long> size : pool.invokeAll(racers)) {
+                    assertThat(size.get()).isEqualTo(8192);
+                }
+            }
+            SharedMemory.unlink(name);
         }
     }
 
