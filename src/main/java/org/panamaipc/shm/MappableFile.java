@@ -6,11 +6,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Duration;
 import org.panamaipc.DescriptorBased;
 import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.OwnedFd;
@@ -35,6 +35,9 @@ import org.panamaipc.internal.Sys;
  * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
  */
 public abstract sealed class MappableFile implements DescriptorBased, AutoCloseable permits SharedMemory, Memfd, MappedFile {
+    /** How long {@code openOrCreate} lets the creator of an object of size 0 take to size it. */
+    static final Duration SIZING_GRACE = Duration.ofMillis(100);
+
     private final OwnedFd fd;
     private final boolean writable;
     private final Map<Object, Long> liveMappingEnds = new ConcurrentHashMap<>();
@@ -343,9 +346,6 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
             throw e;
         }
     }
-
-    /** How long {@code openOrCreate} lets the creator of an object of size 0 take to size it. */
-    static final Duration SIZING_GRACE = Duration.ofMillis(100);
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
