@@ -188,7 +188,12 @@ public final class SysVSharedMemory implements AutoCloseable {
             id = ShmCalls.shmget(key.value(), 0, 0);
             if (id >= 0) {
                 SysVSharedMemory shm = new SysVSharedMemory(id, key);
-                long found = shm.stat().size();
+                long found;
+                try {
+                    found = shm.stat().size();
+                } catch (ObjectRemovedException removedMeanwhile) {
+                    continue;
+                }
                 if (found < size) {
                     throw new ObjectMismatchException("key=" + key, "size=" + found, "size=" + size);
                 }
@@ -197,7 +202,7 @@ public final class SysVSharedMemory implements AutoCloseable {
             if (id != -LibC.ENOENT()) {
                 throw Errors.named("shmget", "key=" + key, "key=" + key + ", size=0, 0", -id);
             }
-            // Removed between the two calls: try again.
+            // Removed between the calls: try again.
         }
     }
 
@@ -405,7 +410,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      */
     public SysVSharedMemory removeOnClose() {
         if (!handle.isOpen()) {
-            throw new IllegalStateException(this + " is closed");
+            throw new IllegalStateException("System V shared memory id=" + id + " is closed");
         }
         removeOnClose.set(true);
         return this;
