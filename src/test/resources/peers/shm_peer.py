@@ -10,6 +10,8 @@
                                           shared, print its first LENGTH bytes as hex
     shm_peer.py sysv ID LENGTH HEX        shmat the System V segment ID (ctypes on libc), print its
                                           first LENGTH bytes as hex, then write HEX at offset 0
+    shm_peer.py sysvcreate KEY SIZE HEX   create a System V segment (IPC_CREAT|IPC_EXCL, 0600) for
+                                          KEY (decimal), write HEX at offset 0, print its id
 
 NAME is given without its leading slash, as multiprocessing.shared_memory expects. The
 resource tracker of Python < 3.13 registers every segment it opens and unlinks it at exit;
@@ -56,6 +58,23 @@ def cas_function():
     f = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)(address)
     f._page = page
     return f
+
+
+def sysv_libc():
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmget.argtypes = [ctypes.c_int, ctypes.c_size_t, ctypes.c_int]
+    libc.shmget.restype = ctypes.c_int
+    libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+    libc.shmat.restype = ctypes.c_void_p
+    libc.shmdt.argtypes = [ctypes.c_void_p]
+    return libc
+
+
+def shmat(libc, shmid):
+    address = libc.shmat(shmid, None, 0)
+    if address in (None, ctypes.c_void_p(-1).value):
+        sys.exit("shmat: " + os.strerror(ctypes.get_errno()))
+    return address
 
 
 def main(argv):
@@ -117,17 +136,24 @@ def main(argv):
         finally:
             os.close(fd)
     elif cmd == "sysv":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
-        libc.shmat.restype = ctypes.c_void_p
-        libc.shmdt.argtypes = [ctypes.c_void_p]
-        address = libc.shmat(int(argv[2]), None, 0)
-        if address in (None, ctypes.c_void_p(-1).value):
-            sys.exit("shmat: " + os.strerror(ctypes.get_errno()))
+        libc = sysv_libc()
+        address = shmat(libc, int(argv[2]))
         print(ctypes.string_at(address, int(argv[3])).hex(), flush=True)
         data = bytes.fromhex(argv[4])
         ctypes.memmove(address, data, len(data))
         libc.shmdt(ctypes.c_void_p(address))
+    elif cmd == "sysvcreate":
+        libc = sysv_libc()
+        ipc_creat, ipc_excl = 0o1000, 0o2000
+        shmid = libc.shmget(ctypes.c_int32(int(argv[2]) & 0xFFFFFFFF).value, int(argv[3]),
+                            ipc_creat | ipc_excl | 0o600)
+        if shmid < 0:
+            sys.exit("shmget: " + os.strerror(ctypes.get_errno()))
+        address = shmat(libc, shmid)
+        data = bytes.fromhex(argv[4])
+        ctypes.memmove(address, data, len(data))
+        libc.shmdt(ctypes.c_void_p(address))
+        print(shmid, flush=True)
     else:
         sys.exit("unknown command " + cmd)
 

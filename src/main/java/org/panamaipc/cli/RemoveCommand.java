@@ -51,7 +51,12 @@ final class RemoveCommand {
                     }
                     int id = key == null ? Numbers.parseInt("ID", args.get(0)) : 0;
                     switch (kind) {
-                        case "sysv-shm" -> (key == null ? SysVSharedMemory.ofId(id) : SysVSharedMemory.open(SysVKey.of(key))).remove();
+                        case "sysv-shm" -> {
+                            try (SysVSharedMemory shm = key == null ? SysVSharedMemory.openId(id)
+                                    : SysVSharedMemory.open(SysVKey.of(key))) {
+                                shm.remove();
+                            }
+                        }
                         case "sysv-msg" -> {
                             try (SysVMessageQueue q = key == null ? SysVMessageQueue.openId(id) : SysVMessageQueue.open(key)) {
                                 q.remove();

@@ -19,7 +19,8 @@ final class ShmCommands {
         return List.of(
                 new Cmd("shm write", "shm write NAME OFFSET TEXT [--create SIZE]", """
                         Writes TEXT (UTF-8) at byte OFFSET of the POSIX shared memory object NAME.
-                        --create SIZE creates the object (mode 0600, SIZE bytes) if it does not exist.
+                        --create SIZE creates the object (mode 0600, SIZE bytes) if it does not exist;
+                        an existing one is left as it is and must hold at least SIZE bytes.
                         """, Set.of("create"), Set.of(), ShmCommands::write),
                 new Cmd("shm read", "shm read NAME OFFSET LENGTH", """
                         Prints LENGTH bytes from byte OFFSET of the POSIX shared memory object NAME,
@@ -36,7 +37,7 @@ final class ShmCommands {
         long offset = nonNegative("OFFSET", args.get(1));
         byte[] text = args.get(2).getBytes(StandardCharsets.UTF_8);
         try (SharedMemory shm = args.has("create")
-                ? SharedMemory.createOrOpen(name, positive("--create", args.option("create")))
+                ? SharedMemory.openOrCreate(name, positive("--create", args.option("create")))
                 : SharedMemory.open(name)) {
             long size = shm.size();
             if (offset + text.length > size) {

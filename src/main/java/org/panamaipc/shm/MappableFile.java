@@ -6,14 +6,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.panamaipc.DescriptorBased;
+import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
@@ -30,7 +34,10 @@ import org.panamaipc.internal.Sys;
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
  */
-public abstract sealed class MappableFile implements AutoCloseable permits SharedMemory, Memfd, MappedFile {
+public abstract sealed class MappableFile implements DescriptorBased, AutoCloseable permits SharedMemory, Memfd, MappedFile {
+    /** How long {@code openOrCreate} lets the creator of an object of size 0 take to size it. */
+    static final Duration SIZING_GRACE = Duration.ofMillis(100);
+
     private final OwnedFd fd;
     private final boolean writable;
     private final Map<Object, Long> liveMappingEnds = new ConcurrentHashMap<>();
@@ -50,6 +57,7 @@ public abstract sealed class MappableFile implements AutoCloseable permits Share
      *
      * @return the owned descriptor
      */
+    @Override
     public OwnedFd fd() {
         return fd;
     }
@@ -315,6 +323,30 @@ public abstract sealed class MappableFile implements AutoCloseable permits Share
         return "";
     }
 
+    /**
+     * What {@code openOrCreate} does with an object it opened rather than created: returns
+     * it as it is if it holds at least {@code size} bytes, else closes it and throws. An
+     * object of size 0 is one whose creator has not sized it yet (it creates, then
+     * truncates): it gets {@link #SIZING_GRACE} to do so. Nothing here alters the object.
+     */
+    static <T extends MappableFile> T atLeast(T file, long size) throws IOException {
+        try {
+            long found = file.size();
+            long end = found == 0 ? Deadline.end(SIZING_GRACE) : Deadline.NONE;
+            while (found == 0 && !Deadline.expired(end)) {
+                Thread.yield();
+                found = file.size();
+            }
+            if (found < size) {
+                throw new ObjectMismatchException(file.describe(), "size=" + found, "size=" + size);
+            }
+            return file;
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
         return fd.isOpen();
@@ -323,7 +355,7 @@ public abstract sealed class MappableFile implements AutoCloseable permits Share
     /**
      * Closes the descriptor; later calls do nothing. Mappings made from it stay valid until
      * they are closed themselves. For a named {@link SharedMemory} object the name remains
-     * until {@link SharedMemory#unlink(String)}.
+     * until {@link SharedMemory#unlink(String)}, or see {@link SharedMemory#unlinkOnClose()}.
      */
     @Override
     public void close() {

@@ -29,6 +29,12 @@ import org.panamaipc.internal.Sys;
  * receiver checks {@link #seals()} and, with {@link Seal#SHRINK} present, knows its mappings
  * can never lose their pages under it.
  *
+ * <p><b>Why {@code create} and no {@code open}.</b> Every call of {@link #create(String)}
+ * makes a new object: its name is only a label for {@code /proc/PID/fd} and error messages,
+ * not a key any process can find it by, so it can never exist already. {@code create} is
+ * exclusive here as everywhere in the library; there is nothing to {@code open} by name and
+ * nothing to {@code unlink}: the memory goes with the last descriptor and mapping.
+ *
  * <pre>{@code
  * try (Memfd memfd = Memfd.create("frame", 1 << 20)) {
  *     try (Mapping m = memfd.map()) { m.segment().fill((byte) 1); }
@@ -42,23 +48,6 @@ import org.panamaipc.internal.Sys;
 public final class Memfd extends MappableFile {
     /** The longest name {@code memfd_create} accepts, in bytes (249: 255 less the "memfd:" prefix). */
     public static final int NAME_MAX = 249;
-
-    /** Options for {@link #create(String, long, Set)}. */
-    public enum Option {
-        /** {@code MFD_ALLOW_SEALING}: seals may be added (without it the memfd carries {@link Seal#SEAL}). */
-        ALLOW_SEALING(LibC.MFD_ALLOW_SEALING()),
-        /**
-         * {@code MFD_HUGETLB}: back the memory with huge pages; sizes must be multiples of the
-         * huge page size and creation or sizing fails when the system has none reserved.
-         */
-        HUGE_PAGES(LibC.MFD_HUGETLB());
-
-        private final int flag;
-
-        Option(int flag) {
-            this.flag = flag;
-        }
-    }
 
     private final String name;
     private final boolean hugePages;
@@ -96,7 +85,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name) throws IOException {
-        return create(name, EnumSet.of(Option.ALLOW_SEALING));
+        return create(name, EnumSet.of(MemfdOption.ALLOW_SEALING));
     }
 
     /**
@@ -110,7 +99,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name, long size) throws IOException {
-        return create(name, size, EnumSet.of(Option.ALLOW_SEALING));
+        return create(name, size, EnumSet.of(MemfdOption.ALLOW_SEALING));
     }
 
     /**
@@ -118,14 +107,14 @@ public final class Memfd extends MappableFile {
      *
      * @param name a name for debugging
      * @param size the size in bytes, positive
-     * @param options {@link Option#ALLOW_SEALING}, {@link Option#HUGE_PAGES}
+     * @param options {@link MemfdOption#ALLOW_SEALING}, {@link MemfdOption#HUGE_PAGES}
      * @return the memfd
      * @throws IOException if {@code memfd_create} or {@code ftruncate} fails ({@code EINVAL} or
      *         {@code ENOMEM} for huge pages the system does not have)
      * @throws IllegalArgumentException if the name is invalid or {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
-    public static Memfd create(String name, long size, Set<Option> options) throws IOException {
+    public static Memfd create(String name, long size, Set<MemfdOption> options) throws IOException {
         Check.positive("size", size);
         Memfd memfd = create(name, options);
         try {
@@ -137,11 +126,11 @@ public final class Memfd extends MappableFile {
         }
     }
 
-    private static Memfd create(String name, Set<Option> options) throws IOException {
+    private static Memfd create(String name, Set<MemfdOption> options) throws IOException {
         checkName(name);
         Check.notNull("options", options);
         int flags = LibC.MFD_CLOEXEC();
-        for (Option o : options) {
+        for (MemfdOption o : options) {
             flags |= o.flag;
         }
         int fd;
@@ -151,7 +140,7 @@ public final class Memfd extends MappableFile {
         if (fd < 0) {
             throw Errors.of("memfd_create", Errors.quote(name) + ", MFD_CLOEXEC " + options, -fd);
         }
-        return new Memfd(OwnedFd.adopt(fd), true, name, options.contains(Option.HUGE_PAGES));
+        return new Memfd(OwnedFd.adopt(fd), true, name, options.contains(MemfdOption.HUGE_PAGES));
     }
 
     /**
@@ -186,7 +175,7 @@ public final class Memfd extends MappableFile {
 
     /**
      * The seals on this memfd ({@code fcntl(F_GET_SEALS)}). A memfd made without
-     * {@link Option#ALLOW_SEALING}, and a POSIX shared memory object, report {@link Seal#SEAL}.
+     * {@link MemfdOption#ALLOW_SEALING}, and a POSIX shared memory object, report {@link Seal#SEAL}.
      *
      * @return the seals
      * @throws IOException if {@code fcntl} fails ({@code EINVAL} if the file does not support sealing)
@@ -213,7 +202,7 @@ public final class Memfd extends MappableFile {
      * @param first a seal
      * @param more more seals
      * @throws IOException if {@code fcntl} fails: {@code EPERM} once {@link Seal#SEAL} is set
-     *         (or the memfd was made without {@link Option#ALLOW_SEALING}), {@code EBUSY} for
+     *         (or the memfd was made without {@link MemfdOption#ALLOW_SEALING}), {@code EBUSY} for
      *         {@link Seal#WRITE} while a writable shared mapping exists
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
@@ -227,7 +216,7 @@ public final class Memfd extends MappableFile {
      *
      * @param seals the seals to add
      * @throws IOException if {@code fcntl} fails: {@code EPERM} once {@link Seal#SEAL} is set
-     *         (or the memfd was made without {@link Option#ALLOW_SEALING}), {@code EBUSY} for
+     *         (or the memfd was made without {@link MemfdOption#ALLOW_SEALING}), {@code EBUSY} for
      *         {@link Seal#WRITE} while a writable shared mapping exists
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>

@@ -2,14 +2,15 @@ package org.panamaipc.shm;
 
 import org.panamaipc.internal.Modes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
@@ -22,18 +23,17 @@ import org.panamaipc.internal.ShmCalls;
  * open and map; on Linux a file in {@code /dev/shm}.
  *
  * <p>Names are a slash followed by 1 to 255 bytes, with no further slash. The object lives
- * until it is {@linkplain #unlink(String) unlinked} and the last descriptor and mapping are
+ * until it is {@linkplain #unlink(String) unlinked} (by anyone; by its creator's
+ * {@link #close()} after {@link #unlinkOnClose()}) and the last descriptor and mapping are
  * gone. Objects are created with mode 0600 unless permissions are given (the process umask
  * applies at creation).
  *
  * <pre>{@code
  * String name = SharedMemory.uniqueName("orders");
- * try (SharedMemory shm = SharedMemory.createExclusively(name, 4096);
+ * try (SharedMemory shm = SharedMemory.create(name, 4096).unlinkOnClose();
  *      Mapping mapping = shm.map()) {
  *     mapping.segment().set(ValueLayout.JAVA_LONG, 0, 42);
  *     // ... hand `name` to the other process, which opens and maps it
- * } finally {
- *     SharedMemory.unlinkIfExists(name);
  * }
  * }</pre>
  *
@@ -41,9 +41,8 @@ import org.panamaipc.internal.ShmCalls;
  * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
  */
 public final class SharedMemory extends MappableFile {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final String name;
+    private final AtomicBoolean unlinkOnClose = new AtomicBoolean();
 
     private SharedMemory(OwnedFd fd, boolean writable, String name) {
         super(fd, writable);
@@ -61,16 +60,6 @@ public final class SharedMemory extends MappableFile {
     }
 
     /**
-     * A name no other object has, {@code /panamaipc-} and 16 random hexadecimal digits.
-     *
-     * @return the name
-     * @see #uniqueName(String)
-     */
-    public static String uniqueName() {
-        return uniqueName("panamaipc");
-    }
-
-    /**
      * A name no other object has, for the create-and-pass-the-name pattern: the prefix, a
      * dash and 16 random hexadecimal digits, e.g. {@code /orders-3f9c0a1b2c3d4e5f}.
      *
@@ -84,17 +73,16 @@ public final class SharedMemory extends MappableFile {
     }
 
     /**
-     * Creates the object, or opens it if it exists; either way its size becomes {@code size}
-     * (contents up to that size are kept). Mode 0600 when created. Shrinking an existing
-     * object takes pages away from mappings other processes hold past the new end: use
-     * {@link #createOrOpen(String, long)} to keep an existing object's size.
+     * Creates the object ({@code O_CREAT | O_EXCL}) with mode 0600 and size {@code size};
+     * never opens or alters an existing one.
      *
      * @param name the name, e.g. {@code "/orders"}
      * @param size the size in bytes, positive
      * @return the open object, read-write
-     * @throws java.nio.file.AccessDeniedException if the object exists and this process may not open it
+     * @throws FileAlreadyExistsException if an object of that name exists (EEXIST); it is left as it was
      * @throws IOException if {@code shm_open} or {@code ftruncate} fails ({@code EFBIG} past the
-     *         file size limit, {@code ENOSPC} past the size of {@code /dev/shm})
+     *         file size limit, {@code ENOSPC} past the size of {@code /dev/shm}); a failed
+     *         {@code ftruncate} unlinks the object again
      * @throws IllegalArgumentException if the name is not a valid name or {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
@@ -103,94 +91,91 @@ public final class SharedMemory extends MappableFile {
     }
 
     /**
-     * Creates the object with the given permissions, or opens it if it exists; either way its
-     * size becomes {@code size}.
-     *
-     * @param name the name, e.g. {@code "/orders"}
-     * @param size the size in bytes, positive
-     * @param permissions the permissions if created (the umask applies)
-     * @return the open object, read-write
-     * @throws java.nio.file.AccessDeniedException if the object exists and this process may not open it
-     * @throws IOException if {@code shm_open} or {@code ftruncate} fails
-     * @throws IllegalArgumentException if the name is not a valid name or {@code size} is not positive
-     * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
-     */
-    public static SharedMemory create(String name, long size, Set<PosixFilePermission> permissions)
-            throws IOException {
-        return openOrCreate(name, size, permissions, true, true);
-    }
-
-    /**
-     * Creates the object ({@code O_CREAT | O_EXCL}), failing if it exists. Mode 0600.
-     *
-     * @param name the name, e.g. {@code "/orders"}
-     * @param size the size in bytes, positive
-     * @return the open object, read-write
-     * @throws FileAlreadyExistsException if an object of that name exists (EEXIST)
-     * @throws IOException if {@code shm_open} or {@code ftruncate} fails; a failed
-     *         {@code ftruncate} unlinks the object again
-     * @throws IllegalArgumentException if the name is not a valid name or {@code size} is not positive
-     * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
-     */
-    public static SharedMemory createExclusively(String name, long size) throws IOException {
-        return createExclusively(name, size, Modes.OWNER_READ_WRITE);
-    }
-
-    /**
-     * Creates the object with the given permissions ({@code O_CREAT | O_EXCL}), failing if it
-     * exists.
+     * Creates the object ({@code O_CREAT | O_EXCL}) with the given permissions and size
+     * {@code size}; never opens or alters an existing one.
      *
      * @param name the name, e.g. {@code "/orders"}
      * @param size the size in bytes, positive
      * @param permissions the permissions (the umask applies)
      * @return the open object, read-write
-     * @throws FileAlreadyExistsException if an object of that name exists (EEXIST)
+     * @throws FileAlreadyExistsException if an object of that name exists (EEXIST); it is left as it was
      * @throws IOException if {@code shm_open} or {@code ftruncate} fails; a failed
      *         {@code ftruncate} unlinks the object again
      * @throws IllegalArgumentException if the name is not a valid name or {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
-    public static SharedMemory createExclusively(String name, long size, Set<PosixFilePermission> permissions)
+    public static SharedMemory create(String name, long size, Set<PosixFilePermission> permissions)
             throws IOException {
         Check.posixName(name);
         Check.positive("size", size);
         int mode = Modes.toMode(permissions);
         OwnedFd fd = shmOpen(name, LibC.O_RDWR() | LibC.O_CREAT() | LibC.O_EXCL(), mode);
-        return sized(new SharedMemory(fd, true, name), size, true);
+        return sized(new SharedMemory(fd, true, name), size);
     }
 
     /**
-     * Opens the object if it exists, keeping its size; otherwise creates it with size
-     * {@code size} and mode 0600. Safe when several processes race to create the same name.
+     * Opens the object if it exists, or creates it with size {@code size} and mode 0600.
+     * Never alters an existing object: see {@link #openOrCreate(String, long, Set)}.
      *
      * @param name the name, e.g. {@code "/orders"}
-     * @param size the size if created, positive
+     * @param size the size if created, and the least size an existing object must have; positive
      * @return the open object, read-write
+     * @throws ObjectMismatchException if the existing object is smaller than {@code size}
      * @throws java.nio.file.AccessDeniedException if the object exists and this process may not open it
-     * @throws IOException if {@code shm_open} or {@code ftruncate} fails
+     * @throws IOException if {@code shm_open}, {@code fstat} or {@code ftruncate} fails
      * @throws IllegalArgumentException if the name is not a valid name or {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
-    public static SharedMemory createOrOpen(String name, long size) throws IOException {
-        return createOrOpen(name, size, Modes.OWNER_READ_WRITE);
+    public static SharedMemory openOrCreate(String name, long size) throws IOException {
+        return openOrCreate(name, size, Modes.OWNER_READ_WRITE);
     }
 
     /**
-     * Opens the object if it exists, keeping its size; otherwise creates it with size
-     * {@code size} and the given permissions.
+     * Opens the object if it exists, or creates it with size {@code size} and the given
+     * permissions. Safe when several processes race to create the same name: exactly one
+     * creates and sizes it, the others open it.
+     *
+     * <p>An existing object is never altered: not resized, not re-permissioned. One of
+     * {@code size} bytes or more is opened as it is (a larger one keeps its larger size:
+     * map what you need); a smaller one is refused with {@link ObjectMismatchException}
+     * and left as it was. An object of size 0 is one whose creator has not sized it yet:
+     * it is given a moment to, then refused the same way.
      *
      * @param name the name, e.g. {@code "/orders"}
-     * @param size the size if created, positive
+     * @param size the size if created, and the least size an existing object must have; positive
      * @param permissions the permissions if created (the umask applies)
      * @return the open object, read-write
+     * @throws ObjectMismatchException if the existing object is smaller than {@code size}
      * @throws java.nio.file.AccessDeniedException if the object exists and this process may not open it
-     * @throws IOException if {@code shm_open} or {@code ftruncate} fails
+     * @throws IOException if {@code shm_open}, {@code fstat} or {@code ftruncate} fails
      * @throws IllegalArgumentException if the name is not a valid name or {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
-    public static SharedMemory createOrOpen(String name, long size, Set<PosixFilePermission> permissions)
+    public static SharedMemory openOrCreate(String name, long size, Set<PosixFilePermission> permissions)
             throws IOException {
-        return openOrCreate(name, size, permissions, true, false);
+        Check.posixName(name);
+        Check.positive("size", size);
+        int mode = Modes.toMode(permissions);
+        // O_EXCL first so that we know whether we made it: only its creator sizes it, and
+        // only its creator removes it again if sizing fails.
+        while (true) {
+            int fd = rawShmOpen(name, LibC.O_RDWR() | LibC.O_CREAT() | LibC.O_EXCL(), mode);
+            if (fd >= 0) {
+                return sized(new SharedMemory(OwnedFd.adopt(fd), true, name), size);
+            }
+            if (fd != -LibC.EEXIST()) {
+                throw Errors.named("shm_open", name, Errors.quote(name) + ", O_RDWR|O_CREAT|O_EXCL, "
+                        + Modes.octal(mode), -fd);
+            }
+            fd = rawShmOpen(name, LibC.O_RDWR(), 0);
+            if (fd >= 0) {
+                return atLeast(new SharedMemory(OwnedFd.adopt(fd), true, name), size);
+            }
+            if (fd != -LibC.ENOENT()) {
+                throw Errors.named("shm_open", name, Errors.quote(name) + ", O_RDWR", -fd);
+            }
+            // Unlinked between the two calls: try again.
+        }
     }
 
     /**
@@ -276,44 +261,48 @@ public final class SharedMemory extends MappableFile {
         unlink(name);
     }
 
-    private static SharedMemory openOrCreate(String name, long size, Set<PosixFilePermission> permissions,
-                                             boolean create, boolean resizeExisting) throws IOException {
-        Check.posixName(name);
-        Check.positive("size", size);
-        int mode = Modes.toMode(permissions);
-        // O_EXCL first so that we know whether we made it: only its creator sizes an object
-        // that should keep its size, and only its creator removes it again if sizing fails.
-        while (true) {
-            int fd = rawShmOpen(name, LibC.O_RDWR() | LibC.O_CREAT() | LibC.O_EXCL(), mode);
-            if (fd >= 0) {
-                return sized(new SharedMemory(OwnedFd.adopt(fd), true, name), size, true);
+    /**
+     * Makes {@link #close()} also remove the name, once, as {@link #unlinkIfExists(String)}:
+     * for the creator that owns the object's life.
+     *
+     * @return this object
+     * @throws IllegalStateException if this object is closed
+     */
+    public SharedMemory unlinkOnClose() {
+        if (!isOpen()) {
+            throw new IllegalStateException(describe() + " is closed");
+        }
+        unlinkOnClose.set(true);
+        return this;
+    }
+
+    /**
+     * Closes the descriptor, once; mappings made from it stay valid until they are closed
+     * themselves. After {@link #unlinkOnClose()} the name is removed too (if it is still
+     * there); otherwise it remains until {@link #unlink(String)}.
+     *
+     * @throws java.io.UncheckedIOException if the name was to be removed and {@code shm_unlink}
+     *         fails with anything but ENOENT; the descriptor is closed all the same
+     * @see <a href="https://man7.org/linux/man-pages/man3/shm_unlink.3.html">shm_unlink(3)</a>
+     */
+    @Override
+    public void close() {
+        super.close();
+        if (unlinkOnClose.getAndSet(false)) {
+            int r = shmUnlink(name);
+            if (r < 0 && r != -LibC.ENOENT()) {
+                throw new UncheckedIOException(Errors.named("shm_unlink", name, Errors.quote(name), -r));
             }
-            if (fd != -LibC.EEXIST() || !create) {
-                throw Errors.named("shm_open", name, Errors.quote(name) + ", O_RDWR|O_CREAT|O_EXCL, "
-                        + Modes.octal(mode), -fd);
-            }
-            fd = rawShmOpen(name, LibC.O_RDWR(), 0);
-            if (fd >= 0) {
-                SharedMemory shm = new SharedMemory(OwnedFd.adopt(fd), true, name);
-                // A creator that has not sized it yet leaves size 0; sizing it here too is harmless.
-                return resizeExisting || shm.size() == 0 ? sized(shm, size, false) : shm;
-            }
-            if (fd != -LibC.ENOENT()) {
-                throw Errors.named("shm_open", name, Errors.quote(name) + ", O_RDWR", -fd);
-            }
-            // Unlinked between the two calls: try again.
         }
     }
 
-    private static SharedMemory sized(SharedMemory shm, long size, boolean created) throws IOException {
+    private static SharedMemory sized(SharedMemory shm, long size) throws IOException {
         try {
             shm.truncate(size);
             return shm;
         } catch (IOException | RuntimeException e) {
             shm.close();
-            if (created) {
-                shmUnlink(shm.name);
-            }
+            shmUnlink(shm.name);
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package org.panamaipc.shm;
 import org.panamaipc.SysVKey;
 import org.panamaipc.internal.Modes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,9 +12,13 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.ipc_perm;
 import org.panamaipc.bindings.shmid_ds;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ShmCalls;
@@ -22,128 +27,76 @@ import org.panamaipc.internal.ShmCalls;
  * A System V shared memory segment ({@code shmget}), found by a {@link SysVKey} and
  * identified by an id; what {@code ipcs -m} lists.
  *
- * <p>This object is a handle, not a resource: the segment exists until it is
- * {@linkplain #remove() removed} (by anyone: {@code ipcrm -m ID} too) and the last
- * attachment is gone, whatever happens to Java objects. The resources are the
- * {@linkplain #attach() attachments}, which {@link Mapping#close()} detaches.
+ * <p>This object is a handle: the segment exists until it is {@linkplain #remove() removed}
+ * (by anyone: {@code ipcrm -m ID} too) and the last attachment is gone, whatever happens to
+ * Java objects. {@link #close()} ends the handle, and with {@link #removeOnClose()} removes
+ * the segment too. The {@linkplain #attach() attachments} are resources of their own, which
+ * {@link Mapping#close()} detaches; they outlive the handle. A call that finds the segment
+ * removed throws {@link ObjectRemovedException}.
  *
  * <pre>{@code
- * SysVSharedMemory shm = SysVSharedMemory.createExclusively(SysVKey.of(path, 1), 4096);
- * try (Mapping attached = shm.attach()) {
+ * try (SysVSharedMemory shm = SysVSharedMemory.create(SysVKey.of(path, 1), 4096).removeOnClose();
+ *      Mapping attached = shm.attach()) {
  *     attached.segment().set(ValueLayout.JAVA_INT, 0, 7);
- * } finally {
- *     shm.remove();
  * }
  * }</pre>
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
  */
-public final class SysVSharedMemory {
-    /** Options for creating a segment. */
-    public enum Option {
-        /**
-         * {@code SHM_HUGETLB}: back the segment with huge pages. Needs huge pages reserved
-         * ({@code /proc/sys/vm/nr_hugepages}) and {@code CAP_IPC_LOCK} or membership of
-         * {@code vm.hugetlb_shm_group}; the size must be a multiple of the huge page size.
-         */
-        HUGE_PAGES(LibC.SHM_HUGETLB()),
-        /** {@code SHM_NORESERVE}: reserve no swap space for the segment. */
-        NORESERVE(LibC.SHM_NORESERVE());
-
-        private final int flag;
-
-        Option(int flag) {
-            this.flag = flag;
-        }
-    }
-
+public final class SysVSharedMemory implements AutoCloseable {
     private final int id;
     private final SysVKey key;
+    private final Blocker handle;
+    private final AtomicBoolean removeOnClose = new AtomicBoolean();
 
     private SysVSharedMemory(int id, SysVKey key) {
         this.id = id;
         this.key = key;
+        this.handle = Blocker.forHandle("System V shared memory id=" + id, null);
     }
 
     /**
-     * Creates a segment for the key with mode 0600, or finds the existing one.
+     * Creates a segment for the key ({@code IPC_CREAT | IPC_EXCL}) with mode 0600; never
+     * opens or alters an existing one.
      *
-     * @param key the key, or {@link SysVKey#PRIVATE} for a new segment no key finds
-     * @param size the size in bytes, positive; an existing segment must be at least this big
+     * @param key the key, or {@link SysVKey#PRIVATE} (as {@link #createPrivate(long)})
+     * @param size the size in bytes, positive
      * @return the segment
-     * @throws java.nio.file.AccessDeniedException if the segment exists and this process may not use it (EACCES)
-     * @throws IOException if {@code shmget} fails: {@code EINVAL} for a size outside
-     *         {@code SHMMIN..SHMMAX} or larger than the existing segment, {@code ENOSPC} or
-     *         {@code ENOMEM} past the system limits
+     * @throws FileAlreadyExistsException if a segment has that key (EEXIST); it is left as it was
+     * @throws IOException if {@code shmget} fails otherwise: {@code EINVAL} for a size outside
+     *         {@code SHMMIN..SHMMAX}, {@code ENOSPC} or {@code ENOMEM} past the system limits
      * @throws IllegalArgumentException if {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory create(SysVKey key, long size) throws IOException {
-        return create(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(Option.class));
-    }
-
-    /**
-     * Creates a segment for the key with the given permissions and options, or finds the
-     * existing one.
-     *
-     * @param key the key, or {@link SysVKey#PRIVATE}
-     * @param size the size in bytes, positive
-     * @param permissions the permissions if created (no umask applies)
-     * @param options {@link Option#HUGE_PAGES}, {@link Option#NORESERVE}
-     * @return the segment
-     * @throws java.nio.file.AccessDeniedException if the segment exists and this process may
-     *         not use it, or huge pages were asked for without the privilege (EACCES, EPERM)
-     * @throws IOException if {@code shmget} fails: {@code EINVAL} for a size the kernel
-     *         refuses, {@code ENOMEM} when huge pages or memory run out
-     * @throws IllegalArgumentException if {@code size} is not positive
-     * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
-     */
-    public static SysVSharedMemory create(SysVKey key, long size, Set<PosixFilePermission> permissions,
-                                          Set<Option> options) throws IOException {
-        return get(key, size, LibC.IPC_CREAT() | Modes.toMode(permissions) | flags(options));
-    }
-
-    /**
-     * Creates a segment for the key with mode 0600 ({@code IPC_CREAT | IPC_EXCL}), failing if
-     * one exists.
-     *
-     * @param key the key, or {@link SysVKey#PRIVATE}
-     * @param size the size in bytes, positive
-     * @return the segment
-     * @throws FileAlreadyExistsException if a segment has that key (EEXIST)
-     * @throws IOException if {@code shmget} fails otherwise ({@code EINVAL}, {@code ENOSPC}, {@code ENOMEM})
-     * @throws IllegalArgumentException if {@code size} is not positive
-     * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
-     */
-    public static SysVSharedMemory createExclusively(SysVKey key, long size) throws IOException {
-        return createExclusively(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(Option.class));
+        return create(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(SysVShmOption.class));
     }
 
     /**
      * Creates a segment for the key with the given permissions and options
-     * ({@code IPC_CREAT | IPC_EXCL}), failing if one exists.
+     * ({@code IPC_CREAT | IPC_EXCL}); never opens or alters an existing one.
      *
      * @param key the key, or {@link SysVKey#PRIVATE}
      * @param size the size in bytes, positive
      * @param permissions the permissions (no umask applies)
-     * @param options {@link Option#HUGE_PAGES}, {@link Option#NORESERVE}
+     * @param options {@link SysVShmOption#HUGE_PAGES}, {@link SysVShmOption#NORESERVE}
      * @return the segment
-     * @throws FileAlreadyExistsException if a segment has that key (EEXIST)
+     * @throws FileAlreadyExistsException if a segment has that key (EEXIST); it is left as it was
      * @throws java.nio.file.AccessDeniedException if huge pages were asked for without the privilege (EPERM)
      * @throws IOException if {@code shmget} fails otherwise ({@code EINVAL}, {@code ENOSPC},
      *         {@code ENOMEM} when huge pages or memory run out)
      * @throws IllegalArgumentException if {@code size} is not positive
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
-    public static SysVSharedMemory createExclusively(SysVKey key, long size, Set<PosixFilePermission> permissions,
-                                                     Set<Option> options) throws IOException {
+    public static SysVSharedMemory create(SysVKey key, long size, Set<PosixFilePermission> permissions,
+                                          Set<SysVShmOption> options) throws IOException {
         return get(key, size, LibC.IPC_CREAT() | LibC.IPC_EXCL() | Modes.toMode(permissions) | flags(options));
     }
 
     /**
      * Creates a new segment that no key finds ({@code IPC_PRIVATE}), mode 0600: share it by
-     * passing its {@link #id()}.
+     * passing its {@link #id()} (the peer calls {@link #openId(int)}).
      *
      * @param size the size in bytes, positive
      * @return the segment
@@ -169,7 +122,7 @@ public final class SysVSharedMemory {
     public static SysVSharedMemory open(SysVKey key) throws IOException {
         Check.notNull("key", key);
         if (key.isPrivate()) {
-            throw new IllegalArgumentException("key=IPC_PRIVATE finds nothing: use ofId(id)");
+            throw new IllegalArgumentException("key=IPC_PRIVATE finds nothing: use openId(id)");
         }
         int id = ShmCalls.shmget(key.value(), 0, 0);
         if (id < 0) {
@@ -179,17 +132,93 @@ public final class SysVSharedMemory {
     }
 
     /**
+     * Finds the segment of a key, or creates it with mode 0600. Never alters an existing
+     * segment: see {@link #openOrCreate(SysVKey, long, Set, Set)}.
+     *
+     * @param key the key
+     * @param size the size if created, and the least size an existing segment must have; positive
+     * @return the segment
+     * @throws ObjectMismatchException if the existing segment is smaller than {@code size}
+     * @throws java.nio.file.AccessDeniedException if the segment exists and this process may not use it (EACCES)
+     * @throws IOException if {@code shmget} or {@code shmctl(IPC_STAT)} fails
+     * @throws IllegalArgumentException if {@code size} is not positive or {@code key} is {@link SysVKey#PRIVATE}
+     * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
+     */
+    public static SysVSharedMemory openOrCreate(SysVKey key, long size) throws IOException {
+        return openOrCreate(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(SysVShmOption.class));
+    }
+
+    /**
+     * Finds the segment of a key, or creates it with the given permissions and options. Safe
+     * when several processes race: exactly one creates it.
+     *
+     * <p>An existing segment is never altered. One of {@code size} bytes or more is returned
+     * as it is (a larger one keeps its larger size: {@link #attach()} maps all of it); a
+     * smaller one is refused with {@link ObjectMismatchException}. Its permissions and
+     * options are the creator's, whatever is passed here.
+     *
+     * @param key the key
+     * @param size the size if created, and the least size an existing segment must have; positive
+     * @param permissions the permissions if created (no umask applies)
+     * @param options {@link SysVShmOption#HUGE_PAGES}, {@link SysVShmOption#NORESERVE}, if created
+     * @return the segment
+     * @throws ObjectMismatchException if the existing segment is smaller than {@code size}
+     * @throws java.nio.file.AccessDeniedException if the segment exists and this process may not use it (EACCES)
+     * @throws IOException if {@code shmget} or {@code shmctl(IPC_STAT)} fails
+     * @throws IllegalArgumentException if {@code size} is not positive or {@code key} is {@link SysVKey#PRIVATE}
+     * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
+     */
+    public static SysVSharedMemory openOrCreate(SysVKey key, long size, Set<PosixFilePermission> permissions,
+                                                Set<SysVShmOption> options) throws IOException {
+        Check.notNull("key", key);
+        Check.positive("size", size);
+        if (key.isPrivate()) {
+            throw new IllegalArgumentException("key=IPC_PRIVATE finds nothing: use createPrivate(size)");
+        }
+        int flags = LibC.IPC_CREAT() | LibC.IPC_EXCL() | Modes.toMode(permissions) | flags(options);
+        while (true) {
+            int id = ShmCalls.shmget(key.value(), size, flags);
+            if (id >= 0) {
+                return new SysVSharedMemory(id, key);
+            }
+            if (id != -LibC.EEXIST()) {
+                throw getFailure(key, size, flags, -id);
+            }
+            // Size 0: an existing segment of any size is found; its size is checked below.
+            id = ShmCalls.shmget(key.value(), 0, 0);
+            if (id >= 0) {
+                SysVSharedMemory shm = new SysVSharedMemory(id, key);
+                long found;
+                try {
+                    found = shm.stat().size();
+                } catch (ObjectRemovedException removedMeanwhile) {
+                    continue;
+                }
+                if (found < size) {
+                    throw new ObjectMismatchException("key=" + key, "size=" + found, "size=" + size);
+                }
+                return shm;
+            }
+            if (id != -LibC.ENOENT()) {
+                throw Errors.named("shmget", "key=" + key, "key=" + key + ", size=0, 0", -id);
+            }
+            // Removed between the calls: try again.
+        }
+    }
+
+    /**
      * A handle for a segment known by its id (from {@link #id()} in another process, or
-     * {@code ipcs -m}), checked with {@code IPC_STAT}.
+     * {@code ipcs -m}), checked with {@code IPC_STAT}. The only way to reach a segment by id.
      *
      * @param id the segment id
      * @return the segment
-     * @throws IOException if {@code shmctl(IPC_STAT)} fails: {@code EINVAL} or {@code EIDRM}
-     *         when no segment has that id
+     * @throws ObjectRemovedException if no segment has that id, or it was removed
+     *         ({@code EINVAL}, {@code EIDRM})
      * @throws java.nio.file.AccessDeniedException if this process may not read it (EACCES)
+     * @throws IOException if {@code shmctl(IPC_STAT)} fails otherwise
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
-    public static SysVSharedMemory ofId(int id) throws IOException {
+    public static SysVSharedMemory openId(int id) throws IOException {
         SysVSharedMemory shm = new SysVSharedMemory(id, null);
         return new SysVSharedMemory(id, shm.stat().key());
     }
@@ -211,9 +240,10 @@ public final class SysVSharedMemory {
      * ({@code shmdt}) by its {@link Mapping#close()}.
      *
      * @return the attachment
-     * @throws IOException if {@code shmctl(IPC_STAT)} or {@code shmat} fails ({@code EINVAL} or
-     *         {@code EIDRM} once the segment is gone)
+     * @throws ObjectRemovedException once the segment is gone ({@code EINVAL}, {@code EIDRM})
      * @throws java.nio.file.AccessDeniedException if this process may not write it (EACCES)
+     * @throws IOException if {@code shmctl(IPC_STAT)} or {@code shmat} fails otherwise
+     * @throws IllegalStateException if this handle is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmat.2.html">shmat(2)</a>
      */
     public Mapping attach() throws IOException {
@@ -228,8 +258,10 @@ public final class SysVSharedMemory {
      * {@link Mapping#close()}.
      *
      * @return the attachment
-     * @throws IOException if {@code shmctl(IPC_STAT)} or {@code shmat} fails
+     * @throws ObjectRemovedException once the segment is gone ({@code EINVAL}, {@code EIDRM})
      * @throws java.nio.file.AccessDeniedException if this process may not read it (EACCES)
+     * @throws IOException if {@code shmctl(IPC_STAT)} or {@code shmat} fails otherwise
+     * @throws IllegalStateException if this handle is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmat.2.html">shmat(2)</a>
      */
     public Mapping attachReadOnly() throws IOException {
@@ -245,9 +277,10 @@ public final class SysVSharedMemory {
      * @param readOnly whether to attach with {@code SHM_RDONLY} (the segment is then read-only)
      * @param arena the arena that owns the attachment
      * @return the attached memory
-     * @throws IOException if {@code shmctl(IPC_STAT)} or {@code shmat} fails
+     * @throws ObjectRemovedException once the segment is gone ({@code EINVAL}, {@code EIDRM})
      * @throws java.nio.file.AccessDeniedException if this process may not attach it so (EACCES)
-     * @throws IllegalStateException if {@code arena} is closed
+     * @throws IOException if {@code shmctl(IPC_STAT)} or {@code shmat} fails otherwise
+     * @throws IllegalStateException if this handle or {@code arena} is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmat.2.html">shmat(2)</a>
      */
     public MemorySegment attach(boolean readOnly, Arena arena) throws IOException {
@@ -272,29 +305,36 @@ public final class SysVSharedMemory {
     }
 
     private MemorySegment attachInto(boolean readOnly, Arena arena) throws IOException {
-        long size = stat().size();
-        long address = ShmCalls.shmat(id, readOnly ? LibC.SHM_RDONLY() : 0);
-        if (address < 0) {
-            throw Errors.named("shmat", "id=" + id, "id=" + id + (readOnly ? ", SHM_RDONLY" : ", 0"),
-                    (int) -address);
+        handle.enter();
+        try {
+            long size = stat().size();
+            long address = ShmCalls.shmat(id, readOnly ? LibC.SHM_RDONLY() : 0);
+            if (address < 0) {
+                throw failure("shmat", "id=" + id + (readOnly ? ", SHM_RDONLY" : ", 0"), (int) -address);
+            }
+            return Mapping.place(address, size, arena, () -> ShmCalls.shmdt(address));
+        } finally {
+            handle.exit();
         }
-        return Mapping.place(address, size, arena, () -> ShmCalls.shmdt(address));
     }
 
     /**
      * Reads the segment's status ({@code shmctl(IPC_STAT)}).
      *
      * @return the status
-     * @throws IOException if {@code shmctl} fails: {@code EINVAL} or {@code EIDRM} once the segment is gone
+     * @throws ObjectRemovedException once the segment is gone ({@code EINVAL}, {@code EIDRM})
      * @throws java.nio.file.AccessDeniedException if this process may not read it (EACCES)
+     * @throws IOException if {@code shmctl} fails otherwise
+     * @throws IllegalStateException if this handle is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
     public SysVShmStat stat() throws IOException {
+        handle.enter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = arena.allocate(shmid_ds.layout());
             int r = ShmCalls.shmctl(id, LibC.IPC_STAT(), ds);
             if (r < 0) {
-                throw Errors.named("shmctl", "id=" + id, "id=" + id + ", IPC_STAT", -r);
+                throw failure("shmctl", "id=" + id + ", IPC_STAT", -r);
             }
             MemorySegment perm = shmid_ds.shm_perm(ds);
             int mode = ipc_perm.mode(perm);
@@ -303,6 +343,8 @@ public final class SysVSharedMemory {
                     ipc_perm.cgid(perm), shmid_ds.shm_nattch(ds), shmid_ds.shm_cpid(ds), shmid_ds.shm_lpid(ds),
                     instant(shmid_ds.shm_atime(ds)), instant(shmid_ds.shm_dtime(ds)),
                     Instant.ofEpochSecond(shmid_ds.shm_ctime(ds)), (mode & LibC.SHM_DEST()) != 0);
+        } finally {
+            handle.exit();
         }
     }
 
@@ -311,11 +353,14 @@ public final class SysVSharedMemory {
      *
      * @param permissions the new permissions
      * @throws java.nio.file.AccessDeniedException if this process is neither owner nor creator (EPERM)
-     * @throws IOException if {@code shmctl} fails otherwise ({@code EINVAL}/{@code EIDRM} once gone)
+     * @throws ObjectRemovedException once the segment is gone ({@code EINVAL}, {@code EIDRM})
+     * @throws IOException if {@code shmctl} fails otherwise
+     * @throws IllegalStateException if this handle is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
     public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
         int mode = Modes.toMode(permissions);
+        handle.enter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = arena.allocate(shmid_ds.layout());
             int r = ShmCalls.shmctl(id, LibC.IPC_STAT(), ds);
@@ -324,8 +369,10 @@ public final class SysVSharedMemory {
                 r = ShmCalls.shmctl(id, LibC.IPC_SET(), ds);
             }
             if (r < 0) {
-                throw Errors.named("shmctl", "id=" + id, "id=" + id + ", IPC_SET mode=" + Modes.octal(mode), -r);
+                throw failure("shmctl", "id=" + id + ", IPC_SET mode=" + Modes.octal(mode), -r);
             }
+        } finally {
+            handle.exit();
         }
     }
 
@@ -333,17 +380,40 @@ public final class SysVSharedMemory {
      * Removes the segment ({@code shmctl(IPC_RMID)}). With no attachment it is destroyed at
      * once. Otherwise it is only marked for removal ({@link SysVShmStat#markedForRemoval()}):
      * its key is freed at once (a new segment may take it), attachments keep working, and it
-     * is destroyed when the last one detaches.
+     * is destroyed when the last one detaches. This handle stays open (attaching a segment
+     * marked for removal still works on Linux); {@link #close()} it.
      *
      * @throws java.nio.file.AccessDeniedException if this process is neither owner nor creator (EPERM)
-     * @throws IOException if {@code shmctl} fails otherwise ({@code EINVAL}/{@code EIDRM} if already gone)
+     * @throws ObjectRemovedException if it is already gone ({@code EINVAL}, {@code EIDRM})
+     * @throws IOException if {@code shmctl} fails otherwise
+     * @throws IllegalStateException if this handle is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
     public void remove() throws IOException {
-        int r = ShmCalls.shmctl(id, LibC.IPC_RMID(), MemorySegment.NULL);
-        if (r < 0) {
-            throw Errors.named("shmctl", "id=" + id, "id=" + id + ", IPC_RMID", -r);
+        handle.enter();
+        try {
+            int r = ShmCalls.shmctl(id, LibC.IPC_RMID(), MemorySegment.NULL);
+            if (r < 0) {
+                throw failure("shmctl", "id=" + id + ", IPC_RMID", -r);
+            }
+        } finally {
+            handle.exit();
         }
+    }
+
+    /**
+     * Makes {@link #close()} also remove the segment, once, as {@link #remove()}: for the
+     * creator that owns the segment's life.
+     *
+     * @return this handle
+     * @throws IllegalStateException if this handle is closed
+     */
+    public SysVSharedMemory removeOnClose() {
+        if (!handle.isOpen()) {
+            throw new IllegalStateException("System V shared memory id=" + id + " is closed");
+        }
+        removeOnClose.set(true);
+        return this;
     }
 
     /**
@@ -351,20 +421,50 @@ public final class SysVSharedMemory {
      *
      * @return {@code false} once it is removed, by this process or any other (e.g. {@code ipcrm})
      * @throws IOException if {@code shmctl(IPC_STAT)} fails with anything but {@code EINVAL} or {@code EIDRM}
+     * @throws IllegalStateException if this handle is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
     public boolean exists() throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ds = arena.allocate(shmid_ds.layout());
-            int r = ShmCalls.shmctl(id, LibC.IPC_STAT(), ds);
-            if (r == -LibC.EINVAL() || r == -LibC.EIDRM()) {
-                return false;
-            }
-            if (r < 0) {
-                throw Errors.named("shmctl", "id=" + id, "id=" + id + ", IPC_STAT", -r);
-            }
-            return (ipc_perm.mode(shmid_ds.shm_perm(ds)) & LibC.SHM_DEST()) == 0;
+        try {
+            return !stat().markedForRemoval();
+        } catch (ObjectRemovedException gone) {
+            return false;
         }
+    }
+
+    /** {@return whether {@link #close()} has not been called} */
+    public boolean isOpen() {
+        return handle.isOpen();
+    }
+
+    /**
+     * Ends this handle, once; later calls do nothing, and every other method then throws
+     * {@link IllegalStateException}. The segment itself stays (it belongs to the system, not
+     * to this object), and so do the {@link Mapping}s attached through this handle: each
+     * stays valid until it is closed itself. After {@link #removeOnClose()} the segment is
+     * removed too, unless someone removed it already.
+     *
+     * @throws java.io.UncheckedIOException if the segment was to be removed and
+     *         {@code shmctl(IPC_RMID)} fails with anything but {@code EINVAL}/{@code EIDRM}
+     *         (e.g. EPERM); the handle is closed all the same
+     * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
+     */
+    @Override
+    public void close() {
+        if (handle.close() && removeOnClose.getAndSet(false)) {
+            int r = ShmCalls.shmctl(id, LibC.IPC_RMID(), MemorySegment.NULL);
+            if (r < 0 && r != -LibC.EINVAL() && r != -LibC.EIDRM()) {
+                throw new UncheckedIOException(failure("shmctl", "id=" + id + ", IPC_RMID", -r));
+            }
+        }
+    }
+
+    /** EINVAL from a call on an id means no segment has it any more: removed, as EIDRM says. */
+    private IOException failure(String call, String arguments, int errno) {
+        if (errno == LibC.EINVAL() || errno == LibC.EIDRM()) {
+            return new ObjectRemovedException(call, arguments, errno);
+        }
+        return Errors.named(call, "id=" + id, arguments, errno);
     }
 
     private static SysVSharedMemory get(SysVKey key, long size, int flags) throws IOException {
@@ -372,21 +472,24 @@ public final class SysVSharedMemory {
         Check.positive("size", size);
         int id = ShmCalls.shmget(key.value(), size, flags);
         if (id < 0) {
-            int errno = -id;
-            String hint = (flags & LibC.SHM_HUGETLB()) != 0
-                    ? " SHM_HUGETLB (needs reserved huge pages, vm.nr_hugepages, and CAP_IPC_LOCK or"
-                            + " vm.hugetlb_shm_group; size a multiple of the huge page size)"
-                    : "";
-            throw Errors.named("shmget", "key=" + key, "key=" + key + ", size=" + size + ", flags=0"
-                    + Integer.toOctalString(flags) + hint, errno);
+            throw getFailure(key, size, flags, -id);
         }
         return new SysVSharedMemory(id, key);
     }
 
-    private static int flags(Set<Option> options) {
+    private static IOException getFailure(SysVKey key, long size, int flags, int errno) {
+        String hint = (flags & LibC.SHM_HUGETLB()) != 0
+                ? " SHM_HUGETLB (needs reserved huge pages, vm.nr_hugepages, and CAP_IPC_LOCK or"
+                        + " vm.hugetlb_shm_group; size a multiple of the huge page size)"
+                : "";
+        return Errors.named("shmget", "key=" + key, "key=" + key + ", size=" + size + ", flags=0"
+                + Integer.toOctalString(flags) + hint, errno);
+    }
+
+    private static int flags(Set<SysVShmOption> options) {
         Check.notNull("options", options);
         int flags = 0;
-        for (Option o : options) {
+        for (SysVShmOption o : options) {
             flags |= o.flag;
         }
         return flags;
@@ -398,6 +501,6 @@ public final class SysVSharedMemory {
 
     @Override
     public String toString() {
-        return "SysVSharedMemory[id=" + id + ", key=" + key + "]";
+        return "SysVSharedMemory[id=" + id + ", key=" + key + (isOpen() ? "]" : ", closed]");
     }
 }

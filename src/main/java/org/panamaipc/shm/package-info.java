@@ -6,6 +6,24 @@
  * anonymous and huge-page memory ({@link org.panamaipc.shm.Mapping#anonymous}), and atomic
  * access across processes ({@link org.panamaipc.shm.SharedAtomics}).
  *
+ * <h2>Creating and opening</h2>
+ * Every named or keyed kind speaks the library's one vocabulary.
+ * {@code create} is exclusive ({@code O_CREAT | O_EXCL}, {@code IPC_CREAT | IPC_EXCL}) and
+ * throws {@link java.nio.file.FileAlreadyExistsException} without touching an object that
+ * exists; {@code open} throws {@link java.nio.file.NoSuchFileException} for a missing one;
+ * {@code openOrCreate} does either and never alters an existing object: one smaller than
+ * asked is refused with {@link org.panamaipc.ObjectMismatchException}, one larger is opened
+ * as it is. The creator that owns an object's life says so once:
+ * {@link org.panamaipc.shm.SharedMemory#unlinkOnClose()},
+ * {@link org.panamaipc.shm.SysVSharedMemory#removeOnClose()}. A System V segment that was
+ * removed under a handle throws {@link org.panamaipc.ObjectRemovedException}.
+ * {@link org.panamaipc.shm.SharedMemory}, {@link org.panamaipc.shm.Memfd} and
+ * {@link org.panamaipc.shm.MappedFile} are {@link org.panamaipc.DescriptorBased}.
+ *
+ * <p>Nothing in this package blocks: mapping, sizing and attaching return at once, so no
+ * call here waits, times out or is interrupted. Waiting for a peer is done with the
+ * {@code sync} package (a futex or a semaphore in the shared memory).
+ *
  * <h2>Lifetimes</h2>
  * Every mapping is a {@link org.panamaipc.shm.Mapping} that owns an arena (or lives in an
  * arena the caller passes). Closing it unmaps the memory; from then on every access through
@@ -33,7 +51,7 @@
  *
  * public class Count {
  *     public static void main(String[] args) throws Exception {
- *         try (SharedMemory shm = SharedMemory.createOrOpen("/count-example", 4096);
+ *         try (SharedMemory shm = SharedMemory.openOrCreate("/count-example", 4096);
  *              Mapping mapping = shm.map()) {
  *             MemorySegment s = mapping.segment();
  *             for (int i = 0; i < 1_000_000; i++) {

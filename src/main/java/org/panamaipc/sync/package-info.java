@@ -59,7 +59,7 @@
  * public class Turns {
  *     public static void main(String[] args) throws Exception {
  *         try (NamedSemaphore init = NamedSemaphore.create("/turns-init", 1);
- *              SharedMemory shm = SharedMemory.createOrOpen("/turns", 4096);
+ *              SharedMemory shm = SharedMemory.openOrCreate("/turns", 4096);
  *              Mapping mapping = shm.map()) {
  *             var s = mapping.segment();
  *             init.acquire();                       // the first process initialises

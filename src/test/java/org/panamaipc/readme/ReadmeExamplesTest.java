@@ -106,14 +106,12 @@ class ReadmeExamplesTest {
     @Test
     void posixSharedMemory() throws IOException {
         // README:shm
-        String name = SharedMemory.uniqueName("counter");
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096);
+        String name = SharedMemory.uniqueName("counter");       // a peer opens it by name
+        try (SharedMemory shm = SharedMemory.create(name, 4096).unlinkOnClose();
              Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();                   // a peer maps the same bytes
             s.set(ValueLayout.JAVA_LONG, 0, 42);
             System.out.println(s.get(ValueLayout.JAVA_LONG, 0));
-        } finally {
-            SharedMemory.unlink(name);
         }
         // END
         assertThat(printed()).isEqualTo("42\n");
@@ -122,12 +120,10 @@ class ReadmeExamplesTest {
     @Test
     void systemVSharedMemory() throws IOException {
         // README:sysv-shm
-        SysVSharedMemory segment = SysVSharedMemory.createPrivate(4096);
-        try (Mapping mapping = segment.attach()) {
+        try (SysVSharedMemory segment = SysVSharedMemory.createPrivate(4096).removeOnClose();
+             Mapping mapping = segment.attach()) {
             mapping.segment().setString(0, "attached by id " + segment.id());
             System.out.println(mapping.segment().getString(0));
-        } finally {
-            segment.remove();
         }
         // END
         assertThat(printed()).startsWith("attached by id ");

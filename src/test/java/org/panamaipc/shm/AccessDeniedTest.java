@@ -23,8 +23,8 @@ class AccessDeniedTest {
                 "needs root to run a peer as user nobody");
         String name = SharedMemory.uniqueName("denied");
         int key = 0x5b000000 | ThreadLocalRandom.current().nextInt(1, 1 << 24);
-        SysVSharedMemory segment = SysVSharedMemory.createExclusively(SysVKey.of(key), 4096);
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096)) {
+        SysVSharedMemory segment = SysVSharedMemory.create(SysVKey.of(key), 4096);
+        try (SharedMemory shm = SharedMemory.create(name, 4096)) {
             List<String> lines;
             try (PeerProcess peer = Peers.jvmAs(List.of("--reuid=65534", "--regid=65534", "--clear-groups"),
                     AccessPeer.class, name, Integer.toString(key))) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
@@ -90,16 +91,60 @@ class MappedFileTest {
     }
 
     @Test
-    void openingAMissingFileThrowsNoSuchFileAndCreateExclusivelyAnExistingOneFails() throws IOException {
+    void openingAMissingFileThrowsNoSuchFileAndCreatingAnExistingOneFails() throws IOException {
         Path missing = dir.resolve("missing");
         assertThatThrownBy(() -> MappedFile.open(missing)).isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining(missing.toString());
         Path existing = Files.createFile(dir.resolve("existing"));
-        assertThatThrownBy(() -> MappedFile.createExclusively(existing, 10, Set.of()))
+        assertThatThrownBy(() -> MappedFile.create(existing, 10, Set.of()))
                 .isInstanceOf(FileAlreadyExistsException.class);
         assertThatThrownBy(() -> MappedFile.open(dir)).isInstanceOf(IOException.class).hasMessageContaining("EISDIR");
         assertThatThrownBy(() -> MappedFile.openReadOnly(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    void createTwiceThrowsFileAlreadyExistsAndLeavesTheFirstFileToItsPeer() throws Exception {
+        Path path = dir.resolve("first");
+        try (MappedFile first = MappedFile.create(path, 8192); Mapping m = first.map()) {
+            m.segment().setString(0, "first");
+            assertThatThrownBy(() -> MappedFile.create(path, 4096)).isInstanceOf(FileAlreadyExistsException.class)
+                    .hasMessageContaining(path.toString()).hasMessageContaining("EEXIST");
+            assertThatThrownBy(() -> MappedFile.openOrCreate(path, 8193)).isInstanceOf(ObjectMismatchException.class);
+            assertThat(Files.size(path)).isEqualTo(8192);
+            assertThat(Peers.runPython("mapread", path.toString(), "5")).isEqualTo("6669727374");
+            assertThat(Peers.runPython("truncate", path.toString(), "8192")).isEqualTo("ok");
+            assertThat(m.segment().getString(0)).isEqualTo("first");
+        }
+    }
+
+    @Test
+    void openOrCreateOpensAPeersFileAsItIsAndRefusesOneTooSmall() throws Exception {
+        Path path = dir.resolve("peers");
+        Peers.run("truncate", "-s", "8192", path.toString());
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r-----"));
+        try (MappedFile file = MappedFile.openOrCreate(path, 4096); Mapping m = file.map()) {
+            assertThat(file.size()).isEqualTo(8192);
+            m.segment().setString(0, "java");
+        }
+        try (MappedFile file = MappedFile.openOrCreate(path, 8192, PosixFilePermissions.fromString("rw-rw-rw-"))) {
+            assertThat(file.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        }
+        assertThatThrownBy(() -> MappedFile.openOrCreate(path, 8193)).isInstanceOf(ObjectMismatchException.class)
+                .hasMessageContaining(path.toString()).hasMessageContaining("size=8192")
+                .hasMessageContaining("size=8193");
+        assertThat(Files.size(path)).isEqualTo(8192);
+        assertThat(Peers.runPython("mapread", path.toString(), "4")).isEqualTo("6a617661");
+    }
+
+    @Test
+    void openOrCreateCreatesAMissingFileWithTheAskedSize() throws IOException {
+        Path path = dir.resolve("missing");
+        try (MappedFile created = MappedFile.openOrCreate(path, 12288)) {
+            assertThat(created.size()).isEqualTo(12288);
+        }
+        assertThat(Files.size(path)).isEqualTo(12288);
+        assertThat(Files.getPosixFilePermissions(path)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test

@@ -95,7 +95,7 @@ class MemfdTest {
 
     @Test
     void aMemfdMadeWithoutSealingReportsTheSealSeal() throws IOException {
-        try (Memfd memfd = Memfd.create("unsealable", 4096, EnumSet.noneOf(Memfd.Option.class))) {
+        try (Memfd memfd = Memfd.create("unsealable", 4096, EnumSet.noneOf(MemfdOption.class))) {
             assertThat(memfd.seals()).containsExactly(Seal.SEAL);
             assertThatThrownBy(() -> memfd.addSeals(Seal.SHRINK)).hasMessageContaining("EPERM");
         }
@@ -181,7 +181,7 @@ class MemfdTest {
     @Test
     void aPosixSharedMemoryDescriptorCanBeAdoptedToo() throws IOException {
         String name = SharedMemory.uniqueName("memfdtest");
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096);
+        try (SharedMemory shm = SharedMemory.create(name, 4096);
              Memfd adopted = Memfd.adopt(shm.fd().dup());
              Mapping m = adopted.map()) {
             assertThat(m.byteSize()).isEqualTo(4096);
@@ -224,7 +224,7 @@ class MemfdTest {
     @Test
     void hugePageMemfdsWorkOrFailClearly() throws IOException {
         long hugePage = 2 << 20;
-        try (Memfd memfd = Memfd.create("huge", hugePage, EnumSet.of(Memfd.Option.HUGE_PAGES));
+        try (Memfd memfd = Memfd.create("huge", hugePage, EnumSet.of(MemfdOption.HUGE_PAGES));
              Mapping m = memfd.map()) {
             m.segment().set(JAVA_LONG, 0, 1);
             assertThat(m.segment().get(JAVA_LONG, 0)).isEqualTo(1);

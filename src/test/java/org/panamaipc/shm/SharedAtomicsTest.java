@@ -71,7 +71,7 @@ class SharedAtomicsTest {
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // 300,000 contended CASes on 2 loaded cores
     void twoPeerJvmsAndAPythonPeerCountExactlyThroughCompareAndSet() throws Exception {
         String name = SharedMemory.uniqueName("counter");
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping mapping = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();
             try (PeerProcess java1 = PeerJvm.builder(CounterPeer.class).onClassPath().start(name, n(ITERATIONS));
                  PeerProcess java2 = PeerJvm.builder(CounterPeer.class).onClassPath().start(name, n(ITERATIONS));
@@ -94,7 +94,7 @@ class SharedAtomicsTest {
     void aPeerJvmPlaysPingPongThroughAcquireAndReleaseWithoutLosingAPayload() throws Exception {
         String name = SharedMemory.uniqueName("pingpong");
         int rounds = 1_000;
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping mapping = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();
             try (PeerProcess peer = PeerJvm.builder(PingPongPeer.class).onClassPath().start(name, n(rounds))) {
                 for (long i = 0; i < rounds; i++) {

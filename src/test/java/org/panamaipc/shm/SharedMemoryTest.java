@@ -20,11 +20,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 
@@ -38,6 +44,10 @@ class SharedMemoryTest {
         return name;
     }
 
+    private static String hex(String text) {
+        return HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     @AfterEach
     void unlinkAll() throws IOException {
         for (String name : names) {
@@ -48,7 +58,7 @@ class SharedMemoryTest {
     @Test
     void createdObjectIsSeenByASecondOpenAndInDevShm() throws IOException {
         String name = name();
-        try (SharedMemory created = SharedMemory.createExclusively(name, 4096);
+        try (SharedMemory created = SharedMemory.create(name, 4096);
              Mapping writer = created.map();
              SharedMemory opened = SharedMemory.open(name);
              Mapping reader = opened.map()) {
@@ -60,12 +70,105 @@ class SharedMemoryTest {
     }
 
     @Test
-    void createExclusivelyFailsWhenTheNameExists() throws IOException {
+    void createTwiceThrowsFileAlreadyExistsAndLeavesTheFirstObjectToItsPeer() throws Exception {
         String name = name();
-        try (SharedMemory first = SharedMemory.createExclusively(name, 4096)) {
-            assertThatThrownBy(() -> SharedMemory.createExclusively(name, 4096))
+        try (SharedMemory first = SharedMemory.create(name, 8192); Mapping m = first.map()) {
+            m.segment().setString(0, "first");
+            assertThatThrownBy(() -> SharedMemory.create(name, 4096))
                     .isInstanceOf(FileAlreadyExistsException.class)
                     .hasMessageContaining("shm_open").hasMessageContaining(name).hasMessageContaining("EEXIST");
+            assertThatThrownBy(() -> SharedMemory.create(name, 8192, PosixFilePermissions.fromString("rw-rw-rw-")))
+                    .isInstanceOf(FileAlreadyExistsException.class);
+            assertThat(first.size()).isEqualTo(8192);
+            assertThat(first.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Peers.runPython("read", name.substring(1), "6")).isEqualTo(hex("first\0"));
+            assertThat(Peers.runPython("write", name.substring(1), hex("peer!"))).isEqualTo("ok");
+            assertThat(m.segment().getString(0)).isEqualTo("peer!");
+        }
+    }
+
+    @Test
+    void openOrCreateOpensAPeersObjectAsItIsAndRefusesOneTooSmall() throws Exception {
+        String name = name();
+        assertThat(Peers.runPython("create", name.substring(1), "8192", hex("python's"))).isEqualTo("ok");
+        try (SharedMemory smaller = SharedMemory.openOrCreate(name, 4096); Mapping m = smaller.map()) {
+            assertThat(smaller.size()).isEqualTo(8192);
+            assertThat(m.segment().getString(0, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("python's");
+        }
+        try (SharedMemory same = SharedMemory.openOrCreate(name, 8192, PosixFilePermissions.fromString("rw-rw-rw-"))) {
+            assertThat(same.size()).isEqualTo(8192);
+            assertThat(same.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThatThrownBy(() -> SharedMemory.openOrCreate(name, 8193))
+                .isInstanceOf(ObjectMismatchException.class)
+                .hasMessageContaining(name).hasMessageContaining("size=8192").hasMessageContaining("size=8193");
+        assertThat(Files.size(Path.of("/dev/shm", name.substring(1)))).isEqualTo(8192);
+        assertThat(Peers.runPython("read", name.substring(1), "8")).isEqualTo(hex("python's"));
+    }
+
+    @Test
+    void openOrCreateCreatesAMissingObjectWithTheAskedSize() throws IOException {
+        String name = name();
+        try (SharedMemory created = SharedMemory.openOrCreate(name, 12288);
+             SharedMemory opened = SharedMemory.openOrCreate(name, 12288)) {
+            assertThat(created.size()).isEqualTo(12288);
+            assertThat(opened.size()).isEqualTo(12288);
+            assertThat(created.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void racingOpenOrCreateCallsAllGetTheOneObjectAtItsSize() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String name = name();
+            List<Callable<Long>> racers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                racers.add(() -> {
+                    try (SharedMemory shm = SharedMemory.openOrCreate(name, 8192)) {
+                        return shm.size();
+                    }
+                });
+            }
+            try (ExecutorService pool = Executors.newFixedThreadPool(racers.size())) {
+                for (Future<Long> size : pool.invokeAll(racers)) {
+                    assertThat(size.get()).isEqualTo(8192);
+                }
+            }
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void openOrCreateRefusesAnObjectNobodySizedAfterAGrace() throws IOException {
+        String name = name();
+        try (SharedMemory sized = SharedMemory.create(name, 4096)) {
+            sized.truncate(0);
+            assertThatThrownBy(() -> SharedMemory.openOrCreate(name, 4096))
+                    .isInstanceOf(ObjectMismatchException.class).hasMessageContaining("size=0");
+            assertThat(sized.size()).isZero();
+        }
+    }
+
+    @Test
+    void unlinkOnCloseRemovesTheNameOnceAndKeepsMappingsWorking() throws IOException {
+        String name = name();
+        Path file = Path.of("/dev/shm", name.substring(1));
+        SharedMemory shm = SharedMemory.create(name, 4096).unlinkOnClose();
+        try (Mapping m = shm.map()) {
+            assertThat(Files.exists(file)).isTrue();
+            shm.close();
+            assertThat(Files.exists(file)).isFalse();
+            m.segment().set(JAVA_INT, 0, 3);
+            assertThat(m.segment().get(JAVA_INT, 0)).isEqualTo(3);
+            try (SharedMemory again = SharedMemory.create(name, 4096)) {
+                shm.close();
+                assertThat(Files.exists(file)).isTrue();
+            }
+        }
+        assertThatThrownBy(shm::unlinkOnClose).isInstanceOf(IllegalStateException.class);
+        try (SharedMemory gone = SharedMemory.open(name).unlinkOnClose()) {
+            SharedMemory.unlink(name);
         }
     }
 
@@ -83,7 +186,7 @@ class SharedMemoryTest {
     @Test
     void unlinkRemovesTheNameButNotTheMemory() throws IOException {
         String name = name();
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping m = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096); Mapping m = shm.map()) {
             shm.unlink();
             assertThat(Files.exists(Path.of("/dev/shm", name.substring(1)))).isFalse();
             m.segment().set(JAVA_INT, 0, 5);
@@ -93,24 +196,9 @@ class SharedMemoryTest {
     }
 
     @Test
-    void createOrOpenKeepsTheSizeOfAnExistingObjectAndCreateResizesIt() throws IOException {
-        String name = name();
-        try (SharedMemory a = SharedMemory.createOrOpen(name, 8192)) {
-            assertThat(a.size()).isEqualTo(8192);
-            try (SharedMemory b = SharedMemory.createOrOpen(name, 100)) {
-                assertThat(b.size()).isEqualTo(8192);
-            }
-            try (SharedMemory c = SharedMemory.create(name, 12288)) {
-                assertThat(c.size()).isEqualTo(12288);
-                assertThat(a.size()).isEqualTo(12288);
-            }
-        }
-    }
-
-    @Test
     void newObjectsHaveMode0600AndBelongToThisUser() throws IOException {
         String name = name();
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096)) {
             ShmStat stat = shm.stat();
             assertThat(stat.size()).isEqualTo(4096);
             assertThat(stat.permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -126,7 +214,7 @@ class SharedMemoryTest {
     void explicitPermissionsApplyAtCreation() throws IOException {
         String name = name();
         Set<PosixFilePermission> perms = PosixFilePermissions.fromString("r--------");
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096, perms)) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096, perms)) {
             assertThat(shm.stat().permissions()).isEqualTo(perms);
         }
     }
@@ -134,7 +222,7 @@ class SharedMemoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"noslash", "/two/slashes", "", "/", "//", "/nul\0inside"})
     void badNamesAreRefusedBeforeAnyCall(String bad) {
-        assertThatThrownBy(() -> SharedMemory.createExclusively(bad, 4096))
+        assertThatThrownBy(() -> SharedMemory.create(bad, 4096))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
         assertThatThrownBy(() -> SharedMemory.open(bad)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SharedMemory.unlink(bad)).isInstanceOf(IllegalArgumentException.class);
@@ -146,10 +234,10 @@ class SharedMemoryTest {
         String longest = unique + "a".repeat(256 - unique.length());
         assertThat(longest).hasSize(256);
         names.add(longest);
-        try (SharedMemory ok = SharedMemory.createExclusively(longest, 4096)) {
+        try (SharedMemory ok = SharedMemory.create(longest, 4096)) {
             assertThat(ok.name()).isEqualTo(longest);
         }
-        assertThatThrownBy(() -> SharedMemory.createExclusively("/" + "a".repeat(256), 4096))
+        assertThatThrownBy(() -> SharedMemory.create("/" + "a".repeat(256), 4096))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME_MAX");
     }
 
@@ -157,9 +245,9 @@ class SharedMemoryTest {
     @ValueSource(longs = {0, -1, Long.MIN_VALUE})
     void sizesThatAreNotPositiveAreRefused(long size) {
         String name = name();
-        assertThatThrownBy(() -> SharedMemory.createExclusively(name, size))
+        assertThatThrownBy(() -> SharedMemory.create(name, size))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size=" + size);
-        assertThatThrownBy(() -> SharedMemory.createOrOpen(name, size)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SharedMemory.openOrCreate(name, size)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Files.exists(Path.of("/dev/shm", name.substring(1)))).isFalse();
     }
 
@@ -168,7 +256,7 @@ class SharedMemoryTest {
         String name = name();
         // tmpfs accepts sparse sizes up to its file size limit; a size past it fails in ftruncate,
         // and one it accepts cannot be mapped whole (the address space is 128 TiB).
-        try (SharedMemory shm = SharedMemory.createExclusively(name, Long.MAX_VALUE)) {
+        try (SharedMemory shm = SharedMemory.create(name, Long.MAX_VALUE)) {
             assertThatThrownBy(shm::map).isInstanceOf(IOException.class).hasMessageContaining("mmap");
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("ftruncate");
@@ -189,7 +277,7 @@ class SharedMemoryTest {
 
     @Test
     void mappingARangePastTheEndIsRefused() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 8192)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 8192)) {
             assertThatThrownBy(() -> shm.map(MapMode.READ_WRITE, 4096, 8192))
                     .isInstanceOf(IndexOutOfBoundsException.class)
                     .hasMessageContaining("offset=4096 length=8192 size=8192");
@@ -204,7 +292,7 @@ class SharedMemoryTest {
 
     @Test
     void aMappingAtAnUnalignedOffsetSeesTheRightBytes() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 3 * 4096); Mapping whole = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(name(), 3 * 4096); Mapping whole = shm.map()) {
             for (int i = 0; i < 3 * 4096; i++) {
                 whole.segment().set(JAVA_BYTE, i, (byte) (i * 7));
             }
@@ -221,7 +309,7 @@ class SharedMemoryTest {
     @Test
     void readOnlyMappingsRejectWritesThroughTheApi() throws IOException {
         String name = name();
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096);
+        try (SharedMemory shm = SharedMemory.create(name, 4096);
              Mapping ro = shm.map(MapMode.READ_ONLY, 0, 4096);
              SharedMemory opened = SharedMemory.openReadOnly(name)) {
             assertThat(ro.segment().isReadOnly()).isTrue();
@@ -243,7 +331,7 @@ class SharedMemoryTest {
 
     @Test
     void anyAccessAfterCloseThrowsIllegalStateAndDoubleCloseDoesNothing() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 4096)) {
             Mapping m = shm.map();
             MemorySegment s = m.segment();
             MemorySegment slice = s.asSlice(8, 8);
@@ -266,7 +354,7 @@ class SharedMemoryTest {
 
     @Test
     void closingAMappingWhileAnotherThreadReadsItMakesThatThreadThrowNotCrash() throws Exception {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 1 << 20)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 1 << 20)) {
             Mapping m = shm.map();
             MemorySegment s = m.segment();
             java.util.concurrent.CompletableFuture<Throwable> reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -295,7 +383,7 @@ class SharedMemoryTest {
 
     @Test
     void mappingsOutliveTheDescriptorTheyCameFrom() throws IOException {
-        SharedMemory shm = SharedMemory.createExclusively(name(), 4096);
+        SharedMemory shm = SharedMemory.create(name(), 4096);
         try (Mapping m = shm.map()) {
             shm.close();
             m.segment().set(JAVA_LONG, 0, 9);
@@ -305,7 +393,7 @@ class SharedMemoryTest {
 
     @Test
     void resizingAndRemappingInvalidatesTheOldSegment() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 4096)) {
             Mapping small = shm.map();
             small.segment().set(JAVA_LONG, 0, 77);
             shm.truncate(3 * 4096);
@@ -323,7 +411,7 @@ class SharedMemoryTest {
 
     @Test
     void resizeGrowsAndShrinksTheObjectWithItsMapping() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 4096)) {
             Mapping first = shm.map();
             first.segment().set(JAVA_LONG, 0, 11);
             Mapping grown = first.resize(5 * 4096);
@@ -345,7 +433,7 @@ class SharedMemoryTest {
 
     @Test
     void shrinkingBelowALiveMappingIsRefusedUntilItIsClosed() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 2 * 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 2 * 4096)) {
             Mapping m = shm.map();
             assertThatThrownBy(() -> shm.truncate(4096))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("live mapping");
@@ -357,7 +445,7 @@ class SharedMemoryTest {
 
     @Test
     void aMappingInTheCallersArenaEndsWithTheArena() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 8192)) {
+        try (SharedMemory shm = SharedMemory.create(name(), 8192)) {
             MemorySegment s;
             try (Arena arena = Arena.ofConfined()) {
                 s = shm.map(MapMode.READ_WRITE, 100, 200, arena);
@@ -377,7 +465,7 @@ class SharedMemoryTest {
 
     @Test
     void privateMappingsDoNotWriteThrough() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(name(), 2 * 4096);
+        try (SharedMemory shm = SharedMemory.create(name(), 2 * 4096);
              Mapping shared = shm.map();
              Mapping cow = shm.map(MapMode.PRIVATE)) {
             cow.segment().set(JAVA_LONG, 0, 5);
@@ -393,7 +481,6 @@ class SharedMemoryTest {
         String a = SharedMemory.uniqueName("x");
         String b = SharedMemory.uniqueName("x");
         assertThat(a).matches("/x-[0-9a-f]{16}").isNotEqualTo(b);
-        assertThat(SharedMemory.uniqueName()).matches("/panamaipc-[0-9a-f]{16}");
         assertThatThrownBy(() -> SharedMemory.uniqueName("a/b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SharedMemory.uniqueName("")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -401,7 +488,7 @@ class SharedMemoryTest {
     @Test
     void pythonReadsWhatJavaWrote() throws Exception {
         String name = name();
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096); Mapping m = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096); Mapping m = shm.map()) {
             byte[] data = "written by java".getBytes();
             MemorySegment.copy(data, 0, m.segment(), JAVA_BYTE, 0, data.length);
             assertThat(Peers.runPython("read", name.substring(1), Integer.toString(data.length)))

@@ -16,7 +16,7 @@ public final class SizeLimitPeer {
      * @throws Exception if unlinking fails
      */
     public static void main(String[] args) throws Exception {
-        try (SharedMemory shm = SharedMemory.createExclusively(args[0], Long.parseLong(args[1]))) {
+        try (SharedMemory shm = SharedMemory.create(args[0], Long.parseLong(args[1]))) {
             System.out.println("created size=" + shm.size());
         } catch (java.io.IOException e) {
             System.out.println(e.getMessage());

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class SysVSharedMemoryTest {
     private final List<SysVSharedMemory> created = new ArrayList<>();
+    private final List<Integer> ids = new ArrayList<>();
 
     @TempDir
     Path dir;
@@ -39,14 +42,20 @@ class SysVSharedMemoryTest {
 
     private SysVSharedMemory track(SysVSharedMemory shm) {
         created.add(shm);
+        ids.add(shm.id());
         return shm;
     }
 
     @AfterEach
     void removeAll() throws IOException {
-        for (SysVSharedMemory shm : created) {
-            if (shm.exists()) {
-                shm.remove();
+        created.forEach(SysVSharedMemory::close);
+        for (int id : ids) {
+            try (SysVSharedMemory shm = SysVSharedMemory.openId(id)) {
+                if (shm.exists()) {
+                    shm.remove();
+                }
+            } catch (ObjectRemovedException gone) {
+                // removed by the test itself
             }
         }
     }
@@ -54,8 +63,8 @@ class SysVSharedMemoryTest {
     @Test
     void twoAttachmentsShareBytesAndTheKeyFindsTheSegment() throws IOException {
         SysVKey key = key();
-        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key, 8192));
-        SysVSharedMemory found = SysVSharedMemory.open(key);
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key, 8192));
+        SysVSharedMemory found = track(SysVSharedMemory.open(key));
         assertThat(found.id()).isEqualTo(shm.id());
         try (Mapping a = shm.attach(); Mapping b = found.attach()) {
             a.segment().set(JAVA_LONG, 4096, 17);
@@ -66,7 +75,7 @@ class SysVSharedMemoryTest {
 
     @Test
     void aPythonPeerAttachedByIdReadsAndWritesTheSegment() throws Exception {
-        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 4096));
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key(), 4096));
         try (Mapping m = shm.attach()) {
             m.segment().setString(0, "sysv");
             assertThat(Peers.runPython("sysv", Integer.toString(shm.id()), "4", "7065657221"))
@@ -77,14 +86,90 @@ class SysVSharedMemoryTest {
     }
 
     @Test
-    void createExclusivelyOnATakenKeyThrowsFileAlreadyExists() throws IOException {
+    void createTwiceThrowsFileAlreadyExistsAndLeavesTheFirstSegmentToItsPeer() throws Exception {
         SysVKey key = key();
-        track(SysVSharedMemory.createExclusively(key, 4096));
-        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key, 4096))
-                .isInstanceOf(FileAlreadyExistsException.class)
-                .hasMessageContaining("shmget").hasMessageContaining(key.toString()).hasMessageContaining("EEXIST");
-        SysVSharedMemory again = SysVSharedMemory.create(key, 4096);
-        assertThat(again.id()).isEqualTo(created.get(0).id());
+        SysVSharedMemory first = track(SysVSharedMemory.create(key, 8192));
+        try (Mapping m = first.attach()) {
+            m.segment().setString(0, "first");
+            assertThatThrownBy(() -> SysVSharedMemory.create(key, 4096))
+                    .isInstanceOf(FileAlreadyExistsException.class)
+                    .hasMessageContaining("shmget").hasMessageContaining(key.toString()).hasMessageContaining("EEXIST");
+            assertThatThrownBy(() -> SysVSharedMemory.create(key, 8192, PosixFilePermissions.fromString("rw-rw-rw-"),
+                    EnumSet.noneOf(SysVShmOption.class))).isInstanceOf(FileAlreadyExistsException.class);
+            assertThat(ipcsRow(first.id())[4]).isEqualTo("8192");
+            assertThat(ipcsRow(first.id())[3]).isEqualTo("600");
+            assertThat(Peers.runPython("sysv", Integer.toString(first.id()), "5", "7065657221")).isEqualTo(
+                    "6669727374");
+            assertThat(m.segment().getString(0)).isEqualTo("peer!");
+        }
+    }
+
+    @Test
+    void openOrCreateFindsAPeersSegmentAsItIsAndRefusesOneTooSmall() throws Exception {
+        SysVKey key = key();
+        int id = Integer.parseInt(Peers.runPython("sysvcreate", Integer.toString(key.value()), "8192", "707900"));
+        ids.add(id);
+        SysVSharedMemory smaller = track(SysVSharedMemory.openOrCreate(key, 4096));
+        assertThat(smaller.id()).isEqualTo(id);
+        assertThat(smaller.stat().size()).isEqualTo(8192);
+        try (Mapping m = smaller.attach()) {
+            assertThat(m.byteSize()).isEqualTo(8192);
+            assertThat(m.segment().getString(0)).isEqualTo("py");
+        }
+        SysVSharedMemory same = track(SysVSharedMemory.openOrCreate(key, 8192,
+                PosixFilePermissions.fromString("rw-rw-rw-"), EnumSet.noneOf(SysVShmOption.class)));
+        assertThat(same.id()).isEqualTo(id);
+        assertThatThrownBy(() -> SysVSharedMemory.openOrCreate(key, 8193))
+                .isInstanceOf(ObjectMismatchException.class)
+                .hasMessageContaining(key.toString()).hasMessageContaining("size=8192").hasMessageContaining("size=8193");
+        String[] row = ipcsRow(id);
+        assertThat(row[4]).isEqualTo("8192");
+        assertThat(row[3]).isEqualTo("600");
+        assertThat(row[5]).isEqualTo("0");
+    }
+
+    @Test
+    void openOrCreateCreatesAMissingSegment() throws Exception {
+        SysVKey key = key();
+        SysVSharedMemory created = track(SysVSharedMemory.openOrCreate(key, 12288));
+        assertThat(ipcsRow(created.id())[4]).isEqualTo("12288");
+        assertThat(created.stat().key()).isEqualTo(key);
+        assertThatThrownBy(() -> SysVSharedMemory.openOrCreate(SysVKey.PRIVATE, 4096))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void removeOnCloseRemovesTheSegmentAndAttachmentsOutliveTheHandle() throws Exception {
+        SysVKey key = key();
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key, 4096).removeOnClose());
+        int id = shm.id();
+        try (Mapping m = shm.attach()) {
+            shm.close();
+            assertThat(shm.isOpen()).isFalse();
+            assertThat(ipcsRow(id)[6]).isEqualTo("dest");
+            assertThatThrownBy(() -> SysVSharedMemory.open(key)).isInstanceOf(NoSuchFileException.class);
+            m.segment().set(JAVA_INT, 0, 9);
+            assertThat(m.segment().get(JAVA_INT, 0)).isEqualTo(9);
+            shm.close();
+        }
+        assertThat(ipcsRow(id)).isNull();
+        assertThatThrownBy(shm::attach).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(shm::stat).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(shm::remove).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(shm::removeOnClose).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closeWithoutRemoveOnCloseLeavesTheSegment() throws Exception {
+        SysVKey key = key();
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key, 4096));
+        shm.close();
+        assertThatThrownBy(() -> shm.attach(false, Arena.ofAuto())).isInstanceOf(IllegalStateException.class);
+        assertThat(ipcsRow(shm.id())).isNotNull();
+        try (SysVSharedMemory again = SysVSharedMemory.open(key).removeOnClose()) {
+            assertThat(again.id()).isEqualTo(shm.id());
+        }
+        assertThat(ipcsRow(shm.id())).isNull();
     }
 
     @Test
@@ -113,7 +198,7 @@ class SysVSharedMemoryTest {
     void statReportsSizeOwnerModeAttachmentsPidsAndTimes() throws IOException {
         Instant before = Instant.now().minusSeconds(2);
         SysVKey key = key();
-        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key, 10000));
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key, 10000));
         SysVShmStat fresh = shm.stat();
         int pid = (int) ProcessHandle.current().pid();
         assertThat(fresh.key()).isEqualTo(key);
@@ -138,12 +223,12 @@ class SysVSharedMemoryTest {
         assertThat(detached.lastDetach()).isAfter(before);
         shm.setPermissions(PosixFilePermissions.fromString("rw-r-----"));
         assertThat(shm.stat().permissions()).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
-        assertThat(SysVSharedMemory.ofId(shm.id()).key()).isEqualTo(key);
+        assertThat(track(SysVSharedMemory.openId(shm.id())).key()).isEqualTo(key);
     }
 
     @Test
     void ipcsShowsTheSegmentWithItsSizeAndAttachCountAndIpcrmRemovesIt() throws Exception {
-        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 12345));
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key(), 12345));
         try (Mapping a = shm.attach(); Mapping b = shm.attach()) {
             String[] row = ipcsRow(shm.id());
             // key shmid owner perms bytes nattch status
@@ -155,15 +240,16 @@ class SysVSharedMemoryTest {
         Peers.run("ipcrm", "-m", Integer.toString(shm.id()));
         assertThat(shm.exists()).isFalse();
         assertThat(ipcsRow(shm.id())).isNull();
-        assertThatThrownBy(shm::stat).isInstanceOf(IOException.class).hasMessageContaining("IPC_STAT")
+        assertThatThrownBy(shm::stat).isInstanceOf(ObjectRemovedException.class).hasMessageContaining("IPC_STAT")
                 .satisfies(e -> assertThat(((ErrnoException) e).errnoNumber()).isIn(22, 43));
-        assertThatThrownBy(shm::attach).isInstanceOf(IOException.class);
+        assertThatThrownBy(shm::attach).isInstanceOf(ObjectRemovedException.class);
+        assertThatThrownBy(() -> SysVSharedMemory.openId(shm.id())).isInstanceOf(ObjectRemovedException.class);
     }
 
     @Test
     void removingWhileAttachedMarksTheSegmentAndKeepsTheAttachmentsWorking() throws Exception {
         SysVKey key = key();
-        SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key, 4096));
+        SysVSharedMemory shm = track(SysVSharedMemory.create(key, 4096));
         try (Mapping m = shm.attach()) {
             shm.remove();
             SysVShmStat stat = shm.stat();
@@ -176,7 +262,7 @@ class SysVSharedMemoryTest {
             assertThat(ipcsRow(shm.id())[6]).isEqualTo("dest");
         }
         assertThat(ipcsRow(shm.id())).isNull();
-        assertThatThrownBy(shm::stat).isInstanceOf(IOException.class);
+        assertThatThrownBy(shm::stat).isInstanceOf(ObjectRemovedException.class);
     }
 
     @Test
@@ -202,7 +288,7 @@ class SysVSharedMemoryTest {
     void aPrivateSegmentIsFoundByItsId() throws IOException {
         SysVSharedMemory shm = track(SysVSharedMemory.createPrivate(4096));
         assertThat(shm.key().isPrivate()).isTrue();
-        SysVSharedMemory byId = SysVSharedMemory.ofId(shm.id());
+        SysVSharedMemory byId = track(SysVSharedMemory.openId(shm.id()));
         try (Mapping a = shm.attach(); Mapping b = byId.attach()) {
             a.segment().set(JAVA_LONG, 0, 8);
             assertThat(b.segment().get(JAVA_LONG, 0)).isEqualTo(8);
@@ -211,39 +297,31 @@ class SysVSharedMemoryTest {
 
     @Test
     void anIdWithNoSegmentAndASecondRemoveFailWithTheCallsError() throws IOException {
-        SysVSharedMemory shm = SysVSharedMemory.createPrivate(4096);
+        SysVSharedMemory shm = track(SysVSharedMemory.createPrivate(4096));
         int id = shm.id();
         shm.remove();
-        assertThatThrownBy(shm::remove).isInstanceOf(IOException.class).hasMessageContaining("IPC_RMID")
+        assertThatThrownBy(shm::remove).isInstanceOf(ObjectRemovedException.class).hasMessageContaining("IPC_RMID")
                 .hasMessageContaining("id=" + id);
-        assertThatThrownBy(() -> SysVSharedMemory.ofId(id)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> SysVSharedMemory.openId(id)).isInstanceOf(ObjectRemovedException.class)
                 .hasMessageContaining("IPC_STAT");
         assertThat(shm.exists()).isFalse();
     }
 
     @Test
     void badSizesAreRefused() {
-        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), 0))
+        assertThatThrownBy(() -> SysVSharedMemory.create(key(), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size=0");
-        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), -1))
+        assertThatThrownBy(() -> SysVSharedMemory.create(key(), -1))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SysVSharedMemory.createExclusively(key(), Long.MAX_VALUE))
+        assertThatThrownBy(() -> SysVSharedMemory.create(key(), Long.MAX_VALUE))
                 .isInstanceOf(IOException.class).hasMessageContaining("shmget");
-    }
-
-    @Test
-    void aSegmentSmallerThanTheAskedSizeIsNotOpenedAsBigger() throws IOException {
-        SysVKey key = key();
-        track(SysVSharedMemory.createExclusively(key, 4096));
-        assertThatThrownBy(() -> SysVSharedMemory.create(key, 8192))
-                .isInstanceOf(IOException.class).hasMessageContaining("EINVAL");
     }
 
     @Test
     void hugePageSegmentsWorkOrFailClearly() throws IOException {
         try {
-            SysVSharedMemory shm = track(SysVSharedMemory.createExclusively(key(), 2 << 20,
-                    PosixFilePermissions.fromString("rw-------"), EnumSet.of(SysVSharedMemory.Option.HUGE_PAGES)));
+            SysVSharedMemory shm = track(SysVSharedMemory.create(key(), 2 << 20,
+                    PosixFilePermissions.fromString("rw-------"), EnumSet.of(SysVShmOption.HUGE_PAGES)));
             try (Mapping m = shm.attach()) {
                 m.segment().set(JAVA_LONG, 0, 1);
             }

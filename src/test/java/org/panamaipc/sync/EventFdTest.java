@@ -117,7 +117,7 @@ class EventFdTest {
 
     @Test
     void aPeerJvmThatCopiedTheDescriptorsPlaysPingPongTenThousandTimes() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
              EventFd a = EventFd.create(0, EventFd.Mode.SEMAPHORE);
              EventFd b = EventFd.create(0, EventFd.Mode.SEMAPHORE);
              PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "eventfd", "10000", shmName,

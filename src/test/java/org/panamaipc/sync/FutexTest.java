@@ -82,7 +82,7 @@ class FutexTest {
 
     @Test
     void aPeerWaitingOnTheWordIsWokenAndAKilledWaiterAffectsNobody() throws Exception {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
              Futex futex = Futex.of(m.segment(), 0)) {
             try (PeerProcess killed = PeerJvm.start(SyncPeer.class, "futex-wait", shmName, "0")) {
                 killed.expectLine("waiting");
@@ -100,7 +100,7 @@ class FutexTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
              PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "futex", "10000", shmName);
              PingPong.Turns turns = PingPong.futex(m.segment(), true)) {
             peer.expectReady();

@@ -26,7 +26,7 @@ class MutualExclusionTest {
 
     @Test
     void theRobustMutexExcludesTwoPeerJvmsAndThisOne() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
             ProcessMutex.initialize(m.segment(), 128).close();
             runThreeWays(m, "mutex", PingPong.mutexLock(m.segment()));
         }
@@ -34,7 +34,7 @@ class MutualExclusionTest {
 
     @Test
     void aSysVSemaphoreWithUndoExcludesTwoPeerJvmsAndThisOne() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
              SysVSemaphoreSet set = SysVSemaphoreSet.createPrivate(1)) {
             try {
                 set.setValue(0, 1);

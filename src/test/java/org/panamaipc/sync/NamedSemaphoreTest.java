@@ -172,7 +172,7 @@ class NamedSemaphoreTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE);
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE);
              Mapping m = shm.map();
              NamedSemaphore a = NamedSemaphore.createExclusively(name, 0);
              NamedSemaphore b = NamedSemaphore.createExclusively(other, 0);

@@ -100,7 +100,7 @@ class ProcessMutexTest {
 
     @Test
     void aPeerKilledHoldingTheMutexIsReportedAndTheRepairedMutexWorksAgain() throws Exception {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
              ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0)) {
             MemorySegment s = m.segment();
             try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
@@ -124,7 +124,7 @@ class ProcessMutexTest {
 
     @Test
     void aMutexNobodyRepairsBecomesNotRecoverable() throws Exception {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
              ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0)) {
             try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
                 peer.expectLine("ACQUIRED");
@@ -273,7 +273,7 @@ class ProcessMutexTest {
 
     @Test
     void aWaiterLearnsThatAPeerDiedHoldingTheMutexWhenItWakes() throws Exception {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, 4096); Mapping m = shm.map();
+        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
              ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0);
              ProcessCondition condition = ProcessCondition.initialize(m.segment(), 64)) {
             CompletableFuture<Void> locked = new CompletableFuture<>();
@@ -320,7 +320,7 @@ class ProcessMutexTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimesThroughMutexAndCondition() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
             ProcessMutex.initialize(m.segment(), 128).close();
             ProcessCondition.initialize(m.segment(), 64).close();
             try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "mutex", "10000", shmName);

@@ -222,7 +222,7 @@ class SysVSemaphoreSetTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE);
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE);
              Mapping m = shm.map();
              SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(2));
              PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "sysv", "10000", shmName,

@@ -95,7 +95,7 @@ class UnnamedSemaphoreTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
-        try (SharedMemory shm = SharedMemory.createExclusively(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
             UnnamedSemaphore.initialize(m.segment(), 0, 0).close();
             UnnamedSemaphore.initialize(m.segment(), 64, 0).close();
             try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "unnamed", "10000", shmName);

@@ -37,7 +37,7 @@ final class FutexStep implements TourStep {
     public Exchange lead(Peer peer, Scratch scratch) throws Exception {
         String name = scratch.name("futex");
         long[] nanos = new long[ROUNDS];
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096)) {
             scratch.onCleanup(() -> SharedMemory.unlinkIfExists(name));
             try (Mapping m = shm.map();
                  Futex request = Futex.of(m.segment(), 0);

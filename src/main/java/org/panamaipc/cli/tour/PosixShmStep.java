@@ -20,7 +20,7 @@ final class PosixShmStep implements TourStep {
     public Exchange lead(Peer peer, Scratch scratch) throws Exception {
         String name = scratch.name("shm");
         Exchange e;
-        try (SharedMemory shm = SharedMemory.createExclusively(name, PingPong.SIZE)) {
+        try (SharedMemory shm = SharedMemory.create(name, PingPong.SIZE)) {
             scratch.onCleanup(() -> SharedMemory.unlinkIfExists(name));
             try (Mapping m = shm.map()) {
                 peer.start(this, name);

@@ -39,7 +39,7 @@ final class ProcessMutexStep implements TourStep {
         String name = scratch.name("mutex");
         long[] nanos = new long[ROUNDS];
         long total;
-        try (SharedMemory shm = SharedMemory.createExclusively(name, 4096)) {
+        try (SharedMemory shm = SharedMemory.create(name, 4096)) {
             scratch.onCleanup(() -> SharedMemory.unlinkIfExists(name));
             try (Mapping m = shm.map()) {
                 MemorySegment s = m.segment();

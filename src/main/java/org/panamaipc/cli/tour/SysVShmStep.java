@@ -18,12 +18,8 @@ final class SysVShmStep implements TourStep {
 
     @Override
     public Exchange lead(Peer peer, Scratch scratch) throws Exception {
-        SysVSharedMemory shm = SysVSharedMemory.createPrivate(PingPong.SIZE);
-        scratch.onCleanup(() -> {
-            if (shm.exists()) {
-                shm.remove();
-            }
-        });
+        SysVSharedMemory shm = SysVSharedMemory.createPrivate(PingPong.SIZE).removeOnClose();
+        scratch.onCleanup(shm::close);
         Exchange e;
         try (Mapping m = shm.attach()) {
             peer.start(this, Integer.toString(shm.id()));
@@ -36,7 +32,8 @@ final class SysVShmStep implements TourStep {
 
     @Override
     public void follow(List<String> args, PeerSide side) throws Exception {
-        try (Mapping m = SysVSharedMemory.ofId(Integer.parseInt(args.get(0))).attach()) {
+        try (SysVSharedMemory shm = SysVSharedMemory.openId(Integer.parseInt(args.get(0)));
+             Mapping m = shm.attach()) {
             side.ready();
             PingPong.follow(m.segment());
         }

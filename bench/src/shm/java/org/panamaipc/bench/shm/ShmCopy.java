@@ -22,7 +22,7 @@ import org.panamaipc.shm.SharedMemory;
 
 /**
  * Copy bandwidth into and out of shared memory, one process on CPU 0: a POSIX shared memory
- * object of {@code size} bytes ({@code SharedMemory.createExclusively}, {@code map()}) and a
+ * object of {@code size} bytes ({@code SharedMemory.create}, {@code map()}) and a
  * private native buffer of the same size ({@code Arena.ofShared().allocate(size, 64)});
  * {@code MemorySegment.copy} of the whole buffer into the mapping ({@code copyIn}) or out of
  * it ({@code copyOut}), in ns per copy. Both are touched first, so no page fault is measured.
@@ -52,7 +52,7 @@ public class ShmCopy {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         name = "/" + Names.unique("shmcopy");
-        shm = SharedMemory.createExclusively(name, size);
+        shm = SharedMemory.create(name, size);
         mapping = shm.map();
         shared = mapping.segment();
         local = arena.allocate(size, 64);

@@ -23,7 +23,7 @@ import org.panamaipc.shm.SharedMemory;
 
 /**
  * Shared memory at the cache-line floor: a POSIX shared memory object
- * ({@code SharedMemory.createExclusively}, {@code map()}), ping-pong of a sequence number
+ * ({@code SharedMemory.create}, {@code map()}), ping-pong of a sequence number
  * through two slots 128 bytes apart with {@code SharedAtomics.putLongRelease} /
  * {@code getLongAcquire} and {@code Thread.onSpinWait()}; the peer a JVM doing the same.
  * Only across CPUs. C: {@code bench/c/shm_spin.c}.
@@ -52,7 +52,7 @@ public class ShmSpinRoundTrip {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         name = "/" + Names.unique("shm");
-        shm = SharedMemory.createExclusively(name, SIZE);
+        shm = SharedMemory.create(name, SIZE);
         mapping = shm.map();
         shared = mapping.segment();
         peer = Peer.jvm(Placement.of(placement), ShmSpinPeer.class, name);

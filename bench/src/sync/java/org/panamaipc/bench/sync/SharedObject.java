@@ -13,7 +13,7 @@ final class SharedObject implements AutoCloseable {
     private final Mapping mapping;
 
     SharedObject() throws IOException {
-        shm = SharedMemory.createExclusively(name, SyncLayout.SIZE);
+        shm = SharedMemory.create(name, SyncLayout.SIZE);
         Mapping m;
         try {
             m = shm.map();
