@@ -269,9 +269,9 @@ class LockableFileTest {
     }
 
     @Test
-    void createOrOpenMakesAPrivateFile() throws Exception {
+    void openOrCreateMakesAPrivateFile() throws Exception {
         Path fresh = path.resolveSibling(path.getFileName() + ".new");
-        try (LockableFile file = LockableFile.createOrOpen(fresh)) {
+        try (LockableFile file = LockableFile.openOrCreate(fresh)) {
             assertThat(Files.getPosixFilePermissions(fresh)).containsExactlyInAnyOrder(
                     java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                     java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
