@@ -269,6 +269,11 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             if (timed && !awaitReady(POLLOUT, deadline)) {
                 return done;
             }
+            if (done > 0 && !isOpen()) {
+                // closed while the previous part was written: report it as the JDK does
+                throw Thread.currentThread().isInterrupted() ? new ClosedByInterruptException()
+                        : new AsynchronousCloseException();
+            }
             long chunk = timed ? Math.min(len - done, PIPE_BUF) : len - done;
             MemorySegment from = done == 0 ? src : src.asSlice(done);
             long r = result("write", chunk,

@@ -139,10 +139,13 @@ class PipeTest {
         try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofShared()) {
             MemorySegment in = arena.allocate(8);
             Blocked<Long> reader = Blocked.start(Blocked.READ, () -> pipe.source().read(in));
+            long start = System.nanoTime();
             reader.thread().interrupt();
             assertThatThrownBy(() -> reader.result().get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
             assertThat(pipe.source().isOpen()).isFalse();
+            assertThatThrownBy(() -> pipe.source().read(in)).isInstanceOf(ClosedChannelException.class);
             assertThat(pipe.sink().isOpen()).isTrue();
         }
     }
