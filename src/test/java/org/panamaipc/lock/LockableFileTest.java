@@ -319,6 +319,21 @@ class LockableFileTest {
     }
 
     @Test
+    void openOrCreateLeavesAnExistingFileAsItWas() throws Exception {
+        Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (LockableFile file = LockableFile.openOrCreate(path)) {
+            assertThat(file.fd().isOpen()).isTrue();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                    .isEqualTo("rw-r--r--");
+            assertThat(Files.size(path)).isEqualTo(4096);
+            try (HeldLock lock = file.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
+                assertThat(lock).isNotNull();
+                assertThat(pythonTries("lockf", "ex", 0, 0)).isEqualTo("busy");
+            }
+        }
+    }
+
+    @Test
     void aReceivedDescriptorLocksAsALockableFile() throws Exception {
         try (var pair = org.panamaipc.socket.UnixSocket.pair(org.panamaipc.socket.SocketType.DATAGRAM);
              LockableFile original = LockableFile.open(path);
