@@ -49,6 +49,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      *
      * @param fd the descriptor; closing this end closes it
      * @return the end
+     * @throws IllegalStateException if {@code fd} is closed
      */
     public static PipeSink adopt(OwnedFd fd) {
         return new PipeSink(Check.notNull("fd", fd));

@@ -45,6 +45,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      *
      * @param fd the descriptor; closing this end closes it
      * @return the end
+     * @throws IllegalStateException if {@code fd} is closed
      */
     public static PipeSource adopt(OwnedFd fd) {
         return new PipeSource(Check.notNull("fd", fd));
