@@ -32,7 +32,7 @@ final class LockCommand {
         }
         LockMode mode = args.has("shared") ? LockMode.SHARED : LockMode.EXCLUSIVE;
         Duration timeout = args.duration("timeout");
-        try (LockableFile file = LockableFile.createOrOpen(Path.of(args.get(0)));
+        try (LockableFile file = LockableFile.openOrCreate(Path.of(args.get(0)));
              HeldLock lock = timeout == null ? file.lock(LockKind.OPEN_FILE, mode)
                      : timeout.isZero() ? file.tryLock(LockKind.OPEN_FILE, mode)
                      : file.lock(LockKind.OPEN_FILE, mode, 0, 0, timeout)) {

@@ -294,9 +294,7 @@ public final class Blocker {
 
     /** One {@code poll} of the descriptor with the time left: >0 ready, -ETIMEDOUT, -errno. */
     private static long poll(Waiter w, int n, short events, long deadline) {
-        if (Deadline.expired(deadline)) {
-            return -ETIMEDOUT;
-        }
+        // a passed deadline still polls once (timeout 0): awaitReady(events, end(ZERO)) asks "ready now?"
         MemorySegment p = w.pollfd;
         pollfd.fd(p, n);
         pollfd.events(p, events);

@@ -128,4 +128,21 @@ public final class SignalCalls {
             throw Errors.unexpected(t);
         }
     }
+
+    /**
+     * {@link BlockingCall}: reads one {@code struct signalfd_siginfo} from a signalfd.
+     *
+     * @param fd the signalfd
+     * @param info a {@code struct signalfd_siginfo}
+     * @param unused ignored
+     * @param size its size
+     * @param y ignored
+     * @param z ignored
+     * @param timeout ignored: the call blocks until a signal is pending
+     * @return the bytes read, or {@code -errno}
+     */
+    public static long readSignalfd(int fd, MemorySegment info, MemorySegment unused, long size, long y, long z,
+            MemorySegment timeout) {
+        return Sys.read(fd, info, size);
+    }
 }

@@ -1,10 +1,10 @@
 package org.panamaipc.lock;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,18 +12,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.flock;
 import org.panamaipc.bindings.stat;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.LockCalls;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
+import org.panamaipc.internal.Waiter;
 
 /**
  * An open file to lock: byte ranges with {@code fcntl} record locks
@@ -31,7 +32,7 @@ import org.panamaipc.internal.Waiters;
  * or the whole file with {@code flock} ({@link LockKind#FLOCK}).
  *
  * <pre>{@code
- * try (LockableFile file = LockableFile.createOrOpen(Path.of("/tmp/app.lock"));
+ * try (LockableFile file = LockableFile.openOrCreate(Path.of("/tmp/app.lock"));
  *      HeldLock lock = file.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
  *     if (lock == null) {
  *         System.out.println("held by " + file.conflicting(LockKind.PROCESS, LockMode.EXCLUSIVE, 0, 0));
@@ -44,7 +45,12 @@ import org.panamaipc.internal.Waiters;
  * the lock is held elsewhere. {@link #close()} releases every lock taken through this
  * file and, for {@link LockKind#PROCESS} locks, every lock this process holds on the file
  * (the classic pitfall {@link LockKind#PROCESS} describes); it also releases threads
- * blocked waiting for a lock on it, with {@link AsynchronousCloseException}.
+ * blocked waiting for a lock on it, with {@link AsynchronousCloseException}. Any later call
+ * throws {@link IllegalStateException}.
+ *
+ * <p><b>Interrupt.</b> Interrupting a thread that waits for a lock ends the wait with
+ * {@link InterruptedIOException}: the lock is not taken, the file stays open and the
+ * thread's interrupt status stays set.
  *
  * <p>Within this process, a lock overlapping one already held through the library on the
  * same file — through any {@link LockableFile} for {@link LockKind#PROCESS} locks, through
@@ -58,15 +64,16 @@ import org.panamaipc.internal.Waiters;
  * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2), "Advisory record locking"</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/flock.2.html">flock(2)</a>
  */
-public final class LockableFile implements AutoCloseable {
+public final class LockableFile implements AutoCloseable, DescriptorBased {
     /** Process locks belong to the process, so they are booked per file across all LockableFiles. */
     private static final Map<FileKey, List<HeldLock>> PROCESS_LOCKS = new HashMap<>();
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int EACCES = LibC.EACCES();
 
     private final OwnedFd fd;
+    private final Blocker blocker;
     private final FileKey key;
     private final String name;
-    private final Waiters waiters = new Waiters();
     private final List<HeldLock> ownLocks = new ArrayList<>(); // OPEN_FILE and FLOCK locks; guarded by this
 
     private record FileKey(long device, long inode) {
@@ -74,18 +81,9 @@ public final class LockableFile implements AutoCloseable {
 
     private LockableFile(OwnedFd fd, FileKey key, String name) {
         this.fd = fd;
+        this.blocker = Blocker.forDescriptor(name, fd);
         this.key = key;
         this.name = name;
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "panama-ipc-lock-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        return t;
     }
 
     // ---------------------------------------------------------------- opening
@@ -113,6 +111,7 @@ public final class LockableFile implements AutoCloseable {
      * @throws java.nio.file.NoSuchFileException if the file does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if it may not be read (EACCES)
      * @throws IOException if {@code open(2)} fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static LockableFile openReadOnly(Path path) throws IOException {
         return open(path, LibC.O_RDONLY());
@@ -126,8 +125,9 @@ public final class LockableFile implements AutoCloseable {
      * @throws java.nio.file.NoSuchFileException if its directory does not exist (ENOENT)
      * @throws java.nio.file.AccessDeniedException if it may not be opened or created (EACCES)
      * @throws IOException if {@code open(2)} fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
-    public static LockableFile createOrOpen(Path path) throws IOException {
+    public static LockableFile openOrCreate(Path path) throws IOException {
         return open(path, LibC.O_RDWR() | LibC.O_CREAT());
     }
 
@@ -137,9 +137,6 @@ public final class LockableFile implements AutoCloseable {
         int r;
         try (Arena arena = Arena.ofConfined()) {
             r = Sys.open(arena.allocateFrom(p), flags | LibC.O_CLOEXEC(), 0600);
-            while (r == -Sys.EINTR) {
-                r = Sys.open(arena.allocateFrom(p), flags | LibC.O_CLOEXEC(), 0600);
-            }
         }
         if (r < 0) {
             throw Errors.named("open", p, Errors.quote(p), -r);
@@ -191,7 +188,9 @@ public final class LockableFile implements AutoCloseable {
      * @throws OverlappingFileLockException if this process already holds an overlapping lock
      *         through the library (see the class comment)
      * @throws AsynchronousCloseException if another thread closed this file meanwhile
-     * @throws ClosedChannelException if this file is closed
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no lock is
+     *         taken; the interrupt status stays set)
+     * @throws IllegalStateException if this file is closed
      * @throws IOException if the lock call fails: EDEADLK (waiting would deadlock, fcntl
      *         locks), EBADF (an exclusive fcntl lock on a file opened read-only), ENOLCK
      */
@@ -212,11 +211,14 @@ public final class LockableFile implements AutoCloseable {
      * @throws OverlappingFileLockException if this process already holds an overlapping lock
      *         through the library
      * @throws AsynchronousCloseException if another thread closed this file meanwhile
-     * @throws ClosedChannelException if this file is closed
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no lock is
+     *         taken; the interrupt status stays set)
+     * @throws IllegalStateException if this file is closed
      * @throws IOException if the lock call fails (EDEADLK, EBADF, ENOLCK)
+     * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
      */
     public HeldLock lock(LockKind kind, LockMode mode, long start, long length) throws IOException {
-        return acquire(kind, mode, start, length, -1);
+        return acquire(kind, mode, start, length, true, Deadline.NONE);
     }
 
     /**
@@ -232,16 +234,15 @@ public final class LockableFile implements AutoCloseable {
      * @throws OverlappingFileLockException if this process already holds an overlapping lock
      *         through the library
      * @throws AsynchronousCloseException if another thread closed this file meanwhile
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no lock is
+     *         taken; the interrupt status stays set)
+     * @throws IllegalStateException if this file is closed
      * @throws IOException if the lock call fails (EDEADLK, EBADF, ENOLCK)
+     * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
      */
     public HeldLock lock(LockKind kind, LockMode mode, long start, long length, Duration timeout) throws IOException {
-        long nanos;
-        try {
-            nanos = Check.timeout(timeout).toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
-        }
-        return acquire(kind, mode, start, length, nanos);
+        boolean wait = !Check.timeout(timeout).isZero();
+        return acquire(kind, mode, start, length, wait, wait ? Deadline.end(timeout) : Deadline.NONE);
     }
 
     /**
@@ -252,10 +253,11 @@ public final class LockableFile implements AutoCloseable {
      * @return the lock, or {@code null} if it is held elsewhere (EAGAIN, EACCES, EWOULDBLOCK)
      * @throws OverlappingFileLockException if this process already holds an overlapping lock
      *         through the library
+     * @throws IllegalStateException if this file is closed
      * @throws IOException if the lock call fails otherwise (EBADF, ENOLCK)
      */
     public HeldLock tryLock(LockKind kind, LockMode mode) throws IOException {
-        return acquire(kind, mode, 0, 0, 0);
+        return acquire(kind, mode, 0, 0, false, Deadline.NONE);
     }
 
     /**
@@ -269,10 +271,11 @@ public final class LockableFile implements AutoCloseable {
      * @throws IllegalArgumentException for a negative or overflowing range
      * @throws OverlappingFileLockException if this process already holds an overlapping lock
      *         through the library
+     * @throws IllegalStateException if this file is closed
      * @throws IOException if the lock call fails otherwise (EBADF, ENOLCK)
      */
     public HeldLock tryLock(LockKind kind, LockMode mode, long start, long length) throws IOException {
-        return acquire(kind, mode, start, length, 0);
+        return acquire(kind, mode, start, length, false, Deadline.NONE);
     }
 
     /**
@@ -291,6 +294,7 @@ public final class LockableFile implements AutoCloseable {
      *         {@code null} if the lock could be taken now
      * @throws UnsupportedOperationException for {@link LockKind#FLOCK}, which has no test:
      *         use {@link #tryLock(LockKind, LockMode)}
+     * @throws IllegalStateException if this file is closed
      * @throws IOException if {@code fcntl(2)} fails
      */
     public LockConflict conflicting(LockKind kind, LockMode mode, long start, long length) throws IOException {
@@ -299,12 +303,12 @@ public final class LockableFile implements AutoCloseable {
             throw new UnsupportedOperationException("flock locks cannot be tested; use tryLock");
         }
         int cmd = kind == LockKind.PROCESS ? LibC.F_GETLK() : LibC.F_OFD_GETLK();
-        int n = acquireFd();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fl = request(arena, mode, start, length);
+        int n = blocker.enter();
+        try {
+            MemorySegment fl = request(mode, start, length);
             int r = Sys.fcntl(n, cmd, fl);
             if (r < 0) {
-                throw Errors.of("fcntl", "fd=" + n + ", " + commandName(cmd) + ", " + describe(mode, start, length), -r);
+                throw Errors.of("fcntl", name + ", " + commandName(cmd) + ", " + describe(mode, start, length), -r);
             }
             int type = flock.l_type(fl);
             if (type == LibC.F_UNLCK()) {
@@ -313,11 +317,11 @@ public final class LockableFile implements AutoCloseable {
             return new LockConflict(type == LibC.F_WRLCK() ? LockMode.EXCLUSIVE : LockMode.SHARED,
                     flock.l_start(fl), flock.l_len(fl), flock.l_pid(fl));
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
-    private HeldLock acquire(LockKind kind, LockMode mode, long start, long length, long timeoutNanos)
+    private HeldLock acquire(LockKind kind, LockMode mode, long start, long length, boolean wait, long deadline)
             throws IOException {
         Check.notNull("mode", mode);
         checkRange(kind, start, length);
@@ -325,7 +329,8 @@ public final class LockableFile implements AutoCloseable {
         book(lock);
         boolean held = false;
         try {
-            held = kind == LockKind.FLOCK ? callFlock(mode, timeoutNanos) : callFcntl(kind, mode, start, length, timeoutNanos);
+            held = kind == LockKind.FLOCK ? callFlock(mode, wait, deadline)
+                    : callFcntl(kind, mode, start, length, wait, deadline);
             return held ? lock : null;
         } finally {
             if (!held) {
@@ -347,98 +352,60 @@ public final class LockableFile implements AutoCloseable {
         }
     }
 
-    private boolean callFcntl(LockKind kind, LockMode mode, long start, long length, long timeoutNanos)
+    private boolean callFcntl(LockKind kind, LockMode mode, long start, long length, boolean wait, long deadline)
             throws IOException {
         boolean process = kind == LockKind.PROCESS;
-        int cmd = timeoutNanos == 0 ? (process ? LibC.F_SETLK() : LibC.F_OFD_SETLK())
+        int cmd = !wait ? (process ? LibC.F_SETLK() : LibC.F_OFD_SETLK())
                 : (process ? LibC.F_SETLKW() : LibC.F_OFD_SETLKW());
-        int n = acquireFd();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fl = request(arena, mode, start, length);
-            int r = timeoutNanos == 0 ? tryOnce(n, cmd, fl, 0) : waitFor(n, cmd, fl, 0, timeoutNanos);
-            if (r == 1) {
-                return false;
+        MemorySegment fl = request(mode, start, length);
+        long r;
+        if (wait) {
+            r = blocker.call(LockCalls::fcntlWait, 0, fl, MemorySegment.NULL, cmd, 0, 0, deadline, Timing.TIMER);
+        } else {
+            int n = blocker.enter(); // F_SETLK does not wait
+            try {
+                r = Sys.fcntl(n, cmd, fl);
+            } finally {
+                blocker.exit();
             }
-            if (r < 0) {
-                throw Errors.of("fcntl", "fd=" + n + ", " + commandName(cmd) + ", " + describe(mode, start, length), -r);
-            }
-            return true;
-        } finally {
-            fd.release();
         }
+        return granted(r, "fcntl", commandName(cmd) + ", " + describe(mode, start, length));
     }
 
-    private boolean callFlock(LockMode mode, long timeoutNanos) throws IOException {
+    private boolean callFlock(LockMode mode, boolean wait, long deadline) throws IOException {
         int op = mode == LockMode.EXCLUSIVE ? LibC.LOCK_EX() : LibC.LOCK_SH();
-        int n = acquireFd();
-        try {
-            int r = timeoutNanos == 0 ? tryOnce(n, -1, null, op | LibC.LOCK_NB()) : waitFor(n, -1, null, op, timeoutNanos);
-            if (r == 1) {
-                return false;
+        long r;
+        if (wait) {
+            r = blocker.call(LockCalls::flockWait, 0, MemorySegment.NULL, MemorySegment.NULL, op, 0, 0, deadline,
+                    Timing.TIMER);
+        } else {
+            int n = blocker.enter(); // LOCK_NB does not wait
+            try {
+                r = LockCalls.flock(n, op | LibC.LOCK_NB());
+            } finally {
+                blocker.exit();
             }
-            if (r < 0) {
-                throw Errors.of("flock", "fd=" + n + ", " + (mode == LockMode.EXCLUSIVE ? "LOCK_EX" : "LOCK_SH"), -r);
-            }
-            return true;
-        } finally {
-            fd.release();
         }
-    }
-
-    /** One lock call: {@code fcntl(n, cmd, fl)}, or {@code flock(n, op)} when {@code fl} is null. */
-    private static int call(int n, int cmd, MemorySegment fl, int op) {
-        return fl != null ? Sys.fcntl(n, cmd, fl) : LockCalls.flock(n, op);
-    }
-
-    /** @return 0 when locked, 1 when held elsewhere, or {@code -errno} */
-    private static int tryOnce(int n, int cmd, MemorySegment fl, int op) {
-        int r;
-        do {
-            r = call(n, cmd, fl, op);
-        } while (r == -Sys.EINTR);
-        return r == -LibC.EAGAIN() || r == -LibC.EACCES() ? 1 : r;
+        return granted(r, "flock", mode == LockMode.EXCLUSIVE ? "LOCK_EX" : "LOCK_SH");
     }
 
     /**
-     * Waits in a blocking lock call until it is granted, the time passes (a timer interrupts
-     * the call) or the file is closed (close interrupts it).
-     *
-     * @return 0 when locked, 1 when the time passed, or {@code -errno}
+     * What a lock call returned: true when granted, false when held elsewhere (a try) or the
+     * time passed (a timed wait).
      */
-    private int waitFor(int n, int cmd, MemorySegment fl, int op, long timeoutNanos) throws IOException {
-        boolean timed = timeoutNanos > 0 && timeoutNanos != Long.MAX_VALUE;
-        long deadline = System.nanoTime() + timeoutNanos;
-        Waiters timer = timed ? new Waiters() : null;
-        int slot = waiters.enter();
-        int timerSlot = timed ? timer.enter() : -1;
-        ScheduledFuture<?> wake = timed ? TIMER.schedule(timer::wakeAll, timeoutNanos, TimeUnit.NANOSECONDS) : null;
-        try {
-            while (true) {
-                if (!fd.isOpen()) {
-                    throw new AsynchronousCloseException();
-                }
-                int r = call(n, cmd, fl, op);
-                if (r != -Sys.EINTR) {
-                    return r;
-                }
-                if (!fd.isOpen()) {
-                    throw new AsynchronousCloseException();
-                }
-                if (timed && System.nanoTime() - deadline >= 0) {
-                    return 1;
-                }
-            }
-        } finally {
-            if (timed) {
-                wake.cancel(false);
-                timer.exit(timerSlot);
-            }
-            waiters.exit(slot);
+    private boolean granted(long r, String call, String args) throws IOException {
+        if (r >= 0) {
+            return true;
         }
+        if (r == -EAGAIN || r == -EACCES || r == -Blocker.ETIMEDOUT) {
+            return false;
+        }
+        throw Errors.of(call, name + ", " + args, (int) -r);
     }
 
-    private static MemorySegment request(Arena arena, LockMode mode, long start, long length) {
-        MemorySegment fl = flock.allocate(arena); // zeroed: l_pid 0, as OFD commands require
+    /** A zeroed {@code struct flock} (l_pid 0, as OFD commands require) in this thread's scratch memory. */
+    private static MemorySegment request(LockMode mode, long start, long length) {
+        MemorySegment fl = Waiter.current().scratch(flock.layout().byteSize()).fill((byte) 0);
         flock.l_type(fl, (short) (mode == LockMode.EXCLUSIVE ? LibC.F_WRLCK() : LibC.F_RDLCK()));
         flock.l_whence(fl, (short) LibC.SEEK_SET());
         flock.l_start(fl, start);
@@ -467,14 +434,6 @@ public final class LockableFile implements AutoCloseable {
         return (mode == LockMode.EXCLUSIVE ? "F_WRLCK" : "F_RDLCK") + " start=" + start + " len=" + length;
     }
 
-    private int acquireFd() throws ClosedChannelException {
-        try {
-            return fd.acquire();
-        } catch (IllegalStateException closed) {
-            throw new ClosedChannelException();
-        }
-    }
-
     // ---------------------------------------------------------------- bookkeeping
 
     private List<HeldLock> bookFor(HeldLock lock) {
@@ -490,7 +449,7 @@ public final class LockableFile implements AutoCloseable {
     private void book(HeldLock lock) {
         synchronized (PROCESS_LOCKS) {
             synchronized (this) {
-                if (!fd.isOpen()) {
+                if (!blocker.isOpen()) {
                     return; // the lock call reports the closed file
                 }
                 List<HeldLock> process = PROCESS_LOCKS.getOrDefault(key, List.of());
@@ -536,26 +495,24 @@ public final class LockableFile implements AutoCloseable {
         unbook(lock);
         int n;
         try {
-            n = fd.acquire();
+            n = blocker.enter();
         } catch (IllegalStateException closed) {
             return; // closing the file released the lock
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try {
             int r;
             if (lock.kind() == LockKind.FLOCK) {
-                do {
-                    r = LockCalls.flock(n, LibC.LOCK_UN());
-                } while (r == -Sys.EINTR);
+                r = LockCalls.flock(n, LibC.LOCK_UN()); // unlocking does not wait
             } else {
-                MemorySegment fl = request(arena, lock.mode(), lock.start(), lock.length());
+                MemorySegment fl = request(lock.mode(), lock.start(), lock.length());
                 flock.l_type(fl, (short) LibC.F_UNLCK());
                 r = Sys.fcntl(n, lock.kind() == LockKind.PROCESS ? LibC.F_SETLK() : LibC.F_OFD_SETLK(), fl);
             }
             if (r < 0) {
-                throw Errors.of(lock.kind() == LockKind.FLOCK ? "flock" : "fcntl", "fd=" + n + ", unlock", -r);
+                throw Errors.of(lock.kind() == LockKind.FLOCK ? "flock" : "fcntl", name + ", unlock", -r);
             }
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -568,7 +525,18 @@ public final class LockableFile implements AutoCloseable {
 
     /** {@return whether the file is open} */
     public boolean isOpen() {
-        return fd.isOpen();
+        return blocker.isOpen();
+    }
+
+    /**
+     * The descriptor, still owned by this file: to pass it to another process or poll it.
+     * Close the file, not the descriptor (closing it would drop this process's locks).
+     *
+     * @return the owned descriptor
+     */
+    @Override
+    public OwnedFd fd() {
+        return fd;
     }
 
     /**
@@ -580,12 +548,12 @@ public final class LockableFile implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!fd.isOpen()) {
+        if (!blocker.isOpen()) {
             return;
         }
         synchronized (PROCESS_LOCKS) {
             synchronized (this) {
-                fd.close();
+                fd.close(); // as blocker.close() does; its waiters are released below, out of the locks
                 ownLocks.forEach(HeldLock::invalidate);
                 ownLocks.clear();
                 List<HeldLock> process = PROCESS_LOCKS.remove(key);
@@ -594,7 +562,7 @@ public final class LockableFile implements AutoCloseable {
                 }
             }
         }
-        waiters.wakeAll();
+        blocker.wakeAll();
     }
 
     @Override

@@ -7,6 +7,14 @@
  * closing any descriptor of a file drops all of the process's fcntl locks on it.
  * {@link org.panamaipc.lock.LockKind#OPEN_FILE} locks have no such trap.
  *
+ * <p>Waiting for a lock ({@code F_SETLKW}, {@code F_OFD_SETLKW}, {@code flock}) runs
+ * through the library's one blocking engine, whose timer ends a timed wait (the kernel has
+ * no timed lock call). Interrupting a waiting thread ends the wait with
+ * {@link java.io.InterruptedIOException} and no lock held; {@code close()} from another
+ * thread releases it with {@link java.nio.channels.AsynchronousCloseException}; use after
+ * close is {@link IllegalStateException}. {@link org.panamaipc.lock.LockableFile} is
+ * {@link org.panamaipc.DescriptorBased}.
+ *
  * <pre>{@code
  * Path path = Files.createTempFile("example", ".lock");
  * try (LockableFile file = LockableFile.open(path);

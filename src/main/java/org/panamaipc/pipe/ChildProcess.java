@@ -1,9 +1,11 @@
 package org.panamaipc.pipe;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.posix_spawn_file_actions_t;
@@ -53,10 +56,17 @@ import org.panamaipc.signal.Signal;
  * <p><b>Lifetime.</b> The child holds a {@link PidFd}, so waiting and signalling are free of
  * pid reuse. {@link #close()} does not stop the child: it reaps it if it has exited, and
  * otherwise leaves a daemon thread to reap it when it does, so no zombie is left behind.
+ * A thread blocked in {@link #waitFor()} when another thread closes this object throws
+ * {@link AsynchronousCloseException}; waiting after close throws
+ * {@link IllegalStateException} unless the status was collected before.
+ *
+ * <p><b>Interrupt.</b> Interrupting a thread blocked in {@link #waitFor()} ends the wait
+ * with {@link InterruptedIOException}, the interrupt status still set; the child is not
+ * reaped by that call, so it can be waited for again.
  *
  * @see <a href="https://man7.org/linux/man-pages/man3/posix_spawn.3.html">posix_spawn(3)</a>
  */
-public final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable, DescriptorBased {
     private final long pid;
     private final PidFd pidFd;
     private final String program;
@@ -106,6 +116,17 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * The descriptor of the child's pidfd, owned by this object: readable ({@code POLLIN})
+     * once the child has exited.
+     *
+     * @return the owned descriptor
+     */
+    @Override
+    public OwnedFd fd() {
+        return pidFd.fd();
+    }
+
+    /**
      * {@return whether the child still runs}
      *
      * @throws IOException if the call fails
@@ -118,27 +139,40 @@ public final class ChildProcess implements AutoCloseable {
      * Waits for the child to exit and returns how it ended.
      *
      * @return the exit status
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed this object
+     * @throws AsynchronousCloseException if another thread closed this object during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (the child
+     *         is not reaped; the interrupt status stays set)
+     * @throws IllegalStateException if this object is closed and the status was not collected
      * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
      */
     public ExitStatus waitFor() throws IOException {
-        return waitFor(Duration.ofSeconds(Long.MAX_VALUE));
+        ExitStatus s = status;
+        if (s != null) {
+            return s;
+        }
+        // The wait holds no lock, so that close() from another thread can release it.
+        pidFd.awaitExit();
+        return reap();
     }
 
     /**
      * Waits at most {@code timeout} for the child to exit.
      *
-     * @param timeout the longest wait
+     * @param timeout the longest wait; zero looks without waiting
      * @return the exit status, or {@code null} on timeout
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closed this object
+     * @throws AsynchronousCloseException if another thread closed this object during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (the child
+     *         is not reaped; the interrupt status stays set)
+     * @throws IllegalStateException if this object is closed and the status was not collected
      * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
      */
     public ExitStatus waitFor(Duration timeout) throws IOException {
         ExitStatus s = status;
         if (s != null) {
             return s;
         }
-        // The wait holds no lock, so that close() from another thread can release it.
         if (!pidFd.awaitExit(timeout)) {
             return null;
         }
@@ -176,35 +210,38 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Releases the pidfd; reaps the child now if it has exited, or later on a daemon thread
-     * when it exits. Does not stop it.
+     * (through a copy of the pidfd) when it exits. Does not stop it. Threads blocked in
+     * {@link #waitFor()} are released with {@link AsynchronousCloseException}.
      */
     @Override
     public synchronized void close() {
         if (!pidFd.fd().isOpen()) {
             return;
         }
+        PidFd reaper = null;
         try {
             if (status == null) {
                 status = pidFd.tryReap();
             }
-        } catch (IOException | IllegalStateException e) {
-            pidFd.close();
-            return;
-        }
-        if (status != null) {
-            pidFd.close();
-            return;
-        }
-        Thread.ofPlatform().daemon().name("panama-ipc reaper pid=" + pid).start(() -> {
-            try {
-                pidFd.awaitExit();
-                reap();
-            } catch (IOException | IllegalStateException ignored) {
-                // nothing left to do for a child nobody waits for
-            } finally {
-                pidFd.close();
+            if (status == null) {
+                reaper = pidFd.dup();
             }
-        });
+        } catch (IOException | IllegalStateException e) {
+            // not ours to reap, or out of descriptors: nothing more can be done for it
+        } finally {
+            pidFd.close(); // releases the threads blocked in waitFor
+        }
+        if (reaper != null) {
+            PidFd copy = reaper;
+            Thread.ofPlatform().daemon().name("panama-ipc reaper pid=" + pid).start(() -> {
+                try (copy) {
+                    copy.awaitExit();
+                    copy.tryReap();
+                } catch (IOException | IllegalStateException ignored) {
+                    // nothing left to do for a child nobody waits for
+                }
+            });
+        }
     }
 
     @Override

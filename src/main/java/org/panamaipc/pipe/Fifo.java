@@ -1,6 +1,7 @@
 package org.panamaipc.pipe;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystemException;
@@ -12,12 +13,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.stat;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
@@ -25,7 +26,6 @@ import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Macros;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
 
 /**
  * Named pipes: {@code mkfifo} and the opens of a FIFO, with their real semantics.
@@ -33,7 +33,8 @@ import org.panamaipc.internal.Waiters;
  * <ul>
  * <li>A blocking open for reading waits until a writer opens the FIFO, and a blocking open
  *     for writing waits for a reader; the timed forms give up after a timeout and return
- *     {@code null}.
+ *     {@code null}. Interrupting the waiting thread ends the wait with
+ *     {@link InterruptedIOException} (there is no descriptor yet to close).
  * <li>A non-blocking open for reading succeeds at once; a non-blocking open for writing
  *     with no reader fails with ENXIO ({@link NoReaderException}).
  * <li>{@link #openReadWrite(Path)} never waits (Linux leaves {@code O_RDWR} on a FIFO
@@ -95,6 +96,7 @@ public final class Fifo {
      * @param path the FIFO
      * @throws NoSuchFileException if nothing exists at {@code path}
      * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/unlink.2.html">unlink(2)</a>
      */
     public static void unlink(Path path) throws IOException {
         Check.notNull("path", path);
@@ -107,16 +109,35 @@ public final class Fifo {
     }
 
     /**
+     * Removes a FIFO's name if it exists ({@code unlink}).
+     *
+     * @param path the FIFO
+     * @return whether a name was removed; {@code false} if nothing existed at {@code path}
+     * @throws IOException if the call fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/unlink.2.html">unlink(2)</a>
+     */
+    public static boolean unlinkIfExists(Path path) throws IOException {
+        try {
+            unlink(path);
+            return true;
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+    }
+
+    /**
      * Opens a FIFO for reading, waiting until a writer opens it.
      *
      * @param path the FIFO
      * @return the read end, in blocking mode
      * @throws NoSuchFileException if nothing exists at {@code path}
      * @throws FileSystemException if {@code path} is not a FIFO
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no
+     *         descriptor was opened; the interrupt status stays set)
      * @throws IOException if the call fails otherwise
      */
     public static PipeSource openForReading(Path path) throws IOException {
-        return new PipeSource(open(path, LibC.O_RDONLY(), "O_RDONLY", null));
+        return new PipeSource(open(path, LibC.O_RDONLY(), "O_RDONLY", Deadline.NONE));
     }
 
     /**
@@ -127,10 +148,12 @@ public final class Fifo {
      * @return the read end, in blocking mode, or {@code null} if no writer came in time
      * @throws NoSuchFileException if nothing exists at {@code path}
      * @throws FileSystemException if {@code path} is not a FIFO
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no
+     *         descriptor was opened; the interrupt status stays set)
      * @throws IOException if the call fails otherwise
      */
     public static PipeSource openForReading(Path path, Duration timeout) throws IOException {
-        OwnedFd fd = open(path, LibC.O_RDONLY(), "O_RDONLY", Deadline.after(timeout));
+        OwnedFd fd = open(path, LibC.O_RDONLY(), "O_RDONLY", Deadline.end(timeout));
         return fd == null ? null : new PipeSource(fd);
     }
 
@@ -148,7 +171,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSource openForReadingNonBlocking(Path path) throws IOException {
-        return new PipeSource(open(path, LibC.O_RDONLY() | LibC.O_NONBLOCK(), "O_RDONLY|O_NONBLOCK", null));
+        return new PipeSource(open(path, LibC.O_RDONLY() | LibC.O_NONBLOCK(), "O_RDONLY|O_NONBLOCK", Deadline.NONE));
     }
 
     /**
@@ -158,10 +181,12 @@ public final class Fifo {
      * @return the write end, in blocking mode
      * @throws NoSuchFileException if nothing exists at {@code path}
      * @throws FileSystemException if {@code path} is not a FIFO
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no
+     *         descriptor was opened; the interrupt status stays set)
      * @throws IOException if the call fails otherwise
      */
     public static PipeSink openForWriting(Path path) throws IOException {
-        return new PipeSink(open(path, LibC.O_WRONLY(), "O_WRONLY", null));
+        return new PipeSink(open(path, LibC.O_WRONLY(), "O_WRONLY", Deadline.NONE));
     }
 
     /**
@@ -172,10 +197,12 @@ public final class Fifo {
      * @return the write end, in blocking mode, or {@code null} if no reader came in time
      * @throws NoSuchFileException if nothing exists at {@code path}
      * @throws FileSystemException if {@code path} is not a FIFO
+     * @throws InterruptedIOException if the thread was interrupted while waiting (no
+     *         descriptor was opened; the interrupt status stays set)
      * @throws IOException if the call fails otherwise
      */
     public static PipeSink openForWriting(Path path, Duration timeout) throws IOException {
-        OwnedFd fd = open(path, LibC.O_WRONLY(), "O_WRONLY", Deadline.after(timeout));
+        OwnedFd fd = open(path, LibC.O_WRONLY(), "O_WRONLY", Deadline.end(timeout));
         return fd == null ? null : new PipeSink(fd);
     }
 
@@ -190,7 +217,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSink openForWritingNonBlocking(Path path) throws IOException {
-        return new PipeSink(open(path, LibC.O_WRONLY() | LibC.O_NONBLOCK(), "O_WRONLY|O_NONBLOCK", null));
+        return new PipeSink(open(path, LibC.O_WRONLY() | LibC.O_NONBLOCK(), "O_WRONLY|O_NONBLOCK", Deadline.NONE));
     }
 
     /**
@@ -205,7 +232,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static Pipe openReadWrite(Path path) throws IOException {
-        OwnedFd fd = open(path, LibC.O_RDWR(), "O_RDWR", null);
+        OwnedFd fd = open(path, LibC.O_RDWR(), "O_RDWR", Deadline.NONE);
         try {
             return new Pipe(new PipeSource(fd), new PipeSink(fd.dup()));
         } catch (IOException | RuntimeException e) {
@@ -214,29 +241,36 @@ public final class Fifo {
         }
     }
 
-    private static OwnedFd open(Path path, int flags, String flagNames, Deadline deadline) throws IOException {
+    /**
+     * Opens the FIFO through the blocking engine, with an engine of its own: there is no
+     * descriptor to close yet, so only an interrupt or the deadline can end the wait.
+     */
+    private static OwnedFd open(Path path, int flags, String flagNames, long deadline) throws IOException {
         Check.notNull("path", path);
         String p = path.toString();
         requireFifo(path);
         String args = Errors.quote(p) + ", " + flagNames + "|O_CLOEXEC";
-        int fd;
+        long fd;
+        Blocker opening = Blocker.forHandle("the open of FIFO " + p, null);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cpath = arena.allocateFrom(p);
-            fd = deadline == null ? openWaiting(cpath, flags) : openTimed(cpath, flags, deadline);
+            fd = opening.call(PipeCalls::openFifo, 0, arena.allocateFrom(p), MemorySegment.NULL,
+                    flags | LibC.O_CLOEXEC(), 0, 0, deadline, Timing.TIMER);
+        } finally {
+            opening.close();
         }
-        if (fd == Integer.MIN_VALUE) {
+        if (fd == -Blocker.ETIMEDOUT) {
             return null;
         }
         if (fd < 0) {
             if (-fd == LibC.ENXIO()) {
                 throw new NoReaderException(args);
             }
-            throw Errors.named("open", p, args, -fd);
+            throw Errors.named("open", p, args, (int) -fd);
         }
-        OwnedFd owned = OwnedFd.adopt(fd);
+        OwnedFd owned = OwnedFd.adopt((int) fd);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(stat.layout());
-            int r = Sys.fstat(fd, st);
+            int r = Sys.fstat((int) fd, st);
             if (r < 0) {
                 throw Errors.of("fstat", "fd=" + fd, -r);
             }
@@ -248,35 +282,6 @@ public final class Fifo {
             throw e;
         }
         return owned;
-    }
-
-    private static int openWaiting(MemorySegment cpath, int flags) {
-        int r;
-        do {
-            r = Sys.open(cpath, flags | LibC.O_CLOEXEC(), 0);
-        } while (r == -Sys.EINTR);
-        return r;
-    }
-
-    /** A blocking open that a timer interrupts; {@code Integer.MIN_VALUE} on timeout. */
-    private static int openTimed(MemorySegment cpath, int flags, Deadline deadline) {
-        Waiters waiters = new Waiters();
-        long nanos = deadline.remainingNanos();
-        if (!deadline.unlimited()) {
-            CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(waiters::wakeAll);
-        }
-        int slot = waiters.enter();
-        try {
-            int r = -Sys.EINTR;
-            // the deadline is checked after registering: a timer that fired before sees no
-            // one to wake, but then the deadline has passed
-            while (r == -Sys.EINTR && !deadline.expired()) {
-                r = Sys.open(cpath, flags | LibC.O_CLOEXEC(), 0);
-            }
-            return r == -Sys.EINTR ? Integer.MIN_VALUE : r;
-        } finally {
-            waiters.exit(slot);
-        }
     }
 
     private static void requireFifo(Path path) throws IOException {

@@ -1,21 +1,21 @@
 package org.panamaipc.pipe;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Path;
 import org.panamaipc.BrokenPipeException;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
 
 /**
  * One end of a pipe or FIFO: an owned, close-on-exec descriptor with the settings both
@@ -23,21 +23,30 @@ import org.panamaipc.internal.Waiters;
  *
  * <p><b>Closing.</b> {@link #close()} is idempotent and may be called from any thread: a
  * thread blocked in a read, write, splice or wait on this end is released and throws
- * {@link AsynchronousCloseException}. As for the JDK's channels, interrupting a thread
- * blocked on this end closes it, and the thread throws {@link ClosedByInterruptException}.
+ * {@link AsynchronousCloseException}; any later call throws {@link ClosedChannelException}.
+ * As for the JDK's channels, interrupting a thread blocked on this end (or calling a
+ * blocking method with the interrupt status set) closes it, and the thread throws
+ * {@link ClosedByInterruptException} with its interrupt status still set.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/pipe.7.html">pipe(7)</a>
  */
-public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permits PipeSource, PipeSink {
-    static final int EINTR = Sys.EINTR;
+public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements DescriptorBased
+        permits PipeSource, PipeSink {
     static final int EAGAIN = Sys.EAGAIN;
+    /** The size of the per-thread native buffer that heap arrays and buffers go through. */
+    static final int BOUNCE_SIZE = 64 * 1024;
     private static final Path PIPE_MAX_SIZE = Path.of("/proc/sys/fs/pipe-max-size");
 
     final OwnedFd fd;
-    final Waiters waiters = new Waiters();
+    /** The engine every call on this end runs through; it owns the descriptor. */
+    final Blocker blocker;
+    /** This end for messages: {@code fd=N}. */
+    final String what;
 
     PipeEnd(OwnedFd fd) {
         this.fd = fd;
+        this.what = "fd=" + fd.get();
+        this.blocker = Blocker.forChannel(what, fd, this);
     }
 
     /**
@@ -46,6 +55,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
      *
      * @return the owned descriptor
      */
+    @Override
     public OwnedFd fd() {
         return fd;
     }
@@ -57,8 +67,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
      */
     @Override
     protected void implCloseChannel() {
-        fd.close();
-        waiters.wakeAll();
+        blocker.close();
     }
 
     /**
@@ -70,7 +79,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
      * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
      */
     public int capacity() throws IOException {
-        int n = acquire();
+        int n = blocker.enter();
         try {
             int r = Sys.fcntl(n, LibC.F_GETPIPE_SZ(), 0);
             if (r < 0) {
@@ -78,7 +87,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
             }
             return r;
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -97,7 +106,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
      */
     public int setCapacity(int bytes) throws IOException {
         Check.positive("bytes", bytes);
-        int n = acquire();
+        int n = blocker.enter();
         try {
             int r = Sys.fcntl(n, LibC.F_SETPIPE_SZ(), bytes);
             if (r < 0) {
@@ -109,7 +118,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
             }
             return r;
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -120,7 +129,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
      * @throws IOException if the call fails
      */
     public boolean isBlocking() throws IOException {
-        int n = acquire();
+        int n = blocker.enter();
         try {
             int flags = Sys.fcntl(n, LibC.F_GETFL(), 0);
             if (flags < 0) {
@@ -128,7 +137,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
             }
             return (flags & LibC.O_NONBLOCK()) == 0;
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -142,7 +151,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
      * @throws IOException if the call fails
      */
     public void setBlocking(boolean blocking) throws IOException {
-        int n = acquire();
+        int n = blocker.enter();
         try {
             int flags = Sys.fcntl(n, LibC.F_GETFL(), 0);
             if (flags < 0) {
@@ -154,7 +163,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
                 throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -r);
             }
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -167,45 +176,29 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel permit
         }
     }
 
-    /** Acquires the descriptor for a call, or reports the end closed. */
-    final int acquire() throws ClosedChannelException {
-        try {
-            return fd.acquire();
-        } catch (IllegalStateException closed) {
-            throw new ClosedChannelException();
-        }
+    /**
+     * Waits until this end is ready ({@code poll}) or the deadline passes.
+     *
+     * @param events {@code POLLIN} or {@code POLLOUT}
+     * @param deadline from {@link Deadline#end}, or {@link Deadline#NONE}
+     * @return true if ready (or hung up), false once the deadline passed
+     */
+    final boolean awaitReady(int events, long deadline) throws IOException {
+        return blocker.awaitReady(events, deadline);
     }
 
     /**
-     * Waits until the descriptor is ready ({@code poll}), registered as a waiter.
-     *
-     * @return true if ready (or hung up), false on timeout
+     * What a read, write or move returned, as this package reports it: the count, 0 when
+     * nothing could be done (non-blocking, or the time ran out), or the error.
      */
-    final boolean awaitReady(int n, int events, Deadline deadline) throws IOException {
-        MemorySegment pfd = Scratch.get().pollFor(n, events);
-        begin(); // a Thread.interrupt() now closes this end
-        int slot = waiters.enter();
-        try {
-            while (true) {
-                if (!fd.isOpen()) { // checked after registering, so that a racing close() is seen
-                    throw new AsynchronousCloseException();
-                }
-                int r = Sys.poll(pfd, 1, deadline.remainingMillisForPoll());
-                if (r > 0) {
-                    return true;
-                }
-                if (r == 0) {
-                    if (deadline.expired()) {
-                        return false;
-                    }
-                } else if (r != -EINTR) {
-                    throw Errors.of("poll", "fd=" + n, -r);
-                }
-            }
-        } finally {
-            waiters.exit(slot);
-            end(true); // ClosedByInterruptException if the interrupt closed it
+    final long result(String call, long count, long r) throws IOException {
+        if (r >= 0) {
+            return r;
         }
+        if (r == -EAGAIN || r == -Blocker.ETIMEDOUT) {
+            return 0;
+        }
+        throw Errors.of(call, what + ", count=" + count, (int) -r);
     }
 
     static int readProcInt(Path path) {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
@@ -12,11 +13,12 @@ import java.util.Objects;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.iovec;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
-import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.PipeCalls;
-import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.Waiter;
 
 /**
  * The write end of a pipe or FIFO, as a {@link WritableByteChannel} and an
@@ -35,6 +37,7 @@ import org.panamaipc.internal.Sys;
  */
 public final class PipeSink extends PipeEnd implements WritableByteChannel {
     private static final long PIPE_BUF = 4096;
+    private static final int POLLOUT = LibC.POLLOUT();
 
     PipeSink(OwnedFd fd) {
         super(fd);
@@ -46,6 +49,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      *
      * @param fd the descriptor; closing this end closes it
      * @return the end
+     * @throws IllegalStateException if {@code fd} is closed
      */
     public static PipeSink adopt(OwnedFd fd) {
         return new PipeSink(Check.notNull("fd", fd));
@@ -60,16 +64,13 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws BrokenPipeException if no reader is left
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the write
+     * @throws ClosedByInterruptException if the thread was interrupted during the write (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     public long write(MemorySegment src) throws IOException {
         PipeSource.requireNative(src);
-        int n = acquire();
-        try {
-            return writeAll(n, src, null);
-        } finally {
-            fd.release();
-        }
+        return writeAll(src, Deadline.NONE, false);
     }
 
     /**
@@ -78,22 +79,19 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      *
      * @param src native memory
      * @param timeout the longest wait
-     * @return the bytes written before the timeout: {@code src.byteSize()} when all were
+     * @return the bytes written before the timeout: {@code src.byteSize()} when all were, 0
+     *         when none were
      * @throws IllegalArgumentException if {@code src} is a heap segment or the timeout negative
      * @throws BrokenPipeException if no reader is left
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws ClosedByInterruptException if the thread was interrupted during the wait (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     public long write(MemorySegment src, Duration timeout) throws IOException {
         PipeSource.requireNative(src);
-        Deadline deadline = Deadline.after(timeout);
-        int n = acquire();
-        try {
-            return writeAll(n, src, deadline);
-        } finally {
-            fd.release();
-        }
+        return writeAll(src, Deadline.end(timeout), true);
     }
 
     /**
@@ -104,26 +102,23 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @return the bytes written
      * @throws BrokenPipeException if no reader is left
      * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the write
+     * @throws ClosedByInterruptException if the thread was interrupted during the write (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        int n = acquire();
-        try {
-            int pos = src.position();
-            long r;
-            if (src.isDirect()) {
-                r = writeAll(n, MemorySegment.ofBuffer(src), null);
-            } else {
-                MemorySegment heap = MemorySegment.ofBuffer(src);
-                r = writeHeap(n, heap);
-            }
-            src.position(pos + (int) r);
-            return (int) r;
-        } finally {
-            fd.release();
+        int pos = src.position();
+        long r;
+        if (src.isDirect()) {
+            r = writeAll(MemorySegment.ofBuffer(src), Deadline.NONE, false);
+        } else {
+            r = writeHeap(MemorySegment.ofBuffer(src));
         }
+        src.position(pos + (int) r);
+        return (int) r;
     }
 
     /**
@@ -137,16 +132,14 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IndexOutOfBoundsException if the range is outside the array
      * @throws BrokenPipeException if no reader is left
      * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the write
+     * @throws ClosedByInterruptException if the thread was interrupted during the write (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     public int write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        int n = acquire();
-        try {
-            return (int) writeHeap(n, MemorySegment.ofArray(b).asSlice(off, len));
-        } finally {
-            fd.release();
-        }
+        return (int) writeHeap(MemorySegment.ofArray(b).asSlice(off, len));
     }
 
     /**
@@ -162,27 +155,19 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IllegalArgumentException if {@code src} is a heap segment
      * @throws BrokenPipeException if no reader is left
      * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the call
+     * @throws ClosedByInterruptException if the thread was interrupted during the call (this
+     *         end is then closed)
      * @throws IOException if the call fails
      * @see <a href="https://man7.org/linux/man-pages/man2/vmsplice.2.html">vmsplice(2)</a>
      */
     public long vmsplice(MemorySegment src) throws IOException {
         PipeSource.requireNative(src);
-        int n = acquire();
-        begin(); // a Thread.interrupt() now closes this end
-        int slot = waiters.enter();
-        try {
-            MemorySegment iov = Scratch.get().iovecFor(src);
-            long r = -EINTR;
-            // checked after registering, so that a close() racing with this call is seen
-            while (r == -EINTR && fd.isOpen()) {
-                r = PipeCalls.vmsplice(n, iov, 1, 0);
-            }
-            return result("vmsplice", n, src.byteSize(), r);
-        } finally {
-            waiters.exit(slot);
-            end(true); // ClosedByInterruptException if the interrupt closed it
-            fd.release();
-        }
+        MemorySegment iov = Waiter.current().scratch(iovec.layout().byteSize());
+        iovec.iov_base(iov, src);
+        iovec.iov_len(iov, src.byteSize());
+        long r = blocker.call(PipeCalls::vmsplice, 0, iov, MemorySegment.NULL, 1, 0, 0, Deadline.NONE, Timing.UNTIMED);
+        return result("vmsplice", src.byteSize(), r);
     }
 
     /**
@@ -196,43 +181,36 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IllegalArgumentException if {@code count} is negative
      * @throws BrokenPipeException if no reader is left
      * @throws ClosedChannelException if this end or the source is closed
+     * @throws AsynchronousCloseException if another thread closed this end during the call
+     * @throws ClosedByInterruptException if the thread was interrupted during the call (this
+     *         end is then closed)
      * @throws IOException if the call fails
      * @see <a href="https://man7.org/linux/man-pages/man2/splice.2.html">splice(2)</a>
      */
     public long spliceFrom(OwnedFd source, long count) throws IOException {
         Check.notNegative("count", count);
         Check.notNull("source", source);
-        int n = acquire();
         int in;
         try {
             in = source.acquire();
         } catch (IllegalStateException closed) {
-            fd.release();
             throw new ClosedChannelException();
         }
-        begin(); // a Thread.interrupt() now closes this end
-        int slot = waiters.enter();
         try {
-            long r = -EINTR;
-            // checked after registering, so that a close() racing with this call is seen
-            while (r == -EINTR && fd.isOpen() && source.isOpen()) {
-                r = PipeCalls.splice(in, n, count, 0);
-            }
+            long r = blocker.call(PipeCalls::spliceIn, 0, MemorySegment.NULL, MemorySegment.NULL, in, count, 0,
+                    Deadline.NONE, Timing.UNTIMED);
             if (r == 0) {
                 return count == 0 ? 0 : -1;
             }
-            return result("splice", n, count, r);
+            return result("splice", count, r);
         } finally {
-            waiters.exit(slot);
-            end(true); // ClosedByInterruptException if the interrupt closed it
             source.release();
-            fd.release();
         }
     }
 
     /**
      * This end as an {@link OutputStream}: writes wait for room even in non-blocking mode,
-     * and closing the stream closes this end.
+     * and closing the stream closes this end. Its methods throw what this end's do.
      *
      * @return a stream writing to this end
      */
@@ -246,18 +224,13 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
-                int n = acquire();
-                try {
-                    MemorySegment src = MemorySegment.ofArray(b).asSlice(off, len);
-                    long done = 0;
-                    while (done < len) {
-                        done += writeHeap(n, src.asSlice(done));
-                        if (done < len) {
-                            awaitReady(n, LibC.POLLOUT(), Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)));
-                        }
+                MemorySegment src = MemorySegment.ofArray(b).asSlice(off, len);
+                long done = 0;
+                while (done < len) {
+                    done += writeHeap(src.asSlice(done));
+                    if (done < len) {
+                        awaitReady(POLLOUT, Deadline.NONE);
                     }
-                } finally {
-                    fd.release();
                 }
             }
 
@@ -268,14 +241,14 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         };
     }
 
-    private long writeHeap(int n, MemorySegment src) throws IOException {
-        MemorySegment bounce = Scratch.get().buffer;
+    private long writeHeap(MemorySegment src) throws IOException {
         long done = 0;
         long len = src.byteSize();
         while (done < len) {
-            long chunk = Math.min(len - done, bounce.byteSize());
+            long chunk = Math.min(len - done, BOUNCE_SIZE);
+            MemorySegment bounce = Waiter.current().scratch(chunk);
             MemorySegment.copy(src, done, bounce, 0, chunk);
-            long r = writeAll(n, bounce.asSlice(0, chunk), null);
+            long r = writeAll(bounce, Deadline.NONE, false);
             done += r;
             if (r < chunk) {
                 break; // non-blocking and full
@@ -285,58 +258,34 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     }
 
     /**
-     * Writes until done (blocking mode), until full (non-blocking mode, no deadline) or until
-     * the deadline. With a deadline, each write follows a poll for room and writes at most
-     * {@code PIPE_BUF} bytes, which a writable pipe takes without blocking even in blocking
-     * mode.
+     * Writes until done (blocking mode), until full (non-blocking mode, untimed) or until
+     * the deadline (timed). A timed write polls for room before each write and writes at
+     * most {@code PIPE_BUF} bytes, which a writable pipe takes without blocking even in
+     * blocking mode.
      */
-    private long writeAll(int n, MemorySegment src, Deadline deadline) throws IOException {
+    private long writeAll(MemorySegment src, long deadline, boolean timed) throws IOException {
         long len = src.byteSize();
         long done = 0;
         while (done < len || len == 0) {
-            if (deadline != null && !awaitReady(n, LibC.POLLOUT(), deadline)) {
+            if (timed && !awaitReady(POLLOUT, deadline)) {
                 return done;
             }
-            long chunk = deadline == null ? len - done : Math.min(len - done, PIPE_BUF);
-            long r = writeOnce(n, src, done, chunk);
+            if (done > 0 && !isOpen()) {
+                // closed while the previous part was written: report it as the JDK does
+                throw Thread.currentThread().isInterrupted() ? new ClosedByInterruptException()
+                        : new AsynchronousCloseException();
+            }
+            long chunk = timed ? Math.min(len - done, PIPE_BUF) : len - done;
+            MemorySegment from = done == 0 ? src : src.asSlice(done);
+            long r = result("write", chunk,
+                    blocker.call(PipeCalls::write, 0, from, MemorySegment.NULL, chunk, 0, 0, Deadline.NONE, Timing.UNTIMED));
             done += r;
-            if (len == 0 || (r == 0 && deadline == null)) {
+            if (len == 0 || (r == 0 && !timed)) {
                 return done;
             }
         }
         return done;
     }
-
-    private long writeOnce(int n, MemorySegment src, long offset, long count) throws IOException {
-        MemorySegment from = offset == 0 ? src : src.asSlice(offset);
-        begin(); // a Thread.interrupt() now closes this end
-        int slot = waiters.enter();
-        try {
-            long r = -EINTR;
-            // checked after registering, so that a close() racing with this call is seen
-            while (r == -EINTR && fd.isOpen()) {
-                r = Sys.write(n, from, count);
-            }
-            return result("write", n, count, r);
-        } finally {
-            waiters.exit(slot);
-            end(true); // ClosedByInterruptException if the interrupt closed it
-        }
-    }
-
-    private long result(String call, int n, long count, long r) throws IOException {
-        if (r >= 0) {
-            return r;
-        }
-        if (r == -EINTR) {
-            throw new AsynchronousCloseException();
-        }
-        if (r == -EAGAIN) {
-            return 0;
-        }
-        throw Errors.of(call, "fd=" + n + ", count=" + count, (int) -r);
-    }
-
 
     @Override
     public String toString() {

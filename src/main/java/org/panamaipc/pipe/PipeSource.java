@@ -3,8 +3,10 @@ package org.panamaipc.pipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
@@ -12,11 +14,11 @@ import java.util.Objects;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
-import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.PipeCalls;
-import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.Waiter;
 
 /**
  * The read end of a pipe or FIFO, as a {@link ReadableByteChannel} and an
@@ -31,6 +33,7 @@ import org.panamaipc.internal.Sys;
  * @see <a href="https://man7.org/linux/man-pages/man2/read.2.html">read(2)</a>
  */
 public final class PipeSource extends PipeEnd implements ReadableByteChannel {
+    private static final int POLLIN = LibC.POLLIN();
 
     PipeSource(OwnedFd fd) {
         super(fd);
@@ -42,6 +45,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      *
      * @param fd the descriptor; closing this end closes it
      * @return the end
+     * @throws IllegalStateException if {@code fd} is closed
      */
     public static PipeSource adopt(OwnedFd fd) {
         return new PipeSource(Check.notNull("fd", fd));
@@ -56,22 +60,20 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IllegalArgumentException if {@code dst} is a heap segment
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the read
+     * @throws ClosedByInterruptException if the thread was interrupted during the read (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     public long read(MemorySegment dst) throws IOException {
         requireNative(dst);
-        int n = acquire();
-        try {
-            return readOnce(n, dst);
-        } finally {
-            fd.release();
-        }
+        return readOnce(dst);
     }
 
     /**
      * Reads into native memory, waiting at most {@code timeout} for data whatever the
      * blocking mode. (In blocking mode, a thread that reads the same pipe at the same time
-     * may take the data this read was woken for; this read then waits for more.)
+     * may take the data this read was woken for; this read then waits for more, beyond the
+     * timeout.)
      *
      * @param dst native memory
      * @param timeout the longest wait; zero polls
@@ -79,25 +81,22 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IllegalArgumentException if {@code dst} is a heap segment or the timeout negative
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws ClosedByInterruptException if the thread was interrupted during the wait (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     public long read(MemorySegment dst, Duration timeout) throws IOException {
         requireNative(dst);
-        Deadline deadline = Deadline.after(timeout);
-        int n = acquire();
-        try {
-            while (true) {
-                if (!awaitReady(n, LibC.POLLIN(), deadline)) {
-                    return 0;
-                }
-                long r = readOnce(n, dst);
-                if (r != 0 || dst.byteSize() == 0 || deadline.expired()) {
-                    return r;
-                }
-                // another reader took the data first, or the fd is shared with one: wait again
+        long deadline = Deadline.end(timeout);
+        while (true) {
+            if (!awaitReady(POLLIN, deadline)) {
+                return 0;
             }
-        } finally {
-            fd.release();
+            long r = readOnce(dst);
+            if (r != 0 || dst.byteSize() == 0 || Deadline.expired(deadline)) {
+                return r;
+            }
+            // another reader took the data first, or the fd is shared with one: wait again
         }
     }
 
@@ -109,6 +108,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @return the bytes read, 0 when none were there (non-blocking), -1 at end of file
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the read
+     * @throws ClosedByInterruptException if the thread was interrupted during the read (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     @Override
@@ -117,27 +118,22 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
-        int n = acquire();
-        try {
-            int pos = dst.position();
-            int len = dst.limit() - pos;
-            long r;
-            if (dst.isDirect()) {
-                r = readOnce(n, MemorySegment.ofBuffer(dst));
-            } else {
-                MemorySegment bounce = Scratch.get().buffer;
-                r = readOnce(n, bounce.asSlice(0, Math.min(len, bounce.byteSize())));
-                if (r > 0) {
-                    MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, r);
-                }
-            }
+        int pos = dst.position();
+        int len = dst.limit() - pos;
+        long r;
+        if (dst.isDirect()) {
+            r = readOnce(MemorySegment.ofBuffer(dst));
+        } else {
+            MemorySegment bounce = Waiter.current().scratch(Math.min(len, BOUNCE_SIZE));
+            r = readOnce(bounce);
             if (r > 0) {
-                dst.position(pos + (int) r);
+                MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, r);
             }
-            return (int) r;
-        } finally {
-            fd.release();
         }
+        if (r > 0) {
+            dst.position(pos + (int) r);
+        }
+        return (int) r;
     }
 
     /**
@@ -149,21 +145,19 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @return the bytes read, 0 when none were there (non-blocking), -1 at end of file
      * @throws IndexOutOfBoundsException if the range is outside the array
      * @throws ClosedChannelException if this end is closed
+     * @throws AsynchronousCloseException if another thread closed it during the read
+     * @throws ClosedByInterruptException if the thread was interrupted during the read (this
+     *         end is then closed)
      * @throws IOException if the call fails
      */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        int n = acquire();
-        try {
-            MemorySegment bounce = Scratch.get().buffer;
-            long r = readOnce(n, bounce.asSlice(0, Math.min(len, bounce.byteSize())));
-            if (r > 0) {
-                MemorySegment.copy(bounce, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b, off, (int) r);
-            }
-            return (int) r;
-        } finally {
-            fd.release();
+        MemorySegment bounce = Waiter.current().scratch(Math.min(len, BOUNCE_SIZE));
+        long r = readOnce(bounce);
+        if (r > 0) {
+            MemorySegment.copy(bounce, ValueLayout.JAVA_BYTE, 0, b, off, (int) r);
         }
+        return (int) r;
     }
 
     /**
@@ -174,7 +168,10 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @param count at most this many bytes
      * @return the bytes moved, 0 when none were there (non-blocking), -1 at end of file
      * @throws IllegalArgumentException if {@code count} is negative
-     * @throws ClosedChannelException if this end is closed
+     * @throws ClosedChannelException if this end or {@code target} is closed
+     * @throws AsynchronousCloseException if another thread closed this end during the call
+     * @throws ClosedByInterruptException if the thread was interrupted during the call (this
+     *         end is then closed)
      * @throws BrokenPipeException if {@code target} is a pipe without readers
      * @throws IOException EINVAL when {@code target} does not support splicing, or another
      *         failure of the call
@@ -183,7 +180,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     public long spliceTo(OwnedFd target, long count) throws IOException {
         Check.notNegative("count", count);
         Check.notNull("target", target);
-        return move("splice", target, count, false);
+        return move(target, count, false);
     }
 
     /**
@@ -195,6 +192,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @return the bytes copied, 0 when none were there (non-blocking), -1 at end of file
      * @throws IllegalArgumentException if {@code count} is negative
      * @throws ClosedChannelException if either end is closed
+     * @throws AsynchronousCloseException if another thread closed this end during the call
+     * @throws ClosedByInterruptException if the thread was interrupted during the call (this
+     *         end is then closed)
      * @throws BrokenPipeException if {@code target} has no reader
      * @throws IOException if the call fails
      * @see <a href="https://man7.org/linux/man-pages/man2/tee.2.html">tee(2)</a>
@@ -202,50 +202,31 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     public long teeTo(PipeSink target, long count) throws IOException {
         Check.notNegative("count", count);
         Check.notNull("target", target);
-        return move("tee", target.fd, count, true);
+        return move(target.fd, count, true);
     }
 
-    private long move(String call, OwnedFd target, long count, boolean tee) throws IOException {
-        int n = acquire();
+    private long move(OwnedFd target, long count, boolean tee) throws IOException {
         int out;
         try {
             out = target.acquire();
         } catch (IllegalStateException closed) {
-            fd.release();
             throw new ClosedChannelException();
         }
-        begin(); // a Thread.interrupt() now closes this end
-        int slot = waiters.enter();
         try {
-            long r = -EINTR;
-            // checked after registering, so that a close() racing with this call is seen
-            while (r == -EINTR && fd.isOpen() && target.isOpen()) {
-                r = tee ? PipeCalls.tee(n, out, count, 0) : PipeCalls.splice(n, out, count, 0);
-            }
-            if (r == -EINTR) {
-                throw new AsynchronousCloseException();
-            }
+            long r = blocker.call(tee ? PipeCalls::teeOut : PipeCalls::spliceOut, 0, MemorySegment.NULL,
+                    MemorySegment.NULL, out, count, 0, Deadline.NONE, Timing.UNTIMED);
             if (r == 0) {
                 return count == 0 ? 0 : -1;
             }
-            if (r == -EAGAIN) {
-                return 0;
-            }
-            if (r < 0) {
-                throw Errors.of(call, "fd=" + n + ", fd=" + out + ", count=" + count, (int) -r);
-            }
-            return r;
+            return result(tee ? "tee" : "splice", count, r);
         } finally {
-            waiters.exit(slot);
-            end(true); // ClosedByInterruptException if the interrupt closed it
             target.release();
-            fd.release();
         }
     }
 
     /**
      * This end as an {@link InputStream}: reads wait for data even in non-blocking mode, and
-     * closing the stream closes this end.
+     * closing the stream closes this end. Its methods throw what this end's do.
      *
      * @return a stream reading from this end
      */
@@ -269,12 +250,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
                     if (r != 0) {
                         return r;
                     }
-                    int n = acquire();
-                    try {
-                        awaitReady(n, LibC.POLLIN(), Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)));
-                    } finally {
-                        fd.release();
-                    }
+                    awaitReady(POLLIN, Deadline.NONE);
                 }
             }
 
@@ -285,33 +261,13 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         };
     }
 
-    private long readOnce(int n, MemorySegment dst) throws IOException {
+    private long readOnce(MemorySegment dst) throws IOException {
         long len = dst.byteSize();
-        begin(); // a Thread.interrupt() now closes this end
-        int slot = waiters.enter();
-        try {
-            long r = -EINTR;
-            // checked after registering, so that a close() racing with this call is seen
-            while (r == -EINTR && fd.isOpen()) {
-                r = Sys.read(n, dst, len);
-            }
-            if (r == -EINTR) {
-                throw new AsynchronousCloseException();
-            }
-            if (r == 0) {
-                return len == 0 ? 0 : -1;
-            }
-            if (r == -EAGAIN) {
-                return 0;
-            }
-            if (r < 0) {
-                throw Errors.of("read", "fd=" + n + ", count=" + len, (int) -r);
-            }
-            return r;
-        } finally {
-            waiters.exit(slot);
-            end(true); // ClosedByInterruptException if the interrupt closed it
+        long r = blocker.call(PipeCalls::read, 0, dst, MemorySegment.NULL, len, 0, 0, Deadline.NONE, Timing.UNTIMED);
+        if (r == 0) {
+            return len == 0 ? 0 : -1;
         }
+        return result("read", len, r);
     }
 
     static void requireNative(MemorySegment segment) {

@@ -25,6 +25,18 @@
  * {@link org.panamaipc.signal.Signals}. Children start with {@code SIGPIPE} at its default,
  * as shell tools expect.
  *
+ * <p><b>Closing and interrupt.</b> Pipe and FIFO ends are channels and follow the JDK's:
+ * after {@code close()} every call throws {@link java.nio.channels.ClosedChannelException};
+ * a thread blocked on an end that another thread closes throws
+ * {@link java.nio.channels.AsynchronousCloseException}; interrupting a blocked thread closes
+ * the end and the call throws {@link java.nio.channels.ClosedByInterruptException}. A
+ * blocking FIFO open has no descriptor yet: an interrupt ends it with
+ * {@link java.io.InterruptedIOException}. {@link org.panamaipc.pipe.ChildProcess#waitFor()}
+ * likewise throws {@code InterruptedIOException} and leaves the child waitable, and
+ * {@code close()} releases a thread blocked in it. Every blocking call runs through the
+ * library's one blocking engine; every end, and a child process (its pidfd), is
+ * {@link org.panamaipc.DescriptorBased}.
+ *
  * <p><b>Hot paths.</b> {@link org.panamaipc.pipe.PipeSource#read(java.lang.foreign.MemorySegment)}
  * and {@link org.panamaipc.pipe.PipeSink#write(java.lang.foreign.MemorySegment)} on native
  * memory allocate nothing and copy nothing beyond the kernel's own copy.

@@ -1,20 +1,22 @@
 package org.panamaipc.signal;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.siginfo_t;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
+import org.panamaipc.internal.Waiter;
 
 /**
  * A descriptor that refers to one process ({@code pidfd_open}), immune to pid reuse: once
@@ -27,20 +29,28 @@ import org.panamaipc.internal.Waiters;
  * {@link #tryReap()} and {@link #waitFor(Duration)} also collect its {@link ExitStatus}.
  *
  * <p><b>Lifetime.</b> {@link #close()} releases the descriptor (idempotent, from any
- * thread; a thread waiting in {@link #awaitExit} throws
- * {@link AsynchronousCloseException}). It does not affect the process.
+ * thread; a thread waiting in {@link #awaitExit} or {@link #waitFor} throws
+ * {@link AsynchronousCloseException}; later calls throw {@link IllegalStateException}). It
+ * does not affect the process.
+ *
+ * <p><b>Interrupt.</b> Interrupting a thread that waits for the process ends the wait with
+ * {@link InterruptedIOException}; the pidfd stays open, the thread's interrupt status stays
+ * set, and a child is not reaped: it can still be waited for.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_open.2.html">pidfd_open(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
  */
-public final class PidFd implements AutoCloseable {
+public final class PidFd implements AutoCloseable, DescriptorBased {
+    private static final int POLLIN = LibC.POLLIN();
+
     private final long pid;
     private final OwnedFd fd;
-    private final Waiters waiters = new Waiters();
+    private final Blocker blocker;
 
     private PidFd(long pid, OwnedFd fd) {
         this.pid = pid;
         this.fd = fd;
+        this.blocker = Blocker.forDescriptor("pidfd of pid " + pid, fd);
     }
 
     /**
@@ -72,8 +82,26 @@ public final class PidFd implements AutoCloseable {
      *
      * @return the owned descriptor
      */
+    @Override
     public OwnedFd fd() {
         return fd;
+    }
+
+    /**
+     * Opens a second pidfd for the same process ({@code fcntl(F_DUPFD_CLOEXEC)}), closed
+     * separately: still immune to pid reuse, unlike a new {@link #open(long)}.
+     *
+     * @return the copy
+     * @throws IllegalStateException if this pidfd is closed
+     * @throws IOException if the process is out of descriptors (EMFILE)
+     */
+    public PidFd dup() throws IOException {
+        blocker.enter();
+        try {
+            return new PidFd(pid, fd.dup());
+        } finally {
+            blocker.exit();
+        }
     }
 
     /**
@@ -83,18 +111,33 @@ public final class PidFd implements AutoCloseable {
      * @throws IOException if the call fails
      */
     public boolean isAlive() throws IOException {
-        return !poll(Deadline.after(Duration.ZERO));
+        int n = blocker.enter(); // a poll that does not wait: no engine loop, no interrupt check
+        try {
+            MemorySegment p = Waiter.current().scratch(pollfd.layout().byteSize());
+            pollfd.fd(p, n);
+            pollfd.events(p, (short) POLLIN);
+            pollfd.revents(p, (short) 0);
+            int r = Sys.poll(p, 1, 0);
+            if (r < 0) {
+                throw Errors.of("poll", "pidfd=" + n + ", pid=" + pid, -r);
+            }
+            return r == 0;
+        } finally {
+            blocker.exit();
+        }
     }
 
     /**
-     * Waits until the process exits.
+     * Waits until the process exits ({@code poll} for {@code POLLIN}).
      *
      * @throws IllegalStateException if this pidfd is closed
      * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (this
+     *         pidfd stays open, the interrupt status stays set)
      * @throws IOException if the call fails
      */
     public void awaitExit() throws IOException {
-        poll(Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)));
+        blocker.awaitReady(POLLIN, Deadline.NONE);
     }
 
     /**
@@ -104,10 +147,12 @@ public final class PidFd implements AutoCloseable {
      * @return true if it has exited, false on timeout
      * @throws IllegalStateException if this pidfd is closed
      * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (this
+     *         pidfd stays open, the interrupt status stays set)
      * @throws IOException if the call fails
      */
     public boolean awaitExit(Duration timeout) throws IOException {
-        return poll(Deadline.after(timeout));
+        return blocker.awaitReady(POLLIN, Deadline.end(timeout));
     }
 
     /**
@@ -121,14 +166,14 @@ public final class PidFd implements AutoCloseable {
      */
     public void sendSignal(Signal signal) throws IOException {
         org.panamaipc.internal.Check.notNull("signal", signal);
-        int n = fd.acquire();
+        int n = blocker.enter();
         try {
             int r = SignalCalls.pidfdSendSignal(n, signal.number());
             if (r < 0) {
                 throw Errors.of("pidfd_send_signal", "pid=" + pid + ", " + signal.name(), -r);
             }
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -143,9 +188,9 @@ public final class PidFd implements AutoCloseable {
      *         reaped, or another failure of the call
      */
     public ExitStatus tryReap() throws IOException {
-        int n = fd.acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(siginfo_t.layout());
+        int n = blocker.enter();
+        try {
+            MemorySegment info = Waiter.current().scratch(siginfo_t.layout().byteSize());
             int r = ProcessCalls.waitid(LibC.P_PIDFD(), n, info, LibC.WEXITED() | LibC.WNOHANG());
             if (r < 0) {
                 throw Errors.of("waitid", "P_PIDFD, pid=" + pid + ", WEXITED|WNOHANG", -r);
@@ -161,8 +206,24 @@ public final class PidFd implements AutoCloseable {
             }
             return ExitStatus.killed(Signal.of(status), code == LibC.CLD_DUMPED());
         } finally {
-            fd.release();
+            blocker.exit();
         }
+    }
+
+    /**
+     * Waits for a child of this process to exit and collects its status.
+     *
+     * @return the status
+     * @throws IllegalStateException if this pidfd is closed
+     * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (the
+     *         child is not reaped: it can still be waited for)
+     * @throws IOException ECHILD when the process is not a child of this one, or another
+     *         failure of the call
+     */
+    public ExitStatus waitFor() throws IOException {
+        awaitExit();
+        return tryReap();
     }
 
     /**
@@ -173,6 +234,8 @@ public final class PidFd implements AutoCloseable {
      * @return the status, or {@code null} on timeout
      * @throws IllegalStateException if this pidfd is closed
      * @throws AsynchronousCloseException if another thread closed it during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (the
+     *         child is not reaped: it can still be waited for)
      * @throws IOException ECHILD when the process is not a child of this one, or another
      *         failure of the call
      */
@@ -183,41 +246,10 @@ public final class PidFd implements AutoCloseable {
         return tryReap();
     }
 
-    /** Closes the descriptor, once; releases a thread waiting on it. */
+    /** Closes the descriptor, once; releases every thread waiting on it. */
     @Override
     public void close() {
-        if (fd.isOpen()) {
-            fd.close();
-            waiters.wakeAll();
-        }
-    }
-
-    private boolean poll(Deadline deadline) throws IOException {
-        int n = fd.acquire();
-        int slot = waiters.enter();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pfd = arena.allocate(pollfd.layout());
-            pollfd.fd(pfd, n);
-            pollfd.events(pfd, (short) LibC.POLLIN());
-            while (true) {
-                if (!fd.isOpen()) { // checked after registering, so that a racing close() is seen
-                    throw new AsynchronousCloseException();
-                }
-                int r = Sys.poll(pfd, 1, deadline.remainingMillisForPoll());
-                if (r > 0) {
-                    return true;
-                }
-                if (r == 0 && deadline.expired()) {
-                    return false;
-                }
-                if (r < 0 && r != -Sys.EINTR) {
-                    throw Errors.of("poll", "pidfd=" + n + ", pid=" + pid, -r);
-                }
-            }
-        } finally {
-            waiters.exit(slot);
-            fd.release();
-        }
+        blocker.close();
     }
 
     static int checkPid(long pid) {

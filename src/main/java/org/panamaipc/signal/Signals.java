@@ -20,7 +20,10 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.sigaction;
 import org.panamaipc.bindings.signalfd_siginfo;
 import org.panamaipc.bindings.sigval;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Macros;
 import org.panamaipc.internal.PipeCalls;
@@ -28,7 +31,6 @@ import org.panamaipc.internal.SigSet;
 import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.ThreadSignal;
-import org.panamaipc.internal.Waiters;
 
 /**
  * Sending signals ({@code kill}, {@code killpg}, {@code sigqueue}) and receiving them in
@@ -243,6 +245,12 @@ public final class Signals {
 
         abstract SignalRegistration.Delivery delivery();
 
+        /** {@return the signalfd read for this signal} */
+        OwnedFd fd() {
+            throw new UnsupportedOperationException(signal + " is delivered by the JVM's signal dispatch,"
+                    + " not read from a signalfd: it has no descriptor");
+        }
+
         abstract void uninstall();
 
         final void dispatch(SignalInfo info) {
@@ -264,7 +272,7 @@ public final class Signals {
     /** Reads the signal from a signalfd on a dedicated thread. */
     static final class SignalfdSlot extends Slot {
         private final OwnedFd fd;
-        private final Waiters waiters = new Waiters();
+        private final Blocker blocker;
         private final MemorySegment previousAction;
         private final Arena arena = Arena.ofAuto();
         private final Thread reader;
@@ -272,6 +280,7 @@ public final class Signals {
         private SignalfdSlot(Signal signal, OwnedFd fd, MemorySegment previousAction) {
             super(signal);
             this.fd = fd;
+            this.blocker = Blocker.forDescriptor("signalfd of " + signal.name(), fd);
             this.previousAction = previousAction;
             this.reader = Thread.ofPlatform().daemon().name("panama-ipc signalfd " + signal.name())
                     .unstarted(this::readLoop);
@@ -312,44 +321,35 @@ public final class Signals {
             return SignalRegistration.Delivery.SIGNALFD;
         }
 
+        @Override
+        OwnedFd fd() {
+            return fd;
+        }
+
         private void readLoop() {
             MemorySegment info = arena.allocate(signalfd_siginfo.layout());
-            int n;
-            try {
-                n = fd.acquire();
-            } catch (IllegalStateException closed) {
-                return;
-            }
-            try {
-                while (fd.isOpen()) {
-                    int slot = waiters.enter();
-                    long r;
-                    try {
-                        if (!fd.isOpen()) { // checked after registering, so that a racing close() is seen
-                            return;
-                        }
-                        r = Sys.read(n, info, info.byteSize());
-                    } finally {
-                        waiters.exit(slot);
-                    }
-                    if (r == info.byteSize()) {
-                        dispatch(new SignalInfo(signal, signalfd_siginfo.ssi_code(info),
-                                Integer.toUnsignedLong(signalfd_siginfo.ssi_pid(info)),
-                                Integer.toUnsignedLong(signalfd_siginfo.ssi_uid(info)),
-                                signalfd_siginfo.ssi_int(info), true));
-                    } else if (r != -Sys.EINTR && r != -Sys.EAGAIN) {
-                        return; // cannot happen with a valid signalfd
-                    }
+            while (true) {
+                long r;
+                try {
+                    r = blocker.call(SignalCalls::readSignalfd, 0, info, MemorySegment.NULL, info.byteSize(), 0, 0,
+                            Deadline.NONE, Timing.UNTIMED);
+                } catch (IOException | IllegalStateException closedOrInterrupted) {
+                    return; // uninstalled
                 }
-            } finally {
-                fd.release();
+                if (r == info.byteSize()) {
+                    dispatch(new SignalInfo(signal, signalfd_siginfo.ssi_code(info),
+                            Integer.toUnsignedLong(signalfd_siginfo.ssi_pid(info)),
+                            Integer.toUnsignedLong(signalfd_siginfo.ssi_uid(info)),
+                            signalfd_siginfo.ssi_int(info), true));
+                } else if (r != -Sys.EAGAIN) {
+                    return; // cannot happen with a valid signalfd
+                }
             }
         }
 
         @Override
         void uninstall() {
-            fd.close();
-            waiters.wakeAll();
+            blocker.close(); // releases the reader; the descriptor is closed once it has left
             if (previousAction != null) {
                 SignalCalls.sigaction(signal.number(), previousAction, MemorySegment.NULL);
             }

@@ -67,6 +67,15 @@
  * {@link org.panamaipc.signal.ExitStatus}. Its descriptor turns readable at exit, so any
  * mechanism can poll it beside its own to detect a dead peer.
  *
+ * <p><b>Blocking.</b> The waits of a pidfd, and the signalfd read behind
+ * {@link org.panamaipc.signal.SignalRegistration.Delivery#SIGNALFD}, run through the
+ * library's one blocking engine: {@code close()} from another thread releases a waiting
+ * thread with {@link java.nio.channels.AsynchronousCloseException}; interrupting it ends the
+ * wait with {@link java.io.InterruptedIOException}, the pidfd stays open, the interrupt
+ * status stays set and the child is not reaped. {@link org.panamaipc.signal.PidFd} and a
+ * signalfd-backed {@link org.panamaipc.signal.SignalRegistration} expose their descriptor
+ * ({@link org.panamaipc.DescriptorBased}).
+ *
  * <p>Example, run with the signal blocked from the start (for instance started by a parent
  * through {@code ChildProcess.builder(...).blockSignals(Signal.realtime(1))}):
  *

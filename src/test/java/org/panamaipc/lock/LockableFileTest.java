@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,12 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.socket.Peers;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class LockableFileTest {
+    /** x86_64 system call numbers, for {@link Blocked}. */
+    private static final int SYS_FCNTL = 72;
+    private static final int SYS_FLOCK = 73;
+
     private Path path;
 
     @BeforeEach
@@ -197,6 +202,38 @@ class LockableFileTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(LockKind.class)
+    void interruptEndsALockWaitWithNoLockHeld(LockKind kind) throws Exception {
+        String family = kind == LockKind.FLOCK ? "flock" : "lockf";
+        int syscall = kind == LockKind.FLOCK ? SYS_FLOCK : SYS_FCNTL;
+        try (LockableFile file = LockableFile.open(path);
+             PeerProcess holder = python("hold", family, "ex", 0, 0)) {
+            assertThat(holder.readLine()).startsWith("held ");
+            Blocked<HeldLock> waiting = Blocked.start(syscall, () -> {
+                try {
+                    return file.lock(kind, LockMode.EXCLUSIVE);
+                } finally {
+                    assertThat(Thread.currentThread().isInterrupted()).as("interrupt status kept").isTrue();
+                }
+            });
+            long start = System.nanoTime();
+            waiting.thread().interrupt();
+            assertThatThrownBy(() -> waiting.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(InterruptedIOException.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+            assertThat(file.isOpen()).isTrue();
+            holder.send("release");
+            assertThat(holder.readLine()).isEqualTo("released");
+            // the interrupted call took nothing: a peer gets the lock, and so does this file
+            String peer = kind == LockKind.FLOCK ? flockCommandTries("ex") : pythonTries("lockf", "ex", 0, 0);
+            assertThat(peer).isEqualTo("got");
+            try (HeldLock mine = file.tryLock(kind, LockMode.EXCLUSIVE)) {
+                assertThat(mine).isNotNull();
+            }
+        }
+    }
+
     @Test
     void closeReleasesAThreadWaitingForALock() throws Exception {
         try (LockableFile a = LockableFile.open(path);
@@ -215,7 +252,7 @@ class LockableFileTest {
                 });
                 b.close();
                 assertThat(waiter.get(10, TimeUnit.SECONDS))
-                        .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+                        .isInstanceOfAny(AsynchronousCloseException.class, IllegalStateException.class);
                 if (flockHeld != null) {
                     flockHeld.release();
                 }
@@ -265,19 +302,34 @@ class LockableFileTest {
         LockableFile closed = LockableFile.open(path);
         closed.close();
         assertThatThrownBy(() -> closed.tryLock(LockKind.OPEN_FILE, LockMode.SHARED))
-                .isInstanceOf(ClosedChannelException.class);
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
     }
 
     @Test
-    void createOrOpenMakesAPrivateFile() throws Exception {
+    void openOrCreateMakesAPrivateFile() throws Exception {
         Path fresh = path.resolveSibling(path.getFileName() + ".new");
-        try (LockableFile file = LockableFile.createOrOpen(fresh)) {
+        try (LockableFile file = LockableFile.openOrCreate(fresh)) {
             assertThat(Files.getPosixFilePermissions(fresh)).containsExactlyInAnyOrder(
                     java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                     java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             assertThat(file.tryLock(LockKind.FLOCK, LockMode.EXCLUSIVE)).isNotNull();
         } finally {
             Files.deleteIfExists(fresh);
+        }
+    }
+
+    @Test
+    void openOrCreateLeavesAnExistingFileAsItWas() throws Exception {
+        Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (LockableFile file = LockableFile.openOrCreate(path)) {
+            assertThat(file.fd().isOpen()).isTrue();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                    .isEqualTo("rw-r--r--");
+            assertThat(Files.size(path)).isEqualTo(4096);
+            try (HeldLock lock = file.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
+                assertThat(lock).isNotNull();
+                assertThat(pythonTries("lockf", "ex", 0, 0)).isEqualTo("busy");
+            }
         }
     }
 

@@ -30,7 +30,7 @@ class PackageExampleTest {
     @Test
     void classExampleRuns() throws Exception {
         Path path = Files.createTempFile("app", ".lock");
-        try (LockableFile file = LockableFile.createOrOpen(path);
+        try (LockableFile file = LockableFile.openOrCreate(path);
              HeldLock lock = file.tryLock(LockKind.OPEN_FILE, LockMode.EXCLUSIVE)) {
             assertThat(lock).isNotNull();
             // An OFD lock conflicts with process locks even of its own process; no process owns it.

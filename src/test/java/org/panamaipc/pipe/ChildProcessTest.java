@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import org.panamaipc.BrokenPipeException;
 import org.panamaipc.IpcException;
 import org.panamaipc.signal.ExitStatus;
 import org.panamaipc.signal.Signal;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
@@ -272,4 +275,45 @@ class ChildProcessTest {
                 .isInstanceOf(IpcException.class).hasMessageContaining("ESRCH");
     }
 
+    @Test
+    void interruptingWaitForLeavesTheChildWaitable() throws Exception {
+        try (ChildProcess child = ChildProcess.builder("sleep", "30").start()) {
+            for (boolean timed : new boolean[] {false, true}) {
+                Blocked<ExitStatus> waiting = Blocked.start(Blocked.POLL, () -> {
+                    try {
+                        return timed ? child.waitFor(Duration.ofSeconds(30)) : child.waitFor();
+                    } finally {
+                        assertThat(Thread.currentThread().isInterrupted()).as("interrupt status kept").isTrue();
+                    }
+                });
+                long start = System.nanoTime();
+                waiting.thread().interrupt();
+                assertThatThrownBy(() -> waiting.get(Duration.ofSeconds(5)))
+                        .hasCauseInstanceOf(InterruptedIOException.class);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+            }
+            assertThat(child.isAlive()).isTrue();
+            assertThat(child.fd().isOpen()).isTrue();
+            child.kill();
+            assertThat(child.waitFor(WAIT)).isEqualTo(ExitStatus.killed(Signal.SIGKILL, false));
+        }
+    }
+
+    @Test
+    void closeReleasesAThreadBlockedInWaitForAndStillReapsTheChild() throws Exception {
+        long pid;
+        ChildProcess child = ChildProcess.builder("sleep", "30").start();
+        try {
+            pid = child.pid();
+            Blocked<ExitStatus> waiting = Blocked.start(Blocked.POLL, child::waitFor);
+            child.close();
+            assertThatThrownBy(() -> waiting.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(AsynchronousCloseException.class);
+            assertThatThrownBy(child::waitFor).isInstanceOf(IllegalStateException.class);
+            org.panamaipc.signal.Signals.kill(pid, Signal.SIGKILL);
+        } finally {
+            child.close();
+        }
+        org.panamaipc.testing.Deadline.after(WAIT).await(() -> ProcessHandle.of(pid).isEmpty(), "child " + pid + " reaped");
+    }
 }

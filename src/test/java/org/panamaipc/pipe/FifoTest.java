@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -24,6 +26,7 @@ import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.signal.ExitStatus;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.PeerProcess;
 
 @IpcTest
 class FifoTest {
@@ -47,11 +50,64 @@ class FifoTest {
     }
 
     @Test
-    void createOverAnExistingPathThrowsFileAlreadyExists() throws IOException {
+    void createOverAnExistingPathThrowsFileAlreadyExistsAndLeavesTheFifoUsable() throws Exception {
         Path p = fifo();
         assertThatThrownBy(() -> Fifo.create(p))
                 .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining("mkfifo(\"" + p + "\", 0600): EEXIST");
+        assertThatThrownBy(() -> Fifo.create(p, PosixFilePermissions.fromString("rw-rw-rw-")))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-------");
+        // the first FIFO is intact: a shell peer still writes through it
+        try (ChildProcess echo = ChildProcess.builder("sh", "-c", "echo still here > '" + p + "'").start();
+             PipeSource reader = Fifo.openForReading(p, Duration.ofSeconds(10))) {
+            assertThat(new String(reader.inputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("still here\n");
+            assertThat(echo.waitFor(Duration.ofSeconds(10))).isEqualTo(ExitStatus.exited(0));
+        }
+        assertThat(Fifo.unlinkIfExists(p)).isTrue();
+        assertThat(Fifo.unlinkIfExists(p)).isFalse();
+    }
+
+    @Test
+    void interruptingABlockedOpenThrowsInterruptedIoException() throws Exception {
+        Path p = fifo();
+        for (boolean timed : new boolean[] {false, true}) {
+            Blocked<PipeSource> opening = Blocked.start(Blocked.OPENAT, () -> {
+                try {
+                    return timed ? Fifo.openForReading(p, Duration.ofSeconds(30)) : Fifo.openForReading(p);
+                } finally {
+                    assertThat(Thread.currentThread().isInterrupted()).as("interrupt status kept").isTrue();
+                }
+            });
+            long start = System.nanoTime();
+            opening.thread().interrupt();
+            assertThatThrownBy(() -> opening.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(InterruptedIOException.class)
+                    .cause().hasMessageContaining(p.toString());
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        }
+        // nothing was left open: a writer that needs a reader finds none
+        assertThatThrownBy(() -> Fifo.openForWritingNonBlocking(p)).isInstanceOf(NoReaderException.class);
+    }
+
+    @Test
+    void interruptingABlockedReadClosesTheEnd() throws Exception {
+        Path p = fifo();
+        try (PeerProcess writer = PeerProcess.start("sh writer",
+                     new ProcessBuilder("sh", "-c", "exec 3>'" + p + "'; echo open; read line"));
+             PipeSource reader = Fifo.openForReading(p, Duration.ofSeconds(10));
+             Arena arena = Arena.ofShared()) {
+            assertThat(writer.readLine()).isEqualTo("open");
+            MemorySegment buf = arena.allocate(8);
+            Blocked<Long> reading = Blocked.start(Blocked.READ, () -> reader.read(buf));
+            long start = System.nanoTime();
+            reading.thread().interrupt();
+            assertThatThrownBy(() -> reading.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(ClosedByInterruptException.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+            assertThat(reader.isOpen()).isFalse();
+            writer.send("done");
+        }
     }
 
     @Test

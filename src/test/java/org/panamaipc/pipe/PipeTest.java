@@ -139,11 +139,35 @@ class PipeTest {
         try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofShared()) {
             MemorySegment in = arena.allocate(8);
             Blocked<Long> reader = Blocked.start(Blocked.READ, () -> pipe.source().read(in));
+            long start = System.nanoTime();
             reader.thread().interrupt();
             assertThatThrownBy(() -> reader.result().get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
             assertThat(pipe.source().isOpen()).isFalse();
+            assertThatThrownBy(() -> pipe.source().read(in)).isInstanceOf(ClosedChannelException.class);
             assertThat(pipe.sink().isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void interruptingATimedReadOrABlockedWriteClosesTheEnd() throws Exception {
+        try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofShared()) {
+            MemorySegment in = arena.allocate(8);
+            Blocked<Long> reader = Blocked.start(Blocked.POLL, () -> pipe.source().read(in, Duration.ofSeconds(30)));
+            reader.thread().interrupt();
+            assertThatThrownBy(() -> reader.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(pipe.source().isOpen()).isFalse();
+        }
+        try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofShared()) {
+            MemorySegment big = arena.allocate(pipe.sink().capacity() * 2L);
+            Blocked<Long> writer = Blocked.start(Blocked.WRITE, () -> pipe.sink().write(big));
+            writer.thread().interrupt();
+            assertThatThrownBy(() -> writer.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(pipe.sink().isOpen()).isFalse();
+            assertThat(pipe.source().isOpen()).isTrue();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,25 @@ class PidFdTest {
             assertThatThrownBy(pidFd::isAlive).isInstanceOf(IllegalStateException.class);
             child.kill();
             assertThat(child.waitFor(WAIT).signal()).isSameAs(Signal.SIGKILL);
+        }
+    }
+
+    @Test
+    void interruptEndsAWaitAndTheChildCanStillBeReaped() throws Exception {
+        try (ChildProcess child = ChildProcess.builder("sleep", "30").start();
+             PidFd pidFd = child.pidFd().dup()) {
+            assertThat(pidFd.fd().get()).isNotEqualTo(child.fd().get());
+            Blocked<ExitStatus> waiting = Blocked.start(Blocked.POLL, () -> pidFd.waitFor(Duration.ofSeconds(30)));
+            long start = System.nanoTime();
+            waiting.thread().interrupt();
+            assertThatThrownBy(() -> waiting.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(InterruptedIOException.class)
+                    .cause().hasMessageContaining("pid " + child.pid());
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+            assertThat(pidFd.isAlive()).isTrue();
+            assertThat(pidFd.tryReap()).isNull();
+            pidFd.sendSignal(Signal.SIGTERM);
+            assertThat(pidFd.waitFor()).isEqualTo(ExitStatus.killed(Signal.SIGTERM, false));
         }
     }
 }

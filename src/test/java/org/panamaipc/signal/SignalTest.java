@@ -80,6 +80,8 @@ class SignalTest {
         LinkedBlockingQueue<SignalInfo> received = new LinkedBlockingQueue<>();
         try (SignalRegistration r = Signals.handle(Signal.SIGUSR1, received::add)) {
             assertThat(r.delivery()).isEqualTo(SignalRegistration.Delivery.JVM);
+            assertThatThrownBy(r::fd).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("no descriptor");
             Children.Result kill = Children.run(ChildProcess.builder("kill", "-USR1",
                     Long.toString(ProcessHandle.current().pid())), WAIT);
             assertThat(kill.status().code()).as(kill.output()).isZero();

@@ -32,7 +32,7 @@ final class LockStep implements TourStep {
     public Exchange lead(Peer peer, Scratch scratch) throws Exception {
         Path path = scratch.path("tour.lock");
         long[] nanos = new long[ROUNDS];
-        try (LockableFile file = LockableFile.createOrOpen(path)) {
+        try (LockableFile file = LockableFile.openOrCreate(path)) {
             scratch.onCleanup(() -> Files.deleteIfExists(path));
             peer.start(this, path.toString());
             for (int i = 0; i < ROUNDS; i++) {
