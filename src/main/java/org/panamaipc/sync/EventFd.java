@@ -138,6 +138,11 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
         return fd.isOpen();
     }
 
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
+    }
+
     /**
      * Adds to the counter, waiting while that would overflow it.
      *

@@ -189,6 +189,11 @@ public final class Futex implements AutoCloseable {
         return blocker.isOpen();
     }
 
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
+    }
+
     /** Ends this handle, releasing this process's waiters; idempotent. */
     @Override
     public void close() {

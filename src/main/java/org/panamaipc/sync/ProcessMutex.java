@@ -299,6 +299,11 @@ public final class ProcessMutex implements AutoCloseable {
         return blocker.isOpen();
     }
 
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
+    }
+
     /**
      * Ends this handle; the mutex stays in memory for other handles and processes. A thread
      * waiting in {@link #lock()} leaves with {@link AsynchronousCloseException}. Idempotent.

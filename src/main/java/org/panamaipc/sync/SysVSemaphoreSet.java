@@ -387,6 +387,11 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         return blocker.isOpen();
     }
 
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
+    }
+
     /**
      * Applies a list of operations atomically, waiting as long as needed unless an operation
      * has {@link SemaphoreFlag#NO_WAIT}.

@@ -177,6 +177,11 @@ public final class UnnamedSemaphore implements AutoCloseable {
         return blocker.isOpen();
     }
 
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
+    }
+
     /** Ends this handle, releasing this process's waiters; the semaphore stays in memory. Idempotent. */
     @Override
     public void close() {

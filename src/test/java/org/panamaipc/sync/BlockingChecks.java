@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.ProcessCpu;
@@ -28,11 +29,11 @@ final class BlockingChecks {
     }
 
     /**
-     * Starts {@code call} on its own thread, waits until it sleeps in {@code syscall}, interrupts
-     * it and checks that it ends within 100 ms with {@link InterruptedIOException}, its
-     * interrupt status still set.
+     * Starts {@code call} on its own thread, waits until it sleeps in {@code syscall} with the
+     * object's engine counting it as blocked, interrupts it and checks that it ends within
+     * 100 ms with {@link InterruptedIOException}, its interrupt status still set.
      */
-    static void interruptEndsTheCallPromptly(int syscall, Callable<?> call) throws Exception {
+    static void interruptEndsTheCallPromptly(int syscall, IntSupplier waiting, Callable<?> call) throws Exception {
         boolean[] stillInterrupted = new boolean[1];
         Blocked<Object> blocked = Blocked.start(syscall, () -> {
             try {
@@ -41,6 +42,7 @@ final class BlockingChecks {
                 stillInterrupted[0] = Thread.currentThread().isInterrupted();
             }
         });
+        Deadline.after(Duration.ofSeconds(10)).await(() -> waiting.getAsInt() == 1, "the call is blocked");
         long start = System.nanoTime();
         blocked.thread().interrupt();
         assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
@@ -59,7 +61,7 @@ final class BlockingChecks {
      * @param give what makes one wait complete
      * @param close closes the object
      */
-    static void aThousandWaitersCostNothing(Callable<?> wait, java.util.function.IntSupplier blocked,
+    static void aThousandWaitersCostNothing(Callable<?> wait, IntSupplier blocked,
             Callable<?> give, Runnable close) throws Exception {
         int count = 1000;
         List<CompletableFuture<Object>> waiters = new ArrayList<>();

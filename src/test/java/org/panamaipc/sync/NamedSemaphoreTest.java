@@ -154,7 +154,7 @@ class NamedSemaphoreTest {
     @Test
     void interruptEndsAnAcquireTakingNothingAndTheSemaphoreStaysUsable() throws Exception {
         try (NamedSemaphore sem = NamedSemaphore.create(name, 0)) {
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, () -> {
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> {
                 sem.acquire();
                 return null;
             });
@@ -162,7 +162,7 @@ class NamedSemaphoreTest {
             sem.release();
             assertThat(sem.value()).isEqualTo(1); // the interrupted acquire took nothing
             assertThat(sem.tryAcquire(Duration.ofSeconds(1))).isTrue();
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, () -> sem.tryAcquire(Duration.ofSeconds(30)));
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)));
             assertThat(sem.value()).isZero();
         }
     }
