@@ -175,7 +175,7 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
         int raw = blocker.enter();
         try {
             return result(transfer(raw, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0, MemorySegment.NULL),
-                    "write", raw) != 0;
+                    "write") != 0;
         } finally {
             blocker.exit();
         }
@@ -202,7 +202,7 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
         Check.notNegative("value", value);
         long r = blocker.call(EventFd::transfer, 0, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0,
                 deadline, Blocker.Timing.POLL_OUT);
-        return result(r, "write", fd.get()) != 0;
+        return result(r, "write") != 0;
     }
 
     /**
@@ -232,7 +232,7 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
         try {
             MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
             return result(transfer(raw, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, MemorySegment.NULL),
-                    "read", raw) == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+                    "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
         } finally {
             blocker.exit();
         }
@@ -258,7 +258,7 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
         MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
         long r = blocker.call(EventFd::transfer, 0, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, deadline,
                 Blocker.Timing.POLL_IN);
-        return result(r, "read", fd.get()) == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+        return result(r, "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
     }
 
     private static MemorySegment counter(long value) {
@@ -274,14 +274,14 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
     }
 
     /** {@return 8 if the counter was transferred, 0 if it would have blocked or timed out} */
-    private static long result(long r, String call, int raw) throws IOException {
+    private long result(long r, String call) throws IOException {
         if (r == COUNTER_BYTES) {
             return r;
         }
         if (r == -EAGAIN || r == -ETIMEDOUT) {
             return 0;
         }
-        throw Errors.of(call, "eventfd=" + raw, r < 0 ? (int) -r : LibC.EIO());
+        throw Errors.of(call, fd.toString(), r < 0 ? (int) -r : LibC.EIO());
     }
 
     /**

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
@@ -141,10 +143,10 @@ public final class NamedSemaphore implements AutoCloseable {
         while (true) {
             try {
                 return open(name, LibC.O_CREAT() | LibC.O_EXCL(), mode, initialValue);
-            } catch (java.nio.file.FileAlreadyExistsException exists) {
+            } catch (FileAlreadyExistsException exists) {
                 try {
                     return open(name, 0, 0, 0);
-                } catch (java.nio.file.NoSuchFileException removedMeanwhile) {
+                } catch (NoSuchFileException removedMeanwhile) {
                     // unlinked between the two calls: create it again
                 }
             }

@@ -117,6 +117,21 @@ class NamedSemaphoreTest {
     }
 
     @Test
+    void openingErrorsAreTheJdkFileExceptions() throws IOException {
+        assertThatThrownBy(() -> NamedSemaphore.open(name))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("sem_open").hasMessageContaining("ENOENT");
+        assertThat(Path.of("/dev/shm/sem." + name.substring(1))).doesNotExist(); // open created nothing
+        try (NamedSemaphore sem = NamedSemaphore.create(name, 0)) {
+            assertThatThrownBy(() -> NamedSemaphore.create(name, 0))
+                    .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EEXIST");
+        }
+        NamedSemaphore.unlink(name);
+        assertThat(NamedSemaphore.unlinkIfExists(name)).isFalse();
+        assertThatThrownBy(() -> NamedSemaphore.unlink(name)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
     void badArgumentsAreRejectedBeforeAnyCall() throws IOException {
         assertThatThrownBy(() -> NamedSemaphore.create(name, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialValue=-1");
