@@ -28,7 +28,7 @@ final class SemCommands {
     static int post(Args args, Io io) throws Exception {
         args.expect(1, 1);
         String name = Numbers.posixName(args.get(0));
-        try (NamedSemaphore s = args.has("create") ? NamedSemaphore.create(name, 0) : NamedSemaphore.open(name)) {
+        try (NamedSemaphore s = args.has("create") ? NamedSemaphore.openOrCreate(name, 0) : NamedSemaphore.open(name)) {
             s.release();
         }
         return Main.OK;

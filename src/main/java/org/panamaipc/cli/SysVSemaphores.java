@@ -9,7 +9,7 @@ final class SysVSemaphores {
     }
 
     static void remove(Integer key, int id) throws Exception {
-        try (SysVSemaphoreSet set = key == null ? SysVSemaphoreSet.open(id) : SysVSemaphoreSet.open(SysVKey.of(key))) {
+        try (SysVSemaphoreSet set = key == null ? SysVSemaphoreSet.openId(id) : SysVSemaphoreSet.open(SysVKey.of(key))) {
             set.remove();
         }
     }

@@ -24,22 +24,6 @@ public final class SyncCalls {
     private SyncCalls() {
     }
 
-    /** The size of the per-thread scratch memory: a {@code struct timespec} and a few words. */
-    private static final long SCRATCH_SIZE = 64;
-
-    private static final ThreadLocal<MemorySegment> SCRATCH =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_SIZE, 8));
-
-    /**
-     * Per-thread native scratch memory of 64 bytes, 8-aligned, for a timespec or an out
-     * parameter; reused by every call on the thread, so callers must not keep it across calls.
-     *
-     * @return this thread's scratch segment
-     */
-    public static MemorySegment scratch() {
-        return SCRATCH.get();
-    }
-
     private static final MethodHandle SEM_OPEN = Downcalls.variadic(LibC.sem_open.address(),
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle SEM_CLOSE =
@@ -218,7 +202,7 @@ public final class SyncCalls {
      */
     public static int semGetvalue(MemorySegment sem) {
         MemorySegment st = CallState.get();
-        MemorySegment out = scratch();
+        MemorySegment out = Waiter.current().scratch(JAVA_INT.byteSize());
         try {
             int r = (int) SEM_GETVALUE.invokeExact(st, sem, out);
             return r == 0 ? Math.max(0, out.get(JAVA_INT, 0)) : -CallState.errno(st);
@@ -600,6 +584,117 @@ public final class SyncCalls {
      */
     public static int condDestroy(MemorySegment cond) {
         return plain(COND_DESTROY, cond);
+    }
+
+    // ---- the blocking calls, in the shape Blocker#call runs them (BlockingCall) ----
+
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int FUTEX_WAIT = LibC.FUTEX_WAIT();
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    /**
+     * {@code sem_wait(sem)}, or {@code sem_timedwait(sem, timeout)} with a limit: a
+     * {@link BlockingCall} for {@link Blocker.Timing#ABSOLUTE_REALTIME}.
+     *
+     * @param unused the handle
+     * @param sem the semaphore
+     * @param unusedB not used
+     * @param x not used
+     * @param y not used
+     * @param z not used
+     * @param timeout an absolute {@code CLOCK_REALTIME} time, or {@code NULL} for no limit
+     * @return 0, or {@code -errno}
+     */
+    public static long semWaitCall(int unused, MemorySegment sem, MemorySegment unusedB, long x, long y, long z,
+            MemorySegment timeout) {
+        return timeout.address() == 0 ? semWait(sem) : semTimedwait(sem, timeout);
+    }
+
+    /**
+     * {@code semop(id, ops, n)}, or {@code semtimedop(id, ops, n, timeout)} with a limit: a
+     * {@link BlockingCall} for {@link Blocker.Timing#RELATIVE}. {@code semtimedop} reports its
+     * timeout as EAGAIN, which is returned as {@code -ETIMEDOUT} (an operation with
+     * {@code IPC_NOWAIT} that would block reports EAGAIN too: both mean "not applied").
+     *
+     * @param id the set
+     * @param ops the {@code struct sembuf} list
+     * @param unused not used
+     * @param n how many operations
+     * @param y not used
+     * @param z not used
+     * @param timeout a relative {@code struct timespec}, or {@code NULL} for no limit
+     * @return 0, or {@code -errno}
+     */
+    public static long semopCall(int id, MemorySegment ops, MemorySegment unused, long n, long y, long z,
+            MemorySegment timeout) {
+        if (timeout.address() == 0) {
+            return semop(id, ops, n);
+        }
+        int r = semtimedop(id, ops, n, timeout);
+        return r == -EAGAIN ? -ETIMEDOUT : r;
+    }
+
+    /**
+     * {@code futex(word, FUTEX_WAIT, expected, timeout)}: a {@link BlockingCall} for
+     * {@link Blocker.Timing#RELATIVE}.
+     *
+     * @param unused the handle
+     * @param word the 32-bit word
+     * @param unusedB not used
+     * @param expected the value the word must hold for the thread to sleep
+     * @param y not used
+     * @param z not used
+     * @param timeout a relative {@code struct timespec}, or {@code NULL} for no limit
+     * @return 0, or {@code -errno} ({@code -EAGAIN} if the word held another value)
+     */
+    public static long futexWaitCall(int unused, MemorySegment word, MemorySegment unusedB, long expected, long y,
+            long z, MemorySegment timeout) {
+        return futexWait(word, FUTEX_WAIT, (int) expected, timeout);
+    }
+
+    /**
+     * {@code pthread_mutex_timedlock(mutex, timeout)}: a {@link BlockingCall} for
+     * {@link Blocker.Timing#SLICED_ABSOLUTE_REALTIME}.
+     *
+     * @param unused the handle
+     * @param mutex the mutex
+     * @param unusedB not used
+     * @param x not used
+     * @param y not used
+     * @param z not used
+     * @param timeout an absolute {@code CLOCK_REALTIME} time
+     * @return 0, or minus the error number ({@code -ETIMEDOUT}, {@code -EOWNERDEAD}, ...)
+     */
+    public static long mutexLockCall(int unused, MemorySegment mutex, MemorySegment unusedB, long x, long y, long z,
+            MemorySegment timeout) {
+        return -mutexTimedlock(mutex, timeout);
+    }
+
+    /**
+     * {@code pthread_cond_timedwait(cond, mutex, timeout)} on a condition made by
+     * {@link #condInitShared}: a {@link BlockingCall} for
+     * {@link Blocker.Timing#SLICED_ABSOLUTE_REALTIME}. The condition keeps time on
+     * {@code CLOCK_MONOTONIC}, so that a step of the wall clock does not stretch a wait: the
+     * {@code CLOCK_REALTIME} limit is turned into the same instant on the monotonic clock.
+     *
+     * @param unused the handle
+     * @param cond the condition
+     * @param mutex the mutex the caller holds
+     * @param x not used
+     * @param y not used
+     * @param z not used
+     * @param timeout an absolute {@code CLOCK_REALTIME} time
+     * @return 0, or minus the error number ({@code -ETIMEDOUT}, {@code -EOWNERDEAD}, ...)
+     */
+    public static long condWaitCall(int unused, MemorySegment cond, MemorySegment mutex, long x, long y, long z,
+            MemorySegment timeout) {
+        long left = org.panamaipc.bindings.timespec.tv_sec(timeout) * NANOS_PER_SECOND
+                + org.panamaipc.bindings.timespec.tv_nsec(timeout) - System.currentTimeMillis() * 1_000_000L;
+        long end = System.nanoTime() + Math.max(0, left); // System.nanoTime is CLOCK_MONOTONIC
+        org.panamaipc.bindings.timespec.tv_sec(timeout, Math.floorDiv(end, NANOS_PER_SECOND));
+        org.panamaipc.bindings.timespec.tv_nsec(timeout, Math.floorMod(end, NANOS_PER_SECOND));
+        return -condTimedwait(cond, mutex, timeout);
     }
 
     private static int plain(MethodHandle handle, MemorySegment arg) {

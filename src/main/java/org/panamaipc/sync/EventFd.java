@@ -1,19 +1,21 @@
 package org.panamaipc.sync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.pollfd;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
-import org.panamaipc.internal.Waiters;
+import org.panamaipc.internal.Waiter;
 
 /**
  * An eventfd: a 64-bit counter in the kernel behind a descriptor. {@link #signal(long)} adds
@@ -26,6 +28,10 @@ import org.panamaipc.internal.Waiters;
  * shared with never blocks on it unawares); the waiting forms here wait in {@code poll}.
  * It is close-on-exec.
  *
+ * <p>{@link Thread#interrupt()} ends a wait promptly with {@link InterruptedIOException}:
+ * the eventfd stays open, the thread's interrupt status stays set, and nothing was taken from
+ * (or added to) the counter.
+ *
  * <pre>{@code
  * try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
  *     event.signal(3);
@@ -34,13 +40,14 @@ import org.panamaipc.internal.Waiters;
  * }</pre>
  *
  * <h2>Lifetime</h2>
- * {@link #close()} closes the descriptor and releases a thread blocked in {@link #await()}
- * with {@link AsynchronousCloseException}. Use after close throws
+ * {@link #close()} closes the descriptor (after the last call in flight) and releases every
+ * thread blocked in {@link #await()} or {@link #signal(long)} with
+ * {@link AsynchronousCloseException}. Use after close throws
  * {@link IllegalStateException}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
  */
-public final class EventFd implements AutoCloseable {
+public final class EventFd implements DescriptorBased, AutoCloseable {
     /** The largest value the counter holds, 2<sup>64</sup> - 2, as an unsigned long. */
     public static final long MAX_VALUE = 0xffff_ffff_ffff_fffeL;
 
@@ -52,17 +59,18 @@ public final class EventFd implements AutoCloseable {
         SEMAPHORE
     }
 
-    private static final short POLLIN = (short) LibC.POLLIN();
-    private static final short POLLOUT = (short) LibC.POLLOUT();
-    private static final long POLLFD_OFFSET = 16;
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final long COUNTER_BYTES = 8;
 
     private final OwnedFd fd;
     private final Mode mode;
-    private final Waiters waiters = new Waiters();
+    private final Blocker blocker;
 
     private EventFd(OwnedFd fd, Mode mode) {
         this.fd = fd;
         this.mode = mode;
+        this.blocker = Blocker.forDescriptor("eventfd fd=" + fd.get(), fd);
     }
 
     /**
@@ -114,7 +122,8 @@ public final class EventFd implements AutoCloseable {
         return new EventFd(fd, mode);
     }
 
-    /** {@return the descriptor, to pass to another process; owned by this object} */
+    /** {@return the descriptor, to pass to another process or poll; owned by this object} */
+    @Override
     public OwnedFd fd() {
         return fd;
     }
@@ -129,17 +138,25 @@ public final class EventFd implements AutoCloseable {
         return fd.isOpen();
     }
 
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
+    }
+
     /**
      * Adds to the counter, waiting while that would overflow it.
      *
      * @param value 1 to {@link Long#MAX_VALUE} (0 is allowed and does nothing)
+     * @throws IllegalArgumentException if {@code value} is negative
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (nothing added; still open)
      * @throws IllegalStateException if closed
      * @throws IOException on a failure of {@code write}
+     * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public void signal(long value) throws IOException {
-        if (!signal(value, Waits.FOREVER)) {
-            throw new IllegalStateException("an unlimited wait timed out");
+        if (!signal(value, Deadline.NONE)) {
+            throw new AssertionError("an unlimited wait timed out");
         }
     }
 
@@ -148,11 +165,20 @@ public final class EventFd implements AutoCloseable {
      *
      * @param value 0 to {@link Long#MAX_VALUE}
      * @return true if added, false if the counter would overflow
+     * @throws IllegalArgumentException if {@code value} is negative
      * @throws IllegalStateException if closed
      * @throws IOException on a failure of {@code write}
+     * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public boolean trySignal(long value) throws IOException {
-        return signal(value, Duration.ZERO);
+        Check.notNegative("value", value);
+        int raw = blocker.enter();
+        try {
+            return result(transfer(raw, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0, MemorySegment.NULL),
+                    "write") != 0;
+        } finally {
+            blocker.exit();
+        }
     }
 
     /**
@@ -161,32 +187,22 @@ public final class EventFd implements AutoCloseable {
      * @param value 0 to {@link Long#MAX_VALUE}
      * @param timeout how long to wait, not negative
      * @return true if added, false on timeout
+     * @throws IllegalArgumentException if {@code value} or {@code timeout} is negative
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (nothing added; still open)
      * @throws IllegalStateException if closed
-     * @throws IOException on a failure of {@code write}
+     * @throws IOException on a failure of {@code write} or {@code poll}
+     * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public boolean signal(long value, Duration timeout) throws IOException {
+        return signal(value, Deadline.end(timeout));
+    }
+
+    private boolean signal(long value, long deadline) throws IOException {
         Check.notNegative("value", value);
-        Deadline deadline = Waits.deadline(timeout);
-        int raw = fd.acquire();
-        try {
-            MemorySegment buf = SyncCalls.scratch();
-            while (true) {
-                buf.set(ValueLayout.JAVA_LONG, 0, value);
-                long r = Sys.write(raw, buf, 8);
-                if (r == 8) {
-                    return true;
-                }
-                if (r != -Sys.EAGAIN && r != -Sys.EINTR) {
-                    throw Errors.of("write", "eventfd=" + raw + ", " + value, (int) -r);
-                }
-                if (!poll(raw, POLLOUT, deadline)) {
-                    return false;
-                }
-            }
-        } finally {
-            fd.release();
-        }
+        long r = blocker.call(EventFd::transfer, 0, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0,
+                deadline, Blocker.Timing.POLL_OUT);
+        return result(r, "write") != 0;
     }
 
     /**
@@ -194,11 +210,13 @@ public final class EventFd implements AutoCloseable {
      *
      * @return the counter's value ({@link Mode#COUNTER}; unsigned) or 1 ({@link Mode#SEMAPHORE})
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (nothing taken; still open)
      * @throws IllegalStateException if closed
      * @throws IOException on a failure of {@code read} or {@code poll}
+     * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public long await() throws IOException {
-        return await(Waits.FOREVER);
+        return await(Deadline.NONE);
     }
 
     /**
@@ -207,9 +225,17 @@ public final class EventFd implements AutoCloseable {
      * @return what was taken, or 0 if the counter was 0
      * @throws IllegalStateException if closed
      * @throws IOException on a failure of {@code read}
+     * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public long tryAwait() throws IOException {
-        return await(Duration.ZERO);
+        int raw = blocker.enter();
+        try {
+            MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
+            return result(transfer(raw, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, MemorySegment.NULL),
+                    "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+        } finally {
+            blocker.exit();
+        }
     }
 
     /**
@@ -219,71 +245,54 @@ public final class EventFd implements AutoCloseable {
      * @return what was taken, or 0 on timeout
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (nothing taken; still open)
      * @throws IllegalStateException if closed
      * @throws IOException on a failure of {@code read} or {@code poll}
+     * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public long await(Duration timeout) throws IOException {
-        Deadline deadline = Waits.deadline(timeout);
-        int raw = fd.acquire();
-        try {
-            MemorySegment buf = SyncCalls.scratch();
-            while (true) {
-                long r = Sys.read(raw, buf, 8);
-                if (r == 8) {
-                    return buf.get(ValueLayout.JAVA_LONG, 0);
-                }
-                if (r != -Sys.EAGAIN && r != -Sys.EINTR) {
-                    throw Errors.of("read", "eventfd=" + raw, (int) -r);
-                }
-                if (!poll(raw, POLLIN, deadline)) {
-                    return 0;
-                }
-            }
-        } finally {
-            fd.release();
-        }
+        return await(Deadline.end(timeout));
     }
 
-    private boolean poll(int raw, short events, Deadline deadline) throws IOException {
-        if (deadline.expired()) {
-            return false;
+    private long await(long deadline) throws IOException {
+        MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
+        long r = blocker.call(EventFd::transfer, 0, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, deadline,
+                Blocker.Timing.POLL_IN);
+        return result(r, "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    private static MemorySegment counter(long value) {
+        MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
+        buf.set(ValueLayout.JAVA_LONG, 0, value);
+        return buf;
+    }
+
+    /** One {@code read} ({@code write == 0}) or {@code write} of the 8-byte counter: a BlockingCall. */
+    private static long transfer(int fd, MemorySegment buf, MemorySegment unused, long bytes, long write, long z,
+            MemorySegment timeout) {
+        return write != 0 ? Sys.write(fd, buf, bytes) : Sys.read(fd, buf, bytes);
+    }
+
+    /** {@return 8 if the counter was transferred, 0 if it would have blocked or timed out} */
+    private long result(long r, String call) throws IOException {
+        if (r == COUNTER_BYTES) {
+            return r;
         }
-        MemorySegment pfd = SyncCalls.scratch().asSlice(POLLFD_OFFSET, pollfd.sizeof());
-        int slot = waiters.enter();
-        try {
-            while (true) {
-                if (!fd.isOpen()) {
-                    throw new AsynchronousCloseException();
-                }
-                pollfd.fd(pfd, raw);
-                pollfd.events(pfd, events);
-                pollfd.revents(pfd, (short) 0);
-                int r = Sys.poll(pfd, 1, deadline.remainingMillisForPoll());
-                if (r > 0) {
-                    return true;
-                }
-                if (r == 0) {
-                    if (deadline.expired()) {
-                        return false;
-                    }
-                    continue;
-                }
-                if (r != -Sys.EINTR) {
-                    throw Errors.of("poll", "eventfd=" + raw, -r);
-                }
-            }
-        } finally {
-            waiters.exit(slot);
+        if (r == -EAGAIN || r == -ETIMEDOUT) {
+            return 0;
         }
+        throw Errors.of(call, fd.toString(), r < 0 ? (int) -r : LibC.EIO());
     }
 
     /**
-     * Closes the descriptor, releasing threads blocked in {@link #await()}; idempotent.
+     * Closes the descriptor (after the last call in flight), releasing threads blocked in
+     * {@link #await()} or {@link #signal(long)}; idempotent.
+     *
+     * @see <a href="https://man7.org/linux/man-pages/man2/close.2.html">close(2)</a>
      */
     @Override
     public void close() {
-        fd.close();
-        waiters.wakeAll();
+        blocker.close();
     }
 
     @Override

@@ -1,16 +1,16 @@
 package org.panamaipc.sync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
-import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
-import org.panamaipc.internal.Waiters;
 import org.panamaipc.shm.SharedAtomics;
 
 /**
@@ -33,22 +33,24 @@ import org.panamaipc.shm.SharedAtomics;
  *
  * <h2>Lifetime</h2>
  * A handle on the word; {@link #close()} releases a thread of this process blocked in
- * {@link #await} with {@link AsynchronousCloseException}. When the mapping is closed, calls
- * throw {@link IllegalStateException}. A process killed while it waits leaves nothing behind.
+ * {@link #await} with {@link AsynchronousCloseException}; {@link Thread#interrupt()} ends the
+ * wait with {@link InterruptedIOException}, the handle still open and the thread's interrupt
+ * status still set. When the mapping is closed, calls throw {@link IllegalStateException}. A
+ * process killed while it waits leaves nothing behind.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
  */
 public final class Futex implements AutoCloseable {
-    private static final int WAIT = LibC.FUTEX_WAIT();
     private static final int WAKE = LibC.FUTEX_WAKE();
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int EAGAIN = LibC.EAGAIN();
 
     private final MemorySegment word;
-    private final Guard guard = new Guard();
-    private final Waiters waiters = new Waiters();
+    private final Blocker blocker;
 
     private Futex(MemorySegment word) {
         this.word = word;
+        this.blocker = Blocker.forHandle("Futex[address=0x" + Long.toHexString(word.address()) + "]", null);
     }
 
     /**
@@ -110,11 +112,13 @@ public final class Futex implements AutoCloseable {
      *
      * @param expected the value the caller read; if the word holds another, returns at once
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (still open)
      * @throws IllegalStateException if closed or the memory unmapped
      * @throws IOException on an unexpected failure of {@code futex}
+     * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
      */
     public void await(int expected) throws IOException {
-        await(expected, Waits.FOREVER);
+        await(expected, Deadline.NONE);
     }
 
     /**
@@ -125,47 +129,25 @@ public final class Futex implements AutoCloseable {
      * @return true if woken, if the word held another value, or spuriously; false on timeout
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (still open)
      * @throws IllegalStateException if closed or the memory unmapped
      * @throws IOException on an unexpected failure of {@code futex}
+     * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
      */
     public boolean await(int expected, Duration timeout) throws IOException {
-        Deadline deadline = Waits.deadline(timeout);
-        guard.enter(this);
-        try {
-            MemorySegment ts = SyncCalls.scratch();
-            int slot = waiters.enter();
-            try {
-                if (!guard.isOpen()) {
-                    throw new AsynchronousCloseException(); // closed before this thread registered
-                }
-                long r;
-                do {
-                    if (deadline.unlimited()) {
-                        r = SyncCalls.futexWait(word, WAIT, expected, MemorySegment.NULL);
-                    } else {
-                        if (deadline.expired()) {
-                            return false;
-                        }
-                        deadline.writeRemaining(ts);
-                        r = SyncCalls.futexWait(word, WAIT, expected, ts);
-                    }
-                } while (r == -Sys.EINTR && guard.isOpen());
-                if (!guard.isOpen()) {
-                    throw new AsynchronousCloseException();
-                }
-                if (r == 0 || r == -Sys.EAGAIN) {
-                    return true;
-                }
-                if (r == -ETIMEDOUT) {
-                    return false;
-                }
-                throw Errors.of("futex", "FUTEX_WAIT, " + expected, (int) -r);
-            } finally {
-                waiters.exit(slot);
-            }
-        } finally {
-            guard.exit();
+        return await(expected, Deadline.end(timeout));
+    }
+
+    private boolean await(int expected, long deadline) throws IOException {
+        long r = blocker.call(SyncCalls::futexWaitCall, 0, word, MemorySegment.NULL, expected, 0, 0, deadline,
+                Blocker.Timing.RELATIVE);
+        if (r == 0 || r == -EAGAIN) {
+            return true;
         }
+        if (r == -ETIMEDOUT) {
+            return false;
+        }
+        throw Errors.of("futex", "FUTEX_WAIT, " + expected, (int) -r);
     }
 
     /**
@@ -179,7 +161,7 @@ public final class Futex implements AutoCloseable {
      */
     public int wake(int count) throws IOException {
         Check.positive("count", count);
-        guard.enter(this);
+        blocker.enter();
         try {
             long r = SyncCalls.futexWake(word, WAKE, count);
             if (r < 0) {
@@ -187,7 +169,7 @@ public final class Futex implements AutoCloseable {
             }
             return (int) r;
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -204,14 +186,18 @@ public final class Futex implements AutoCloseable {
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return guard.isOpen();
+        return blocker.isOpen();
+    }
+
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
     /** Ends this handle, releasing this process's waiters; idempotent. */
     @Override
     public void close() {
-        guard.close();
-        waiters.wakeAll();
+        blocker.close();
     }
 
     @Override

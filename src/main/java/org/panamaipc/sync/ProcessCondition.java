@@ -1,11 +1,12 @@
 package org.panamaipc.sync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.timespec;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SyncCalls;
@@ -36,7 +37,10 @@ import org.panamaipc.internal.SyncCalls;
  * described in the package documentation; {@link #attach} refuses memory holding no
  * initialised condition. {@link #close()} ends the handle and releases a thread of this
  * process waiting in {@code await} within {@value ProcessMutex#CLOSE_LATENCY_MILLIS} ms
- * (the mutex held again) with {@link AsynchronousCloseException}.
+ * (the mutex held again) with {@link AsynchronousCloseException}; closing the mutex's handle
+ * does not end a wait on the condition. {@link Thread#interrupt()} ends the wait as promptly
+ * with {@link InterruptedIOException}, the mutex held again, the condition still open and
+ * the thread's interrupt status still set.
  *
  * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_wait.3p.html">pthread_cond_wait(3p)</a>
  */
@@ -44,16 +48,17 @@ public final class ProcessCondition implements AutoCloseable {
     /** The bytes a condition takes in shared memory, header included. */
     public static final long SIZE = SyncDescriptor.CONDITION_SIZE;
 
-    private static final long SLICE_NANOS = ProcessMutex.CLOSE_LATENCY_MILLIS * 1_000_000L;
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
 
     private final MemorySegment region;
     private final MemorySegment cond;
-    private final Guard guard = new Guard();
+    private final Blocker blocker;
 
     private ProcessCondition(MemorySegment region) {
         this.region = region;
         this.cond = SyncDescriptor.object(region);
+        this.blocker = Blocker.forHandle("ProcessCondition[address=0x" + Long.toHexString(region.address()) + "]",
+                null);
     }
 
     /**
@@ -101,14 +106,19 @@ public final class ProcessCondition implements AutoCloseable {
      * @param mutex the mutex the calling thread holds
      * @return how the mutex was reacquired
      * @throws MutexNotRecoverableException if the mutex became unrecoverable (it is not held then)
-     * @throws AsynchronousCloseException if this condition or the mutex handle was closed by
-     *         another thread while waiting (the mutex is held again)
-     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws AsynchronousCloseException if this condition was closed by another thread while
+     *         waiting (the mutex is held again)
+     * @throws InterruptedIOException if the thread was interrupted (the mutex is held again)
+     * @throws IllegalStateException if this condition or the mutex is closed, or the memory unmapped
      * @throws IOException (EPERM) if the thread does not hold the mutex, or another failure
+     * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_wait.3p.html">pthread_cond_wait(3p)</a>
      */
     public LockState await(ProcessMutex mutex) throws IOException {
-        LockState s = await(mutex, Waits.FOREVER);
-        return s == null ? LockState.ACQUIRED : s;
+        LockState s = await(mutex, Deadline.NONE);
+        if (s == null) {
+            throw new AssertionError("an unlimited wait timed out");
+        }
+        return s;
     }
 
     /**
@@ -120,49 +130,32 @@ public final class ProcessCondition implements AutoCloseable {
      *         {@code null} if the timeout passed (the mutex is held again then too)
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws MutexNotRecoverableException if the mutex became unrecoverable (it is not held then)
-     * @throws AsynchronousCloseException if this condition or the mutex handle was closed by
-     *         another thread while waiting (the mutex is held again)
-     * @throws IllegalStateException if closed or the memory unmapped
+     * @throws AsynchronousCloseException if this condition was closed by another thread while
+     *         waiting (the mutex is held again)
+     * @throws InterruptedIOException if the thread was interrupted (the mutex is held again)
+     * @throws IllegalStateException if this condition or the mutex is closed, or the memory unmapped
      * @throws IOException (EPERM) if the thread does not hold the mutex, or another failure
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_timedwait.3p.html">pthread_cond_timedwait(3p)</a>
      */
     public LockState await(ProcessMutex mutex, Duration timeout) throws IOException {
-        Deadline deadline = Waits.deadline(timeout);
-        guard.enter(this);
-        try {
-            mutex.guard().enter(mutex);
-            try {
-                MemorySegment ts = SyncCalls.scratch();
-                while (true) {
-                    long remaining = deadline.remainingNanos();
-                    // pthread_cond_timedwait restarts after a signal: wait in slices and
-                    // look at the closed flags between them.
-                    long slice = Math.min(remaining, SLICE_NANOS);
-                    long end = System.nanoTime() + slice; // System.nanoTime is CLOCK_MONOTONIC
-                    timespec.tv_sec(ts, Math.floorDiv(end, 1_000_000_000L));
-                    timespec.tv_nsec(ts, Math.floorMod(end, 1_000_000_000L));
-                    int r = SyncCalls.condTimedwait(cond, mutex.nativeMutex(), ts);
-                    if (r != ETIMEDOUT) {
-                        LockState s = mutex.state(r, "pthread_cond_timedwait");
-                        checkOpen(mutex);
-                        return s;
-                    }
-                    checkOpen(mutex);
-                    if (deadline.expired()) {
-                        return null;
-                    }
-                }
-            } finally {
-                mutex.guard().exit();
-            }
-        } finally {
-            guard.exit();
-        }
+        return await(mutex, Deadline.end(timeout));
     }
 
-    private void checkOpen(ProcessMutex mutex) throws AsynchronousCloseException {
-        if (!guard.isOpen() || !mutex.isOpen()) {
-            throw new AsynchronousCloseException();
+    private LockState await(ProcessMutex mutex, long deadline) throws IOException {
+        blocker.enter();
+        try {
+            mutex.blocker().enter();
+            try {
+                // glibc restarts pthread_cond_timedwait after a signal: the engine waits in slices,
+                // each ending with the mutex held again
+                long r = blocker.call(SyncCalls::condWaitCall, 0, cond, mutex.nativeMutex(), 0, 0, 0, deadline,
+                        Blocker.Timing.SLICED_ABSOLUTE_REALTIME);
+                return r == -ETIMEDOUT ? null : mutex.state((int) -r, "pthread_cond_timedwait");
+            } finally {
+                mutex.blocker().exit();
+            }
+        } finally {
+            blocker.exit();
         }
     }
 
@@ -174,14 +167,14 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_signal.3p.html">pthread_cond_signal(3p)</a>
      */
     public void signal() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.condSignal(cond);
             if (r != 0) {
                 throw Errors.of("pthread_cond_signal", "cond", r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -193,14 +186,14 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_broadcast.3p.html">pthread_cond_broadcast(3p)</a>
      */
     public void signalAll() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.condBroadcast(cond);
             if (r != 0) {
                 throw Errors.of("pthread_cond_broadcast", "cond", r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -211,7 +204,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @throws IOException (EBUSY) on a failure of {@code pthread_cond_destroy}
      */
     public void destroy() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.condDestroy(cond);
             if (r != 0) {
@@ -219,20 +212,25 @@ public final class ProcessCondition implements AutoCloseable {
             }
             SyncDescriptor.retract(region);
         } finally {
-            guard.exit();
+            blocker.exit();
         }
         close();
     }
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return guard.isOpen();
+        return blocker.isOpen();
+    }
+
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
     /** Ends this handle, releasing this process's waiters; the condition stays in memory. Idempotent. */
     @Override
     public void close() {
-        guard.close();
+        blocker.close();
     }
 
     @Override

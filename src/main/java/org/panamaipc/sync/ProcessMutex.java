@@ -1,14 +1,17 @@
 package org.panamaipc.sync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.internal.Check;
+import org.panamaipc.bindings.timespec;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SyncCalls;
+import org.panamaipc.internal.Waiter;
 
 /**
  * A robust, process-shared mutex ({@code pthread_mutex_t} with {@code PTHREAD_PROCESS_SHARED}
@@ -43,15 +46,18 @@ import org.panamaipc.internal.SyncCalls;
  * {@link #attach}. This object is a handle on the memory: {@link #close()} ends the handle
  * (a thread of this process waiting in {@link #lock()} is released within
  * {@value #CLOSE_LATENCY_MILLIS} ms with {@link AsynchronousCloseException}), while
- * {@link #destroy()} destroys the mutex itself. When the mapping is closed, calls throw
+ * {@link #destroy()} destroys the mutex itself. {@link Thread#interrupt()} ends a wait in
+ * {@link #lock()} as promptly with {@link InterruptedIOException}: the mutex is not held
+ * then (a lock taken in the same moment is returned instead), the handle stays open and the
+ * thread's interrupt status stays set. When the mapping is closed, calls throw
  * {@link IllegalStateException}. The mutex is not recursive: locking it again from the
  * thread that holds it deadlocks, as in C. Lock and unlock on the same platform thread: the C
  * library knows the owner by its kernel thread, and a virtual thread may change carriers.
  *
  * <p>An uncontended lock is one compare-and-set in user space. A contended one waits in
- * {@code pthread_mutex_timedlock} slices of {@value #CLOSE_LATENCY_MILLIS} ms (glibc restarts
- * the wait after a signal, so this is how {@code close()} reaches the waiter); an unlock still
- * wakes it at once.
+ * {@code pthread_mutex_timedlock} slices of at most {@value #CLOSE_LATENCY_MILLIS} ms (glibc
+ * restarts the wait after a signal, so this is how {@code close()} and interrupt reach the
+ * waiter); an unlock still wakes it at once.
  *
  * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_lock.3p.html">pthread_mutex_lock(3p)</a>
  * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutexattr_setrobust.3.html">pthread_mutexattr_setrobust(3)</a>
@@ -60,21 +66,24 @@ public final class ProcessMutex implements AutoCloseable {
     /** The bytes a mutex takes in shared memory, header included. */
     public static final long SIZE = SyncDescriptor.MUTEX_SIZE;
 
-    /** How long at most a thread waiting in {@link #lock()} takes to notice {@link #close()}. */
-    public static final int CLOSE_LATENCY_MILLIS = 100;
+    /**
+     * How long at most a thread waiting in {@link #lock()} takes to notice {@link #close()} or
+     * an interrupt.
+     */
+    public static final int CLOSE_LATENCY_MILLIS = 50;
 
-    private static final long SLICE_NANOS = CLOSE_LATENCY_MILLIS * 1_000_000L;
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
     private static final int EOWNERDEAD = LibC.EOWNERDEAD();
     private static final int ENOTRECOVERABLE = LibC.ENOTRECOVERABLE();
 
     private final MemorySegment region;
     private final MemorySegment mutex;
-    private final Guard guard = new Guard();
+    private final Blocker blocker;
 
     private ProcessMutex(MemorySegment region) {
         this.region = region;
         this.mutex = SyncDescriptor.object(region);
+        this.blocker = Blocker.forHandle("ProcessMutex[address=0x" + Long.toHexString(region.address()) + "]", null);
     }
 
     /**
@@ -121,8 +130,8 @@ public final class ProcessMutex implements AutoCloseable {
         return mutex;
     }
 
-    Guard guard() {
-        return guard;
+    Blocker blocker() {
+        return blocker;
     }
 
     /**
@@ -132,13 +141,15 @@ public final class ProcessMutex implements AutoCloseable {
      *         owner died holding it (the caller owns it now; see the class documentation)
      * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (not held; still open)
      * @throws IllegalStateException if closed or the memory unmapped
-     * @throws IOException (EDEADLK, EINVAL) on another failure of {@code pthread_mutex_lock}
+     * @throws IOException (EDEADLK, EINVAL) on another failure of {@code pthread_mutex_timedlock}
+     * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_lock.3p.html">pthread_mutex_lock(3p)</a>
      */
     public LockState lock() throws IOException {
-        LockState s = tryLock(Waits.FOREVER);
+        LockState s = lock(Deadline.NONE);
         if (s == null) {
-            throw new IllegalStateException("an unlimited wait timed out");
+            throw new AssertionError("an unlimited wait timed out");
         }
         return s;
     }
@@ -150,14 +161,15 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
      * @throws IllegalStateException if closed or the memory unmapped
      * @throws IOException on another failure of {@code pthread_mutex_timedlock}
+     * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_timedlock.3p.html">pthread_mutex_timedlock(3p)</a>
      */
     public LockState tryLock() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = tryOnce();
             return r == ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -169,41 +181,31 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws MutexNotRecoverableException if a previous owner died and nobody repaired it
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (not held; still open)
      * @throws IllegalStateException if closed or the memory unmapped
      * @throws IOException on another failure of {@code pthread_mutex_timedlock}
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_timedlock.3p.html">pthread_mutex_timedlock(3p)</a>
      */
     public LockState tryLock(Duration timeout) throws IOException {
-        Deadline deadline = Waits.deadline(timeout);
-        guard.enter(this);
+        return lock(Deadline.end(timeout));
+    }
+
+    private LockState lock(long deadline) throws IOException {
+        blocker.enter();
         try {
-            int r = tryOnce();
-            if (r != ETIMEDOUT) {
-                return state(r, "pthread_mutex_timedlock");
-            }
-            // pthread_mutex_timedlock restarts after a signal, so close() cannot interrupt it:
-            // wait in slices and look at the closed flag between them.
-            MemorySegment ts = SyncCalls.scratch();
-            while (true) {
-                long remaining = deadline.remainingNanos();
-                if (remaining == 0) {
-                    return null;
-                }
-                writeRealtimeAfter(ts, Math.min(remaining, SLICE_NANOS));
-                r = SyncCalls.mutexTimedlock(mutex, ts);
+            // an interrupted thread takes nothing, even a free mutex: the engine says so
+            if (!Thread.currentThread().isInterrupted()) {
+                int r = tryOnce();
                 if (r != ETIMEDOUT) {
-                    if (!guard.isOpen() && (r == 0 || r == EOWNERDEAD)) {
-                        SyncCalls.mutexUnlock(mutex); // not EOWNERDEAD's fix: the next locker sees it
-                        throw new AsynchronousCloseException();
-                    }
                     return state(r, "pthread_mutex_timedlock");
                 }
-                if (!guard.isOpen()) {
-                    throw new AsynchronousCloseException();
-                }
             }
+            // glibc restarts pthread_mutex_timedlock after a signal: the engine waits in slices
+            long r = blocker.call(SyncCalls::mutexLockCall, 0, mutex, MemorySegment.NULL, 0, 0, 0, deadline,
+                    Blocker.Timing.SLICED_ABSOLUTE_REALTIME);
+            return r == -ETIMEDOUT ? null : state((int) -r, "pthread_mutex_timedlock");
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -214,22 +216,10 @@ public final class ProcessMutex implements AutoCloseable {
      * forever instead of learning it is unrecoverable; timedlock releases it.
      */
     private int tryOnce() {
-        MemorySegment ts = SyncCalls.scratch();
-        org.panamaipc.bindings.timespec.tv_sec(ts, 0);
-        org.panamaipc.bindings.timespec.tv_nsec(ts, 0);
+        MemorySegment ts = Waiter.current().scratch(timespec.sizeof());
+        timespec.tv_sec(ts, 0);
+        timespec.tv_nsec(ts, 0);
         return SyncCalls.mutexTimedlock(mutex, ts);
-    }
-
-    static void writeRealtimeAfter(MemorySegment ts, long nanos) {
-        java.time.Instant now = java.time.Instant.now();
-        long sec = now.getEpochSecond() + nanos / 1_000_000_000L;
-        long nsec = now.getNano() + nanos % 1_000_000_000L;
-        if (nsec >= 1_000_000_000L) {
-            sec++;
-            nsec -= 1_000_000_000L;
-        }
-        org.panamaipc.bindings.timespec.tv_sec(ts, sec);
-        org.panamaipc.bindings.timespec.tv_nsec(ts, nsec);
     }
 
     LockState state(int r, String call) throws IOException {
@@ -252,14 +242,14 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IOException (EPERM) if the calling thread does not hold it
      */
     public void unlock() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.mutexUnlock(mutex);
             if (r != 0) {
                 throw Errors.of("pthread_mutex_unlock", "mutex", r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -272,14 +262,14 @@ public final class ProcessMutex implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_consistent.3.html">pthread_mutex_consistent(3)</a>
      */
     public void markConsistent() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.mutexConsistent(mutex);
             if (r != 0) {
                 throw Errors.of("pthread_mutex_consistent", "mutex", r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -291,7 +281,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IOException (EBUSY) if it is locked
      */
     public void destroy() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.mutexDestroy(mutex);
             if (r != 0) {
@@ -299,14 +289,19 @@ public final class ProcessMutex implements AutoCloseable {
             }
             SyncDescriptor.retract(region);
         } finally {
-            guard.exit();
+            blocker.exit();
         }
         close();
     }
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return guard.isOpen();
+        return blocker.isOpen();
+    }
+
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
     /**
@@ -315,15 +310,11 @@ public final class ProcessMutex implements AutoCloseable {
      */
     @Override
     public void close() {
-        guard.close();
+        blocker.close();
     }
 
     @Override
     public String toString() {
         return "ProcessMutex[address=0x" + Long.toHexString(region.address()) + (isOpen() ? "]" : ", closed]");
-    }
-
-    static void checkTimeout(Duration timeout) {
-        Check.timeout(timeout);
     }
 }

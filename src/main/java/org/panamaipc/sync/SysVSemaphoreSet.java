@@ -1,6 +1,8 @@
 package org.panamaipc.sync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,24 +11,31 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.panamaipc.IpcException;
+import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.ObjectRemovedException;
+import org.panamaipc.SysVKey;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.ipc_perm;
 import org.panamaipc.bindings.semid_ds;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
-import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
-import org.panamaipc.internal.Sys;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.SyncCalls;
-import org.panamaipc.internal.Waiters;
-import org.panamaipc.SysVKey;
 
 /**
  * A System V semaphore set: N counters, identified by a key or an id, on which a list of
  * operations ({@link SemaphoreOps}) is applied atomically — take A and B together, or wait
  * until one is 0.
+ *
+ * <p>Reached like every System V object of the library: {@link #create(SysVKey, int)}
+ * (exclusive), {@link #createPrivate(int)}, {@link #open(SysVKey)},
+ * {@link #openOrCreate(SysVKey, int...)}, {@link #openId(int)}; removed by {@link #remove()}
+ * or, after {@link #removeOnClose()}, by {@link #close()}.
  *
  * <h2>Crash safety</h2>
  * An operation made with {@link SemaphoreFlag#UNDO} is reverted by the kernel when the
@@ -35,17 +44,24 @@ import org.panamaipc.SysVKey;
  *
  * <h2>Creating and initialising without a race</h2>
  * {@code semget} creates a set with every value 0 and a second call initialises it, so two
- * processes that both "create or open" could both initialise it, one undoing the other's
- * work. {@link #createOrOpen(SysVKey, int...)} solves it the classic way (Stevens, UNIX
+ * processes that both "open or create" could both initialise it, one undoing the other's
+ * work. {@link #openOrCreate(SysVKey, int...)} solves it the classic way (Stevens, UNIX
  * Network Programming vol. 2, 11.2): only the process whose {@code IPC_CREAT|IPC_EXCL}
  * succeeded initialises, then performs one {@code semop} (+1 then -1 on semaphore 0, no net
- * change) which sets the set's {@code sem_otime}; every other process opens the existing set
- * and waits until {@code sem_otime} is non-zero before using it.
+ * change) which sets the set's {@code sem_otime}; every other process opens the existing set,
+ * never touching its values, and waits until {@code sem_otime} is non-zero before using it.
  *
  * <h2>Lifetime</h2>
  * The set lives in the kernel until {@link #remove()}; {@link #close()} only ends this
- * handle, releasing threads blocked in {@link #operate} with
- * {@link AsynchronousCloseException}. Use after close throws {@link IllegalStateException}.
+ * handle (and removes the set after {@link #removeOnClose()}), releasing threads blocked in
+ * {@link #operate} with {@link AsynchronousCloseException}. Use after close throws
+ * {@link IllegalStateException}. A set removed while in use is reported as
+ * {@link ObjectRemovedException} (EIDRM, or EINVAL for its id that names nothing any more).
+ *
+ * <h2>Interrupt</h2>
+ * {@link Thread#interrupt()} ends a blocked {@link #operate} promptly with
+ * {@link InterruptedIOException}: the thread's interrupt status stays set, the handle stays
+ * open and no operation of the list was applied.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
  */
@@ -53,22 +69,29 @@ public final class SysVSemaphoreSet implements AutoCloseable {
     /** The largest value of one semaphore, the kernel's {@code SEMVMX}. */
     public static final int MAX_VALUE = 32767;
 
-    /** How long {@link #createOrOpen(SysVKey, int...)} waits for another creator to initialise. */
+    /** How long {@link #openOrCreate(SysVKey, int...)} waits for another creator to initialise. */
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(10);
 
     private static final int GETVAL = LibC.GETVAL();
     private static final int EIDRM = LibC.EIDRM();
+    private static final int EINVAL = LibC.EINVAL();
+    private static final int ENOENT = LibC.ENOENT();
+    private static final int EEXIST = LibC.EEXIST();
+    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int CREATE_EXCLUSIVE = LibC.IPC_CREAT() | LibC.IPC_EXCL();
 
     private final int id;
     private final int size;
     private final SysVKey key;
-    private final Guard guard = new Guard();
-    private final Waiters waiters = new Waiters();
+    private final Blocker blocker;
+    private final AtomicBoolean removeOnClose = new AtomicBoolean();
 
     private SysVSemaphoreSet(int id, int size, SysVKey key) {
         this.id = id;
         this.size = size;
         this.key = key;
+        this.blocker = Blocker.forHandle("System V semaphore set semid=" + id, null);
     }
 
     /**
@@ -77,84 +100,96 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      *
      * @param size how many semaphores, at least 1
      * @return the set
+     * @throws IllegalArgumentException if {@code size} is not positive
      * @throws IOException (ENOSPC) if the system's limit of sets or semaphores is reached
      * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet createPrivate(int size) throws IOException {
-        return create(SysVKey.PRIVATE, size, LibC.IPC_CREAT() | LibC.IPC_EXCL(), Modes.OWNER_READ_WRITE);
+        return create(SysVKey.PRIVATE, size, CREATE_EXCLUSIVE, Modes.OWNER_READ_WRITE);
     }
 
     /**
      * Creates a set for a key with mode 0600 and every value 0, failing if one exists.
      *
-     * @param key the key, e.g. {@link SysVKey#of(java.nio.file.Path, int)}
+     * @param key the key, e.g. {@link SysVKey#of(java.nio.file.Path, int)}; not private
      * @param size how many semaphores, at least 1
      * @return the set
-     * @throws java.nio.file.FileAlreadyExistsException (EEXIST) if a set exists for the key
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE} or {@code size} not positive
+     * @throws java.nio.file.FileAlreadyExistsException (EEXIST) if a set exists for the key; it is left as it was
      * @throws IOException (ENOSPC, EINVAL) on another failure of {@code semget}
+     * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
-    public static SysVSemaphoreSet createExclusively(SysVKey key, int size) throws IOException {
-        return createExclusively(key, size, Modes.OWNER_READ_WRITE);
+    public static SysVSemaphoreSet create(SysVKey key, int size) throws IOException {
+        return create(key, size, Modes.OWNER_READ_WRITE);
     }
 
     /**
      * Creates a set for a key with the given permissions and every value 0, failing if one
      * exists.
      *
-     * @param key the key
+     * @param key the key; not private
      * @param size how many semaphores, at least 1
      * @param permissions the permission bits
      * @return the set
-     * @throws java.nio.file.FileAlreadyExistsException (EEXIST) if a set exists for the key
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE} or {@code size} not positive
+     * @throws java.nio.file.FileAlreadyExistsException (EEXIST) if a set exists for the key; it is left as it was
      * @throws IOException (ENOSPC, EINVAL) on another failure of {@code semget}
+     * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
-    public static SysVSemaphoreSet createExclusively(SysVKey key, int size, Set<PosixFilePermission> permissions)
+    public static SysVSemaphoreSet create(SysVKey key, int size, Set<PosixFilePermission> permissions)
             throws IOException {
-        return create(key, size, LibC.IPC_CREAT() | LibC.IPC_EXCL(), permissions);
+        return create(checkShared(key), size, CREATE_EXCLUSIVE, permissions);
     }
 
     /**
-     * Creates and initialises the set for a key, or opens it and waits (at most
-     * {@link #DEFAULT_INIT_TIMEOUT}) until its creator has initialised it; mode 0600. See the
-     * class documentation for how the race between two creators is solved.
+     * Opens the set for a key, or creates and initialises it with mode 0600 if there is none;
+     * see the class documentation for how the race between two creators is solved. An
+     * existing set is never changed: {@code initialValues} apply only when this call creates
+     * it, and it then waits (at most {@link #DEFAULT_INIT_TIMEOUT}) until its creator has
+     * initialised it.
      *
-     * @param key the key (not private)
+     * @param key the key; not private
      * @param initialValues one value per semaphore, 0 to {@link #MAX_VALUE}; their count is the set's size
      * @return the set
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE} or a value out of range
+     * @throws ObjectMismatchException if the existing set holds another number of semaphores
      * @throws java.nio.file.AccessDeniedException (EACCES) if it exists and this user may not use it
-     * @throws IOException (EINVAL) if an existing set is smaller, (ETIMEDOUT) if its creator
-     *         did not initialise it in time, or on another failure
+     * @throws InterruptedIOException if the thread was interrupted while waiting for the initialisation
+     * @throws IOException (ETIMEDOUT) if its creator did not initialise it in time, or on another failure
+     * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
-    public static SysVSemaphoreSet createOrOpen(SysVKey key, int... initialValues) throws IOException {
-        return createOrOpen(key, Modes.OWNER_READ_WRITE, DEFAULT_INIT_TIMEOUT, initialValues);
+    public static SysVSemaphoreSet openOrCreate(SysVKey key, int... initialValues) throws IOException {
+        return openOrCreate(key, Modes.OWNER_READ_WRITE, DEFAULT_INIT_TIMEOUT, initialValues);
     }
 
     /**
-     * Creates and initialises the set for a key with the given permissions, or opens it and
-     * waits until its creator has initialised it.
+     * Opens the set for a key, or creates and initialises it with the given permissions if
+     * there is none; an existing set is never changed (see
+     * {@link #openOrCreate(SysVKey, int...)}).
      *
-     * @param key the key (not private)
+     * @param key the key; not private
      * @param permissions the permission bits if created
      * @param initTimeout how long to wait for another creator's initialisation
      * @param initialValues one value per semaphore, 0 to {@link #MAX_VALUE}
      * @return the set
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE} or a value out of range
+     * @throws ObjectMismatchException if the existing set holds another number of semaphores
      * @throws java.nio.file.AccessDeniedException (EACCES) if it exists and this user may not use it
-     * @throws IOException (EINVAL) if an existing set is smaller, (ETIMEDOUT) if its creator
-     *         did not initialise it in time, or on another failure
+     * @throws InterruptedIOException if the thread was interrupted while waiting for the initialisation
+     * @throws IOException (ETIMEDOUT) if its creator did not initialise it in time, or on another failure
+     * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
-    public static SysVSemaphoreSet createOrOpen(SysVKey key, Set<PosixFilePermission> permissions,
+    public static SysVSemaphoreSet openOrCreate(SysVKey key, Set<PosixFilePermission> permissions,
                                                 Duration initTimeout, int... initialValues) throws IOException {
-        Check.notNull("key", key);
-        if (key.isPrivate()) {
-            throw new IllegalArgumentException("key=IPC_PRIVATE cannot be opened by another process; use createPrivate");
-        }
+        checkShared(key);
         checkValues(initialValues);
-        Deadline deadline = Deadline.after(initTimeout);
-        int mode = Modes.toMode(permissions);
+        long deadline = Deadline.end(initTimeout);
+        int flags = CREATE_EXCLUSIVE | Modes.toMode(permissions);
+        int size = initialValues.length;
         while (true) {
-            int id = SyncCalls.semget(key.value(), initialValues.length, LibC.IPC_CREAT() | LibC.IPC_EXCL() | mode);
+            int id = SyncCalls.semget(key.value(), size, flags);
             if (id >= 0) {
-                SysVSemaphoreSet set = new SysVSemaphoreSet(id, initialValues.length, key);
+                SysVSemaphoreSet set = new SysVSemaphoreSet(id, size, key);
                 try {
                     set.setValues(initialValues);
                     set.markInitialised();
@@ -164,40 +199,54 @@ public final class SysVSemaphoreSet implements AutoCloseable {
                     } catch (IOException suppressed) {
                         e.addSuppressed(suppressed);
                     }
+                    set.close();
                     throw e;
                 }
                 return set;
             }
-            if (id != -LibC.EEXIST()) {
-                throw semgetFailed(key, initialValues.length, LibC.IPC_CREAT() | LibC.IPC_EXCL() | mode, -id);
+            if (id != -EEXIST) {
+                throw semgetFailed(key, size, flags, -id);
             }
-            id = SyncCalls.semget(key.value(), initialValues.length, 0);
-            if (id == -LibC.ENOENT()) {
+            id = SyncCalls.semget(key.value(), 0, 0);
+            if (id == -ENOENT) {
                 continue; // removed between the two calls: try to create it again
             }
             if (id < 0) {
-                throw semgetFailed(key, initialValues.length, 0, -id);
+                throw semgetFailed(key, 0, 0, -id);
             }
-            SysVSemaphoreSet set = new SysVSemaphoreSet(id, stat(id).size(), key);
-            if (set.awaitInitialised(deadline)) {
-                return set;
+            int found = stat(id).size();
+            if (found != size) {
+                throw new ObjectMismatchException("System V semaphore set key=" + key + " semid=" + id,
+                        "size=" + found, "size=" + size);
             }
+            SysVSemaphoreSet set = new SysVSemaphoreSet(id, found, key);
+            try {
+                if (set.awaitInitialised(deadline)) {
+                    return set;
+                }
+            } catch (IOException | RuntimeException e) {
+                set.close();
+                throw e;
+            }
+            set.close();
             throw new IpcException("semget", key + ": created by another process but not initialised within "
-                    + initTimeout, LibC.ETIMEDOUT());
+                    + initTimeout, ETIMEDOUT);
         }
     }
 
     /**
      * Opens the existing set for a key.
      *
-     * @param key the key
+     * @param key the key; not private
      * @return the set
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE}
      * @throws java.nio.file.NoSuchFileException (ENOENT) if there is none
      * @throws java.nio.file.AccessDeniedException (EACCES) if this user may not use it
      * @throws IOException on another failure of {@code semget}
+     * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet open(SysVKey key) throws IOException {
-        Check.notNull("key", key);
+        checkShared(key);
         int id = SyncCalls.semget(key.value(), 0, 0);
         if (id < 0) {
             throw semgetFailed(key, 0, 0, -id);
@@ -210,17 +259,28 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      *
      * @param id the set's id
      * @return the set
-     * @throws IOException (EINVAL, EIDRM) if there is no such set, (EACCES) if this user may not read it
+     * @throws IllegalArgumentException if {@code id} is negative
+     * @throws ObjectRemovedException (EINVAL, EIDRM) if no set has this id (any more)
+     * @throws java.nio.file.AccessDeniedException (EACCES) if this user may not read it
+     * @throws IOException on another failure of {@code semctl}
+     * @see <a href="https://man7.org/linux/man-pages/man2/semctl.2.html">semctl(2)</a>
      */
-    public static SysVSemaphoreSet open(int id) throws IOException {
+    public static SysVSemaphoreSet openId(int id) throws IOException {
         Check.notNegative("id", id);
         SemaphoreSetStat stat = stat(id);
-        return new SysVSemaphoreSet(id, stat.size(), stat.key() == 0 ? SysVKey.PRIVATE : SysVKey.of(stat.key()));
+        return new SysVSemaphoreSet(id, stat.size(), stat.key());
+    }
+
+    private static SysVKey checkShared(SysVKey key) {
+        Check.notNull("key", key);
+        if (key.isPrivate()) {
+            throw new IllegalArgumentException("key=IPC_PRIVATE names no existing set; use createPrivate");
+        }
+        return key;
     }
 
     private static SysVSemaphoreSet create(SysVKey key, int size, int flags, Set<PosixFilePermission> permissions)
             throws IOException {
-        Check.notNull("key", key);
         Check.positive("size", size);
         int all = flags | Modes.toMode(permissions);
         int id = SyncCalls.semget(key.value(), size, all);
@@ -233,6 +293,23 @@ public final class SysVSemaphoreSet implements AutoCloseable {
     private static IOException semgetFailed(SysVKey key, int size, int flags, int errno) {
         String args = key + ", " + size + ", " + flagText(flags);
         return Errors.named("semget", key.toString(), args, errno);
+    }
+
+    private IOException failed(String call, String rest, int errno) {
+        return failed(call, id, rest, errno);
+    }
+
+    /**
+     * The exception for a failed call on a set by id: EINVAL there means the id names no set
+     * (any more), as EIDRM does (the other arguments are checked before every call); EACCES
+     * and EPERM are the JDK's {@code AccessDeniedException}.
+     */
+    private static IOException failed(String call, int id, String rest, int errno) {
+        String arguments = "semid=" + id + rest;
+        if (errno == EINVAL || errno == EIDRM) {
+            return new ObjectRemovedException(call, arguments, errno);
+        }
+        return Errors.named(call, "semid=" + id, arguments, errno);
     }
 
     private static String flagText(int flags) {
@@ -271,13 +348,20 @@ public final class SysVSemaphoreSet implements AutoCloseable {
 
     private static final SemaphoreOps INIT_OPS = SemaphoreOps.builder().add(0, 1).add(0, -1).build();
 
-    private boolean awaitInitialised(Deadline deadline) throws IOException {
+    /**
+     * Waits until the creator's first {@code semop} set {@code sem_otime}: the kernel tells no
+     * one, so this polls {@code IPC_STAT} with a growing pause (once per open, never on a hot path).
+     */
+    private boolean awaitInitialised(long deadline) throws IOException {
         long pause = 100_000;
         while (stat().lastOperation() == null) {
-            if (deadline.expired()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while waiting for " + this + " to be initialised");
+            }
+            if (Deadline.expired(deadline)) {
                 return false;
             }
-            LockSupport.parkNanos(Math.min(pause, deadline.remainingNanos()));
+            LockSupport.parkNanos(Math.min(pause, Deadline.remainingNanos(deadline)));
             pause = Math.min(pause * 2, 20_000_000);
         }
         return true;
@@ -300,7 +384,12 @@ public final class SysVSemaphoreSet implements AutoCloseable {
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return guard.isOpen();
+        return blocker.isOpen();
+    }
+
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
     /**
@@ -312,31 +401,15 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      *         (then none was applied)
      * @throws IndexOutOfBoundsException if an operation names a semaphore beyond the set
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (none applied; still open)
      * @throws IllegalStateException if closed
-     * @throws IOException (EIDRM) if the set was removed, (ERANGE) if a value would exceed
-     *         {@link #MAX_VALUE}, or on another failure of {@code semop}
+     * @throws ObjectRemovedException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed
+     * @throws IOException (ERANGE) if a value would exceed {@link #MAX_VALUE}, or on another
+     *         failure of {@code semop}
      * @see <a href="https://man7.org/linux/man-pages/man2/semop.2.html">semop(2)</a>
      */
     public boolean operate(SemaphoreOps ops) throws IOException {
-        checkOps(ops);
-        guard.enter(this);
-        try {
-            int slot = waiters.enter();
-            try {
-                if (!guard.isOpen()) {
-                    throw new AsynchronousCloseException(); // closed before this thread registered
-                }
-                int r;
-                do {
-                    r = SyncCalls.semop(id, ops.segment(), ops.size());
-                } while (r == -Sys.EINTR && guard.isOpen());
-                return result(r, "semop", ops);
-            } finally {
-                waiters.exit(slot);
-            }
-        } finally {
-            guard.exit();
-        }
+        return operate(ops, Deadline.NONE);
     }
 
     /**
@@ -349,50 +422,28 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IndexOutOfBoundsException if an operation names a semaphore beyond the set
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (none applied; still open)
      * @throws IllegalStateException if closed
-     * @throws IOException (EIDRM) if the set was removed, (ERANGE) if a value would exceed
-     *         {@link #MAX_VALUE}, or on another failure of {@code semtimedop}
+     * @throws ObjectRemovedException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed
+     * @throws IOException (ERANGE) if a value would exceed {@link #MAX_VALUE}, or on another
+     *         failure of {@code semtimedop}
      * @see <a href="https://man7.org/linux/man-pages/man2/semtimedop.2.html">semtimedop(2)</a>
      */
     public boolean operate(SemaphoreOps ops, Duration timeout) throws IOException {
-        Deadline deadline = Waits.deadline(timeout);
-        if (deadline.unlimited()) {
-            return operate(ops);
-        }
-        checkOps(ops);
-        guard.enter(this);
-        try {
-            MemorySegment ts = SyncCalls.scratch();
-            int slot = waiters.enter();
-            try {
-                if (!guard.isOpen()) {
-                    throw new AsynchronousCloseException(); // closed before this thread registered
-                }
-                int r;
-                do {
-                    deadline.writeRemaining(ts);
-                    r = SyncCalls.semtimedop(id, ops.segment(), ops.size(), ts);
-                } while (r == -Sys.EINTR && guard.isOpen());
-                return result(r, "semtimedop", ops);
-            } finally {
-                waiters.exit(slot);
-            }
-        } finally {
-            guard.exit();
-        }
+        return operate(ops, Deadline.end(timeout));
     }
 
-    private boolean result(int r, String call, SemaphoreOps ops) throws IOException {
-        if (!guard.isOpen()) {
-            throw new AsynchronousCloseException();
-        }
+    private boolean operate(SemaphoreOps ops, long deadline) throws IOException {
+        checkOps(ops);
+        long r = blocker.call(SyncCalls::semopCall, id, ops.segment(), MemorySegment.NULL, ops.size(), 0, 0,
+                deadline, Blocker.Timing.RELATIVE);
         if (r == 0) {
             return true;
         }
-        if (r == -Sys.EAGAIN) {
+        if (r == -ETIMEDOUT || r == -EAGAIN) { // EAGAIN: an operation with NO_WAIT would have waited
             return false;
         }
-        throw Errors.of(call, "semid=" + id + ", " + ops, -r);
+        throw failed(deadline == Deadline.NONE ? "semop" : "semtimedop", ", " + ops, (int) -r);
     }
 
     private void checkOps(SemaphoreOps ops) {
@@ -410,15 +461,15 @@ public final class SysVSemaphoreSet implements AutoCloseable {
 
     private int ctl(int index, int cmd, String cmdName) throws IOException {
         checkIndex(index);
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.semctl(id, index, cmd);
             if (r < 0) {
-                throw Errors.of("semctl", "semid=" + id + ", " + index + ", " + cmdName, -r);
+                throw failed("semctl", ", " + index + ", " + cmdName, -r);
             }
             return r;
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -428,7 +479,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @param index the semaphore
      * @return its value
      * @throws IndexOutOfBoundsException if {@code index} is outside the set
-     * @throws IOException (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not read it
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not read it
      * @see <a href="https://man7.org/linux/man-pages/man2/semctl.2.html">semctl(2)</a>
      */
     public int value(int index) throws IOException {
@@ -442,19 +493,19 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @param value 0 to {@link #MAX_VALUE}
      * @throws IndexOutOfBoundsException if {@code index} is outside the set
      * @throws IllegalArgumentException if {@code value} is out of range
-     * @throws IOException (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not change it
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not change it
      */
     public void setValue(int index, int value) throws IOException {
         checkIndex(index);
         checkValue(index, value);
-        guard.enter(this);
+        blocker.enter();
         try {
             int r = SyncCalls.semctl(id, index, LibC.SETVAL(), value);
             if (r < 0) {
-                throw Errors.of("semctl", "semid=" + id + ", " + index + ", SETVAL, " + value, -r);
+                throw failed("semctl", ", " + index + ", SETVAL, " + value, -r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -462,15 +513,15 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * Reads every value at once ({@code GETALL}).
      *
      * @return one value per semaphore
-     * @throws IOException (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not read it
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not read it
      */
     public int[] values() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment array = arena.allocate(ValueLayout.JAVA_SHORT, size);
             int r = SyncCalls.semctl(id, 0, LibC.GETALL(), array);
             if (r < 0) {
-                throw Errors.of("semctl", "semid=" + id + ", 0, GETALL", -r);
+                throw failed("semctl", ", 0, GETALL", -r);
             }
             int[] values = new int[size];
             for (int i = 0; i < size; i++) {
@@ -478,7 +529,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             }
             return values;
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -487,14 +538,14 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      *
      * @param values one value per semaphore, each 0 to {@link #MAX_VALUE}
      * @throws IllegalArgumentException if the count or a value is wrong
-     * @throws IOException (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not change it
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not change it
      */
     public void setValues(int... values) throws IOException {
         checkValues(values);
         if (values.length != size) {
             throw new IllegalArgumentException("values.length=" + values.length + " size=" + size);
         }
-        guard.enter(this);
+        blocker.enter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment array = arena.allocate(ValueLayout.JAVA_SHORT, size);
             for (int i = 0; i < size; i++) {
@@ -502,10 +553,10 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             }
             int r = SyncCalls.semctl(id, 0, LibC.SETALL(), array);
             if (r < 0) {
-                throw Errors.of("semctl", "semid=" + id + ", 0, SETALL", -r);
+                throw failed("semctl", ", 0, SETALL", -r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -515,7 +566,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @param index the semaphore
      * @return its pid, 0 if none yet
      * @throws IndexOutOfBoundsException if {@code index} is outside the set
-     * @throws IOException (EIDRM, EINVAL) if the set was removed
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed
      */
     public int lastPid(int index) throws IOException {
         return ctl(index, LibC.GETPID(), "GETPID");
@@ -527,7 +578,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @param index the semaphore
      * @return the count
      * @throws IndexOutOfBoundsException if {@code index} is outside the set
-     * @throws IOException (EIDRM, EINVAL) if the set was removed
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed
      */
     public int waitingForIncrease(int index) throws IOException {
         return ctl(index, LibC.GETNCNT(), "GETNCNT");
@@ -539,7 +590,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @param index the semaphore
      * @return the count
      * @throws IndexOutOfBoundsException if {@code index} is outside the set
-     * @throws IOException (EIDRM, EINVAL) if the set was removed
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed
      */
     public int waitingForZero(int index) throws IOException {
         return ctl(index, LibC.GETZCNT(), "GETZCNT");
@@ -549,14 +600,14 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * Reads the set's owner, permissions and times ({@code IPC_STAT}).
      *
      * @return the status
-     * @throws IOException (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not read it
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed, (EACCES) if this user may not read it
      */
     public SemaphoreSetStat stat() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             return stat(id);
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
@@ -565,11 +616,12 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             MemorySegment ds = semid_ds.allocate(arena);
             int r = SyncCalls.semctl(id, 0, LibC.IPC_STAT(), ds);
             if (r < 0) {
-                throw Errors.of("semctl", "semid=" + id + ", 0, IPC_STAT", -r);
+                throw failed("semctl", id, ", 0, IPC_STAT", -r);
             }
             MemorySegment perm = semid_ds.sem_perm(ds);
             long otime = semid_ds.sem_otime(ds);
-            return new SemaphoreSetStat(ipc_perm.__key(perm), ipc_perm.uid(perm), ipc_perm.gid(perm),
+            int key = ipc_perm.__key(perm);
+            return new SemaphoreSetStat(key == 0 ? SysVKey.PRIVATE : SysVKey.of(key), ipc_perm.uid(perm), ipc_perm.gid(perm),
                     ipc_perm.cuid(perm), ipc_perm.cgid(perm), Modes.fromMode(ipc_perm.mode(perm)),
                     (int) semid_ds.sem_nsems(ds), otime == 0 ? null : Instant.ofEpochSecond(otime),
                     Instant.ofEpochSecond(semid_ds.sem_ctime(ds)));
@@ -581,11 +633,11 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      *
      * @param permissions the new permissions
      * @throws java.nio.file.AccessDeniedException (EPERM) if this user is neither owner nor creator
-     * @throws IOException (EIDRM, EINVAL) if the set was removed
+     * @throws IOException {@link ObjectRemovedException} (EIDRM, EINVAL) if the set was removed
      */
     public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
         int mode = Modes.toMode(permissions);
-        guard.enter(this);
+        blocker.enter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = semid_ds.allocate(arena);
             int r = SyncCalls.semctl(id, 0, LibC.IPC_STAT(), ds);
@@ -595,55 +647,68 @@ public final class SysVSemaphoreSet implements AutoCloseable {
                 r = SyncCalls.semctl(id, 0, LibC.IPC_SET(), ds);
             }
             if (r < 0) {
-                throw Errors.named("semctl", "semid=" + id, "semid=" + id + ", 0, IPC_SET mode="
-                        + Modes.octal(mode), -r);
+                throw failed("semctl", ", 0, IPC_SET mode=" + Modes.octal(mode), -r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
     }
 
     /**
      * Removes the set at once ({@code IPC_RMID}): every waiter in every process fails with
-     * EIDRM. This handle stays open (and useless) until closed.
+     * {@link ObjectRemovedException}. This handle stays open (and useless) until closed.
      *
+     * @throws IllegalStateException if closed
      * @throws java.nio.file.AccessDeniedException (EPERM) if this user is neither owner nor creator
-     * @throws IOException (EIDRM, EINVAL) if it was already removed
+     * @throws ObjectRemovedException (EIDRM, EINVAL) if it was already removed
+     * @throws IOException on another failure of {@code semctl}
+     * @see <a href="https://man7.org/linux/man-pages/man2/semctl.2.html">semctl(2)</a>
      */
     public void remove() throws IOException {
-        int r = SyncCalls.semctl(id, 0, LibC.IPC_RMID());
-        if (r < 0) {
-            throw Errors.named("semctl", "semid=" + id, "semid=" + id + ", 0, IPC_RMID", -r);
+        blocker.enter();
+        try {
+            int r = SyncCalls.semctl(id, 0, LibC.IPC_RMID());
+            if (r < 0) {
+                throw failed("semctl", ", 0, IPC_RMID", -r);
+            }
+        } finally {
+            blocker.exit();
         }
     }
 
     /**
-     * Removes a set by id if it still exists.
+     * Makes {@link #close()} remove the set too ({@code IPC_RMID}, once, if it still exists):
+     * for the creator, so that the set goes with its handle.
      *
-     * @param id the set's id
-     * @return true if removed, false if there was no such set
-     * @throws java.nio.file.AccessDeniedException (EPERM) if this user is neither owner nor creator
-     * @throws IOException on another failure
+     * @return this set
+     * @throws IllegalStateException if closed
      */
-    public static boolean removeIfExists(int id) throws IOException {
-        int r = SyncCalls.semctl(id, 0, LibC.IPC_RMID());
-        if (r == -LibC.EINVAL() || r == -EIDRM) {
-            return false;
+    public SysVSemaphoreSet removeOnClose() {
+        if (!isOpen()) {
+            throw new IllegalStateException(this + " is closed");
         }
-        if (r < 0) {
-            throw Errors.named("semctl", "semid=" + id, "semid=" + id + ", 0, IPC_RMID", -r);
-        }
-        return true;
+        removeOnClose.set(true);
+        return this;
     }
 
     /**
-     * Ends this handle (the set stays in the kernel), releasing threads of this process
-     * blocked in {@link #operate} with {@link AsynchronousCloseException}; idempotent.
+     * Ends this handle, releasing threads of this process blocked in {@link #operate} with
+     * {@link AsynchronousCloseException}; idempotent. The set stays in the kernel unless
+     * {@link #removeOnClose()} was called: then it is removed once the waiters have left.
+     *
+     * @throws UncheckedIOException if the set was to be removed and {@code semctl(IPC_RMID)}
+     *         fails with anything but EINVAL/EIDRM (removed already); the handle is closed all the same
+     * @see <a href="https://man7.org/linux/man-pages/man2/semctl.2.html">semctl(2)</a>
      */
     @Override
     public void close() {
-        guard.close();
-        waiters.wakeAll();
+        blocker.close();
+        if (removeOnClose.getAndSet(false)) {
+            int r = SyncCalls.semctl(id, 0, LibC.IPC_RMID());
+            if (r < 0 && r != -EINVAL && r != -EIDRM) {
+                throw new UncheckedIOException(failed("semctl", ", 0, IPC_RMID", -r));
+            }
+        }
     }
 
     @Override

@@ -1,14 +1,14 @@
 package org.panamaipc.sync;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
+import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
-import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
-import org.panamaipc.internal.Waiters;
 
 /**
  * A POSIX unnamed semaphore ({@code sem_init} with {@code pshared=1}) living in shared
@@ -21,7 +21,8 @@ import org.panamaipc.internal.Waiters;
  * package documentation; {@link #attach} refuses memory holding no initialised semaphore.
  * {@link #close()} ends this handle, releasing a thread of this process blocked in
  * {@link #acquire()} with {@link AsynchronousCloseException}; {@link #destroy()} destroys the
- * semaphore itself.
+ * semaphore itself. {@link Thread#interrupt()} ends a blocked {@link #acquire()} with
+ * {@link InterruptedIOException}, taking nothing and leaving the handle open.
  *
  * @see <a href="https://man7.org/linux/man-pages/man3/sem_init.3.html">sem_init(3)</a>
  */
@@ -31,12 +32,16 @@ public final class UnnamedSemaphore implements AutoCloseable {
 
     private final MemorySegment region;
     private final MemorySegment sem;
-    private final Guard guard = new Guard();
-    private final Waiters waiters = new Waiters();
+    private final Blocker blocker;
 
     private UnnamedSemaphore(MemorySegment region) {
         this.region = region;
         this.sem = SyncDescriptor.object(region);
+        this.blocker = Blocker.forHandle(describe(region), null);
+    }
+
+    private static String describe(MemorySegment region) {
+        return "UnnamedSemaphore[address=0x" + Long.toHexString(region.address()) + "]";
     }
 
     /**
@@ -86,13 +91,14 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * Decrements the value, waiting while it is 0.
      *
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (nothing taken; still open)
      * @throws IllegalStateException if closed or the memory unmapped
      * @throws IOException on a failure of {@code sem_wait}
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_wait.3.html">sem_wait(3)</a>
      */
     public void acquire() throws IOException {
-        if (!tryAcquire(Waits.FOREVER)) {
-            throw new IllegalStateException("an unlimited wait timed out");
+        if (!NamedSemaphore.acquire(blocker, sem, Deadline.NONE, "sem")) {
+            throw new AssertionError("an unlimited wait timed out");
         }
     }
 
@@ -104,19 +110,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException on a failure of {@code sem_trywait}
      */
     public boolean tryAcquire() throws IOException {
-        guard.enter(this);
-        try {
-            int r = SyncCalls.semTrywait(sem);
-            if (r == 0) {
-                return true;
-            }
-            if (r == -Sys.EAGAIN) {
-                return false;
-            }
-            throw Errors.of("sem_trywait", "sem", -r);
-        } finally {
-            guard.exit();
-        }
+        return NamedSemaphore.tryAcquire(blocker, sem, "sem");
     }
 
     /**
@@ -126,20 +120,13 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @return true if decremented, false on timeout
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws AsynchronousCloseException if closed by another thread while waiting
+     * @throws InterruptedIOException if the thread was interrupted (nothing taken; still open)
      * @throws IllegalStateException if closed or the memory unmapped
      * @throws IOException on a failure of {@code sem_timedwait}
+     * @see <a href="https://man7.org/linux/man-pages/man3/sem_timedwait.3.html">sem_timedwait(3)</a>
      */
     public boolean tryAcquire(Duration timeout) throws IOException {
-        Deadline deadline = Waits.deadline(timeout);
-        guard.enter(this);
-        try {
-            if (SyncCalls.semTrywait(sem) == 0) {
-                return true;
-            }
-            return NamedSemaphore.timedWait(sem, deadline, guard, waiters, "sem");
-        } finally {
-            guard.exit();
-        }
+        return NamedSemaphore.acquire(blocker, sem, Deadline.end(timeout), "sem");
     }
 
     /**
@@ -149,15 +136,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException (EOVERFLOW) if the value is already {@link NamedSemaphore#MAX_VALUE}
      */
     public void release() throws IOException {
-        guard.enter(this);
-        try {
-            int r = SyncCalls.semPost(sem);
-            if (r != 0) {
-                throw Errors.of("sem_post", "sem", -r);
-            }
-        } finally {
-            guard.exit();
-        }
+        NamedSemaphore.release(blocker, sem, "sem");
     }
 
     /**
@@ -168,16 +147,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException on a failure of {@code sem_getvalue}
      */
     public int value() throws IOException {
-        guard.enter(this);
-        try {
-            int r = SyncCalls.semGetvalue(sem);
-            if (r < 0) {
-                throw Errors.of("sem_getvalue", "sem", -r);
-            }
-            return r;
-        } finally {
-            guard.exit();
-        }
+        return NamedSemaphore.value(blocker, sem, "sem");
     }
 
     /**
@@ -189,7 +159,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_destroy.3.html">sem_destroy(3)</a>
      */
     public void destroy() throws IOException {
-        guard.enter(this);
+        blocker.enter();
         try {
             SyncDescriptor.retract(region);
             int r = SyncCalls.semDestroy(sem);
@@ -197,21 +167,25 @@ public final class UnnamedSemaphore implements AutoCloseable {
                 throw Errors.of("sem_destroy", "sem", -r);
             }
         } finally {
-            guard.exit();
+            blocker.exit();
         }
         close();
     }
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return guard.isOpen();
+        return blocker.isOpen();
+    }
+
+    /** {@return how many threads of this process are blocked on this handle now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
     /** Ends this handle, releasing this process's waiters; the semaphore stays in memory. Idempotent. */
     @Override
     public void close() {
-        guard.close();
-        waiters.wakeAll();
+        blocker.close();
     }
 
     @Override

@@ -48,7 +48,19 @@
  * {@link org.panamaipc.sync.EventFd#signal(long)} / {@code await()}, and
  * {@link org.panamaipc.sync.ProcessMutex#lock()} / {@code unlock()} with
  * {@link org.panamaipc.sync.ProcessCondition#await(ProcessMutex)} / {@code signal()}.
- * Timed forms allocate one small deadline object per call.
+ * The timed forms allocate nothing either.
+ *
+ * <h2>Waiting, closing, interrupting</h2>
+ * Every wait of this package runs through the library's one blocking engine. Another
+ * thread's {@code close()} releases every thread of this process blocked on the object with
+ * {@link java.nio.channels.AsynchronousCloseException}; use after close throws
+ * {@link IllegalStateException}. {@link Thread#interrupt()} ends a wait promptly with
+ * {@link java.io.InterruptedIOException}: the object stays open and usable, the thread's
+ * interrupt status stays set, and nothing is taken — a semaphore unit not returned is not
+ * taken, a mutex not returned is not held (a condition's wait ends with its mutex held
+ * again, as every end of that wait does). A wait that completed as the interrupt came returns
+ * normally. {@link org.panamaipc.sync.EventFd} has a descriptor and is
+ * {@link org.panamaipc.DescriptorBased}.
  *
  * <h2>Example</h2>
  * Two processes (run it twice at once) take turns on a counter under a robust mutex:
@@ -58,7 +70,7 @@
  *
  * public class Turns {
  *     public static void main(String[] args) throws Exception {
- *         try (NamedSemaphore init = NamedSemaphore.create("/turns-init", 1);
+ *         try (NamedSemaphore init = NamedSemaphore.openOrCreate("/turns-init", 1);
  *              SharedMemory shm = SharedMemory.openOrCreate("/turns", 4096);
  *              Mapping mapping = shm.map()) {
  *             var s = mapping.segment();

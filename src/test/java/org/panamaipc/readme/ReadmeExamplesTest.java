@@ -132,12 +132,10 @@ class ReadmeExamplesTest {
     @Test
     void namedSemaphore() throws IOException {
         // README:sem
-        String name = "/jobs-" + ProcessHandle.current().pid();
-        try (NamedSemaphore jobs = NamedSemaphore.createExclusively(name, 0)) {
+        String name = NamedSemaphore.uniqueName("jobs");
+        try (NamedSemaphore jobs = NamedSemaphore.create(name, 0).unlinkOnClose()) {
             jobs.release();                                          // another process: open + acquire
             System.out.println(jobs.tryAcquire(Duration.ofSeconds(1)) + ", value " + jobs.value());
-        } finally {
-            NamedSemaphore.unlink(name);
         }
         // END
         assertThat(printed()).isEqualTo("true, value 0\n");

@@ -17,6 +17,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -126,6 +127,25 @@ class EventFdTest {
             peer.expectReady();
             PingPong.play(turns, m.segment(), 10_000, true);
             peer.expectLine("done");
+        }
+    }
+
+    @Test
+    void interruptEndsAnAwaitTakingNothingAndTheEventFdStaysUsable() throws Exception {
+        try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, event::await);
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, () -> event.await(Duration.ofSeconds(30)));
+            assertThat(event.isOpen()).isTrue();
+            event.signal(2);
+            assertThat(event.await(Duration.ofSeconds(1))).isEqualTo(2); // nothing was taken before
+        }
+    }
+
+    @Test
+    void anEventFdIsDescriptorBased() throws IOException {
+        try (EventFd event = EventFd.create(0, EventFd.Mode.SEMAPHORE)) {
+            org.panamaipc.DescriptorBased based = event;
+            assertThat(based.fd().get()).isNotNegative();
         }
     }
 }

@@ -108,4 +108,19 @@ class FutexTest {
             peer.expectLine("done");
         }
     }
+
+    @Test
+    void interruptEndsAWaitAndTheFutexStaysUsable() throws Exception {
+        try (Arena arena = Arena.ofShared(); Futex futex = Futex.of(arena.allocate(64, 8), 0)) {
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> {
+                futex.await(0);
+                return null;
+            });
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> futex.await(0, WAIT));
+            assertThat(futex.isOpen()).isTrue();
+            assertThat(futex.await(0, Duration.ofMillis(10))).isFalse();
+            futex.set(1);
+            assertThat(futex.await(0, WAIT)).isTrue();
+        }
+    }
 }

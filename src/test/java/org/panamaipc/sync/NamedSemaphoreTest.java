@@ -12,14 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.Errno;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -28,7 +27,7 @@ import org.panamaipc.testing.PythonPeer;
 
 @IpcTest
 class NamedSemaphoreTest {
-    private final String name = SharedMemory.uniqueName("sem");
+    private final String name = NamedSemaphore.uniqueName("sem");
     private final String other = name + "-b";
     private final String shmName = name + "-shm";
 
@@ -41,7 +40,7 @@ class NamedSemaphoreTest {
 
     @Test
     void acquireTakesWhatReleaseGives() throws IOException {
-        try (NamedSemaphore sem = NamedSemaphore.createExclusively(name, 2)) {
+        try (NamedSemaphore sem = NamedSemaphore.create(name, 2)) {
             assertThat(sem.value()).isEqualTo(2);
             sem.acquire();
             assertThat(sem.tryAcquire()).isTrue();
@@ -61,7 +60,7 @@ class NamedSemaphoreTest {
             assertThat(Files.getPosixFilePermissions(Path.of("/dev/shm/sem." + name.substring(1))))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         }
-        try (NamedSemaphore sem = NamedSemaphore.createExclusively(other, 0, EnumSet.of(
+        try (NamedSemaphore sem = NamedSemaphore.create(other, 0, EnumSet.of(
                 PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ))) {
             assertThat(Files.getPosixFilePermissions(Path.of("/dev/shm/sem." + other.substring(1))))
                     .contains(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
@@ -78,12 +77,43 @@ class NamedSemaphoreTest {
     }
 
     @Test
-    void createOpensAnExistingSemaphoreAndIgnoresTheValue() throws IOException {
-        try (NamedSemaphore first = NamedSemaphore.create(name, 3);
-             NamedSemaphore second = NamedSemaphore.create(name, 7)) {
-            assertThat(second.value()).isEqualTo(3);
-            assertThat(first.name()).isEqualTo(name);
+    void createTwiceFailsAndLeavesTheFirstIntactForAPeer() throws IOException {
+        try (NamedSemaphore first = NamedSemaphore.create(name, 0)) {
+            assertThatThrownBy(() -> NamedSemaphore.create(name, 5))
+                    .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EEXIST");
+            assertThat(first.value()).isZero();
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "named-wait", name)) {
+                peer.expectLine("waiting");
+                first.release();
+                peer.expectLine("acquired"); // the peer opened the first one by name and took its unit
+                peer.expectExit(0, Duration.ofSeconds(10));
+            }
+            assertThat(first.value()).isZero();
         }
+    }
+
+    @Test
+    void openOrCreateNeverChangesTheValueOfAnExistingSemaphore() throws IOException {
+        try (NamedSemaphore created = NamedSemaphore.openOrCreate(name, 3)) {
+            assertThat(created.value()).isEqualTo(3);
+            try (NamedSemaphore opened = NamedSemaphore.openOrCreate(name, 7)) {
+                assertThat(opened.value()).isEqualTo(3);
+                opened.release();
+                assertThat(created.value()).isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void unlinkOnCloseRemovesTheNameOnceAndUniqueNamesDiffer() throws IOException {
+        assertThat(name).startsWith("/sem-").isNotEqualTo(NamedSemaphore.uniqueName("sem"));
+        Path file = Path.of("/dev/shm/sem." + name.substring(1));
+        NamedSemaphore sem = NamedSemaphore.create(name, 0).unlinkOnClose();
+        assertThat(file).exists();
+        sem.close();
+        assertThat(file).doesNotExist();
+        sem.close(); // idempotent: nothing more removed
+        assertThatThrownBy(sem::unlinkOnClose).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -91,8 +121,9 @@ class NamedSemaphoreTest {
         assertThatThrownBy(() -> NamedSemaphore.open(name))
                 .isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining("sem_open").hasMessageContaining("ENOENT");
+        assertThat(Path.of("/dev/shm/sem." + name.substring(1))).doesNotExist(); // open created nothing
         try (NamedSemaphore sem = NamedSemaphore.create(name, 0)) {
-            assertThatThrownBy(() -> NamedSemaphore.createExclusively(name, 0))
+            assertThatThrownBy(() -> NamedSemaphore.create(name, 0))
                     .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EEXIST");
         }
         NamedSemaphore.unlink(name);
@@ -124,26 +155,46 @@ class NamedSemaphoreTest {
     @Test
     void closeFromAnotherThreadReleasesABlockedAcquire() throws Exception {
         NamedSemaphore sem = NamedSemaphore.create(name, 0);
-        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-            try {
-                sem.acquire();
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
+        Blocked<Object> blocked = Blocked.start(BlockingChecks.FUTEX, () -> {
+            sem.acquire();
+            return null;
         });
-        Deadline.after(Duration.ofSeconds(5)).await(() -> sem.isOpen() && waiting(), "acquire blocks");
+        Deadline.after(Duration.ofSeconds(5)).await(() -> sem.waiting() == 1, "acquire registered");
         sem.close();
-        assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5))).hasCauseInstanceOf(AsynchronousCloseException.class);
         assertThatThrownBy(sem::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         sem.close(); // idempotent
     }
 
-    private boolean waiting() {
-        // No portable way to see a sem_wait sleeper: give the thread a moment via a timed poll.
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getState() == Thread.State.RUNNABLE
-                        && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("semWait")));
+    @Test
+    void interruptEndsAnAcquireTakingNothingAndTheSemaphoreStaysUsable() throws Exception {
+        try (NamedSemaphore sem = NamedSemaphore.create(name, 0)) {
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> {
+                sem.acquire();
+                return null;
+            });
+            assertThat(sem.isOpen()).isTrue();
+            sem.release();
+            assertThat(sem.value()).isEqualTo(1); // the interrupted acquire took nothing
+            assertThat(sem.tryAcquire(Duration.ofSeconds(1))).isTrue();
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)));
+            assertThat(sem.value()).isZero();
+        }
+    }
+
+    @Test
+    void aThousandBlockedThreadsCostNothingOnePostWakesOneAndCloseReleasesTheRest() throws Exception {
+        NamedSemaphore sem = NamedSemaphore.create(name, 0);
+        BlockingChecks.aThousandWaitersCostNothing(() -> {
+            sem.acquire();
+            return null;
+        }, sem::waiting, () -> {
+            sem.release();
+            return null;
+        }, sem::close);
+        try (NamedSemaphore again = NamedSemaphore.open(name)) {
+            assertThat(again.value()).isZero(); // the one post went to exactly one waiter
+        }
     }
 
     @Test
@@ -174,8 +225,8 @@ class NamedSemaphoreTest {
     void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
         try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE);
              Mapping m = shm.map();
-             NamedSemaphore a = NamedSemaphore.createExclusively(name, 0);
-             NamedSemaphore b = NamedSemaphore.createExclusively(other, 0);
+             NamedSemaphore a = NamedSemaphore.create(name, 0);
+             NamedSemaphore b = NamedSemaphore.create(other, 0);
              PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "named", "10000", shmName, name, other);
              PingPong.Turns turns = PingPong.named(name, other, true)) {
             peer.expectReady();
@@ -188,8 +239,8 @@ class NamedSemaphoreTest {
 
     @Test
     void aPythonPeerSynchronizesThroughLibcSemOpen() throws IOException {
-        try (NamedSemaphore a = NamedSemaphore.createExclusively(name, 0);
-             NamedSemaphore b = NamedSemaphore.createExclusively(other, 0);
+        try (NamedSemaphore a = NamedSemaphore.create(name, 0);
+             NamedSemaphore b = NamedSemaphore.create(other, 0);
              PeerProcess peer = PythonPeer.start("sync_peer.py", "posix-pingpong", name, other, "1000")) {
             peer.expectReady();
             for (int i = 0; i < 1000; i++) {

@@ -117,7 +117,7 @@ final class PingPong {
 
     /** A System V set of two: index 0 to the second side, 1 to the first. */
     static Turns sysV(int id, boolean first) throws IOException {
-        SysVSemaphoreSet set = SysVSemaphoreSet.open(id);
+        SysVSemaphoreSet set = SysVSemaphoreSet.openId(id);
         SemaphoreOps give = SemaphoreOps.of(first ? 0 : 1, 1);
         SemaphoreOps take = SemaphoreOps.of(first ? 1 : 0, -1);
         return new Turns() {
@@ -257,7 +257,7 @@ final class PingPong {
 
     /** Semaphore 0 of a System V set (value 1) taken with SEM_UNDO as a lock. */
     static Lock sysVLock(int id) throws IOException {
-        SysVSemaphoreSet set = SysVSemaphoreSet.open(id);
+        SysVSemaphoreSet set = SysVSemaphoreSet.openId(id);
         SemaphoreOps take = SemaphoreOps.of(0, -1, SemaphoreFlag.UNDO);
         SemaphoreOps give = SemaphoreOps.of(0, 1, SemaphoreFlag.UNDO);
         return new Lock() {

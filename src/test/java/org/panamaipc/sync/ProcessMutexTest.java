@@ -331,4 +331,46 @@ class ProcessMutexTest {
             }
         }
     }
+
+    @Test
+    void interruptEndsALockWithoutHoldingTheMutex() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(256, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0); ProcessMutex owner = ProcessMutex.attach(s, 0)) {
+                owner.lock();
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, mutex::lock);
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, () -> mutex.tryLock(WAIT));
+                owner.unlock();
+                assertThat(mutex.isOpen()).isTrue();
+                // not held by the interrupted threads (which ended): free for anyone
+                assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
+                mutex.unlock();
+                mutex.destroy();
+            }
+        }
+    }
+
+    @Test
+    void interruptEndsAConditionWaitWithTheMutexHeldAgain() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(512, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0);
+                 ProcessCondition condition = ProcessCondition.initialize(s, 64)) {
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, condition::waiting, () -> {
+                    mutex.lock();
+                    try {
+                        return condition.await(mutex);
+                    } finally {
+                        mutex.unlock(); // EPERM, masking the interrupt, if the mutex were not held again
+                    }
+                });
+                assertThat(condition.isOpen()).isTrue();
+                assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
+                assertThat(condition.await(mutex, Duration.ofMillis(20))).isNull();
+                mutex.unlock();
+                condition.destroy();
+                mutex.destroy();
+            }
+        }
+    }
 }

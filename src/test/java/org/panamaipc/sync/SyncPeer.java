@@ -14,7 +14,8 @@ import org.panamaipc.testing.Peer;
  *   <li>{@code named-wait NAME}: print {@code waiting}, take it (blocking), print {@code acquired};
  *   <li>{@code sysv-hold ID INDEX}: take semaphore INDEX of set ID with SEM_UNDO, print {@code held}, wait;
  *   <li>{@code sysv-wait ID INDEX}: print {@code waiting}, take it (blocking), print {@code acquired};
- *   <li>{@code sysv-create-or-open KEY VALUE}: createOrOpen a set of one, take 1 without undo, print {@code done};
+ *   <li>{@code sysv-key-wait KEY INDEX}: open the set by key, print {@code waiting}, take 1, print {@code acquired};
+ *   <li>{@code sysv-create-or-open KEY VALUE}: openOrCreate a set of one, take 1 without undo, print {@code done};
  *   <li>{@code mutex-hold SHM OFFSET}: lock the mutex, print how it was acquired, then {@code held}, wait;
  *   <li>{@code futex-wait SHM OFFSET}: print {@code waiting}, wait while the word is 0;
  *   <li>{@code count KIND TIMES SHM [ID]}: after "go", add 1 to the counter TIMES times under the
@@ -49,14 +50,21 @@ public final class SyncPeer {
                 }
             }
             case "sysv-hold" -> {
-                try (SysVSemaphoreSet set = SysVSemaphoreSet.open(Integer.parseInt(args[1]))) {
+                try (SysVSemaphoreSet set = SysVSemaphoreSet.openId(Integer.parseInt(args[1]))) {
                     set.operate(SemaphoreOps.of(Integer.parseInt(args[2]), -1, SemaphoreFlag.UNDO));
                     Peer.println("held");
                     waitForEnd();
                 }
             }
             case "sysv-wait" -> {
-                try (SysVSemaphoreSet set = SysVSemaphoreSet.open(Integer.parseInt(args[1]))) {
+                try (SysVSemaphoreSet set = SysVSemaphoreSet.openId(Integer.parseInt(args[1]))) {
+                    Peer.println("waiting");
+                    set.operate(SemaphoreOps.of(Integer.parseInt(args[2]), -1));
+                    Peer.println("acquired");
+                }
+            }
+            case "sysv-key-wait" -> {
+                try (SysVSemaphoreSet set = SysVSemaphoreSet.open(org.panamaipc.SysVKey.of(Integer.parseInt(args[1])))) {
                     Peer.println("waiting");
                     set.operate(SemaphoreOps.of(Integer.parseInt(args[2]), -1));
                     Peer.println("acquired");
@@ -65,7 +73,7 @@ public final class SyncPeer {
             case "sysv-create-or-open" -> {
                 Peer.ready();
                 Peer.readLine(); // "go"
-                try (SysVSemaphoreSet set = SysVSemaphoreSet.createOrOpen(
+                try (SysVSemaphoreSet set = SysVSemaphoreSet.openOrCreate(
                         org.panamaipc.SysVKey.of(Integer.parseInt(args[1])), Integer.parseInt(args[2]))) {
                     set.operate(SemaphoreOps.of(0, -1));
                     Peer.println("done");

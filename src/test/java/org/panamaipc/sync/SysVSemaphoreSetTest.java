@@ -19,9 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.SysVKey;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -38,7 +41,11 @@ class SysVSemaphoreSetTest {
     @AfterEach
     void removeSets() throws IOException {
         for (int id : created) {
-            SysVSemaphoreSet.removeIfExists(id);
+            try (SysVSemaphoreSet set = SysVSemaphoreSet.openId(id)) {
+                set.remove();
+            } catch (ObjectRemovedException alreadyGone) {
+                // removed by the test itself
+            }
         }
         SharedMemory.unlinkIfExists(shmName);
     }
@@ -114,9 +121,9 @@ class SysVSemaphoreSetTest {
     @Test
     void statSetAndRemove() throws IOException {
         SysVKey key = randomKey();
-        try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createExclusively(key, 3))) {
+        try (SysVSemaphoreSet set = track(SysVSemaphoreSet.create(key, 3))) {
             SemaphoreSetStat stat = set.stat();
-            assertThat(stat.key()).isEqualTo(key.value());
+            assertThat(stat.key()).isEqualTo(key);
             assertThat(stat.size()).isEqualTo(3);
             assertThat(stat.permissions()).containsExactlyInAnyOrder(
                     PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -124,15 +131,16 @@ class SysVSemaphoreSetTest {
             set.setPermissions(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.GROUP_READ));
             assertThat(set.stat().permissions()).contains(PosixFilePermission.GROUP_READ);
-            assertThatThrownBy(() -> SysVSemaphoreSet.createExclusively(key, 3))
+            assertThatThrownBy(() -> SysVSemaphoreSet.create(key, 3))
                     .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EEXIST");
             try (SysVSemaphoreSet again = SysVSemaphoreSet.open(key)) {
                 assertThat(again.id()).isEqualTo(set.id());
                 assertThat(again.size()).isEqualTo(3);
             }
             set.remove();
-            assertThatThrownBy(() -> set.value(0)).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> set.value(0)).isInstanceOf(ObjectRemovedException.class)
                     .satisfies(e -> assertThat(((ErrnoException) e).errno()).isIn(Errno.EINVAL, Errno.EIDRM));
+            assertThatThrownBy(() -> SysVSemaphoreSet.openId(set.id())).isInstanceOf(ObjectRemovedException.class);
             assertThatThrownBy(() -> SysVSemaphoreSet.open(key)).isInstanceOf(NoSuchFileException.class);
         }
     }
@@ -212,11 +220,99 @@ class SysVSemaphoreSetTest {
                 }
             }
         }
-        try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createOrOpen(randomKey(), 2, 4))) {
+    }
+
+    @Test
+    void openOrCreateNeverChangesAnExistingSetAndRefusesAnotherSize() throws IOException {
+        try (SysVSemaphoreSet set = track(SysVSemaphoreSet.openOrCreate(randomKey(), 2, 4))) {
             assertThat(set.values()).containsExactly(2, 4);
-            try (SysVSemaphoreSet same = SysVSemaphoreSet.createOrOpen(set.key(), 9, 9)) {
-                assertThat(same.values()).containsExactly(2, 4);
+            set.setValues(1, 0);
+            try (SysVSemaphoreSet same = SysVSemaphoreSet.openOrCreate(set.key(), 9, 9)) {
+                assertThat(same.id()).isEqualTo(set.id());
+                assertThat(same.values()).containsExactly(1, 0);
             }
+            assertThatThrownBy(() -> SysVSemaphoreSet.openOrCreate(set.key(), 9, 9, 9))
+                    .isInstanceOf(ObjectMismatchException.class)
+                    .hasMessageContaining("size=2").hasMessageContaining("size=3");
+            assertThat(set.values()).containsExactly(1, 0);
+            assertThat(set.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void createTwiceFailsAndLeavesTheFirstIntactForAPeer() throws Exception {
+        SysVKey key = randomKey();
+        try (SysVSemaphoreSet first = track(SysVSemaphoreSet.create(key, 2))) {
+            first.setValues(0, 3);
+            assertThatThrownBy(() -> SysVSemaphoreSet.create(key, 2))
+                    .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EEXIST");
+            assertThatThrownBy(() -> SysVSemaphoreSet.create(key, 5))
+                    .isInstanceOf(FileAlreadyExistsException.class);
+            assertThat(first.values()).containsExactly(0, 3);
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "sysv-key-wait", Integer.toString(key.value()), "0")) {
+                peer.expectLine("waiting");
+                Deadline.after(WAIT).await(() -> count(first, true) == 1, "the peer blocks in semop");
+                first.operate(SemaphoreOps.of(0, 1));
+                peer.expectLine("acquired"); // the peer opened the first set by key and took its unit
+                peer.expectExit(0, WAIT);
+            }
+            assertThat(first.values()).containsExactly(0, 3);
+        }
+    }
+
+    @Test
+    void openOfAMissingKeyFailsAndCreatesNothing() {
+        SysVKey key = randomKey();
+        assertThatThrownBy(() -> SysVSemaphoreSet.open(key))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("ENOENT");
+        assertThatThrownBy(() -> SysVSemaphoreSet.open(SysVKey.PRIVATE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SysVSemaphoreSet.create(SysVKey.PRIVATE, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void removeOnCloseRemovesTheSetOnce() throws IOException {
+        SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(1)).removeOnClose();
+        int id = set.id();
+        set.close();
+        assertThatThrownBy(() -> SysVSemaphoreSet.openId(id)).isInstanceOf(ObjectRemovedException.class);
+        set.close(); // idempotent
+        assertThatThrownBy(set::removeOnClose).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aRemovedSetEndsAWaiterWithObjectRemovedException() throws Exception {
+        try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(1))) {
+            Blocked<Boolean> blocked = Blocked.start(BlockingChecks.SEMTIMEDOP, () -> set.operate(SemaphoreOps.of(0, -1)));
+            set.remove();
+            assertThatThrownBy(() -> blocked.get(WAIT)).hasCauseInstanceOf(ObjectRemovedException.class);
+        }
+    }
+
+    @Test
+    void interruptEndsAnOperationApplyingNothingAndTheSetStaysUsable() throws Exception {
+        try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(2))) {
+            set.setValue(0, 1);
+            SemaphoreOps takeBoth = SemaphoreOps.builder().add(0, -1).add(1, -1).build();
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth));
+            assertThat(set.values()).containsExactly(1, 0); // nothing applied
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth, WAIT));
+            assertThat(set.isOpen()).isTrue();
+            set.setValue(1, 1);
+            assertThat(set.operate(takeBoth, WAIT)).isTrue();
+            assertThat(set.values()).containsExactly(0, 0);
+        }
+    }
+
+    @Test
+    void aThousandBlockedThreadsCostNothingOneIncrementWakesOneAndCloseReleasesTheRest() throws Exception {
+        SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(1));
+        SemaphoreOps take = SemaphoreOps.of(0, -1);
+        try (SysVSemaphoreSet other = SysVSemaphoreSet.openId(set.id())) {
+            BlockingChecks.aThousandWaitersCostNothing(() -> set.operate(take),
+                    () -> count(other, true), () -> other.operate(SemaphoreOps.of(0, 1)), set::close);
+            assertThat(other.value(0)).isZero(); // the one increment went to exactly one waiter
+            assertThat(other.waitingForIncrease(0)).isZero();
         }
     }
 

@@ -106,4 +106,21 @@ class UnnamedSemaphoreTest {
             }
         }
     }
+
+    @Test
+    void interruptEndsAnAcquireTakingNothingAndTheSemaphoreStaysUsable() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            UnnamedSemaphore sem = UnnamedSemaphore.initialize(arena.allocate(64, 8), 0, 0);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> {
+                sem.acquire();
+                return null;
+            });
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)));
+            assertThat(sem.isOpen()).isTrue();
+            sem.release();
+            assertThat(sem.value()).isEqualTo(1); // the interrupted acquires took nothing
+            sem.acquire();
+            sem.destroy();
+        }
+    }
 }

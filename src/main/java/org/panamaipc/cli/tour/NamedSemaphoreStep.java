@@ -25,9 +25,9 @@ final class NamedSemaphoreStep implements TourStep {
         String ping = scratch.name("sem-ping");
         String pong = scratch.name("sem-pong");
         long[] nanos = new long[ROUNDS];
-        try (NamedSemaphore there = NamedSemaphore.createExclusively(ping, 0)) {
+        try (NamedSemaphore there = NamedSemaphore.create(ping, 0)) {
             scratch.onCleanup(() -> NamedSemaphore.unlinkIfExists(ping));
-            try (NamedSemaphore back = NamedSemaphore.createExclusively(pong, 0)) {
+            try (NamedSemaphore back = NamedSemaphore.create(pong, 0)) {
                 scratch.onCleanup(() -> NamedSemaphore.unlinkIfExists(pong));
                 peer.start(this, ping, pong);
                 for (int i = 0; i < ROUNDS; i++) {

@@ -28,24 +28,20 @@ final class SysVSemaphoreStep implements TourStep {
     @Override
     public Exchange lead(Peer peer, Scratch scratch) throws Exception {
         long[] nanos = new long[ROUNDS];
-        try (SysVSemaphoreSet set = SysVSemaphoreSet.createPrivate(2)) {
-            try {
-                peer.start(this, Integer.toString(set.id()));
-                for (int i = 0; i < ROUNDS; i++) {
-                    long t0 = System.nanoTime();
-                    set.operate(POST_THERE);
-                    boolean answered = set.operate(TAKE_BACK, TIMEOUT);
-                    nanos[i] = System.nanoTime() - t0;
-                    if (!answered) {
-                        return Exchange.failed(what(), nanos, "round " + i + ": no post within " + TIMEOUT.toSeconds() + " s");
-                    }
+        try (SysVSemaphoreSet set = SysVSemaphoreSet.createPrivate(2).removeOnClose()) {
+            peer.start(this, Integer.toString(set.id()));
+            for (int i = 0; i < ROUNDS; i++) {
+                long t0 = System.nanoTime();
+                set.operate(POST_THERE);
+                boolean answered = set.operate(TAKE_BACK, TIMEOUT);
+                nanos[i] = System.nanoTime() - t0;
+                if (!answered) {
+                    return Exchange.failed(what(), nanos, "round " + i + ": no post within " + TIMEOUT.toSeconds() + " s");
                 }
-                peer.finish();
-                if (set.lastPid(0) != peer.pid()) {
-                    return Exchange.failed(what(), nanos, "sempid of semaphore 0 is " + set.lastPid(0) + ", not the peer's");
-                }
-            } finally {
-                set.remove();
+            }
+            peer.finish();
+            if (set.lastPid(0) != peer.pid()) {
+                return Exchange.failed(what(), nanos, "sempid of semaphore 0 is " + set.lastPid(0) + ", not the peer's");
             }
         }
         return Exchange.verified(what() + ", sempid shows the peer", nanos);
@@ -57,7 +53,7 @@ final class SysVSemaphoreStep implements TourStep {
 
     @Override
     public void follow(List<String> args, PeerSide side) throws Exception {
-        try (SysVSemaphoreSet set = SysVSemaphoreSet.open(Integer.parseInt(args.get(0)))) {
+        try (SysVSemaphoreSet set = SysVSemaphoreSet.openId(Integer.parseInt(args.get(0)))) {
             side.ready();
             for (int i = 0; i < ROUNDS; i++) {
                 if (!set.operate(TAKE_THERE, TIMEOUT)) {

@@ -45,7 +45,7 @@ public final class SyncPeer {
                 }
             }
             case "semSysV" -> {
-                SysVSemaphoreSet set = SysVSemaphoreSet.open(Integer.parseInt(args[1]));
+                SysVSemaphoreSet set = SysVSemaphoreSet.openId(Integer.parseInt(args[1]));
                 SemaphoreOps takePing = SemaphoreOps.of(0, -1);
                 SemaphoreOps givePong = SemaphoreOps.of(1, 1);
                 PeerSupport.ready();
