@@ -8,7 +8,7 @@ import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.PosixMessageQueue.Access;
 import org.panamaipc.mq.PosixQueueAttributes;
 import org.panamaipc.mq.PosixQueueLimits;
-import org.panamaipc.mq.ReceivedMessage;
+import org.panamaipc.mq.PriorityMessage;
 
 /** {@code ipc mq}: POSIX message queues from the shell. */
 final class MqCommands {
@@ -42,22 +42,22 @@ final class MqCommands {
         if (priority < 0 || priority > PosixMessageQueue.MAX_PRIORITY) {
             throw new UsageException("--priority=" + priority + " must be in 0.." + PosixMessageQueue.MAX_PRIORITY);
         }
-        try (PosixMessageQueue q = args.has("create") ? createOrOpen(name) : PosixMessageQueue.open(name, Access.WRITE_ONLY)) {
+        try (PosixMessageQueue q = args.has("create") ? openOrCreate(name) : PosixMessageQueue.open(name, Access.WRITE_ONLY)) {
             q.send(text, (int) priority);
         }
         return Main.OK;
     }
 
-    private static PosixMessageQueue createOrOpen(String name) throws Exception {
+    private static PosixMessageQueue openOrCreate(String name) throws Exception {
         PosixQueueLimits limits = PosixMessageQueue.limits();
-        return PosixMessageQueue.createOrOpen(name, limits.defaultMaxMessages(), limits.defaultMaxMessageSize());
+        return PosixMessageQueue.openOrCreate(name, limits.defaultMaxMessages(), limits.defaultMaxMessageSize());
     }
 
     static int receive(Args args, Io io) throws Exception {
         args.expect(1, 1);
         String name = Numbers.posixName(args.get(0));
         Duration timeout = args.duration("timeout");
-        ReceivedMessage m;
+        PriorityMessage m;
         try (PosixMessageQueue q = PosixMessageQueue.open(name, Access.READ_ONLY)) {
             m = timeout == null ? q.receive() : q.receive(timeout);
         }

@@ -53,7 +53,7 @@ final class RemoveCommand {
                     switch (kind) {
                         case "sysv-shm" -> (key == null ? SysVSharedMemory.ofId(id) : SysVSharedMemory.open(SysVKey.of(key))).remove();
                         case "sysv-msg" -> {
-                            try (SysVMessageQueue q = key == null ? SysVMessageQueue.openId(id) : SysVMessageQueue.open(key)) {
+                            try (SysVMessageQueue q = key == null ? SysVMessageQueue.openId(id) : SysVMessageQueue.open(SysVKey.of(key))) {
                                 q.remove();
                             }
                         }
