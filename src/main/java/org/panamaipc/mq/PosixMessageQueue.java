@@ -984,7 +984,7 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
             throw new IllegalArgumentException("capacity=" + buf.byteSize()
                     + " is smaller than the queue's maxMessageSize=" + maxMessageSize);
         }
-        MemorySegment priority = Waiter.current().scratch(Integer.BYTES);
+        MemorySegment priority = into.prioritySlot();
         long len = receiveNative(buf, priority, mode, timeout);
         if (len < 0) {
             return false;

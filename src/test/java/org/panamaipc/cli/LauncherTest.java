@@ -70,7 +70,7 @@ class LauncherTest {
         } finally {
             org.panamaipc.shm.SharedMemory.unlinkIfExists(name);
             org.panamaipc.sync.NamedSemaphore.unlinkIfExists(name);
-            try (var q = org.panamaipc.mq.SysVMessageQueue.open(org.panamaipc.cli.Numbers.parseKey(key))) {
+            try (var q = org.panamaipc.mq.SysVMessageQueue.open(org.panamaipc.SysVKey.of(org.panamaipc.cli.Numbers.parseKey(key)))) {
                 q.remove();
             } catch (java.nio.file.NoSuchFileException removed) {
                 // the test removed it
