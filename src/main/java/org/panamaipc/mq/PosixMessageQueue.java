@@ -826,15 +826,16 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
 
     private boolean sendNative(MemorySegment data, long len, int priority, int mode, Duration timeout)
             throws IOException {
-        long r;
-        if (mode == TRY) {
+        long r = -EAGAIN;
+        if (tryFirst(mode)) {
             int n = blocker.enter();
             try {
                 r = MqCalls.sendNoWait(n, data, MemorySegment.NULL, len, priority, 0, MqCalls.EXPIRED);
             } finally {
                 blocker.exit();
             }
-        } else {
+        }
+        if (r == -EAGAIN && mode != TRY) {
             r = waitFor(SEND, SEND_NO_WAIT, data, MemorySegment.NULL, len, priority,
                     mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_OUT);
         }
@@ -845,6 +846,17 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
             return false;
         }
         throw sendError(fdNumber, len, (int) -r);
+    }
+
+    /**
+     * Whether to try a call without waiting before the engine: always for the {@code try}
+     * forms; for the others unless the thread is interrupted (the engine then throws, as it
+     * must, without making the call). A message or room already there so costs one system
+     * call on a path that allocates nothing, and the engine's bookkeeping only when the call
+     * has to wait.
+     */
+    private static boolean tryFirst(int mode) {
+        return mode == TRY || !Thread.currentThread().isInterrupted();
     }
 
     /**
@@ -1010,15 +1022,16 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     private long receiveNative(MemorySegment buf, MemorySegment priority, int mode, Duration timeout)
             throws IOException {
         long cap = buf.byteSize();
-        long r;
-        if (mode == TRY) {
+        long r = -EAGAIN;
+        if (tryFirst(mode)) {
             int n = blocker.enter();
             try {
                 r = MqCalls.receiveNoWait(n, buf, priority, cap, 0, 0, MqCalls.EXPIRED);
             } finally {
                 blocker.exit();
             }
-        } else {
+        }
+        if (r == -EAGAIN && mode != TRY) {
             r = waitFor(RECEIVE, RECEIVE_NO_WAIT, buf, priority, cap, 0,
                     mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_IN);
         }
