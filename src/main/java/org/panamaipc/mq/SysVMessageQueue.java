@@ -744,27 +744,31 @@ public final class SysVMessageQueue implements AutoCloseable {
     }
 
     private boolean sendNative(MemorySegment msgp, long len, int mode, Duration timeout) throws IOException {
-        // First without blocking: a queue with room costs one call and no timer.
-        int first;
-        blocker.enter();
-        try {
-            first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
-        } finally {
-            blocker.exit();
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        if (mode == TRY || !interrupted) {
+            // First without blocking: a queue with room costs one call and no timer.
+            int first;
+            blocker.enter();
+            try {
+                first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
+            } finally {
+                blocker.exit();
+            }
+            if (first == 0) {
+                return true;
+            }
+            if (first != -EAGAIN) {
+                throw sendError(len, -first);
+            }
+            // The queue is full, or the message can never fit: a text longer than the queue's
+            // maxBytes would wait forever, so say so instead.
+            checkFits(len);
         }
-        if (first == 0) {
-            return true;
-        }
-        if (first != -EAGAIN) {
-            throw sendError(len, -first);
-        }
-        // The queue is full, or the message can never fit: a text longer than the queue's
-        // maxBytes would wait forever, so say so instead.
-        checkFits(len);
         long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
-        if (mode == TRY || Deadline.expired(deadline)) {
+        if (mode == TRY || (Deadline.expired(deadline) && !interrupted)) {
             return false;
         }
+        // An interrupted thread comes here at once: the engine throws without making the call.
         long r = blocker.call(MSG_SEND, id, msgp, MemorySegment.NULL, len, 0, 0, deadline, Timing.TIMER);
         if (r == 0) {
             return true;
@@ -977,17 +981,16 @@ public final class SysVMessageQueue implements AutoCloseable {
         int flags = filter.flags();
         long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
         while (true) {
-            long r;
-            if (mode == BLOCK) {
-                r = blocker.call(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, Deadline.NONE,
-                        Timing.TIMER);
-            } else {
-                // First without blocking: a message already there costs no timer.
+            // First without blocking: a message already there costs one call and no timer. An
+            // interrupted thread goes to the engine at once, which throws without making the call.
+            boolean interrupted = Thread.currentThread().isInterrupted();
+            long r = -ENOMSG;
+            if (mode == TRY || !interrupted) {
                 r = receiveNow(msgp, cap, msgtyp, flags);
-                if (r == -ENOMSG && mode == TIMED && !Deadline.expired(deadline)) {
-                    r = blocker.call(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, deadline,
-                            Timing.TIMER);
-                }
+            }
+            if (r == -ENOMSG && mode != TRY && (interrupted || !Deadline.expired(deadline))) {
+                r = blocker.call(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, deadline,
+                        Timing.TIMER);
             }
             if (r >= 0) {
                 if (into != null) {

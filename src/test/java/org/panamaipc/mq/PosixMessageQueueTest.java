@@ -424,6 +424,20 @@ class PosixMessageQueueTest {
     }
 
     @Test
+    void anInterruptedThreadReceivesNothingEvenWhenAMessageIsThere() throws Exception {
+        PosixMessageQueue q = queue(2, 16);
+        q.send(bytes("waiting"), 0);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(q::receive).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(text(q.receive())).isEqualTo("waiting");
+    }
+
+    @Test
     void interruptEndsASendOnAFullQueueAndSendsNothing() throws Exception {
         PosixMessageQueue q = queue(1, 16);
         q.send(bytes("fill"), 0);

@@ -386,6 +386,20 @@ class SysVMessageQueueTest {
     }
 
     @Test
+    void anInterruptedThreadReceivesNothingEvenWhenAMessageIsThere() throws Exception {
+        SysVMessageQueue q = queue();
+        q.send(1, bytes("waiting"));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> q.receive(TypeFilter.any())).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(text(q.receive(TypeFilter.any()))).isEqualTo("waiting");
+    }
+
+    @Test
     void interruptEndsASendOnAFullQueueAndSendsNothing() throws Exception {
         SysVMessageQueue q = queue();
         q.setMaxBytes(8);
