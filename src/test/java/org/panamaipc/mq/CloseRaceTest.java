@@ -108,7 +108,7 @@ class CloseRaceTest {
     }
 
     @Test
-    void sysvRemoveRacingBlockedThreadsEndsThemWithQueueRemoved() throws Exception {
+    void sysvRemoveRacingBlockedThreadsEndsThemWithObjectRemoved() throws Exception {
         for (int round = 0; round < ROUNDS / 2; round++) {
             List<Throwable> endings = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();

@@ -421,7 +421,7 @@ class SysVMessageQueueTest {
     }
 
     @Test
-    void removeWakesABlockedReceiverWithQueueRemoved() throws Exception {
+    void removeWakesABlockedReceiverWithObjectRemoved() throws Exception {
         SysVMessageQueue q = queue();
         BlockedCall blocked = BlockedCall.start(() -> q.receive(TypeFilter.any()));
         try (SysVMessageQueue other = SysVMessageQueue.openId(q.id())) {
