@@ -1,6 +1,7 @@
 package org.panamaipc.cli;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -8,7 +9,7 @@ import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.PosixMessageQueue.Access;
 import org.panamaipc.mq.PosixQueueAttributes;
 import org.panamaipc.mq.PosixQueueLimits;
-import org.panamaipc.mq.ReceivedMessage;
+import org.panamaipc.mq.PriorityMessage;
 
 /** {@code ipc mq}: POSIX message queues from the shell. */
 final class MqCommands {
@@ -42,22 +43,27 @@ final class MqCommands {
         if (priority < 0 || priority > PosixMessageQueue.MAX_PRIORITY) {
             throw new UsageException("--priority=" + priority + " must be in 0.." + PosixMessageQueue.MAX_PRIORITY);
         }
-        try (PosixMessageQueue q = args.has("create") ? createOrOpen(name) : PosixMessageQueue.open(name, Access.WRITE_ONLY)) {
+        try (PosixMessageQueue q = args.has("create") ? openCreatingIfMissing(name) : PosixMessageQueue.open(name, Access.WRITE_ONLY)) {
             q.send(text, (int) priority);
         }
         return Main.OK;
     }
 
-    private static PosixMessageQueue createOrOpen(String name) throws Exception {
-        PosixQueueLimits limits = PosixMessageQueue.limits();
-        return PosixMessageQueue.createOrOpen(name, limits.defaultMaxMessages(), limits.defaultMaxMessageSize());
+    /** Opens the queue as it is, or creates it with the system's default sizes if it is missing. */
+    private static PosixMessageQueue openCreatingIfMissing(String name) throws Exception {
+        try {
+            return PosixMessageQueue.open(name, Access.WRITE_ONLY);
+        } catch (NoSuchFileException missing) {
+            PosixQueueLimits limits = PosixMessageQueue.limits();
+            return PosixMessageQueue.openOrCreate(name, limits.defaultMaxMessages(), limits.defaultMaxMessageSize());
+        }
     }
 
     static int receive(Args args, Io io) throws Exception {
         args.expect(1, 1);
         String name = Numbers.posixName(args.get(0));
         Duration timeout = args.duration("timeout");
-        ReceivedMessage m;
+        PriorityMessage m;
         try (PosixMessageQueue q = PosixMessageQueue.open(name, Access.READ_ONLY)) {
             m = timeout == null ? q.receive() : q.receive(timeout);
         }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.panamaipc.SysVKey;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.mq.TypeFilter;
 import org.panamaipc.mq.TypedMessage;
@@ -29,13 +30,13 @@ final class MsgCommands {
 
     static int send(Args args, Io io) throws Exception {
         args.expect(3, 3);
-        int key = Numbers.parseKey(args.get(0));
+        SysVKey key = SysVKey.of(Numbers.parseKey(args.get(0)));
         long type = Numbers.parseLong("TYPE", args.get(1));
         if (type <= 0) {
             throw new UsageException("TYPE=" + type + " must be positive");
         }
         byte[] text = args.get(2).getBytes(StandardCharsets.UTF_8);
-        try (SysVMessageQueue q = args.has("create") ? SysVMessageQueue.createOrOpen(key) : SysVMessageQueue.open(key)) {
+        try (SysVMessageQueue q = args.has("create") ? SysVMessageQueue.openOrCreate(key) : SysVMessageQueue.open(key)) {
             q.send(type, text);
         }
         return Main.OK;
@@ -43,7 +44,7 @@ final class MsgCommands {
 
     static int receive(Args args, Io io) throws Exception {
         args.expect(1, 1);
-        int key = Numbers.parseKey(args.get(0));
+        SysVKey key = SysVKey.of(Numbers.parseKey(args.get(0)));
         TypeFilter filter = args.has("type") ? TypeFilter.exactly(args.longOption("type", 0)) : TypeFilter.any();
         Duration timeout = args.duration("timeout");
         TypedMessage m;

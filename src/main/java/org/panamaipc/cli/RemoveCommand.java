@@ -58,7 +58,7 @@ final class RemoveCommand {
                             }
                         }
                         case "sysv-msg" -> {
-                            try (SysVMessageQueue q = key == null ? SysVMessageQueue.openId(id) : SysVMessageQueue.open(key)) {
+                            try (SysVMessageQueue q = key == null ? SysVMessageQueue.openId(id) : SysVMessageQueue.open(SysVKey.of(key))) {
                                 q.remove();
                             }
                         }

@@ -292,9 +292,12 @@ public final class Blocker {
         }
     }
 
-    /** One {@code poll} of the descriptor with the time left: >0 ready, -ETIMEDOUT, -errno. */
+    /**
+     * One {@code poll} of the descriptor with the time left: >0 ready, -ETIMEDOUT, -errno. A
+     * deadline already passed still looks once without waiting, so that a zero timeout asks
+     * "is it ready now?" instead of always answering no.
+     */
     private static long poll(Waiter w, int n, short events, long deadline) {
-        // a passed deadline still polls once (timeout 0): awaitReady(events, end(ZERO)) asks "ready now?"
         MemorySegment p = w.pollfd;
         pollfd.fd(p, n);
         pollfd.events(p, events);

@@ -3,23 +3,150 @@ package org.panamaipc.internal;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.timespec;
 
 /**
  * The POSIX message queue calls ({@code mq_*}) and the System V message queue calls
- * ({@code msg*}, {@code ftok}), in the shape of {@link Sys}: each makes one call and returns
- * its result or {@code -errno}, never retrying on EINTR (the callers decide, because an
- * EINTR may mean that the queue object was closed from another thread).
+ * ({@code msg*}), in the shape of {@link Sys}: each makes one call and returns its result or
+ * {@code -errno}, never retrying on EINTR. The calls that may block also come in the shape of
+ * a {@link BlockingCall}, for the {@link Blocker}, which owns EINTR, close and interrupt.
  *
  * <p>On Linux a POSIX queue descriptor ({@code mqd_t}) is a file descriptor and
  * {@code mq_close} is {@code close}, so descriptors are closed through
  * {@link org.panamaipc.OwnedFd}.
  */
 public final class MqCalls {
+    /** An absolute {@code CLOCK_REALTIME} time long passed (the epoch): a timed call with it never blocks. */
+    public static final MemorySegment EXPIRED = Arena.global().allocate(timespec.layout());
+
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+
     private MqCalls() {
+    }
+
+    /**
+     * {@link BlockingCall} form of a receive that may wait, for {@link Blocker.Timing#ABSOLUTE_REALTIME}:
+     * {@code mq_receive} without a limit, {@code mq_timedreceive} with one.
+     *
+     * @param fd the queue descriptor
+     * @param buf native memory to receive into
+     * @param priority one int receiving the message's priority
+     * @param len the size of {@code buf}
+     * @param y unused
+     * @param z unused
+     * @param absTimeout {@code NULL}, or an absolute {@code CLOCK_REALTIME} time
+     * @return the message's length, or {@code -errno}
+     */
+    public static long receive(int fd, MemorySegment buf, MemorySegment priority, long len, long y, long z,
+                               MemorySegment absTimeout) {
+        return absTimeout.address() == 0 ? mqReceive(fd, buf, len, priority)
+                : mqTimedReceive(fd, buf, len, priority, absTimeout);
+    }
+
+    /**
+     * {@link BlockingCall} form of a receive that does not wait when given any limit, for
+     * {@link Blocker.Timing#POLL_IN} and for {@code tryReceive}: {@code mq_timedreceive} with
+     * {@link #EXPIRED}, its ETIMEDOUT reported as EAGAIN; without a limit {@code mq_receive}
+     * (a non-blocking description answers EAGAIN).
+     *
+     * @param fd the queue descriptor
+     * @param buf native memory to receive into
+     * @param priority one int receiving the message's priority
+     * @param len the size of {@code buf}
+     * @param y unused
+     * @param z unused
+     * @param timeout {@code NULL} to wait as the description says, anything else not to wait
+     * @return the message's length, or {@code -errno} (EAGAIN when the queue is empty)
+     */
+    public static long receiveNoWait(int fd, MemorySegment buf, MemorySegment priority, long len, long y, long z,
+                                     MemorySegment timeout) {
+        if (timeout.address() == 0) {
+            return mqReceive(fd, buf, len, priority);
+        }
+        long r = mqTimedReceive(fd, buf, len, priority, EXPIRED);
+        return r == -ETIMEDOUT ? -EAGAIN : r;
+    }
+
+    /**
+     * {@link BlockingCall} form of a send that may wait, for {@link Blocker.Timing#ABSOLUTE_REALTIME}:
+     * {@code mq_send} without a limit, {@code mq_timedsend} with one.
+     *
+     * @param fd the queue descriptor
+     * @param msg native memory holding the message
+     * @param unused unused
+     * @param len the message's length
+     * @param priority the message's priority
+     * @param z unused
+     * @param absTimeout {@code NULL}, or an absolute {@code CLOCK_REALTIME} time
+     * @return 0, or {@code -errno}
+     */
+    public static long send(int fd, MemorySegment msg, MemorySegment unused, long len, long priority, long z,
+                            MemorySegment absTimeout) {
+        return absTimeout.address() == 0 ? mqSend(fd, msg, len, (int) priority)
+                : mqTimedSend(fd, msg, len, (int) priority, absTimeout);
+    }
+
+    /**
+     * {@link BlockingCall} form of a send that does not wait when given any limit, for
+     * {@link Blocker.Timing#POLL_OUT} and for {@code trySend}: see {@link #receiveNoWait}.
+     *
+     * @param fd the queue descriptor
+     * @param msg native memory holding the message
+     * @param unused unused
+     * @param len the message's length
+     * @param priority the message's priority
+     * @param z unused
+     * @param timeout {@code NULL} to wait as the description says, anything else not to wait
+     * @return 0, or {@code -errno} (EAGAIN when the queue is full)
+     */
+    public static long sendNoWait(int fd, MemorySegment msg, MemorySegment unused, long len, long priority, long z,
+                                  MemorySegment timeout) {
+        if (timeout.address() == 0) {
+            return mqSend(fd, msg, len, (int) priority);
+        }
+        int r = mqTimedSend(fd, msg, len, (int) priority, EXPIRED);
+        return r == -ETIMEDOUT ? -EAGAIN : r;
+    }
+
+    /**
+     * {@link BlockingCall} form of {@code msgrcv}, for {@link Blocker.Timing#TIMER} (the kernel
+     * has no timed form).
+     *
+     * @param id the queue id
+     * @param msgp room for a {@code long mtype} followed by {@code size} bytes of text
+     * @param unused unused
+     * @param size the room for the text
+     * @param type the type selector
+     * @param flags {@code IPC_NOWAIT}, {@code MSG_EXCEPT}, {@code MSG_NOERROR}
+     * @param timeout unused (the engine's timer ends the wait)
+     * @return the length of the text received, or {@code -errno}
+     */
+    public static long msgReceive(int id, MemorySegment msgp, MemorySegment unused, long size, long type, long flags,
+                                  MemorySegment timeout) {
+        return msgrcv(id, msgp, size, type, (int) flags);
+    }
+
+    /**
+     * {@link BlockingCall} form of {@code msgsnd}, for {@link Blocker.Timing#TIMER}.
+     *
+     * @param id the queue id
+     * @param msgp a {@code long mtype} followed by the text
+     * @param unused unused
+     * @param size the length of the text
+     * @param flags {@code IPC_NOWAIT} or 0
+     * @param z unused
+     * @param timeout unused (the engine's timer ends the wait)
+     * @return 0, or {@code -errno}
+     */
+    public static long msgSend(int id, MemorySegment msgp, MemorySegment unused, long size, long flags, long z,
+                               MemorySegment timeout) {
+        return msgsnd(id, msgp, size, (int) flags);
     }
 
     private static final MethodHandle MQ_OPEN = Downcalls.variadic(LibC.mq_open.address(),
@@ -41,7 +168,6 @@ public final class MqCalls {
             Downcalls.blocking(LibC.mq_notify$address(), LibC.mq_notify$descriptor());
     private static final MethodHandle GETRLIMIT =
             Downcalls.nonBlocking(LibC.getrlimit$address(), LibC.getrlimit$descriptor());
-    private static final MethodHandle FTOK = Downcalls.blocking(LibC.ftok$address(), LibC.ftok$descriptor());
     private static final MethodHandle MSGGET = Downcalls.nonBlocking(LibC.msgget$address(), LibC.msgget$descriptor());
     private static final MethodHandle MSGSND = Downcalls.blocking(LibC.msgsnd$address(), LibC.msgsnd$descriptor());
     private static final MethodHandle MSGRCV = Downcalls.blocking(LibC.msgrcv$address(), LibC.msgrcv$descriptor());
@@ -226,24 +352,6 @@ public final class MqCalls {
         try {
             int r = (int) GETRLIMIT.invokeExact(st, resource, rlimit);
             return r == 0 ? 0 : -CallState.errno(st);
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
-    }
-
-    /**
-     * {@code ftok(path, id)}.
-     *
-     * @param path a NUL-terminated path to an existing file
-     * @param id the project id; only its low 8 bits are used
-     * @return the key as an unsigned 32-bit value, or {@code -errno}
-     */
-    public static long ftok(MemorySegment path, int id) {
-        MemorySegment st = CallState.get();
-        try {
-            int r = (int) FTOK.invokeExact(st, path, id);
-            // A key is any int; only -1 signals failure. Widen so that failure stays distinguishable.
-            return r != -1 ? (r & 0xFFFF_FFFFL) : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);
         }

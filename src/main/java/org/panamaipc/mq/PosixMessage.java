@@ -27,6 +27,8 @@ import org.panamaipc.internal.Check;
  */
 public final class PosixMessage {
     private final MemorySegment buffer;
+    /** Where the kernel writes the priority: one per buffer, so receiving allocates nothing. */
+    private final MemorySegment prioritySlot = Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
     private long length;
     private int priority;
 
@@ -108,6 +110,10 @@ public final class PosixMessage {
         int pos = destination.position();
         MemorySegment.copy(buffer, 0, MemorySegment.ofBuffer(destination), 0, length);
         destination.position(pos + (int) length);
+    }
+
+    MemorySegment prioritySlot() {
+        return prioritySlot;
     }
 
     void received(long length, int priority) {

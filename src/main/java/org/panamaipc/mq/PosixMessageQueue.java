@@ -1,43 +1,54 @@
 package org.panamaipc.mq;
 
-import org.panamaipc.internal.Modes;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
+import org.panamaipc.DescriptorBased;
 import org.panamaipc.IpcException;
+import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.mq_attr;
-import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.rlimit;
 import org.panamaipc.bindings.sigevent;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
+import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.Names;
 import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
+import org.panamaipc.internal.Waiter;
 
 /**
  * A POSIX message queue ({@code mq_overview(7)}): a named kernel queue of messages, each
  * with a priority, that unrelated processes open by name. Messages keep their boundaries;
  * a receiver always gets the oldest message of the highest priority.
  *
- * <p><b>Opening.</b> {@link #createExclusively} fails if the name exists,
- * {@link #createOrOpen} opens an existing queue (ignoring the attributes given) or creates
- * it, {@link #open} requires it to exist, and {@link #create} replaces any queue of that
- * name with a fresh one. Queues are created with mode 0600 unless permissions are given
- * (the kernel clears the bits of the process's umask from them, as for files);
- * {@link #unlink} removes the name (the queue lives on until its last descriptor is
- * closed). The descriptor is close-on-exec (Linux always opens queues so).
+ * <p><b>Opening.</b> {@link #create} fails if the name exists ({@code O_EXCL}) and never
+ * touches an existing queue, {@link #open} requires it to exist, and {@link #openOrCreate}
+ * opens or creates, never altering an existing queue: if its limits differ from those asked,
+ * it throws {@link ObjectMismatchException}. {@link #uniqueName} makes a name no other queue
+ * has. Queues are created with mode 0600 unless permissions are given (the kernel clears the
+ * bits of the process's umask from them, as for files); {@link #unlink} removes the name (the
+ * queue lives on until its last descriptor is closed), and {@link #unlinkOnClose()} makes the
+ * creator's {@link #close()} do it. The descriptor ({@link #fd()}) is close-on-exec (Linux
+ * always opens queues so).
  *
  * <p><b>Sending and receiving.</b> Each operation has three forms: blocking
  * ({@code send}, {@code receive}), non-blocking ({@code trySend}, {@code tryReceive}) and
@@ -46,32 +57,34 @@ import org.panamaipc.internal.Waiters;
  * a {@link MemorySegment} (native memory is passed to the kernel without a copy; heap memory
  * is copied through a per-thread native buffer), a {@code byte[]} or a {@link ByteBuffer}
  * (its remaining bytes). {@link PosixMessage} receives into a reusable buffer without
- * allocation; {@link #receive()} returns a new {@link ReceivedMessage}.
+ * allocation; {@link #receive()} returns a new {@link PriorityMessage}.
  *
- * <p><b>Closing.</b> {@link #close()} is idempotent and may be called from any thread; a
- * thread blocked in a send, receive or wait on this object is woken and throws
+ * <p><b>Closing and interrupting.</b> {@link #close()} is idempotent and may be called from
+ * any thread; a thread blocked in a send, receive or wait on this object is woken and throws
  * {@link AsynchronousCloseException}. Any other use after close throws
- * {@link IllegalStateException}. {@link Thread#interrupt()} does not wake a blocked call.
+ * {@link IllegalStateException}. {@link Thread#interrupt()} ends a blocked call promptly with
+ * {@link InterruptedIOException}: the queue stays open, the thread's interrupt status stays
+ * set, and nothing is sent or received by the interrupted call.
  *
  * <p>Instances are thread-safe: several threads may send and receive at once.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/mq_overview.7.html">mq_overview(7)</a>
  */
-public final class PosixMessageQueue implements AutoCloseable {
+public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     /** The highest priority a message can have ({@code MQ_PRIO_MAX - 1} on Linux). */
     public static final int MAX_PRIORITY = 32767;
 
     private static final Path PROC = Path.of("/proc/sys/fs/mqueue");
-    private static final int EINTR = Sys.EINTR;
     private static final int EAGAIN = Sys.EAGAIN;
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int ETIMEDOUT = Blocker.ETIMEDOUT;
+    /** Room for the priority before a received message in the thread's scratch memory. */
+    private static final long PRIORITY_ROOM = 16;
     private static final int EMSGSIZE = LibC.EMSGSIZE();
     private static final int EBADF = LibC.EBADF();
     private static final int EBUSY = LibC.EBUSY();
     private static final int EINVAL = LibC.EINVAL();
     private static final int EMFILE = LibC.EMFILE();
     private static final int ENOSPC = LibC.ENOSPC();
-    private static final int EEXIST = LibC.EEXIST();
     private static final int ENOENT = LibC.ENOENT();
     private static final short POLLIN = (short) LibC.POLLIN();
     private static final short POLLOUT = (short) LibC.POLLOUT();
@@ -105,35 +118,48 @@ public final class PosixMessageQueue implements AutoCloseable {
         }
     }
 
+    private static final BlockingCall SEND = MqCalls::send;
+    private static final BlockingCall SEND_NO_WAIT = MqCalls::sendNoWait;
+    private static final BlockingCall RECEIVE = MqCalls::receive;
+    private static final BlockingCall RECEIVE_NO_WAIT = MqCalls::receiveNoWait;
+
     private final String name;
     private final Access access;
     private final OwnedFd fd;
+    private final int fdNumber;
     private final long maxMessages;
     private final long maxMessageSize;
-    private final Waiters waiters = new Waiters();
+    private final Blocker blocker;
+    /** Whether the description is {@code O_NONBLOCK}, as far as this object knows: waits then poll. */
+    private volatile boolean nonBlocking;
+    private volatile boolean unlinkOnClose;
 
-    private PosixMessageQueue(String name, Access access, OwnedFd fd, long maxMessages, long maxMessageSize) {
+    private PosixMessageQueue(String name, Access access, OwnedFd fd, long maxMessages, long maxMessageSize,
+                              boolean nonBlocking) {
         this.name = name;
         this.access = access;
         this.fd = fd;
+        this.fdNumber = fd.get();
         this.maxMessages = maxMessages;
         this.maxMessageSize = maxMessageSize;
+        this.nonBlocking = nonBlocking;
+        this.blocker = Blocker.forDescriptor("queue " + Errors.quote(name), fd);
     }
 
     // ---------------------------------------------------------------- opening
 
     /**
-     * Creates a fresh queue for sending and receiving with mode 0600, first removing any
-     * queue of the same name.
+     * Creates a queue for sending and receiving with mode 0600; fails if the name exists
+     * (an existing queue is left as it is).
      *
      * @param name a slash and 1 to 255 further bytes with no slash, e.g. {@code "/orders"}
      * @param maxMessages the most messages it holds, at most {@code limits().maxMessages()}
      * @param maxMessageSize the largest message in bytes, at most {@code limits().maxMessageSize()}
      * @return the open queue
+     * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
      * @throws QueueLimitException if a size exceeds {@code msg_max}/{@code msgsize_max}
      *         (EINVAL), the user's queues would exceed {@code RLIMIT_MSGQUEUE} (EMFILE) or the
      *         system has {@code queues_max} queues (ENOSPC)
-     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EACCES)
      * @throws IOException if another call fails
      * @throws IllegalArgumentException if the name or a size is invalid
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
@@ -143,7 +169,7 @@ public final class PosixMessageQueue implements AutoCloseable {
     }
 
     /**
-     * Creates a fresh queue, first removing any queue of the same name.
+     * Creates a queue; fails if the name exists ({@code O_CREAT|O_EXCL}).
      *
      * @param name a slash and 1 to 255 further bytes with no slash
      * @param access what the returned descriptor allows
@@ -151,8 +177,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param maxMessageSize the largest message in bytes
      * @param permissions the queue's permissions, less the umask (execute bits are ignored)
      * @return the open queue
+     * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
      * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
-     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EACCES)
      * @throws IOException if another call fails
      * @throws IllegalArgumentException if the name or a size is invalid
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
@@ -160,98 +186,72 @@ public final class PosixMessageQueue implements AutoCloseable {
     public static PosixMessageQueue create(String name, Access access, long maxMessages, long maxMessageSize,
                                            Set<PosixFilePermission> permissions) throws IOException {
         check(name, access, maxMessages, maxMessageSize);
-        int mode = Modes.toMode(permissions);
-        for (int attempt = 0; ; attempt++) {
-            unlinkIfExists(name);
-            try {
-                return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), mode, maxMessages, maxMessageSize);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                if (attempt == 3) {
-                    throw raced; // another process keeps creating the name
-                }
-            }
-        }
-    }
-
-    /**
-     * Creates a queue for sending and receiving with mode 0600; fails if the name exists.
-     *
-     * @param name a slash and 1 to 255 further bytes with no slash
-     * @param maxMessages the most messages it holds
-     * @param maxMessageSize the largest message in bytes
-     * @return the open queue
-     * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
-     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
-     * @throws IOException if another call fails
-     * @throws IllegalArgumentException if the name or a size is invalid
-     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
-     */
-    public static PosixMessageQueue createExclusively(String name, long maxMessages, long maxMessageSize)
-            throws IOException {
-        return createExclusively(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
-    }
-
-    /**
-     * Creates a queue; fails if the name exists.
-     *
-     * @param name a slash and 1 to 255 further bytes with no slash
-     * @param access what the returned descriptor allows
-     * @param maxMessages the most messages it holds
-     * @param maxMessageSize the largest message in bytes
-     * @param permissions the queue's permissions, less the umask
-     * @return the open queue
-     * @throws java.nio.file.FileAlreadyExistsException if a queue of that name exists (EEXIST)
-     * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
-     * @throws IOException if another call fails
-     * @throws IllegalArgumentException if the name or a size is invalid
-     * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
-     */
-    public static PosixMessageQueue createExclusively(String name, Access access, long maxMessages,
-                                                      long maxMessageSize, Set<PosixFilePermission> permissions)
-            throws IOException {
-        check(name, access, maxMessages, maxMessageSize);
         return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), Modes.toMode(permissions),
                 maxMessages, maxMessageSize);
     }
 
     /**
-     * Opens the queue of that name for sending and receiving, creating it with mode 0600 and
-     * the attributes given if it does not exist (an existing queue keeps its own).
+     * Opens the queue of that name for sending and receiving, creating it with mode 0600 if
+     * it does not exist. An existing queue is never altered: if its limits differ from those
+     * asked, it is closed again and {@link ObjectMismatchException} names both.
      *
      * @param name a slash and 1 to 255 further bytes with no slash
-     * @param maxMessages the most messages it holds, if created
-     * @param maxMessageSize the largest message in bytes, if created
+     * @param maxMessages the most messages it holds
+     * @param maxMessageSize the largest message in bytes
      * @return the open queue
+     * @throws ObjectMismatchException if the queue exists with other limits
      * @throws java.nio.file.AccessDeniedException if the queue exists and may not be opened (EACCES)
      * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
      * @throws IOException if another call fails
      * @throws IllegalArgumentException if the name or a size is invalid
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
      */
-    public static PosixMessageQueue createOrOpen(String name, long maxMessages, long maxMessageSize)
+    public static PosixMessageQueue openOrCreate(String name, long maxMessages, long maxMessageSize)
             throws IOException {
-        return createOrOpen(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
+        return openOrCreate(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
     }
 
     /**
-     * Opens the queue of that name, creating it if it does not exist.
+     * Opens the queue of that name, creating it if it does not exist; an existing queue is
+     * never altered (see {@link #openOrCreate(String, long, long)}).
      *
      * @param name a slash and 1 to 255 further bytes with no slash
      * @param access what the returned descriptor allows
-     * @param maxMessages the most messages it holds, if created
-     * @param maxMessageSize the largest message in bytes, if created
+     * @param maxMessages the most messages it holds
+     * @param maxMessageSize the largest message in bytes
      * @param permissions the queue's permissions less the umask, if created
      * @return the open queue
+     * @throws ObjectMismatchException if the queue exists with other limits
      * @throws java.nio.file.AccessDeniedException if the queue exists and may not be opened (EACCES)
      * @throws QueueLimitException if a system limit is exceeded (EINVAL, EMFILE, ENOSPC)
      * @throws IOException if another call fails
      * @throws IllegalArgumentException if the name or a size is invalid
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
      */
-    public static PosixMessageQueue createOrOpen(String name, Access access, long maxMessages, long maxMessageSize,
+    public static PosixMessageQueue openOrCreate(String name, Access access, long maxMessages, long maxMessageSize,
                                                  Set<PosixFilePermission> permissions) throws IOException {
         check(name, access, maxMessages, maxMessageSize);
-        return openQueue(name, access, LibC.O_CREAT(), Modes.toMode(permissions), maxMessages, maxMessageSize);
+        int mode = Modes.toMode(permissions);
+        while (true) {
+            try {
+                return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), mode, maxMessages, maxMessageSize);
+            } catch (FileAlreadyExistsException exists) {
+                // open it as it is, below
+            }
+            PosixMessageQueue q;
+            try {
+                q = openQueue(name, access, 0, 0, 0, 0);
+            } catch (NoSuchFileException unlinkedMeanwhile) {
+                continue; // removed between the two calls: create it after all
+            }
+            if (q.maxMessages != maxMessages || q.maxMessageSize != maxMessageSize) {
+                q.close();
+                throw new ObjectMismatchException(Errors.quote(name),
+                        "maxMessages=" + q.maxMessages + ", maxMessageSize=" + q.maxMessageSize,
+                        "maxMessages=" + maxMessages + ", maxMessageSize=" + maxMessageSize);
+            }
+            return q;
+        }
     }
 
     /**
@@ -271,6 +271,18 @@ public final class PosixMessageQueue implements AutoCloseable {
         checkName(name);
         Check.notNull("access", access);
         return openQueue(name, access, 0, 0, 0, 0);
+    }
+
+    /**
+     * A queue name no other object has: a slash, the prefix, a dash and 16 random hexadecimal
+     * digits, e.g. {@code /orders-3f9c0a1b2c3d4e5f}.
+     *
+     * @param prefix letters, digits, {@code -_.} only, 1 to 200 characters
+     * @return the name
+     * @throws IllegalArgumentException if the prefix is empty or holds other characters
+     */
+    public static String uniqueName(String prefix) {
+        return "/" + Names.unique(prefix);
     }
 
     /**
@@ -311,6 +323,22 @@ public final class PosixMessageQueue implements AutoCloseable {
             throw Errors.named("mq_unlink", name, Errors.quote(name), -r);
         }
         return true;
+    }
+
+    /**
+     * Makes {@link #close()} also remove the queue's name (once, if it still exists): for the
+     * process that created the queue and owns its lifetime.
+     *
+     * @return this queue
+     * @throws IllegalStateException if this queue is closed
+     * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
+     */
+    public PosixMessageQueue unlinkOnClose() {
+        if (!blocker.isOpen()) {
+            throw new IllegalStateException("queue " + Errors.quote(name) + " is closed");
+        }
+        unlinkOnClose = true;
+        return this;
     }
 
     /**
@@ -379,7 +407,8 @@ public final class PosixMessageQueue implements AutoCloseable {
             } catch (IOException unreadable) {
                 name = "/(fd " + n + ")";
             }
-            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr));
+            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr),
+                    (mq_attr.mq_flags(attr) & LibC.O_NONBLOCK()) != 0);
         } finally {
             fd.release();
         }
@@ -431,7 +460,8 @@ public final class PosixMessageQueue implements AutoCloseable {
                 fd.close();
                 throw Errors.of("mq_getattr", "fd=" + r + ", " + Errors.quote(name), -g);
             }
-            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(actual), mq_attr.mq_msgsize(actual));
+            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(actual), mq_attr.mq_msgsize(actual),
+                    false);
         }
     }
 
@@ -539,7 +569,7 @@ public final class PosixMessageQueue implements AutoCloseable {
             return new PosixQueueAttributes((mq_attr.mq_flags(attr) & LibC.O_NONBLOCK()) != 0,
                     mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr), mq_attr.mq_curmsgs(attr));
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -562,14 +592,15 @@ public final class PosixMessageQueue implements AutoCloseable {
             if (r < 0) {
                 throw Errors.of("mq_setattr", describe(n) + ", nonBlocking=" + nonBlocking, -r);
             }
+            this.nonBlocking = nonBlocking;
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return fd.isOpen();
+        return blocker.isOpen();
     }
 
     // ---------------------------------------------------------------- sending
@@ -582,6 +613,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws QueueException if the message is longer than {@link #maxMessageSize()}
      *         (EMSGSIZE) or the queue was opened {@code READ_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the priority is out of range
@@ -618,6 +651,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
      *         {@code READ_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the priority is out of range or the timeout negative
@@ -635,6 +670,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
      *         {@code READ_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the priority is out of range
@@ -671,6 +708,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
      *         {@code READ_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the priority is out of range or the timeout negative
@@ -689,6 +728,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
      *         {@code READ_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the priority is out of range
@@ -727,6 +768,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws QueueException if the message is too long (EMSGSIZE) or the queue was opened
      *         {@code READ_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the priority is out of range or the timeout negative
@@ -741,37 +784,34 @@ public final class PosixMessageQueue implements AutoCloseable {
         Check.notNull("message", message);
         checkPriority(priority);
         long len = message.byteSize();
-        PerThread pt = PerThread.get();
         MemorySegment data = message;
         if (!message.isNative()) {
-            data = pt.buffer(len);
+            data = Waiter.current().scratch(len);
             MemorySegment.copy(message, 0, data, 0, len);
         }
-        return sendNative(data, len, priority, mode, timeout, pt);
+        return sendNative(data, len, priority, mode, timeout);
     }
 
     private boolean sendArray(byte[] message, int priority, int mode, Duration timeout) throws IOException {
         Check.notNull("message", message);
         checkPriority(priority);
-        PerThread pt = PerThread.get();
-        MemorySegment data = pt.buffer(message.length);
+        MemorySegment data = Waiter.current().scratch(message.length);
         MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, message.length);
-        return sendNative(data, message.length, priority, mode, timeout, pt);
+        return sendNative(data, message.length, priority, mode, timeout);
     }
 
     private boolean sendBuffer(ByteBuffer message, int priority, int mode, Duration timeout) throws IOException {
         Check.notNull("message", message);
         checkPriority(priority);
-        PerThread pt = PerThread.get();
         int len = message.remaining();
         MemorySegment data;
         if (message.isDirect()) {
             data = MemorySegment.ofBuffer(message);
         } else {
-            data = pt.buffer(len);
+            data = Waiter.current().scratch(len);
             MemorySegment.copy(MemorySegment.ofBuffer(message), 0, data, 0, len);
         }
-        boolean sent = sendNative(data, len, priority, mode, timeout, pt);
+        boolean sent = sendNative(data, len, priority, mode, timeout);
         if (sent) {
             message.position(message.limit());
         }
@@ -784,53 +824,55 @@ public final class PosixMessageQueue implements AutoCloseable {
         }
     }
 
-    private boolean sendNative(MemorySegment data, long len, int priority, int mode, Duration timeout,
-                               PerThread pt) throws IOException {
-        int n = acquire();
-        try {
-            if (mode == TRY) {
-                int r = MqCalls.mqTimedSend(n, data, len, priority, pt.expired);
-                if (r == 0) {
-                    return true;
-                }
-                if (r == -ETIMEDOUT || r == -EAGAIN) {
-                    return false;
-                }
-                throw sendError(n, len, -r);
-            }
-            long end = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
-            if (end != Deadline.NONE) {
-                Deadline.writeAbsoluteRealtime(pt.deadline, end);
-            }
-            int slot = waiters.enter();
+    private boolean sendNative(MemorySegment data, long len, int priority, int mode, Duration timeout)
+            throws IOException {
+        long r = -EAGAIN;
+        if (tryFirst(mode)) {
+            int n = blocker.enter();
             try {
-                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
-                while (true) {
-                    int r = end == Deadline.NONE
-                            ? MqCalls.mqSend(n, data, len, priority)
-                            : MqCalls.mqTimedSend(n, data, len, priority, pt.deadline);
-                    if (r == 0) {
-                        return true;
-                    }
-                    if (r == -EINTR) {
-                        checkNotClosedWhileWaiting();
-                    } else if (r == -ETIMEDOUT) {
-                        return false;
-                    } else if (r == -EAGAIN) {
-                        // O_NONBLOCK is set on the description: wait for room ourselves.
-                        if (!awaitReady(n, POLLOUT, end, pt)) {
-                            return false;
-                        }
-                    } else {
-                        throw sendError(n, len, -r);
-                    }
-                }
+                r = MqCalls.sendNoWait(n, data, MemorySegment.NULL, len, priority, 0, MqCalls.EXPIRED);
             } finally {
-                waiters.exit(slot);
+                blocker.exit();
             }
-        } finally {
-            fd.release();
         }
+        if (r == -EAGAIN && mode != TRY) {
+            r = waitFor(SEND, SEND_NO_WAIT, data, MemorySegment.NULL, len, priority,
+                    mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_OUT);
+        }
+        if (r == 0) {
+            return true;
+        }
+        if (r == -EAGAIN || r == -ETIMEDOUT) {
+            return false;
+        }
+        throw sendError(fdNumber, len, (int) -r);
+    }
+
+    /**
+     * Whether to try a call without waiting before the engine: always for the {@code try}
+     * forms; for the others unless the thread is interrupted (the engine then throws, as it
+     * must, without making the call). A message or room already there so costs one system
+     * call on a path that allocates nothing, and the engine's bookkeeping only when the call
+     * has to wait.
+     */
+    private static boolean tryFirst(int mode) {
+        return mode == TRY || !Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Runs a call that may wait: the kernel's timed form on a blocking description, or the
+     * form that never waits plus {@code poll} on a non-blocking one (also when another
+     * process made the description non-blocking behind this object's back).
+     */
+    private long waitFor(BlockingCall blocking, BlockingCall noWait, MemorySegment a, MemorySegment b, long x, long y,
+                         long deadline, Timing poll) throws IOException {
+        if (!nonBlocking) {
+            long r = blocker.call(blocking, 0, a, b, x, y, 0, deadline, Timing.ABSOLUTE_REALTIME);
+            if (r != -EAGAIN) {
+                return r;
+            }
+        }
+        return blocker.call(noWait, 0, a, b, x, y, 0, deadline, poll);
     }
 
     private IOException sendError(int n, long len, int errno) {
@@ -854,6 +896,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param into the buffer, with a capacity of at least {@link #maxMessageSize()}
      * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the buffer is smaller than {@link #maxMessageSize()}
@@ -887,6 +931,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @return whether a message was received; {@code false} if the queue stayed empty
      * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the buffer is too small or the timeout negative
@@ -902,11 +948,13 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @return the message and its priority
      * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_receive(3)</a>
      */
-    public ReceivedMessage receive() throws IOException {
+    public PriorityMessage receive() throws IOException {
         return receiveCopy(BLOCK, null);
     }
 
@@ -919,7 +967,7 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @throws IllegalStateException if this queue is closed
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_timedreceive(3)</a>
      */
-    public ReceivedMessage tryReceive() throws IOException {
+    public PriorityMessage tryReceive() throws IOException {
         return receiveCopy(TRY, null);
     }
 
@@ -930,12 +978,14 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @return the message, or {@code null} if the queue stayed empty
      * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this queue is closed
      * @throws IllegalArgumentException if the timeout is negative
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_receive.3.html">mq_timedreceive(3)</a>
      */
-    public ReceivedMessage receive(Duration timeout) throws IOException {
+    public PriorityMessage receive(Duration timeout) throws IOException {
         return receiveCopy(TIMED, Check.timeout(timeout));
     }
 
@@ -946,74 +996,49 @@ public final class PosixMessageQueue implements AutoCloseable {
             throw new IllegalArgumentException("capacity=" + buf.byteSize()
                     + " is smaller than the queue's maxMessageSize=" + maxMessageSize);
         }
-        PerThread pt = PerThread.get();
-        long len = receiveNative(buf, mode, timeout, pt);
+        MemorySegment priority = into.prioritySlot();
+        long len = receiveNative(buf, priority, mode, timeout);
         if (len < 0) {
             return false;
         }
-        into.received(len, pt.priority.get(ValueLayout.JAVA_INT, 0));
+        into.received(len, priority.get(ValueLayout.JAVA_INT, 0));
         return true;
     }
 
-    private ReceivedMessage receiveCopy(int mode, Duration timeout) throws IOException {
-        PerThread pt = PerThread.get();
-        MemorySegment buf = pt.buffer(maxMessageSize);
-        long len = receiveNative(buf, mode, timeout, pt);
+    private PriorityMessage receiveCopy(int mode, Duration timeout) throws IOException {
+        MemorySegment scratch = Waiter.current().scratch(PRIORITY_ROOM + maxMessageSize);
+        MemorySegment priority = scratch.asSlice(0, Integer.BYTES);
+        MemorySegment buf = scratch.asSlice(PRIORITY_ROOM, maxMessageSize);
+        long len = receiveNative(buf, priority, mode, timeout);
         if (len < 0) {
             return null;
         }
         byte[] data = new byte[(int) len];
         MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, data, 0, (int) len);
-        return new ReceivedMessage(data, pt.priority.get(ValueLayout.JAVA_INT, 0));
+        return new PriorityMessage(data, priority.get(ValueLayout.JAVA_INT, 0));
     }
 
-    /** Returns the length received, or -1 when the queue was (or stayed) empty. */
-    private long receiveNative(MemorySegment buf, int mode, Duration timeout, PerThread pt) throws IOException {
-        int n = acquire();
-        try {
-            long cap = buf.byteSize();
-            if (mode == TRY) {
-                long r = MqCalls.mqTimedReceive(n, buf, cap, pt.priority, pt.expired);
-                if (r >= 0) {
-                    return r;
-                }
-                if (r == -ETIMEDOUT || r == -EAGAIN) {
-                    return -1;
-                }
-                throw receiveError(n, cap, (int) -r);
-            }
-            long end = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
-            if (end != Deadline.NONE) {
-                Deadline.writeAbsoluteRealtime(pt.deadline, end);
-            }
-            int slot = waiters.enter();
+    /** Returns the length received, or -EAGAIN/-ETIMEDOUT when the queue was (or stayed) empty. */
+    private long receiveNative(MemorySegment buf, MemorySegment priority, int mode, Duration timeout)
+            throws IOException {
+        long cap = buf.byteSize();
+        long r = -EAGAIN;
+        if (tryFirst(mode)) {
+            int n = blocker.enter();
             try {
-                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
-                while (true) {
-                    long r = end == Deadline.NONE
-                            ? MqCalls.mqReceive(n, buf, cap, pt.priority)
-                            : MqCalls.mqTimedReceive(n, buf, cap, pt.priority, pt.deadline);
-                    if (r >= 0) {
-                        return r;
-                    }
-                    if (r == -EINTR) {
-                        checkNotClosedWhileWaiting();
-                    } else if (r == -ETIMEDOUT) {
-                        return -1;
-                    } else if (r == -EAGAIN) {
-                        if (!awaitReady(n, POLLIN, end, pt)) {
-                            return -1;
-                        }
-                    } else {
-                        throw receiveError(n, cap, (int) -r);
-                    }
-                }
+                r = MqCalls.receiveNoWait(n, buf, priority, cap, 0, 0, MqCalls.EXPIRED);
             } finally {
-                waiters.exit(slot);
+                blocker.exit();
             }
-        } finally {
-            fd.release();
         }
+        if (r == -EAGAIN && mode != TRY) {
+            r = waitFor(RECEIVE, RECEIVE_NO_WAIT, buf, priority, cap, 0,
+                    mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_IN);
+        }
+        if (r >= 0 || r == -EAGAIN || r == -ETIMEDOUT) {
+            return r;
+        }
+        throw receiveError(fdNumber, cap, (int) -r);
     }
 
     private IOException receiveError(int n, long cap, int errno) {
@@ -1037,6 +1062,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param timeout the longest wait
      * @return whether the queue is readable; {@code false} on timeout
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if {@code poll} fails
      * @throws IllegalStateException if this queue is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
@@ -1052,6 +1079,8 @@ public final class PosixMessageQueue implements AutoCloseable {
      * @param timeout the longest wait
      * @return whether the queue is writable; {@code false} on timeout
      * @throws AsynchronousCloseException if the queue is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the queue stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if {@code poll} fails
      * @throws IllegalStateException if this queue is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
@@ -1061,40 +1090,7 @@ public final class PosixMessageQueue implements AutoCloseable {
     }
 
     private boolean await(short events, Duration timeout) throws IOException {
-        int n = acquire();
-        try {
-            int slot = waiters.enter();
-            try {
-                checkNotClosedWhileWaiting(); // a close() before enter() signalled no one
-                return awaitReady(n, events, Deadline.end(timeout), PerThread.get());
-            } finally {
-                waiters.exit(slot);
-            }
-        } finally {
-            fd.release();
-        }
-    }
-
-    /** Polls the descriptor until ready or the deadline; the caller is in waiters. */
-    private boolean awaitReady(int n, short events, long end, PerThread pt) throws IOException {
-        MemorySegment p = pt.pollfd;
-        while (true) {
-            pollfd.fd(p, n);
-            pollfd.events(p, events);
-            pollfd.revents(p, (short) 0);
-            int r = Sys.poll(p, 1, Deadline.pollMillis(end));
-            if (r > 0) {
-                return true;
-            }
-            if (r == 0) {
-                return false;
-            }
-            if (r == -EINTR) {
-                checkNotClosedWhileWaiting();
-            } else {
-                throw Errors.of("poll", describe(n), -r);
-            }
-        }
+        return blocker.awaitReady(events, Deadline.end(timeout));
     }
 
     // ---------------------------------------------------------------- notification
@@ -1167,7 +1163,7 @@ public final class PosixMessageQueue implements AutoCloseable {
                 throw Errors.of("mq_notify", describe(n) + ", NULL", -r);
             }
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -1188,7 +1184,7 @@ public final class PosixMessageQueue implements AutoCloseable {
                 throw Errors.of("mq_notify", describe(n) + ", " + text, -r);
             }
         } finally {
-            fd.release();
+            blocker.exit();
         }
     }
 
@@ -1203,14 +1199,16 @@ public final class PosixMessageQueue implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (fd.isOpen()) {
-            fd.close(); // marks closed; the number is released once no call is using it
-            waiters.wakeAll();
+        if (blocker.close() && unlinkOnClose) {
+            int r = unlinkCall(name);
+            if (r < 0 && r != -ENOENT) {
+                throw new UncheckedIOException(Errors.named("mq_unlink", name, Errors.quote(name), -r));
+            }
         }
     }
 
     /**
-     * The queue's descriptor, to pass to another process over a Unix socket
+     * The queue's descriptor, to poll it or to pass it to another process over a Unix socket
      * ({@code SCM_RIGHTS}), where {@link #adopt(OwnedFd)} makes it a queue again.
      *
      * <p><b>Lifetime:</b> owned by this queue and closed with it; {@link OwnedFd#dup()} it
@@ -1218,22 +1216,18 @@ public final class PosixMessageQueue implements AutoCloseable {
      *
      * @return the descriptor
      */
+    @Override
     public OwnedFd fd() {
         return fd;
     }
 
-    private int acquire() {
-        try {
-            return fd.acquire();
-        } catch (IllegalStateException closed) {
-            throw new IllegalStateException("queue " + Errors.quote(name) + " is closed");
-        }
+    /** {@return how many threads are blocked in a call on this queue now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
-    private void checkNotClosedWhileWaiting() throws AsynchronousCloseException {
-        if (!fd.isOpen()) {
-            throw new AsynchronousCloseException();
-        }
+    private int acquire() throws IOException {
+        return blocker.enter();
     }
 
     private String describe(int n) {

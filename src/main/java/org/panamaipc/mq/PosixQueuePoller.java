@@ -1,6 +1,7 @@
 package org.panamaipc.mq;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,11 +12,14 @@ import java.util.List;
 import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
+import org.panamaipc.bindings.timespec;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
+import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.Waiters;
 
 /**
  * Waits until any of several POSIX message queues is readable (holds a message) or
@@ -34,7 +38,9 @@ import org.panamaipc.internal.Waiters;
  * }</pre>
  *
  * <p>Registration and {@link #poll} belong to one thread; {@link #close()} may be called
- * from any thread and makes a blocked {@link #poll} throw {@link AsynchronousCloseException}.
+ * from any thread and makes a blocked {@link #poll} throw {@link AsynchronousCloseException};
+ * {@link Thread#interrupt()} ends it with {@link InterruptedIOException}, the poller staying
+ * open and the thread's interrupt status set.
  * Readiness is a hint: another receiver may take the message first, so follow a readable
  * queue with {@code tryReceive}. Polling allocates nothing.
  *
@@ -59,9 +65,11 @@ public final class PosixQueuePoller implements AutoCloseable {
     // still reading this memory.
     private final Arena arena = Arena.ofAuto();
     private final List<PosixMessageQueue> queues = new ArrayList<>();
-    private final Waiters waiters = new Waiters();
+    private static final BlockingCall POLL = PosixQueuePoller::poll;
+    private static final long NANOS_PER_MILLI = 1_000_000;
+
+    private final Blocker blocker = Blocker.forHandle("queue poller", null);
     private MemorySegment fds = MemorySegment.NULL;
-    private volatile boolean open = true;
 
     private PosixQueuePoller() {
     }
@@ -120,6 +128,8 @@ public final class PosixQueuePoller implements AutoCloseable {
      * @param timeout the longest wait; zero checks without waiting
      * @return the number of ready queues, 0 on timeout
      * @throws AsynchronousCloseException if the poller is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the poller
+     *         stays open)
      * @throws IOException if {@code poll} fails
      * @throws IllegalStateException if the poller or a registered queue is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
@@ -141,32 +151,32 @@ public final class PosixQueuePoller implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 fds.set(ValueLayout.JAVA_SHORT, i * POLLFD_SIZE + REVENTS, (short) 0);
             }
-            long end = Deadline.end(timeout);
-            int slot = waiters.enter();
-            try {
-                if (!open) {
-                    throw new AsynchronousCloseException(); // a close() before enter() signalled no one
-                }
-                while (true) {
-                    int r = Sys.poll(fds, count, Deadline.pollMillis(end));
-                    if (r >= 0) {
-                        return r;
-                    }
-                    if (r != -Sys.EINTR) {
-                        throw Errors.of("poll", "nfds=" + count, -r);
-                    }
-                    if (!open) {
-                        throw new AsynchronousCloseException();
-                    }
-                }
-            } finally {
-                waiters.exit(slot);
+            long r = blocker.call(POLL, 0, fds, MemorySegment.NULL, count, 0, 0, Deadline.end(timeout),
+                    Timing.RELATIVE);
+            if (r == -Blocker.ETIMEDOUT) {
+                return 0;
             }
+            if (r < 0) {
+                throw Errors.of("poll", "nfds=" + count, (int) -r);
+            }
+            return (int) r;
         } finally {
             for (int i = 0; i < acquired; i++) {
                 queues.get(i).fd().release();
             }
         }
+    }
+
+    /** {@code poll} as a {@link BlockingCall}: the engine's relative limit, rounded up to milliseconds. */
+    private static long poll(int unused, MemorySegment fds, MemorySegment none, long count, long y, long z,
+                             MemorySegment timeout) {
+        int millis = -1;
+        if (timeout.address() != 0) {
+            long ms = timespec.tv_sec(timeout) * 1000
+                    + (timespec.tv_nsec(timeout) + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI;
+            millis = (int) Math.min(Integer.MAX_VALUE, ms);
+        }
+        return Sys.poll(fds, count, millis);
     }
 
     /**
@@ -195,7 +205,7 @@ public final class PosixQueuePoller implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (!open) {
+        if (!blocker.isOpen()) {
             throw new IllegalStateException("poller is closed");
         }
     }
@@ -203,9 +213,6 @@ public final class PosixQueuePoller implements AutoCloseable {
     /** Closes the poller (not its queues); a thread blocked in {@link #poll} is woken. Idempotent. */
     @Override
     public void close() {
-        if (open) {
-            open = false;
-            waiters.wakeAll();
-        }
+        blocker.close();
     }
 }

@@ -1,7 +1,8 @@
 package org.panamaipc.mq;
 
-import org.panamaipc.internal.Modes;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,59 +13,62 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.panamaipc.ObjectRemovedException;
+import org.panamaipc.SysVKey;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.ipc_perm;
 import org.panamaipc.bindings.msqid_ds;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
+import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.ProcFiles;
-import org.panamaipc.internal.Sys;
-import org.panamaipc.internal.ThreadSignal;
-import org.panamaipc.internal.Waiters;
+import org.panamaipc.internal.Waiter;
 
 /**
- * A System V message queue ({@code sysvipc(7)}): a kernel queue identified by a key (from
- * {@link #ftok}, chosen, or private) whose messages carry a positive {@code long} type, so
- * that receivers can select by type ({@link TypeFilter}). The queue exists until it is
- * {@linkplain #remove() removed}, independently of any process; {@code ipcs -q} lists it.
+ * A System V message queue ({@code sysvipc(7)}): a kernel queue identified by a
+ * {@link SysVKey} (from {@link SysVKey#of(Path, int)}, chosen, or private) whose messages
+ * carry a positive {@code long} type, so that receivers can select by type
+ * ({@link TypeFilter}). The queue exists until it is {@linkplain #remove() removed},
+ * independently of any process; {@code ipcs -q} lists it.
  *
- * <p><b>Opening.</b> {@link #createExclusively} fails if the key exists,
- * {@link #createOrOpen} opens or creates, {@link #open} requires the key to exist,
- * {@link #create} replaces any queue of that key with a fresh one, {@link #createPrivate}
- * makes a queue no key names ({@code IPC_PRIVATE}: share its {@link #id()}), and
- * {@link #openId} uses an id another process made. Queues are created with mode 0600
- * unless permissions are given.
+ * <p><b>Opening.</b> {@link #create} fails if the key exists ({@code IPC_EXCL}) and never
+ * touches an existing queue, {@link #open} requires the key to exist, {@link #openOrCreate}
+ * opens or creates and never alters an existing queue, {@link #createPrivate} makes a queue
+ * no key names ({@code IPC_PRIVATE}: share its {@link #id()}), and {@link #openId} opens a
+ * queue by the id another process made. Queues are created with mode 0600 unless permissions
+ * are given.
  *
  * <p><b>Sending and receiving.</b> As for {@link PosixMessageQueue}: blocking, {@code try}
  * and timed forms; "full", "nothing selected" and a timeout are {@code false} or
  * {@code null}. {@link SysVMessage} sends and receives without allocation.
  *
  * <p><b>Timeouts.</b> The kernel has no timed {@code msgrcv}/{@code msgsnd}. A timed call
- * blocks in the plain call while a timer thread signals it when its deadline passes (the
- * call returns EINTR), then makes one last non-blocking attempt: no polling loop and no
- * latency added to a message that arrives in time. A timed call first tries without
- * blocking, so when a message (or room) is already there it costs nothing extra; otherwise
- * it costs one scheduled timer task (a small allocation and a wake-up of the shared timer
- * thread), and on timeout one signal ({@code SIGRTMAX-2}, the JDK's own wake-up signal).
- * Untimed and {@code try} calls never arm a timer.
+ * first tries without blocking, so when a message (or room) is already there it costs
+ * nothing extra; otherwise it blocks in the plain call and the library's one timer signals
+ * the thread at its deadline: no polling loop and no latency added to a message that
+ * arrives in time.
  *
- * <p><b>Closing.</b> A queue object holds no kernel resource: {@link #close()} only ends
- * this object's use (idempotent, any thread) and wakes its blocked threads, which throw
- * {@link AsynchronousCloseException}; other uses after close throw
+ * <p><b>Closing, removing, interrupting.</b> A queue object holds no kernel resource:
+ * {@link #close()} ends this object's use (idempotent, any thread) and wakes its blocked
+ * threads, which throw {@link AsynchronousCloseException}; other uses after close throw
  * {@link IllegalStateException}. {@link #remove()} destroys the queue for every process:
- * their blocked receivers and senders fail with {@link QueueRemovedException} (EIDRM).
- * {@link Thread#interrupt()} does not wake a blocked call.
+ * their blocked receivers and senders fail with {@link ObjectRemovedException} (EIDRM);
+ * {@link #removeOnClose()} makes the creator's {@code close()} remove it.
+ * {@link Thread#interrupt()} ends a blocked call promptly with
+ * {@link InterruptedIOException}: the queue object stays open, the thread's interrupt status
+ * stays set, and the interrupted call sends or receives nothing.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
  */
 public final class SysVMessageQueue implements AutoCloseable {
     private static final Path PROC = Path.of("/proc/sys/kernel");
-    private static final int EINTR = Sys.EINTR;
-    private static final int EAGAIN = Sys.EAGAIN;
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int ETIMEDOUT = Blocker.ETIMEDOUT;
     private static final int ENOMSG = LibC.ENOMSG();
     private static final int E2BIG = LibC.E2BIG();
     private static final int EIDRM = LibC.EIDRM();
@@ -80,44 +84,26 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static final int TRY = 1;
     private static final int TIMED = 2;
 
-    private final int id;
-    private final int key;
-    private final Waiters waiters = new Waiters();
-    private final AtomicBoolean open = new AtomicBoolean(true);
+    private static final BlockingCall MSG_SEND = MqCalls::msgSend;
+    private static final BlockingCall MSG_RECEIVE = MqCalls::msgReceive;
+    /** Room for a {@code struct msqid_ds} before a staged message in the thread's scratch memory. */
+    private static final long MSQID_ROOM = (msqid_ds.sizeof() + 15) & ~15L;
 
-    private SysVMessageQueue(int id, int key) {
+    /** The text room the allocating receive starts with; grows when a longer message comes. */
+    private static volatile long copyCapacity = 8192;
+
+    private final int id;
+    private final SysVKey key;
+    private final Blocker blocker;
+    private volatile boolean removeOnClose;
+
+    private SysVMessageQueue(int id, SysVKey key) {
         this.id = id;
         this.key = key;
+        this.blocker = Blocker.forHandle("queue id=" + id, null);
     }
 
-    // ---------------------------------------------------------------- keys and opening
-
-    /**
-     * Makes a key from an existing file and a project id, as {@code ftok(3)} does: programs
-     * that agree on a path and id agree on the key.
-     *
-     * @param path an existing file (its device and inode numbers make the key)
-     * @param projectId 1 to 255 (only the low 8 bits count, and 0 is not portable)
-     * @return the key
-     * @throws java.nio.file.NoSuchFileException if the file does not exist (ENOENT)
-     * @throws IOException if the call fails otherwise
-     * @throws IllegalArgumentException if {@code projectId} is not in [1, 255]
-     * @see <a href="https://man7.org/linux/man-pages/man3/ftok.3.html">ftok(3)</a>
-     */
-    public static int ftok(Path path, int projectId) throws IOException {
-        Check.notNull("path", path);
-        if (projectId < 1 || projectId > 255) {
-            throw new IllegalArgumentException("projectId=" + projectId + " must be in [1, 255]");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            long r = MqCalls.ftok(arena.allocateFrom(path.toString()), projectId);
-            if (r < 0) {
-                throw Errors.named("ftok", path.toString(), Errors.quote(path.toString()) + ", " + projectId,
-                        (int) -r);
-            }
-            return (int) r;
-        }
-    }
+    // ---------------------------------------------------------------- opening
 
     /**
      * Creates a queue no key names ({@code IPC_PRIVATE}) with mode 0600; other processes
@@ -142,113 +128,73 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createPrivate(Set<PosixFilePermission> permissions) throws IOException {
-        return get(LibC.IPC_PRIVATE(), IPC_CREAT | Modes.toMode(permissions));
+        return get(SysVKey.PRIVATE, IPC_CREAT | Modes.toMode(permissions));
     }
 
     /**
-     * Creates a queue for a key with mode 0600; fails if one exists.
+     * Creates a queue for a key with mode 0600; fails if one exists ({@code IPC_EXCL}), which
+     * it leaves as it is.
      *
-     * @param key the key, e.g. from {@link #ftok}; not 0 ({@code IPC_PRIVATE})
+     * @param key the key, e.g. from {@link SysVKey#of(Path, int)}; not {@link SysVKey#PRIVATE}
      * @return the queue
      * @throws java.nio.file.FileAlreadyExistsException if a queue has that key (EEXIST)
      * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
      * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE}
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
-    public static SysVMessageQueue createExclusively(int key) throws IOException {
-        return createExclusively(key, Modes.OWNER_READ_WRITE);
+    public static SysVMessageQueue create(SysVKey key) throws IOException {
+        return create(key, Modes.OWNER_READ_WRITE);
     }
 
     /**
-     * Creates a queue for a key; fails if one exists.
+     * Creates a queue for a key; fails if one exists ({@code IPC_EXCL}).
      *
-     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param key the key; not {@link SysVKey#PRIVATE}
      * @param permissions the queue's permissions
      * @return the queue
      * @throws java.nio.file.FileAlreadyExistsException if a queue has that key (EEXIST)
      * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
      * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE}
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
-    public static SysVMessageQueue createExclusively(int key, Set<PosixFilePermission> permissions)
-            throws IOException {
+    public static SysVMessageQueue create(SysVKey key, Set<PosixFilePermission> permissions) throws IOException {
         return get(checkKey(key), IPC_CREAT | IPC_EXCL | Modes.toMode(permissions));
     }
 
     /**
-     * Opens the queue of a key, creating it with mode 0600 if there is none.
+     * Opens the queue of a key, creating it with mode 0600 if there is none; an existing
+     * queue is never altered (its mode and limits stay as they are).
      *
-     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param key the key; not {@link SysVKey#PRIVATE}
      * @return the queue
      * @throws java.nio.file.AccessDeniedException if the queue exists and its mode denies access (EACCES)
      * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
      * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE}
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
-    public static SysVMessageQueue createOrOpen(int key) throws IOException {
-        return createOrOpen(key, Modes.OWNER_READ_WRITE);
+    public static SysVMessageQueue openOrCreate(SysVKey key) throws IOException {
+        return openOrCreate(key, Modes.OWNER_READ_WRITE);
     }
 
     /**
-     * Opens the queue of a key, creating it if there is none.
+     * Opens the queue of a key, creating it if there is none; an existing queue is never
+     * altered.
      *
-     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param key the key; not {@link SysVKey#PRIVATE}
      * @param permissions the queue's permissions, if created
      * @return the queue
      * @throws java.nio.file.AccessDeniedException if the queue exists and its mode denies access (EACCES)
      * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
      * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE}
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
-    public static SysVMessageQueue createOrOpen(int key, Set<PosixFilePermission> permissions) throws IOException {
+    public static SysVMessageQueue openOrCreate(SysVKey key, Set<PosixFilePermission> permissions)
+            throws IOException {
         return get(checkKey(key), IPC_CREAT | Modes.toMode(permissions));
-    }
-
-    /**
-     * Creates a fresh queue for a key with mode 0600, first removing any queue of that key
-     * (whose blocked receivers then see {@link QueueRemovedException}).
-     *
-     * @param key the key; not 0 ({@code IPC_PRIVATE})
-     * @return the queue
-     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EPERM)
-     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
-     * @throws IOException if the call fails otherwise
-     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
-     */
-    public static SysVMessageQueue create(int key) throws IOException {
-        return create(key, Modes.OWNER_READ_WRITE);
-    }
-
-    /**
-     * Creates a fresh queue for a key, first removing any queue of that key.
-     *
-     * @param key the key; not 0 ({@code IPC_PRIVATE})
-     * @param permissions the queue's permissions
-     * @return the queue
-     * @throws java.nio.file.AccessDeniedException if an existing queue may not be removed (EPERM)
-     * @throws QueueLimitException if the system has {@code msgmni} queues (ENOSPC)
-     * @throws IOException if the call fails otherwise
-     * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
-     */
-    public static SysVMessageQueue create(int key, Set<PosixFilePermission> permissions) throws IOException {
-        checkKey(key);
-        int mode = Modes.toMode(permissions);
-        for (int attempt = 0; ; attempt++) {
-            int existing = MqCalls.msgget(key, 0);
-            if (existing >= 0) {
-                int r = MqCalls.msgctl(existing, LibC.IPC_RMID(), MemorySegment.NULL);
-                if (r < 0 && r != -EINVAL && r != -EIDRM) {
-                    throw Errors.named("msgctl", keyText(key), "id=" + existing + ", IPC_RMID", -r);
-                }
-            }
-            try {
-                return get(key, IPC_CREAT | IPC_EXCL | mode);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                if (attempt == 3) {
-                    throw raced;
-                }
-            }
-        }
     }
 
     /**
@@ -256,26 +202,28 @@ public final class SysVMessageQueue implements AutoCloseable {
      * grant this process read and write permission (checked now, as {@code msgget} with mode
      * bits 0600 does, rather than at the first send).
      *
-     * @param key the key; not 0 ({@code IPC_PRIVATE})
+     * @param key the key; not {@link SysVKey#PRIVATE}
      * @return the queue
      * @throws java.nio.file.NoSuchFileException if no queue has that key (ENOENT)
      * @throws java.nio.file.AccessDeniedException if its mode denies access (EACCES)
      * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if the key is {@link SysVKey#PRIVATE}
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
-    public static SysVMessageQueue open(int key) throws IOException {
+    public static SysVMessageQueue open(SysVKey key) throws IOException {
         return get(checkKey(key), 0600);
     }
 
     /**
-     * Uses a queue by its id (as {@code ipcs -q} shows it, or as another process passed it),
+     * Opens a queue by its id (as {@code ipcs -q} shows it, or as another process passed it),
      * checking with {@code IPC_STAT} that it exists.
      *
      * @param id the queue id
      * @return the queue
-     * @throws QueueRemovedException if no queue has that id (EINVAL, EIDRM)
+     * @throws ObjectRemovedException if no queue has that id (EINVAL, EIDRM)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws IOException if the call fails otherwise
+     * @throws IllegalArgumentException if {@code id} is negative
      * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
      */
     public static SysVMessageQueue openId(int id) throws IOException {
@@ -286,7 +234,7 @@ public final class SysVMessageQueue implements AutoCloseable {
             if (r < 0) {
                 throw ctlError(id, "IPC_STAT", -r);
             }
-            return new SysVMessageQueue(id, ipc_perm.__key(msqid_ds.msg_perm(ds)));
+            return new SysVMessageQueue(id, new SysVKey(ipc_perm.__key(msqid_ds.msg_perm(ds))));
         }
     }
 
@@ -305,24 +253,25 @@ public final class SysVMessageQueue implements AutoCloseable {
         return ProcFiles.readLong(PROC.resolve(file));
     }
 
-    private static int checkKey(int key) {
-        if (key == LibC.IPC_PRIVATE()) {
-            throw new IllegalArgumentException("key=0 is IPC_PRIVATE: use createPrivate()");
+    private static SysVKey checkKey(SysVKey key) {
+        Check.notNull("key", key);
+        if (key.isPrivate()) {
+            throw new IllegalArgumentException("key=IPC_PRIVATE: use createPrivate()");
         }
         return key;
     }
 
-    private static String keyText(int key) {
-        return "key=0x" + String.format("%08x", key);
+    private static String keyText(SysVKey key) {
+        return key.isPrivate() ? "IPC_PRIVATE" : "key=" + key;
     }
 
-    private static SysVMessageQueue get(int key, int flags) throws IOException {
-        int r = MqCalls.msgget(key, flags);
+    private static SysVMessageQueue get(SysVKey key, int flags) throws IOException {
+        int r = MqCalls.msgget(key.value(), flags);
         if (r >= 0) {
             return new SysVMessageQueue(r, key);
         }
         int errno = -r;
-        String args = (key == 0 ? "IPC_PRIVATE" : keyText(key)) + ", " + flagText(flags);
+        String args = keyText(key) + ", " + flagText(flags);
         if (errno == ENOSPC) {
             long max = -1;
             try {
@@ -333,7 +282,7 @@ public final class SysVMessageQueue implements AutoCloseable {
             return throwLimit("msgget", args, errno, "msgmni", max,
                     "the system already has " + PROC.resolve("msgmni") + "=" + max + " queues");
         }
-        throw Errors.named("msgget", keyText(key), args, errno);
+        throw Errors.named("msgget", key.toString(), args, errno);
     }
 
     private static SysVMessageQueue throwLimit(String call, String args, int errno, String file, long value,
@@ -359,21 +308,21 @@ public final class SysVMessageQueue implements AutoCloseable {
         return id;
     }
 
-    /** {@return the key the queue was opened by (0 for a private queue)} */
-    public int key() {
+    /** {@return the key the queue was opened by ({@link SysVKey#PRIVATE} for a private queue)} */
+    public SysVKey key() {
         return key;
     }
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return open.get();
+        return blocker.isOpen();
     }
 
     /**
      * Reads the queue's state ({@code IPC_STAT}).
      *
      * @return the state
-     * @throws QueueRemovedException if the queue was removed (EINVAL, EIDRM)
+     * @throws ObjectRemovedException if the queue was removed (EINVAL, EIDRM)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -384,7 +333,7 @@ public final class SysVMessageQueue implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = stat(arena);
             MemorySegment perm = msqid_ds.msg_perm(ds);
-            return new SysVQueueStatus(ipc_perm.__key(perm), msqid_ds.msg_qnum(ds), msqid_ds.__msg_cbytes(ds),
+            return new SysVQueueStatus(new SysVKey(ipc_perm.__key(perm)), msqid_ds.msg_qnum(ds), msqid_ds.__msg_cbytes(ds),
                     msqid_ds.msg_qbytes(ds), msqid_ds.msg_lspid(ds), msqid_ds.msg_lrpid(ds),
                     instant(msqid_ds.msg_stime(ds)), instant(msqid_ds.msg_rtime(ds)),
                     instant(msqid_ds.msg_ctime(ds)), ipc_perm.uid(perm), ipc_perm.gid(perm),
@@ -411,7 +360,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param maxBytes the new limit, positive
      * @throws QueueLimitException if raising above {@code msgmnb} is not permitted (EPERM)
-     * @throws QueueRemovedException if the queue was removed (EINVAL, EIDRM)
+     * @throws ObjectRemovedException if the queue was removed (EINVAL, EIDRM)
      * @throws IOException if the call fails otherwise (EPERM if the caller is not the owner)
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
@@ -442,7 +391,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * Sets the queue's permissions ({@code IPC_SET} of {@code msg_perm.mode}).
      *
      * @param permissions the new permissions (execute bits are ignored)
-     * @throws QueueRemovedException if the queue was removed (EINVAL, EIDRM)
+     * @throws ObjectRemovedException if the queue was removed (EINVAL, EIDRM)
      * @throws java.nio.file.AccessDeniedException if the caller is not the owner (EPERM)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -465,9 +414,9 @@ public final class SysVMessageQueue implements AutoCloseable {
     /**
      * Removes the queue from the system now ({@code IPC_RMID}): its messages are discarded,
      * and threads of any process blocked on it fail with EIDRM. This object stays open but
-     * its calls fail with {@link QueueRemovedException}.
+     * its calls fail with {@link ObjectRemovedException}.
      *
-     * @throws QueueRemovedException if it was already removed (EINVAL, EIDRM)
+     * @throws ObjectRemovedException if it was already removed (EINVAL, EIDRM)
      * @throws java.nio.file.AccessDeniedException if the caller is neither owner nor creator (EPERM)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -481,10 +430,23 @@ public final class SysVMessageQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@link #close()} also remove the queue ({@code IPC_RMID}, once, if it still
+     * exists): for the process that created the queue and owns its lifetime.
+     *
+     * @return this queue
+     * @throws IllegalStateException if this object is closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
+     */
+    public SysVMessageQueue removeOnClose() {
+        ensureOpen();
+        removeOnClose = true;
+        return this;
+    }
+
     private static IOException ctlError(int id, String args, int errno) {
         if (errno == EINVAL || errno == EIDRM) {
-            return new QueueRemovedException("msgctl", "id=" + id + ", " + args, errno,
-                    "no queue has id=" + id + " (removed?)");
+            return new ObjectRemovedException("msgctl", "id=" + id + ", " + args, errno);
         }
         return Errors.named("msgctl", "id=" + id, "id=" + id + ", " + args, errno);
     }
@@ -499,9 +461,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param message the message
      * @throws QueueLimitException if the text is longer than {@code /proc/sys/kernel/msgmax} (EINVAL)
      *         or than the queue's maxBytes ({@code msg_qbytes}), so that it could never be sent
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
@@ -518,7 +482,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue is full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -537,9 +501,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue stayed full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgsnd.2.html">msgsnd(2)</a>
@@ -556,9 +522,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param text the text
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @throws IllegalArgumentException if {@code type} is not positive
@@ -576,7 +544,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue is full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -596,9 +564,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue stayed full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
@@ -617,9 +587,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param text the text
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @throws IllegalArgumentException if {@code type} is not positive
@@ -637,7 +609,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue is full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -657,9 +629,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue stayed full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
@@ -677,9 +651,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param text the text, from position to limit
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @throws IllegalArgumentException if {@code type} is not positive
@@ -698,7 +674,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue is full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -719,9 +695,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether it was sent; {@code false} if the queue stayed full
      * @throws QueueLimitException if the text is longer than {@code msgmax} (EINVAL) or the
      *         queue's maxBytes
-     * @throws QueueRemovedException if the queue is removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies writing (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @throws IllegalArgumentException if {@code type} is not positive or the timeout negative
@@ -741,10 +719,15 @@ public final class SysVMessageQueue implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Copies a message into the thread's scratch memory behind the room {@link #checkFits}
+     * uses, type first (System V wants type and text contiguous).
+     */
     private static MemorySegment stage(long type, byte[] text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = PerThread.get().buffer(Long.BYTES + (long) text.length);
+        MemorySegment buf = Waiter.current().scratch(MSQID_ROOM + Long.BYTES + text.length)
+                .asSlice(MSQID_ROOM);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, ValueLayout.JAVA_BYTE, Long.BYTES, text.length);
         return buf;
@@ -753,59 +736,58 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, MemorySegment text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = PerThread.get().buffer(Long.BYTES + text.byteSize());
+        MemorySegment buf = Waiter.current().scratch(MSQID_ROOM + Long.BYTES + text.byteSize())
+                .asSlice(MSQID_ROOM);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, Long.BYTES, text.byteSize());
         return buf;
     }
 
     private boolean sendNative(MemorySegment msgp, long len, int mode, Duration timeout) throws IOException {
-        ensureOpen();
-        // First without blocking: a queue with room costs one call and no timer.
-        int first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
-        if (first == 0) {
-            return true;
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        if (mode == TRY || !interrupted) {
+            // First without blocking: a queue with room costs one call and no timer.
+            int first;
+            blocker.enter();
+            try {
+                first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
+            } finally {
+                blocker.exit();
+            }
+            if (first == 0) {
+                return true;
+            }
+            if (first != -EAGAIN) {
+                throw sendError(len, -first);
+            }
+            // The queue is full, or the message can never fit: a text longer than the queue's
+            // maxBytes would wait forever, so say so instead.
+            checkFits(len);
         }
-        if (first != -EAGAIN && first != -EINTR) {
-            throw sendError(len, -first);
-        }
-        // The queue is full, or the message can never fit: a text longer than the queue's
-        // maxBytes would wait forever, so say so instead.
-        checkFits(len);
-        if (mode == TRY) {
+        long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
+        if (mode == TRY || (Deadline.expired(deadline) && !interrupted)) {
             return false;
         }
-        long end = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
-        int slot = waiters.enter();
-        ScheduledFuture<?> timer = null;
-        try {
-            checkOpenWhileWaiting();
-            timer = startTimer(slot, end);
-            while (true) {
-                boolean last = Deadline.expired(end);
-                int r = MqCalls.msgsnd(id, msgp, len, last ? IPC_NOWAIT : 0);
-                if (r == 0) {
-                    return true;
-                }
-                if (r == -EINTR) {
-                    checkOpenWhileWaiting();
-                } else if (r == -EAGAIN && last) {
-                    return false;
-                } else {
-                    throw sendError(len, -r);
-                }
-            }
-        } finally {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            waiters.exit(slot);
+        // An interrupted thread comes here at once: the engine throws without making the call.
+        long r = blocker.call(MSG_SEND, id, msgp, MemorySegment.NULL, len, 0, 0, deadline, Timing.TIMER);
+        if (r == 0) {
+            return true;
         }
+        if (r == -ETIMEDOUT) {
+            return false;
+        }
+        throw sendError(len, (int) -r);
     }
 
     private void checkFits(long len) throws IOException {
-        MemorySegment ds = PerThread.get().msqid;
-        int r = MqCalls.msgctl(id, LibC.IPC_STAT(), ds);
+        MemorySegment ds = Waiter.current().scratch(msqid_ds.sizeof()); // before a staged message
+        int r;
+        blocker.enter();
+        try {
+            r = MqCalls.msgctl(id, LibC.IPC_STAT(), ds);
+        } finally {
+            blocker.exit();
+        }
         if (r == -LibC.EACCES()) {
             return; // a write-only user may not read the queue's state: nothing to tell
         }
@@ -832,10 +814,9 @@ public final class SysVMessageQueue implements AutoCloseable {
             } catch (IOException unreadable) {
                 // not a limit we can name
             }
-            return new QueueRemovedException("msgsnd", args, errno, "no queue has id=" + id + " (removed?)");
         }
-        if (errno == EIDRM) {
-            return new QueueRemovedException("msgsnd", args, errno, "the queue was removed while waiting");
+        if (errno == EINVAL || errno == EIDRM) {
+            return new ObjectRemovedException("msgsnd", args, errno);
         }
         return Errors.named("msgsnd", "id=" + id, args, errno);
     }
@@ -851,9 +832,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param filter which message to take
      * @throws QueueException if the selected message is longer than the buffer and
      *         truncation is not allowed (E2BIG; the message stays queued)
-     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
@@ -870,7 +853,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether a message was received; {@code false} if none is selected
      * @throws QueueException if the selected message is longer than the buffer and
      *         truncation is not allowed (E2BIG; the message stays queued)
-     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -890,9 +873,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @return whether a message was received; {@code false} if none was selected in time
      * @throws QueueException if the selected message is longer than the buffer and
      *         truncation is not allowed (E2BIG; the message stays queued)
-     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
@@ -907,9 +892,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param filter which message to take
      * @return the message
-     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
@@ -923,7 +910,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      *
      * @param filter which message to take
      * @return the message, or {@code null} if none is selected
-     * @throws QueueRemovedException if the queue was removed (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue was removed (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
@@ -940,9 +927,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @param filter which message to take
      * @param timeout the longest wait
      * @return the message, or {@code null} if none was selected in time
-     * @throws QueueRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
+     * @throws ObjectRemovedException if the queue is removed, also while waiting (EIDRM, EINVAL)
      * @throws java.nio.file.AccessDeniedException if its mode denies reading (EACCES)
      * @throws AsynchronousCloseException if this object is closed while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (the object stays
+     *         open and the call sends or receives nothing)
      * @throws IOException if the call fails otherwise
      * @throws IllegalStateException if this object is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/msgrcv.2.html">msgrcv(2)</a>
@@ -955,23 +944,16 @@ public final class SysVMessageQueue implements AutoCloseable {
             throws IOException {
         Check.notNull("into", into);
         Check.notNull("filter", filter);
-        PerThread pt = PerThread.get();
-        long r = receiveNative(into.segment(), into.capacity(), filter, into.allowTruncation(), mode, timeout, pt);
-        if (r < 0) {
-            return false;
-        }
-        into.received(r, pt.truncated);
-        return true;
+        return receiveNative(into.segment(), into.capacity(), filter, into, mode, timeout) >= 0;
     }
 
     private TypedMessage receiveCopy(TypeFilter filter, int mode, Duration timeout) throws IOException {
         Check.notNull("filter", filter);
-        PerThread pt = PerThread.get();
-        long capacity = pt.sysvReceiveCapacity;
+        long capacity = copyCapacity;
         while (true) {
-            MemorySegment buf = pt.buffer(Long.BYTES + capacity);
+            MemorySegment buf = Waiter.current().scratch(Long.BYTES + capacity);
             try {
-                long r = receiveNative(buf, capacity, filter, false, mode, timeout, pt);
+                long r = receiveNative(buf, capacity, filter, null, mode, timeout);
                 if (r < 0) {
                     return null;
                 }
@@ -983,153 +965,124 @@ public final class SysVMessageQueue implements AutoCloseable {
                     throw tooLong;
                 }
                 capacity *= 2; // a privileged sender raised msgmax: grow and take it
-                pt.sysvReceiveCapacity = capacity;
+                copyCapacity = capacity;
             }
         }
     }
 
-    /** Returns the text length received, or -1 when nothing was selected (in time). */
-    private long receiveNative(MemorySegment msgp, long cap, TypeFilter filter, boolean allowTruncation, int mode,
-                               Duration timeout, PerThread pt) throws IOException {
-        ensureOpen();
+    /**
+     * Receives into {@code msgp} and, if given, records length and truncation in {@code into}.
+     *
+     * @return the text length, or -ENOMSG / -ETIMEDOUT when nothing was selected (in time)
+     */
+    private long receiveNative(MemorySegment msgp, long cap, TypeFilter filter, SysVMessage into, int mode,
+                               Duration timeout) throws IOException {
         long msgtyp = filter.msgtyp();
         int flags = filter.flags();
-        if (mode == TRY) {
-            while (true) {
-                long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
-                if (r >= 0) {
-                    pt.truncated = false;
-                    return r;
-                }
-                if (r == -ENOMSG) {
-                    return -1;
-                }
-                if (r != -E2BIG) {
-                    throw receiveError(cap, filter, (int) -r);
-                }
-                long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
-                if (t >= 0) {
-                    return t;
-                }
-                // the long message went to another receiver: look again
+        long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
+        while (true) {
+            // First without blocking: a message already there costs one call and no timer. An
+            // interrupted thread goes to the engine at once, which throws without making the call.
+            boolean interrupted = Thread.currentThread().isInterrupted();
+            long r = -ENOMSG;
+            if (mode == TRY || !interrupted) {
+                r = receiveNow(msgp, cap, msgtyp, flags);
             }
-        }
-        long end = Deadline.NONE;
-        if (mode == TIMED) {
-            end = Deadline.end(timeout);
-            // Arm a timer only if the call would block: a message already there costs nothing.
-            long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
+            if (r == -ENOMSG && mode != TRY && (interrupted || !Deadline.expired(deadline))) {
+                r = blocker.call(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, deadline,
+                        Timing.TIMER);
+            }
             if (r >= 0) {
-                pt.truncated = false;
+                if (into != null) {
+                    into.received(r, false);
+                }
                 return r;
             }
-            if (r == -E2BIG) {
-                long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
-                if (t >= 0) {
-                    return t;
-                }
-            } else if (r != -ENOMSG && r != -EINTR) {
+            if (r == -ENOMSG || r == -ETIMEDOUT) {
+                return r;
+            }
+            if (r != -E2BIG) {
                 throw receiveError(cap, filter, (int) -r);
             }
+            long t = takeTruncated(msgp, cap, filter, into);
+            if (t >= 0) {
+                return t;
+            }
+            // the long message went to another receiver: look again
         }
-        int slot = waiters.enter();
-        ScheduledFuture<?> timer = null;
+    }
+
+    private long receiveNow(MemorySegment msgp, long cap, long msgtyp, int flags) throws IOException {
+        blocker.enter();
         try {
-            checkOpenWhileWaiting();
-            timer = startTimer(slot, end);
-            while (true) {
-                boolean last = Deadline.expired(end);
-                long r = MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | (last ? IPC_NOWAIT : 0));
-                if (r >= 0) {
-                    pt.truncated = false;
-                    return r;
-                }
-                if (r == -EINTR) {
-                    checkOpenWhileWaiting();
-                } else if (r == -ENOMSG && last) {
-                    return -1;
-                } else if (r == -E2BIG) {
-                    long t = takeTruncated(msgp, cap, filter, allowTruncation, pt);
-                    if (t >= 0) {
-                        return t;
-                    }
-                } else {
-                    throw receiveError(cap, filter, (int) -r);
-                }
-            }
+            return MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
         } finally {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            waiters.exit(slot);
+            blocker.exit();
         }
     }
 
     /**
      * After E2BIG: take the long message cut to the buffer if allowed. The message may be
-     * taken by another receiver meanwhile; then -1 (look again). {@code truncated} is exact
-     * unless a racing message of exactly the capacity is taken instead.
+     * taken by another receiver meanwhile; then -ENOMSG (look again). {@code truncated} is
+     * exact unless a racing message of exactly the capacity is taken instead.
      */
-    private long takeTruncated(MemorySegment msgp, long cap, TypeFilter filter, boolean allowTruncation,
-                               PerThread pt) throws IOException {
-        if (!allowTruncation) {
+    private long takeTruncated(MemorySegment msgp, long cap, TypeFilter filter, SysVMessage into)
+            throws IOException {
+        if (into == null || !into.allowTruncation()) {
             throw new QueueException("msgrcv", "id=" + id + ", msgsz=" + cap + ", " + filter, E2BIG,
                     "the selected message is longer than the buffer's capacity=" + cap
                     + " and stays queued; allow truncation (MSG_NOERROR) to take it cut");
         }
-        long r = MqCalls.msgrcv(id, msgp, cap, filter.msgtyp(), filter.flags() | MSG_NOERROR | IPC_NOWAIT);
+        long r = receiveNow(msgp, cap, filter.msgtyp(), filter.flags() | MSG_NOERROR);
         if (r >= 0) {
-            pt.truncated = r == cap;
+            into.received(r, r == cap);
             return r;
         }
         if (r == -ENOMSG) {
-            return -1;
+            return r;
         }
         throw receiveError(cap, filter, (int) -r);
     }
 
     private IOException receiveError(long cap, TypeFilter filter, int errno) {
         String args = "id=" + id + ", msgsz=" + cap + ", " + filter;
-        if (errno == EIDRM) {
-            return new QueueRemovedException("msgrcv", args, errno, "the queue was removed while waiting");
-        }
-        if (errno == EINVAL) {
-            return new QueueRemovedException("msgrcv", args, errno, "no queue has id=" + id + " (removed?)");
+        if (errno == EINVAL || errno == EIDRM) {
+            return new ObjectRemovedException("msgrcv", args, errno);
         }
         return Errors.named("msgrcv", "id=" + id, args, errno);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    private ScheduledFuture<?> startTimer(int slot, long end) {
-        if (end == Deadline.NONE || Deadline.expired(end)) {
-            return null;
-        }
-        return WakeTimer.wakeAfter(waiters, slot, ThreadSignal.current(), Deadline.remainingNanos(end));
-    }
-
     /**
      * Ends this object's use of the queue; idempotent and callable from any thread. Threads
      * blocked in a send or receive on this object throw {@link AsynchronousCloseException}.
-     * The queue itself stays: {@link #remove()} destroys it.
+     * The queue itself stays, unless {@link #removeOnClose()} was called: then it is removed
+     * ({@code IPC_RMID}) once, if it still exists.
+     *
+     * @throws UncheckedIOException if the queue was to be removed and may not be (EPERM)
+     * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
      */
     @Override
     public void close() {
-        if (open.compareAndSet(true, false)) {
-            waiters.wakeAll();
+        if (blocker.close() && removeOnClose) {
+            int r = MqCalls.msgctl(id, LibC.IPC_RMID(), MemorySegment.NULL);
+            if (r < 0 && r != -EINVAL && r != -EIDRM) {
+                throw new UncheckedIOException(ctlError(id, "IPC_RMID", -r));
+            }
         }
     }
 
+    /** Checks that this object is open; it frees nothing on close, so no call needs to hold it. */
     private void ensureOpen() {
-        if (!open.get()) {
+        if (!blocker.isOpen()) {
             throw new IllegalStateException("queue id=" + id + " is closed");
         }
     }
 
-    private void checkOpenWhileWaiting() throws AsynchronousCloseException {
-        if (!open.get()) {
-            throw new AsynchronousCloseException();
-        }
+    /** {@return how many threads are blocked in a call on this object now} */
+    int waiting() {
+        return blocker.waiting();
     }
 
     @Override

@@ -1,13 +1,14 @@
 package org.panamaipc.mq;
 
 import java.nio.file.attribute.PosixFilePermission;
+import org.panamaipc.SysVKey;
 import java.time.Instant;
 import java.util.Set;
 
 /**
  * The state of a System V message queue ({@code msgctl(IPC_STAT)}, {@code struct msqid_ds}).
  *
- * @param key the key it was created with (0 for {@code IPC_PRIVATE})
+ * @param key the key it was created with ({@link SysVKey#PRIVATE} for {@code IPC_PRIVATE})
  * @param messages the messages queued ({@code msg_qnum})
  * @param bytes the bytes of text queued ({@code msg_cbytes})
  * @param maxBytes the most bytes of text the queue holds ({@code msg_qbytes})
@@ -21,7 +22,7 @@ import java.util.Set;
  * @param permissions the queue's permissions
  * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
  */
-public record SysVQueueStatus(int key, long messages, long bytes, long maxBytes, int lastSendPid,
+public record SysVQueueStatus(SysVKey key, long messages, long bytes, long maxBytes, int lastSendPid,
                               int lastReceivePid, Instant lastSend, Instant lastReceive, Instant lastChange,
                               int ownerUid, int ownerGid, Set<PosixFilePermission> permissions) {
 }

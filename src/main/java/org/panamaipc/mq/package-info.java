@@ -14,15 +14,14 @@
  *
  * public class Orders {
  *     public static void main(String[] args) throws Exception {
- *         try (PosixMessageQueue q = PosixMessageQueue.create("/orders", 10, 128)) {
+ *         String name = PosixMessageQueue.uniqueName("orders");
+ *         try (PosixMessageQueue q = PosixMessageQueue.create(name, 10, 128).unlinkOnClose()) {
  *             q.send("low".getBytes(StandardCharsets.UTF_8), 1);
  *             q.send("urgent".getBytes(StandardCharsets.UTF_8), 9);
  *             PosixMessage m = PosixMessage.allocate(Arena.ofAuto(), q.maxMessageSize());
  *             while (q.receive(m, Duration.ofMillis(100))) {   // "urgent" first, then "low"
  *                 System.out.println(m.priority() + " " + new String(m.toByteArray(), StandardCharsets.UTF_8));
  *             }
- *         } finally {
- *             PosixMessageQueue.unlinkIfExists("/orders");
  *         }
  *     }
  * }
@@ -35,17 +34,23 @@
  * an exceeded system limit names the limit and its value
  * ({@link org.panamaipc.mq.QueueLimitException}).
  *
- * <p><b>Blocking and closing.</b> A thread about to block registers itself with its queue
- * object; {@code close()} from another thread marks the object closed and sends each
- * registered thread the JDK's own wake-up signal ({@code SIGRTMAX-2}, a handler that does
- * nothing, no {@code SA_RESTART}), so its {@code mq_receive}, {@code msgrcv}, {@code poll}
- * ... returns {@code EINTR}; the thread sees the object closed and throws
- * {@link java.nio.channels.AsynchronousCloseException}. A POSIX descriptor is not closed
- * until the last call using it has returned, so its number is never reused under a
- * blocked call. POSIX timed calls use the kernel's {@code mq_timedsend}/
- * {@code mq_timedreceive}; System V has no timed call, so a timer signals the blocked
- * thread at its deadline (see {@link org.panamaipc.mq.SysVMessageQueue}). No call polls
- * in a loop. {@link java.lang.Thread#interrupt()} does not wake a blocked call.
+ * <p><b>One vocabulary.</b> {@code create} is exclusive ({@code FileAlreadyExistsException}
+ * if the name or key exists, which it never touches), {@code open} needs the queue to exist
+ * ({@code NoSuchFileException}), {@code openOrCreate} does either and never alters an existing
+ * queue ({@link org.panamaipc.ObjectMismatchException} when a POSIX queue's limits differ).
+ * POSIX names are removed with {@code unlink}/{@code unlinkOnClose()}, System V queues with
+ * {@code remove()}/{@code removeOnClose()}; System V keys are {@link org.panamaipc.SysVKey}s.
+ *
+ * <p><b>Blocking, closing, interrupting.</b> Every call that may wait runs through the
+ * library's one blocking engine. {@code close()} from another thread releases every thread
+ * blocked on the object ({@link java.nio.channels.AsynchronousCloseException}), however many
+ * there are; a POSIX descriptor is not closed until the last call using it has returned, so
+ * its number is never reused under a blocked call. {@link java.lang.Thread#interrupt()} ends
+ * a blocked call promptly with {@link java.io.InterruptedIOException}: the queue stays open,
+ * the interrupt status stays set, and the interrupted call sends or receives nothing. POSIX
+ * timed calls use the kernel's {@code mq_timedsend}/{@code mq_timedreceive}; System V has no
+ * timed call, so the engine's timer signals the blocked thread at its deadline. No call
+ * polls in a loop. A removed System V queue is {@link org.panamaipc.ObjectRemovedException}.
  *
  * <p><b>Hot paths.</b> {@code send(MemorySegment, int)}/{@code trySend} with native memory
  * and {@code receive(PosixMessage)}/{@code tryReceive(PosixMessage)}, and for System V

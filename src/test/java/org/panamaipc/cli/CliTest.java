@@ -24,7 +24,7 @@ class CliTest {
     void removeObjects() throws Exception {
         PosixMessageQueue.unlinkIfExists(name);
         SharedMemory.unlinkIfExists(name);
-        try (SysVMessageQueue q = SysVMessageQueue.open(key)) {
+        try (SysVMessageQueue q = SysVMessageQueue.open(org.panamaipc.SysVKey.of(key))) {
             q.remove();
         } catch (java.nio.file.NoSuchFileException gone) {
             // never made, or removed by the test

@@ -70,7 +70,7 @@ class LauncherTest {
         } finally {
             org.panamaipc.shm.SharedMemory.unlinkIfExists(name);
             org.panamaipc.sync.NamedSemaphore.unlinkIfExists(name);
-            try (var q = org.panamaipc.mq.SysVMessageQueue.open(org.panamaipc.cli.Numbers.parseKey(key))) {
+            try (var q = org.panamaipc.mq.SysVMessageQueue.open(org.panamaipc.SysVKey.of(org.panamaipc.cli.Numbers.parseKey(key)))) {
                 q.remove();
             } catch (java.nio.file.NoSuchFileException removed) {
                 // the test removed it
@@ -98,7 +98,7 @@ class LauncherTest {
         Process shell = Cli.launcher("shell", "-q").start();
         try {
             try (var in = shell.getOutputStream()) {
-                in.write(("var q = PosixMessageQueue.createOrOpen(\"" + name + "\", 4, 64);\n"
+                in.write(("var q = PosixMessageQueue.openOrCreate(\"" + name + "\", 4, 64);\n"
                         + "q.send(\"from jshell\".getBytes(), 3);\n"
                         + "System.out.println(\"got \" + new String(q.receive().data()));\n"
                         + "q.close(); PosixMessageQueue.unlink(\"" + name + "\");\n"

@@ -85,7 +85,7 @@ class ListCommandTest {
     void listsPosixQueuesWhereMqueueIsMounted() throws Exception {
         assumeTrue(IpcObjects.mqueueMounted(), "/dev/mqueue is not mounted here (.ci/run mounts one)");
         String name = "/ipc-ls-test-" + UUID.randomUUID().toString().substring(0, 8);
-        try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 4, 128)) {
+        try (PosixMessageQueue q = PosixMessageQueue.create(name, 4, 128)) {
             q.send(new byte[] {1, 2, 3}, 0);
             assertThat(Cli.run("ls", "--json").out()).containsPattern("\"kind\": \"mq\",\\s+\"name\": \"" + name
                     + "\",\\s+\"owner\": \"[^\"]+\",\\s+\"uid\": \\d+,\\s+\"mode\": \"0600\",\\s+\"bytes\": 3,"

@@ -72,7 +72,7 @@ class CPeerTest {
     private PosixMessageQueue posix() throws IOException {
         String n = Peers.uniqueName("c");
         names.add(n);
-        return PosixMessageQueue.createExclusively(n, 10, 128);
+        return PosixMessageQueue.create(n, 10, 128);
     }
 
     private SysVMessageQueue sysv() throws IOException {
@@ -90,9 +90,9 @@ class CPeerTest {
         try (PosixMessageQueue q = posix(); PeerProcess peer = c("posix-send", q.name(), "2:two", "8:eight", "2:two-b")) {
             peer.expectLine("SENT", PEER_TIME);
             assertThat(peer.waitFor(PEER_TIME)).isZero();
-            assertThat(q.receive()).isEqualTo(new ReceivedMessage(bytes("eight"), 8));
-            assertThat(q.receive()).isEqualTo(new ReceivedMessage(bytes("two"), 2));
-            assertThat(q.receive()).isEqualTo(new ReceivedMessage(bytes("two-b"), 2));
+            assertThat(q.receive()).isEqualTo(new PriorityMessage(bytes("eight"), 8));
+            assertThat(q.receive()).isEqualTo(new PriorityMessage(bytes("two"), 2));
+            assertThat(q.receive()).isEqualTo(new PriorityMessage(bytes("two-b"), 2));
         }
     }
 

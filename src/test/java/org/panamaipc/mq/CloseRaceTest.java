@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.testing.IpcTest;
 
 /**
@@ -52,7 +53,7 @@ class CloseRaceTest {
             String name = Peers.uniqueName("race");
             List<Throwable> endings = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 2, 16);
+            try (PosixMessageQueue q = PosixMessageQueue.create(name, 2, 16);
                  PosixQueuePoller poller = PosixQueuePoller.create()) {
                 poller.register(q, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
                 PosixMessageQueue.unlink(name);
@@ -107,7 +108,7 @@ class CloseRaceTest {
     }
 
     @Test
-    void sysvRemoveRacingBlockedThreadsEndsThemWithQueueRemoved() throws Exception {
+    void sysvRemoveRacingBlockedThreadsEndsThemWithObjectRemoved() throws Exception {
         for (int round = 0; round < ROUNDS / 2; round++) {
             List<Throwable> endings = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -121,7 +122,7 @@ class CloseRaceTest {
                     assertThat(t.join(Duration.ofSeconds(10))).as("thread ends after remove").isTrue();
                 }
             }
-            assertThat(endings).hasSize(threads.size()).allSatisfy(t -> assertThat(t).isInstanceOf(QueueRemovedException.class));
+            assertThat(endings).hasSize(threads.size()).allSatisfy(t -> assertThat(t).isInstanceOf(ObjectRemovedException.class));
         }
     }
 }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.panamaipc.SysVKey;
+import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.Errno;
 import org.panamaipc.testing.IpcTest;
 
@@ -28,12 +30,12 @@ class IpcToolsTest {
 
     @Test
     void ipcsListsTheQueueWithItsKeyBytesAndMessageCount() throws IOException {
-        int key = Peers.uniqueKey();
-        queue = SysVMessageQueue.createExclusively(key);
+        SysVKey key = SysVKey.of(Peers.uniqueKey());
+        queue = SysVMessageQueue.create(key);
         queue.send(1, new byte[10]);
         queue.send(2, new byte[20]);
         queue.send(1, new byte[5]);
-        String keyHex = String.format("0x%08x", key);
+        String keyHex = key.toString();
         String line = Peers.run("ipcs", "-q").lines()
                 .filter(l -> l.startsWith(keyHex)).findFirst()
                 .orElseThrow(() -> new AssertionError("ipcs -q does not list " + keyHex));
@@ -51,7 +53,7 @@ class IpcToolsTest {
         BlockedCall blocked = BlockedCall.start(() -> queue.receive(TypeFilter.any()));
         Peers.run("ipcrm", "-q", Integer.toString(queue.id()));
         assertThat(blocked.outcome(Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(QueueRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM));
+                .isInstanceOfSatisfying(ObjectRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM));
         assertThat(Peers.run("ipcs", "-q")).doesNotContain(" " + queue.id() + " ");
     }
 }

@@ -3,6 +3,7 @@ package org.panamaipc.mq;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import org.panamaipc.SysVKey;
 import org.panamaipc.testing.Peer;
 
 /**
@@ -25,6 +26,8 @@ import org.panamaipc.testing.Peer;
  * <li>{@code try-open NAME KEY}: opens POSIX queue NAME read-only and System V queue KEY, printing
  *     {@code posix OK} or {@code posix <exception class>: <message>}, then the same for
  *     {@code sysv}.
+ * <li>{@code receive-one posix NAME} / {@code receive-one sysv KEY}: opens the existing queue,
+ *     receives one message and prints {@code got TEXT}.
  * </ul>
  */
 public final class MqPeerMain {
@@ -38,6 +41,7 @@ public final class MqPeerMain {
             case "posix-burst" -> burst(args[1]);
             case "try-open" -> tryOpen(args[1], Integer.parseInt(args[2]));
             case "limits" -> limits(args[1]);
+            case "receive-one" -> receiveOne(args[1], args[2]);
             case "limits-fds" -> {
                 // Out of descriptors, a class not yet loaded from a class-path directory cannot
                 // be read: load every class of the library first.
@@ -145,7 +149,7 @@ public final class MqPeerMain {
         try {
             for (int i = 0; i < most; i++) {
                 try {
-                    made.add(PosixMessageQueue.createExclusively(prefix + "-" + i, maxMessages, maxMessageSize));
+                    made.add(PosixMessageQueue.create(prefix + "-" + i, maxMessages, maxMessageSize));
                 } catch (QueueLimitException e) {
                     Peer.println(e.getClass().getSimpleName() + " " + e.limit() + " " + e.value() + " " + e.errno().name());
                     Peer.println(e.getMessage());
@@ -167,7 +171,7 @@ public final class MqPeerMain {
         } catch (Exception e) {
             Peer.println("posix " + e.getClass().getName() + ": " + e.getMessage());
         }
-        try (SysVMessageQueue q = SysVMessageQueue.open(key)) {
+        try (SysVMessageQueue q = SysVMessageQueue.open(SysVKey.of(key))) {
             q.send(1, new byte[1]);
             Peer.println("sysv OK");
         } catch (Exception e) {
@@ -184,5 +188,19 @@ public final class MqPeerMain {
         }
         Peer.println("FILLED");
         Peer.readLine(); // hold the queue open until the test is done
+    }
+
+    private static void receiveOne(String kind, String object) throws Exception {
+        byte[] data;
+        if (kind.equals("posix")) {
+            try (PosixMessageQueue q = PosixMessageQueue.open(object, PosixMessageQueue.Access.READ_ONLY)) {
+                data = q.receive().data();
+            }
+        } else {
+            try (SysVMessageQueue q = SysVMessageQueue.open(SysVKey.of(Integer.parseInt(object)))) {
+                data = q.receive(TypeFilter.any()).data();
+            }
+        }
+        Peer.println("got " + new String(data, StandardCharsets.UTF_8));
     }
 }

@@ -36,7 +36,7 @@ class NotificationSignalTest {
     void aMessageArrivingOnAnEmptyQueueSendsTheRegisteredSignalOnce() throws Exception {
         LinkedBlockingQueue<SignalInfo> received = new LinkedBlockingQueue<>();
         try (SignalRegistration r = Signals.handle(Signal.SIGWINCH, received::add);
-             PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 4, 16)) {
+             PosixMessageQueue q = PosixMessageQueue.create(name, 4, 16)) {
             q.registerNotification(Signal.SIGWINCH.number(), 4242);
             q.send("first".getBytes(StandardCharsets.UTF_8), 1);
             SignalInfo info = received.poll(10, TimeUnit.SECONDS);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
@@ -36,7 +37,7 @@ class PeerJvmTest {
         for (SysVMessageQueue q : sysv) {
             try {
                 q.remove();
-            } catch (QueueRemovedException gone) {
+            } catch (ObjectRemovedException gone) {
                 // already removed
             }
             q.close();
@@ -52,8 +53,8 @@ class PeerJvmTest {
     @Test
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void posixQueuesCarryAHundredThousandMessagesEachWayIntact() throws Exception {
-        try (PosixMessageQueue toPeer = PosixMessageQueue.createExclusively(name(), 10, MessageStream.SIZE);
-             PosixMessageQueue fromPeer = PosixMessageQueue.createExclusively(name(), 10, MessageStream.SIZE);
+        try (PosixMessageQueue toPeer = PosixMessageQueue.create(name(), 10, MessageStream.SIZE);
+             PosixMessageQueue fromPeer = PosixMessageQueue.create(name(), 10, MessageStream.SIZE);
              PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath().start("posix", toPeer.name(), fromPeer.name(),
                      Integer.toString(COUNT))) {
             CompletableFuture<String> sent = Peers.async(() -> {
@@ -122,11 +123,11 @@ class PeerJvmTest {
 
     @Test
     void higherPrioritiesFromAPeerAreDeliveredFirst() throws Exception {
-        try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name(), 10, 32);
+        try (PosixMessageQueue q = PosixMessageQueue.create(name(), 10, 32);
              PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath().start("posix-burst", q.name())) {
             assertThat(peer.readLine(PEER_TIME)).isEqualTo("FILLED");
-            List<ReceivedMessage> got = new ArrayList<>();
-            ReceivedMessage r;
+            List<PriorityMessage> got = new ArrayList<>();
+            PriorityMessage r;
             while ((r = q.tryReceive()) != null) {
                 got.add(r);
             }
@@ -134,7 +135,7 @@ class PeerJvmTest {
             List<String> texts = got.stream().map(x -> new String(x.data(), StandardCharsets.UTF_8)).toList();
             // Highest priority first; equal priorities in the order sent.
             assertThat(texts).containsExactly("31000:4", "7:1", "7:3", "7:9", "5:6", "5:8", "2:0", "2:5", "0:2", "0:7");
-            assertThat(got).isSortedAccordingTo(Comparator.comparingInt(ReceivedMessage::priority).reversed());
+            assertThat(got).isSortedAccordingTo(Comparator.comparingInt(PriorityMessage::priority).reversed());
             peer.send("done");
             assertThat(peer.waitFor(PEER_TIME)).isZero();
         }

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.panamaipc.SysVKey;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 
@@ -42,8 +43,8 @@ class PermissionsTest {
     void otherUsersAreDeniedMode0600AndAdmittedByWiderPermissions() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Peers.hasCapSetuid(), "setpriv needs CAP_SETUID and CAP_SETGID");
         int key = Peers.uniqueKey();
-        try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, 2, 16)) {
-            sysv = SysVMessageQueue.createExclusively(key);
+        try (PosixMessageQueue q = PosixMessageQueue.create(name, 2, 16)) {
+            sysv = SysVMessageQueue.create(SysVKey.of(key));
             try (PeerProcess peer = Peers.jvmAsNobody(MqPeerMain.class, "try-open", name, Integer.toString(key))) {
                 assertThat(peer.readLine(PEER_TIME))
                         .startsWith("posix org.panamaipc.IpcAccessDeniedException: mq_open(\"" + name + "\", O_RDONLY)")
@@ -55,7 +56,7 @@ class PermissionsTest {
             }
         }
         PosixMessageQueue.unlink(name);
-        try (PosixMessageQueue q = PosixMessageQueue.createExclusively(name, PosixMessageQueue.Access.READ_WRITE,
+        try (PosixMessageQueue q = PosixMessageQueue.create(name, PosixMessageQueue.Access.READ_WRITE,
                 2, 16, ALL_READ_WRITE)) {
             sysv.setPermissions(ALL_READ_WRITE);
             try (PeerProcess peer = Peers.jvmAsNobody(MqPeerMain.class, "try-open", name, Integer.toString(key))) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,15 +21,27 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.Deadline;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.ProcessCpu;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class PosixMessageQueueTest {
+    /** x86_64 system calls glibc's mq_send and mq_receive make. */
+    private static final int MQ_TIMEDSEND = 242;
+    private static final int MQ_TIMEDRECEIVE = 243;
+    private static final Duration PEER_TIME = Duration.ofSeconds(60);
+
     private final List<String> names = new ArrayList<>();
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -44,7 +57,7 @@ class PosixMessageQueueTest {
     }
 
     private PosixMessageQueue queue(long maxMessages, long maxMessageSize) throws IOException {
-        return track(PosixMessageQueue.createExclusively(name(), maxMessages, maxMessageSize));
+        return track(PosixMessageQueue.create(name(), maxMessages, maxMessageSize));
     }
 
     @AfterEach
@@ -61,7 +74,7 @@ class PosixMessageQueueTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(ReceivedMessage m) {
+    private static String text(PriorityMessage m) {
         return new String(m.data(), StandardCharsets.UTF_8);
     }
 
@@ -74,7 +87,7 @@ class PosixMessageQueueTest {
         q.send(bytes("d9"), 9);
         q.send(bytes("e5"), 5);
         List<String> got = new ArrayList<>();
-        ReceivedMessage m;
+        PriorityMessage m;
         while ((m = q.tryReceive()) != null) {
             got.add(text(m) + "@" + m.priority());
         }
@@ -160,7 +173,7 @@ class PosixMessageQueueTest {
         PosixMessageQueue q = queue(3, 32);
         q.setNonBlocking(true);
         assertThat(q.tryReceive()).isNull();
-        java.util.concurrent.atomic.AtomicReference<ReceivedMessage> got = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<PriorityMessage> got = new java.util.concurrent.atomic.AtomicReference<>();
         BlockedCall r = BlockedCall.start(() -> got.set(q.receive())); // blocks in poll: EAGAIN first
         try (PosixMessageQueue sender = PosixMessageQueue.open(q.name(), PosixMessageQueue.Access.WRITE_ONLY)) {
             sender.send(bytes("late"), 3);
@@ -171,22 +184,59 @@ class PosixMessageQueueTest {
     }
 
     @Test
-    void createOrOpenOpensAnExistingQueueKeepingItsAttributes() throws IOException {
+    void openOrCreateOpensAnExistingQueueLeavingItAsItWas() throws IOException {
         PosixMessageQueue q = queue(3, 40);
-        PosixMessageQueue again = track(PosixMessageQueue.createOrOpen(q.name(), 7, 7));
-        assertThat(again.maxMessages()).isEqualTo(3);
-        assertThat(again.maxMessageSize()).isEqualTo(40);
-        q.send(bytes("shared"), 0);
-        assertThat(text(again.receive())).isEqualTo("shared");
+        q.send(bytes("kept"), 0);
+        PosixMessageQueue again = track(PosixMessageQueue.openOrCreate(q.name(), 3, 40));
+        assertThat(again.attributes()).isEqualTo(new PosixQueueAttributes(false, 3, 40, 1));
+        assertThat(text(again.receive())).isEqualTo("kept");
+        String fresh = name();
+        PosixMessageQueue created = track(PosixMessageQueue.openOrCreate(fresh, 2, 8));
+        assertThat(created.attributes()).isEqualTo(new PosixQueueAttributes(false, 2, 8, 0));
     }
 
     @Test
-    void createReplacesAnExistingQueue() throws IOException {
+    void openOrCreateWithOtherLimitsIsAMismatchAndAltersNothing() throws IOException {
         PosixMessageQueue q = queue(3, 40);
-        q.send(bytes("stale"), 0);
-        PosixMessageQueue fresh = track(PosixMessageQueue.create(q.name(), 5, 50));
-        assertThat(fresh.attributes()).isEqualTo(new PosixQueueAttributes(false, 5, 50, 0));
-        assertThat(q.attributes().currentMessages()).isEqualTo(1); // the old queue lives on, unnamed
+        q.send(bytes("kept"), 0);
+        assertThatThrownBy(() -> PosixMessageQueue.openOrCreate(q.name(), 7, 40))
+                .isInstanceOf(ObjectMismatchException.class)
+                .hasMessageContaining(q.name())
+                .hasMessageContaining("exists with maxMessages=3, maxMessageSize=40")
+                .hasMessageContaining("asked for maxMessages=7, maxMessageSize=40");
+        assertThatThrownBy(() -> PosixMessageQueue.openOrCreate(q.name(), 3, 41))
+                .isInstanceOf(ObjectMismatchException.class);
+        assertThat(q.attributes()).isEqualTo(new PosixQueueAttributes(false, 3, 40, 1));
+    }
+
+    @Test
+    void createTwiceFailsAndTheFirstQueueStillServesAPeer() throws Exception {
+        PosixMessageQueue q = queue(3, 40);
+        assertThatThrownBy(() -> PosixMessageQueue.create(q.name(), 5, 50))
+                .isInstanceOf(FileAlreadyExistsException.class)
+                .hasMessageContaining("mq_open(\"" + q.name() + "\"")
+                .hasMessageContaining("EEXIST");
+        assertThat(q.attributes()).isEqualTo(new PosixQueueAttributes(false, 3, 40, 0));
+        q.send(bytes("first"), 1);
+        try (PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath()
+                .start("receive-one", "posix", q.name())) {
+            assertThat(peer.readLine(PEER_TIME)).isEqualTo("got first");
+            assertThat(peer.waitFor(PEER_TIME)).isZero();
+        }
+        assertThat(q.tryReceive()).isNull();
+    }
+
+    @Test
+    void uniqueNamesAreNamesAndUnlinkOnCloseRemovesTheName() throws IOException {
+        String n = PosixMessageQueue.uniqueName("posix-test");
+        assertThat(n).startsWith("/posix-test-").isNotEqualTo(PosixMessageQueue.uniqueName("posix-test"));
+        names.add(n);
+        PosixMessageQueue q = PosixMessageQueue.create(n, 2, 8).unlinkOnClose();
+        q.close();
+        assertThatThrownBy(() -> PosixMessageQueue.open(n, PosixMessageQueue.Access.READ_ONLY))
+                .isInstanceOf(NoSuchFileException.class);
+        q.close();
+        assertThatThrownBy(q::unlinkOnClose).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -196,7 +246,7 @@ class PosixMessageQueueTest {
         PosixMessageQueue q = queue(2, 8);
         assertThat(modeOf(q)).isEqualTo(0600);
         String other = name();
-        PosixMessageQueue g = track(PosixMessageQueue.createExclusively(other, PosixMessageQueue.Access.READ_WRITE,
+        PosixMessageQueue g = track(PosixMessageQueue.create(other, PosixMessageQueue.Access.READ_WRITE,
                 2, 8, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                         PosixFilePermission.GROUP_READ)));
         assertThat(modeOf(g)).isEqualTo(0640);
@@ -218,15 +268,6 @@ class PosixMessageQueueTest {
     }
 
     @Test
-    void createExclusivelyFailsWhenTheNameExists() throws IOException {
-        PosixMessageQueue q = queue(2, 8);
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(q.name(), 2, 8))
-                .isInstanceOf(FileAlreadyExistsException.class)
-                .hasMessageContaining("mq_open(\"" + q.name() + "\"")
-                .hasMessageContaining("EEXIST");
-    }
-
-    @Test
     void openingOrUnlinkingAMissingQueueIsNoSuchFile() {
         String missing = name();
         assertThatThrownBy(() -> PosixMessageQueue.open(missing, PosixMessageQueue.Access.READ_ONLY))
@@ -238,17 +279,17 @@ class PosixMessageQueueTest {
 
     @Test
     void badNamesAreRefusedBeforeAnyCall() {
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("noslash", 1, 1))
+        assertThatThrownBy(() -> PosixMessageQueue.create("noslash", 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slash");
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/a/b", 1, 1))
+        assertThatThrownBy(() -> PosixMessageQueue.create("/a/b", 1, 1))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/" + "x".repeat(256), 1, 1))
+        assertThatThrownBy(() -> PosixMessageQueue.create("/" + "x".repeat(256), 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME_MAX");
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively("/..", 1, 1))
+        assertThatThrownBy(() -> PosixMessageQueue.create("/..", 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
         assertThatThrownBy(() -> PosixMessageQueue.open("/.", PosixMessageQueue.Access.READ_ONLY))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(Peers.uniqueName("x"), 0, 1))
+        assertThatThrownBy(() -> PosixMessageQueue.create(Peers.uniqueName("x"), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessages=0");
     }
 
@@ -333,7 +374,7 @@ class PosixMessageQueueTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(Peers.hasCapSysResource(), "CAP_SYS_RESOURCE lifts the limit");
         PosixQueueLimits limits = PosixMessageQueue.limits();
         String n = name();
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(n, limits.maxMessages() + 1, 8))
+        assertThatThrownBy(() -> PosixMessageQueue.create(n, limits.maxMessages() + 1, 8))
                 .isInstanceOfSatisfying(QueueLimitException.class, e -> {
                     assertThat(e.errno()).isEqualTo(Errno.EINVAL);
                     assertThat(e.limit()).isEqualTo("/proc/sys/fs/mqueue/msg_max");
@@ -341,7 +382,7 @@ class PosixMessageQueueTest {
                 })
                 .hasMessageContaining("maxMessages=" + (limits.maxMessages() + 1) + " exceeds /proc/sys/fs/mqueue/msg_max="
                         + limits.maxMessages());
-        assertThatThrownBy(() -> PosixMessageQueue.createExclusively(n, 1, limits.maxMessageSize() + 1))
+        assertThatThrownBy(() -> PosixMessageQueue.create(n, 1, limits.maxMessageSize() + 1))
                 .isInstanceOfSatisfying(QueueLimitException.class,
                         e -> assertThat(e.limit()).isEqualTo("/proc/sys/fs/mqueue/msgsize_max"))
                 .hasMessageContaining("msgsize_max=" + limits.maxMessageSize());
@@ -366,6 +407,108 @@ class PosixMessageQueueTest {
         q.close();
         assertThat(sender.outcome(Duration.ofSeconds(5))).isInstanceOf(AsynchronousCloseException.class);
         assertThat(waiter.outcome(Duration.ofSeconds(5))).isInstanceOf(AsynchronousCloseException.class);
+    }
+
+    @Test
+    void interruptEndsABlockedReceiveAndLosesNothing() throws Exception {
+        PosixMessageQueue q = queue(2, 16);
+        Blocked<PriorityMessage> blocked = Blocked.start(MQ_TIMEDRECEIVE, () -> q.receive());
+        long start = System.nanoTime();
+        blocked.thread().interrupt();
+        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
+                .hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        assertThat(q.isOpen()).isTrue();
+        q.send(bytes("after"), 1);
+        assertThat(text(q.receive(Duration.ofSeconds(5)))).isEqualTo("after");
+    }
+
+    @Test
+    void anInterruptedThreadReceivesNothingEvenWhenAMessageIsThere() throws Exception {
+        PosixMessageQueue q = queue(2, 16);
+        q.send(bytes("waiting"), 0);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(q::receive).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(text(q.receive())).isEqualTo("waiting");
+    }
+
+    @Test
+    void interruptEndsASendOnAFullQueueAndSendsNothing() throws Exception {
+        PosixMessageQueue q = queue(1, 16);
+        q.send(bytes("fill"), 0);
+        Blocked<Object> blocked = Blocked.start(MQ_TIMEDSEND, () -> {
+            q.send(bytes("more"), 0);
+            return null;
+        });
+        long start = System.nanoTime();
+        blocked.thread().interrupt();
+        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
+                .hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        assertThat(q.isOpen()).isTrue();
+        assertThat(text(q.receive())).isEqualTo("fill");
+        assertThat(q.tryReceive()).as("the interrupted send sent nothing").isNull();
+        q.send(bytes("after"), 0);
+        assertThat(text(q.receive(Duration.ofSeconds(5)))).isEqualTo("after");
+    }
+
+    @Test
+    void aThousandBlockedReceiversCostNothingOneGetsTheMessageCloseReleasesTheRest() throws Exception {
+        PosixMessageQueue q = queue(10, 16);
+        int count = 1000;
+        List<CompletableFuture<PriorityMessage>> receivers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            CompletableFuture<PriorityMessage> f = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().stackSize(256 * 1024).start(() -> {
+                try {
+                    f.complete(q.receive());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+            receivers.add(f);
+        }
+        Deadline.after(Duration.ofSeconds(30)).await(() -> q.waiting() == count, "all receivers blocked");
+        assertThat(ProcessCpu.shareOfOneCpu(Duration.ofSeconds(2))).isLessThan(0.05);
+
+        q.send(bytes("one"), 3);
+        Deadline.after(Duration.ofSeconds(10))
+                .await(() -> receivers.stream().filter(CompletableFuture::isDone).count() == 1, "one receiver done");
+        q.close();
+        int got = 0;
+        int released = 0;
+        for (CompletableFuture<PriorityMessage> f : receivers) {
+            try {
+                assertThat(text(f.get(10, TimeUnit.SECONDS))).isEqualTo("one");
+                got++;
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(AsynchronousCloseException.class);
+                released++;
+            }
+        }
+        assertThat(got).isEqualTo(1);
+        assertThat(released).isEqualTo(count - 1);
+        assertThat(q.waiting()).isZero();
+    }
+
+    @Test
+    void interruptEndsABlockedPollAndThePollerStaysOpen() throws Exception {
+        PosixMessageQueue a = queue(2, 16);
+        try (PosixQueuePoller poller = PosixQueuePoller.create()) {
+            int ia = poller.register(a, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
+            Blocked<Integer> blocked = Blocked.start(Blocked.POLL, () -> poller.poll(Duration.ofMinutes(5)));
+            blocked.thread().interrupt();
+            assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(InterruptedIOException.class);
+            a.send(bytes("x"), 0);
+            assertThat(poller.poll(Duration.ofSeconds(5))).isEqualTo(1);
+            assertThat(poller.isReadable(ia)).isTrue();
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.SysVKey;
 import org.panamaipc.Errno;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
@@ -40,7 +41,7 @@ class PythonPeerTest {
     private PosixMessageQueue posix() throws IOException {
         String n = Peers.uniqueName("py");
         names.add(n);
-        return PosixMessageQueue.createExclusively(n, 10, 256);
+        return PosixMessageQueue.create(n, 10, 256);
     }
 
     private SysVMessageQueue sysv() throws IOException {
@@ -60,7 +61,7 @@ class PythonPeerTest {
             assertThat(py.readLine(PEER_TIME)).isEqualTo("SENT");
             assertThat(py.waitFor(PEER_TIME)).isZero();
             List<String> got = new ArrayList<>();
-            ReceivedMessage m;
+            PriorityMessage m;
             while ((m = q.tryReceive()) != null) {
                 got.add(m.priority() + ":" + text(m.data()));
             }
@@ -148,7 +149,7 @@ class PythonPeerTest {
     void ftokAgreesWithTheCLibrary(@TempDir Path dir) throws Exception {
         Path file = Files.createFile(dir.resolve("anchor"));
         try (PeerProcess py = PythonPeer.start("sysv_msg_peer.py", "ftok", file.toString(), "77")) {
-            assertThat(Integer.parseInt(py.readLine(PEER_TIME))).isEqualTo(SysVMessageQueue.ftok(file, 77));
+            assertThat(Integer.parseInt(py.readLine(PEER_TIME))).isEqualTo(SysVKey.of(file, 77).value());
             assertThat(py.waitFor(PEER_TIME)).isZero();
         }
     }

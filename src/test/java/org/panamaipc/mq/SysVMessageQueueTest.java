@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
@@ -18,14 +19,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
+import org.panamaipc.ObjectRemovedException;
+import org.panamaipc.SysVKey;
+import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class SysVMessageQueueTest {
+    /** x86_64 system call numbers. */
+    private static final int MSGSND = 69;
+    private static final int MSGRCV = 70;
+    private static final Duration PEER_TIME = Duration.ofSeconds(60);
+
     private final List<SysVMessageQueue> queues = new ArrayList<>();
 
     private SysVMessageQueue track(SysVMessageQueue q) {
@@ -225,7 +237,7 @@ class SysVMessageQueueTest {
         assertThat(s.lastReceivePid()).isEqualTo(pid);
         assertThat(s.lastSend()).isAfter(before);
         assertThat(s.lastReceive()).isAfter(before);
-        assertThat(s.key()).isZero();
+        assertThat(s.key()).isEqualTo(SysVKey.PRIVATE);
     }
 
     @Test
@@ -294,9 +306,9 @@ class SysVMessageQueueTest {
     @Test
     void keysComeFromFtokAndOpenTheSameQueue(@TempDir Path dir) throws IOException {
         Path file = Files.createFile(dir.resolve("anchor"));
-        int key = SysVMessageQueue.ftok(file, 'M');
-        assertThat(key).isEqualTo(SysVMessageQueue.ftok(file, 'M')).isNotEqualTo(SysVMessageQueue.ftok(file, 'N'));
-        SysVMessageQueue created = track(SysVMessageQueue.createExclusively(key));
+        SysVKey key = SysVKey.of(file, 'M');
+        assertThat(key).isEqualTo(SysVKey.of(file, 'M')).isNotEqualTo(SysVKey.of(file, 'N'));
+        SysVMessageQueue created = track(SysVMessageQueue.create(key));
         assertThat(created.key()).isEqualTo(key);
         try (SysVMessageQueue opened = SysVMessageQueue.open(key)) {
             assertThat(opened.id()).isEqualTo(created.id());
@@ -304,50 +316,121 @@ class SysVMessageQueueTest {
         }
         assertThat(text(created.receive(TypeFilter.any()))).isEqualTo("via key");
         assertThat(created.status().key()).isEqualTo(key);
-        assertThatThrownBy(() -> SysVMessageQueue.ftok(dir.resolve("missing"), 1))
-                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("ftok");
     }
 
     @Test
     void keyErrorsAreTheJdkTypes() throws IOException {
-        int key = Peers.uniqueKey();
+        SysVKey key = SysVKey.of(Peers.uniqueKey());
         assertThatThrownBy(() -> SysVMessageQueue.open(key))
                 .isInstanceOf(NoSuchFileException.class)
-                .hasMessageContaining("msgget(key=0x" + String.format("%08x", key))
+                .hasMessageContaining("msgget(key=" + key)
                 .hasMessageContaining("ENOENT");
-        SysVMessageQueue q = track(SysVMessageQueue.createExclusively(key));
-        assertThatThrownBy(() -> SysVMessageQueue.createExclusively(key))
+        assertThatThrownBy(() -> SysVMessageQueue.open(SysVKey.PRIVATE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SysVMessageQueue.create(SysVKey.PRIVATE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void createTwiceFailsAndTheFirstQueueStillServesAPeer() throws Exception {
+        SysVKey key = SysVKey.of(Peers.uniqueKey());
+        SysVMessageQueue q = track(SysVMessageQueue.create(key));
+        q.send(1, bytes("first"));
+        assertThatThrownBy(() -> SysVMessageQueue.create(key))
                 .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("EEXIST");
-        try (SysVMessageQueue same = SysVMessageQueue.createOrOpen(key)) {
-            assertThat(same.id()).isEqualTo(q.id());
+        assertThat(q.status().messages()).isEqualTo(1);
+        try (PeerProcess peer = PeerJvm.builder(MqPeerMain.class).onClassPath()
+                .start("receive-one", "sysv", Integer.toString(key.value()))) {
+            assertThat(peer.readLine(PEER_TIME)).isEqualTo("got first");
+            assertThat(peer.waitFor(PEER_TIME)).isZero();
         }
-        assertThatThrownBy(() -> SysVMessageQueue.open(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SysVMessageQueue.ftok(Path.of("/"), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(q.status().messages()).isZero();
     }
 
     @Test
-    void createReplacesAnExistingQueueOfTheKey() throws IOException {
-        int key = Peers.uniqueKey();
-        SysVMessageQueue old = track(SysVMessageQueue.createExclusively(key));
-        old.send(1, bytes("stale"));
-        SysVMessageQueue fresh = track(SysVMessageQueue.create(key));
-        assertThat(fresh.id()).isNotEqualTo(old.id());
-        assertThat(fresh.status().messages()).isZero();
-        assertThatThrownBy(old::status).isInstanceOf(QueueRemovedException.class);
+    void openOrCreateOpensAnExistingQueueLeavingItAsItWas() throws IOException {
+        SysVKey key = SysVKey.of(Peers.uniqueKey());
+        SysVMessageQueue q = track(SysVMessageQueue.openOrCreate(key));
+        q.setMaxBytes(100);
+        q.send(1, bytes("kept"));
+        try (SysVMessageQueue same = SysVMessageQueue.openOrCreate(key, EnumSet.allOf(PosixFilePermission.class))) {
+            assertThat(same.id()).isEqualTo(q.id());
+            SysVQueueStatus s = same.status();
+            assertThat(s.maxBytes()).isEqualTo(100);
+            assertThat(s.messages()).isEqualTo(1);
+            assertThat(s.permissions()).isEqualTo(EnumSet.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE));
+        }
     }
 
     @Test
-    void removeWakesABlockedReceiverWithQueueRemoved() throws Exception {
+    void removeOnCloseRemovesTheQueueOnce() throws IOException {
+        SysVMessageQueue q = track(SysVMessageQueue.createPrivate()).removeOnClose();
+        int id = q.id();
+        q.close();
+        assertThatThrownBy(() -> SysVMessageQueue.openId(id)).isInstanceOf(ObjectRemovedException.class);
+        q.close();
+        assertThatThrownBy(q::removeOnClose).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void interruptEndsABlockedReceiveAndLosesNothing() throws Exception {
+        SysVMessageQueue q = queue();
+        Blocked<TypedMessage> blocked = Blocked.start(MSGRCV, () -> q.receive(TypeFilter.any()));
+        long start = System.nanoTime();
+        blocked.thread().interrupt();
+        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
+                .hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        assertThat(q.isOpen()).isTrue();
+        q.send(1, bytes("after"));
+        assertThat(text(q.receive(TypeFilter.any(), Duration.ofSeconds(5)))).isEqualTo("after");
+    }
+
+    @Test
+    void anInterruptedThreadReceivesNothingEvenWhenAMessageIsThere() throws Exception {
+        SysVMessageQueue q = queue();
+        q.send(1, bytes("waiting"));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> q.receive(TypeFilter.any())).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(text(q.receive(TypeFilter.any()))).isEqualTo("waiting");
+    }
+
+    @Test
+    void interruptEndsASendOnAFullQueueAndSendsNothing() throws Exception {
+        SysVMessageQueue q = queue();
+        q.setMaxBytes(8);
+        q.send(1, bytes("fill0000"));
+        Blocked<Object> blocked = Blocked.start(MSGSND, () -> {
+            q.send(1, bytes("more0000"));
+            return null;
+        });
+        long start = System.nanoTime();
+        blocked.thread().interrupt();
+        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
+                .hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        assertThat(q.isOpen()).isTrue();
+        assertThat(text(q.receive(TypeFilter.any()))).isEqualTo("fill0000");
+        assertThat(q.tryReceive(TypeFilter.any())).as("the interrupted send sent nothing").isNull();
+        q.send(1, bytes("after"));
+        assertThat(text(q.receive(TypeFilter.any(), Duration.ofSeconds(5)))).isEqualTo("after");
+    }
+
+    @Test
+    void removeWakesABlockedReceiverWithObjectRemoved() throws Exception {
         SysVMessageQueue q = queue();
         BlockedCall blocked = BlockedCall.start(() -> q.receive(TypeFilter.any()));
         try (SysVMessageQueue other = SysVMessageQueue.openId(q.id())) {
             other.remove();
         }
         assertThat(blocked.outcome(Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(QueueRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM))
-                .hasMessageContaining("removed while waiting");
-        assertThatThrownBy(() -> q.trySend(1, bytes("x"))).isInstanceOf(QueueRemovedException.class);
-        assertThatThrownBy(() -> SysVMessageQueue.openId(q.id())).isInstanceOf(QueueRemovedException.class);
+                .isInstanceOfSatisfying(ObjectRemovedException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIDRM));
+        assertThatThrownBy(() -> q.trySend(1, bytes("x"))).isInstanceOf(ObjectRemovedException.class);
+        assertThatThrownBy(() -> SysVMessageQueue.openId(q.id())).isInstanceOf(ObjectRemovedException.class);
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.panamaipc.lock.LockKind;
 import org.panamaipc.lock.LockMode;
 import org.panamaipc.lock.LockableFile;
 import org.panamaipc.mq.PosixMessageQueue;
-import org.panamaipc.mq.ReceivedMessage;
+import org.panamaipc.mq.PriorityMessage;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.mq.TypeFilter;
 import org.panamaipc.pipe.ChildProcess;
@@ -78,13 +78,11 @@ class ReadmeExamplesTest {
     @Test
     void posixMessageQueue() throws IOException {
         // README:mq
-        String name = "/orders-" + ProcessHandle.current().pid();
-        try (PosixMessageQueue q = PosixMessageQueue.create(name, 10, 256)) {
+        String name = PosixMessageQueue.uniqueName("orders");
+        try (PosixMessageQueue q = PosixMessageQueue.create(name, 10, 256).unlinkOnClose()) {
             q.send("ship 42".getBytes(StandardCharsets.UTF_8), 5);        // priority 5
-            ReceivedMessage m = q.receive(Duration.ofSeconds(1));        // null on timeout
+            PriorityMessage m = q.receive(Duration.ofSeconds(1));        // null on timeout
             System.out.println(new String(m.data(), StandardCharsets.UTF_8) + " @" + m.priority());
-        } finally {
-            PosixMessageQueue.unlink(name);
         }
         // END
         assertThat(PosixMessageQueue.unlinkIfExists(name)).isFalse();
@@ -94,10 +92,9 @@ class ReadmeExamplesTest {
     @Test
     void systemVMessageQueue() throws IOException {
         // README:msg
-        try (SysVMessageQueue q = SysVMessageQueue.createPrivate()) {
+        try (SysVMessageQueue q = SysVMessageQueue.createPrivate().removeOnClose()) {
             q.send(7, "typed".getBytes(StandardCharsets.UTF_8));
             System.out.println(q.receive(TypeFilter.exactly(7)));
-            q.remove();
         }
         // END
         assertThat(printed()).startsWith("TypedMessage[type=7 length=5]");

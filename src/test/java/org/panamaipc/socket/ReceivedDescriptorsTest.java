@@ -97,7 +97,7 @@ class ReceivedDescriptorsTest {
     void aReceivedMessageQueueDescriptorReceives() throws Exception {
         String name = "/panama-ipc-passed-" + Long.toHexString(System.nanoTime());
         try (SocketPair pair = UnixSocket.pair(SocketType.SEQPACKET); Arena arena = Arena.ofConfined();
-             PosixMessageQueue queue = PosixMessageQueue.createExclusively(name, 4, 64)) {
+             PosixMessageQueue queue = PosixMessageQueue.create(name, 4, 64)) {
             pair.first().sendDescriptors(arena.allocateFrom("q"), queue.fd());
             try (PosixMessageQueue received = PosixMessageQueue.adopt(receiveOne(pair, arena))) {
                 assertThat(received.name()).isEqualTo(name);

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.PosixMessageQueue.Access;
-import org.panamaipc.mq.ReceivedMessage;
+import org.panamaipc.mq.PriorityMessage;
 
 /** POSIX message queues: one queue each way; the peer answers with the request's priority. */
 final class PosixMqStep implements TourStep {
@@ -27,9 +27,9 @@ final class PosixMqStep implements TourStep {
         String there = scratch.name("mq-to-peer");
         String back = scratch.name("mq-from-peer");
         long[] nanos = new long[ROUNDS];
-        try (PosixMessageQueue out = PosixMessageQueue.createExclusively(there, 8, Rounds.SIZE)) {
+        try (PosixMessageQueue out = PosixMessageQueue.create(there, 8, Rounds.SIZE)) {
             scratch.onCleanup(() -> PosixMessageQueue.unlinkIfExists(there));
-            try (PosixMessageQueue in = PosixMessageQueue.createExclusively(back, 8, Rounds.SIZE)) {
+            try (PosixMessageQueue in = PosixMessageQueue.create(back, 8, Rounds.SIZE)) {
                 scratch.onCleanup(() -> PosixMessageQueue.unlinkIfExists(back));
                 peer.start(this, there, back);
                 for (int i = 0; i < ROUNDS; i++) {
@@ -37,7 +37,7 @@ final class PosixMqStep implements TourStep {
                     int priority = i % 32;
                     long t0 = System.nanoTime();
                     out.send(payload, priority);
-                    ReceivedMessage reply = in.receive(TIMEOUT);
+                    PriorityMessage reply = in.receive(TIMEOUT);
                     nanos[i] = System.nanoTime() - t0;
                     if (reply == null) {
                         return Exchange.failed(what(), nanos, "round " + i + ": no answer within " + TIMEOUT.toSeconds() + " s");
@@ -62,7 +62,7 @@ final class PosixMqStep implements TourStep {
              PosixMessageQueue out = PosixMessageQueue.open(args.get(1), Access.WRITE_ONLY)) {
             side.ready();
             for (int i = 0; i < ROUNDS; i++) {
-                ReceivedMessage m = in.receive(TIMEOUT);
+                PriorityMessage m = in.receive(TIMEOUT);
                 if (m == null) {
                     throw new IOException("no message " + i + " within " + TIMEOUT.toSeconds() + " s");
                 }

@@ -30,7 +30,7 @@ public class MqPosixOneWay extends OneWayBenchmark {
     protected Peer setUp(Placement placement) throws Exception {
         out = arena.allocate(size, 8);
         downName = "/" + Names.unique("mq") + "-down";
-        down = PosixMessageQueue.createExclusively(downName, MqPeer.CAPACITY, size);
+        down = PosixMessageQueue.create(downName, MqPeer.CAPACITY, size);
         return Peer.jvm(placement, MqPeer.class, "posix-sink", downName, "-", Integer.toString(size));
     }
 

@@ -31,8 +31,8 @@ public class MqPosixRoundTrip extends RoundTripBenchmark {
         String name = "/" + Names.unique("mq");
         downName = name + "-down";
         upName = name + "-up";
-        down = PosixMessageQueue.createExclusively(downName, MqPeer.CAPACITY, Messages.ONE_WAY_BYTES);
-        up = PosixMessageQueue.createExclusively(upName, MqPeer.CAPACITY, Messages.ONE_WAY_BYTES);
+        down = PosixMessageQueue.create(downName, MqPeer.CAPACITY, Messages.ONE_WAY_BYTES);
+        up = PosixMessageQueue.create(upName, MqPeer.CAPACITY, Messages.ONE_WAY_BYTES);
         return Peer.jvm(placement, MqPeer.class, "posix-echo", downName, upName);
     }
 

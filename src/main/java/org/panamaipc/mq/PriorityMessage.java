@@ -9,17 +9,17 @@ import java.util.Arrays;
  * @param data the message's bytes
  * @param priority its priority, 0 (lowest) to {@link PosixMessageQueue#MAX_PRIORITY}
  */
-public record ReceivedMessage(byte[] data, int priority) {
+public record PriorityMessage(byte[] data, int priority) {
 
     /** {@return a short description with the length and priority} */
     @Override
     public String toString() {
-        return "ReceivedMessage[length=" + data.length + " priority=" + priority + "]";
+        return "PriorityMessage[length=" + data.length + " priority=" + priority + "]";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReceivedMessage m && m.priority == priority && Arrays.equals(m.data, data);
+        return o instanceof PriorityMessage m && m.priority == priority && Arrays.equals(m.data, data);
     }
 
     @Override
