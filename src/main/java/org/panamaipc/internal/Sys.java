@@ -69,7 +69,7 @@ public final class Sys {
 
     /**
      * {@code read(fd, buf, count)}. Not retried on EINTR: a blocked read interrupted by
-     * {@link Waiters#wakeAll()} returns {@code -EINTR} so that its caller can see it was
+     * {@link Blocker#close()} returns {@code -EINTR} so that its caller can see it was
      * closed; callers retry while their object is open.
      *
      * @param fd the descriptor
