@@ -12,10 +12,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +21,8 @@ import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.IpcTest;
-import org.panamaipc.testing.ProcessCpu;
 
 /** The blocking engine on a real pipe: close, interrupt, deadlines, any number of waiters. */
 @IpcTest
@@ -70,12 +66,7 @@ class BlockerTest {
     void interruptEndsTheCallAndConsumesNothing() throws Exception {
         Blocker b = Blocker.forDescriptor("test pipe", readEnd);
         MemorySegment buf = arena.allocate(1);
-        Blocked<Long> blocked = Blocked.start(Blocked.READ, () -> read(b, buf, Deadline.NONE, Timing.UNTIMED));
-        long start = System.nanoTime();
-        blocked.thread().interrupt();
-        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
-                .hasCauseInstanceOf(InterruptedIOException.class);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        BlockingChecks.interruptEndsTheCallPromptly(Blocked.READ, null, () -> read(b, buf, Deadline.NONE, Timing.UNTIMED), InterruptedIOException.class);
         assertThat(b.isOpen()).isTrue();
         writeByte(42);
         assertThat(read(b, buf, Deadline.NONE, Timing.UNTIMED)).isEqualTo(1);
@@ -173,41 +164,11 @@ class BlockerTest {
     @Test
     void aThousandWaitersCostNothingAndCloseReleasesEveryOne() throws Exception {
         Blocker b = Blocker.forDescriptor("test pipe", readEnd);
-        int count = 1000;
-        List<CompletableFuture<Long>> readers = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            MemorySegment buf = arena.allocate(1);
-            CompletableFuture<Long> f = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().stackSize(256 * 1024).start(() -> {
-                try {
-                    f.complete(read(b, buf, Deadline.NONE, Timing.UNTIMED));
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
-            readers.add(f);
-        }
-        org.panamaipc.testing.Deadline.after(Duration.ofSeconds(30))
-                .await(() -> b.waiting() == count, "all readers blocked");
-        assertThat(ProcessCpu.shareOfOneCpu(Duration.ofSeconds(2))).isLessThan(0.05);
-
-        writeByte(5);
-        org.panamaipc.testing.Deadline.after(Duration.ofSeconds(10))
-                .await(() -> readers.stream().filter(CompletableFuture::isDone).count() == 1, "one reader done");
-        b.close();
-        int got = 0;
-        int released = 0;
-        for (CompletableFuture<Long> f : readers) {
-            try {
-                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(1);
-                got++;
-            } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(AsynchronousCloseException.class);
-                released++;
-            }
-        }
+        long got = BlockingChecks.aThousandWaitersCostNothing(
+                () -> read(b, arena.allocate(1), Deadline.NONE, Timing.UNTIMED), b::waiting, () -> {
+                    writeByte(5);
+                    return null;
+                }, b::close);
         assertThat(got).isEqualTo(1);
-        assertThat(released).isEqualTo(count - 1);
-        assertThat(b.waiting()).isZero();
     }
 }

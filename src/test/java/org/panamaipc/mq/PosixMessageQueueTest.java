@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +28,10 @@ import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.testing.Blocked;
-import org.panamaipc.testing.Deadline;
+import org.panamaipc.testing.BlockingChecks;
+import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
-import org.panamaipc.testing.ProcessCpu;
-import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class PosixMessageQueueTest {
@@ -412,12 +410,7 @@ class PosixMessageQueueTest {
     @Test
     void interruptEndsABlockedReceiveAndLosesNothing() throws Exception {
         PosixMessageQueue q = queue(2, 16);
-        Blocked<PriorityMessage> blocked = Blocked.start(MQ_TIMEDRECEIVE, () -> q.receive());
-        long start = System.nanoTime();
-        blocked.thread().interrupt();
-        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
-                .hasCauseInstanceOf(InterruptedIOException.class);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        BlockingChecks.interruptEndsTheCallPromptly(MQ_TIMEDRECEIVE, null, () -> q.receive(), InterruptedIOException.class);
         assertThat(q.isOpen()).isTrue();
         q.send(bytes("after"), 1);
         assertThat(text(q.receive(Duration.ofSeconds(5)))).isEqualTo("after");
@@ -441,15 +434,10 @@ class PosixMessageQueueTest {
     void interruptEndsASendOnAFullQueueAndSendsNothing() throws Exception {
         PosixMessageQueue q = queue(1, 16);
         q.send(bytes("fill"), 0);
-        Blocked<Object> blocked = Blocked.start(MQ_TIMEDSEND, () -> {
+        BlockingChecks.interruptEndsTheCallPromptly(MQ_TIMEDSEND, null, () -> {
             q.send(bytes("more"), 0);
             return null;
-        });
-        long start = System.nanoTime();
-        blocked.thread().interrupt();
-        assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
-                .hasCauseInstanceOf(InterruptedIOException.class);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        }, InterruptedIOException.class);
         assertThat(q.isOpen()).isTrue();
         assertThat(text(q.receive())).isEqualTo("fill");
         assertThat(q.tryReceive()).as("the interrupted send sent nothing").isNull();
@@ -460,40 +448,12 @@ class PosixMessageQueueTest {
     @Test
     void aThousandBlockedReceiversCostNothingOneGetsTheMessageCloseReleasesTheRest() throws Exception {
         PosixMessageQueue q = queue(10, 16);
-        int count = 1000;
-        List<CompletableFuture<PriorityMessage>> receivers = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            CompletableFuture<PriorityMessage> f = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().stackSize(256 * 1024).start(() -> {
-                try {
-                    f.complete(q.receive());
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
-            receivers.add(f);
-        }
-        Deadline.after(Duration.ofSeconds(30)).await(() -> q.waiting() == count, "all receivers blocked");
-        assertThat(ProcessCpu.shareOfOneCpu(Duration.ofSeconds(2))).isLessThan(0.05);
-
-        q.send(bytes("one"), 3);
-        Deadline.after(Duration.ofSeconds(10))
-                .await(() -> receivers.stream().filter(CompletableFuture::isDone).count() == 1, "one receiver done");
-        q.close();
-        int got = 0;
-        int released = 0;
-        for (CompletableFuture<PriorityMessage> f : receivers) {
-            try {
-                assertThat(text(f.get(10, TimeUnit.SECONDS))).isEqualTo("one");
-                got++;
-            } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(AsynchronousCloseException.class);
-                released++;
-            }
-        }
-        assertThat(got).isEqualTo(1);
-        assertThat(released).isEqualTo(count - 1);
-        assertThat(q.waiting()).isZero();
+        PriorityMessage got = BlockingChecks.aThousandWaitersCostNothing(q::receive, q::waiting,
+                () -> {
+                    q.send(bytes("one"), 3);
+                    return null;
+                }, q::close);
+        assertThat(text(got)).isEqualTo("one");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,6 +19,7 @@ import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -133,8 +135,8 @@ class EventFdTest {
     @Test
     void interruptEndsAnAwaitTakingNothingAndTheEventFdStaysUsable() throws Exception {
         try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
-            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, event::await);
-            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, () -> event.await(Duration.ofSeconds(30)));
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, event::await, InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, () -> event.await(Duration.ofSeconds(30)), InterruptedIOException.class);
             assertThat(event.isOpen()).isTrue();
             event.signal(2);
             assertThat(event.await(Duration.ofSeconds(1))).isEqualTo(2); // nothing was taken before

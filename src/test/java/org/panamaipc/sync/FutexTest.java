@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -115,8 +117,8 @@ class FutexTest {
             BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> {
                 futex.await(0);
                 return null;
-            });
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> futex.await(0, WAIT));
+            }, InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> futex.await(0, WAIT), InterruptedIOException.class);
             assertThat(futex.isOpen()).isTrue();
             assertThat(futex.await(0, Duration.ofMillis(10))).isFalse();
             futex.set(1);

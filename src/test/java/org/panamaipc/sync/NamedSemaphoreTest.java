@@ -4,21 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.ErrnoException;
 import org.panamaipc.Errno;
+import org.panamaipc.ErrnoException;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -172,12 +174,12 @@ class NamedSemaphoreTest {
             BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> {
                 sem.acquire();
                 return null;
-            });
+            }, InterruptedIOException.class);
             assertThat(sem.isOpen()).isTrue();
             sem.release();
             assertThat(sem.value()).isEqualTo(1); // the interrupted acquire took nothing
             assertThat(sem.tryAcquire(Duration.ofSeconds(1))).isTrue();
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)));
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)), InterruptedIOException.class);
             assertThat(sem.value()).isZero();
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
@@ -17,6 +18,7 @@ import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -338,8 +340,8 @@ class ProcessMutexTest {
             MemorySegment s = arena.allocate(256, 8);
             try (ProcessMutex mutex = ProcessMutex.initialize(s, 0); ProcessMutex owner = ProcessMutex.attach(s, 0)) {
                 owner.lock();
-                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, mutex::lock);
-                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, () -> mutex.tryLock(WAIT));
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, mutex::lock, InterruptedIOException.class);
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, () -> mutex.tryLock(WAIT), InterruptedIOException.class);
                 owner.unlock();
                 assertThat(mutex.isOpen()).isTrue();
                 // not held by the interrupted threads (which ended): free for anyone
@@ -363,7 +365,7 @@ class ProcessMutexTest {
                     } finally {
                         mutex.unlock(); // EPERM, masking the interrupt, if the mutex were not held again
                     }
-                });
+                }, InterruptedIOException.class);
                 assertThat(condition.isOpen()).isTrue();
                 assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
                 assertThat(condition.await(mutex, Duration.ofMillis(20))).isNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -21,10 +22,11 @@ import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.ObjectRemovedException;
+import org.panamaipc.SysVKey;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
-import org.panamaipc.SysVKey;
 import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -294,9 +296,9 @@ class SysVSemaphoreSetTest {
         try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(2))) {
             set.setValue(0, 1);
             SemaphoreOps takeBoth = SemaphoreOps.builder().add(0, -1).add(1, -1).build();
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth));
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth), InterruptedIOException.class);
             assertThat(set.values()).containsExactly(1, 0); // nothing applied
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth, WAIT));
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth, WAIT), InterruptedIOException.class);
             assertThat(set.isOpen()).isTrue();
             set.setValue(1, 1);
             assertThat(set.operate(takeBoth, WAIT)).isTrue();

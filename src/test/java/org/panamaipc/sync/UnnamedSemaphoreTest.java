@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
@@ -16,6 +17,7 @@ import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.shm.SysVSharedMemory;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
@@ -114,8 +116,8 @@ class UnnamedSemaphoreTest {
             BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> {
                 sem.acquire();
                 return null;
-            });
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)));
+            }, InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)), InterruptedIOException.class);
             assertThat(sem.isOpen()).isTrue();
             sem.release();
             assertThat(sem.value()).isEqualTo(1); // the interrupted acquires took nothing
