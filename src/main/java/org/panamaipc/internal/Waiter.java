@@ -34,6 +34,7 @@ public final class Waiter {
     private static final long SIGNALING = 2;
     private static final long ONE_CALL = 4;
 
+    private static final int SLICES = 4;
     private static final long RESIGNAL_FIRST_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long RESIGNAL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
@@ -57,6 +58,10 @@ public final class Waiter {
     /** A {@code struct pollfd} for the engine's readiness waits. */
     final MemorySegment pollfd = arena.allocate(org.panamaipc.bindings.pollfd.layout());
     private MemorySegment buffer = MemorySegment.NULL;
+    // the last slices handed out, by size: a hot path asks for the same sizes every call, and a
+    // slice made anew would escape into the engine's call and be allocated each time
+    private final MemorySegment[] slices = new MemorySegment[SLICES];
+    private int nextSlice;
 
     private Waiter() {
     }
@@ -77,8 +82,17 @@ public final class Waiter {
     public MemorySegment scratch(long bytes) {
         if (buffer.byteSize() < bytes) {
             buffer = arena.allocate(Math.max(bytes, 256), 16);
+            java.util.Arrays.fill(slices, null);
         }
-        return buffer.asSlice(0, bytes);
+        for (MemorySegment slice : slices) {
+            if (slice != null && slice.byteSize() == bytes) {
+                return slice;
+            }
+        }
+        MemorySegment slice = buffer.asSlice(0, bytes);
+        slices[nextSlice] = slice;
+        nextSlice = (nextSlice + 1) % SLICES;
+        return slice;
     }
 
     /** Enters a call: sets IN_CALL under a new call number. Called by the engine only. */
