@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.mq.PosixMessageQueue;
@@ -109,6 +110,81 @@ class LauncherTest {
             assertThat(out).contains("the library is on the class path", "got from jshell");
         } finally {
             shell.destroyForcibly().waitFor();
+            PosixMessageQueue.unlinkIfExists(name);
+        }
+    }
+
+    /**
+     * Ctrl-C in {@code ipc shell} cancels a snippet blocked in {@code receive()}, and the next
+     * message sent is received by the next receive: nothing is lost. A python3 peer drives
+     * the shell through a pseudo-terminal, as a user's terminal does, and knows the snippet is
+     * blocked when a thread of the shell's JVM sleeps in {@code mq_timedreceive}.
+     */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void ctrlCInTheShellCancelsABlockedReceiveAndLosesNothing() throws Exception {
+        String name = "/ipc-ctrlc-" + UUID.randomUUID().toString().substring(0, 8);
+        String driver = """
+                import fcntl, glob, os, pty, select, struct, sys, termios, time
+                launcher, name = sys.argv[1], sys.argv[2]
+                pid, fd = pty.fork()
+                if pid == 0:
+                    os.execv(launcher, [launcher, "shell"])
+                fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))  # a terminal of some size
+                out = b""
+                def expect(text, seconds=60):
+                    global out
+                    end = time.time() + seconds
+                    while text.encode() not in out:
+                        if time.time() > end:
+                            sys.exit("timed out waiting for %r in %r" % (text, out.decode(errors="replace")))
+                        r, _, _ = select.select([fd], [], [], 0.5)
+                        if r:
+                            try:
+                                out += os.read(fd, 65536)
+                            except OSError:
+                                sys.exit("shell ended: %r" % out.decode(errors="replace"))
+                    out = out[out.index(text.encode()) + len(text):]
+                def blocked_in_receive(seconds=60):
+                    end = time.time() + seconds
+                    while time.time() < end:
+                        for f in glob.glob("/proc/[0-9]*/task/*/syscall"):
+                            try:
+                                if open(f).read().startswith("243 "):
+                                    return
+                            except OSError:
+                                pass
+                        time.sleep(0.05)
+                    sys.exit("no thread blocked in mq_timedreceive")
+                def send(line):
+                    os.write(fd, (line + "\\n").encode())
+                expect("jshell>")
+                send('var q = PosixMessageQueue.openOrCreate("%s", 4, 64).unlinkOnClose()' % name)
+                expect("q ==>")
+                send("var m = q.receive()")
+                blocked_in_receive()
+                os.write(fd, b"\\x03")
+                expect("InterruptedIOException")
+                send('q.send("after".getBytes(), 1)')
+                send('System.out.println("got " + new String(q.receive().data()))')
+                expect("got after")
+                send("q.close()")
+                send("/exit")
+                os.waitpid(pid, 0)
+                print("ok")
+                """;
+        ProcessBuilder pb = new ProcessBuilder("python3", "-c", driver, Path.of("ipc").toAbsolutePath().toString(), name)
+                .redirectErrorStream(true);
+        pb.environment().put("IPC_CLASSES", Path.of("target", "classes").toAbsolutePath().toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        try {
+            String out = Cli.readAll(p.getInputStream());
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).endsWith("ok\n");
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            p.destroyForcibly().waitFor();
             PosixMessageQueue.unlinkIfExists(name);
         }
     }
