@@ -62,6 +62,19 @@ public final class BlockingChecks {
     }
 
     /**
+     * The CPU share of this process over 2 s, the lowest of up to three windows: the JIT
+     * compiler or the collector may work through one window, while waiters that spin (the
+     * fault this looks for: 190 % of two CPUs) would fill every one.
+     */
+    private static double quietestShareOfOneCpu() throws InterruptedException {
+        double lowest = Double.MAX_VALUE;
+        for (int i = 0; i < 3 && lowest >= 0.05; i++) {
+            lowest = Math.min(lowest, ProcessCpu.shareOfOneCpu(Duration.ofSeconds(2)));
+        }
+        return lowest;
+    }
+
+    /**
      * Blocks 1,000 platform threads in {@code wait}, checks that they cost (almost) no CPU,
      * gives once and checks that exactly one waiter got it, then closes and checks that the
      * other 999 were released with {@link AsynchronousCloseException} and none is left.
@@ -91,7 +104,7 @@ public final class BlockingChecks {
         }
         try {
             Deadline.after(Duration.ofSeconds(60)).await(() -> blocked.getAsInt() == count, "all waiters blocked");
-            assertThat(ProcessCpu.shareOfOneCpu(Duration.ofSeconds(2))).isLessThan(0.05);
+            assertThat(quietestShareOfOneCpu()).isLessThan(0.05);
             give.call();
             BooleanSupplier oneDone = () -> waiters.stream().filter(CompletableFuture::isDone).count() == 1;
             Deadline.after(Duration.ofSeconds(10)).await(oneDone, "one waiter done");
