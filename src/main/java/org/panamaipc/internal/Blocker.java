@@ -246,6 +246,9 @@ public final class Blocker {
         }
         // (virtual threads: the branch that parks on the poller goes here)
         Waiter w = Waiter.current();
+        if (w.blocker != null) { // one record per thread: its list links cannot serve two calls
+            throw new IllegalStateException("a blocking call on " + this + " from inside one on " + w.blocker);
+        }
         w.armInterrupt(this); // fires now if the thread is interrupted already
         long call = register(w);
         ScheduledFuture<?> timer = null;
