@@ -20,9 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.socket.Peers;
 import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.BlockingChecks;
+import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
-import org.panamaipc.testing.IpcTest;
 
 @IpcTest
 class LockableFileTest {
@@ -210,18 +211,8 @@ class LockableFileTest {
         try (LockableFile file = LockableFile.open(path);
              PeerProcess holder = python("hold", family, "ex", 0, 0)) {
             assertThat(holder.readLine()).startsWith("held ");
-            Blocked<HeldLock> waiting = Blocked.start(syscall, () -> {
-                try {
-                    return file.lock(kind, LockMode.EXCLUSIVE);
-                } finally {
-                    assertThat(Thread.currentThread().isInterrupted()).as("interrupt status kept").isTrue();
-                }
-            });
-            long start = System.nanoTime();
-            waiting.thread().interrupt();
-            assertThatThrownBy(() -> waiting.get(Duration.ofSeconds(5)))
-                    .hasCauseInstanceOf(InterruptedIOException.class);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+            BlockingChecks.interruptEndsTheCallPromptly(syscall, null, () -> file.lock(kind, LockMode.EXCLUSIVE),
+                    InterruptedIOException.class);
             assertThat(file.isOpen()).isTrue();
             holder.send("release");
             assertThat(holder.readLine()).isEqualTo("released");

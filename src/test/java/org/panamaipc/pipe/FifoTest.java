@@ -1,6 +1,5 @@
 package org.panamaipc.pipe;
 
-import org.panamaipc.testing.Blocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Errno;
 import org.panamaipc.signal.ExitStatus;
+import org.panamaipc.testing.Blocked;
+import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 
@@ -99,12 +100,8 @@ class FifoTest {
              Arena arena = Arena.ofShared()) {
             assertThat(writer.readLine()).isEqualTo("open");
             MemorySegment buf = arena.allocate(8);
-            Blocked<Long> reading = Blocked.start(Blocked.READ, () -> reader.read(buf));
-            long start = System.nanoTime();
-            reading.thread().interrupt();
-            assertThatThrownBy(() -> reading.get(Duration.ofSeconds(5)))
-                    .hasCauseInstanceOf(ClosedByInterruptException.class);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.READ, null, () -> reader.read(buf),
+                    ClosedByInterruptException.class);
             assertThat(reader.isOpen()).isFalse();
             writer.send("done");
         }
