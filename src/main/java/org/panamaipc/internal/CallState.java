@@ -1,6 +1,5 @@
 package org.panamaipc.internal;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -12,8 +11,9 @@ import java.lang.invoke.VarHandle;
  *
  * <p>errno read afterwards through {@code __errno_location()} is unreliable on the JVM (the
  * runtime may make system calls of its own between the call and the read); the captured
- * value is exact. One segment per thread is reused for every call, so a call allocates
- * nothing. The segment lives in an automatic arena and is freed once its thread is gone.
+ * value is exact. One segment per thread, part of the thread's {@link Waiter} (where all
+ * per-thread native memory of the library lives), is reused for every call, so a call
+ * allocates nothing; it is freed once its thread is gone.
  */
 public final class CallState {
     /** The layout the linker writes into, holding at least {@code errno}. */
@@ -22,15 +22,12 @@ public final class CallState {
     private static final VarHandle ERRNO =
             LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final ThreadLocal<MemorySegment> PER_THREAD =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(LAYOUT));
-
     private CallState() {
     }
 
     /** {@return this thread's capture segment, to pass as a downcall's first argument} */
     public static MemorySegment get() {
-        return PER_THREAD.get();
+        return Waiter.current().callState;
     }
 
     /**

@@ -53,6 +53,8 @@ public final class Waiter {
     Waiter next;
 
     private final Arena arena = Arena.ofAuto();
+    /** The segment downcalls capture errno into ({@link CallState#get()}). */
+    final MemorySegment callState = arena.allocate(CallState.LAYOUT);
     /** A {@code struct timespec} for the engine's time limits. */
     final MemorySegment timespec = arena.allocate(org.panamaipc.bindings.timespec.layout());
     /** A {@code struct pollfd} for the engine's readiness waits. */
