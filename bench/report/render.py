@@ -26,6 +26,14 @@ IMPL_NAMES = {"ours": "panama-ipc", "jdk": "JDK", "junixsocket": "junixsocket", 
 COLORS = {"ours": "#1f6fb4", "jdk": "#e08a1e", "junixsocket": "#2e9a48", "agrona": "#8a4fb8"}
 ZERO_ALLOC = 1.0  # B/op below this counts as 0 (JMH's own bookkeeping shows as ~0.05 B/op)
 
+# C figures of a quiet machine of this kind (2-vCPU KVM guest, medians of runs that agreed
+# within 2 %): the yardstick a run's own C column is held against. On a disturbed day C's own
+# pipe round trip across CPUs was seen at 65-295 us and getpid at 185-214 ns.
+HEALTH_REFERENCE = {("pipe.rtt", "cross"): ("C pipe round trip across CPUs", 7735.0),
+                    ("syscall.getpid", "none"): ("getpid", 86.5)}
+HEALTH_FACTOR = 1.5   # a C figure further than this from its reference: the machine is not itself
+HEALTH_SPREAD = 1.15  # C round trips varying more than this between iterations (median row): noisy
+
 
 class Stat:
     """Median and range of iteration means, in ns per operation."""
@@ -256,7 +264,30 @@ def verdicts(line):
     return out
 
 
-def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
+def machine_health(c):
+    """Judges the machine from this run's own C figures: (healthy or None, sentence)."""
+    facts, bad = [], []
+    for key, (label, ref) in HEALTH_REFERENCE.items():
+        if key in c:
+            ratio = c[key].median / ref
+            facts.append(f"{label} {fmt_ns(c[key].median)} ns ({ratio:.2f}× the quiet-machine {fmt_ns(ref)} ns)")
+            if not 1 / HEALTH_FACTOR <= ratio <= HEALTH_FACTOR:
+                bad.append(label)
+    spreads = [stat.hi / stat.lo for (cid, _), stat in c.items() if cid.endswith(".rtt") and stat.lo > 0]
+    if spreads:
+        spread = statistics.median(spreads)
+        facts.append(f"C round trips vary {spread:.2f}× between iterations (median of {len(spreads)} rows)")
+        if spread > HEALTH_SPREAD:
+            bad.append("C's spread")
+    if not facts:
+        return None, "not judged: this run has no C figure to hold against the reference"
+    if bad:
+        return False, ("**DISTURBED** (" + ", ".join(bad) + " off): " + "; ".join(facts)
+                       + ". Ratios across CPUs from this run are not evidence.")
+    return True, "good: " + "; ".join(facts) + "."
+
+
+def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
     md = []
     mode = env.get("mode", "?")
     md.append("# panama-ipc benchmarks")
@@ -265,8 +296,14 @@ def render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text):
         md.append("> **SMOKE RUN** — one fork, one short iteration: it shows that every benchmark runs, "
                   "its figures mean nothing.")
         md.append("")
+    healthy, health = machine_health(c)
+    if healthy is False:
+        md.append("> **DISTURBED MACHINE** — this run's own C figures are far from a quiet machine's "
+                  "(see Machine health below): read its ratios as noise.")
+        md.append("")
     md.append(f"Run `bench/run.sh --{mode}` on {env.get('date', '?')}, commit {env.get('commit', '?')}.")
     md.append("")
+    md.append(f"- Machine health: {health}")
     md.append(f"- Machine: {env.get('cpu', '?')}, {env.get('cpus', '?')} CPUs, {env.get('memory', '?')}, "
               f"virtualization: {env.get('virtualization', '?')}")
     md.append(f"- Kernel: {env.get('kernel', '?')}")
@@ -465,7 +502,7 @@ def main():
     notes_text = open(notes_path, encoding="utf-8").read() if os.path.exists(notes_path) else ""
     available = read_available(os.path.join(results_dir, "benchmarks.txt"))
     lines = build_lines(rows, c, jmh, available)
-    render_markdown(rows, lines, jmh, env, c_notes, results_dir, notes_text)
+    render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text)
     render_svg(lines, env, results_dir)
 
 

@@ -26,15 +26,15 @@ def jmh_entry(name, params, samples, alloc):
 
 
 class RenderTest(unittest.TestCase):
-    def render(self):
+    def render(self, c_lines=None):
         d = tempfile.mkdtemp()
         with open(os.path.join(d, "registry.tsv"), "w") as f:
             f.write(REGISTRY)
         with open(os.path.join(d, "c.txt"), "w") as f:
-            f.write("RESULT pipe.rtt cross ns 7000 7100 7200\n"
-                    "RESULT pipe.rtt same ns 2000 2000 2000\n"
-                    "RESULT pipe.tput cross ns 400 400 400\n"
-                    "RESULT scm_rights.tput16 cross ns 4000 4000 4000\n")
+            f.write(c_lines or ("RESULT pipe.rtt cross ns 7000 7100 7200\n"
+                                "RESULT pipe.rtt same ns 2000 2000 2000\n"
+                                "RESULT pipe.tput cross ns 400 400 400\n"
+                                "RESULT scm_rights.tput16 cross ns 4000 4000 4000\n"))
         with open(os.path.join(d, "env.txt"), "w") as f:
             f.write("mode: quick\ncpu: Test CPU\ncpus: 2\nkernel: Linux 6\n")
         with open(os.path.join(d, "jmh.json"), "w") as f:
@@ -75,6 +75,17 @@ class RenderTest(unittest.TestCase):
         self.assertIn("4.00 M fds/s", scm)                        # C: 16e9 / 4000
         self.assertIn("## Not yet in the library", report)
         self.assertIn("- SCM_RIGHTS, 16 fds", report)
+
+    def test_machine_health_from_the_run_s_own_c_figures(self):
+        report, _ = self.render()
+        self.assertIn("- Machine health: good: C pipe round trip across CPUs 7,100 ns (0.92×", report)
+        self.assertNotIn("DISTURBED", report)
+        slow, _ = self.render("RESULT pipe.rtt cross ns 70000 80000 105000\n"
+                              "RESULT pipe.rtt same ns 8000 8300 8400\n")
+        self.assertIn("> **DISTURBED MACHINE**", slow)
+        self.assertIn("Machine health: **DISTURBED** (C pipe round trip across CPUs, C's spread off)", slow)
+        none, _ = self.render("RESULT pipe.tput cross ns 400 400 400\n")
+        self.assertIn("Machine health: not judged", none)
 
     def test_chart_has_a_bar_per_result(self):
         _, svg = self.render()
