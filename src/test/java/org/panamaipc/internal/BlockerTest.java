@@ -66,7 +66,8 @@ class BlockerTest {
     void interruptEndsTheCallAndConsumesNothing() throws Exception {
         Blocker b = Blocker.forDescriptor("test pipe", readEnd);
         MemorySegment buf = arena.allocate(1);
-        BlockingChecks.interruptEndsTheCallPromptly(Blocked.READ, null, () -> read(b, buf, Deadline.NONE, Timing.UNTIMED), InterruptedIOException.class);
+        BlockingChecks.interruptEndsTheCallPromptly(Blocked.READ, null, () -> read(b, buf, Deadline.NONE, Timing.UNTIMED),
+                InterruptedIOException.class);
         assertThat(b.isOpen()).isTrue();
         writeByte(42);
         assertThat(read(b, buf, Deadline.NONE, Timing.UNTIMED)).isEqualTo(1);

@@ -410,7 +410,8 @@ class PosixMessageQueueTest {
     @Test
     void interruptEndsABlockedReceiveAndLosesNothing() throws Exception {
         PosixMessageQueue q = queue(2, 16);
-        BlockingChecks.interruptEndsTheCallPromptly(MQ_TIMEDRECEIVE, null, () -> q.receive(), InterruptedIOException.class);
+        BlockingChecks.interruptEndsTheCallPromptly(MQ_TIMEDRECEIVE, null, () -> q.receive(),
+                InterruptedIOException.class);
         assertThat(q.isOpen()).isTrue();
         q.send(bytes("after"), 1);
         assertThat(text(q.receive(Duration.ofSeconds(5)))).isEqualTo("after");

@@ -375,7 +375,8 @@ class SysVMessageQueueTest {
     @Test
     void interruptEndsABlockedReceiveAndLosesNothing() throws Exception {
         SysVMessageQueue q = queue();
-        BlockingChecks.interruptEndsTheCallPromptly(MSGRCV, null, () -> q.receive(TypeFilter.any()), InterruptedIOException.class);
+        BlockingChecks.interruptEndsTheCallPromptly(MSGRCV, null, () -> q.receive(TypeFilter.any()),
+                InterruptedIOException.class);
         assertThat(q.isOpen()).isTrue();
         q.send(1, bytes("after"));
         assertThat(text(q.receive(TypeFilter.any(), Duration.ofSeconds(5)))).isEqualTo("after");

@@ -137,8 +137,10 @@ class EventFdTest {
     @Test
     void interruptEndsAnAwaitTakingNothingAndTheEventFdStaysUsable() throws Exception {
         try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
-            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, event::await, InterruptedIOException.class);
-            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, () -> event.await(Duration.ofSeconds(30)), InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, event::await,
+                    InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, () -> event.await(Duration.ofSeconds(30)),
+                    InterruptedIOException.class);
             assertThat(event.isOpen()).isTrue();
             event.signal(2);
             assertThat(event.await(Duration.ofSeconds(1))).isEqualTo(2); // nothing was taken before

@@ -118,7 +118,8 @@ class FutexTest {
                 futex.await(0);
                 return null;
             }, InterruptedIOException.class);
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> futex.await(0, WAIT), InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, futex::waiting, () -> futex.await(0, WAIT),
+                    InterruptedIOException.class);
             assertThat(futex.isOpen()).isTrue();
             assertThat(futex.await(0, Duration.ofMillis(10))).isFalse();
             futex.set(1);

@@ -179,7 +179,8 @@ class NamedSemaphoreTest {
             sem.release();
             assertThat(sem.value()).isEqualTo(1); // the interrupted acquire took nothing
             assertThat(sem.tryAcquire(Duration.ofSeconds(1))).isTrue();
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)), InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)),
+                    InterruptedIOException.class);
             assertThat(sem.value()).isZero();
         }
     }

@@ -340,8 +340,10 @@ class ProcessMutexTest {
             MemorySegment s = arena.allocate(256, 8);
             try (ProcessMutex mutex = ProcessMutex.initialize(s, 0); ProcessMutex owner = ProcessMutex.attach(s, 0)) {
                 owner.lock();
-                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, mutex::lock, InterruptedIOException.class);
-                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, () -> mutex.tryLock(WAIT), InterruptedIOException.class);
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, mutex::lock,
+                        InterruptedIOException.class);
+                BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, mutex::waiting, () -> mutex.tryLock(WAIT),
+                        InterruptedIOException.class);
                 owner.unlock();
                 assertThat(mutex.isOpen()).isTrue();
                 // not held by the interrupted threads (which ended): free for anyone

@@ -296,9 +296,11 @@ class SysVSemaphoreSetTest {
         try (SysVSemaphoreSet set = track(SysVSemaphoreSet.createPrivate(2))) {
             set.setValue(0, 1);
             SemaphoreOps takeBoth = SemaphoreOps.builder().add(0, -1).add(1, -1).build();
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth), InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth),
+                    InterruptedIOException.class);
             assertThat(set.values()).containsExactly(1, 0); // nothing applied
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth, WAIT), InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.SEMTIMEDOP, set::waiting, () -> set.operate(takeBoth, WAIT),
+                    InterruptedIOException.class);
             assertThat(set.isOpen()).isTrue();
             set.setValue(1, 1);
             assertThat(set.operate(takeBoth, WAIT)).isTrue();

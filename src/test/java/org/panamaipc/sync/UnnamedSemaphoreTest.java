@@ -117,7 +117,8 @@ class UnnamedSemaphoreTest {
                 sem.acquire();
                 return null;
             }, InterruptedIOException.class);
-            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)), InterruptedIOException.class);
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, sem::waiting, () -> sem.tryAcquire(Duration.ofSeconds(30)),
+                    InterruptedIOException.class);
             assertThat(sem.isOpen()).isTrue();
             sem.release();
             assertThat(sem.value()).isEqualTo(1); // the interrupted acquires took nothing
