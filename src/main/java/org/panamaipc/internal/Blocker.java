@@ -3,12 +3,13 @@ package org.panamaipc.internal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
@@ -86,7 +87,15 @@ public final class Blocker {
     private static final short POLLIN = (short) LibC.POLLIN();
     private static final short POLLOUT = (short) LibC.POLLOUT();
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long WAKE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final VarHandle FD_CLOSED;
+
+    static {
+        try {
+            FD_CLOSED = MethodHandles.lookup().findVarHandle(Blocker.class, "fdClosed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String what;
     private final OwnedFd fd;
@@ -94,6 +103,8 @@ public final class Blocker {
     private final AutoCloseable channel;
 
     private Waiter head;
+    @SuppressWarnings("unused") // accessed through FD_CLOSED
+    private volatile boolean fdClosed;
 
     private Blocker(String what, OwnedFd fd, UseCount uses, AutoCloseable channel) {
         this.what = what;
@@ -403,15 +414,14 @@ public final class Blocker {
 
     /**
      * Closes the object, once: marks it closed (its descriptor or resources are freed after
-     * the last call in flight), then releases every thread blocked on it and waits until
-     * they have left their system calls.
+     * the last call in flight), then releases every thread blocked on it.
      *
      * @return whether this call closed it; false if it was closed already
      */
     public boolean close() {
         boolean closed;
         if (fd != null) {
-            closed = fd.isOpen();
+            closed = FD_CLOSED.compareAndSet(this, false, true); // exactly one closer is told so
             fd.close();
         } else {
             closed = uses.close();
@@ -421,25 +431,18 @@ public final class Blocker {
     }
 
     /**
-     * Signals every thread blocked on this object until none is left; call it after marking
-     * the object closed so that the woken threads see it and leave.
+     * Signals every thread blocked on this object; call it after marking the object closed so
+     * that the woken threads see it and leave. It does not wait for them: a signal that lands
+     * just before a thread enters its system call is repeated by the timer until the thread has
+     * left, and what the object frees waits for the last call anyway ({@link UseCount}). So a
+     * closer may hold what a waiter needs to leave (the mutex of a condition wait) without
+     * deadlock.
      */
     public void wakeAll() {
-        Thread self = Thread.currentThread();
-        while (true) {
-            boolean any = false;
-            synchronized (this) {
-                for (Waiter w = head; w != null; w = w.next) {
-                    if (w.thread != self) {
-                        any = true;
-                        w.signal(0);
-                    }
-                }
+        synchronized (this) {
+            for (Waiter w = head; w != null; w = w.next) {
+                w.signalUntilLeft(w.currentCall());
             }
-            if (!any) {
-                return;
-            }
-            LockSupport.parkNanos(WAKE_PAUSE_NANOS);
         }
     }
 

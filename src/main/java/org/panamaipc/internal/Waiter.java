@@ -83,7 +83,9 @@ public final class Waiter {
      */
     public MemorySegment scratch(long bytes) {
         if (buffer.byteSize() < bytes) {
-            buffer = arena.allocate(Math.max(bytes, 256), 16);
+            // an arena of its own, so that the buffer outgrown is freed; doubling, so that
+            // growing sizes make few of them
+            buffer = Arena.ofAuto().allocate(Math.max(bytes, Math.max(256, 2 * buffer.byteSize())), 16);
             java.util.Arrays.fill(slices, null);
         }
         for (MemorySegment slice : slices) {
@@ -131,7 +133,7 @@ public final class Waiter {
      */
     boolean signal(long call) {
         long s = (long) STATE.getVolatile(this);
-        if ((s & IN_CALL) == 0 || (call != 0 && s != call)) {
+        if ((s & IN_CALL) == 0 || (call != 0 && (s & ~SIGNALING) != call)) {
             return false;
         }
         if ((s & SIGNALING) != 0 || !STATE.compareAndSet(this, s, s | SIGNALING)) {

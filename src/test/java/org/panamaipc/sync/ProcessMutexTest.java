@@ -18,6 +18,7 @@ import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
@@ -330,6 +331,33 @@ class ProcessMutexTest {
                 peer.expectReady();
                 PingPong.play(turns, m.segment(), 10_000, true);
                 peer.expectLine("done");
+            }
+        }
+    }
+
+    @Test
+    void closingAConditionWhileHoldingItsMutexDoesNotWaitForTheWaiter() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(512, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0);
+                 ProcessCondition condition = ProcessCondition.initialize(s, 64)) {
+                Blocked<LockState> waiter = Blocked.start(BlockingChecks.FUTEX, () -> {
+                    mutex.lock();
+                    try {
+                        return condition.await(mutex);
+                    } finally {
+                        mutex.unlock();
+                    }
+                });
+                Deadline.after(Duration.ofSeconds(10)).await(() -> condition.waiting() == 1, "the waiter waits");
+                assertThat(mutex.lock()).isEqualTo(LockState.ACQUIRED); // what the waiter needs to leave
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(condition::close);
+                assertThat(closing).succeedsWithin(Duration.ofSeconds(5)); // it used to wait for the waiter
+                assertThat(waiter.result()).isNotDone();
+                mutex.unlock();
+                assertThatThrownBy(() -> waiter.get(Duration.ofSeconds(5)))
+                        .hasCauseInstanceOf(AsynchronousCloseException.class);
+                mutex.destroy();
             }
         }
     }
