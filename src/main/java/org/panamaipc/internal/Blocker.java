@@ -65,6 +65,11 @@ public final class Blocker {
          */
         SLICED_ABSOLUTE_REALTIME,
         /**
+         * As {@link #SLICED_ABSOLUTE_REALTIME}, an absolute {@code CLOCK_MONOTONIC} time: for a
+         * condition initialised on the monotonic clock, so that a wall-clock step changes no wait.
+         */
+        SLICED_ABSOLUTE_MONOTONIC,
+        /**
          * A descriptor that becomes readable: the call is tried without blocking (its
          * {@code timeout} argument is not {@code NULL}) and, while it returns EAGAIN, the engine
          * waits in {@code poll} until the descriptor is ready or the deadline passes. Without
@@ -281,7 +286,8 @@ public final class Blocker {
                     }
                     continue;
                 }
-                if (r == -ETIMEDOUT && timing == Timing.SLICED_ABSOLUTE_REALTIME && !Deadline.expired(deadline)) {
+                if (r == -ETIMEDOUT && (timing == Timing.SLICED_ABSOLUTE_REALTIME
+                        || timing == Timing.SLICED_ABSOLUTE_MONOTONIC) && !Deadline.expired(deadline)) {
                     continue; // a slice ended: look at close and interrupt, then wait on
                 }
                 if (r == -EAGAIN && (timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
@@ -342,6 +348,14 @@ public final class Blocker {
                 long sliceEnd = System.nanoTime() + SLICE_NANOS;
                 Deadline.writeAbsoluteRealtime(w.timespec,
                         deadline == Deadline.NONE || deadline - sliceEnd > 0 ? sliceEnd : deadline);
+                return w.timespec;
+            case SLICED_ABSOLUTE_MONOTONIC:
+                long end = System.nanoTime() + SLICE_NANOS; // System.nanoTime is CLOCK_MONOTONIC
+                if (deadline != Deadline.NONE && deadline - end < 0) {
+                    end = deadline;
+                }
+                org.panamaipc.bindings.timespec.tv_sec(w.timespec, Math.floorDiv(end, 1_000_000_000L));
+                org.panamaipc.bindings.timespec.tv_nsec(w.timespec, Math.floorMod(end, 1_000_000_000L));
                 return w.timespec;
             default:
                 throw new AssertionError(timing);

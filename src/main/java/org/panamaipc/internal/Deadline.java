@@ -8,20 +8,22 @@ import org.panamaipc.bindings.timespec;
  * The end of a timed wait, so that a call interrupted (EINTR) or woken early is retried
  * with only the time that remains, never the whole timeout again.
  *
- * <p>Two forms of one logic: the static methods work on a {@code long} end time from
- * {@link #end(Duration)} and allocate nothing, for hot paths; a {@code Deadline} object wraps
- * such an end time for code that prefers to pass one value around.
+ * <p>An end time is a {@code long} on the {@link System#nanoTime()} scale, from
+ * {@link #end(Duration)}: passing it around allocates nothing.
  */
 public final class Deadline {
     /** The end time of a wait without limit. */
     public static final long NONE = Long.MAX_VALUE;
 
+    /**
+     * A zero {@code struct timespec}: as a relative limit, no wait; as an absolute time, one
+     * long passed. A timed call given it never blocks. Shared, never written.
+     */
+    public static final MemorySegment EXPIRED = java.lang.foreign.Arena.global().allocate(timespec.layout());
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final long endNanos;
-
-    private Deadline(long endNanos) {
-        this.endNanos = endNanos;
+    private Deadline() {
     }
 
     /**
@@ -44,16 +46,6 @@ public final class Deadline {
         } catch (ArithmeticException tooFar) {
             return NONE;
         }
-    }
-
-    /**
-     * A deadline {@code timeout} from now; a timeout too long to represent means no limit.
-     *
-     * @param timeout not negative (checked by {@link Check#timeout})
-     * @return the deadline
-     */
-    public static Deadline after(Duration timeout) {
-        return new Deadline(end(timeout));
     }
 
     /**
@@ -125,44 +117,5 @@ public final class Deadline {
         }
         timespec.tv_sec(ts, sec);
         timespec.tv_nsec(ts, nsec);
-    }
-
-    /** {@return whether this deadline never passes} */
-    public boolean unlimited() {
-        return endNanos == NONE;
-    }
-
-    /** {@return the nanoseconds left, 0 once the deadline has passed} */
-    public long remainingNanos() {
-        return remainingNanos(endNanos);
-    }
-
-    /** {@return whether the deadline has passed} */
-    public boolean expired() {
-        return expired(endNanos);
-    }
-
-    /** {@return the time left as {@code poll}'s timeout: see {@link #pollMillis(long)}} */
-    public int remainingMillisForPoll() {
-        return pollMillis(endNanos);
-    }
-
-    /**
-     * Writes the time left into a {@code struct timespec}: see {@link #writeRemaining(MemorySegment, long)}.
-     *
-     * @param ts a {@code struct timespec} in native memory
-     */
-    public void writeRemaining(MemorySegment ts) {
-        writeRemaining(ts, endNanos);
-    }
-
-    /**
-     * Writes this deadline as an absolute {@code CLOCK_REALTIME} time: see
-     * {@link #writeAbsoluteRealtime(MemorySegment, long)}.
-     *
-     * @param ts a {@code struct timespec} in native memory
-     */
-    public void writeAbsoluteRealtime(MemorySegment ts) {
-        writeAbsoluteRealtime(ts, endNanos);
     }
 }

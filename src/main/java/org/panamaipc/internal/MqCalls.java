@@ -3,7 +3,6 @@ package org.panamaipc.internal;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -22,7 +21,7 @@ import org.panamaipc.bindings.timespec;
  */
 public final class MqCalls {
     /** An absolute {@code CLOCK_REALTIME} time long passed (the epoch): a timed call with it never blocks. */
-    public static final MemorySegment EXPIRED = Arena.global().allocate(timespec.layout());
+    public static final MemorySegment EXPIRED = Deadline.EXPIRED;
 
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();

@@ -78,8 +78,6 @@ public final class SyncCalls {
             LibC.pthread_mutex_init$address(), LibC.pthread_mutex_init$descriptor(), true);
     private static final MethodHandle MUTEX_DESTROY = Downcalls.plain(
             LibC.pthread_mutex_destroy$address(), LibC.pthread_mutex_destroy$descriptor(), true);
-    private static final MethodHandle MUTEX_LOCK = Downcalls.plain(
-            LibC.pthread_mutex_lock$address(), LibC.pthread_mutex_lock$descriptor(), false);
     private static final MethodHandle MUTEX_TIMEDLOCK = Downcalls.plain(
             LibC.pthread_mutex_timedlock$address(), LibC.pthread_mutex_timedlock$descriptor(), false);
     private static final MethodHandle MUTEX_UNLOCK = Downcalls.plain(
@@ -456,16 +454,6 @@ public final class SyncCalls {
     }
 
     /**
-     * {@code pthread_mutex_lock}.
-     *
-     * @param mutex the mutex
-     * @return 0, or the error number ({@code EOWNERDEAD}, {@code ENOTRECOVERABLE}, ...)
-     */
-    public static int mutexLock(MemorySegment mutex) {
-        return plain(MUTEX_LOCK, mutex);
-    }
-
-    /**
      * {@code pthread_mutex_timedlock}.
      *
      * @param mutex the mutex
@@ -591,7 +579,6 @@ public final class SyncCalls {
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
     private static final int FUTEX_WAIT = LibC.FUTEX_WAIT();
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     /**
      * {@code sem_wait(sem)}, or {@code sem_timedwait(sem, timeout)} with a limit: a
@@ -674,9 +661,8 @@ public final class SyncCalls {
     /**
      * {@code pthread_cond_timedwait(cond, mutex, timeout)} on a condition made by
      * {@link #condInitShared}: a {@link BlockingCall} for
-     * {@link Blocker.Timing#SLICED_ABSOLUTE_REALTIME}. The condition keeps time on
-     * {@code CLOCK_MONOTONIC}, so that a step of the wall clock does not stretch a wait: the
-     * {@code CLOCK_REALTIME} limit is turned into the same instant on the monotonic clock.
+     * {@link Blocker.Timing#SLICED_ABSOLUTE_MONOTONIC}. The condition keeps time on
+     * {@code CLOCK_MONOTONIC}, so that a step of the wall clock does not stretch a wait.
      *
      * @param unused the handle
      * @param cond the condition
@@ -684,16 +670,11 @@ public final class SyncCalls {
      * @param x not used
      * @param y not used
      * @param z not used
-     * @param timeout an absolute {@code CLOCK_REALTIME} time
+     * @param timeout an absolute {@code CLOCK_MONOTONIC} time
      * @return 0, or minus the error number ({@code -ETIMEDOUT}, {@code -EOWNERDEAD}, ...)
      */
     public static long condWaitCall(int unused, MemorySegment cond, MemorySegment mutex, long x, long y, long z,
             MemorySegment timeout) {
-        long left = org.panamaipc.bindings.timespec.tv_sec(timeout) * NANOS_PER_SECOND
-                + org.panamaipc.bindings.timespec.tv_nsec(timeout) - System.currentTimeMillis() * 1_000_000L;
-        long end = System.nanoTime() + Math.max(0, left); // System.nanoTime is CLOCK_MONOTONIC
-        org.panamaipc.bindings.timespec.tv_sec(timeout, Math.floorDiv(end, NANOS_PER_SECOND));
-        org.panamaipc.bindings.timespec.tv_nsec(timeout, Math.floorMod(end, NANOS_PER_SECOND));
         return -condTimedwait(cond, mutex, timeout);
     }
 

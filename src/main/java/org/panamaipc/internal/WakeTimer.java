@@ -18,7 +18,6 @@ final class WakeTimer {
 
     static {
         TIMER.setRemoveOnCancelPolicy(true);
-        TIMER.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     private WakeTimer() {

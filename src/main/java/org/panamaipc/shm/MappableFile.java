@@ -327,14 +327,18 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
      * What {@code openOrCreate} does with an object it opened rather than created: returns
      * it as it is if it holds at least {@code size} bytes, else closes it and throws. An
      * object of size 0 is one whose creator has not sized it yet (it creates, then
-     * truncates): it gets {@link #SIZING_GRACE} to do so. Nothing here alters the object.
+     * truncates): it gets {@link #SIZING_GRACE} to do so. Nothing here alters the object. A
+     * creator that died between creating and sizing leaves an object every later
+     * {@code openOrCreate} refuses ({@code size=0}) until it is unlinked.
      */
+    private static final long SIZING_POLL_NANOS = 1_000_000;
+
     static <T extends MappableFile> T atLeast(T file, long size) throws IOException {
         try {
             long found = file.size();
             long end = found == 0 ? Deadline.end(SIZING_GRACE) : Deadline.NONE;
             while (found == 0 && !Deadline.expired(end)) {
-                Thread.yield();
+                java.util.concurrent.locks.LockSupport.parkNanos(SIZING_POLL_NANOS); // fstat once a millisecond
                 found = file.size();
             }
             if (found < size) {

@@ -12,7 +12,6 @@ import org.panamaipc.IpcFileAlreadyExistsException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.sockaddr_un;
-import org.panamaipc.bindings.timespec;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.BlockingCall;
@@ -35,7 +34,7 @@ final class SocketCore {
     static final int ETIMEDOUT = Blocker.ETIMEDOUT;
     private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
     /** What the calls are given for "do not wait": any {@code timeout} that is not {@code NULL}. */
-    private static final MemorySegment NO_WAIT = Arena.global().allocate(timespec.layout());
+    private static final MemorySegment NO_WAIT = Deadline.EXPIRED;
 
     final OwnedFd fd;
     final SocketType type;

@@ -837,7 +837,8 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
                 msghdr.msg_controllen(msg, control.byteSize());
             }
             Duration limit = sendTimeout;
-            long r = core.call(SocketCore::sendmsg, msg, 0, MSG_NOSIGNAL, untimed(limit), Timing.POLL_OUT);
+            long deadline = untimed(limit); // one limit for the message and the rest of its data
+            long r = core.call(SocketCore::sendmsg, msg, 0, MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
             if (r == -ETIMEDOUT) {
                 throw timedOut("sendmsg", limit);
             }
@@ -852,7 +853,7 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
             }
             if (r < buf.byteSize() && core.type == SocketType.STREAM && core.isBlocking()) {
                 // the descriptors went with the first byte; the rest follows as plain data
-                r += Math.max(0, sendNative(buf.asSlice(r), untimed(limit)));
+                r += Math.max(0, sendNative(buf.asSlice(r), deadline));
             }
             return r;
         } finally {

@@ -149,7 +149,7 @@ public final class ProcessCondition implements AutoCloseable {
                 // glibc restarts pthread_cond_timedwait after a signal: the engine waits in slices,
                 // each ending with the mutex held again
                 long r = blocker.call(SyncCalls::condWaitCall, 0, cond, mutex.nativeMutex(), 0, 0, 0, deadline,
-                        Blocker.Timing.SLICED_ABSOLUTE_REALTIME);
+                        Blocker.Timing.SLICED_ABSOLUTE_MONOTONIC);
                 return r == -ETIMEDOUT ? null : mutex.state((int) -r, "pthread_cond_timedwait");
             } finally {
                 mutex.blocker().exit();

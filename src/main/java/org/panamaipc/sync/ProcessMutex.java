@@ -6,12 +6,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.timespec;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SyncCalls;
-import org.panamaipc.internal.Waiter;
 
 /**
  * A robust, process-shared mutex ({@code pthread_mutex_t} with {@code PTHREAD_PROCESS_SHARED}
@@ -216,10 +214,7 @@ public final class ProcessMutex implements AutoCloseable {
      * forever instead of learning it is unrecoverable; timedlock releases it.
      */
     private int tryOnce() {
-        MemorySegment ts = Waiter.current().scratch(timespec.sizeof());
-        timespec.tv_sec(ts, 0);
-        timespec.tv_nsec(ts, 0);
-        return SyncCalls.mutexTimedlock(mutex, ts);
+        return SyncCalls.mutexTimedlock(mutex, Deadline.EXPIRED);
     }
 
     LockState state(int r, String call) throws IOException {
