@@ -33,8 +33,11 @@ import org.panamaipc.bindings.pollfd;
  *   <li>the deadline: EINTR is retried with the time that remains, in whichever form the
  *       system call takes its limit ({@link Timing}); a call the kernel cannot time is ended
  *       by the library's one timer at its deadline;</li>
- *   <li>(the branch that parks virtual threads instead of blocking their carrier belongs
- *       here too, in {@link #call}).</li>
+ *   <li>virtual threads: a call on a descriptor is tried without blocking and the thread
+ *       parks on the library's {@link Poller} until the descriptor is ready; a call with no
+ *       descriptor (or one no poll can time, such as a file lock) waits on a platform thread of
+ *       the {@link Offload} pool. Either way the carrier is free while the virtual thread
+ *       waits. Platform threads block in the system call directly.</li>
  * </ul>
  *
  * <p>A blocking call is written as its system call, a {@link BlockingCall}, plus one line:
@@ -260,7 +263,66 @@ public final class Blocker {
         if (timing == Timing.UNTIMED && deadline != Deadline.NONE && op != null) {
             throw new IllegalArgumentException("an untimed call with a deadline");
         }
-        // (virtual threads: the branch that parks on the poller goes here)
+        if (Thread.currentThread().isVirtual()) {
+            if (fd != null && (op == null || timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
+                return runParked(op, h, a, b, x, y, z, deadline, timing);
+            }
+            return Offload.run(this, op, h, a, b, x, y, z, deadline, timing);
+        }
+        return runHere(op, h, a, b, x, y, z, deadline, timing);
+    }
+
+    /**
+     * A virtual thread's wait on a descriptor: the call is tried without blocking and, while it
+     * would have to, the thread parks on the {@link Poller} until the descriptor is ready, the
+     * deadline passes, the object is closed or the thread interrupted; its carrier is free
+     * meanwhile.
+     */
+    private long runParked(BlockingCall op, int h, MemorySegment a, MemorySegment b, long x, long y, long z,
+            long deadline, Timing timing) throws IOException {
+        Waiter w = Waiter.current();
+        if (w.blocker != null) {
+            throw new IllegalStateException("a blocking call on " + this + " from inside one on " + w.blocker);
+        }
+        w.armInterrupt(this);
+        register(w);
+        try {
+            while (true) {
+                checkNotClosedOrInterrupted(w);
+                int events;
+                if (op == null) { // awaitReady: look without waiting, then wait for the events asked
+                    events = (short) x;
+                    long p = pollMillis(w, h, (short) events, 0);
+                    if (p != -ETIMEDOUT && p != -EINTR) {
+                        return p;
+                    }
+                } else {
+                    long r = op.call(h, a, b, x, y, z, Deadline.EXPIRED); // not NULL: do not block
+                    if (r == -EINTR) {
+                        continue;
+                    }
+                    if (r != -EAGAIN) {
+                        return r;
+                    }
+                    events = timing == Timing.POLL_IN ? POLLIN : POLLOUT;
+                }
+                if (Deadline.expired(deadline)) {
+                    return -ETIMEDOUT;
+                }
+                int e = Poller.park(w, fd, h, events, deadline);
+                if (e < 0) {
+                    return e;
+                }
+            }
+        } finally {
+            unregister(w);
+            w.disarmInterrupt();
+        }
+    }
+
+    /** The wait on this thread itself, blocked in the system call: platform threads, and {@link Offload}. */
+    long runHere(BlockingCall op, int h, MemorySegment a, MemorySegment b, long x, long y, long z,
+            long deadline, Timing timing) throws IOException {
         Waiter w = Waiter.current();
         if (w.blocker != null) { // one record per thread: its list links cannot serve two calls
             throw new IllegalStateException("a blocking call on " + this + " from inside one on " + w.blocker);
@@ -318,11 +380,15 @@ public final class Blocker {
      * "is it ready now?" instead of always answering no.
      */
     private static long poll(Waiter w, int n, short events, long deadline) {
+        return pollMillis(w, n, events, Deadline.pollMillis(deadline));
+    }
+
+    private static long pollMillis(Waiter w, int n, short events, int millis) {
         MemorySegment p = w.pollfd;
         pollfd.fd(p, n);
         pollfd.events(p, events);
         pollfd.revents(p, (short) 0);
-        int r = Sys.poll(p, 1, Deadline.pollMillis(deadline));
+        int r = Sys.poll(p, 1, millis);
         return r == 0 ? -ETIMEDOUT : r;
     }
 

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread's record for the blocking engine, made once per thread and reused by every
@@ -51,6 +52,13 @@ public final class Waiter {
     Blocker blocker;
     Waiter prev;
     Waiter next;
+
+    // a virtual thread's place among the waiters of one descriptor in the Poller; guarded by
+    // the Poller's registration of that descriptor
+    Waiter pollPrev;
+    Waiter pollNext;
+    int pollEvents;
+    volatile boolean pollReady;
 
     private final Arena arena = Arena.ofAuto();
     /** The segment downcalls capture errno into ({@link CallState#get()}). */
@@ -99,14 +107,15 @@ public final class Waiter {
         return slice;
     }
 
+    /** {@return whether this is a virtual thread's record} */
+    boolean isVirtual() {
+        return !platform;
+    }
+
     /** Enters a call: sets IN_CALL under a new call number. Called by the engine only. */
     long beginCall() {
-        if (platform) {
-            if (pthread == 0) {
-                pthread = ThreadSignal.current();
-            }
-        } else {
-            pthread = ThreadSignal.current(); // the carrier, pinned while in native code
+        if (platform && pthread == 0) {
+            pthread = ThreadSignal.current();
         }
         long s = ((long) STATE.getVolatile(this) & ~(IN_CALL | SIGNALING)) + ONE_CALL;
         STATE.setVolatile(this, s | IN_CALL);
@@ -136,6 +145,10 @@ public final class Waiter {
         if ((s & IN_CALL) == 0 || (call != 0 && (s & ~SIGNALING) != call)) {
             return false;
         }
+        if (!platform) {
+            LockSupport.unpark(thread); // a virtual thread waits parked, never in a system call
+            return true;
+        }
         if ((s & SIGNALING) != 0 || !STATE.compareAndSet(this, s, s | SIGNALING)) {
             return true; // being signalled by another thread this very moment
         }
@@ -156,7 +169,7 @@ public final class Waiter {
      * engine's timer repeats it with a growing pause.
      */
     void signalUntilLeft(long call) {
-        if (call != 0 && signal(call)) {
+        if (call != 0 && signal(call) && platform) { // an unpark is never lost: no repeat
             resignal(call, RESIGNAL_FIRST_NANOS);
         }
     }

@@ -860,13 +860,14 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     }
 
     /**
-     * Runs a call that may wait: the kernel's timed form on a blocking description, or the
-     * form that never waits plus {@code poll} on a non-blocking one (also when another
-     * process made the description non-blocking behind this object's back).
+     * Runs a call that may wait: the kernel's timed form on a blocking description from a
+     * platform thread; otherwise the form that never waits plus readiness: on a non-blocking
+     * description (also when another process made it non-blocking behind this object's back),
+     * and on a virtual thread, which parks on the library's poller meanwhile.
      */
     private long waitFor(BlockingCall blocking, BlockingCall noWait, MemorySegment a, MemorySegment b, long x, long y,
                          long deadline, Timing poll) throws IOException {
-        if (!nonBlocking) {
+        if (!nonBlocking && !Thread.currentThread().isVirtual()) {
             long r = blocker.call(blocking, 0, a, b, x, y, 0, deadline, Timing.ABSOLUTE_REALTIME);
             if (r != -EAGAIN) {
                 return r;

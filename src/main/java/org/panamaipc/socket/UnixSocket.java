@@ -299,7 +299,9 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = Addresses.encode(address, arena);
             // A connect waits while the listener's backlog is full; close() releases it.
-            long r = core.call(SocketCore::connect, sa, sa.byteSize(), 0, Deadline.NONE, Timing.POLL_OUT);
+            // UNTIMED: no poll can tell when a full backlog has room, so a virtual thread's connect
+            // waits on the engine's platform threads rather than on the poller
+            long r = core.call(SocketCore::connect, sa, sa.byteSize(), 0, Deadline.NONE, Timing.UNTIMED);
             if (r < 0) {
                 throw connectError("connect", core.number, address, (int) -r);
             }
