@@ -3029,6 +3029,15 @@ public class LibC extends LibC$shared {
     public static int SO_RCVMARK() {
         return SO_RCVMARK;
     }
+    private static final int RWF_NOWAIT = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define RWF_NOWAIT 8
+     * }
+     */
+    public static int RWF_NOWAIT() {
+        return RWF_NOWAIT;
+    }
     private static final int IPC_CREAT = (int)512L;
     /**
      * {@snippet lang=c :
@@ -7804,6 +7813,134 @@ public class LibC extends LibC$shared {
                 traceDowncall("shutdown", __fd, __how);
             }
             return (int)mh$.invokeExact(__fd, __how);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class preadv2 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT,
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("preadv2");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
+     * }
+     */
+    public static FunctionDescriptor preadv2$descriptor() {
+        return preadv2.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
+     * }
+     */
+    public static MethodHandle preadv2$handle() {
+        return preadv2.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
+     * }
+     */
+    public static MemorySegment preadv2$address() {
+        return preadv2.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
+     * }
+     */
+    public static long preadv2(int __fp, MemorySegment __iovec, int __count, long __offset, int ___flags) {
+        var mh$ = preadv2.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("preadv2", __fp, __iovec, __count, __offset, ___flags);
+            }
+            return (long)mh$.invokeExact(__fp, __iovec, __count, __offset, ___flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class pwritev2 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT,
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pwritev2");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
+     * }
+     */
+    public static FunctionDescriptor pwritev2$descriptor() {
+        return pwritev2.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
+     * }
+     */
+    public static MethodHandle pwritev2$handle() {
+        return pwritev2.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
+     * }
+     */
+    public static MemorySegment pwritev2$address() {
+        return pwritev2.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
+     * }
+     */
+    public static long pwritev2(int __fd, MemorySegment __iodev, int __count, long __offset, int __flags) {
+        var mh$ = pwritev2.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("pwritev2", __fd, __iodev, __count, __offset, __flags);
+            }
+            return (long)mh$.invokeExact(__fd, __iodev, __count, __offset, __flags);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
