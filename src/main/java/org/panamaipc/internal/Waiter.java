@@ -53,6 +53,9 @@ public final class Waiter {
     Waiter prev;
     Waiter next;
 
+    /** The platform thread bound to this virtual thread, once it needed one. */
+    BoundThread bound;
+
     // a virtual thread's place among the waiters of one descriptor in the Poller; guarded by
     // the Poller's registration of that descriptor
     Waiter pollPrev;
