@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its pollers (four epoll descriptors and a socket), which stay open. Selectors, process
  * launches, Unix and TCP sockets, memory mapping, {@code SecureRandom} (which keeps the
  * random devices open; {@link Descriptors} ignores them) and the FFM linker open nothing
- * that outlives them. {@code LeakCheckTest} checks this list.
+ * that outlives them. {@code LeakCheckTest} checks this list. The library itself keeps one
+ * such descriptor: the epoll instance of its poller, made when a virtual thread first parks.
  */
 final class JdkWarmUp {
 
@@ -30,6 +31,33 @@ final class JdkWarmUp {
     static void once() {
         if (DONE.compareAndSet(false, true)) {
             startVirtualThreadPollers();
+            startLibraryPoller();
+        }
+    }
+
+    /**
+     * Parks a virtual thread in a read of the library's own pipe, which makes the library's
+     * poller open its epoll descriptor, kept for the life of the JVM like the JDK's.
+     */
+    private static void startLibraryPoller() {
+        try (org.panamaipc.pipe.Pipe pipe = org.panamaipc.pipe.Pipe.open()) {
+            Thread reader = Thread.ofVirtual().name("leak-check warm-up of the library's poller").start(() -> {
+                try {
+                    pipe.source().read(new byte[1], 0, 1);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Deadline.after(TIMEOUT).await(() -> reader.getState() == Thread.State.WAITING,
+                    "a virtual thread parks on reading a pipe of the library");
+            pipe.sink().write(new byte[1], 0, 1);
+            if (!reader.join(TIMEOUT)) {
+                throw new AssertionError("virtual thread still blocked after " + TIMEOUT);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
