@@ -33,8 +33,6 @@ import org.panamaipc.testing.KernelWaits;
  * and while they are parked.
  */
 final class DescriptorWaits {
-    /** How far the counter must count while the waiters are parked. */
-    static final long PROGRESS = 10_000;
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final String POOL = "panama-ipc-wait";
     /** How many readings in a row must agree before native memory counts as settled. */
@@ -166,7 +164,7 @@ final class DescriptorWaits {
                         .put("memory.nativeKb", parked.nativeCommitted() - before.nativeCommitted())
                         .put("memory.heapKb", parked.committed("Java Heap") - before.committed("Java Heap"));
             }
-            facts.put(name + ".counterMicros", counter.awaitProgress(PROGRESS, TIMEOUT));
+            facts.put(name + ".counterMicros", counter.awaitProgress(Counter.PROGRESS, TIMEOUT));
             release.run(objects, crowd);
             leaving(counter, name, facts);
             crowd.awaitEnded(TIMEOUT);
@@ -181,7 +179,7 @@ final class DescriptorWaits {
      * at once must share the carriers, not hold them until they are done.
      */
     static void leaving(Counter counter, String round, Facts facts) {
-        facts.put(round + ".counterWhileLeavingMicros", counter.awaitProgress(PROGRESS, TIMEOUT));
+        facts.put(round + ".counterWhileLeavingMicros", counter.awaitProgress(Counter.PROGRESS, TIMEOUT));
     }
 
     /** Counts the outcomes by kind into the facts; returns how many were exactly {@code expected}. */

@@ -125,7 +125,7 @@ final class OffloadedWaits {
             Deadline.after(TIMEOUT).await(() -> KernelWaits.sleepingInCall(DescriptorWaits.POOL) >= n,
                     n + " of the library's platform threads sleep in the call");
             facts.put(name + ".poolThreadsInCalls", KernelWaits.sleepingInCall(DescriptorWaits.POOL));
-            facts.put(name + ".counterMicros", counter.awaitProgress(DescriptorWaits.PROGRESS, TIMEOUT));
+            facts.put(name + ".counterMicros", counter.awaitProgress(Counter.PROGRESS, TIMEOUT));
             release.run(s, crowd);
             DescriptorWaits.leaving(counter, name, facts);
             crowd.awaitEnded(TIMEOUT);

@@ -12,6 +12,7 @@ import org.panamaipc.testing.Peer;
  * <pre>
  * descriptor SUBJECT N MEASURE_MEMORY [BUFFER]   pipe-array, pipe-segment, posix-queue, socket-pair, eventfd
  * gate NAME N                                    a wait without descriptor, see {@link Gate#names()}
+ * counter-control                                the counter stops while every carrier is blocked, on purpose
  * pin-control                                    one virtual thread parks pinned, on purpose
  * </pre>
  *
@@ -65,6 +66,8 @@ public final class ParkingPeer {
             }
             case "gate":
                 return OffloadedWaits.run(Gate.byName(w[1]), Integer.parseInt(w[2]));
+            case "counter-control":
+                return CarrierBlockers.check();
             case "pin-control": {
                 Thread t = Thread.ofVirtual().name("pin-control").start(PinsItsCarrier::touch);
                 t.join();

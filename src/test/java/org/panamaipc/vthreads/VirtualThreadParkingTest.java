@@ -76,6 +76,21 @@ class VirtualThreadParkingTest {
         return Gate.names();
     }
 
+    /**
+     * First: the witness the other tests rely on can fail. Virtual threads that block every
+     * carrier in a plain downcall, as the library must not, stop the counter.
+     */
+    @Test
+    @Order(0)
+    void theCounterStopsWhileEveryCarrierIsBlocked() {
+        Map<String, String> facts = ask("counter-control");
+        assertThat(Integer.parseInt(facts.get("blocked"))).as("virtual threads holding a carrier")
+                .isGreaterThanOrEqualTo(Integer.parseInt(facts.get("carriers")));
+        assertThat(facts.get("counterStopped")).as("the counter stopped while every carrier was held")
+                .isEqualTo("true");
+        assertThat(facts).as("the counter counted again once they were released").containsKey("counterResumedMicros");
+    }
+
     @Test
     @Order(1)
     @Timeout(90)
