@@ -1007,6 +1007,26 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     }
 
     private PriorityMessage receiveCopy(int mode, Duration timeout) throws IOException {
+        if (mode == TRY || !Thread.currentThread().isVirtual()) {
+            return receiveCopyOnce(mode, timeout);
+        }
+        // a virtual thread waits for a message holding no native memory, then takes it with
+        // the thread's scratch memory, which it holds only while it does not park
+        long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
+        while (true) {
+            if (!Thread.currentThread().isInterrupted()) { // interrupted: the engine throws, nothing taken
+                PriorityMessage m = receiveCopyOnce(TRY, null);
+                if (m != null) {
+                    return m;
+                }
+            }
+            if (!blocker.awaitReady(POLLIN, deadline)) {
+                return null;
+            }
+        }
+    }
+
+    private PriorityMessage receiveCopyOnce(int mode, Duration timeout) throws IOException {
         MemorySegment scratch = Waiter.current().scratch(PRIORITY_ROOM + maxMessageSize);
         MemorySegment priority = scratch.asSlice(0, Integer.BYTES);
         MemorySegment buf = scratch.asSlice(PRIORITY_ROOM, maxMessageSize);

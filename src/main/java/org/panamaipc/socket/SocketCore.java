@@ -128,6 +128,27 @@ final class SocketCore {
         return blocker.call(op, 0, a, MemorySegment.NULL, x, y, 0, deadline, timing);
     }
 
+    /**
+     * As {@link #call}, for a buffer on the heap: the bytes go through native memory the engine
+     * lends for the call (on a virtual thread, only while it does not park).
+     *
+     * @param op one of the {@link BlockingCall}s below
+     * @param heap the caller's bytes
+     * @param fill whether the call fills them (a receive) rather than takes them (a send)
+     * @param y the flags
+     * @param deadline from {@link Deadline#end}, or {@link Deadline#NONE}
+     * @param timing {@link Timing#POLL_IN} or {@link Timing#POLL_OUT}
+     * @return the call's result, or {@code -errno}; see {@link #nothing(long)}
+     */
+    long callHeap(BlockingCall op, MemorySegment heap, boolean fill, long y, long deadline, Timing timing)
+            throws IOException {
+        if (deadline == Deadline.NONE && !blocking) { // one attempt, reported as a non-blocking socket's
+            long r = blocker.callHeap(op, heap, fill, heap.byteSize(), y, Deadline.now(), timing);
+            return r == -Blocker.ETIMEDOUT ? -EAGAIN : r;
+        }
+        return blocker.callHeap(op, heap, fill, heap.byteSize(), y, deadline, timing);
+    }
+
     /** Makes a call once, without waiting: {@code -EAGAIN} if it would have to. */
     long tryCall(BlockingCall op, MemorySegment a, long x, long y) throws ClosedChannelException {
         int n = enter();

@@ -1054,18 +1054,14 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("buffer is read-only");
         }
-        long size = buffer.byteSize();
         if (buffer.isNative()) {
             return receiveNative(buffer, deadline);
         }
-        try (Arena arena = size > SCRATCH_SIZE ? Arena.ofConfined() : null) {
-            MemorySegment s = arena != null ? arena.allocate(size) : Waiter.current().scratch(size);
-            long r = receiveNative(s, deadline);
-            if (r > 0) {
-                MemorySegment.copy(s, 0, buffer, 0, Math.min(r, size));
-            }
-            return r;
+        long r = core.callHeap(SocketCore::recv, buffer, true, receiveFlags, deadline, Timing.POLL_IN);
+        if (r < 0 && !SocketCore.nothing(r)) {
+            throw Errors.of("recv", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
         }
+        return r;
     }
 
     private long receiveNative(MemorySegment buffer, long deadline) throws IOException {
