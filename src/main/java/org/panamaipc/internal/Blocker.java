@@ -338,6 +338,17 @@ public final class Blocker {
             if (fd != null && (op == null || timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
                 return runParked(op, h, a, heap, fill, b, x, y, z, deadline, timing);
             }
+            if ((timing == Timing.RELATIVE || timing == Timing.ABSOLUTE_REALTIME) && op != null
+                    && !Thread.currentThread().isInterrupted() && isOpen()) {
+                // a limit that has passed makes the call a try: what need not wait costs no hand-over
+                long r = op.call(h, a, b, x, y, z, Deadline.EXPIRED);
+                if (r != -EAGAIN && r != -ETIMEDOUT && r != -EINTR) {
+                    return r;
+                }
+                if (Deadline.expired(deadline)) {
+                    return -ETIMEDOUT;
+                }
+            }
             return Offload.run(this, op, h, a, b, x, y, z, deadline, timing);
         }
         return runHere(op, h, a, b, x, y, z, deadline, timing);
