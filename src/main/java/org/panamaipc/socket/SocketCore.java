@@ -34,7 +34,6 @@ final class SocketCore {
     static final int ETIMEDOUT = Blocker.ETIMEDOUT;
     private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
     /** What the calls are given for "do not wait": any {@code timeout} that is not {@code NULL}. */
-    private static final MemorySegment NO_WAIT = Deadline.EXPIRED;
 
     final OwnedFd fd;
     final SocketType type;
@@ -151,12 +150,7 @@ final class SocketCore {
 
     /** Makes a call once, without waiting: {@code -EAGAIN} if it would have to. */
     long tryCall(BlockingCall op, MemorySegment a, long x, long y) throws ClosedChannelException {
-        int n = enter();
-        try {
-            return op.call(n, a, MemorySegment.NULL, x, y, 0, NO_WAIT);
-        } finally {
-            exit();
-        }
+        return blocker.callNow(op, a, MemorySegment.NULL, x, y, 0);
     }
 
     /** A {@code timeout} that is not {@code NULL} means "do not block": {@code MSG_DONTWAIT}. */
