@@ -22,7 +22,7 @@ import org.panamaipc.internal.UseCount;
  * <p>An owned descriptor is never cloned: {@link #dup()} makes a second owned descriptor
  * for the same open file, and {@link #detach()} hands the number to the caller.
  *
- * <p>A wait set that watches the descriptor is told when it leaves this owner, just
+ * <p>A {@link WaitSet} that watches the descriptor is told when it leaves this owner, just
  * before the number is closed (or detached), so that the set forgets it while the number
  * still means this file: a number reused by a later {@code open} never reaches the set.
  *
@@ -164,7 +164,7 @@ public final class OwnedFd implements AutoCloseable {
      * Asks to be told when the descriptor leaves this owner: {@code listener} runs once, on
      * the thread that really closes the number (the last of {@link #close()} and
      * {@link #release()}) just before {@code close(2)}, or in {@link #detach()}. It must be
-     * short, must not block and must not close this descriptor. For the wait set.
+     * short, must not block and must not close this descriptor. For {@link WaitSet}.
      *
      * @param listener what to run
      * @return false if the listeners have run already (the number is gone or going)

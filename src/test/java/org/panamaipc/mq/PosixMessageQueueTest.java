@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.testing.Allocation;
 import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.IpcTest;
