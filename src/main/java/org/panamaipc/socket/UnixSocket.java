@@ -21,12 +21,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.panamaipc.BrokenPipeException;
-import org.panamaipc.DescriptorBased;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;
 import org.panamaipc.bindings.msghdr;
@@ -82,7 +85,10 @@ import org.panamaipc.internal.Waiter;
  * @see <a href="https://man7.org/linux/man-pages/man2/sendmsg.2.html">sendmsg(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/recvmsg.2.html">recvmsg(2)</a>
  */
-public final class UnixSocket implements ByteChannel, DescriptorBased {
+public final class UnixSocket implements ByteChannel, Waitable {
+    private static final Set<Interest> OFFERS =
+            Collections.unmodifiableSet(EnumSet.of(Interest.READABLE, Interest.WRITABLE));
+
     /** The most descriptors one message carries ({@code SCM_MAX_FD}). */
     public static final int MAX_DESCRIPTORS = 253;
 
@@ -1247,6 +1253,16 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
     @Override
     public void close() {
         core.close();
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this socket:
+     *     {@link Interest#READABLE} (data, a datagram, or end of stream) and
+     *     {@link Interest#WRITABLE} (room)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return OFFERS;
     }
 
     @Override

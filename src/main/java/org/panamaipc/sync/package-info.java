@@ -69,7 +69,8 @@
  * taken, a mutex not returned is not held (a condition's wait ends with its mutex held
  * again, as every end of that wait does). A wait that completed as the interrupt came returns
  * normally. {@link org.panamaipc.sync.EventFd} has a descriptor and is
- * {@link org.panamaipc.DescriptorBased}.
+ * {@link org.panamaipc.Waitable}: a {@link org.panamaipc.WaitSet} waits for its counter beside
+ * other objects.
  *
  * <h2>Example</h2>
  * Two processes (run it twice at once) take turns on a counter under a robust mutex:
