@@ -1,6 +1,9 @@
 package org.panamaipc;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Sys;
@@ -19,6 +22,10 @@ import org.panamaipc.internal.UseCount;
  * <p>An owned descriptor is never cloned: {@link #dup()} makes a second owned descriptor
  * for the same open file, and {@link #detach()} hands the number to the caller.
  *
+ * <p>A {@link WaitSet} that watches the descriptor is told when it leaves this owner, just
+ * before the number is closed (or detached), so that the set forgets it while the number
+ * still means this file: a number reused by a later {@code open} never reaches the set.
+ *
  * <pre>{@code
  * try (OwnedFd fd = OwnedFd.adopt(rawFd)) {
  *     OwnedFd copy = fd.dup();          // closes separately
@@ -27,13 +34,30 @@ import org.panamaipc.internal.UseCount;
  * }</pre>
  */
 public final class OwnedFd implements AutoCloseable {
+    private static final VarHandle LISTENERS;
+    private static final Runnable[] NONE = {};
+    /** What the listener list becomes once they have run: nothing can be added after. */
+    private static final Runnable[] RAN = {};
+
+    static {
+        try {
+            LISTENERS = MethodHandles.lookup().findVarHandle(OwnedFd.class, "listeners", Runnable[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int fd;
     private final UseCount uses = new UseCount() {
         @Override
         protected void release() {
+            runCloseListeners();
             Sys.close(fd);
         }
     };
+    // copied on write with a compare-and-set, so that close stays lock-free; rarely longer than one
+    @SuppressWarnings("unused") // accessed through LISTENERS
+    private volatile Runnable[] listeners = NONE;
 
     private OwnedFd(int fd) {
         this.fd = fd;
@@ -65,6 +89,15 @@ public final class OwnedFd implements AutoCloseable {
             throw closed();
         }
         return fd;
+    }
+
+    /**
+     * As {@link #acquire()}, for callers to whom a closed descriptor is no error.
+     *
+     * @return the descriptor's number, or -1 if it is closed (nothing to release then)
+     */
+    int tryAcquire() {
+        return uses.tryEnter() ? fd : -1;
     }
 
     /** Ends a use begun by {@link #acquire()}; closes the descriptor if it was closed meanwhile. */
@@ -123,7 +156,68 @@ public final class OwnedFd implements AutoCloseable {
                     ? new IllegalStateException("fd=" + fd + " is in use and cannot be detached")
                     : closed();
         }
+        runCloseListeners(); // the number is the caller's now: whoever watched it through us lets go
         return fd;
+    }
+
+    /**
+     * Asks to be told when the descriptor leaves this owner: {@code listener} runs once, on
+     * the thread that really closes the number (the last of {@link #close()} and
+     * {@link #release()}) just before {@code close(2)}, or in {@link #detach()}. It must be
+     * short, must not block and must not close this descriptor. For {@link WaitSet}.
+     *
+     * @param listener what to run
+     * @return false if the listeners have run already (the number is gone or going)
+     */
+    boolean addCloseListener(Runnable listener) {
+        while (true) {
+            Runnable[] now = (Runnable[]) LISTENERS.getVolatile(this);
+            if (now == RAN) {
+                return false;
+            }
+            Runnable[] more = Arrays.copyOf(now, now.length + 1);
+            more[now.length] = listener;
+            if (LISTENERS.compareAndSet(this, now, more)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Withdraws a listener added by {@link #addCloseListener}; nothing if it is not there or
+     * has run.
+     *
+     * @param listener the listener, compared by identity
+     */
+    void removeCloseListener(Runnable listener) {
+        while (true) {
+            Runnable[] now = (Runnable[]) LISTENERS.getVolatile(this);
+            int i = 0;
+            while (i < now.length && now[i] != listener) {
+                i++;
+            }
+            if (i == now.length) {
+                return;
+            }
+            Runnable[] fewer = new Runnable[now.length - 1];
+            System.arraycopy(now, 0, fewer, 0, i);
+            System.arraycopy(now, i + 1, fewer, i, fewer.length - i);
+            if (LISTENERS.compareAndSet(this, now, fewer)) {
+                return;
+            }
+        }
+    }
+
+    private void runCloseListeners() {
+        for (Runnable listener : (Runnable[]) LISTENERS.getAndSet(this, RAN)) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                // the descriptor is closed whatever a listener does: one that fails harms only itself
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
     }
 
     /**

@@ -2,7 +2,8 @@
  * What every mechanism shares: the vocabulary, errors ({@link org.panamaipc.Errno},
  * {@link org.panamaipc.ErrnoException} and the exceptions implementing it), owned
  * descriptors ({@link org.panamaipc.OwnedFd}, {@link org.panamaipc.DescriptorBased}) and
- * System V keys ({@link org.panamaipc.SysVKey}).
+ * System V keys ({@link org.panamaipc.SysVKey}), and the one wait set over all of them
+ * ({@link org.panamaipc.WaitSet}, {@link org.panamaipc.Waitable}, {@link org.panamaipc.Interest}).
  *
  * <h2>One vocabulary</h2>
  *
@@ -22,6 +23,73 @@
  * and {@code x()} (waits). When nothing came, a method returning an object returns
  * {@code null}, one returning {@code boolean} returns {@code false}, one returning a count
  * returns {@code 0} ({@code -1} stays end of file).
+ *
+ * <h2>Waiting on many objects</h2>
+ *
+ * Every object whose descriptor the kernel can report ready is {@link org.panamaipc.Waitable}:
+ * pipe and FIFO ends, POSIX message queues, Unix sockets and listening sockets, eventfds,
+ * pidfds and child processes, signal registrations, and wait sets themselves. One
+ * {@link org.panamaipc.WaitSet} ({@code epoll}) waits on any mix of them, for what each offers
+ * ({@link org.panamaipc.Interest}): nobody handles a descriptor number, and no native access
+ * is needed beyond the library's. Here one loop reads what a child writes to a pipe, sees
+ * the child exit and an eventfd ring, in whatever order they come:
+ *
+ * <pre>{@code
+ * import java.nio.ByteBuffer;
+ * import java.nio.charset.StandardCharsets;
+ * import java.time.Duration;
+ * import org.panamaipc.Interest;
+ * import org.panamaipc.WaitSet;
+ * import org.panamaipc.pipe.ChildProcess;
+ * import org.panamaipc.pipe.Pipe;
+ * import org.panamaipc.sync.EventFd;
+ *
+ * public class Waiting {
+ *     public static void main(String[] args) throws Exception {
+ *         try (WaitSet set = WaitSet.create();
+ *              Pipe pipe = Pipe.open();
+ *              EventFd doorbell = EventFd.create(0, EventFd.Mode.COUNTER);
+ *              ChildProcess child = ChildProcess.builder("sh", "-c", "echo hello from the child >&3")
+ *                      .mapFd(3, pipe.sink()).start()) {
+ *             pipe.sink().close();                          // the child has its own copy
+ *             set.register(pipe.source(), Interest.READABLE, "pipe");
+ *             set.register(doorbell, Interest.READABLE, "doorbell");
+ *             set.register(child, Interest.EXITED, "child");
+ *             doorbell.signal(1);                            // any thread or process may ring it
+ *             ByteBuffer text = ByteBuffer.allocate(64);
+ *             int open = 3;                                  // until each has been seen to its end
+ *             while (open > 0) {
+ *                 for (WaitSet.Key key : set.select(Duration.ofSeconds(10))) {
+ *                     switch ((String) key.attachment()) {
+ *                         case "pipe" -> {
+ *                             if (pipe.source().read(text) < 0) {  // end of file: the child is done
+ *                                 key.cancel();
+ *                                 open--;
+ *                             }
+ *                         }
+ *                         case "doorbell" -> {
+ *                             System.out.println("rung " + doorbell.tryAwait() + " time(s)");
+ *                             key.cancel();
+ *                             open--;
+ *                         }
+ *                         case "child" -> {
+ *                             System.out.println("child " + child.waitFor());
+ *                             key.cancel();
+ *                             open--;
+ *                         }
+ *                         default -> throw new AssertionError(key);
+ *                     }
+ *                 }
+ *             }
+ *             System.out.print(new String(text.array(), 0, text.position(), StandardCharsets.UTF_8));
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The set is level-triggered, as {@code poll} is; {@link org.panamaipc.WaitSet#wakeup()}
+ * releases a waiting select from any thread, closing the set or a registered object releases
+ * it too, and a virtual thread waiting in a select parks without holding its carrier.
  *
  * <h2>Close and interrupt</h2>
  *

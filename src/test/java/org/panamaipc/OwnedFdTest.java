@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,77 @@ class OwnedFdTest {
             assertThatThrownBy(fd::detach).isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
             fd.release();
         }
+    }
+
+    @Test
+    void closeListenersRunOnceWhileTheNumberIsStillOpen() {
+        OwnedFd fd = OwnedFd.adopt(readEnd);
+        List<Boolean> openWhenRun = new ArrayList<>();
+        Runnable listener = () -> openWhenRun.add(isOpen(readEnd));
+        assertThat(fd.addCloseListener(listener)).isTrue();
+        assertThat(fd.addCloseListener(listener)).isTrue();
+
+        fd.close();
+        fd.close();
+
+        assertThat(openWhenRun).containsExactly(true, true);
+        assertThat(isOpen(readEnd)).isFalse();
+        assertThat(fd.addCloseListener(listener)).as("too late").isFalse();
+    }
+
+    @Test
+    void closeListenersWaitForTheLastRelease() {
+        OwnedFd fd = OwnedFd.adopt(readEnd);
+        AtomicInteger runs = new AtomicInteger();
+        fd.addCloseListener(runs::incrementAndGet);
+        int n = fd.acquire();
+
+        fd.close();
+
+        assertThat(runs).as("the number is still in use").hasValue(0);
+        assertThat(fd.tryAcquire()).isEqualTo(-1);
+        fd.release();
+        assertThat(runs).hasValue(1);
+        assertThat(isOpen(n)).isFalse();
+    }
+
+    @Test
+    void aRemovedListenerDoesNotRunAndAFailingOneDoesNotKeepTheNumberOpen() {
+        OwnedFd fd = OwnedFd.adopt(readEnd);
+        AtomicInteger runs = new AtomicInteger();
+        Runnable removed = runs::incrementAndGet;
+        fd.addCloseListener(removed);
+        fd.addCloseListener(() -> {
+            throw new IllegalStateException("expected by the test");
+        });
+        fd.addCloseListener(runs::incrementAndGet);
+        fd.removeCloseListener(removed);
+        fd.removeCloseListener(removed);
+
+        Thread.UncaughtExceptionHandler previous = Thread.currentThread().getUncaughtExceptionHandler();
+        List<Throwable> reported = new ArrayList<>();
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> reported.add(e));
+        try {
+            fd.close();
+        } finally {
+            Thread.currentThread().setUncaughtExceptionHandler(previous);
+        }
+
+        assertThat(runs).hasValue(1);
+        assertThat(reported).singleElement().extracting(Throwable::getMessage).isEqualTo("expected by the test");
+        assertThat(isOpen(readEnd)).isFalse();
+    }
+
+    @Test
+    void detachRunsTheCloseListeners() {
+        OwnedFd fd = OwnedFd.adopt(readEnd);
+        AtomicInteger runs = new AtomicInteger();
+        fd.addCloseListener(runs::incrementAndGet);
+
+        int n = fd.detach();
+
+        assertThat(runs).hasValue(1);
+        assertThat(isOpen(n)).isTrue();
     }
 
     @Test

@@ -262,18 +262,23 @@ public final class Blocker {
                     && (timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
                 return run(op, n, MemorySegment.NULL, heap, fill, MemorySegment.NULL, x, y, 0, deadline, timing);
             }
-            MemorySegment bounce = BouncePool.lend(heap.byteSize());
+            // a platform thread's own scratch memory (no allocation); a virtual thread's wait that
+            // goes to a pool thread borrows from the pool for as long
+            boolean lent = Thread.currentThread().isVirtual();
+            MemorySegment bounce = lent ? BouncePool.lend(heap.byteSize()) : Waiter.current().scratch(heap.byteSize());
             try {
                 if (!fill) {
                     MemorySegment.copy(heap, 0, bounce, 0, heap.byteSize());
                 }
                 long r = run(op, fd != null ? n : 0, bounce, null, false, MemorySegment.NULL, x, y, 0, deadline, timing);
-                if (fill && r > 0) {
-                    MemorySegment.copy(bounce, 0, heap, 0, r);
+                if (fill && r > 0) { // a datagram's MSG_TRUNC result may exceed the buffer
+                    MemorySegment.copy(bounce, 0, heap, 0, Math.min(r, heap.byteSize()));
                 }
                 return r;
             } finally {
-                BouncePool.giveBack(bounce);
+                if (lent) {
+                    BouncePool.giveBack(bounce);
+                }
             }
         } finally {
             exit();
@@ -332,6 +337,17 @@ public final class Blocker {
         if (Thread.currentThread().isVirtual()) {
             if (fd != null && (op == null || timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
                 return runParked(op, h, a, heap, fill, b, x, y, z, deadline, timing);
+            }
+            if ((timing == Timing.RELATIVE || timing == Timing.ABSOLUTE_REALTIME) && op != null
+                    && !Thread.currentThread().isInterrupted() && isOpen()) {
+                // a limit that has passed makes the call a try: what need not wait costs no hand-over
+                long r = op.call(h, a, b, x, y, z, Deadline.EXPIRED);
+                if (r != -EAGAIN && r != -ETIMEDOUT && r != -EINTR) {
+                    return r;
+                }
+                if (Deadline.expired(deadline)) {
+                    return -ETIMEDOUT;
+                }
             }
             return Offload.run(this, op, h, a, b, x, y, z, deadline, timing);
         }
@@ -397,7 +413,7 @@ public final class Blocker {
             }
             long r = op.call(h, bounce, b, x, y, z, Deadline.EXPIRED);
             if (fill && r > 0) {
-                MemorySegment.copy(bounce, 0, heap, 0, r);
+                MemorySegment.copy(bounce, 0, heap, 0, Math.min(r, heap.byteSize()));
             }
             return r;
         } finally {

@@ -37,19 +37,13 @@ public final class BoundThread {
 
     private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final Thread owner;
+    private final Thread owner = Thread.currentThread();
     // guarded by this
-    private Action<?> action;
-    private boolean interruptAsked;
-    private boolean running;
+    private Handover next;
     private boolean ended;
     private Thread thread;
-    private volatile boolean done;
-    private Object result;
-    private Throwable failure;
 
-    private BoundThread(Thread owner) {
-        this.owner = owner;
+    private BoundThread() {
     }
 
     /**
@@ -63,28 +57,33 @@ public final class BoundThread {
      * @return its result
      * @throws IOException as the call does
      */
+    @SuppressWarnings("unchecked")
     public static <T> T run(Action<T> action) throws IOException {
+        Handover h = new Handover() {
+            @Override
+            Object call() throws IOException {
+                return action.run();
+            }
+        };
         Waiter w = Waiter.current();
         while (true) {
             BoundThread b = w.bound;
             if (b == null) {
-                b = new BoundThread(Thread.currentThread());
+                b = new BoundThread();
                 w.bound = b;
             }
-            if (b.submit(action)) {
-                return b.await();
+            if (b.submit(h)) {
+                return (T) h.await();
             }
             w.bound = null; // it ended meanwhile: bind another
         }
     }
 
-    private synchronized boolean submit(Action<?> a) {
+    private synchronized boolean submit(Handover h) {
         if (ended) {
             return false;
         }
-        action = a;
-        done = false;
-        interruptAsked = Thread.currentThread().isInterrupted();
+        next = h;
         if (thread == null) {
             thread = Thread.ofPlatform().daemon().name("panama-ipc-bound-" + owner.threadId()).unstarted(this::loop);
             thread.start();
@@ -94,85 +93,22 @@ public final class BoundThread {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T await() throws IOException {
-        boolean passedOn = interruptAskedNow();
-        while (!done) {
-            LockSupport.park(this);
-            if (!passedOn && Thread.currentThread().isInterrupted()) {
-                passOnInterrupt();
-                passedOn = true;
-            }
-        }
-        Throwable f;
-        Object r;
-        synchronized (this) {
-            f = failure;
-            r = result;
-            failure = null;
-            result = null;
-        }
-        if (f == null) {
-            return (T) r;
-        }
-        f.fillInStackTrace(); // where the caller called, not where the bound thread ran it
-        if (f instanceof IOException e) {
-            throw e;
-        }
-        if (f instanceof RuntimeException e) {
-            throw e;
-        }
-        throw (Error) f;
-    }
-
-    private synchronized boolean interruptAskedNow() {
-        return interruptAsked;
-    }
-
-    private synchronized void passOnInterrupt() {
-        interruptAsked = true;
-        if (running) {
-            thread.interrupt();
-        }
-    }
-
     private void loop() {
         while (true) {
-            Action<?> a;
+            Handover h;
             synchronized (this) {
-                a = action;
-                if (a == null) {
-                    if (!owner.isAlive()) {
-                        ended = true; // a mutex still held is owner-died for the next locker now
-                        return;
-                    }
-                } else {
-                    running = true;
-                    if (interruptAsked) {
-                        Thread.currentThread().interrupt();
-                    }
+                h = next;
+                next = null;
+                if (h == null && !owner.isAlive()) {
+                    ended = true; // a mutex still held is owner-died for the next locker now
+                    return;
                 }
             }
-            if (a == null) {
+            if (h == null) {
                 LockSupport.parkNanos(this, CHECK_NANOS);
-                continue;
+            } else {
+                h.runHere();
             }
-            Object r = null;
-            Throwable f = null;
-            try {
-                r = a.run();
-            } catch (Throwable t) {
-                f = t;
-            }
-            synchronized (this) {
-                running = false;
-                action = null;
-                result = r;
-                failure = f;
-                done = true;
-            }
-            Thread.interrupted(); // what was passed on stays with this call
-            LockSupport.unpark(owner);
         }
     }
 }

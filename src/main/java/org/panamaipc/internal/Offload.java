@@ -6,7 +6,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where a virtual thread's wait goes when no descriptor can tell the poller it is over: System V
@@ -38,8 +37,8 @@ final class Offload {
     private Offload() {
     }
 
-    /** One call handed over: its arguments, then its outcome. */
-    private static final class Task implements Runnable {
+    /** One call handed over, with its arguments. */
+    private static final class Task extends Handover implements Runnable {
         final Blocker blocker;
         final BlockingCall op;
         final int handle;
@@ -50,14 +49,6 @@ final class Offload {
         final long z;
         final long deadline;
         final Blocker.Timing timing;
-        final Thread caller = Thread.currentThread();
-
-        // guarded by this
-        private Thread runner;
-        private boolean interruptAsked;
-        private volatile boolean done;
-        private long result;
-        private Throwable failure;
 
         Task(Blocker blocker, BlockingCall op, int handle, MemorySegment a, MemorySegment b, long x, long y, long z,
                 long deadline, Blocker.Timing timing) {
@@ -75,24 +66,12 @@ final class Offload {
 
         @Override
         public void run() {
-            synchronized (this) {
-                runner = Thread.currentThread();
-                if (interruptAsked) {
-                    runner.interrupt(); // the engine on this thread sees it as its own
-                }
-            }
-            try {
-                result = blocker.runHere(op, handle, here(a), here(b), x, y, z, deadline, timing);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                synchronized (this) {
-                    runner = null;
-                    done = true;
-                }
-                Thread.interrupted(); // what was passed on stays with this task
-                LockSupport.unpark(caller);
-            }
+            runHere();
+        }
+
+        @Override
+        Object call() throws IOException {
+            return blocker.runHere(op, handle, here(a), here(b), x, y, z, deadline, timing);
         }
 
         /**
@@ -106,13 +85,6 @@ final class Offload {
             }
             return MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize());
         }
-
-        synchronized void interrupt() {
-            interruptAsked = true;
-            if (runner != null) {
-                runner.interrupt();
-            }
-        }
     }
 
     /**
@@ -123,31 +95,8 @@ final class Offload {
     static long run(Blocker blocker, BlockingCall op, int handle, MemorySegment a, MemorySegment b, long x, long y,
             long z, long deadline, Blocker.Timing timing) throws IOException {
         Task t = new Task(blocker, op, handle, a, b, x, y, z, deadline, timing);
-        boolean passedOn = false;
-        if (Thread.currentThread().isInterrupted()) {
-            t.interrupt();
-            passedOn = true;
-        }
         POOL.execute(t);
-        while (!t.done) {
-            LockSupport.park(t);
-            if (!passedOn && Thread.currentThread().isInterrupted()) {
-                t.interrupt();
-                passedOn = true;
-            }
-        }
-        Throwable f = t.failure;
-        if (f == null) {
-            return t.result;
-        }
-        f.fillInStackTrace(); // where the caller called, not where the pool thread ran it
-        if (f instanceof IOException e) {
-            throw e;
-        }
-        if (f instanceof RuntimeException e) {
-            throw e;
-        }
-        throw (Error) f;
+        return (Long) t.await();
     }
 
     /** {@return the pool threads alive now (waiting or idle)} */

@@ -13,11 +13,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
-import org.panamaipc.DescriptorBased;
+import org.panamaipc.Interest;
 import org.panamaipc.IpcException;
 import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.mq_attr;
 import org.panamaipc.bindings.rlimit;
@@ -70,7 +73,7 @@ import org.panamaipc.internal.Waiter;
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/mq_overview.7.html">mq_overview(7)</a>
  */
-public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
+public final class PosixMessageQueue implements AutoCloseable, Waitable {
     /** The highest priority a message can have ({@code MQ_PRIO_MAX - 1} on Linux). */
     public static final int MAX_PRIORITY = 32767;
 
@@ -97,16 +100,18 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     /** How a queue is opened: which of sending and receiving its descriptor allows. */
     public enum Access {
         /** Receive only ({@code O_RDONLY}). */
-        READ_ONLY(LibC.O_RDONLY()),
+        READ_ONLY(LibC.O_RDONLY(), EnumSet.of(Interest.READABLE)),
         /** Send only ({@code O_WRONLY}). */
-        WRITE_ONLY(LibC.O_WRONLY()),
+        WRITE_ONLY(LibC.O_WRONLY(), EnumSet.of(Interest.WRITABLE)),
         /** Send and receive ({@code O_RDWR}). */
-        READ_WRITE(LibC.O_RDWR());
+        READ_WRITE(LibC.O_RDWR(), EnumSet.of(Interest.READABLE, Interest.WRITABLE));
 
         private final int flag;
+        private final Set<Interest> interests;
 
-        Access(int flag) {
+        Access(int flag, Set<Interest> interests) {
             this.flag = flag;
+            this.interests = Collections.unmodifiableSet(interests);
         }
 
         boolean canSend() {
@@ -1007,6 +1012,26 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     }
 
     private PriorityMessage receiveCopy(int mode, Duration timeout) throws IOException {
+        if (mode == TRY || !Thread.currentThread().isVirtual()) {
+            return receiveCopyOnce(mode, timeout);
+        }
+        // a virtual thread waits for a message holding no native memory, then takes it with
+        // the thread's scratch memory, which it holds only while it does not park
+        long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
+        while (true) {
+            if (!Thread.currentThread().isInterrupted()) { // interrupted: the engine throws, nothing taken
+                PriorityMessage m = receiveCopyOnce(TRY, null);
+                if (m != null) {
+                    return m;
+                }
+            }
+            if (!blocker.awaitReady(POLLIN, deadline)) {
+                return null;
+            }
+        }
+    }
+
+    private PriorityMessage receiveCopyOnce(int mode, Duration timeout) throws IOException {
         MemorySegment scratch = Waiter.current().scratch(PRIORITY_ROOM + maxMessageSize);
         MemorySegment priority = scratch.asSlice(0, Integer.BYTES);
         MemorySegment buf = scratch.asSlice(PRIORITY_ROOM, maxMessageSize);
@@ -1068,7 +1093,7 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
      * @throws IOException if {@code poll} fails
      * @throws IllegalStateException if this queue is closed
      * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
-     * @see PosixQueuePoller
+     * @see org.panamaipc.WaitSet
      */
     public boolean awaitReadable(Duration timeout) throws IOException {
         return await(POLLIN, Check.timeout(timeout));
@@ -1209,7 +1234,7 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     }
 
     /**
-     * The queue's descriptor, to poll it or to pass it to another process over a Unix socket
+     * The queue's descriptor, to pass it to another process over a Unix socket
      * ({@code SCM_RIGHTS}), where {@link #adopt(OwnedFd)} makes it a queue again.
      *
      * <p><b>Lifetime:</b> owned by this queue and closed with it; {@link OwnedFd#dup()} it
@@ -1220,6 +1245,16 @@ public final class PosixMessageQueue implements AutoCloseable, DescriptorBased {
     @Override
     public OwnedFd fd() {
         return fd;
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this queue, as its access
+     *     allows: {@link Interest#READABLE} (a message is there) and {@link Interest#WRITABLE}
+     *     (there is room for one)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return access.interests;
     }
 
     /** {@return how many threads are blocked in a call on this queue now} */

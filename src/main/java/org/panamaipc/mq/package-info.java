@@ -1,6 +1,7 @@
 /**
  * Message queues: POSIX ({@link org.panamaipc.mq.PosixMessageQueue}: named, with message
- * priorities, timed operations, readiness through {@code poll} and {@code mq_notify}) and
+ * priorities, timed operations, readiness through a {@link org.panamaipc.WaitSet} and
+ * {@code mq_notify}) and
  * System V ({@link org.panamaipc.mq.SysVMessageQueue}: keyed, with typed messages and
  * selective receive). Both keep message boundaries and interoperate with C, Python and the
  * shell tools ({@code ipcs -q}, {@code ipcrm -q}).
@@ -51,6 +52,12 @@
  * timed calls use the kernel's {@code mq_timedsend}/{@code mq_timedreceive}; System V has no
  * timed call, so the engine's timer signals the blocked thread at its deadline. No call
  * polls in a loop. A removed System V queue is {@link org.panamaipc.ObjectRemovedException}.
+ *
+ * <p><b>Many queues at once.</b> A POSIX queue is {@link org.panamaipc.Waitable}: one
+ * {@link org.panamaipc.WaitSet} waits until any of several queues holds a message
+ * ({@link org.panamaipc.Interest#READABLE}) or has room ({@link org.panamaipc.Interest#WRITABLE}),
+ * beside sockets, pipes and child processes. A System V queue has no descriptor and cannot be
+ * waited on this way.
  *
  * <p><b>Hot paths.</b> {@code send(MemorySegment, int)}/{@code trySend} with native memory
  * and {@code receive(PosixMessage)}/{@code tryReceive(PosixMessage)}, and for System V

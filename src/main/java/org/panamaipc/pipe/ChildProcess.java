@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.panamaipc.DescriptorBased;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.bindings.posix_spawnattr_t;
@@ -66,7 +69,9 @@ import org.panamaipc.signal.Signal;
  *
  * @see <a href="https://man7.org/linux/man-pages/man3/posix_spawn.3.html">posix_spawn(3)</a>
  */
-public final class ChildProcess implements AutoCloseable, DescriptorBased {
+public final class ChildProcess implements AutoCloseable, Waitable {
+    private static final Set<Interest> OFFERS = Collections.unmodifiableSet(EnumSet.of(Interest.EXITED));
+
     private final long pid;
     private final PidFd pidFd;
     private final String program;
@@ -242,6 +247,15 @@ public final class ChildProcess implements AutoCloseable, DescriptorBased {
                 }
             });
         }
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this child:
+     *     {@link Interest#EXITED} (then {@link #waitFor()} returns at once)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return OFFERS;
     }
 
     @Override

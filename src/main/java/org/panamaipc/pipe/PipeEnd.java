@@ -7,8 +7,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Path;
 import org.panamaipc.BrokenPipeException;
-import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import java.lang.foreign.MemorySegment;
 import org.panamaipc.internal.Blocker;
@@ -34,7 +34,7 @@ import org.panamaipc.internal.Sys;
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/pipe.7.html">pipe(7)</a>
  */
-public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements DescriptorBased
+public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements Waitable
         permits PipeSource, PipeSink {
     static final int EAGAIN = Sys.EAGAIN;
     private static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
@@ -107,8 +107,8 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     }
 
     /**
-     * The descriptor, still owned by this end: to map it into a child process or to poll
-     * it. Close the end, not the descriptor.
+     * The descriptor, still owned by this end: to map it into a child process or to wait on
+     * it in a {@link org.panamaipc.WaitSet}. Close the end, not the descriptor.
      *
      * @return the owned descriptor
      */

@@ -9,8 +9,12 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import org.panamaipc.BrokenPipeException;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.iovec;
@@ -36,6 +40,8 @@ import org.panamaipc.internal.Waiter;
  * @see <a href="https://man7.org/linux/man-pages/man2/write.2.html">write(2)</a>
  */
 public final class PipeSink extends PipeEnd implements WritableByteChannel {
+    private static final Set<Interest> WRITABLE = Collections.unmodifiableSet(EnumSet.of(Interest.WRITABLE));
+
     private static final long PIPE_BUF = 4096;
     private static final int POLLOUT = LibC.POLLOUT();
 
@@ -280,6 +286,15 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             }
         }
         return done;
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this end:
+     *     {@link Interest#WRITABLE} (room, or a reader gone: the write then reports it)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return WRITABLE;
     }
 
     @Override

@@ -10,8 +10,12 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import org.panamaipc.BrokenPipeException;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker.Timing;
@@ -33,6 +37,8 @@ import org.panamaipc.internal.Waiter;
  * @see <a href="https://man7.org/linux/man-pages/man2/read.2.html">read(2)</a>
  */
 public final class PipeSource extends PipeEnd implements ReadableByteChannel {
+    private static final Set<Interest> READABLE = Collections.unmodifiableSet(EnumSet.of(Interest.READABLE));
+
     private static final int POLLIN = LibC.POLLIN();
 
     PipeSource(OwnedFd fd) {
@@ -260,6 +266,15 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         if (!segment.isNative()) {
             throw new IllegalArgumentException("segment must be native memory (a heap segment cannot be passed to a blocking call)");
         }
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this end:
+     *     {@link Interest#READABLE} (bytes, or end of file)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return READABLE;
     }
 
     @Override

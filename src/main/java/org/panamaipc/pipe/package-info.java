@@ -35,7 +35,8 @@
  * likewise throws {@code InterruptedIOException} and leaves the child waitable, and
  * {@code close()} releases a thread blocked in it. Every blocking call runs through the
  * library's one blocking engine; every end, and a child process (its pidfd), is
- * {@link org.panamaipc.DescriptorBased}.
+ * {@link org.panamaipc.Waitable}: a {@link org.panamaipc.WaitSet} waits on any number of them,
+ * beside the objects of other mechanisms.
  *
  * <p><b>Hot paths.</b> {@link org.panamaipc.pipe.PipeSource#read(java.lang.foreign.MemorySegment)}
  * and {@link org.panamaipc.pipe.PipeSink#write(java.lang.foreign.MemorySegment)} on native

@@ -5,8 +5,12 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
-import org.panamaipc.DescriptorBased;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.siginfo_t;
@@ -24,8 +28,9 @@ import org.panamaipc.internal.Waiter;
  * still refers to the old one, so a signal sent through it can never reach a stranger.
  *
  * <p>The descriptor becomes readable when the process exits, which makes it a dead-peer
- * detector for any mechanism: poll {@link #fd()} with {@code POLLIN} beside the mechanism's
- * own descriptor, or call {@link #awaitExit(Duration)}. For a child of this process,
+ * detector for any mechanism: register it with a {@link org.panamaipc.WaitSet}
+ * ({@link Interest#EXITED}) beside the mechanism's own objects, or call
+ * {@link #awaitExit(Duration)}. For a child of this process,
  * {@link #tryReap()} and {@link #waitFor(Duration)} also collect its {@link ExitStatus}.
  *
  * <p><b>Lifetime.</b> {@link #close()} releases the descriptor (idempotent, from any
@@ -40,7 +45,9 @@ import org.panamaipc.internal.Waiter;
  * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_open.2.html">pidfd_open(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
  */
-public final class PidFd implements AutoCloseable, DescriptorBased {
+public final class PidFd implements AutoCloseable, Waitable {
+    private static final Set<Interest> OFFERS = Collections.unmodifiableSet(EnumSet.of(Interest.EXITED));
+
     private static final int POLLIN = LibC.POLLIN();
 
     private final long pid;
@@ -257,6 +264,15 @@ public final class PidFd implements AutoCloseable, DescriptorBased {
             throw new IllegalArgumentException("pid=" + pid + " must be a positive process id");
         }
         return (int) pid;
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this pidfd:
+     *     {@link Interest#EXITED}}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return OFFERS;
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.EventCounter;
 import org.panamaipc.internal.Macros;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.SigSet;
@@ -210,7 +211,8 @@ public final class Signals {
      *
      * @param signal the signal
      * @param handler what to run for each delivery
-     * @return the registration; close it to remove the handler
+     * @return the registration, which also counts the deliveries for a
+     *         {@link org.panamaipc.WaitSet}; close it to remove the handler
      * @throws IllegalArgumentException if the signal is reserved ({@link #reservation} says
      *         why), or is a real-time signal not blocked in every thread
      * @throws IOException if a call fails
@@ -222,15 +224,21 @@ public final class Signals {
         if (reason != null) {
             throw new IllegalArgumentException(signal + " is reserved: " + reason);
         }
-        synchronized (Signals.class) {
-            Slot slot = SLOTS.get(signal);
-            if (slot == null) {
-                slot = isBlockedInEveryThread(signal) ? SignalfdSlot.open(signal) : JvmSlot.install(signal);
-                SLOTS.put(signal, slot);
+        OwnedFd deliveries = EventCounter.open("the deliveries of " + signal.name());
+        try {
+            synchronized (Signals.class) {
+                Slot slot = SLOTS.get(signal);
+                if (slot == null) {
+                    slot = isBlockedInEveryThread(signal) ? SignalfdSlot.open(signal) : JvmSlot.install(signal);
+                    SLOTS.put(signal, slot);
+                }
+                SignalRegistration reg = new SignalRegistration(slot, handler, deliveries);
+                slot.registrations.add(reg);
+                return reg;
             }
-            SignalRegistration reg = new SignalRegistration(slot, handler);
-            slot.registrations.add(reg);
-            return reg;
+        } catch (IOException | RuntimeException e) {
+            deliveries.close();
+            throw e;
         }
     }
 
@@ -244,12 +252,6 @@ public final class Signals {
         }
 
         abstract SignalRegistration.Delivery delivery();
-
-        /** {@return the signalfd read for this signal} */
-        OwnedFd fd() {
-            throw new UnsupportedOperationException(signal + " is delivered by the JVM's signal dispatch,"
-                    + " not read from a signalfd: it has no descriptor");
-        }
 
         abstract void uninstall();
 
@@ -271,7 +273,6 @@ public final class Signals {
 
     /** Reads the signal from a signalfd on a dedicated thread. */
     static final class SignalfdSlot extends Slot {
-        private final OwnedFd fd;
         private final Blocker blocker;
         private final MemorySegment previousAction;
         private final Arena arena = Arena.ofAuto();
@@ -279,7 +280,6 @@ public final class Signals {
 
         private SignalfdSlot(Signal signal, OwnedFd fd, MemorySegment previousAction) {
             super(signal);
-            this.fd = fd;
             this.blocker = Blocker.forDescriptor("signalfd of " + signal.name(), fd);
             this.previousAction = previousAction;
             this.reader = Thread.ofPlatform().daemon().name("panama-ipc signalfd " + signal.name())
@@ -319,11 +319,6 @@ public final class Signals {
         @Override
         SignalRegistration.Delivery delivery() {
             return SignalRegistration.Delivery.SIGNALFD;
-        }
-
-        @Override
-        OwnedFd fd() {
-            return fd;
         }
 
         private void readLoop() {

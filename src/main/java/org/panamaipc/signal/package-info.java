@@ -64,17 +64,29 @@
  * <h2>pidfd</h2>
  * {@link org.panamaipc.signal.PidFd} refers to one process for good: wait for its exit with a
  * timeout ({@code poll}), signal it, and for children collect the
- * {@link org.panamaipc.signal.ExitStatus}. Its descriptor turns readable at exit, so any
- * mechanism can poll it beside its own to detect a dead peer.
+ * {@link org.panamaipc.signal.ExitStatus}. Its descriptor turns readable at exit, so a
+ * {@link org.panamaipc.WaitSet} can wait for it ({@link org.panamaipc.Interest#EXITED}) beside
+ * any mechanism's own objects to detect a dead peer.
+ *
+ * <h2>Waiting for signals beside everything else</h2>
+ * Every {@link org.panamaipc.signal.SignalRegistration}, whichever its delivery, counts the
+ * deliveries its handler has run for in an eventfd of its own: the count goes up after the
+ * handler returns, {@link org.panamaipc.signal.SignalRegistration#takeDeliveries()} takes it
+ * and sets it to zero, and a {@link org.panamaipc.WaitSet} waits for it with
+ * {@link org.panamaipc.Interest#SIGNALED}. A program can so keep its handler empty and act on
+ * the signal in its own loop, where it also waits for messages, connections and children.
+ * With the JVM's dispatch, deliveries close together may merge before the handler sees them,
+ * and the count counts what the handler saw.
  *
  * <p><b>Blocking.</b> The waits of a pidfd, and the signalfd read behind
  * {@link org.panamaipc.signal.SignalRegistration.Delivery#SIGNALFD}, run through the
  * library's one blocking engine: {@code close()} from another thread releases a waiting
  * thread with {@link java.nio.channels.AsynchronousCloseException}; interrupting it ends the
  * wait with {@link java.io.InterruptedIOException}, the pidfd stays open, the interrupt
- * status stays set and the child is not reaped. {@link org.panamaipc.signal.PidFd} and a
- * signalfd-backed {@link org.panamaipc.signal.SignalRegistration} expose their descriptor
- * ({@link org.panamaipc.DescriptorBased}).
+ * status stays set and the child is not reaped. {@link org.panamaipc.signal.PidFd} and
+ * {@link org.panamaipc.signal.SignalRegistration} are {@link org.panamaipc.Waitable}: the
+ * pidfd itself, and the registration's count of deliveries (never the signalfd, which the
+ * library's reader owns).
  *
  * <p>Example, run with the signal blocked from the start (for instance started by a parent
  * through {@code ChildProcess.builder(...).blockSignals(Signal.realtime(1))}):

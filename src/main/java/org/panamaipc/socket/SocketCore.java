@@ -34,7 +34,6 @@ final class SocketCore {
     static final int ETIMEDOUT = Blocker.ETIMEDOUT;
     private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
     /** What the calls are given for "do not wait": any {@code timeout} that is not {@code NULL}. */
-    private static final MemorySegment NO_WAIT = Deadline.EXPIRED;
 
     final OwnedFd fd;
     final SocketType type;
@@ -128,14 +127,30 @@ final class SocketCore {
         return blocker.call(op, 0, a, MemorySegment.NULL, x, y, 0, deadline, timing);
     }
 
+    /**
+     * As {@link #call}, for a buffer on the heap: the bytes go through native memory the engine
+     * lends for the call (on a virtual thread, only while it does not park).
+     *
+     * @param op one of the {@link BlockingCall}s below
+     * @param heap the caller's bytes
+     * @param fill whether the call fills them (a receive) rather than takes them (a send)
+     * @param y the flags
+     * @param deadline from {@link Deadline#end}, or {@link Deadline#NONE}
+     * @param timing {@link Timing#POLL_IN} or {@link Timing#POLL_OUT}
+     * @return the call's result, or {@code -errno}; see {@link #nothing(long)}
+     */
+    long callHeap(BlockingCall op, MemorySegment heap, boolean fill, long y, long deadline, Timing timing)
+            throws IOException {
+        if (deadline == Deadline.NONE && !blocking) { // one attempt, reported as a non-blocking socket's
+            long r = blocker.callHeap(op, heap, fill, heap.byteSize(), y, Deadline.now(), timing);
+            return r == -Blocker.ETIMEDOUT ? -EAGAIN : r;
+        }
+        return blocker.callHeap(op, heap, fill, heap.byteSize(), y, deadline, timing);
+    }
+
     /** Makes a call once, without waiting: {@code -EAGAIN} if it would have to. */
     long tryCall(BlockingCall op, MemorySegment a, long x, long y) throws ClosedChannelException {
-        int n = enter();
-        try {
-            return op.call(n, a, MemorySegment.NULL, x, y, 0, NO_WAIT);
-        } finally {
-            exit();
-        }
+        return blocker.callNow(op, a, MemorySegment.NULL, x, y, 0);
     }
 
     /** A {@code timeout} that is not {@code NULL} means "do not block": {@code MSG_DONTWAIT}. */

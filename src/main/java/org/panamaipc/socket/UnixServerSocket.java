@@ -7,8 +7,12 @@ import java.net.SocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
-import org.panamaipc.DescriptorBased;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
@@ -40,7 +44,9 @@ import org.panamaipc.internal.SocketCalls;
  * @see <a href="https://man7.org/linux/man-pages/man2/listen.2.html">listen(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
  */
-public final class UnixServerSocket implements AutoCloseable, DescriptorBased {
+public final class UnixServerSocket implements AutoCloseable, Waitable {
+    private static final Set<Interest> OFFERS = Collections.unmodifiableSet(EnumSet.of(Interest.ACCEPTABLE));
+
     /** The backlog {@link #create(SocketType, SocketAddress)} asks for; the kernel caps it at {@code somaxconn}. */
     public static final int DEFAULT_BACKLOG = 128;
 
@@ -137,7 +143,7 @@ public final class UnixServerSocket implements AutoCloseable, DescriptorBased {
     }
 
     /**
-     * The listening socket's descriptor, to poll it or pass it to another process.
+     * The listening socket's descriptor, to pass it to another process.
      *
      * <p><b>Lifetime.</b> It belongs to this socket: close the socket, not the descriptor.
      *
@@ -227,6 +233,15 @@ public final class UnixServerSocket implements AutoCloseable, DescriptorBased {
     @Override
     public void close() {
         core.close();
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this socket:
+     *     {@link Interest#ACCEPTABLE} (a connection waits in the backlog)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return OFFERS;
     }
 
     @Override

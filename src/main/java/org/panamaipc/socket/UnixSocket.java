@@ -21,12 +21,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.panamaipc.BrokenPipeException;
-import org.panamaipc.DescriptorBased;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.cmsghdr;
 import org.panamaipc.bindings.msghdr;
@@ -82,7 +85,10 @@ import org.panamaipc.internal.Waiter;
  * @see <a href="https://man7.org/linux/man-pages/man2/sendmsg.2.html">sendmsg(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/recvmsg.2.html">recvmsg(2)</a>
  */
-public final class UnixSocket implements ByteChannel, DescriptorBased {
+public final class UnixSocket implements ByteChannel, Waitable {
+    private static final Set<Interest> OFFERS =
+            Collections.unmodifiableSet(EnumSet.of(Interest.READABLE, Interest.WRITABLE));
+
     /** The most descriptors one message carries ({@code SCM_MAX_FD}). */
     public static final int MAX_DESCRIPTORS = 253;
 
@@ -1054,18 +1060,14 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("buffer is read-only");
         }
-        long size = buffer.byteSize();
         if (buffer.isNative()) {
             return receiveNative(buffer, deadline);
         }
-        try (Arena arena = size > SCRATCH_SIZE ? Arena.ofConfined() : null) {
-            MemorySegment s = arena != null ? arena.allocate(size) : Waiter.current().scratch(size);
-            long r = receiveNative(s, deadline);
-            if (r > 0) {
-                MemorySegment.copy(s, 0, buffer, 0, Math.min(r, size));
-            }
-            return r;
+        long r = core.callHeap(SocketCore::recv, buffer, true, receiveFlags, deadline, Timing.POLL_IN);
+        if (r < 0 && !SocketCore.nothing(r)) {
+            throw Errors.of("recv", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
         }
+        return r;
     }
 
     private long receiveNative(MemorySegment buffer, long deadline) throws IOException {
@@ -1251,6 +1253,16 @@ public final class UnixSocket implements ByteChannel, DescriptorBased {
     @Override
     public void close() {
         core.close();
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this socket:
+     *     {@link Interest#READABLE} (data, a datagram, or end of stream) and
+     *     {@link Interest#WRITABLE} (room)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return OFFERS;
     }
 
     @Override

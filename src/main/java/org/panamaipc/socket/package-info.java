@@ -41,7 +41,9 @@
  * blocked thread follows the JDK's channels for a {@link UnixSocket}: the socket is closed
  * and the call throws {@link java.nio.channels.ClosedByInterruptException}. A
  * {@link UnixServerSocket} is no channel: its {@code accept} throws
- * {@link java.io.InterruptedIOException}, and the socket stays open and listening.
+ * {@link java.io.InterruptedIOException}, and the socket stays open and listening. Both are
+ * {@link org.panamaipc.Waitable}: one {@link org.panamaipc.WaitSet} waits for connections
+ * ({@link org.panamaipc.Interest#ACCEPTABLE}) and data on many sockets at once.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7)</a>
  */

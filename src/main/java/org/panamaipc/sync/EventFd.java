@@ -6,8 +6,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
-import org.panamaipc.DescriptorBased;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
@@ -47,7 +51,10 @@ import org.panamaipc.internal.Waiter;
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
  */
-public final class EventFd implements DescriptorBased, AutoCloseable {
+public final class EventFd implements Waitable, AutoCloseable {
+    private static final Set<Interest> OFFERS =
+            Collections.unmodifiableSet(EnumSet.of(Interest.READABLE, Interest.WRITABLE));
+
     /** The largest value the counter holds, 2<sup>64</sup> - 2, as an unsigned long. */
     public static final long MAX_VALUE = 0xffff_ffff_ffff_fffeL;
 
@@ -293,6 +300,16 @@ public final class EventFd implements DescriptorBased, AutoCloseable {
     @Override
     public void close() {
         blocker.close();
+    }
+
+    /**
+     * {@return what a {@link org.panamaipc.WaitSet} can wait for on this eventfd:
+     *     {@link Interest#READABLE} (the counter is not zero) and
+     *     {@link Interest#WRITABLE} (1 can be added)}
+     */
+    @Override
+    public Set<Interest> interests() {
+        return OFFERS;
     }
 
     @Override

@@ -35,9 +35,18 @@
  * {@code initialize} writes the magic last; {@code attach} refuses a region without it, so
  * memory that was never initialised is reported instead of being handed to the C library.
  * Sizes: {@link org.panamaipc.sync.ProcessMutex#SIZE}, {@link org.panamaipc.sync.ProcessCondition#SIZE},
- * {@link org.panamaipc.sync.UnnamedSemaphore#SIZE}; offsets must be 8-byte aligned. Lock and
- * unlock a mutex on the same platform thread (a virtual thread may move between carrier
- * threads, and the C library knows the owner by its kernel thread).
+ * {@link org.panamaipc.sync.UnnamedSemaphore#SIZE}; offsets must be 8-byte aligned. The C
+ * library knows a mutex's owner by its kernel thread: a virtual thread's mutex and condition
+ * calls run on a platform thread bound to it, so that it owns the mutex like a platform
+ * thread would ({@link org.panamaipc.sync.ProcessMutex} says what that costs).
+ *
+ * <h2>Virtual threads</h2>
+ * No wait here holds a virtual thread's carrier. {@link org.panamaipc.sync.EventFd} has a
+ * descriptor: a waiting virtual thread parks on the library's poller. The others have none
+ * the kernel can report readiness on (System V and POSIX semaphores, futex): a virtual
+ * thread that has to wait hands the call to a platform thread of a pool that grows with
+ * demand, and parks until it is over; a call that need not wait runs on the virtual thread
+ * itself.
  *
  * <h2>Hot paths</h2>
  * These allocate nothing and make one system call at most (none when uncontended, for the
@@ -60,7 +69,8 @@
  * taken, a mutex not returned is not held (a condition's wait ends with its mutex held
  * again, as every end of that wait does). A wait that completed as the interrupt came returns
  * normally. {@link org.panamaipc.sync.EventFd} has a descriptor and is
- * {@link org.panamaipc.DescriptorBased}.
+ * {@link org.panamaipc.Waitable}: a {@link org.panamaipc.WaitSet} waits for its counter beside
+ * other objects.
  *
  * <h2>Example</h2>
  * Two processes (run it twice at once) take turns on a counter under a robust mutex:

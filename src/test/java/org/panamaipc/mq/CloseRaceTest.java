@@ -6,11 +6,12 @@ import java.lang.foreign.Arena;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.panamaipc.Interest;
 import org.panamaipc.ObjectRemovedException;
+import org.panamaipc.WaitSet;
 import org.panamaipc.testing.IpcTest;
 
 /**
@@ -48,27 +49,27 @@ class CloseRaceTest {
     }
 
     @Test
-    void posixCloseRacingSendersReceiversAndPollers() throws Exception {
+    void posixCloseRacingSendersReceiversAndWaitSets() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             String name = Peers.uniqueName("race");
             List<Throwable> endings = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             try (PosixMessageQueue q = PosixMessageQueue.create(name, 2, 16);
-                 PosixQueuePoller poller = PosixQueuePoller.create()) {
-                poller.register(q, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
+                 WaitSet set = WaitSet.create()) {
+                set.register(q, Interest.READABLE);
                 PosixMessageQueue.unlink(name);
                 byte[] data = new byte[8];
                 threads.add(loop(endings, () -> q.send(data, 1)));
                 threads.add(loop(endings, () -> q.receive(PosixMessage.allocate(Arena.ofAuto(), 16))));
                 threads.add(loop(endings, () -> q.receive(Duration.ofMillis(ThreadLocalRandom.current().nextInt(3)))));
                 threads.add(loop(endings, () -> q.awaitReadable(Duration.ofSeconds(30))));
-                threads.add(loop(endings, () -> poller.poll(Duration.ofSeconds(30))));
+                threads.add(loop(endings, () -> set.select(Duration.ofSeconds(30))));
                 Thread.onSpinWait();
                 if (ThreadLocalRandom.current().nextBoolean()) {
                     Thread.yield();
                 }
-                q.close();
-                poller.close();
+                q.close(); // the set reports the queue's key once, then waits on nothing until it closes
+                set.close();
                 for (Thread t : threads) {
                     assertThat(t.join(Duration.ofSeconds(10))).as("thread ends after close").isTrue();
                 }

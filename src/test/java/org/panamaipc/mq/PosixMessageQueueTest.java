@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
+import org.panamaipc.Interest;
 import org.panamaipc.ObjectMismatchException;
+import org.panamaipc.WaitSet;
+import org.panamaipc.testing.Allocation;
 import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.IpcTest;
@@ -458,17 +461,17 @@ class PosixMessageQueueTest {
     }
 
     @Test
-    void interruptEndsABlockedPollAndThePollerStaysOpen() throws Exception {
+    void interruptEndsABlockedSelectAndTheWaitSetStaysOpen() throws Exception {
         PosixMessageQueue a = queue(2, 16);
-        try (PosixQueuePoller poller = PosixQueuePoller.create()) {
-            int ia = poller.register(a, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
-            Blocked<Integer> blocked = Blocked.start(Blocked.POLL, () -> poller.poll(Duration.ofMinutes(5)));
+        try (WaitSet set = WaitSet.create()) {
+            WaitSet.Key ka = set.register(a, Interest.READABLE);
+            Blocked<List<WaitSet.Key>> blocked = Blocked.start(Blocked.EPOLL_WAIT, set::select);
             blocked.thread().interrupt();
             assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(5)))
                     .hasCauseInstanceOf(InterruptedIOException.class);
             a.send(bytes("x"), 0);
-            assertThat(poller.poll(Duration.ofSeconds(5))).isEqualTo(1);
-            assertThat(poller.isReadable(ia)).isTrue();
+            assertThat(set.select(Duration.ofSeconds(5))).containsExactly(ka);
+            assertThat(ka.isReady(Interest.READABLE)).isTrue();
         }
     }
 
@@ -483,41 +486,41 @@ class PosixMessageQueueTest {
     }
 
     @Test
-    void pollerWaitsForAnyOfSeveralQueues() throws Exception {
+    void aWaitSetWaitsForAnyOfSeveralQueues() throws Exception {
         PosixMessageQueue a = queue(2, 16);
         PosixMessageQueue b = queue(2, 16);
         PosixMessageQueue c = queue(1, 16);
         c.send(bytes("full"), 0);
-        try (PosixQueuePoller poller = PosixQueuePoller.create()) {
-            int ia = poller.register(a, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
-            int ib = poller.register(b, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
-            int ic = poller.register(c, EnumSet.of(PosixQueuePoller.Readiness.WRITABLE));
-            assertThat(poller.poll(Duration.ofMillis(30))).isZero();
-            CompletableFuture<Integer> polled = Peers.async(() -> {
+        try (WaitSet set = WaitSet.create()) {
+            WaitSet.Key ka = set.register(a, Interest.READABLE);
+            WaitSet.Key kb = set.register(b, Interest.READABLE);
+            WaitSet.Key kc = set.register(c, Interest.WRITABLE);
+            assertThat(set.select(Duration.ofMillis(30))).isEmpty();
+            CompletableFuture<List<WaitSet.Key>> selected = Peers.async(() -> {
                 try {
-                    return poller.poll(Duration.ofSeconds(10));
+                    return set.select(Duration.ofSeconds(10));
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             });
             b.send(bytes("wake"), 0);
-            assertThat(polled.get(10, TimeUnit.SECONDS)).isEqualTo(1);
-            assertThat(poller.isReadable(ia)).isFalse();
-            assertThat(poller.isReadable(ib)).isTrue();
-            assertThat(poller.isWritable(ic)).isFalse();
+            assertThat(selected.get(10, TimeUnit.SECONDS)).containsExactly(kb);
+            assertThat(ka.isReady(Interest.READABLE)).isFalse();
+            assertThat(kb.isReady(Interest.READABLE)).isTrue();
+            assertThat(kc.isReady(Interest.WRITABLE)).isFalse();
             c.receive();
-            assertThat(poller.poll(Duration.ZERO)).isEqualTo(2);
-            assertThat(poller.isWritable(ic)).isTrue();
+            assertThat(set.selectNow()).containsExactlyInAnyOrder(kb, kc);
+            assertThat(kc.isReady(Interest.WRITABLE)).isTrue();
         }
     }
 
     @Test
-    void closingThePollerReleasesABlockedPoll() throws Exception {
+    void closingTheWaitSetReleasesABlockedSelect() throws Exception {
         PosixMessageQueue a = queue(2, 16);
-        PosixQueuePoller poller = PosixQueuePoller.create();
-        poller.register(a, EnumSet.of(PosixQueuePoller.Readiness.READABLE));
-        BlockedCall blocked = BlockedCall.start(() -> poller.poll(Duration.ofMinutes(5)));
-        poller.close();
+        WaitSet set = track(WaitSet.create());
+        set.register(a, Interest.READABLE);
+        BlockedCall blocked = BlockedCall.start(() -> set.select(Duration.ofMinutes(5)));
+        set.close();
         assertThat(blocked.outcome(Duration.ofSeconds(5))).isInstanceOf(AsynchronousCloseException.class);
     }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.Errno;
 import org.panamaipc.ObjectRemovedException;
 import org.panamaipc.SysVKey;
+import org.panamaipc.testing.Allocation;
 import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.PeerJvm;

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.panamaipc.Interest;
+import org.panamaipc.WaitSet;
 import org.panamaipc.lock.HeldLock;
 import org.panamaipc.lock.LockKind;
 import org.panamaipc.lock.LockMode;
@@ -186,6 +188,30 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void waitSet() throws IOException {
+        // README:waitset
+        try (WaitSet set = WaitSet.create();
+             PosixMessageQueue jobs = PosixMessageQueue.create(PosixMessageQueue.uniqueName("jobs"), 10, 256).unlinkOnClose();
+             ChildProcess worker = ChildProcess.builder("sh", "-c", "exit 3").start()) {
+            set.register(jobs, Interest.READABLE, "jobs");               // beside pipes, sockets, signals...
+            set.register(worker, Interest.EXITED, "worker");
+            jobs.send("job 1".getBytes(StandardCharsets.UTF_8), 0);
+            for (boolean exited = false; !exited; ) {
+                for (WaitSet.Key key : set.select(Duration.ofSeconds(5))) {
+                    if (key.attachment().equals("jobs")) {
+                        System.out.println(new String(jobs.tryReceive().data(), StandardCharsets.UTF_8));
+                    } else {
+                        System.out.println("worker " + worker.waitFor());
+                        exited = true;
+                    }
+                }
+            }
+        }
+        // END
+        assertThat(printed().lines()).containsExactlyInAnyOrder("job 1", "worker exited(3)");
+    }
+
+    @Test
     void fileLock() throws IOException {
         // README:lock
         Path path = Files.createTempFile("example", ".lock");
@@ -214,7 +240,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(9);
+        assertThat(examples).isEqualTo(10);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }

@@ -21,8 +21,8 @@ public final class SignalPeer {
         for (int i = 1; i < args.length; i++) {
             SignalRegistration r = Signals.handle(Signal.named(args[i]), received::add);
             registrations.add(r);
-            if (r.delivery() == SignalRegistration.Delivery.SIGNALFD && !r.fd().isOpen()) {
-                throw new IllegalStateException("the signalfd of " + r + " is closed");
+            if (!r.fd().isOpen()) {
+                throw new IllegalStateException("the count of deliveries of " + r + " is closed");
             }
             ready.append(' ').append(r.delivery());
         }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.panamaipc.testing.IpcTest;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.Errno;
+import org.panamaipc.Interest;
 import org.panamaipc.IpcException;
+import org.panamaipc.WaitSet;
 import org.panamaipc.pipe.ChildProcess;
 import org.panamaipc.pipe.Children;
 import org.panamaipc.pipe.Pipe;
@@ -80,8 +82,6 @@ class SignalTest {
         LinkedBlockingQueue<SignalInfo> received = new LinkedBlockingQueue<>();
         try (SignalRegistration r = Signals.handle(Signal.SIGUSR1, received::add)) {
             assertThat(r.delivery()).isEqualTo(SignalRegistration.Delivery.JVM);
-            assertThatThrownBy(r::fd).isInstanceOf(UnsupportedOperationException.class)
-                    .hasMessageContaining("no descriptor");
             Children.Result kill = Children.run(ChildProcess.builder("kill", "-USR1",
                     Long.toString(ProcessHandle.current().pid())), WAIT);
             assertThat(kill.status().code()).as(kill.output()).isZero();
@@ -90,6 +90,39 @@ class SignalTest {
             assertThat(info.signal()).isSameAs(Signal.SIGUSR1);
             assertThat(info.detailed()).isFalse();
             assertThat(info.senderPid()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aWaitSetSeesJvmDeliveriesAndTheCountIsTakenOnce() throws Exception {
+        try (SignalRegistration r = Signals.handle(Signal.SIGUSR1, info -> { });
+             WaitSet set = WaitSet.create()) {
+            assertThat(r.delivery()).isEqualTo(SignalRegistration.Delivery.JVM);
+            assertThat(r.interests()).containsExactly(Interest.SIGNALED);
+            WaitSet.Key key = set.register(r, Interest.SIGNALED);
+            assertThat(set.selectNow()).isEmpty();
+            Signals.kill(ProcessHandle.current().pid(), Signal.SIGUSR1);
+            assertThat(set.select(WAIT)).containsExactly(key);
+            assertThat(r.takeDeliveries()).isEqualTo(1);
+            assertThat(r.takeDeliveries()).isZero();
+            assertThat(set.selectNow()).isEmpty();
+        }
+    }
+
+    @Test
+    void aJvmStartedWithASignalBlockedWaitsForItInAWaitSet() throws Exception {
+        Signal rt = Signal.realtime(3);
+        try (Pipe out = Pipe.open();
+             ChildProcess peer = ChildProcess.builder(Children.java(SignalWaitPeer.class, "3", rt.name()))
+                     .blockSignals(rt).mapFd(1, out.sink()).mapFd(2, out.sink()).start()) {
+            out.sink().close();
+            Lines lines = new Lines(out.source().inputStream());
+            assertThat(lines.next(WAIT)).isEqualTo("ready SIGNALFD");
+            for (int i = 0; i < 3; i++) {
+                Signals.queue(peer.pid(), rt, i);
+            }
+            assertThat(lines.next(WAIT)).isEqualTo("took 3");
+            assertThat(peer.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
         }
     }
 

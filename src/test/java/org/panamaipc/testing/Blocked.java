@@ -21,6 +21,8 @@ public final class Blocked<T> {
     public static final int WRITE = 1;
     /** x86_64 {@code poll}. */
     public static final int POLL = 7;
+    /** x86_64 {@code epoll_wait}. */
+    public static final int EPOLL_WAIT = 232;
     /** x86_64 {@code connect}. */
     public static final int CONNECT = 42;
     /** x86_64 {@code sendto}, which {@code send} makes. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.panamaipc.sync.EventFd;
 
 /**
  * Makes the JDK open, before the first snapshot of {@link LeakCheck}, the descriptors it
@@ -16,8 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its pollers (four epoll descriptors and a socket), which stay open. Selectors, process
  * launches, Unix and TCP sockets, memory mapping, {@code SecureRandom} (which keeps the
  * random devices open; {@link Descriptors} ignores them) and the FFM linker open nothing
- * that outlives them. {@code LeakCheckTest} checks this list. The library itself keeps one
- * such descriptor: the epoll instance of its poller, made when a virtual thread first parks.
+ * that outlives them. {@code LeakCheckTest} checks this list.
+ *
+ * <p>The library has one such resource of its own: the epoll descriptor of the poller virtual
+ * threads park on while they wait in a library call, made by the first one that waits.
  */
 final class JdkWarmUp {
 
@@ -35,58 +38,51 @@ final class JdkWarmUp {
         }
     }
 
-    /**
-     * Parks a virtual thread in a read of the library's own pipe, which makes the library's
-     * poller open its epoll descriptor, kept for the life of the JVM like the JDK's.
-     */
-    private static void startLibraryPoller() {
-        try (org.panamaipc.pipe.Pipe pipe = org.panamaipc.pipe.Pipe.open()) {
-            Thread reader = Thread.ofVirtual().name("leak-check warm-up of the library's poller").start(() -> {
-                try {
-                    pipe.source().read(new byte[1], 0, 1);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            Deadline.after(TIMEOUT).await(() -> reader.getState() == Thread.State.WAITING,
-                    "a virtual thread parks on reading a pipe of the library");
-            pipe.sink().write(new byte[1], 0, 1);
-            if (!reader.join(TIMEOUT)) {
-                throw new AssertionError("virtual thread still blocked after " + TIMEOUT);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Blocks a virtual thread on reading an empty pipe, which starts the pollers, then frees it. */
     private static void startVirtualThreadPollers() {
         try {
             Pipe pipe = Pipe.open();
             try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
-                Thread reader = Thread.ofVirtual().name("leak-check warm-up").start(() -> read(source));
-                // A virtual thread waiting for I/O is parked in a poller: its state is WAITING.
-                Deadline.after(TIMEOUT).await(() -> reader.getState() == Thread.State.WAITING,
-                        "a virtual thread blocks on reading a pipe");
-                sink.write(ByteBuffer.allocate(1));
-                if (!reader.join(TIMEOUT)) {
-                    throw new AssertionError("virtual thread still blocked after " + TIMEOUT);
-                }
+                parkAVirtualThread("a virtual thread blocks on reading a pipe", () -> source.read(ByteBuffer.allocate(1)),
+                        () -> sink.write(ByteBuffer.allocate(1)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private static void read(Pipe.SourceChannel source) {
-        try {
-            source.read(ByteBuffer.allocate(1));
+    /** Blocks a virtual thread in a library call, which starts the library's poller, then frees it. */
+    private static void startLibraryPoller() {
+        try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
+            parkAVirtualThread("a virtual thread parks on the library's poller", event::await, () -> event.signal(1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An I/O call, for the lambdas above. */
+    private interface IoCall {
+        void run() throws IOException;
+    }
+
+    /** Starts {@code wait} on a virtual thread, waits until it is parked, then ends it with {@code free}. */
+    private static void parkAVirtualThread(String what, IoCall wait, IoCall free) throws IOException {
+        Thread waiter = Thread.ofVirtual().name("leak-check warm-up").start(() -> {
+            try {
+                wait.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // A virtual thread waiting for I/O is parked in a poller: its state is WAITING.
+        Deadline.after(TIMEOUT).await(() -> waiter.getState() == Thread.State.WAITING, what);
+        free.run();
+        try {
+            if (!waiter.join(TIMEOUT)) {
+                throw new AssertionError("virtual thread still parked after " + TIMEOUT + ": " + what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

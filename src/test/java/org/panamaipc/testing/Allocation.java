@@ -1,4 +1,4 @@
-package org.panamaipc.mq;
+package org.panamaipc.testing;
 
 import java.lang.reflect.Method;
 
@@ -7,7 +7,7 @@ import java.lang.reflect.Method;
  * reached reflectively (the library's module, which the tests are patched into, does not
  * read {@code java.management}).
  */
-final class Allocation {
+public final class Allocation {
     private static final Object BEAN;
     private static final Method ALLOCATED;
 
@@ -24,7 +24,10 @@ final class Allocation {
     private Allocation() {
     }
 
-    static long currentThread() {
+    /**
+     * {@return the bytes the calling thread has allocated since it started}
+     */
+    public static long currentThread() {
         try {
             return (long) ALLOCATED.invoke(BEAN);
         } catch (ReflectiveOperationException e) {
