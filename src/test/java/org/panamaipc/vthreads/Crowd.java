@@ -18,6 +18,9 @@ final class Crowd {
     /** What a call that returned {@code null} is recorded as. */
     static final Object RETURNED = "(returned)";
     private static final String LIBRARY = "org.panamaipc.";
+    /** The JDK's classes a parked virtual thread's stack shows above the frame that parked it. */
+    private static final List<String> PARKING = List.of("java.lang.VirtualThread", "java.lang.System$",
+            "java.util.concurrent.locks.LockSupport", "jdk.internal.misc.Unsafe", "jdk.internal.vm.Continuation");
 
     /** The blocking call thread {@code i} makes. */
     @FunctionalInterface
@@ -73,9 +76,8 @@ final class Crowd {
     }
 
     /**
-     * Waits until every thread is parked inside the library, and tells where: the innermost
-     * frame of the library on each parked thread's stack, counted ({@code "Poller.parkOn" ->
-     * 8000}). A virtual thread parked shows {@link Thread.State#WAITING}; one that blocks its
+     * Waits until every thread is parked inside the library, and tells where: the frame of
+     * the library that parked each thread, counted ({@code "Poller.parkOn" -> 8000}). A virtual thread parked shows {@link Thread.State#WAITING}; one that blocks its
      * carrier in a system call shows {@link Thread.State#RUNNABLE} and never counts.
      *
      * @param timeout how long all may take
@@ -111,17 +113,23 @@ final class Crowd {
         return where;
     }
 
-    /** The innermost library frame of a parked virtual thread, or null if it is not parked in the library. */
+    /**
+     * Where a virtual thread parks in the library: the frame that called the JDK's parking
+     * machinery, or null if the thread is not parked or parked elsewhere (a JDK lock the
+     * library takes on its way, which is not the wait).
+     */
     static String parkedIn(Thread t) {
         Thread.State state = t.getState();
         if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
             return null;
         }
         for (StackTraceElement frame : t.getStackTrace()) {
-            if (frame.getClassName().startsWith(LIBRARY)) {
-                String type = frame.getClassName();
-                return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethodName();
+            String type = frame.getClassName();
+            if (PARKING.stream().anyMatch(type::startsWith)) {
+                continue;
             }
+            return type.startsWith(LIBRARY) ? type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethodName()
+                    : null;
         }
         return null;
     }

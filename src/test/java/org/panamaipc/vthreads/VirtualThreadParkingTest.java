@@ -158,8 +158,8 @@ class VirtualThreadParkingTest {
         int interrupted = Math.min(WAITERS, OffloadedWaits.INTERRUPTED);
         for (String round : List.of("release", "interrupt")) {
             int n = round.equals("release") ? WAITERS : interrupted;
-            assertThat(facts.get(round + ".parkedIn")).as(round + ": where the waiters parked")
-                    .isEqualTo("Offload.run:" + n);
+            assertThat(facts.get(round + ".parkedIn")).as(round + ": where the waiters parked: all in one place of the"
+                    + " library, not its poller").matches("\\w+\\.\\w+:" + n).doesNotStartWith("Poller.");
             assertThat(Integer.parseInt(facts.get(round + ".poolThreadsInCalls")))
                     .as(round + ": the library's platform threads sleeping in the call").isGreaterThanOrEqualTo(n);
             assertThat(facts).as(round + ": the counter counted on").containsKey(round + ".counterMicros")
@@ -236,8 +236,8 @@ class VirtualThreadParkingTest {
     /** The three rounds of {@link DescriptorWaits}, each with all {@code n} waiters parked on the poller. */
     private static void assertDescriptorWaits(Map<String, String> facts, int n, boolean channel) {
         for (String round : List.of("give", "close", "interrupt")) {
-            assertThat(facts.get(round + ".parkedIn")).as(round + ": where the waiters parked")
-                    .isEqualTo("Poller.parkOn:" + n);
+            assertThat(facts.get(round + ".parkedIn")).as(round + ": where the waiters parked: the library's poller")
+                    .matches("Poller\\.\\w+:" + n);
             assertThat(facts.get(round + ".poolThreadsInCalls")).as(round + ": platform threads sleeping for them")
                     .isEqualTo("0");
             assertThat(facts).as(round + ": the counter counted on").containsKey(round + ".counterMicros");

@@ -151,9 +151,9 @@ public final class WakeUpLatency {
         Deadline deadline = Deadline.after(TIMEOUT);
         if (t.isVirtual()) {
             deadline.await(() -> Crowd.parkedIn(t) != null, "the virtual thread parks in the library");
-            String place = Crowd.parkedIn(t);
-            where[0] = place.startsWith("Offload.") ? "pool thread" : place.startsWith("Poller.") ? "poller" : place;
-            if (place.startsWith("Offload.")) {
+            boolean poller = Crowd.parkedIn(t).startsWith("Poller.");
+            where[0] = poller ? "poller" : "pool thread";
+            if (!poller) {
                 deadline.await(() -> KernelWaits.sleepingInCall(DescriptorWaits.POOL) >= 1,
                         "a platform thread of the library sleeps in the call");
             }
