@@ -96,9 +96,8 @@ class VirtualThreadParkingTest {
     @Timeout(90)
     void eightThousandPipeReadersIntoArraysParkOnThePollerAndCostLittleNativeMemory() throws IOException {
         assumeDescriptors(2 * PIPE_READERS + 100);
-        Map<String, String> facts = ask("descriptor pipe-array " + PIPE_READERS + " true " + READ_BUFFER);
-        assertDescriptorWaits(facts, PIPE_READERS, true);
-        assertNativeMemory("pipe read(byte[" + READ_BUFFER + "])", facts, PIPE_READERS);
+        waitOnDescriptors("pipe-array " + PIPE_READERS + " true " + READ_BUFFER, PIPE_READERS, true,
+                "pipe read(byte[" + READ_BUFFER + "])");
     }
 
     @Test
@@ -106,9 +105,7 @@ class VirtualThreadParkingTest {
     @Timeout(90)
     void eightThousandPipeReadersIntoSegmentsParkOnThePollerAndCostLittleNativeMemory() throws IOException {
         assumeDescriptors(2 * PIPE_READERS + 100);
-        Map<String, String> facts = ask("descriptor pipe-segment " + PIPE_READERS + " true");
-        assertDescriptorWaits(facts, PIPE_READERS, true);
-        assertNativeMemory("pipe read(MemorySegment)", facts, PIPE_READERS);
+        waitOnDescriptors("pipe-segment " + PIPE_READERS + " true", PIPE_READERS, true, "pipe read(MemorySegment)");
     }
 
     @Test
@@ -124,9 +121,7 @@ class VirtualThreadParkingTest {
             Files.writeString(QUEUES_MAX, Long.toString(max + WAITERS + 100));
         }
         try {
-            Map<String, String> facts = ask("descriptor posix-queue " + WAITERS + " true");
-            assertDescriptorWaits(facts, WAITERS, false);
-            assertNativeMemory("POSIX queue receive()", facts, WAITERS);
+            waitOnDescriptors("posix-queue " + WAITERS + " true", WAITERS, false, "POSIX queue receive()");
         } finally {
             if (raise) {
                 Files.writeString(QUEUES_MAX, Long.toString(max));
@@ -137,17 +132,13 @@ class VirtualThreadParkingTest {
     @Test
     @Order(4)
     void aThousandSocketReceiversParkOnThePoller() {
-        Map<String, String> facts = ask("descriptor socket-pair " + WAITERS + " true");
-        assertDescriptorWaits(facts, WAITERS, true);
-        assertNativeMemory("socket receive(byte[64])", facts, WAITERS);
+        waitOnDescriptors("socket-pair " + WAITERS + " true", WAITERS, true, "socket receive(byte[64])");
     }
 
     @Test
     @Order(5)
     void aThousandEventFdWaitersParkOnThePoller() {
-        Map<String, String> facts = ask("descriptor eventfd " + WAITERS + " true");
-        assertDescriptorWaits(facts, WAITERS, false);
-        assertNativeMemory("eventfd await()", facts, WAITERS);
+        waitOnDescriptors("eventfd " + WAITERS + " true", WAITERS, false, "eventfd await()");
     }
 
     @ParameterizedTest
@@ -231,6 +222,21 @@ class VirtualThreadParkingTest {
         Map<String, String> facts = Facts.parse(answer.substring("RESULT ".length()));
         System.out.println(command + ": " + facts);
         return facts;
+    }
+
+    /**
+     * Runs {@link DescriptorWaits} in the peer and checks its three rounds and the native memory
+     * a parked waiter cost.
+     *
+     * @param scenario the words after {@code descriptor}: subject, waiters, measure memory, options
+     * @param n how many waiters
+     * @param channel whether the objects are channels (an interrupt closes them)
+     * @param how the waiting call, for the printed figures
+     */
+    private static void waitOnDescriptors(String scenario, int n, boolean channel, String how) {
+        Map<String, String> facts = ask("descriptor " + scenario);
+        assertDescriptorWaits(facts, n, channel);
+        assertNativeMemory(how, facts, n);
     }
 
     /** The three rounds of {@link DescriptorWaits}, each with all {@code n} waiters parked on the poller. */
