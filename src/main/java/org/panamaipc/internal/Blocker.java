@@ -366,10 +366,19 @@ public final class Blocker {
         if (w.blocker != null) {
             throw new IllegalStateException("a blocking call on " + this + " from inside one on " + w.blocker);
         }
-        w.armInterrupt(this);
+        // No interrupt hook: Thread.interrupt() unparks a virtual thread, which looks at its
+        // status after every park. (The hook's end() would take the thread's interrupt lock
+        // where the JDK cannot unmount it: a pinned park on the way out.)
+        w.interrupted = false;
         register(w);
         try {
             while (true) {
+                if (!w.interrupted && Thread.currentThread().isInterrupted()) {
+                    w.interrupted = true;
+                    if (channel != null) {
+                        closeOwner(); // as the JDK's channels: releases every other waiter too
+                    }
+                }
                 checkNotClosedOrInterrupted(w);
                 int events;
                 if (op == null) { // awaitReady: look without waiting, then wait for the events asked
@@ -399,7 +408,6 @@ public final class Blocker {
             }
         } finally {
             unregister(w);
-            w.disarmInterrupt();
         }
     }
 

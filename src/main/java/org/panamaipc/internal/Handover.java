@@ -52,15 +52,19 @@ abstract class Handover {
      */
     final Object await() throws IOException {
         boolean passedOn = false;
-        while (true) {
-            if (!passedOn && Thread.currentThread().isInterrupted()) {
-                passOnInterrupt();
+        while (!done) {
+            // Passed on, the interrupt is cleared here until the call is over: park returns at
+            // once while the status is set, and the thread would spin on its carrier meanwhile
+            if (Thread.interrupted()) {
                 passedOn = true;
+                passOnInterrupt();
             }
-            if (done) {
-                break;
+            if (!done) {
+                LockSupport.park(this);
             }
-            LockSupport.park(this);
+        }
+        if (passedOn) {
+            Thread.currentThread().interrupt(); // the caller keeps its interrupt status
         }
         Throwable f = failure;
         if (f == null) {

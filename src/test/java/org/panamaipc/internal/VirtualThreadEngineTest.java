@@ -24,6 +24,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.sync.LockState;
+import org.panamaipc.sync.ProcessCondition;
 import org.panamaipc.sync.ProcessMutex;
 import org.panamaipc.sync.SemaphoreOps;
 import org.panamaipc.sync.SysVSemaphoreSet;
@@ -296,6 +297,42 @@ class VirtualThreadEngineTest {
         waitUntil(() -> waiter.thread.getState() == Thread.State.WAITING, "the waiter to park");
         waiter.thread.interrupt();
         assertThat(waiter.failure()).isInstanceOf(InterruptedIOException.class);
+        mutex.unlock();
+    }
+
+    @Test
+    void aVirtualThreadWaitsOnAProcessConditionHoldingTheMutexAsItsOwner() throws Exception {
+        String name = SharedMemory.uniqueName("vtcond");
+        SharedMemory shm = SharedMemory.create(name, 4096);
+        toClose.add(shm);
+        toClose.add(() -> SharedMemory.unlinkIfExists(name));
+        MemorySegment seg = shm.map().segment();
+        ProcessMutex mutex = ProcessMutex.initialize(seg, 0);
+        ProcessCondition condition = ProcessCondition.initialize(seg, 256);
+        toClose.add(mutex);
+        toClose.add(condition);
+        MemorySegment flag = seg.asSlice(1024, 8);
+        MemorySegment locked = seg.asSlice(1032, 8);
+        VirtualCall<LockState> waiter = onVirtualThread(() -> {
+            mutex.lock();
+            locked.set(JAVA_INT, 0, 1);
+            try {
+                LockState s = LockState.ACQUIRED;
+                while (flag.get(JAVA_INT, 0) == 0) { // a condition may wake spuriously: loop, as in C
+                    s = condition.await(mutex);
+                }
+                return s;
+            } finally {
+                mutex.unlock(); // from whatever carrier: the mutex's owner is the bound thread
+            }
+        });
+        waitUntil(() -> locked.get(JAVA_INT, 0) == 1, "the waiter to hold the mutex");
+        mutex.lock(); // succeeds once the waiter's condition wait has released it
+        flag.set(JAVA_INT, 0, 1);
+        condition.signal();
+        mutex.unlock();
+        assertThat(waiter.get()).isEqualTo(LockState.ACQUIRED);
+        assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
         mutex.unlock();
     }
 }

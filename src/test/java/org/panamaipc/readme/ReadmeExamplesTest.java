@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,6 +42,7 @@ import org.panamaipc.shm.Memfd;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.shm.SysVSharedMemory;
 import org.panamaipc.signal.Signal;
+import org.panamaipc.sync.EventFd;
 import org.panamaipc.signal.SignalInfo;
 import org.panamaipc.signal.SignalRegistration;
 import org.panamaipc.signal.Signals;
@@ -188,6 +192,27 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void virtualThreads() throws Exception {
+        // README:virtual-threads
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+             WaitSet set = WaitSet.create(); Pipe pipe = Pipe.open();
+             EventFd doorbell = EventFd.create(0, EventFd.Mode.COUNTER)) {
+            set.register(doorbell, Interest.READABLE, "doorbell");      // beside queues, sockets, children...
+            Future<String> line = threads.submit(() -> {                 // parks: its carrier runs others
+                byte[] b = new byte[64];
+                return new String(b, 0, pipe.source().read(b, 0, b.length), StandardCharsets.UTF_8);
+            });
+            Future<List<Object>> rang = threads.submit(() ->             // parks too
+                    set.select().stream().map(WaitSet.Key::attachment).toList());
+            doorbell.signal(1);
+            pipe.sink().write("hello".getBytes(StandardCharsets.UTF_8), 0, 5);
+            System.out.println(rang.get() + " rang, read " + line.get());
+        }
+        // END
+        assertThat(printed()).isEqualTo("[doorbell] rang, read hello\n");
+    }
+
+    @Test
     void waitSet() throws IOException {
         // README:waitset
         try (WaitSet set = WaitSet.create();
@@ -240,7 +265,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(10);
+        assertThat(examples).isEqualTo(11);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }

@@ -29,7 +29,9 @@ import org.panamaipc.socket.SocketType;
 import org.panamaipc.socket.UnixServerSocket;
 import org.panamaipc.socket.UnixSocket;
 import org.panamaipc.sync.Futex;
+import org.panamaipc.sync.LockState;
 import org.panamaipc.sync.NamedSemaphore;
+import org.panamaipc.sync.ProcessMutex;
 import org.panamaipc.sync.SemaphoreOps;
 import org.panamaipc.sync.SysVSemaphoreSet;
 import org.panamaipc.sync.UnnamedSemaphore;
@@ -59,6 +61,14 @@ interface Gate<S> {
         return false;
     }
 
+    /**
+     * {@return the name prefix of the library's platform threads that wait in the call for the
+     * virtual threads: the pool's, or the threads bound to virtual threads (a process mutex)}
+     */
+    default String waitingThreads() {
+        return DescriptorWaits.POOL;
+    }
+
     /** {@return what an interrupted wait throws: the library's interruption, or a channel's} */
     default Class<? extends Throwable> interrupted() {
         return InterruptedIOException.class;
@@ -69,11 +79,8 @@ interface Gate<S> {
 
     /** The gates, by name: each mechanism of the library whose wait has no descriptor. */
     static List<String> names() {
-        // ProcessMutex and ProcessCondition join this list once their virtual-thread path is
-        // settled (the C library knows a mutex's owner by its kernel thread, which a virtual
-        // thread does not keep): one more case in byName each.
         return List.of("sysv-queue", "sysv-semaphore", "named-semaphore", "unnamed-semaphore", "futex",
-                "ofd-lock", "flock", "fifo-open", "socket-connect");
+                "ofd-lock", "flock", "fifo-open", "socket-connect", "process-mutex");
     }
 
     /** {@return the gate of that name} */
@@ -88,6 +95,7 @@ interface Gate<S> {
             case "flock" -> new FlockGate();
             case "fifo-open" -> new FifoOpenGate();
             case "socket-connect" -> new ConnectGate();
+            case "process-mutex" -> new MutexGate();
             default -> throw new IllegalArgumentException("no gate " + name + "; there are " + names());
         };
     }
@@ -544,5 +552,72 @@ interface Gate<S> {
             }
         }
         Files.delete(dir);
+    }
+
+    /**
+     * Process mutexes in a memfd, each held by the thread that drives the round: waiter
+     * {@code i} locks mutex {@code i} (on the platform thread bound to it, since the C library
+     * knows an owner by its kernel thread) and unlocks it; the driver's unlock releases it.
+     */
+    final class MutexGate implements Gate<MutexGate.Mutexes> {
+        /** The memfd, its mapping, the mutexes and which the driver still holds. */
+        record Mutexes(Memfd memfd, Mapping mapping, List<ProcessMutex> mutexes, boolean[] held) {
+        }
+
+        @Override
+        public Mutexes setUp(int n) throws IOException {
+            Memfd memfd = Memfd.create("vt-mutexes", ProcessMutex.SIZE * n);
+            try {
+                Mapping mapping = memfd.map();
+                List<ProcessMutex> mutexes = new ArrayList<>(n);
+                boolean[] held = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    ProcessMutex m = ProcessMutex.initialize(mapping.segment(), ProcessMutex.SIZE * i);
+                    mutexes.add(m);
+                    m.lock();
+                    held[i] = true;
+                }
+                return new Mutexes(memfd, mapping, mutexes, held);
+            } catch (IOException | RuntimeException e) {
+                memfd.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public Object await(Mutexes m, int i) throws IOException {
+            ProcessMutex mutex = m.mutexes().get(i);
+            LockState s = mutex.lock();
+            mutex.unlock();
+            return s;
+        }
+
+        @Override
+        public Object expected(int i) {
+            return LockState.ACQUIRED;
+        }
+
+        @Override
+        public void release(Mutexes m, int i) throws IOException {
+            m.mutexes().get(i).unlock();
+            m.held()[i] = false;
+        }
+
+        @Override
+        public String waitingThreads() {
+            return "panama-ipc-bound";
+        }
+
+        @Override
+        public void tearDown(Mutexes m) throws IOException {
+            for (int i = 0; i < m.held().length; i++) {
+                if (m.held()[i]) {
+                    m.mutexes().get(i).unlock();
+                }
+            }
+            m.mutexes().forEach(ProcessMutex::close);
+            m.mapping().close();
+            m.memfd().close();
+        }
     }
 }

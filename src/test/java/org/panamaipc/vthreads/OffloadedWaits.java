@@ -122,9 +122,12 @@ final class OffloadedWaits {
         try (Counter counter = new Counter()) {
             crowd = Crowd.start(name, n, i -> gate.await(s, i));
             facts.tally(name + ".parkedIn", crowd.awaitParked(TIMEOUT));
-            Deadline.after(TIMEOUT).await(() -> KernelWaits.sleepingInCall(DescriptorWaits.POOL) >= n,
+            // the count when all were seen asleep at once: a mutex's waiter wakes every 50 ms for
+            // a moment (its slices), so a second look may find one between two
+            int[] sleeping = new int[1];
+            Deadline.after(TIMEOUT).await(() -> (sleeping[0] = KernelWaits.sleepingInCall(gate.waitingThreads())) >= n,
                     n + " of the library's platform threads sleep in the call");
-            facts.put(name + ".poolThreadsInCalls", KernelWaits.sleepingInCall(DescriptorWaits.POOL));
+            facts.put(name + ".poolThreadsInCalls", sleeping[0]);
             facts.put(name + ".counterMicros", counter.awaitProgress(Counter.PROGRESS, TIMEOUT));
             release.run(s, crowd);
             DescriptorWaits.leaving(counter, name, facts);
