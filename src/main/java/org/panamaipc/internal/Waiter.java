@@ -46,7 +46,7 @@ public final class Waiter {
     private volatile long state;
     /** Set by the interrupt hook during a call; read by the engine after each attempt. */
     volatile boolean interrupted;
-    private InterruptHook hook = new InterruptHook(this);
+    private InterruptHook hook; // made on first use: a virtual thread's waits never arm one
 
     // the waiter list of the Blocker this thread is registered with; guarded by that Blocker
     Blocker blocker;
@@ -204,6 +204,9 @@ public final class Waiter {
      */
     void armInterrupt(Blocker blocker) {
         interrupted = false;
+        if (hook == null) {
+            hook = new InterruptHook(this);
+        }
         hook.arm(blocker);
     }
 
