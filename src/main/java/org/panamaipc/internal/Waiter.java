@@ -107,7 +107,7 @@ public final class Waiter {
         if (buffer.byteSize() < bytes) {
             // an arena of its own, so that the buffer outgrown is freed; doubling, so that
             // growing sizes make few of them
-            buffer = Arena.ofAuto().allocate(Math.max(bytes, Math.max(256, 2 * buffer.byteSize())), 16);
+            buffer = Arena.ofAuto().allocate(Math.max(bytes, Math.max(64, 2 * buffer.byteSize())), 16);
             java.util.Arrays.fill(slices, null);
         }
         for (MemorySegment slice : slices) {
