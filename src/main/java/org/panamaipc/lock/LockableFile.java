@@ -529,7 +529,8 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
     }
 
     /**
-     * The descriptor, still owned by this file: to pass it to another process or poll it.
+     * The descriptor, still owned by this file: to pass it to another process or map it into
+     * a child. (A regular file is always ready, so it is not a {@link org.panamaipc.Waitable}.)
      * Close the file, not the descriptor (closing it would drop this process's locks).
      *
      * @return the owned descriptor
