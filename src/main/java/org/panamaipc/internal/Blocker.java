@@ -232,7 +232,73 @@ public final class Blocker {
             long deadline, Timing timing) throws IOException {
         int n = enter();
         try {
-            return run(op, fd != null ? n : handle, a, b, x, y, z, deadline, timing);
+            return run(op, fd != null ? n : handle, a, null, false, b, x, y, z, deadline, timing);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * As {@link #call}, for a call whose buffer the caller holds on the heap (a {@code byte[]}):
+     * the bytes go through native memory lent by the library for as short as it can, so that a
+     * waiting thread holds none (on a virtual thread: only during each attempt that does not
+     * block).
+     *
+     * @param op the system call; it gets the native buffer as {@code a}
+     * @param heap the caller's bytes: what the call writes, or where what it reads goes
+     * @param fill whether the call fills the buffer (a read) rather than takes its bytes (a write)
+     * @param x passed to {@code op}
+     * @param y passed to {@code op}
+     * @param deadline from {@link Deadline#end}, or {@link Deadline#NONE}
+     * @param timing how {@code op} takes its limit
+     * @return the call's result (a read's are copied to {@code heap}), or {@code -errno}
+     * @throws IOException as {@link #call}
+     */
+    public long callHeap(BlockingCall op, MemorySegment heap, boolean fill, long x, long y, long deadline,
+            Timing timing) throws IOException {
+        int n = enter();
+        try {
+            if (fd != null && Thread.currentThread().isVirtual()
+                    && (timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
+                return run(op, n, MemorySegment.NULL, heap, fill, MemorySegment.NULL, x, y, 0, deadline, timing);
+            }
+            MemorySegment bounce = BouncePool.lend(heap.byteSize());
+            try {
+                if (!fill) {
+                    MemorySegment.copy(heap, 0, bounce, 0, heap.byteSize());
+                }
+                long r = run(op, fd != null ? n : 0, bounce, null, false, MemorySegment.NULL, x, y, 0, deadline, timing);
+                if (fill && r > 0) {
+                    MemorySegment.copy(bounce, 0, heap, 0, r);
+                }
+                return r;
+            } finally {
+                BouncePool.giveBack(bounce);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Makes a call once without waiting (its {@code timeout} is not {@code NULL}): for objects
+     * in non-blocking mode and {@code try} forms.
+     *
+     * @param op the system call
+     * @param a passed to {@code op}
+     * @param b passed to {@code op}
+     * @param x passed to {@code op}
+     * @param y passed to {@code op}
+     * @param z passed to {@code op}
+     * @return the call's result, or {@code -errno} ({@code -EAGAIN} if it would have to wait)
+     * @throws ClosedChannelException for a channel that is closed
+     * @throws IllegalStateException for any other object that is closed
+     */
+    public long callNow(BlockingCall op, MemorySegment a, MemorySegment b, long x, long y, long z)
+            throws ClosedChannelException {
+        int n = enter();
+        try {
+            return op.call(n, a, b, x, y, z, Deadline.EXPIRED);
         } finally {
             exit();
         }
@@ -258,14 +324,14 @@ public final class Blocker {
         return r > 0;
     }
 
-    private long run(BlockingCall op, int h, MemorySegment a, MemorySegment b, long x, long y, long z,
-            long deadline, Timing timing) throws IOException {
+    private long run(BlockingCall op, int h, MemorySegment a, MemorySegment heap, boolean fill, MemorySegment b,
+            long x, long y, long z, long deadline, Timing timing) throws IOException {
         if (timing == Timing.UNTIMED && deadline != Deadline.NONE && op != null) {
             throw new IllegalArgumentException("an untimed call with a deadline");
         }
         if (Thread.currentThread().isVirtual()) {
             if (fd != null && (op == null || timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
-                return runParked(op, h, a, b, x, y, z, deadline, timing);
+                return runParked(op, h, a, heap, fill, b, x, y, z, deadline, timing);
             }
             return Offload.run(this, op, h, a, b, x, y, z, deadline, timing);
         }
@@ -278,8 +344,8 @@ public final class Blocker {
      * deadline passes, the object is closed or the thread interrupted; its carrier is free
      * meanwhile.
      */
-    private long runParked(BlockingCall op, int h, MemorySegment a, MemorySegment b, long x, long y, long z,
-            long deadline, Timing timing) throws IOException {
+    private long runParked(BlockingCall op, int h, MemorySegment a, MemorySegment heap, boolean fill,
+            MemorySegment b, long x, long y, long z, long deadline, Timing timing) throws IOException {
         Waiter w = Waiter.current();
         if (w.blocker != null) {
             throw new IllegalStateException("a blocking call on " + this + " from inside one on " + w.blocker);
@@ -297,7 +363,8 @@ public final class Blocker {
                         return p;
                     }
                 } else {
-                    long r = op.call(h, a, b, x, y, z, Deadline.EXPIRED); // not NULL: do not block
+                    long r = heap == null ? op.call(h, a, b, x, y, z, Deadline.EXPIRED) // not NULL: do not block
+                            : attemptThroughBounce(op, h, heap, fill, b, x, y, z);
                     if (r == -EINTR) {
                         continue;
                     }
@@ -317,6 +384,24 @@ public final class Blocker {
         } finally {
             unregister(w);
             w.disarmInterrupt();
+        }
+    }
+
+    /** One attempt that does not block, through native memory lent for it alone. */
+    private static long attemptThroughBounce(BlockingCall op, int h, MemorySegment heap, boolean fill,
+            MemorySegment b, long x, long y, long z) {
+        MemorySegment bounce = BouncePool.lend(heap.byteSize());
+        try {
+            if (!fill) {
+                MemorySegment.copy(heap, 0, bounce, 0, heap.byteSize());
+            }
+            long r = op.call(h, bounce, b, x, y, z, Deadline.EXPIRED);
+            if (fill && r > 0) {
+                MemorySegment.copy(bounce, 0, heap, 0, r);
+            }
+            return r;
+        } finally {
+            BouncePool.giveBack(bounce);
         }
     }
 

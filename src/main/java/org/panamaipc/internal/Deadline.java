@@ -49,6 +49,16 @@ public final class Deadline {
     }
 
     /**
+     * An end time that has passed already: a call given it makes one attempt that does not wait.
+     *
+     * @return the end time now
+     */
+    public static long now() {
+        long t = System.nanoTime();
+        return t == NONE ? NONE - 1 : t;
+    }
+
+    /**
      * The nanoseconds left until an end time.
      *
      * @param end from {@link #end(Duration)}

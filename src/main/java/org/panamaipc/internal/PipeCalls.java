@@ -19,6 +19,27 @@ public final class PipeCalls {
     private static final MethodHandle VMSPLICE =
             Downcalls.blocking(LibC.vmsplice$address(), LibC.vmsplice$descriptor());
     private static final MethodHandle MKFIFO = Downcalls.blocking(LibC.mkfifo$address(), LibC.mkfifo$descriptor());
+    private static final MethodHandle PREADV2 = Downcalls.blocking(LibC.preadv2$address(), LibC.preadv2$descriptor());
+    private static final MethodHandle PWRITEV2 =
+            Downcalls.blocking(LibC.pwritev2$address(), LibC.pwritev2$descriptor());
+    private static final int RWF_NOWAIT = LibC.RWF_NOWAIT();
+    private static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
+    private static final long PIPE_BUF = 4096;
+
+    /**
+     * The {@code y} argument of {@link #read} and {@link #write} for a descriptor whose
+     * {@code RWF_NOWAIT} answered EOPNOTSUPP (a FIFO opened by path, on kernels that do not
+     * mark those {@code FMODE_NOWAIT}): the call that must not block looks with {@code poll}
+     * first instead.
+     */
+    public static final long NO_RWF_NOWAIT = 1;
+    /**
+     * The {@code y} bit of {@link #read} and {@link #write} for a descriptor in non-blocking
+     * mode: the plain call never blocks then, and reports exactly what the mode promises
+     * (end of file on a FIFO no writer has opened yet, which {@code poll} does not show).
+     */
+    public static final long NON_BLOCKING = 2;
+    private static final int SPLICE_F_NONBLOCK = LibC.SPLICE_F_NONBLOCK();
 
     private PipeCalls() {
     }
@@ -102,37 +123,84 @@ public final class PipeCalls {
     // ---------------------------------------------------------------- in the engine's shape
 
     /**
-     * {@link BlockingCall}: {@code read(fd, buf, count)}.
+     * {@link BlockingCall}: {@code read(fd, buf, count)}, or, when it must not block,
+     * {@code preadv2(..., RWF_NOWAIT)}: a pipe's read that answers EAGAIN instead of waiting
+     * whatever the descriptor's mode (which other processes sharing the description may rely on).
      *
      * @param fd the read end
      * @param buf native memory
      * @param unused ignored
      * @param count at most this many bytes
-     * @param y ignored
+     * @param y {@link #NO_RWF_NOWAIT} and {@link #NON_BLOCKING} bits
      * @param z ignored
-     * @param timeout ignored: the call blocks as the descriptor's mode says
-     * @return the bytes read (0 at end of file), or {@code -errno}
+     * @param timeout {@code NULL}: as the descriptor's mode says; otherwise never block
+     * @return the bytes read (0 at end of file), or {@code -errno} (EOPNOTSUPP: try again with
+     *         {@link #NO_RWF_NOWAIT})
      */
     public static long read(int fd, MemorySegment buf, MemorySegment unused, long count, long y, long z,
             MemorySegment timeout) {
-        return Sys.read(fd, buf, count);
+        if (timeout.address() == 0 || (y & NON_BLOCKING) != 0) {
+            return Sys.read(fd, buf, count);
+        }
+        if ((y & NO_RWF_NOWAIT) == 0) {
+            return vectored(PREADV2, fd, buf, count);
+        }
+        // data or end of file now means the read returns at once (unless another reader
+        // of the same pipe takes the data in between, when it waits for more)
+        long ready = ready(fd, Sys.POLLIN);
+        return ready > 0 ? Sys.read(fd, buf, count) : ready == 0 ? -Sys.EAGAIN : ready;
     }
 
     /**
-     * {@link BlockingCall}: {@code write(fd, buf, count)}.
+     * {@link BlockingCall}: {@code write(fd, buf, count)}, or, when it must not block,
+     * {@code pwritev2(..., RWF_NOWAIT)} (which may write part of a large buffer, as a
+     * non-blocking write does).
      *
      * @param fd the write end
      * @param buf native memory
      * @param unused ignored
      * @param count the bytes to write
-     * @param y ignored
+     * @param y {@link #NO_RWF_NOWAIT} and {@link #NON_BLOCKING} bits
      * @param z ignored
-     * @param timeout ignored: the call blocks as the descriptor's mode says
-     * @return the bytes written, or {@code -errno}
+     * @param timeout {@code NULL}: as the descriptor's mode says; otherwise never block
+     * @return the bytes written, or {@code -errno} (EOPNOTSUPP: try again with
+     *         {@link #NO_RWF_NOWAIT})
      */
     public static long write(int fd, MemorySegment buf, MemorySegment unused, long count, long y, long z,
             MemorySegment timeout) {
-        return Sys.write(fd, buf, count);
+        if (timeout.address() == 0 || (y & NON_BLOCKING) != 0) {
+            return Sys.write(fd, buf, count);
+        }
+        if ((y & NO_RWF_NOWAIT) == 0) {
+            return vectored(PWRITEV2, fd, buf, count);
+        }
+        // a writable pipe has room for PIPE_BUF bytes at least: so much is written at once
+        long ready = ready(fd, Sys.POLLOUT);
+        return ready > 0 ? Sys.write(fd, buf, Math.min(count, PIPE_BUF)) : ready == 0 ? -Sys.EAGAIN : ready;
+    }
+
+    /** {@code poll} of one descriptor without waiting: >0 ready (or hung up), 0 not, or {@code -errno}. */
+    private static long ready(int fd, short events) {
+        MemorySegment p = Waiter.current().pollfd;
+        org.panamaipc.bindings.pollfd.fd(p, fd);
+        org.panamaipc.bindings.pollfd.events(p, events);
+        org.panamaipc.bindings.pollfd.revents(p, (short) 0);
+        return Sys.poll(p, 1, 0);
+    }
+
+    /** One {@code preadv2}/{@code pwritev2} of one buffer at the current offset with {@code RWF_NOWAIT}. */
+    private static long vectored(MethodHandle call, int fd, MemorySegment buf, long count) {
+        Waiter w = Waiter.current();
+        MemorySegment iov = w.iovec;
+        org.panamaipc.bindings.iovec.iov_base(iov, buf);
+        org.panamaipc.bindings.iovec.iov_len(iov, count);
+        MemorySegment st = w.callState;
+        try {
+            long r = (long) call.invokeExact(st, fd, iov, 1, -1L, RWF_NOWAIT);
+            return r >= 0 ? r : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
     }
 
     /**
@@ -195,12 +263,13 @@ public final class PipeCalls {
      * @param count its length
      * @param y ignored
      * @param z ignored
-     * @param timeout ignored
+     * @param timeout {@code NULL}: as the descriptor's mode says; otherwise never block
+     *        ({@code SPLICE_F_NONBLOCK})
      * @return the bytes spliced, or {@code -errno}
      */
     public static long vmsplice(int fd, MemorySegment iov, MemorySegment unused, long count, long y, long z,
             MemorySegment timeout) {
-        return vmsplice(fd, iov, count, 0);
+        return vmsplice(fd, iov, count, timeout.address() == 0 ? 0 : SPLICE_F_NONBLOCK);
     }
 
     /**

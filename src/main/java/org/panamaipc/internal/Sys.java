@@ -22,6 +22,10 @@ public final class Sys {
     public static final int EINTR = LibC.EINTR();
     /** EAGAIN: the call would block. */
     public static final int EAGAIN = LibC.EAGAIN();
+    /** POLLIN: readable. */
+    public static final short POLLIN = (short) LibC.POLLIN();
+    /** POLLOUT: writable. */
+    public static final short POLLOUT = (short) LibC.POLLOUT();
 
     private Sys() {
     }

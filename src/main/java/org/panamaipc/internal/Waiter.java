@@ -53,6 +53,9 @@ public final class Waiter {
     Waiter prev;
     Waiter next;
 
+    /** The platform thread bound to this virtual thread, once it needed one. */
+    BoundThread bound;
+
     // a virtual thread's place among the waiters of one descriptor in the Poller; guarded by
     // the Poller's registration of that descriptor
     Waiter pollPrev;
@@ -60,13 +63,20 @@ public final class Waiter {
     int pollEvents;
     volatile boolean pollReady;
 
-    private final Arena arena = Arena.ofAuto();
+    // the record's fixed native structures, in one block: a virtual thread's costs one allocation
+    private static final long TIMESPEC_AT = align(CallState.LAYOUT.byteSize(), 8);
+    private static final long IOVEC_AT = TIMESPEC_AT + org.panamaipc.bindings.timespec.layout().byteSize();
+    private static final long POLLFD_AT = IOVEC_AT + org.panamaipc.bindings.iovec.layout().byteSize();
+    private static final long BLOCK_BYTES = POLLFD_AT + org.panamaipc.bindings.pollfd.layout().byteSize();
+    private final MemorySegment block = Arena.ofAuto().allocate(BLOCK_BYTES, 16);
     /** The segment downcalls capture errno into ({@link CallState#get()}). */
-    final MemorySegment callState = arena.allocate(CallState.LAYOUT);
+    final MemorySegment callState = block.asSlice(0, CallState.LAYOUT.byteSize());
     /** A {@code struct timespec} for the engine's time limits. */
-    final MemorySegment timespec = arena.allocate(org.panamaipc.bindings.timespec.layout());
+    final MemorySegment timespec = block.asSlice(TIMESPEC_AT, org.panamaipc.bindings.timespec.layout().byteSize());
+    /** A {@code struct iovec} for calls that take one buffer as a vector ({@code preadv2}). */
+    final MemorySegment iovec = block.asSlice(IOVEC_AT, org.panamaipc.bindings.iovec.layout().byteSize());
     /** A {@code struct pollfd} for the engine's readiness waits. */
-    final MemorySegment pollfd = arena.allocate(org.panamaipc.bindings.pollfd.layout());
+    final MemorySegment pollfd = block.asSlice(POLLFD_AT, org.panamaipc.bindings.pollfd.layout().byteSize());
     private MemorySegment buffer = MemorySegment.NULL;
     // the last slices handed out, by size: a hot path asks for the same sizes every call, and a
     // slice made anew would escape into the engine's call and be allocated each time
@@ -74,6 +84,10 @@ public final class Waiter {
     private int nextSlice;
 
     private Waiter() {
+    }
+
+    private static long align(long offset, long alignment) {
+        return (offset + alignment - 1) & -alignment;
     }
 
     /** {@return the calling thread's record} */

@@ -10,7 +10,11 @@ import org.panamaipc.BrokenPipeException;
 import org.panamaipc.DescriptorBased;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import java.lang.foreign.MemorySegment;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
+import org.panamaipc.internal.BlockingCall;
+import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
@@ -33,7 +37,8 @@ import org.panamaipc.internal.Sys;
 public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements DescriptorBased
         permits PipeSource, PipeSink {
     static final int EAGAIN = Sys.EAGAIN;
-    /** The size of the per-thread native buffer that heap arrays and buffers go through. */
+    private static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
+    /** The most bytes one call moves between a heap array or buffer and the pipe. */
     static final int BOUNCE_SIZE = 64 * 1024;
     private static final Path PIPE_MAX_SIZE = Path.of("/proc/sys/fs/pipe-max-size");
 
@@ -42,11 +47,63 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     final Blocker blocker;
     /** This end for messages: {@code fd=N}. */
     final String what;
+    /** The mode as this object set or found it; a call that finds it changed behind its back still waits right. */
+    private volatile boolean blocking;
+    /** 0, or {@link PipeCalls#NO_RWF_NOWAIT} once the descriptor refused {@code RWF_NOWAIT}. */
+    private volatile long rwf;
 
     PipeEnd(OwnedFd fd) {
         this.fd = fd;
         this.what = "fd=" + fd.get();
         this.blocker = Blocker.forChannel(what, fd, this);
+        int flags = Sys.fcntl(fd.get(), LibC.F_GETFL(), 0);
+        this.blocking = flags < 0 || (flags & LibC.O_NONBLOCK()) == 0;
+    }
+
+    /**
+     * Reads ({@code POLL_IN}) or writes ({@code POLL_OUT}) once, as the blocking mode says:
+     * waits in blocking mode, tries once in non-blocking mode.
+     *
+     * @param op {@link PipeCalls#read} or {@link PipeCalls#write}
+     * @param buf native or heap memory (a heap buffer goes through native memory the engine
+     *        lends for the call)
+     * @param timing {@code POLL_IN} for a read, {@code POLL_OUT} for a write
+     * @return the call's result, or {@code -errno}
+     */
+    final long transfer(BlockingCall op, MemorySegment buf, Timing timing) throws IOException {
+        return blocking ? transfer(op, buf, Deadline.NONE, 0, timing)
+                : transfer(op, buf, Deadline.now(), PipeCalls.NON_BLOCKING, timing);
+    }
+
+    /**
+     * As {@link #transfer(BlockingCall, MemorySegment, Timing)}, waiting until {@code deadline}
+     * whatever the mode.
+     */
+    final long transfer(BlockingCall op, MemorySegment buf, long deadline, Timing timing) throws IOException {
+        return transfer(op, buf, deadline, 0, timing);
+    }
+
+    private long transfer(BlockingCall op, MemorySegment buf, long deadline, long mode, Timing timing)
+            throws IOException {
+        while (true) {
+            long flags = rwf | mode;
+            long r = buf.isNative()
+                    ? blocker.call(op, 0, buf, MemorySegment.NULL, buf.byteSize(), flags, 0, deadline, timing)
+                    : blocker.callHeap(op, buf, timing == Timing.POLL_IN, buf.byteSize(), flags, deadline, timing);
+            if (r != -EOPNOTSUPP || (flags & PipeCalls.NO_RWF_NOWAIT) != 0) {
+                return r;
+            }
+            rwf = PipeCalls.NO_RWF_NOWAIT; // a FIFO opened by path on this kernel: poll, then the call
+        }
+    }
+
+    /**
+     * The deadline of a call without a timeout of its own: none in blocking mode; in
+     * non-blocking mode one already passed, so that the engine makes one attempt that does
+     * not wait.
+     */
+    final long untimedDeadline() {
+        return blocking ? Deadline.NONE : Deadline.now();
     }
 
     /**
@@ -162,6 +219,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             if (r < 0) {
                 throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -r);
             }
+            this.blocking = blocking;
         } finally {
             blocker.exit();
         }

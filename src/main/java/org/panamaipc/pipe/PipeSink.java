@@ -122,8 +122,8 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     }
 
     /**
-     * Writes an array (through a per-thread native buffer of 64 KiB): all of it in blocking
-     * mode.
+     * Writes an array (64 KiB at a time, through native memory the library lends for the
+     * call): all of it in blocking mode.
      *
      * @param b the array
      * @param off where to start
@@ -166,7 +166,8 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         MemorySegment iov = Waiter.current().scratch(iovec.layout().byteSize());
         iovec.iov_base(iov, src);
         iovec.iov_len(iov, src.byteSize());
-        long r = blocker.call(PipeCalls::vmsplice, 0, iov, MemorySegment.NULL, 1, 0, 0, Deadline.NONE, Timing.UNTIMED);
+        long r = blocker.call(PipeCalls::vmsplice, 0, iov, MemorySegment.NULL, 1, 0, 0, untimedDeadline(),
+                Timing.POLL_OUT);
         return result("vmsplice", src.byteSize(), r);
     }
 
@@ -246,11 +247,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         long len = src.byteSize();
         while (done < len) {
             long chunk = Math.min(len - done, BOUNCE_SIZE);
-            MemorySegment bounce = Waiter.current().scratch(chunk);
-            MemorySegment.copy(src, done, bounce, 0, chunk);
-            long r = writeAll(bounce, Deadline.NONE, false);
+            long r = result("write", chunk, transfer(PipeCalls::write, src.asSlice(done, chunk), Timing.POLL_OUT));
             done += r;
-            if (r < chunk) {
+            if (r == 0) {
                 break; // non-blocking and full
             }
         }
@@ -259,29 +258,25 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
 
     /**
      * Writes until done (blocking mode), until full (non-blocking mode, untimed) or until
-     * the deadline (timed). A timed write polls for room before each write and writes at
-     * most {@code PIPE_BUF} bytes, which a writable pipe takes without blocking even in
-     * blocking mode.
+     * the deadline (timed). Each attempt writes what fits; only a blocking write on a platform
+     * thread waits inside the system call.
      */
     private long writeAll(MemorySegment src, long deadline, boolean timed) throws IOException {
         long len = src.byteSize();
         long done = 0;
         while (done < len || len == 0) {
-            if (timed && !awaitReady(POLLOUT, deadline)) {
-                return done;
-            }
             if (done > 0 && !isOpen()) {
                 // closed while the previous part was written: report it as the JDK does
                 throw Thread.currentThread().isInterrupted() ? new ClosedByInterruptException()
                         : new AsynchronousCloseException();
             }
-            long chunk = timed ? Math.min(len - done, PIPE_BUF) : len - done;
+            long chunk = len - done;
             MemorySegment from = done == 0 ? src : src.asSlice(done);
-            long r = result("write", chunk,
-                    blocker.call(PipeCalls::write, 0, from, MemorySegment.NULL, chunk, 0, 0, Deadline.NONE, Timing.UNTIMED));
+            long r = result("write", chunk, timed ? transfer(PipeCalls::write, from, deadline, Timing.POLL_OUT)
+                    : transfer(PipeCalls::write, from, Timing.POLL_OUT));
             done += r;
-            if (len == 0 || (r == 0 && !timed)) {
-                return done;
+            if (len == 0 || r == 0) {
+                return done; // empty, full (non-blocking) or the deadline passed
             }
         }
         return done;

@@ -87,17 +87,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      */
     public long read(MemorySegment dst, Duration timeout) throws IOException {
         requireNative(dst);
-        long deadline = Deadline.end(timeout);
-        while (true) {
-            if (!awaitReady(POLLIN, deadline)) {
-                return 0;
-            }
-            long r = readOnce(dst);
-            if (r != 0 || dst.byteSize() == 0 || Deadline.expired(deadline)) {
-                return r;
-            }
-            // another reader took the data first, or the fd is shared with one: wait again
-        }
+        return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Deadline.end(timeout), Timing.POLL_IN));
     }
 
     /**
@@ -120,16 +110,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         }
         int pos = dst.position();
         int len = dst.limit() - pos;
-        long r;
-        if (dst.isDirect()) {
-            r = readOnce(MemorySegment.ofBuffer(dst));
-        } else {
-            MemorySegment bounce = Waiter.current().scratch(Math.min(len, BOUNCE_SIZE));
-            r = readOnce(bounce);
-            if (r > 0) {
-                MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, r);
-            }
-        }
+        long r = dst.isDirect() ? readOnce(MemorySegment.ofBuffer(dst))
+                : readHeap(MemorySegment.ofBuffer(dst).asSlice(0, Math.min(len, BOUNCE_SIZE)));
         if (r > 0) {
             dst.position(pos + (int) r);
         }
@@ -137,7 +119,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     }
 
     /**
-     * Reads into an array (through a per-thread native buffer of 64 KiB).
+     * Reads into an array (at most 64 KiB at a time, through native memory the library lends
+     * for the call).
      *
      * @param b the array
      * @param off where to start
@@ -152,12 +135,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        MemorySegment bounce = Waiter.current().scratch(Math.min(len, BOUNCE_SIZE));
-        long r = readOnce(bounce);
-        if (r > 0) {
-            MemorySegment.copy(bounce, ValueLayout.JAVA_BYTE, 0, b, off, (int) r);
-        }
-        return (int) r;
+        return (int) readHeap(MemorySegment.ofArray(b).asSlice(off, Math.min(len, BOUNCE_SIZE)));
     }
 
     /**
@@ -262,8 +240,15 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     }
 
     private long readOnce(MemorySegment dst) throws IOException {
-        long len = dst.byteSize();
-        long r = blocker.call(PipeCalls::read, 0, dst, MemorySegment.NULL, len, 0, 0, Deadline.NONE, Timing.UNTIMED);
+        return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Timing.POLL_IN));
+    }
+
+    /** Reads into the heap through native memory the engine lends for the call. */
+    private long readHeap(MemorySegment dst) throws IOException {
+        return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Timing.POLL_IN));
+    }
+
+    private long readResult(long len, long r) throws IOException {
         if (r == 0) {
             return len == 0 ? 0 : -1;
         }

@@ -7,6 +7,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.BoundThread;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SyncCalls;
@@ -142,6 +143,13 @@ public final class ProcessCondition implements AutoCloseable {
     }
 
     private LockState await(ProcessMutex mutex, long deadline) throws IOException {
+        if (Thread.currentThread().isVirtual()) { // the mutex's owner is the bound thread
+            return BoundThread.run(() -> awaitHere(mutex, deadline));
+        }
+        return awaitHere(mutex, deadline);
+    }
+
+    private LockState awaitHere(ProcessMutex mutex, long deadline) throws IOException {
         blocker.enter();
         try {
             mutex.blocker().enter();

@@ -7,6 +7,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.BoundThread;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.SyncCalls;
@@ -49,8 +50,18 @@ import org.panamaipc.internal.SyncCalls;
  * then (a lock taken in the same moment is returned instead), the handle stays open and the
  * thread's interrupt status stays set. When the mapping is closed, calls throw
  * {@link IllegalStateException}. The mutex is not recursive: locking it again from the
- * thread that holds it deadlocks, as in C. Lock and unlock on the same platform thread: the C
- * library knows the owner by its kernel thread, and a virtual thread may change carriers.
+ * thread that holds it deadlocks, as in C.
+ *
+ * <h2>Virtual threads</h2>
+ * The C library knows a mutex's owner by its kernel thread, and a virtual thread changes
+ * carriers; so a virtual thread's lock, unlock, {@link #markConsistent()} and condition waits
+ * all run on one platform thread bound to it, made on its first use, while the virtual thread
+ * parks and its carrier runs others. The mutex behaves as for a platform thread: only the
+ * thread that locked it may unlock it, and if the virtual thread terminates holding it, the
+ * next locker gets {@link LockState#OWNER_DIED} (within about a second, when the bound thread
+ * ends). The price is one platform thread per live virtual thread that has used a process
+ * mutex, and a hand-over to it and back per call (microseconds, where an uncontended lock on a
+ * platform thread is tens of nanoseconds).
  *
  * <p>An uncontended lock is one compare-and-set in user space. A contended one waits in
  * {@code pthread_mutex_timedlock} slices of at most {@value #CLOSE_LATENCY_MILLIS} ms (glibc
@@ -162,6 +173,13 @@ public final class ProcessMutex implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_timedlock.3p.html">pthread_mutex_timedlock(3p)</a>
      */
     public LockState tryLock() throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            return BoundThread.run(this::tryLockHere);
+        }
+        return tryLockHere();
+    }
+
+    private LockState tryLockHere() throws IOException {
         blocker.enter();
         try {
             int r = tryOnce();
@@ -189,6 +207,13 @@ public final class ProcessMutex implements AutoCloseable {
     }
 
     private LockState lock(long deadline) throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            return BoundThread.run(() -> lockHere(deadline));
+        }
+        return lockHere(deadline);
+    }
+
+    private LockState lockHere(long deadline) throws IOException {
         blocker.enter();
         try {
             // an interrupted thread takes nothing, even a free mutex: the engine says so
@@ -237,12 +262,21 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IOException (EPERM) if the calling thread does not hold it
      */
     public void unlock() throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            BoundThread.run(this::unlockHere);
+        } else {
+            unlockHere();
+        }
+    }
+
+    private Void unlockHere() throws IOException {
         blocker.enter();
         try {
             int r = SyncCalls.mutexUnlock(mutex);
             if (r != 0) {
                 throw Errors.of("pthread_mutex_unlock", "mutex", r);
             }
+            return null;
         } finally {
             blocker.exit();
         }
@@ -257,12 +291,21 @@ public final class ProcessMutex implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_consistent.3.html">pthread_mutex_consistent(3)</a>
      */
     public void markConsistent() throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            BoundThread.run(this::markConsistentHere);
+        } else {
+            markConsistentHere();
+        }
+    }
+
+    private Void markConsistentHere() throws IOException {
         blocker.enter();
         try {
             int r = SyncCalls.mutexConsistent(mutex);
             if (r != 0) {
                 throw Errors.of("pthread_mutex_consistent", "mutex", r);
             }
+            return null;
         } finally {
             blocker.exit();
         }
