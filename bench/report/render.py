@@ -33,6 +33,7 @@ HEALTH_REFERENCE = {("pipe.rtt", "cross"): ("C pipe round trip across CPUs", 773
                     ("syscall.getpid", "none"): ("getpid", 86.5)}
 HEALTH_FACTOR = 1.5   # a C figure further than this from its reference: the machine is not itself
 HEALTH_SPREAD = 1.15  # C round trips varying more than this between iterations (median row): noisy
+TWIN_SUFFIX = ".vt"   # registry id of a row measured on virtual threads: its twin's id plus this
 
 
 class Stat:
@@ -264,6 +265,48 @@ def verdicts(line):
     return out
 
 
+def virtual_thread_lines(lines):
+    """[(vt line, platform line)]: every line of a virtual-thread row (id ending in TWIN_SUFFIX)
+    with the line of its platform-thread twin (the id without it), same placement."""
+    by_key = {(line["row"]["id"], line["placement"]): line for line in lines}
+    pairs = []
+    for line in lines:
+        rid = line["row"]["id"]
+        if rid.endswith(TWIN_SUFFIX):
+            twin = by_key.get((rid[:-len(TWIN_SUFFIX)], line["placement"]))
+            if twin is not None:
+                pairs.append((line, twin))
+    return pairs
+
+
+def render_virtual_threads(pairs):
+    """The section that sets each virtual-thread row beside its platform-thread twin."""
+    md = ["## Virtual threads against platform threads", "",
+          "Each virtual-thread row beside the same work on platform threads, from this run: both ends of "
+          "the round trip on virtual threads, or both on platform threads. VT − platform is what the "
+          "virtual threads add per round trip; the JDK column is the row's JDK baseline on virtual threads "
+          "(`SocketChannel` over a Unix address), ours / JDK the ratio its target is judged on.", "",
+          "| Mechanism | Placement | virtual threads | platform threads | VT / platform | VT − platform "
+          "| JDK, virtual threads | ours / JDK |",
+          "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for vt, platform in pairs:
+        row = vt["row"]
+        ours, plat, jdk = vt["impl"].get("ours"), platform["impl"].get("ours"), vt["impl"].get("jdk")
+        cells = [row["title"], vt["placement"],
+                 fmt_value(row, ours[0]) if ours else "(no result in this run)",
+                 fmt_value(row, plat[0]) if plat else "(no result in this run)"]
+        if ours and plat:
+            cells.append(f"{ours[0].median / plat[0].median:.2f}")
+            cells.append(f"{ours[0].median - plat[0].median:+,.0f} ns")
+        else:
+            cells += ["—", "—"]
+        cells.append(fmt_value(row, jdk[0]) if jdk else "—")
+        cells.append(f"{ours[0].median / jdk[0].median:.2f}" if ours and jdk else "—")
+        md.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    md.append("")
+    return md
+
+
 def machine_health(c):
     """Judges the machine from this run's own C figures: (healthy or None, sentence)."""
     facts, bad = [], []
@@ -369,6 +412,9 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
             cells.append("—")
         md.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     md.append("")
+    pairs = virtual_thread_lines(lines)
+    if pairs:
+        md += render_virtual_threads(pairs)
     md.append("## Targets missed in this run")
     md.append("")
     if missed:

@@ -15,6 +15,8 @@ REGISTRY = "\n".join([
     "p.rtt\tpipe, round trip\trtt\t1\tcross,same\tpipe rtt\tx.PipeRoundTrip.roundTrip\tjdk.P.roundTrip\t-\t-\t"
     "cross:<=1.03 same:<=1.10",
     "p.tput\tpipe, one way\ttput\t1\tcross\tpipe tput\tx.PipeOneWay.oneWay\t-\t-\t-\t>=0.90",
+    "p.rtt.vt\tpipe, round trip, virtual threads\trtt\t1\tcross,same\tpipe rtt\tx.PipeVirtualRoundTrip.roundTrip\t"
+    "jdk.SocketVirtual.roundTrip\t-\t-\tvs-jdk<=1.10",
     "s.tput\tSCM_RIGHTS, 16 fds\tfds\t16\tcross\tscm_rights tput16\t-\t-\tj.Fd.send[fds=16]\t-\t>=0.90",
 ]) + "\n"
 
@@ -43,6 +45,8 @@ class RenderTest(unittest.TestCase):
                 jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "same"}, [2400, 2400, 2400], 0.05),
                 jmh_entry("x.PipeOneWay.oneWay", {"placement": "cross"}, [420, 420, 420], 24.0),
                 jmh_entry("jdk.P.roundTrip", {"placement": "cross"}, [14000, 14000, 14000], 40.0),
+                jmh_entry("x.PipeVirtualRoundTrip.roundTrip", {"placement": "cross"}, [9000, 9000, 9000], 0.05),
+                jmh_entry("jdk.SocketVirtual.roundTrip", {"placement": "cross"}, [8000, 8000, 8000], 0.05),
                 jmh_entry("j.Fd.send", {"placement": "cross", "fds": "16"}, [8000, 8000, 8000], 100.0),
                 jmh_entry("j.Fd.send", {"placement": "cross", "fds": "1"}, [3000, 3000, 3000], 100.0),
             ], f)
@@ -76,6 +80,23 @@ class RenderTest(unittest.TestCase):
         self.assertIn("## Not yet in the library", report)
         self.assertIn("- SCM_RIGHTS, 16 fds", report)
 
+    def test_virtual_thread_rows_beside_their_platform_twins(self):
+        report, _ = self.render()
+        main, section = report.split("## Virtual threads against platform threads")
+        table = [line for line in main.splitlines()
+                 if line.startswith("| pipe, round trip, virtual threads | cross")][0]
+        self.assertIn("**MISSED**: 1.12× JDK <= 1.10", table)          # 9000 / 8000
+        section = section.split("##")[0]
+        cross = [line for line in section.splitlines() if "| cross |" in line][0]
+        self.assertIn("9,000 ns [9,000–9,000]", cross)
+        self.assertIn("7,200 ns [7,150–7,250]", cross)                 # the platform twin, same placement
+        self.assertIn("| 1.25 |", cross)                                # 9000 / 7200
+        self.assertIn("| +1,800 ns |", cross)
+        self.assertIn("| 1.12 |", cross)                                # ours / JDK
+        same = [line for line in section.splitlines() if "| same |" in line][0]
+        self.assertIn("(no result in this run)", same)
+        self.assertIn("2,400 ns", same)
+
     def test_machine_health_from_the_run_s_own_c_figures(self):
         report, _ = self.render()
         self.assertIn("- Machine health: good: C pipe round trip across CPUs 7,100 ns (0.92×", report)
@@ -90,7 +111,7 @@ class RenderTest(unittest.TestCase):
     def test_chart_has_a_bar_per_result(self):
         _, svg = self.render()
         self.assertTrue(svg.startswith("<svg"))
-        self.assertEqual(svg.count("<title>"), 5)                # ours x3, JDK, junixsocket
+        self.assertEqual(svg.count("<title>"), 7)                # ours x4, JDK x2, junixsocket
         self.assertIn("panama-ipc: 1.014× C", svg)
 
 

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * does not exit in time is killed. Its standard error goes to a temporary file that is
  * quoted when it fails to start and deleted on close.
  *
+ * <p>A peer JVM started from a virtual thread (a benchmark forked with
+ * {@link Jvm#VIRTUAL_THREADS}) is told so, and a peer whose {@code main} goes through
+ * {@link PeerSupport#run} then runs its loop on a virtual thread as well.
+ *
  * <p>Typical use, in a benchmark's {@code @Setup(Level.Trial)} and {@code @TearDown(Level.Trial)}:
  * <pre>{@code
  * peer = Peer.jvm(placement, PipeEchoPeer.class, "echo", path.toString());
@@ -140,6 +144,9 @@ public final class Peer implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xms64m");
         cmd.add("-Xmx256m");
+        if (Thread.currentThread().isVirtual()) {
+            cmd.add("-D" + PeerSupport.VIRTUAL_PROPERTY + "=true");
+        }
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
         return cmd;

@@ -6,7 +6,51 @@ import java.io.IOException;
  * The peer side of {@link Peer}: what every peer {@code main} calls once its end is set up.
  */
 public final class PeerSupport {
+    /**
+     * The system property {@link Peer} sets ({@code true}) on a peer JVM started from a
+     * virtual thread.
+     */
+    public static final String VIRTUAL_PROPERTY = "panama.bench.virtual";
+
     private PeerSupport() {
+    }
+
+    /** A peer's work: set-up, {@link #ready()}, and its loop. */
+    @FunctionalInterface
+    public interface Body {
+        /**
+         * Runs the peer.
+         *
+         * @throws Exception on any failure, which ends the peer
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a peer's {@code main} body on the kind of thread its benchmark measures on: on a
+     * virtual thread when the benchmark started this JVM from one ({@link #VIRTUAL_PROPERTY}),
+     * else on the calling thread. Call it as the whole of {@code main}.
+     *
+     * @param body set-up, {@link #ready()} and the loop
+     * @throws Exception what the body throws
+     */
+    public static void run(Body body) throws Exception {
+        if (!Boolean.getBoolean(VIRTUAL_PROPERTY)) {
+            body.run();
+            return;
+        }
+        Exception[] failure = new Exception[1];
+        Thread t = Thread.ofVirtual().name("peer").start(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        });
+        t.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
     }
 
     /**

@@ -5,7 +5,9 @@ package org.panamaipc.bench.infra;
  * wake-up crosses CPUs) or both on one CPU ({@code same}: every wake-up is a context switch).
  *
  * <p>The measuring thread of the benchmark always runs on CPU 0; the peer runs on CPU 1
- * ({@code cross}) or CPU 0 ({@code same}). Benchmarks take it as a JMH parameter named
+ * ({@code cross}) or CPU 0 ({@code same}). A benchmark measured on a virtual thread has all
+ * of its JVM on CPU 0 (carriers and pollers included), and its peer all of its own on the
+ * peer's CPU. Benchmarks take it as a JMH parameter named
  * {@code placement} with the values {@code cross} and {@code same}.
  */
 public enum Placement {
@@ -50,8 +52,17 @@ public enum Placement {
         return benchCpu;
     }
 
-    /** Pins the calling (measuring) thread; call it from every {@code @Setup(Level.Iteration)}. */
+    /**
+     * Pins the calling (measuring) thread; call it from every {@code @Setup(Level.Iteration)}.
+     * A virtual thread moves between carrier threads and is woken by the library's or the
+     * JDK's poller thread, so for a benchmark measured on one ({@link Jvm#VIRTUAL_THREADS})
+     * the whole JVM is pinned to the benchmark's CPU, as the peer's is to its own.
+     */
     public void pinBenchThread() {
-        Affinity.pinCurrentThread(benchCpu);
+        if (Thread.currentThread().isVirtual()) {
+            Affinity.pinWholeProcess(benchCpu);
+        } else {
+            Affinity.pinCurrentThread(benchCpu);
+        }
     }
 }

@@ -34,6 +34,9 @@ public abstract class RoundTripBenchmark {
 
     private Placement where;
     private Peer peer;
+    private boolean warmedUp;
+    /** What the extra warm-up returned: kept so that it cannot be optimized away. */
+    public long warmUpSum;
 
     /**
      * Creates the objects, starts the peer with {@link Peer#jvm} (or {@link Peer#command})
@@ -81,10 +84,19 @@ public abstract class RoundTripBenchmark {
         }
     }
 
-    /** Pins the measuring thread before every iteration (JMH may run them on new threads). */
+    /**
+     * Pins the measuring thread before every iteration (JMH may run them on new threads); on
+     * virtual threads, warms up once more before the first ({@link VirtualWarmUp}).
+     *
+     * @throws Exception as {@link #exchange()}
+     */
     @Setup(Level.Iteration)
-    public final void pinIteration() {
+    public final void pinIteration() throws Exception {
         where.pinBenchThread();
+        if (!warmedUp && Thread.currentThread().isVirtual()) {
+            warmedUp = true;
+            warmUpSum = VirtualWarmUp.run(this::exchange);
+        }
     }
 
     /**

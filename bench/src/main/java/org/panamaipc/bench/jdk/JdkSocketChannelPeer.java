@@ -24,9 +24,13 @@ public final class JdkSocketChannelPeer {
      * Runs the peer.
      *
      * @param args {@code echo|sink path}
-     * @throws IOException on a socket error
+     * @throws Exception on a socket error
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        PeerSupport.run(() -> serve(args));
+    }
+
+    private static void serve(String[] args) throws IOException {
         boolean echo = args[0].equals("echo");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(Path.of(args[1])));

@@ -24,6 +24,7 @@ import org.panamaipc.bench.infra.Names;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
 import org.panamaipc.bench.infra.Streams;
+import org.panamaipc.bench.infra.VirtualWarmUp;
 
 /**
  * The JDK's own Unix stream socket: {@code SocketChannel} over {@code UnixDomainSocketAddress},
@@ -43,6 +44,9 @@ public class JdkSocketChannelRoundTrip {
     private SocketChannel channel;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(Messages.ROUND_TRIP_BYTES);
     private long seq;
+    private boolean warmedUp;
+    /** What the extra warm-up returned: kept so that it cannot be optimized away. */
+    public long warmUpSum;
 
     /** Starts the echoing peer and connects to it. */
     @Setup(Level.Trial)
@@ -53,10 +57,19 @@ public class JdkSocketChannelRoundTrip {
         channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
     }
 
-    /** Pins the measuring thread. */
+    /**
+     * Pins the measuring thread; on virtual threads, warms up once more before the first
+     * iteration ({@link VirtualWarmUp}).
+     *
+     * @throws Exception as {@link #roundTrip()}
+     */
     @Setup(Level.Iteration)
-    public void pin() {
+    public void pin() throws Exception {
         Placement.of(placement).pinBenchThread();
+        if (!warmedUp && Thread.currentThread().isVirtual()) {
+            warmedUp = true;
+            warmUpSum = VirtualWarmUp.run(this::roundTrip);
+        }
     }
 
     /** {@return the echoed sequence number} after one 8-byte round trip. */

@@ -28,9 +28,13 @@ public final class MqPeer {
      *
      * @param args {@code mode down up [size]}: POSIX names or System V ids ({@code -} when
      *     unused), and for the sinks the bytes per message (default 64)
-     * @throws IOException when a queue cannot be opened or used
+     * @throws Exception when a queue cannot be opened or used
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        PeerSupport.run(() -> serve(args));
+    }
+
+    private static void serve(String[] args) throws IOException {
         String mode = args[0];
         Arena arena = Arena.global();
         int size = args.length > 3 ? Integer.parseInt(args[3]) : Messages.ONE_WAY_BYTES;

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bench.infra.Messages;
+import org.panamaipc.bench.infra.PeerSupport;
 import org.panamaipc.pipe.PipeSink;
 import org.panamaipc.pipe.PipeSource;
 
@@ -22,9 +23,13 @@ public final class PipePeer {
      * Runs the peer.
      *
      * @param args {@code echo} or {@code sink SIZE}
-     * @throws IOException on a pipe error
+     * @throws Exception on a pipe error
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        PeerSupport.run(() -> serve(args));
+    }
+
+    private static void serve(String[] args) throws IOException {
         boolean echo = args[0].equals("echo");
         PipeSource in = PipeSource.adopt(OwnedFd.adopt(3));
         PipeSink out = PipeSink.adopt(OwnedFd.adopt(4));

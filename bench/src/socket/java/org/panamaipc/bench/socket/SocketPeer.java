@@ -26,9 +26,13 @@ public final class SocketPeer {
      * Runs the peer until the benchmark closes its standard input or its socket.
      *
      * @param args {@code mode TYPE peerPath [fdsPerMessage] [benchPath for datagram]}
-     * @throws IOException on a socket error
+     * @throws Exception on a socket error
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        PeerSupport.run(() -> serve(args));
+    }
+
+    private static void serve(String[] args) throws IOException {
         String mode = args[0];
         SocketType type = SocketType.valueOf(args[1]);
         UnixDomainSocketAddress own = UnixDomainSocketAddress.of(Path.of(args[2]));

@@ -30,9 +30,13 @@ public final class SyncPeer {
      * the benchmark process ends).
      *
      * @param args the mode and its argument
-     * @throws IOException when the objects cannot be opened or a call fails
+     * @throws Exception when the objects cannot be opened or a call fails
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        PeerSupport.run(() -> serve(args));
+    }
+
+    private static void serve(String[] args) throws IOException {
         switch (args[0]) {
             case "semPosix" -> {
                 MemorySegment s = SharedMemory.open(args[1]).map().segment();
