@@ -1,62 +1,20 @@
 package org.panamaipc.bench.socket;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.openjdk.jmh.annotations.Param;
-import org.panamaipc.bench.infra.Messages;
-import org.panamaipc.bench.infra.Peer;
-import org.panamaipc.bench.infra.Placement;
-import org.panamaipc.bench.infra.RoundTripBenchmark;
 import org.panamaipc.socket.SocketType;
-import org.panamaipc.socket.UnixSocket;
 
 /**
  * Unix domain sockets, round trip: {@code send(MemorySegment)} of 8 bytes and
  * {@code receive(MemorySegment)} of the answer, for each socket type; the peer a JVM doing
  * the same. C: {@code bench/c/unix.c}.
  */
-public class SocketRoundTrip extends RoundTripBenchmark {
+public class SocketRoundTrip extends SocketEchoRoundTrip {
     /** {@code stream}, {@code datagram} or {@code seqpacket}. */
     @Param({"stream", "datagram", "seqpacket"})
     public String type;
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment buf = arena.allocate(Messages.ROUND_TRIP_BYTES, 8);
-    private final Path[] paths = new Path[2];
-    private UnixSocket socket;
-    private boolean stream;
-    private long seq;
-
     @Override
-    protected Peer setUp(Placement placement) throws Exception {
-        SocketType t = Sockets.type(type);
-        stream = t == SocketType.STREAM;
-        Sockets.Connection c = Sockets.connect(placement, t, "echo", paths);
-        socket = c.socket();
-        return c.peer();
-    }
-
-    @Override
-    protected long exchange() throws Exception {
-        buf.set(ValueLayout.JAVA_LONG, 0, ++seq);
-        Sockets.sendFully(socket, buf, stream);
-        Sockets.receiveFully(socket, buf, stream);
-        return buf.get(ValueLayout.JAVA_LONG, 0);
-    }
-
-    @Override
-    protected void tearDown() throws Exception {
-        if (socket != null) {
-            socket.close();
-        }
-        for (Path p : paths) {
-            if (p != null) {
-                Files.deleteIfExists(p);
-            }
-        }
-        arena.close();
+    SocketType socketType() {
+        return Sockets.type(type);
     }
 }
