@@ -740,7 +740,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
     /** Sends from any segment; returns the bytes sent, or -ETIMEDOUT if none were sent in time. */
     private long sendAny(MemorySegment data, long deadline) throws IOException {
         long size = data.byteSize();
-        if (data.isNative()) {
+        if (data.isNative() || Thread.currentThread().isVirtual()) {
+            // a virtual thread's heap bytes go through memory lent per attempt, not held while it parks
             return sendNative(data, deadline);
         }
         if (size <= SCRATCH_SIZE) {
@@ -756,8 +757,9 @@ public final class UnixSocket implements ByteChannel, Waitable {
     }
 
     /**
-     * Sends from native memory; a stream socket's send goes on until every byte is sent or
-     * the wait ends. Returns the bytes sent, or -ETIMEDOUT if none were sent in time.
+     * Sends from native memory (or, on a virtual thread, the heap); a stream socket's send goes
+     * on until every byte is sent or the wait ends. Returns the bytes sent, or -ETIMEDOUT if
+     * none were sent in time.
      */
     private long sendNative(MemorySegment data, long deadline) throws IOException {
         long size = data.byteSize();
@@ -765,8 +767,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
         do {
             long r;
             try {
-                r = core.call(SocketCore::send, sent == 0 ? data : data.asSlice(sent), size - sent, MSG_NOSIGNAL,
-                        deadline, Timing.POLL_OUT);
+                MemorySegment rest = sent == 0 ? data : data.asSlice(sent);
+                if (data.isNative()) {
+                    r = core.call(SocketCore::send, rest, size - sent, MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
+                } else { // a stream takes heap bytes a lent buffer at a time; a datagram whole
+                    MemorySegment part = core.type == SocketType.STREAM && rest.byteSize() > SCRATCH_SIZE
+                            ? rest.asSlice(0, SCRATCH_SIZE) : rest;
+                    r = core.callHeap(SocketCore::send, part, false, MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
+                }
             } catch (AsynchronousCloseException e) {
                 throw e;
             } catch (ClosedChannelException e) {

@@ -335,4 +335,24 @@ class VirtualThreadEngineTest {
         assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
         mutex.unlock();
     }
+
+    @Test
+    void virtualThreadsStreamAMegabyteOfHeapBytesThroughASocketWithoutLoss() throws Exception {
+        org.panamaipc.socket.SocketPair pair = org.panamaipc.socket.UnixSocket.pair(org.panamaipc.socket.SocketType.STREAM);
+        toClose.add(pair);
+        byte[] sent = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(sent);
+        // the sender parks whenever the socket is full, the receiver whenever it is empty
+        VirtualCall<Integer> sender = onVirtualThread(() -> pair.first().send(sent));
+        VirtualCall<byte[]> receiver = onVirtualThread(() -> {
+            byte[] got = new byte[sent.length];
+            int n = 0;
+            while (n < got.length) {
+                n += pair.second().receive(got, n, Math.min(4096, got.length - n));
+            }
+            return got;
+        });
+        assertThat(sender.get()).isEqualTo(sent.length);
+        assertThat(receiver.get()).isEqualTo(sent);
+    }
 }
