@@ -790,6 +790,9 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
         checkPriority(priority);
         long len = message.byteSize();
         MemorySegment data = message;
+        if (!message.isNative() && parksWithHeapBytes(mode)) {
+            return sendFromHeapParking(message, priority, mode, timeout);
+        }
         if (!message.isNative()) {
             data = Waiter.current().scratch(len);
             MemorySegment.copy(message, 0, data, 0, len);
@@ -800,6 +803,9 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     private boolean sendArray(byte[] message, int priority, int mode, Duration timeout) throws IOException {
         Check.notNull("message", message);
         checkPriority(priority);
+        if (parksWithHeapBytes(mode)) {
+            return sendFromHeapParking(MemorySegment.ofArray(message), priority, mode, timeout);
+        }
         MemorySegment data = Waiter.current().scratch(message.length);
         MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, message.length);
         return sendNative(data, message.length, priority, mode, timeout);
@@ -812,6 +818,12 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
         MemorySegment data;
         if (message.isDirect()) {
             data = MemorySegment.ofBuffer(message);
+        } else if (parksWithHeapBytes(mode)) {
+            boolean sent = sendFromHeapParking(MemorySegment.ofBuffer(message), priority, mode, timeout);
+            if (sent) {
+                message.position(message.limit());
+            }
+            return sent;
         } else {
             data = Waiter.current().scratch(len);
             MemorySegment.copy(MemorySegment.ofBuffer(message), 0, data, 0, len);
@@ -821,6 +833,29 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
             message.position(message.limit());
         }
         return sent;
+    }
+
+    /** Whether a send of heap bytes may park a virtual thread: then the bytes are not copied to its scratch first. */
+    private static boolean parksWithHeapBytes(int mode) {
+        return mode != TRY && Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * A virtual thread's send of heap bytes that may wait for room: through native memory the
+     * engine lends for each attempt, so that the parked thread holds none.
+     */
+    private boolean sendFromHeapParking(MemorySegment message, int priority, int mode, Duration timeout)
+            throws IOException {
+        long len = message.byteSize();
+        long r = blocker.callHeap(SEND_NO_WAIT, message, false, len, priority,
+                mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_OUT);
+        if (r == 0) {
+            return true;
+        }
+        if (r == -EAGAIN || r == -ETIMEDOUT) {
+            return false;
+        }
+        throw sendError(fdNumber, len, (int) -r);
     }
 
     private static void checkPriority(int priority) {

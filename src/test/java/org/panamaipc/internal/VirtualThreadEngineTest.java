@@ -355,4 +355,22 @@ class VirtualThreadEngineTest {
         assertThat(sender.get()).isEqualTo(sent.length);
         assertThat(receiver.get()).isEqualTo(sent);
     }
+
+    @Test
+    void aVirtualThreadSendingHeapBytesToAFullQueueParksAndTheMessageArrivesWhole() throws Exception {
+        String name = org.panamaipc.mq.PosixMessageQueue.uniqueName("vtsend");
+        org.panamaipc.mq.PosixMessageQueue q = org.panamaipc.mq.PosixMessageQueue.create(name, 1, 64).unlinkOnClose();
+        toClose.add(q);
+        q.send(new byte[] {1}, 0); // full now
+        byte[] message = "parked, then sent".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        VirtualCall<Boolean> sender = onVirtualThread(() -> {
+            q.send(message, 3);
+            return true;
+        }).parked();
+        assertThat(q.receive().data()).containsExactly(1);
+        assertThat(sender.get()).isTrue();
+        org.panamaipc.mq.PriorityMessage m = q.receive(Duration.ofSeconds(10));
+        assertThat(m.data()).isEqualTo(message);
+        assertThat(m.priority()).isEqualTo(3);
+    }
 }
