@@ -12,6 +12,7 @@ module org.panamaipc {
     exports org.panamaipc.lock;
     exports org.panamaipc.mq;
     exports org.panamaipc.pipe;
+    exports org.panamaipc.process;
     exports org.panamaipc.shm;
     exports org.panamaipc.signal;
     exports org.panamaipc.socket;

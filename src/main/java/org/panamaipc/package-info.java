@@ -40,7 +40,7 @@
  * import java.time.Duration;
  * import org.panamaipc.Interest;
  * import org.panamaipc.WaitSet;
- * import org.panamaipc.pipe.ChildProcess;
+ * import org.panamaipc.process.ChildProcess;
  * import org.panamaipc.pipe.Pipe;
  * import org.panamaipc.sync.EventFd;
  *

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.process.ChildProcess;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.sync.EventFd;
 import org.panamaipc.testing.IpcTest;

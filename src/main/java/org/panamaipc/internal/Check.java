@@ -29,6 +29,19 @@ public final class Check {
     }
 
     /**
+     * Requires a process id the kernel can name: {@code 0 < pid <= Integer.MAX_VALUE}.
+     *
+     * @param pid the argument
+     * @return the pid as an {@code int}
+     */
+    public static int pid(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pid=" + pid + " must be a positive process id");
+        }
+        return (int) pid;
+    }
+
+    /**
      * Requires {@code value > 0}.
      *
      * @param name the parameter's name

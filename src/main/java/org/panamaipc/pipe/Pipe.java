@@ -15,7 +15,7 @@ import org.panamaipc.internal.Sys;
 /**
  * An anonymous pipe: a {@link PipeSource} to read from and a {@link PipeSink} to write to,
  * both close-on-exec. Give an end to a child process with
- * {@link ChildProcess.Builder#mapFd(int, PipeEnd)}, then close your copy of it so that end
+ * {@link org.panamaipc.process.ChildProcess.Builder#mapFd(int, PipeEnd)}, then close your copy of it so that end
  * of file and broken pipe are seen when the child is done.
  *
  * <pre>{@code

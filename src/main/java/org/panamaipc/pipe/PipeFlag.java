@@ -3,7 +3,7 @@ package org.panamaipc.pipe;
 /**
  * Options of a new pipe ({@code pipe2} flags). Both ends are always close-on-exec
  * ({@code O_CLOEXEC}); a child process gets an end only through
- * {@link ChildProcess.Builder#mapFd(int, PipeEnd)}.
+ * {@link org.panamaipc.process.ChildProcess.Builder#mapFd(int, PipeEnd)}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/pipe2.2.html">pipe2(2)</a>
  */

@@ -1,5 +1,6 @@
 /**
- * Pipes, FIFOs (named pipes) and child processes with inherited descriptors.
+ * Pipes and FIFOs (named pipes). A child process that inherits pipe ends is started with
+ * {@link org.panamaipc.process.ChildProcess}.
  *
  * <ul>
  * <li>{@link org.panamaipc.pipe.Pipe}: {@code pipe2} with close-on-exec ends,
@@ -10,10 +11,6 @@
  *     {@code tee} and {@code vmsplice}.
  * <li>{@link org.panamaipc.pipe.Fifo}: {@code mkfifo} (mode 0600) and the blocking, timed
  *     and non-blocking opens, with ENXIO surfaced as {@link org.panamaipc.pipe.NoReaderException}.
- * <li>{@link org.panamaipc.pipe.ChildProcess}: {@code posix_spawn} with descriptors mapped
- *     to chosen numbers, files opened or closed in the child, every other descriptor
- *     closed, a working directory, an environment and an initial signal mask; waited for
- *     through a pidfd.
  * </ul>
  *
  * <p><b>End of file and broken pipe.</b> A read returns -1 once every write end is closed
@@ -31,10 +28,8 @@
  * {@link java.nio.channels.AsynchronousCloseException}; interrupting a blocked thread closes
  * the end and the call throws {@link java.nio.channels.ClosedByInterruptException}. A
  * blocking FIFO open has no descriptor yet: an interrupt ends it with
- * {@link java.io.InterruptedIOException}. {@link org.panamaipc.pipe.ChildProcess#waitFor()}
- * likewise throws {@code InterruptedIOException} and leaves the child waitable, and
- * {@code close()} releases a thread blocked in it. Every blocking call runs through the
- * library's one blocking engine; every end, and a child process (its pidfd), is
+ * {@link java.io.InterruptedIOException}. Every blocking call runs through the
+ * library's one blocking engine; every end is
  * {@link org.panamaipc.Waitable}: a {@link org.panamaipc.WaitSet} waits on any number of them,
  * beside the objects of other mechanisms.
  *
@@ -50,6 +45,7 @@
  * import java.nio.charset.StandardCharsets;
  * import java.time.Duration;
  * import org.panamaipc.pipe.*;
+ * import org.panamaipc.process.ChildProcess;
  *
  * public class Upper {
  *     public static void main(String[] args) throws Exception {

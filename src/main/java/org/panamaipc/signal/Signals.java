@@ -81,7 +81,7 @@ public final class Signals {
      * @see <a href="https://man7.org/linux/man-pages/man2/kill.2.html">kill(2)</a>
      */
     public static void kill(long pid, Signal signal) throws IOException {
-        int p = PidFd.checkPid(pid);
+        int p = Check.pid(pid);
         Check.notNull("signal", signal);
         int r = SignalCalls.kill(p, signal.number());
         if (r < 0) {
@@ -100,7 +100,7 @@ public final class Signals {
      * @see <a href="https://man7.org/linux/man-pages/man3/killpg.3.html">killpg(3)</a>
      */
     public static void killProcessGroup(long pgid, Signal signal) throws IOException {
-        int p = PidFd.checkPid(pgid);
+        int p = Check.pid(pgid);
         Check.notNull("signal", signal);
         int r = SignalCalls.kill(-p, signal.number());
         if (r < 0) {
@@ -123,7 +123,7 @@ public final class Signals {
      * @see <a href="https://man7.org/linux/man-pages/man3/sigqueue.3.html">sigqueue(3)</a>
      */
     public static void queue(long pid, Signal signal, int value) throws IOException {
-        int p = PidFd.checkPid(pid);
+        int p = Check.pid(pid);
         Check.notNull("signal", signal);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(sigval.layout());

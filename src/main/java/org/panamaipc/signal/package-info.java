@@ -1,11 +1,10 @@
 /**
- * Signals: sending them, receiving them in Java code on an ordinary Java thread, and
- * pidfds.
+ * Signals: sending them, and receiving them in Java code on an ordinary Java thread.
  *
  * <h2>Sending</h2>
  * {@link org.panamaipc.signal.Signals#kill}, {@link org.panamaipc.signal.Signals#killProcessGroup},
  * {@link org.panamaipc.signal.Signals#queue} ({@code sigqueue} with an {@code int} value)
- * and {@link org.panamaipc.signal.PidFd#sendSignal} ({@code pidfd_send_signal}, immune to
+ * and {@link org.panamaipc.process.PidFd#sendSignal} ({@code pidfd_send_signal}, immune to
  * pid reuse). {@link org.panamaipc.signal.Signal} names every signal, real-time ones as
  * {@code SIGRTMIN+n} computed from the C library at run time.
  *
@@ -26,7 +25,7 @@
  *     mask set <em>before the JVM starts</em> is inherited by all of them, because HotSpot
  *     unblocks only its own signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGUSR2, and
  *     SIGHUP/SIGINT/SIGTERM) in the threads it creates. A JVM started with a signal blocked
- *     ({@link org.panamaipc.pipe.ChildProcess.Builder#blockSignals}, or a parent doing
+ *     ({@link org.panamaipc.process.ChildProcess.Builder#blockSignals}, or a parent doing
  *     {@code pthread_sigmask} before {@code exec}) therefore receives it through a
  *     {@code signalfd} read on a dedicated daemon thread, with the sender's pid and uid, the
  *     {@code si_code} and the {@code sigqueue} value, and real-time signals queue instead of
@@ -62,11 +61,8 @@
  * so from one place.
  *
  * <h2>pidfd</h2>
- * {@link org.panamaipc.signal.PidFd} refers to one process for good: wait for its exit with a
- * timeout ({@code poll}), signal it, and for children collect the
- * {@link org.panamaipc.signal.ExitStatus}. Its descriptor turns readable at exit, so a
- * {@link org.panamaipc.WaitSet} can wait for it ({@link org.panamaipc.Interest#EXITED}) beside
- * any mechanism's own objects to detect a dead peer.
+ * A process is waited for, and signalled without pid reuse races, through
+ * {@link org.panamaipc.process.PidFd} in {@code org.panamaipc.process}.
  *
  * <h2>Waiting for signals beside everything else</h2>
  * Every {@link org.panamaipc.signal.SignalRegistration}, whichever its delivery, counts the
@@ -78,15 +74,13 @@
  * With the JVM's dispatch, deliveries close together may merge before the handler sees them,
  * and the count counts what the handler saw.
  *
- * <p><b>Blocking.</b> The waits of a pidfd, and the signalfd read behind
+ * <p><b>Blocking.</b> The signalfd read behind
  * {@link org.panamaipc.signal.SignalRegistration.Delivery#SIGNALFD}, run through the
  * library's one blocking engine: {@code close()} from another thread releases a waiting
  * thread with {@link java.nio.channels.AsynchronousCloseException}; interrupting it ends the
- * wait with {@link java.io.InterruptedIOException}, the pidfd stays open, the interrupt
- * status stays set and the child is not reaped. {@link org.panamaipc.signal.PidFd} and
- * {@link org.panamaipc.signal.SignalRegistration} are {@link org.panamaipc.Waitable}: the
- * pidfd itself, and the registration's count of deliveries (never the signalfd, which the
- * library's reader owns).
+ * wait with {@link java.io.InterruptedIOException} and the interrupt status stays set.
+ * {@link org.panamaipc.signal.SignalRegistration} is {@link org.panamaipc.Waitable} through
+ * its count of deliveries (never the signalfd, which the library's reader owns).
  *
  * <p>Example, run with the signal blocked from the start (for instance started by a parent
  * through {@code ChildProcess.builder(...).blockSignals(Signal.realtime(1))}):

@@ -35,7 +35,7 @@ import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.PriorityMessage;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.mq.TypeFilter;
-import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.process.ChildProcess;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;

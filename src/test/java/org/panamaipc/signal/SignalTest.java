@@ -16,8 +16,10 @@ import org.panamaipc.Errno;
 import org.panamaipc.Interest;
 import org.panamaipc.IpcException;
 import org.panamaipc.WaitSet;
-import org.panamaipc.pipe.ChildProcess;
-import org.panamaipc.pipe.Children;
+import org.panamaipc.process.ChildProcess;
+import org.panamaipc.process.Children;
+import org.panamaipc.process.ExitStatus;
+import org.panamaipc.process.PidFd;
 import org.panamaipc.pipe.Pipe;
 
 @IpcTest

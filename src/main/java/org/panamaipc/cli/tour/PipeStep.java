@@ -2,9 +2,9 @@ package org.panamaipc.cli.tour;
 
 import java.time.Duration;
 import java.util.List;
-import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.process.ChildProcess;
 import org.panamaipc.pipe.Pipe;
-import org.panamaipc.signal.ExitStatus;
+import org.panamaipc.process.ExitStatus;
 
 /** Anonymous pipes: a {@code cat} child started with a pipe as its stdin and one as its stdout. */
 final class PipeStep implements TourStep {

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
-import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.process.ChildProcess;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.pipe.PipeSink;
 import org.panamaipc.pipe.PipeSource;

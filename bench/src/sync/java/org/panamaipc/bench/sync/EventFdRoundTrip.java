@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
 import org.panamaipc.bench.infra.RoundTripBenchmark;
-import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.process.ChildProcess;
 import org.panamaipc.sync.EventFd;
 
 /**

@@ -1,4 +1,4 @@
-package org.panamaipc.signal;
+package org.panamaipc.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.IpcException;
 import org.panamaipc.testing.Blocked;
-import org.panamaipc.pipe.ChildProcess;
+import org.panamaipc.signal.Signal;
 
 @IpcTest
 class PidFdTest {

@@ -1,4 +1,4 @@
-package org.panamaipc.pipe;
+package org.panamaipc.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.IpcException;
-import org.panamaipc.signal.ExitStatus;
+import org.panamaipc.pipe.Pipe;
+import org.panamaipc.pipe.PipeSink;
+import org.panamaipc.pipe.PipeSource;
+import org.panamaipc.pipe.PipeFlag;
+import org.panamaipc.pipe.Fifo;
+import org.panamaipc.pipe.PipePeer;
 import org.panamaipc.signal.Signal;
 import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.BlockingChecks;

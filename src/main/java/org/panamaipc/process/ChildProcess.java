@@ -1,4 +1,4 @@
-package org.panamaipc.pipe;
+package org.panamaipc.process;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,6 +22,7 @@ import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.pipe.PipeEnd;
 import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.bindings.posix_spawnattr_t;
 import org.panamaipc.internal.Check;
@@ -29,8 +30,8 @@ import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SigSet;
 import org.panamaipc.internal.Sys;
-import org.panamaipc.signal.ExitStatus;
-import org.panamaipc.signal.PidFd;
+import org.panamaipc.process.ExitStatus;
+import org.panamaipc.process.PidFd;
 import org.panamaipc.signal.Signal;
 
 /**

@@ -1,6 +1,7 @@
-package org.panamaipc.signal;
+package org.panamaipc.process;
 
 import java.util.Objects;
+import org.panamaipc.signal.Signal;
 
 /**
  * How a process ended: it exited with a code, or a signal terminated it.

@@ -1,4 +1,4 @@
-package org.panamaipc.signal;
+package org.panamaipc.process;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,12 +15,14 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.siginfo_t;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
+import org.panamaipc.signal.Signal;
 
 /**
  * A descriptor that refers to one process ({@code pidfd_open}), immune to pid reuse: once
@@ -70,7 +72,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException ESRCH when no such process exists, or another failure of the call
      */
     public static PidFd open(long pid) throws IOException {
-        int p = checkPid(pid);
+        int p = Check.pid(pid);
         int r = ProcessCalls.pidfdOpen(p);
         if (r < 0) {
             throw Errors.of("pidfd_open", "pid=" + pid, -r);
@@ -259,12 +261,6 @@ public final class PidFd implements AutoCloseable, Waitable {
         blocker.close();
     }
 
-    static int checkPid(long pid) {
-        if (pid <= 0 || pid > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("pid=" + pid + " must be a positive process id");
-        }
-        return (int) pid;
-    }
 
     /**
      * {@return what a {@link org.panamaipc.WaitSet} can wait for on this pidfd:

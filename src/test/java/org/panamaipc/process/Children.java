@@ -1,4 +1,4 @@
-package org.panamaipc.pipe;
+package org.panamaipc.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.panamaipc.signal.ExitStatus;
+import org.panamaipc.pipe.Pipe;
 
 /** Runs child processes for tests, their output captured through a {@link Pipe}. */
 public final class Children {
