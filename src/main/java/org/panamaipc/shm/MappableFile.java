@@ -19,6 +19,7 @@ import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.MappedMemory;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
 
@@ -310,7 +311,57 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
         return Mapping.place(address, mappedLength, arena, () -> {
             ShmCalls.munmap(address, mappedLength);
             liveMappingEnds.remove(token);
-        });
+        }, backing(alignedOffset + mappedLength));
+    }
+
+    /**
+     * What backs a mapping of this object that ends at {@code end}, for
+     * {@link MappedMemory}: the object cannot shrink under it once it carries
+     * {@link Seal#SHRINK} and, read after the seal, a size of at least {@code end}. A seal is
+     * never removed and the size can then only grow, so the first "cannot shrink" holds for
+     * good and is remembered (also for after this object's descriptor is closed).
+     */
+    private MappedMemory.Backing backing(long end) {
+        MappedMemory.Backing backing = new MappedMemory.Backing() {
+            private volatile boolean sealed;
+
+            @Override
+            public String shrinkRisk() {
+                if (sealed) {
+                    return null;
+                }
+                String risk = riskBelow(end);
+                sealed = risk == null;
+                return risk;
+            }
+        };
+        backing.shrinkRisk();
+        return backing;
+    }
+
+    private String riskBelow(long end) {
+        int n;
+        try {
+            n = fd.acquire();
+        } catch (IllegalStateException closed) {
+            return describe() + ", whose descriptor is closed: it was not sealed with Seal.SHRINK when mapped";
+        }
+        try {
+            int seals = Sys.fcntl(n, LibC.F_GET_SEALS(), 0);
+            if (seals < 0 || (seals & LibC.F_SEAL_SHRINK()) == 0) {
+                return describe() + ", which any process that may write it can truncate (no Seal.SHRINK)";
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment st = arena.allocate(stat.layout());
+                int r = Sys.fstat(n, st);
+                if (r < 0 || stat.st_size(st) < end) {
+                    return describe() + ", sealed but already shorter than the mapping (end=" + end + ")";
+                }
+            }
+            return null;
+        } finally {
+            fd.release();
+        }
     }
 
     /**

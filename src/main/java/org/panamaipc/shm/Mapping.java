@@ -10,6 +10,7 @@ import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.MappedMemory;
 import org.panamaipc.internal.ShmCalls;
 
 /**
@@ -81,13 +82,20 @@ public final class Mapping implements AutoCloseable {
      * @param mappedLength the length mapped
      * @param arena the arena that owns it
      * @param release what unmaps it
+     * @param backing what backs it: whether a process could shrink it (see {@link MappedMemory})
      * @return a segment over the whole mapping
      */
-    static MemorySegment place(long address, long mappedLength, Arena arena, Runnable release) {
-        try {
-            return MemorySegment.ofAddress(address).reinterpret(mappedLength, arena, ignored -> release.run());
-        } catch (RuntimeException e) {
+    static MemorySegment place(long address, long mappedLength, Arena arena, Runnable release,
+            MappedMemory.Backing backing) {
+        Runnable forget = MappedMemory.register(address, mappedLength, backing);
+        Runnable unmap = () -> {
+            forget.run();
             release.run();
+        };
+        try {
+            return MemorySegment.ofAddress(address).reinterpret(mappedLength, arena, ignored -> unmap.run());
+        } catch (RuntimeException e) {
+            unmap.run();
             throw e;
         }
     }
@@ -122,7 +130,7 @@ public final class Mapping implements AutoCloseable {
                     + hint, errno);
         }
         Arena arena = Arena.ofShared();
-        MemorySegment whole = place(address, size, arena, () -> ShmCalls.munmap(address, size));
+        MemorySegment whole = place(address, size, arena, () -> ShmCalls.munmap(address, size), MappedMemory.FIXED);
         return new Mapping(arena, whole, 0, size, MapMode.PRIVATE, null, 0, opts);
     }
 

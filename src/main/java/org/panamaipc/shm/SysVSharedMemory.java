@@ -21,6 +21,7 @@ import org.panamaipc.bindings.shmid_ds;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.MappedMemory;
 import org.panamaipc.internal.ShmCalls;
 
 /**
@@ -312,7 +313,7 @@ public final class SysVSharedMemory implements AutoCloseable {
             if (address < 0) {
                 throw failure("shmat", "id=" + id + (readOnly ? ", SHM_RDONLY" : ", 0"), (int) -address);
             }
-            return Mapping.place(address, size, arena, () -> ShmCalls.shmdt(address));
+            return Mapping.place(address, size, arena, () -> ShmCalls.shmdt(address), MappedMemory.FIXED);
         } finally {
             handle.exit();
         }

@@ -49,6 +49,8 @@ public final class ProcessCondition implements AutoCloseable {
     /** The bytes a condition takes in shared memory, header included. */
     public static final long SIZE = SyncDescriptor.CONDITION_SIZE;
 
+    private static final String KIND = "ProcessCondition";
+
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
 
     private final MemorySegment region;
@@ -75,7 +77,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_init.3p.html">pthread_cond_init(3p)</a>
      */
     public static ProcessCondition initialize(MemorySegment segment, long offset) throws IOException {
-        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.retract(region);
         int r = SyncCalls.condInitShared(SyncDescriptor.object(region));
         if (r != 0) {
@@ -96,7 +98,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @throws IllegalStateException if no initialised condition is there
      */
     public static ProcessCondition attach(MemorySegment segment, long offset) {
-        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.checkInitialised(region, SyncDescriptor.CONDITION_MAGIC, "ProcessCondition");
         return new ProcessCondition(region);
     }

@@ -75,6 +75,8 @@ public final class ProcessMutex implements AutoCloseable {
     /** The bytes a mutex takes in shared memory, header included. */
     public static final long SIZE = SyncDescriptor.MUTEX_SIZE;
 
+    private static final String KIND = "ProcessMutex";
+
     /**
      * How long at most a thread waiting in {@link #lock()} takes to notice {@link #close()} or
      * an interrupt.
@@ -109,7 +111,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_init.3p.html">pthread_mutex_init(3p)</a>
      */
     public static ProcessMutex initialize(MemorySegment segment, long offset) throws IOException {
-        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.retract(region);
         int r = SyncCalls.mutexInitSharedRobust(SyncDescriptor.object(region));
         if (r != 0) {
@@ -130,7 +132,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IllegalStateException if no initialised mutex is there
      */
     public static ProcessMutex attach(MemorySegment segment, long offset) {
-        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.checkInitialised(region, SyncDescriptor.MUTEX_MAGIC, "ProcessMutex");
         return new ProcessMutex(region);
     }

@@ -5,6 +5,7 @@ import org.panamaipc.bindings.pthread_cond_t;
 import org.panamaipc.bindings.pthread_mutex_t;
 import org.panamaipc.bindings.sem_t;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.MappedMemory;
 import org.panamaipc.shm.SharedAtomics;
 
 /**
@@ -60,14 +61,18 @@ final class SyncDescriptor {
     }
 
     /**
-     * Checks that a region fits and is aligned, and returns it.
+     * Checks that a region fits, is aligned, writable and in memory that cannot shrink, and
+     * returns it.
      *
      * @param segment the shared segment
      * @param offset where the region starts
      * @param size the region's size
+     * @param what the object, for messages
      * @return the region, a slice of {@code segment}
+     * @throws IllegalArgumentException if misaligned, read-only, or in a library mapping of
+     *         an object a process could truncate (see {@link MappedMemory})
      */
-    static MemorySegment region(MemorySegment segment, long offset, long size) {
+    static MemorySegment region(MemorySegment segment, long offset, long size, String what) {
         Check.notNull("segment", segment);
         if (offset < 0 || offset > segment.byteSize() - size) {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + size + " capacity="
@@ -81,7 +86,9 @@ final class SyncDescriptor {
         if (segment.isReadOnly()) {
             throw new IllegalArgumentException("segment is read-only");
         }
-        return segment.asSlice(offset, size);
+        MemorySegment region = segment.asSlice(offset, size);
+        MappedMemory.requireUnshrinkable(region, what);
+        return region;
     }
 
     /** {@return the native object inside a region} */

@@ -30,6 +30,8 @@ public final class UnnamedSemaphore implements AutoCloseable {
     /** The bytes a semaphore takes in shared memory, header included. */
     public static final long SIZE = SyncDescriptor.SEMAPHORE_SIZE;
 
+    private static final String KIND = "UnnamedSemaphore";
+
     private final MemorySegment region;
     private final MemorySegment sem;
     private final Blocker blocker;
@@ -61,7 +63,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
             throw new IllegalArgumentException("initialValue=" + initialValue + " must be 0 to SEM_VALUE_MAX="
                     + NamedSemaphore.MAX_VALUE);
         }
-        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.retract(region);
         int r = SyncCalls.semInit(SyncDescriptor.object(region), 1, initialValue);
         if (r != 0) {
@@ -82,7 +84,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IllegalStateException if no initialised semaphore is there
      */
     public static UnnamedSemaphore attach(MemorySegment segment, long offset) {
-        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE);
+        MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.checkInitialised(region, SyncDescriptor.SEMAPHORE_MAGIC, "UnnamedSemaphore");
         return new UnnamedSemaphore(region);
     }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,9 @@ import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.pipe.Pipe;
-import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.Memfd;
+import org.panamaipc.shm.MemfdOption;
+import org.panamaipc.shm.Seal;
 import org.panamaipc.sync.LockState;
 import org.panamaipc.sync.ProcessCondition;
 import org.panamaipc.sync.ProcessMutex;
@@ -274,10 +277,9 @@ class VirtualThreadEngineTest {
 
     @Test
     void aVirtualThreadOwnsAProcessMutexAcrossCarriersAndItsDeathReleasesIt() throws Exception {
-        String name = SharedMemory.uniqueName("vtmutex");
-        SharedMemory shm = SharedMemory.create(name, 4096);
+        Memfd shm = Memfd.create("vtmutex", 4096, EnumSet.of(MemfdOption.ALLOW_SEALING));
         toClose.add(shm);
-        toClose.add(() -> SharedMemory.unlinkIfExists(name));
+        shm.addSeals(Seal.SHRINK); // the C library's mutex lives only in memory no process can shrink
         MemorySegment seg = shm.map().segment();
         ProcessMutex mutex = ProcessMutex.initialize(seg, 0);
         toClose.add(mutex);
@@ -302,10 +304,9 @@ class VirtualThreadEngineTest {
 
     @Test
     void aVirtualThreadWaitsOnAProcessConditionHoldingTheMutexAsItsOwner() throws Exception {
-        String name = SharedMemory.uniqueName("vtcond");
-        SharedMemory shm = SharedMemory.create(name, 4096);
+        Memfd shm = Memfd.create("vtcond", 4096, EnumSet.of(MemfdOption.ALLOW_SEALING));
         toClose.add(shm);
-        toClose.add(() -> SharedMemory.unlinkIfExists(name));
+        shm.addSeals(Seal.SHRINK); // the C library's mutex lives only in memory no process can shrink
         MemorySegment seg = shm.map().segment();
         ProcessMutex mutex = ProcessMutex.initialize(seg, 0);
         ProcessCondition condition = ProcessCondition.initialize(seg, 256);

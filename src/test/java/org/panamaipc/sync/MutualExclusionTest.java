@@ -4,10 +4,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.shm.Mapping;
-import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.Memfd;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
@@ -17,28 +16,21 @@ import org.panamaipc.testing.PeerProcess;
 class MutualExclusionTest {
     private static final int TIMES = 10_000;
 
-    private final String shmName = SharedMemory.uniqueName("mutex-count");
-
-    @AfterEach
-    void unlink() throws IOException {
-        SharedMemory.unlinkIfExists(shmName);
-    }
-
     @Test
     void theRobustMutexExcludesTwoPeerJvmsAndThisOne() throws IOException {
-        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+        try (Memfd shm = PingPong.sealedMemory(PingPong.SHM_SIZE); Mapping m = shm.map()) {
             ProcessMutex.initialize(m.segment(), 128).close();
-            runThreeWays(m, "mutex", PingPong.mutexLock(m.segment()));
+            runThreeWays(m, PingPong.peerPath(shm), "mutex", PingPong.mutexLock(m.segment()));
         }
     }
 
     @Test
     void aSysVSemaphoreWithUndoExcludesTwoPeerJvmsAndThisOne() throws IOException {
-        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map();
+        try (Memfd shm = PingPong.sealedMemory(PingPong.SHM_SIZE); Mapping m = shm.map();
              SysVSemaphoreSet set = SysVSemaphoreSet.createPrivate(1)) {
             try {
                 set.setValue(0, 1);
-                runThreeWays(m, "sysv", PingPong.sysVLock(set.id()), Integer.toString(set.id()));
+                runThreeWays(m, PingPong.peerPath(shm), "sysv", PingPong.sysVLock(set.id()), Integer.toString(set.id()));
                 assertThat(set.value(0)).isEqualTo(1);
             } finally {
                 set.remove();
@@ -46,12 +38,12 @@ class MutualExclusionTest {
         }
     }
 
-    private void runThreeWays(Mapping m, String kind, PingPong.Lock lock, String... extra) throws IOException {
+    private void runThreeWays(Mapping m, String memory, String kind, PingPong.Lock lock, String... extra) throws IOException {
         String[] args = new String[4 + extra.length];
         args[0] = "count";
         args[1] = kind;
         args[2] = Integer.toString(TIMES);
-        args[3] = shmName;
+        args[3] = memory;
         System.arraycopy(extra, 0, args, 4, extra.length);
         try (lock; PeerProcess a = PeerJvm.start(SyncPeer.class, args);
              PeerProcess b = PeerJvm.start(SyncPeer.class, args)) {

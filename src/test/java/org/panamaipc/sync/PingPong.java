@@ -11,7 +11,15 @@ import java.lang.invoke.MethodHandle;
 import java.time.Duration;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.panamaipc.shm.MappableFile;
+import org.panamaipc.shm.MappedFile;
+import org.panamaipc.shm.Memfd;
+import org.panamaipc.shm.MemfdOption;
+import org.panamaipc.shm.Seal;
 import org.panamaipc.shm.SharedAtomics;
+import org.panamaipc.shm.SharedMemory;
 
 /**
  * Ping-pong through one primitive between the test JVM ("first") and a peer JVM, with a
@@ -67,6 +75,31 @@ final class PingPong {
                 throw new IllegalStateException("end: counter=" + seen + " expected=" + 2 * rounds);
             }
         }
+    }
+
+    /**
+     * Shared memory the C library's objects may live in: a memfd sealed against shrinking (the
+     * library refuses POSIX shared memory for them, which a peer could truncate).
+     */
+    static Memfd sealedMemory(long size) throws IOException {
+        Memfd memfd = Memfd.create("sync-test", size, EnumSet.of(MemfdOption.ALLOW_SEALING));
+        try {
+            memfd.addSeals(Seal.SHRINK);
+            return memfd;
+        } catch (IOException | RuntimeException e) {
+            memfd.close();
+            throw e;
+        }
+    }
+
+    /** Where a peer opens {@link #sealedMemory}: {@code /proc/PID/fd/N}. */
+    static String peerPath(Memfd memfd) {
+        return memfd.pathForPeers().toString();
+    }
+
+    /** The peer's side: a {@link #peerPath} or the name of POSIX shared memory. */
+    static MappableFile openShared(String pathOrName) throws IOException {
+        return pathOrName.startsWith("/proc/") ? MappedFile.open(Path.of(pathOrName)) : SharedMemory.open(pathOrName);
     }
 
     static void check(boolean done, String what) {

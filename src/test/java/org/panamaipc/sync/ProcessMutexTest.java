@@ -12,12 +12,11 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.Errno;
 import org.panamaipc.ErrnoException;
 import org.panamaipc.shm.Mapping;
-import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.Memfd;
 import org.panamaipc.testing.Blocked;
 import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
@@ -28,13 +27,6 @@ import org.panamaipc.testing.PeerProcess;
 @IpcTest
 class ProcessMutexTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private final String shmName = SharedMemory.uniqueName("mutex");
-
-    @AfterEach
-    void unlink() throws IOException {
-        SharedMemory.unlinkIfExists(shmName);
-    }
 
     @Test
     void lockTryLockAndUnlock() throws Exception {
@@ -103,10 +95,10 @@ class ProcessMutexTest {
 
     @Test
     void aPeerKilledHoldingTheMutexIsReportedAndTheRepairedMutexWorksAgain() throws Exception {
-        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
+        try (Memfd shm = PingPong.sealedMemory(4096); Mapping m = shm.map();
              ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0)) {
             MemorySegment s = m.segment();
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", PingPong.peerPath(shm), "0")) {
                 peer.expectLine("ACQUIRED");
                 peer.expectLine("held");
                 assertThat(mutex.tryLock()).isNull();
@@ -118,7 +110,7 @@ class ProcessMutexTest {
             mutex.unlock();
             assertThat(mutex.lock()).isEqualTo(LockState.ACQUIRED);
             mutex.unlock();
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", PingPong.peerPath(shm), "0")) {
                 peer.expectLine("ACQUIRED"); // consistent again for other processes too
                 peer.expectLine("held");
             }
@@ -127,9 +119,9 @@ class ProcessMutexTest {
 
     @Test
     void aMutexNobodyRepairsBecomesNotRecoverable() throws Exception {
-        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
+        try (Memfd shm = PingPong.sealedMemory(4096); Mapping m = shm.map();
              ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0)) {
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", PingPong.peerPath(shm), "0")) {
                 peer.expectLine("ACQUIRED");
                 peer.expectLine("held");
                 peer.kill9();
@@ -140,7 +132,7 @@ class ProcessMutexTest {
                     .isInstanceOf(MutexNotRecoverableException.class)
                     .hasMessageContaining("ENOTRECOVERABLE");
             assertThatThrownBy(mutex::tryLock).isInstanceOf(MutexNotRecoverableException.class);
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", PingPong.peerPath(shm), "0")) {
                 assertThat(peer.waitFor()).isNotZero();
                 assertThat(peer.stderr()).contains("MutexNotRecoverableException");
             }
@@ -276,7 +268,7 @@ class ProcessMutexTest {
 
     @Test
     void aWaiterLearnsThatAPeerDiedHoldingTheMutexWhenItWakes() throws Exception {
-        try (SharedMemory shm = SharedMemory.create(shmName, 4096); Mapping m = shm.map();
+        try (Memfd shm = PingPong.sealedMemory(4096); Mapping m = shm.map();
              ProcessMutex mutex = ProcessMutex.initialize(m.segment(), 0);
              ProcessCondition condition = ProcessCondition.initialize(m.segment(), 64)) {
             CompletableFuture<Void> locked = new CompletableFuture<>();
@@ -296,7 +288,7 @@ class ProcessMutexTest {
                 }
             });
             locked.get(10, TimeUnit.SECONDS);
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", shmName, "0")) {
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "mutex-hold", PingPong.peerPath(shm), "0")) {
                 peer.expectLine("ACQUIRED");
                 peer.expectLine("held");
                 peer.kill9();
@@ -323,10 +315,10 @@ class ProcessMutexTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimesThroughMutexAndCondition() throws IOException {
-        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+        try (Memfd shm = PingPong.sealedMemory(PingPong.SHM_SIZE); Mapping m = shm.map()) {
             ProcessMutex.initialize(m.segment(), 128).close();
             ProcessCondition.initialize(m.segment(), 64).close();
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "mutex", "10000", shmName);
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "mutex", "10000", PingPong.peerPath(shm));
                  PingPong.Turns turns = PingPong.mutexAndCondition(m.segment(), true)) {
                 peer.expectReady();
                 PingPong.play(turns, m.segment(), 10_000, true);

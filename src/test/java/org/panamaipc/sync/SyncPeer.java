@@ -2,8 +2,8 @@ package org.panamaipc.sync;
 
 import java.lang.foreign.MemorySegment;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.shm.MappableFile;
 import org.panamaipc.shm.Mapping;
-import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.testing.Peer;
 
 /**
@@ -80,7 +80,7 @@ public final class SyncPeer {
                 }
             }
             case "mutex-hold" -> {
-                try (SharedMemory shm = SharedMemory.open(args[1]); Mapping m = shm.map();
+                try (MappableFile shm = PingPong.openShared(args[1]); Mapping m = shm.map();
                      ProcessMutex mutex = ProcessMutex.attach(m.segment(), Long.parseLong(args[2]))) {
                     Peer.println(mutex.lock());
                     Peer.println("held");
@@ -88,7 +88,7 @@ public final class SyncPeer {
                 }
             }
             case "futex-wait" -> {
-                try (SharedMemory shm = SharedMemory.open(args[1]); Mapping m = shm.map();
+                try (MappableFile shm = PingPong.openShared(args[1]); Mapping m = shm.map();
                      Futex futex = Futex.of(m.segment(), Long.parseLong(args[2]))) {
                     Peer.println("waiting");
                     while (futex.value() == 0) {
@@ -99,7 +99,7 @@ public final class SyncPeer {
             }
             case "pingpong" -> pingPong(args);
             case "count" -> {
-                try (SharedMemory shm = SharedMemory.open(args[3]); Mapping m = shm.map();
+                try (MappableFile shm = PingPong.openShared(args[3]); Mapping m = shm.map();
                      PingPong.Lock lock = args[1].equals("mutex")
                              ? PingPong.mutexLock(m.segment()) : PingPong.sysVLock(Integer.parseInt(args[4]))) {
                     Peer.ready();
@@ -115,7 +115,7 @@ public final class SyncPeer {
     private static void pingPong(String[] args) throws Throwable {
         String kind = args[1];
         long rounds = Long.parseLong(args[2]);
-        try (SharedMemory shm = SharedMemory.open(args[3]); Mapping m = shm.map()) {
+        try (MappableFile shm = PingPong.openShared(args[3]); Mapping m = shm.map()) {
             MemorySegment s = m.segment();
             PingPong.Turns turns = switch (kind) {
                 case "named" -> PingPong.named(args[4], args[5], false);

@@ -11,11 +11,9 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
-import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.shm.SysVSharedMemory;
 import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.Deadline;
@@ -25,13 +23,6 @@ import org.panamaipc.testing.PeerProcess;
 
 @IpcTest
 class UnnamedSemaphoreTest {
-    private final String shmName = SharedMemory.uniqueName("usem");
-
-    @AfterEach
-    void unlink() throws IOException {
-        SharedMemory.unlinkIfExists(shmName);
-    }
-
     @Test
     void worksInAMemfdLikeANamedOne() throws IOException {
         try (Memfd memfd = Memfd.create("usem", 4096); Mapping m = memfd.map();
@@ -97,10 +88,10 @@ class UnnamedSemaphoreTest {
 
     @Test
     void aPeerJvmPlaysPingPongTenThousandTimes() throws IOException {
-        try (SharedMemory shm = SharedMemory.create(shmName, PingPong.SHM_SIZE); Mapping m = shm.map()) {
+        try (Memfd shm = PingPong.sealedMemory(PingPong.SHM_SIZE); Mapping m = shm.map()) {
             UnnamedSemaphore.initialize(m.segment(), 0, 0).close();
             UnnamedSemaphore.initialize(m.segment(), 64, 0).close();
-            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "unnamed", "10000", shmName);
+            try (PeerProcess peer = PeerJvm.start(SyncPeer.class, "pingpong", "unnamed", "10000", PingPong.peerPath(shm));
                  PingPong.Turns turns = PingPong.unnamed(m.segment(), true)) {
                 peer.expectReady();
                 PingPong.play(turns, m.segment(), 10_000, true);

@@ -5,12 +5,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.panamaipc.shm.Mapping;
-import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.SysVSharedMemory;
 import org.panamaipc.sync.LockState;
 import org.panamaipc.sync.ProcessMutex;
 
 /**
- * A robust process-shared mutex in shared memory: both processes add to one plain (not
+ * A robust process-shared mutex in System V shared memory (which no process can shrink under it): both processes add to one plain (not
  * atomic) counter under the mutex at once; only mutual exclusion makes the sum come out right.
  * The times are lock, add and unlock on the tour's side, under contention.
  */
@@ -36,25 +36,22 @@ final class ProcessMutexStep implements TourStep {
 
     @Override
     public Exchange lead(Peer peer, Scratch scratch) throws Exception {
-        String name = scratch.name("mutex");
         long[] nanos = new long[ROUNDS];
         long total;
-        try (SharedMemory shm = SharedMemory.create(name, 4096)) {
-            scratch.onCleanup(() -> SharedMemory.unlinkIfExists(name));
-            try (Mapping m = shm.map()) {
-                MemorySegment s = m.segment();
-                try (ProcessMutex mutex = ProcessMutex.initialize(s, MUTEX)) {
-                    peer.start(this, name);
-                    peer.send("go");
-                    for (int i = 0; i < ROUNDS; i++) {
-                        long t0 = System.nanoTime();
-                        add(mutex, s);
-                        nanos[i] = System.nanoTime() - t0;
-                    }
-                    peer.finish();
-                    total = s.get(ValueLayout.JAVA_LONG, COUNTER);
-                    mutex.destroy();
+        // System V memory keeps its size: no process can truncate it under the C library's mutex
+        try (SysVSharedMemory shm = SysVSharedMemory.createPrivate(4096).removeOnClose(); Mapping m = shm.attach()) {
+            MemorySegment s = m.segment();
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, MUTEX)) {
+                peer.start(this, Integer.toString(shm.id()));
+                peer.send("go");
+                for (int i = 0; i < ROUNDS; i++) {
+                    long t0 = System.nanoTime();
+                    add(mutex, s);
+                    nanos[i] = System.nanoTime() - t0;
                 }
+                peer.finish();
+                total = s.get(ValueLayout.JAVA_LONG, COUNTER);
+                mutex.destroy();
             }
         }
         String what = ROUNDS + " locked additions each, by both processes at once";
@@ -76,7 +73,7 @@ final class ProcessMutexStep implements TourStep {
 
     @Override
     public void follow(List<String> args, PeerSide side) throws Exception {
-        try (SharedMemory shm = SharedMemory.open(args.get(0)); Mapping m = shm.map()) {
+        try (SysVSharedMemory shm = SysVSharedMemory.openId(Integer.parseInt(args.get(0))); Mapping m = shm.attach()) {
             MemorySegment s = m.segment();
             try (ProcessMutex mutex = ProcessMutex.attach(s, MUTEX)) {
                 side.ready();
