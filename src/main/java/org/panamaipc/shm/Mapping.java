@@ -34,7 +34,11 @@ import org.panamaipc.internal.ShmCalls;
  * A <em>peer</em> that shrinks the object under a live mapping is outside its control: an
  * access to a page that was cut off then throws {@link InternalError} ("a fault occurred in an
  * unsafe memory access operation": the JVM's handling of {@code SIGBUS}) rather than crashing.
- * Seal a {@link Memfd} with {@link Seal#SHRINK} to exclude that.
+ * Seal a {@link Memfd} with {@link Seal#SHRINK} to exclude that. The C library is not so
+ * forgiving: touching a lost page inside native code kills the JVM, so the process-shared
+ * mutexes, conditions and semaphores of {@code org.panamaipc.sync} refuse mappings of objects
+ * that can shrink; the kernel's own calls (futex, queues, pipes, sockets) fail with
+ * {@code EFAULT} instead.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
  */

@@ -72,7 +72,9 @@ public final class ProcessCondition implements AutoCloseable {
      * @param offset an 8-byte aligned offset with {@link #SIZE} bytes behind it
      * @return the condition
      * @throws IndexOutOfBoundsException if the segment is too small
-     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only
+     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only, or the memory lies in a library mapping
+     *         of an object a process can shrink (POSIX shared memory, a file, a memfd without
+     *         {@code Seal.SHRINK}: see the package documentation)
      * @throws IOException if {@code pthread_cond_init} fails
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_init.3p.html">pthread_cond_init(3p)</a>
      */
@@ -94,7 +96,9 @@ public final class ProcessCondition implements AutoCloseable {
      * @param offset where it was placed
      * @return the condition
      * @throws IndexOutOfBoundsException if the segment is too small
-     * @throws IllegalArgumentException if the address is not 8-byte aligned
+     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only, or the memory lies in a library mapping
+     *         of an object a process can shrink (POSIX shared memory, a file, a memfd without
+     *         {@code Seal.SHRINK}: see the package documentation)
      * @throws IllegalStateException if no initialised condition is there
      */
     public static ProcessCondition attach(MemorySegment segment, long offset) {

@@ -106,7 +106,9 @@ public final class ProcessMutex implements AutoCloseable {
      * @param offset an 8-byte aligned offset with {@link #SIZE} bytes behind it
      * @return the mutex
      * @throws IndexOutOfBoundsException if the segment is too small
-     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only
+     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only, or the memory lies in a library mapping
+     *         of an object a process can shrink (POSIX shared memory, a file, a memfd without
+     *         {@code Seal.SHRINK}: see the package documentation)
      * @throws IOException if {@code pthread_mutex_init} fails
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_init.3p.html">pthread_mutex_init(3p)</a>
      */
@@ -128,7 +130,9 @@ public final class ProcessMutex implements AutoCloseable {
      * @param offset where {@link #initialize} placed it
      * @return the mutex
      * @throws IndexOutOfBoundsException if the segment is too small
-     * @throws IllegalArgumentException if the address is not 8-byte aligned
+     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only, or the memory lies in a library mapping
+     *         of an object a process can shrink (POSIX shared memory, a file, a memfd without
+     *         {@code Seal.SHRINK}: see the package documentation)
      * @throws IllegalStateException if no initialised mutex is there
      */
     public static ProcessMutex attach(MemorySegment segment, long offset) {

@@ -12,8 +12,8 @@ import org.panamaipc.internal.SyncCalls;
 
 /**
  * A POSIX unnamed semaphore ({@code sem_init} with {@code pshared=1}) living in shared
- * memory — POSIX or System V shared memory, a memfd, a mapped file — usable by every
- * process that maps it. Like a {@link NamedSemaphore} it has no owner and no undo: a
+ * memory that cannot shrink (System V shared memory, a memfd sealed with {@code Seal.SHRINK}:
+ * see the package documentation), usable by every process that maps it. Like a {@link NamedSemaphore} it has no owner and no undo: a
  * process that dies holding it leaves it taken.
  *
  * <h2>Layout and lifetime</h2>
@@ -55,7 +55,10 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @param initialValue 0 to {@link NamedSemaphore#MAX_VALUE}
      * @return the semaphore
      * @throws IndexOutOfBoundsException if the segment is too small
-     * @throws IllegalArgumentException if the address is not aligned, the segment read-only or the value negative
+     * @throws IllegalArgumentException if the address is not aligned, the segment read-only or the value
+     *         negative, or the memory lies in a library mapping
+     *         of an object a process can shrink (POSIX shared memory, a file, a memfd without
+     *         {@code Seal.SHRINK}: see the package documentation)
      * @throws IOException on a failure of {@code sem_init}
      */
     public static UnnamedSemaphore initialize(MemorySegment segment, long offset, int initialValue) throws IOException {
@@ -80,7 +83,9 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @param offset where it was placed
      * @return the semaphore
      * @throws IndexOutOfBoundsException if the segment is too small
-     * @throws IllegalArgumentException if the address is not 8-byte aligned
+     * @throws IllegalArgumentException if the address is not 8-byte aligned or the segment read-only, or the memory lies in a library mapping
+     *         of an object a process can shrink (POSIX shared memory, a file, a memfd without
+     *         {@code Seal.SHRINK}: see the package documentation)
      * @throws IllegalStateException if no initialised semaphore is there
      */
     public static UnnamedSemaphore attach(MemorySegment segment, long offset) {

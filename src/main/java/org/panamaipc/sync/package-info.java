@@ -40,6 +40,75 @@
  * calls run on a platform thread bound to it, so that it owns the mutex like a platform
  * thread would ({@link org.panamaipc.sync.ProcessMutex} says what that costs).
  *
+ * <h2>Memory that cannot shrink — or a dead JVM</h2>
+ * <b>A mutex, condition or unnamed semaphore must live in memory that no process can shrink.</b>
+ * The C library works on them in place; if a process truncates the object behind the mapping,
+ * the page they lie on is gone, and the C library's next touch of it ({@code pthread_mutex_lock},
+ * {@code sem_wait}, {@code pthread_cond_signal}...) takes {@code SIGBUS} inside native code:
+ * the JVM dies with an {@code hs_err} file, no exception, no {@code finally}. (A Java access to
+ * such a page only throws {@link InternalError}; the kernel, in a system call, only fails
+ * with {@code EFAULT}.) So {@code initialize} and {@code attach} check where the memory comes
+ * from, once, before any native call, and refuse with {@link IllegalArgumentException}:
+ * <table>
+ * <caption>Where the C library's objects may live</caption>
+ * <tr><th>Memory</th><th>Accepted</th><th>Why</th></tr>
+ * <tr><td>{@link org.panamaipc.shm.SysVSharedMemory#attach()}</td><td>yes</td>
+ *     <td>a System V segment keeps its creation size until the last process detaches</td></tr>
+ * <tr><td>{@link org.panamaipc.shm.Memfd} with {@link org.panamaipc.shm.Seal#SHRINK} (before or
+ *     after mapping)</td><td>yes</td>
+ *     <td>a seal is never lifted: every {@code ftruncate} to less fails with {@code EPERM}</td></tr>
+ * <tr><td>{@link org.panamaipc.shm.Mapping#anonymous}, {@code Arena} memory</td><td>yes</td>
+ *     <td>no file anyone could truncate (private to this process)</td></tr>
+ * <tr><td>{@link org.panamaipc.shm.SharedMemory}, {@link org.panamaipc.shm.MappedFile}, a memfd
+ *     without {@code Seal.SHRINK}</td><td><b>no</b></td>
+ *     <td>any process that may write the object can {@code ftruncate} it</td></tr>
+ * <tr><td>memory this library did not map ({@code FileChannel.map}, your own {@code mmap})</td>
+ *     <td>yes, <b>at your risk</b></td><td>the library cannot know what backs it</td></tr>
+ * </table>
+ * The check covers every view of a library mapping — {@code mapping.segment()}, its slices,
+ * segments mapped into your own arena, even {@code MemorySegment.ofAddress} over the same
+ * addresses — because it looks the address up among the live mappings the library made. It
+ * is race-free: every accepted backing can never shrink afterwards (seals only accumulate, and
+ * the size is read after the seal), and a mapping cannot be unmapped while a native call uses
+ * its segment.
+ *
+ * <p><b>If you bring your own memory</b> (a {@code MemorySegment} the library did not map), the
+ * same rule is yours to keep: map a memfd you sealed with {@code F_SEAL_SHRINK}, or a System V
+ * segment, or anonymous memory — never a file or POSIX shared memory object that another
+ * process may open for writing. The safe recipe, sharing with another process:
+ * <pre>{@code
+ * Memfd memfd = Memfd.create("locks", 4096, EnumSet.of(MemfdOption.ALLOW_SEALING));
+ * memfd.addSeals(Seal.SHRINK);             // from now on no process can cut it
+ * Mapping mapping = memfd.map();
+ * ProcessMutex mutex = ProcessMutex.initialize(mapping.segment(), 0);
+ * // the peer maps memfd.pathForPeers(), or receives memfd.fd() over a Unix socket
+ * }</pre>
+ *
+ * <p>{@link org.panamaipc.sync.NamedSemaphore} is the one object here this cannot cover: the C
+ * library keeps it in the file {@code /dev/shm/sem.NAME}, which no seal can protect. A process
+ * that may write that file (by default only this user: mode 0600) can truncate it and kill every
+ * JVM using the semaphore. Give write permission on a named semaphore only to processes you
+ * trust as much as your own; prefer a System V semaphore set or an unnamed semaphore in sealed
+ * memory otherwise. {@link org.panamaipc.sync.Futex} needs none of this: the kernel reads its
+ * word and answers {@code EFAULT} for a lost page (its Java accessors throw
+ * {@link InternalError}).
+ *
+ * <h2>What a peer can still do: scribble</h2>
+ * Memory that cannot shrink can still be written by every process that maps it writable. The
+ * library checks the header (magic and version, see above) when it initialises or attaches,
+ * and nothing after that: it cannot tell a well-behaved peer's change to a mutex or semaphore
+ * from garbage, and it does not guard each call. A peer that overwrites an attached
+ * {@link org.panamaipc.sync.UnnamedSemaphore} or {@link org.panamaipc.sync.ProcessCondition}
+ * leaves the C library to interpret what it finds, as in C: a value that seems arbitrary, an
+ * {@code EINVAL} or {@code EOVERFLOW} (an {@link java.io.IOException} here), or a waiter that
+ * is never woken (a timed wait still ends). A {@link org.panamaipc.sync.ProcessMutex} is worse:
+ * while a thread holds a robust mutex, the mutex holds the links of that thread's list of held
+ * robust mutexes, and unlocking it writes through them; a peer that overwrites a mutex this
+ * process holds can make the C library write where the peer chose — a crash or a silent
+ * corruption of this process. No check the library could make first closes that window. Share
+ * the memory writable only with processes you trust as you trust your own code; a peer that
+ * only needs to look can map it read-only.
+ *
  * <h2>Virtual threads</h2>
  * No wait here holds a virtual thread's carrier. {@link org.panamaipc.sync.EventFd} has a
  * descriptor: a waiting virtual thread parks on the library's poller. The others have none
@@ -73,16 +142,20 @@
  * other objects.
  *
  * <h2>Example</h2>
- * Two processes (run it twice at once) take turns on a counter under a robust mutex:
+ * Two processes (run it twice at once) take turns on a counter under a robust mutex, in
+ * System V shared memory (which no process can shrink) found by a key both derive from a file:
  * <pre>{@code
+ * import java.nio.file.Path;
+ * import org.panamaipc.SysVKey;
  * import org.panamaipc.shm.*;
  * import org.panamaipc.sync.*;
  *
  * public class Turns {
  *     public static void main(String[] args) throws Exception {
+ *         SysVKey key = SysVKey.of(Path.of("/tmp"), 'T');
  *         try (NamedSemaphore init = NamedSemaphore.openOrCreate("/turns-init", 1);
- *              SharedMemory shm = SharedMemory.openOrCreate("/turns", 4096);
- *              Mapping mapping = shm.map()) {
+ *              SysVSharedMemory shm = SysVSharedMemory.openOrCreate(key, 4096);
+ *              Mapping mapping = shm.attach()) {
  *             var s = mapping.segment();
  *             init.acquire();                       // the first process initialises
  *             ProcessMutex mutex = s.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == 0
@@ -101,7 +174,7 @@
  *             }
  *             mutex.close();
  *         }
- *         // SharedMemory.unlink("/turns"); NamedSemaphore.unlink("/turns-init") when done
+ *         // SysVSharedMemory.open(key).remove(); NamedSemaphore.unlink("/turns-init") when done
  *     }
  * }
  * }</pre>

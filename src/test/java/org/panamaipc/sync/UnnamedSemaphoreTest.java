@@ -25,7 +25,7 @@ import org.panamaipc.testing.PeerProcess;
 class UnnamedSemaphoreTest {
     @Test
     void worksInAMemfdLikeANamedOne() throws IOException {
-        try (Memfd memfd = Memfd.create("usem", 4096); Mapping m = memfd.map();
+        try (Memfd memfd = PingPong.sealedMemory(4096); Mapping m = memfd.map();
              UnnamedSemaphore sem = UnnamedSemaphore.initialize(m.segment(), 8, 1)) {
             assertThat(sem.value()).isEqualTo(1);
             sem.acquire();

@@ -44,6 +44,18 @@ import org.panamaipc.sync.UnnamedSemaphore;
  * @param <S> what the waiters share: the objects, the files
  */
 interface Gate<S> {
+    /** A memfd sealed against shrinking: the only kind of memfd the C library's objects may live in. */
+    static Memfd sealedMemfd(String name, long size) throws IOException {
+        Memfd memfd = Memfd.create(name, size, java.util.EnumSet.of(org.panamaipc.shm.MemfdOption.ALLOW_SEALING));
+        try {
+            memfd.addSeals(org.panamaipc.shm.Seal.SHRINK);
+            return memfd;
+        } catch (IOException | RuntimeException e) {
+            memfd.close();
+            throw e;
+        }
+    }
+
     /** {@return what {@code n} waiters wait on} */
     S setUp(int n) throws IOException;
 
@@ -205,7 +217,7 @@ interface Gate<S> {
 
         @Override
         public Region setUp(int n) throws IOException {
-            Memfd memfd = Memfd.create("vt-semaphores", STRIDE * n);
+            Memfd memfd = sealedMemfd("vt-semaphores", STRIDE * n);
             Mapping mapping = null;
             List<UnnamedSemaphore> sems = new ArrayList<>(n);
             try {
@@ -566,7 +578,7 @@ interface Gate<S> {
 
         @Override
         public Mutexes setUp(int n) throws IOException {
-            Memfd memfd = Memfd.create("vt-mutexes", ProcessMutex.SIZE * n);
+            Memfd memfd = sealedMemfd("vt-mutexes", ProcessMutex.SIZE * n);
             try {
                 Mapping mapping = memfd.map();
                 List<ProcessMutex> mutexes = new ArrayList<>(n);

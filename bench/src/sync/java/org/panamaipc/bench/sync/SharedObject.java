@@ -2,27 +2,39 @@ package org.panamaipc.bench.sync;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import org.panamaipc.bench.infra.Names;
 import org.panamaipc.shm.Mapping;
-import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.shm.SysVSharedMemory;
 
-/** The POSIX shared memory object the semaphore, futex and mutex benchmarks put their objects in. */
+/**
+ * The System V shared memory segment the semaphore, futex and mutex benchmarks put their
+ * objects in: memory no process can shrink, the only kind the library places the C library's
+ * objects in. {@link #name} is its id, which the peer attaches by.
+ */
 final class SharedObject implements AutoCloseable {
-    final String name = "/" + Names.unique("sync");
-    private final SharedMemory shm;
+    final String name;
+    private final SysVSharedMemory shm;
     private final Mapping mapping;
 
     SharedObject() throws IOException {
-        shm = SharedMemory.create(name, SyncLayout.SIZE);
-        Mapping m;
+        shm = SysVSharedMemory.createPrivate(SyncLayout.SIZE).removeOnClose();
         try {
-            m = shm.map();
+            mapping = shm.attach();
         } catch (IOException | RuntimeException e) {
             shm.close();
-            SharedMemory.unlinkIfExists(name);
             throw e;
         }
-        mapping = m;
+        name = Integer.toString(shm.id());
+    }
+
+    /**
+     * The peer's side: attaches the segment whose id {@link #name} gave.
+     *
+     * @param id the id
+     * @return the attached memory, for the peer's lifetime
+     * @throws IOException if the segment cannot be attached
+     */
+    static MemorySegment attach(String id) throws IOException {
+        return SysVSharedMemory.openId(Integer.parseInt(id)).attach().segment();
     }
 
     MemorySegment segment() {
@@ -30,9 +42,8 @@ final class SharedObject implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         mapping.close();
         shm.close();
-        SharedMemory.unlinkIfExists(name);
     }
 }

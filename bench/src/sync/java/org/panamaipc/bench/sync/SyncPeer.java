@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bench.infra.PeerSupport;
 import org.panamaipc.shm.SharedAtomics;
-import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.sync.EventFd;
 import org.panamaipc.sync.Futex;
 import org.panamaipc.sync.ProcessCondition;
@@ -39,7 +38,7 @@ public final class SyncPeer {
     private static void serve(String[] args) throws IOException {
         switch (args[0]) {
             case "semPosix" -> {
-                MemorySegment s = SharedMemory.open(args[1]).map().segment();
+                MemorySegment s = SharedObject.attach(args[1]);
                 UnnamedSemaphore ping = UnnamedSemaphore.attach(s, SyncLayout.FIRST);
                 UnnamedSemaphore pong = UnnamedSemaphore.attach(s, SyncLayout.SECOND);
                 PeerSupport.ready();
@@ -59,7 +58,7 @@ public final class SyncPeer {
                 }
             }
             case "futex" -> {
-                MemorySegment s = SharedMemory.open(args[1]).map().segment();
+                MemorySegment s = SharedObject.attach(args[1]);
                 Futex ping = Futex.of(s, SyncLayout.FIRST);
                 Futex pong = Futex.of(s, SyncLayout.SECOND);
                 PeerSupport.ready();
@@ -69,7 +68,7 @@ public final class SyncPeer {
                 }
             }
             case "mutex" -> {
-                MemorySegment s = SharedMemory.open(args[1]).map().segment();
+                MemorySegment s = SharedObject.attach(args[1]);
                 ProcessMutex mutex = ProcessMutex.attach(s, SyncLayout.FIRST);
                 ProcessCondition cond = ProcessCondition.attach(s, SyncLayout.SECOND);
                 PeerSupport.ready();
