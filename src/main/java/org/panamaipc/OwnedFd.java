@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.UseCount;
 
@@ -35,6 +36,7 @@ import org.panamaipc.internal.UseCount;
  */
 public final class OwnedFd implements AutoCloseable {
     private static final VarHandle LISTENERS;
+    private static final VarHandle LENT;
     private static final Runnable[] NONE = {};
     /** What the listener list becomes once they have run: nothing can be added after. */
     private static final Runnable[] RAN = {};
@@ -42,9 +44,21 @@ public final class OwnedFd implements AutoCloseable {
     static {
         try {
             LISTENERS = MethodHandles.lookup().findVarHandle(OwnedFd.class, "listeners", Runnable[].class);
+            LENT = MethodHandles.lookup().findVarHandle(OwnedFd.class, "lent", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        FdUse.install(new FdUse.Access() {
+            @Override
+            public int tryEnter(OwnedFd fd) {
+                return fd.tryAcquire();
+            }
+
+            @Override
+            public void exit(OwnedFd fd) {
+                fd.uses.exit();
+            }
+        });
     }
 
     private final int fd;
@@ -58,6 +72,9 @@ public final class OwnedFd implements AutoCloseable {
     // copied on write with a compare-and-set, so that close stays lock-free; rarely longer than one
     @SuppressWarnings("unused") // accessed through LISTENERS
     private volatile Runnable[] listeners = NONE;
+    // uses begun by the public acquire() and not yet released: what the public release() may end
+    @SuppressWarnings("unused") // accessed through LENT
+    private volatile int lent;
 
     private OwnedFd(int fd) {
         this.fd = fd;
@@ -81,6 +98,12 @@ public final class OwnedFd implements AutoCloseable {
      * Marks the descriptor in use by a call, so that a concurrent {@link #close()} waits
      * for the call to {@link #release()} it. Allocates nothing.
      *
+     * <p>Each {@code acquire()} must be followed by exactly one {@link #release()}, in a
+     * {@code finally}. The library's own calls count their uses apart from these, so an
+     * unbalanced pair in the caller's code can never end a use of the library's: a thread
+     * blocked in a read through this descriptor keeps it open whatever another thread
+     * releases.
+     *
      * @return the descriptor's number, valid until {@link #release()}
      * @throws IllegalStateException if the descriptor is closed
      */
@@ -88,20 +111,39 @@ public final class OwnedFd implements AutoCloseable {
         if (!uses.tryEnter()) {
             throw closed();
         }
+        LENT.getAndAdd(this, 1);
         return fd;
     }
 
     /**
-     * As {@link #acquire()}, for callers to whom a closed descriptor is no error.
+     * As {@link #acquire()}, for the library's callers to whom a closed descriptor is no error;
+     * such a use is ended by {@code uses.exit()} (see {@link FdUse}), not by {@link #release()}.
      *
-     * @return the descriptor's number, or -1 if it is closed (nothing to release then)
+     * @return the descriptor's number, or -1 if it is closed (nothing to end then)
      */
     int tryAcquire() {
         return uses.tryEnter() ? fd : -1;
     }
 
-    /** Ends a use begun by {@link #acquire()}; closes the descriptor if it was closed meanwhile. */
+    /** Ends a use of the library's begun by {@link #tryAcquire()}. */
+    void exit() {
+        uses.exit();
+    }
+
+    /**
+     * Ends a use begun by {@link #acquire()}; closes the descriptor if it was closed meanwhile.
+     *
+     * @throws IllegalStateException if no {@link #acquire()} is left to match it; the use
+     *         count is then unchanged
+     */
     public void release() {
+        int n;
+        do {
+            n = (int) LENT.getVolatile(this);
+            if (n == 0) {
+                throw new IllegalStateException("fd=" + fd + ": release() without a matching acquire()");
+            }
+        } while (!LENT.weakCompareAndSet(this, n, n - 1));
         uses.exit();
     }
 
@@ -132,7 +174,10 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalStateException if this descriptor is closed
      */
     public OwnedFd dup() throws IOException {
-        int n = acquire();
+        int n = tryAcquire();
+        if (n < 0) {
+            throw closed();
+        }
         try {
             int r = Sys.fcntl(n, LibC.F_DUPFD_CLOEXEC(), 0);
             if (r < 0) {
@@ -140,7 +185,7 @@ public final class OwnedFd implements AutoCloseable {
             }
             return new OwnedFd(r);
         } finally {
-            release();
+            exit();
         }
     }
 

@@ -233,7 +233,7 @@ public final class WaitSet implements Waitable, AutoCloseable {
                 return key;
             }
         } finally {
-            fd.release();
+            fd.exit();
         }
     }
 
@@ -405,7 +405,7 @@ public final class WaitSet implements Waitable, AutoCloseable {
             try {
                 EventCounter.take(n);
             } finally {
-                doorbell.release();
+                doorbell.exit();
             }
         }
     }

@@ -184,7 +184,7 @@ public final class Blocker {
     public int enter() throws ClosedChannelException {
         if (fd != null) {
             try {
-                return fd.acquire();
+                return FdUse.enter(fd);
             } catch (IllegalStateException closed) {
                 // reported below in the form this object's kind uses
             }
@@ -200,7 +200,7 @@ public final class Blocker {
     /** Ends a call registered by {@link #enter()}. */
     public void exit() {
         if (fd != null) {
-            fd.release();
+            FdUse.exit(fd);
         } else {
             uses.exit();
         }

@@ -99,6 +99,24 @@ public final class Check {
     }
 
     /**
+     * Requires a segment the call may write into: the kernel ignores the Java view's read-only
+     * flag, so a read, receive or copy into a {@linkplain MemorySegment#asReadOnly() read-only}
+     * segment is refused here, before the native call.
+     *
+     * @param name the parameter's name
+     * @param segment the argument, not null
+     * @return the argument
+     * @throws IllegalArgumentException if the segment is read-only
+     */
+    public static MemorySegment writable(String name, MemorySegment segment) {
+        notNull(name, segment);
+        if (segment.isReadOnly()) {
+            throw new IllegalArgumentException(name + " is read-only: the call writes into it");
+        }
+        return segment;
+    }
+
+    /**
      * Requires a POSIX IPC object name: a leading slash followed by 1 to 255 bytes (NAME_MAX),
      * none of them a slash or NUL (the form {@code shm_open}, {@code mq_open} and
      * {@code sem_open} accept portably).

@@ -48,14 +48,14 @@ public final class EventCounter {
     public static void ring(OwnedFd counter) {
         int n;
         try {
-            n = counter.acquire();
+            n = FdUse.enter(counter);
         } catch (IllegalStateException closed) {
             return;
         }
         try {
             Sys.writeNonBlocking(n, ONE, BYTES);
         } finally {
-            counter.release();
+            FdUse.exit(counter);
         }
     }
 

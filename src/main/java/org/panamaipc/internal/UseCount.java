@@ -52,10 +52,21 @@ public abstract class UseCount {
         return true;
     }
 
-    /** Ends a call begun by {@link #tryEnter()}; frees the resource if it was closed meanwhile. */
+    /**
+     * Ends a call begun by {@link #tryEnter()}; frees the resource if it was closed meanwhile.
+     *
+     * @throws IllegalStateException if no call is in flight: the count is left as it was, so
+     *         that an unmatched exit can never free the resource under another call
+     */
     public final void exit() {
-        int s = (int) STATE.getAndAdd(this, -ONE) - ONE;
-        if (s == CLOSING) {
+        int s;
+        do {
+            s = (int) STATE.getVolatile(this);
+            if (s < ONE) {
+                throw new IllegalStateException("exit() without a matching enter()");
+            }
+        } while (!STATE.weakCompareAndSet(this, s, s - ONE));
+        if (s - ONE == CLOSING) {
             releaseOnce();
         }
     }

@@ -55,10 +55,10 @@ public final class PosixMessage {
      *
      * @param buffer native memory
      * @return the buffer, holding no message yet
-     * @throws IllegalArgumentException if {@code buffer} is on the Java heap or empty
+     * @throws IllegalArgumentException if {@code buffer} is on the Java heap, empty or read-only
      */
     public static PosixMessage wrap(MemorySegment buffer) {
-        Check.notNull("buffer", buffer);
+        Check.writable("buffer", buffer);
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("buffer must be native memory, not a heap segment");
         }

@@ -31,6 +31,7 @@ import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.Names;
@@ -392,7 +393,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      */
     public static PosixMessageQueue adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = mq_attr.allocate(arena);
             int g = MqCalls.mqGetattr(n, attr);
@@ -415,7 +416,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
             return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr),
                     (mq_attr.mq_flags(attr) & LibC.O_NONBLOCK()) != 0);
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 

@@ -21,6 +21,7 @@ import org.panamaipc.bindings.iovec;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Waiter;
 
@@ -199,7 +200,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         Check.notNull("source", source);
         int in;
         try {
-            in = source.acquire();
+            in = FdUse.enter(source);
         } catch (IllegalStateException closed) {
             throw new ClosedChannelException();
         }
@@ -211,7 +212,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             }
             return result("splice", count, r);
         } finally {
-            source.release();
+            FdUse.exit(source);
         }
     }
 

@@ -21,6 +21,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Waiter;
 
@@ -63,7 +64,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      *
      * @param dst native memory; at most {@code dst.byteSize()} bytes are read
      * @return the bytes read, 0 when none were there (non-blocking), -1 at end of file
-     * @throws IllegalArgumentException if {@code dst} is a heap segment
+     * @throws IllegalArgumentException if {@code dst} is a heap segment or read-only
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the read
      * @throws ClosedByInterruptException if the thread was interrupted during the read (this
@@ -71,7 +72,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IOException if the call fails
      */
     public long read(MemorySegment dst) throws IOException {
-        requireNative(dst);
+        requireNative(Check.writable("dst", dst));
         return readOnce(dst);
     }
 
@@ -84,7 +85,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @param dst native memory
      * @param timeout the longest wait; zero polls
      * @return the bytes read, 0 on timeout, -1 at end of file
-     * @throws IllegalArgumentException if {@code dst} is a heap segment or the timeout negative
+     * @throws IllegalArgumentException if {@code dst} is a heap segment, read-only, or the timeout negative
      * @throws ClosedChannelException if this end is closed
      * @throws AsynchronousCloseException if another thread closed it during the wait
      * @throws ClosedByInterruptException if the thread was interrupted during the wait (this
@@ -92,7 +93,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IOException if the call fails
      */
     public long read(MemorySegment dst, Duration timeout) throws IOException {
-        requireNative(dst);
+        requireNative(Check.writable("dst", dst));
         return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Deadline.end(timeout), Timing.POLL_IN));
     }
 
@@ -192,7 +193,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     private long move(OwnedFd target, long count, boolean tee) throws IOException {
         int out;
         try {
-            out = target.acquire();
+            out = FdUse.enter(target);
         } catch (IllegalStateException closed) {
             throw new ClosedChannelException();
         }
@@ -204,7 +205,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
             }
             return result(tee ? "tee" : "splice", count, r);
         } finally {
-            target.release();
+            FdUse.exit(target);
         }
     }
 

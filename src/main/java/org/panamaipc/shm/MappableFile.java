@@ -19,6 +19,7 @@ import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.MappedMemory;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
@@ -89,7 +90,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
      * @see <a href="https://man7.org/linux/man-pages/man2/fstat.2.html">fstat(2)</a>
      */
     public ShmStat stat() throws IOException {
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(stat.layout());
             int r = Sys.fstat(n, st);
@@ -98,7 +99,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
             }
             return new ShmStat(stat.st_size(st), Modes.fromMode(stat.st_mode(st)), stat.st_uid(st), stat.st_gid(st));
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 
@@ -122,14 +123,14 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
                         + "; close or remap it first");
             }
         }
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try {
             int r = Sys.ftruncate(n, size);
             if (r < 0) {
                 throw Errors.of("ftruncate", describe() + ", length=" + size, -r);
             }
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 
@@ -143,14 +144,14 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
      */
     public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
         int mode = Modes.toMode(permissions);
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try {
             int r = ShmCalls.fchmod(n, mode);
             if (r < 0) {
                 throw Errors.of("fchmod", describe() + ", " + Modes.octal(mode), -r);
             }
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 
@@ -294,12 +295,12 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
         }
         long alignedOffset = ShmCalls.pageFloor(offset);
         long mappedLength = offset - alignedOffset + length;
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         long address;
         try {
             address = ShmCalls.mmap(mappedLength, mode.prot, mode.flags | MapOption.flags(options), n, alignedOffset);
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
         if (address < 0) {
             throw Errors.of("mmap", "length=" + mappedLength + ", " + mode + (options.isEmpty() ? "" : " " + options)
@@ -342,7 +343,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
     private String riskBelow(long end) {
         int n;
         try {
-            n = fd.acquire();
+            n = FdUse.enter(fd);
         } catch (IllegalStateException closed) {
             return describe() + ", whose descriptor is closed: it was not sealed with Seal.SHRINK when mapped";
         }
@@ -360,7 +361,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
             }
             return null;
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 
@@ -418,7 +419,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
     }
 
     static int accessMode(OwnedFd fd) throws IOException {
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try {
             int flags = Sys.fcntl(n, LibC.F_GETFL(), 0);
             if (flags < 0) {
@@ -426,7 +427,7 @@ public abstract sealed class MappableFile implements DescriptorBased, AutoClosea
             }
             return flags & LibC.O_ACCMODE();
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 

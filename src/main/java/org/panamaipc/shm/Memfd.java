@@ -12,6 +12,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
 
@@ -156,7 +157,7 @@ public final class Memfd extends MappableFile {
      */
     public static Memfd adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(stat.layout());
             int r = Sys.fstat(n, st);
@@ -167,7 +168,7 @@ public final class Memfd extends MappableFile {
                 throw new IllegalArgumentException("fd=" + n + " is not shared memory (not a regular file)");
             }
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
         int access = accessMode(fd);
         return new Memfd(fd, access == LibC.O_RDWR() || access == LibC.O_WRONLY(), "?", false);
@@ -184,7 +185,7 @@ public final class Memfd extends MappableFile {
      */
     public EnumSet<Seal> seals() throws IOException {
         OwnedFd fd = fd();
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try {
             int r = Sys.fcntl(n, LibC.F_GET_SEALS(), 0);
             if (r < 0) {
@@ -192,7 +193,7 @@ public final class Memfd extends MappableFile {
             }
             return Seal.of(r);
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 
@@ -224,14 +225,14 @@ public final class Memfd extends MappableFile {
     public void addSeals(Set<Seal> seals) throws IOException {
         Check.notNull("seals", seals);
         OwnedFd fd = fd();
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         try {
             int r = Sys.fcntl(n, LibC.F_ADD_SEALS(), Seal.bits(seals));
             if (r < 0) {
                 throw Errors.of("fcntl", describe() + ", F_ADD_SEALS " + seals, -r);
             }
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
     }
 

@@ -9,6 +9,7 @@ import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.EventCounter;
 
 /**
@@ -135,7 +136,7 @@ public final class SignalRegistration implements AutoCloseable, Waitable {
     public long takeDeliveries() throws IOException {
         int n;
         try {
-            n = deliveries.acquire();
+            n = FdUse.enter(deliveries);
         } catch (IllegalStateException closedFd) {
             throw new IllegalStateException(this + " is closed", closedFd);
         }
@@ -146,7 +147,7 @@ public final class SignalRegistration implements AutoCloseable, Waitable {
             }
             return r;
         } finally {
-            deliveries.release();
+            FdUse.exit(deliveries);
         }
     }
 

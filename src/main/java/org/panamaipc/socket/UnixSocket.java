@@ -39,6 +39,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Cmsg;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -240,7 +241,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     public static UnixSocket adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
-        int n = fd.acquire();
+        int n = FdUse.enter(fd);
         SocketType type;
         int fl;
         boolean passCredentials;
@@ -256,7 +257,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             passCredentials = SocketCore.intOption(n, SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
         UnixSocket socket = new UnixSocket(OwnedFd.adopt(fd.detach()), type, (fl & LibC.O_NONBLOCK()) == 0);
         socket.passCredentials = passCredentials;
@@ -832,7 +833,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     cmsghdr.cmsg_type(hdr, SCM_RIGHTS);
                     long d = Cmsg.data(h);
                     for (OwnedFd fd : fds) {
-                        int n = fd.acquire();
+                        int n = FdUse.enter(fd);
                         acquired++;
                         control.set(ValueLayout.JAVA_INT, d, n);
                         d += Integer.BYTES;
@@ -874,7 +875,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             return r;
         } finally {
             for (int i = 0; i < acquired; i++) {
-                fds.get(i).release();
+                FdUse.exit(fds.get(i));
             }
         }
     }
@@ -1064,10 +1065,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
 
     /** Receives into any segment: the call's result, or -EAGAIN / -ETIMEDOUT for nothing. */
     private long receiveAny(MemorySegment buffer, long deadline) throws IOException {
-        Check.notNull("buffer", buffer);
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("buffer is read-only");
-        }
+        Check.writable("buffer", buffer);
         if (buffer.isNative()) {
             return receiveNative(buffer, deadline);
         }
@@ -1092,10 +1090,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     private ReceivedMessage receiveMessage(MemorySegment buffer, int maxDescriptors, boolean wantSender,
                                            long deadline, Duration optionLimit) throws IOException {
-        Check.notNull("buffer", buffer);
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("buffer is read-only");
-        }
+        Check.writable("buffer", buffer);
         if (maxDescriptors < 0 || maxDescriptors > MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("maxDescriptors=" + maxDescriptors + " must be 0 to " + MAX_DESCRIPTORS);
         }

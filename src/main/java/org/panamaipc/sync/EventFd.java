@@ -17,6 +17,7 @@ import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.internal.Waiter;
@@ -114,7 +115,7 @@ public final class EventFd implements Waitable, AutoCloseable {
     public static EventFd adopt(OwnedFd fd, Mode mode) throws IOException {
         Check.notNull("fd", fd);
         Check.notNull("mode", mode);
-        int raw = fd.acquire();
+        int raw = FdUse.enter(fd);
         try {
             int flags = Sys.fcntl(raw, LibC.F_GETFL(), 0);
             if (flags >= 0) {
@@ -124,7 +125,7 @@ public final class EventFd implements Waitable, AutoCloseable {
                 throw Errors.of("fcntl", "fd=" + raw + ", F_SETFL, O_NONBLOCK", -flags);
             }
         } finally {
-            fd.release();
+            FdUse.exit(fd);
         }
         return new EventFd(fd, mode);
     }
