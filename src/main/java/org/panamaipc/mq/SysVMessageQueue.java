@@ -416,6 +416,11 @@ public final class SysVMessageQueue implements AutoCloseable {
      * and threads of any process blocked on it fail with EIDRM. This object stays open but
      * its calls fail with {@link ObjectRemovedException}.
      *
+     * <p>On a closed handle it throws {@link IllegalStateException} and removes nothing, as
+     * for the other System V kinds: a closed handle's id may name another object by then. To
+     * remove after closing, open the object again (by key or id), or ask for
+     * {@code removeOnClose()} while the handle is open.
+     *
      * @throws ObjectRemovedException if it was already removed (EINVAL, EIDRM)
      * @throws java.nio.file.AccessDeniedException if the caller is neither owner nor creator (EPERM)
      * @throws IOException if the call fails otherwise

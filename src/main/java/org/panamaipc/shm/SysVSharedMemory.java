@@ -384,6 +384,11 @@ public final class SysVSharedMemory implements AutoCloseable {
      * is destroyed when the last one detaches. This handle stays open (attaching a segment
      * marked for removal still works on Linux); {@link #close()} it.
      *
+     * <p>On a closed handle it throws {@link IllegalStateException} and removes nothing, as
+     * for the other System V kinds: a closed handle's id may name another object by then. To
+     * remove after closing, open the object again (by key or id), or ask for
+     * {@code removeOnClose()} while the handle is open.
+     *
      * @throws java.nio.file.AccessDeniedException if this process is neither owner nor creator (EPERM)
      * @throws ObjectRemovedException if it is already gone ({@code EINVAL}, {@code EIDRM})
      * @throws IOException if {@code shmctl} fails otherwise

@@ -658,6 +658,11 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * Removes the set at once ({@code IPC_RMID}): every waiter in every process fails with
      * {@link ObjectRemovedException}. This handle stays open (and useless) until closed.
      *
+     * <p>On a closed handle it throws {@link IllegalStateException} and removes nothing, as
+     * for the other System V kinds: a closed handle's id may name another object by then. To
+     * remove after closing, open the object again (by key or id), or ask for
+     * {@code removeOnClose()} while the handle is open.
+     *
      * @throws IllegalStateException if closed
      * @throws java.nio.file.AccessDeniedException (EPERM) if this user is neither owner nor creator
      * @throws ObjectRemovedException (EIDRM, EINVAL) if it was already removed
