@@ -8,6 +8,8 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import org.panamaipc.IpcFileAlreadyExistsException;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
@@ -17,6 +19,8 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Modes;
+import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -199,9 +203,18 @@ final class SocketCore {
      *
      * @throws IpcFileAlreadyExistsException if the address is taken (EADDRINUSE)
      */
-    void bind(SocketAddress address) throws IOException {
+    void bind(SocketAddress address, Set<PosixFilePermission> permissions) throws IOException {
+        int mode = Modes.toMode(permissions);
         int n = enter();
         try {
+            if (address instanceof UnixDomainSocketAddress) {
+                // Linux creates the socket file with this inode's mode less the umask: set first,
+                // the file never exists with a wider mode than asked for
+                int r = ShmCalls.fchmod(n, mode);
+                if (r < 0) {
+                    throw Errors.of("fchmod", "fd=" + n + ", " + Modes.octal(mode), -r);
+                }
+            }
             MemorySegment sa = Waiter.current().scratch(sockaddr_un.sizeof());
             int len = Addresses.encode(address, sa);
             int r = SocketCalls.bind(n, sa, len);
@@ -215,6 +228,7 @@ final class SocketCore {
             }
             if (address instanceof UnixDomainSocketAddress u) {
                 boundPath = u.getPath();
+                SocketFileMode.widenToAsked(boundPath, mode, permissions);
             }
         } finally {
             exit();

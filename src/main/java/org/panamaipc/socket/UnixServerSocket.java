@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -18,6 +19,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.SocketCalls;
 
 /**
@@ -63,7 +65,9 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * address must be free: creating never removes or replaces anything, so an existing
      * file at the path, stale or not, is {@link FileAlreadyExistsException} (remove a stale
      * one first if that is what you mean). Call {@link #unlinkOnClose()} to have
-     * {@link #close()} remove the socket file again.
+     * {@link #close()} remove the socket file again. The socket file is created with mode
+     * 0600 (only this user may connect), whatever the umask;
+     * {@link #create(SocketType, SocketAddress, int, Set)} chooses another.
      *
      * @param type {@link SocketType#STREAM} or {@link SocketType#SEQPACKET}
      * @param address a {@link java.net.UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
@@ -99,6 +103,32 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/listen.2.html">listen(2)</a>
      */
     public static UnixServerSocket create(SocketType type, SocketAddress address, int backlog) throws IOException {
+        return create(type, address, backlog, Modes.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Binds a new socket to an address and listens, creating a socket file with exactly
+     * {@code permissions} (no umask applies; connecting needs write permission). The file
+     * never exists with a wider mode than asked for: see
+     * {@link UnixSocket#bind(SocketType, SocketAddress, Set)}.
+     *
+     * @param type {@link SocketType#STREAM} or {@link SocketType#SEQPACKET}
+     * @param address a {@link java.net.UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @param backlog the longest queue of connections not yet accepted (positive)
+     * @param permissions the socket file's permissions (ignored for an abstract address)
+     * @return the listening socket
+     * @throws FileAlreadyExistsException if the address is taken (EADDRINUSE)
+     * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
+     * @throws IllegalArgumentException for a datagram type, a backlog that is not positive,
+     *         or a path longer than {@code sun_path} (107 bytes)
+     * @throws IOException if {@code fchmod(2)}, {@code bind(2)} or {@code listen(2)} fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
+     * @see <a href="https://man7.org/linux/man-pages/man2/listen.2.html">listen(2)</a>
+     */
+    public static UnixServerSocket create(SocketType type, SocketAddress address, int backlog,
+            Set<PosixFilePermission> permissions) throws IOException {
+        Check.notNull("permissions", permissions);
         Check.notNull("type", type);
         if (!type.isConnectionOriented()) {
             throw new IllegalArgumentException("type=" + type + " cannot listen; bind a datagram socket with UnixSocket.bind");
@@ -109,7 +139,7 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
         // connection another thread took between poll and accept4 is EAGAIN, and the wait goes on.
         SocketCore core = new SocketCore(SocketCore.open(type, true), type, true, null);
         try {
-            core.bind(address);
+            core.bind(address, permissions);
             int n = core.enter();
             try {
                 int r = SocketCalls.listen(n, backlog);

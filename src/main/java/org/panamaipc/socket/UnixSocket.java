@@ -18,6 +18,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ import org.panamaipc.internal.Cmsg;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -168,6 +170,9 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * at the path, stale or not, is {@link FileAlreadyExistsException}. Call
      * {@link #unlinkOnClose()} to have {@link #close()} remove the socket file again.
      *
+     * <p>A socket file is created with mode 0600 (only this user may connect or send to it),
+     * whatever the umask; {@link #bind(SocketType, SocketAddress, Set)} chooses another.
+     *
      * @param type the socket's type
      * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
      * @return the bound socket
@@ -181,10 +186,37 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
      */
     public static UnixSocket bind(SocketType type, SocketAddress address) throws IOException {
+        return bind(type, address, Modes.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Binds a new socket to an address, creating a socket file with exactly
+     * {@code permissions} (no umask applies); see {@link #bind(SocketType, SocketAddress)}.
+     * Connecting to a socket file, or sending to it, needs write permission on it. The file
+     * never exists with a wider mode than asked for: the mode is set on the socket before
+     * {@code bind} creates the file (Linux creates it with the socket's mode less the umask),
+     * and only where the umask took bits away is the file widened to the asked mode
+     * afterwards. An abstract address has no file; {@code permissions} are then ignored.
+     *
+     * @param type the socket's type
+     * @param address a {@link UnixDomainSocketAddress} or an {@link AbstractSocketAddress}
+     * @param permissions the socket file's permissions
+     * @return the bound socket
+     * @throws FileAlreadyExistsException if the address is taken (EADDRINUSE)
+     * @throws java.nio.file.NoSuchFileException if the path's directory does not exist (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the directory may not be written (EACCES)
+     * @throws IllegalArgumentException if a path exceeds {@code sun_path} (107 bytes)
+     * @throws IOException if {@code socket(2)}, {@code fchmod(2)} or {@code bind(2)} fails otherwise
+     * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
+     * @see <a href="https://man7.org/linux/man-pages/man7/unix.7.html">unix(7), Pathname socket ownership and permissions</a>
+     */
+    public static UnixSocket bind(SocketType type, SocketAddress address, Set<PosixFilePermission> permissions)
+            throws IOException {
         Addresses.checkedPath(address);
+        Check.notNull("permissions", permissions);
         UnixSocket s = open(type);
         try {
-            s.core.bind(address);
+            s.core.bind(address, permissions);
             return s;
         } catch (Throwable t) {
             s.close();
