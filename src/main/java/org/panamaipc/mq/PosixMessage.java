@@ -14,6 +14,17 @@ import org.panamaipc.internal.Check;
  * <p>Its capacity must be at least the queue's {@link PosixMessageQueue#maxMessageSize()}
  * (the kernel refuses smaller buffers). Not thread-safe: one buffer per receiving thread.
  *
+ * <p><b>Receiving into shared memory a peer can truncate.</b> A wrapped buffer may be a slice
+ * of a mapping. If another process truncates the object behind it (POSIX shared memory, a
+ * file, a memfd without {@code Seal.SHRINK}), the receive fails with {@code EFAULT} — and the
+ * kernel has already taken the message off the queue: it is lost, for every receiver. (A pipe
+ * read or a stream socket receive that fails so keeps its bytes for the next read; a datagram
+ * socket loses the datagram, as a queue does.) The JVM is not at risk: the kernel, not the
+ * C library, touches the memory. The library cannot check this up front, since the object can
+ * shrink after any check; to exclude it, receive into memory that cannot shrink — a buffer
+ * from {@link #allocate}, a memfd sealed with {@code Seal.SHRINK}, System V shared memory —
+ * the same memory {@code org.panamaipc.sync} requires for its mutexes and semaphores.
+ *
  * <p><b>Lifetime.</b> The buffer is native memory owned by the arena it was allocated in
  * (or by whoever owns the wrapped segment); using it after that arena is closed throws
  * {@link IllegalStateException}.
@@ -51,7 +62,8 @@ public final class PosixMessage {
     }
 
     /**
-     * Receives into memory the caller owns.
+     * Receives into memory the caller owns. A slice of a mapping that a peer may truncate
+     * can lose a message: see the class documentation.
      *
      * @param buffer native memory
      * @return the buffer, holding no message yet

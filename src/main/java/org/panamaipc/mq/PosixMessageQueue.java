@@ -935,6 +935,10 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * Receives the oldest message of the highest priority into {@code into}, waiting while
      * the queue is empty. Allocates nothing.
      *
+     * <p>If {@code into} wraps shared memory that a peer truncated, this fails with
+     * {@code EFAULT} after the kernel dequeued the message, which is then lost (see
+     * {@link PosixMessage}); a pipe read keeps its data in that case.
+     *
      * @param into the buffer, with a capacity of at least {@link #maxMessageSize()}
      * @throws QueueException if the queue was opened {@code WRITE_ONLY} (EBADF)
      * @throws AsynchronousCloseException if the queue is closed while waiting

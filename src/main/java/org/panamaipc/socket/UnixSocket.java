@@ -931,7 +931,10 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @throws ClosedByInterruptException if the thread was interrupted while it waited; the
      *         socket is closed
      * @throws IllegalArgumentException if the segment is read-only
-     * @throws IOException if {@code recv(2)} fails (ECONNRESET, ENOTCONN)
+     * @throws IOException if {@code recv(2)} fails (ECONNRESET, ENOTCONN; EFAULT if
+     *         {@code buffer} is shared memory a peer truncated: a stream keeps the bytes for
+     *         the next receive, a datagram or seqpacket message is lost, dequeued before the
+     *         copy failed)
      * @see <a href="https://man7.org/linux/man-pages/man2/recv.2.html">recv(2)</a>
      */
     public long receive(MemorySegment buffer) throws IOException {

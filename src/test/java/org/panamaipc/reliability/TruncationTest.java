@@ -233,6 +233,20 @@ class TruncationTest {
             pair.first().send(new byte[] {7});
             assertThatThrownBy(() -> pair.second().receive(m.segment().asSlice(0, 16))).isInstanceOf(ErrnoException.class)
                     .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EFAULT));
+            assertThat(pair.second().receive(new byte[1])).as("a stream keeps the bytes").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDatagramReceiveIntoTruncatedMemoryFailsWithEfaultAndTheDatagramIsGone() throws IOException {
+        try (SharedMemory shm = SharedMemory.create(name, SIZE); Mapping m = shm.map();
+             SocketPair pair = UnixSocket.pair(SocketType.DATAGRAM)) {
+            pair.first().send(new byte[] {7});
+            assertThat(truncateByPeer(shmPath(), 0)).isEqualTo("ok");
+            assertThatThrownBy(() -> pair.second().receive(m.segment().asSlice(0, 16))).isInstanceOf(ErrnoException.class)
+                    .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EFAULT));
+            assertThat(pair.second().receive(MemorySegment.ofArray(new byte[1]), Duration.ZERO))
+                    .as("the kernel dequeued it before the copy failed").isEqualTo(0);
         }
     }
 }
