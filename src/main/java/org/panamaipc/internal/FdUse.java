@@ -29,7 +29,7 @@ public final class FdUse {
         void exit(OwnedFd fd);
     }
 
-    private static Access access;
+    private static volatile Access access;
 
     private FdUse() {
     }
