@@ -103,6 +103,25 @@ public final class Check {
     }
 
     /**
+     * Requires a native segment: memory on the Java heap has no fixed address that the kernel
+     * or another process could share, and the JDK refuses it to a native call only later,
+     * naming neither the call nor the object.
+     *
+     * @param name the parameter's name
+     * @param segment the argument
+     * @param use what needs it native, for the message, e.g. {@code "a futex"}
+     * @return the argument
+     */
+    public static MemorySegment nativeSegment(String name, MemorySegment segment, String use) {
+        notNull(name, segment);
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException(name + "=" + segment + " is on the Java heap: " + use
+                    + " needs shared native memory (a mapping)");
+        }
+        return segment;
+    }
+
+    /**
      * Requires a POSIX IPC object name: a leading slash followed by 1 to 255 bytes (NAME_MAX),
      * none of them a slash or NUL (the form {@code shm_open}, {@code mq_open} and
      * {@code sem_open} accept portably).

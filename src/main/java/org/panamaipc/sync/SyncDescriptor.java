@@ -68,7 +68,7 @@ final class SyncDescriptor {
      * @return the region, a slice of {@code segment}
      */
     static MemorySegment region(MemorySegment segment, long offset, long size) {
-        Check.notNull("segment", segment);
+        Check.nativeSegment("segment", segment, "a process-shared object");
         if (offset < 0 || offset > segment.byteSize() - size) {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + size + " capacity="
                     + segment.byteSize() + ": the segment is too small");
