@@ -144,7 +144,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IOException if the call fails
      */
     public int write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Check.notNull("b", b).length);
         return (int) writeHeap(MemorySegment.ofArray(b).asSlice(off, len));
     }
 

@@ -200,7 +200,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
      */
     public void addSeals(Seal first, Seal... more) throws IOException {
-        addSeals(EnumSet.of(first, more));
+        addSeals(EnumSet.of(Check.notNull("first", first), Check.notNull("more", more)));
     }
 
     /**

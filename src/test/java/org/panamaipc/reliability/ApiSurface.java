@@ -9,6 +9,8 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -107,8 +109,11 @@ final class ApiSurface {
         if (module == null) {
             throw new IllegalStateException("the library does not run as module " + MODULE);
         }
+        // The tests are patched into the module: only what lies at the module's own location is the library.
+        Path location = Path.of(module.reference().location().orElseThrow());
         try (ModuleReader reader = module.reference().open(); Stream<String> names = reader.list()) {
             return names.filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class"))
+                    .filter(n -> !Files.isDirectory(location) || Files.exists(location.resolve(n)))
                     .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
                     .toList();
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.WaitSet;
 import org.panamaipc.lock.HeldLock;
@@ -13,6 +14,7 @@ import org.panamaipc.lock.LockKind;
 import org.panamaipc.lock.LockMode;
 import org.panamaipc.lock.LockableFile;
 import org.panamaipc.mq.PosixMessageQueue;
+import org.panamaipc.mq.SysVMessage;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.pipe.PipeSink;
@@ -37,6 +39,7 @@ import org.panamaipc.sync.EventFd;
 import org.panamaipc.sync.Futex;
 import org.panamaipc.sync.NamedSemaphore;
 import org.panamaipc.sync.ProcessCondition;
+import org.panamaipc.sync.SemaphoreOps;
 import org.panamaipc.sync.ProcessMutex;
 import org.panamaipc.sync.SysVSemaphoreSet;
 import org.panamaipc.sync.UnnamedSemaphore;
@@ -144,6 +147,11 @@ final class Fixtures {
             child.waitFor();
             return child;
         });
+        FACTORIES.put(ChildProcess.Builder.class, s -> ChildProcess.builder("true"));
+        FACTORIES.put(SemaphoreOps.Builder.class, s -> SemaphoreOps.builder());
+        FACTORIES.put(WaitSet.Key.class, s -> s.own(WaitSet.create())
+                .register(s.own(EventFd.create(0, EventFd.Mode.COUNTER)), Interest.READABLE));
+        FACTORIES.put(SysVMessage.class, s -> SysVMessage.allocate(s.own(Arena.ofShared()), 64));
         FACTORIES.put(SignalRegistration.class, s -> s.own(Signals.handle(Signal.SIGWINCH, info -> { })));
     }
 

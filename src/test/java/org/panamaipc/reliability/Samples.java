@@ -39,8 +39,21 @@ final class Samples {
     private Path dir;
     private Arena arena;
 
+    private final int variant;
+
     Samples(Scope scope) {
+        this(scope, 0);
+    }
+
+    /**
+     * Samples of a variant: 0 gives 0 for an int (an index, a delta), 1 gives 1 (a size, a count).
+     *
+     * @param scope where everything made is undone
+     * @param variant 0 or 1
+     */
+    Samples(Scope scope, int variant) {
         this.scope = scope;
+        this.variant = variant;
     }
 
     /** {@return where an object made from this case's sample names would show, for the no-side-effect check} */
@@ -65,9 +78,9 @@ final class Samples {
 
     private Object make(Class<?> type, int depth) throws Exception {
         if (type == int.class || type == Integer.class) {
-            return 1;
+            return variant; // 0 for an index, a delta, a flag word; 1 for a size, a count, a backlog
         } else if (type == long.class || type == Long.class) {
-            return 1L;
+            return 8L; // a size, an offset, a count: 8 is a valid, aligned one
         } else if (type == short.class) {
             return (short) 1;
         } else if (type == byte.class) {
@@ -86,6 +99,8 @@ final class Samples {
             return p;
         } else if (type == Duration.class) {
             return Duration.ofMillis(10);
+        } else if (type == Arena.class) {
+            return arena();
         } else if (type == MemorySegment.class) {
             return arena().allocate(64, 8);
         } else if (type == ByteBuffer.class) {
@@ -118,7 +133,13 @@ final class Samples {
             if (component == String.class) {
                 return new String[] {"true"};
             }
-            return Array.newInstance(component, 0);
+            Object element = component.getName().startsWith("org.panamaipc") && !component.isEnum()
+                    ? make(component, depth + 1) : null;
+            Object array = Array.newInstance(component, element == null ? 0 : 1);
+            if (element != null) {
+                Array.set(array, 0, element);
+            }
+            return array;
         }
         Object fixture = Fixtures.make(type, scope);
         if (fixture != null) {
