@@ -251,6 +251,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     private long writeHeap(MemorySegment src) throws IOException {
         long done = 0;
         long len = src.byteSize();
+        if (len == 0) {
+            fd().get(); // a write of nothing still refuses a closed end, as every other call does
+        }
         while (done < len) {
             long chunk = Math.min(len - done, BOUNCE_SIZE);
             long r = result("write", chunk, transfer(PipeCalls::write, src.asSlice(done, chunk), Timing.POLL_OUT));
