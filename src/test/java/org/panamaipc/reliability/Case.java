@@ -55,17 +55,29 @@ final class Case {
      * @return the dynamic test
      */
     static DynamicTest of(String name, Body body) {
-        return DynamicTest.dynamicTest(name, () -> run(name, body));
+        return of(name, TIMEOUT, body);
     }
 
-    private static void run(String name, Body body) throws Throwable {
+    /**
+     * A case with a time limit of its own (a soak of a million messages).
+     *
+     * @param name what it tries
+     * @param timeout how long it may take before it counts as a hang
+     * @param body what it does
+     * @return the dynamic test
+     */
+    static DynamicTest of(String name, Duration timeout, Body body) {
+        return DynamicTest.dynamicTest(name, () -> run(name, timeout, body));
+    }
+
+    private static void run(String name, Duration timeout, Body body) throws Throwable {
         Set<String> before = descriptors();
-        assertTimeoutPreemptively(TIMEOUT, () -> {
+        assertTimeoutPreemptively(timeout, () -> {
             try (Scope scope = new Scope()) {
                 body.run(scope);
             }
             return null;
-        }, () -> "hang: " + name + " did not finish within " + TIMEOUT);
+        }, () -> "hang: " + name + " did not finish within " + timeout);
         Set<String> leaked = new TreeSet<>();
         Deadline.after(Duration.ofSeconds(2)).poll(() -> {
             leaked.clear();
