@@ -48,7 +48,7 @@ class BadInputMatrixTest {
             Map.entry("WaitSet.Key.attach(Object)#0", "the attachment may be null"));
 
     /**
-     * Integral parameters for which -1 is a valid value, and why. Everything else must refuse
+     * Integral parameters for which -1 is a valid value ({@code *} matches anything), and why. Everything else must refuse
      * -1 with IllegalArgumentException or IndexOutOfBoundsException naming the value.
      */
     private static final Map<String, String> NEGATIVE_ACCEPTED = Map.ofEntries(
@@ -61,6 +61,8 @@ class BadInputMatrixTest {
             Map.entry("EventFd.signal(long)#0", "-1 is 2^64-1 unsigned, refused as above MAX_VALUE"),
             Map.entry("Signals.queue(long, Signal, int)#2", "any int is a signal's value"),
             Map.entry("SysVKey.of(int)#0", "any int is a key_t"),
+            Map.entry("SharedAtomics.*#2", "a value to store or compare: any value is one"),
+            Map.entry("SharedAtomics.*#3", "a value to store: any value is one"),
             Map.entry("SemaphoreOps.of(int, int, SemaphoreFlag[])#1", "a negative delta is an acquire"),
             Map.entry("SemaphoreOps.Builder.add(int, int, SemaphoreFlag[])#1", "a negative delta is an acquire"),
             Map.entry("Errno.of(int)#0", "an errno the library does not know maps to an unknown Errno"),
@@ -201,7 +203,8 @@ class BadInputMatrixTest {
             for (int i = 0; i < params.length; i++) {
                 String key = ApiSurface.signature(e) + "#" + i;
                 Class<?> p = params[i];
-                if (!(p == int.class || p == long.class || p == short.class) || NEGATIVE_ACCEPTED.containsKey(key)) {
+                if (!(p == int.class || p == long.class || p == short.class)
+                        || NEGATIVE_ACCEPTED.keySet().stream().anyMatch(accepted -> matches(key, accepted))) {
                     continue;
                 }
                 int index = i;
