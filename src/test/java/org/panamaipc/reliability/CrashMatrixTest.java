@@ -59,13 +59,8 @@ class CrashMatrixTest {
 
     @TestFactory
     Stream<DynamicNode> aPeerKilledWhileHoldingEveryKindOfLock() throws Exception {
-        SysVSharedMemory shm = scope.own(SysVSharedMemory.createPrivate(4096));
+        SysVSharedMemory shm = Fixtures.sysVSharedMemory(scope, 4096);
         int shmId = shm.id();
-        scope.defer(() -> {
-            try (SysVSharedMemory again = SysVSharedMemory.openId(shmId)) {
-                again.remove();
-            }
-        });
         Mapping mapping = scope.own(shm.attach());
         MemorySegment region = mapping.segment();
         ProcessMutex mutex = scope.own(ProcessMutex.initialize(region, 0));
@@ -218,14 +213,8 @@ class CrashMatrixTest {
         }
     }
 
-    private SysVSemaphoreSet sysVSet() throws IOException {
-        SysVSemaphoreSet set = scope.own(SysVSemaphoreSet.createPrivate(1));
-        int id = set.id();
-        scope.defer(() -> {
-            try (SysVSemaphoreSet again = SysVSemaphoreSet.openId(id)) {
-                again.remove();
-            }
-        });
+    private SysVSemaphoreSet sysVSet() throws Exception {
+        SysVSemaphoreSet set = Fixtures.sysVSemaphoreSet(scope, 1);
         set.setValue(0, 1);
         return set;
     }

@@ -76,31 +76,13 @@ final class Fixtures {
             s.defer(() -> PosixMessageQueue.unlinkIfExists(name));
             return s.own(PosixMessageQueue.create(name, 4, 64));
         });
-        FACTORIES.put(SysVMessageQueue.class, s -> {
-            SysVMessageQueue q = s.own(SysVMessageQueue.createPrivate());
-            int id = q.id();
-            s.defer(() -> {
-                try (SysVMessageQueue again = SysVMessageQueue.openId(id)) {
-                    again.remove();
-                }
-            });
-            return q;
-        });
+        FACTORIES.put(SysVMessageQueue.class, Fixtures::sysVQueue);
         FACTORIES.put(SharedMemory.class, s -> {
             String name = SharedMemory.uniqueName("rel");
             s.defer(() -> SharedMemory.unlinkIfExists(name));
             return s.own(SharedMemory.create(name, 4096));
         });
-        FACTORIES.put(SysVSharedMemory.class, s -> {
-            SysVSharedMemory m = s.own(SysVSharedMemory.createPrivate(4096));
-            int id = m.id();
-            s.defer(() -> {
-                try (SysVSharedMemory again = SysVSharedMemory.openId(id)) {
-                    again.remove();
-                }
-            });
-            return m;
-        });
+        FACTORIES.put(SysVSharedMemory.class, s -> sysVSharedMemory(s, 4096));
         FACTORIES.put(Memfd.class, s -> s.own(Memfd.create("rel", 4096)));
         FACTORIES.put(MappedFile.class, s -> s.own(MappedFile.create(tempFile(s).resolveSibling("mapped"), 4096)));
         FACTORIES.put(Mapping.class, s -> s.own(s.own(Memfd.create("rel", 4096)).map()));
@@ -109,16 +91,7 @@ final class Fixtures {
             s.defer(() -> NamedSemaphore.unlinkIfExists(name));
             return s.own(NamedSemaphore.create(name, 0));
         });
-        FACTORIES.put(SysVSemaphoreSet.class, s -> {
-            SysVSemaphoreSet set = s.own(SysVSemaphoreSet.createPrivate(1));
-            int id = set.id();
-            s.defer(() -> {
-                try (SysVSemaphoreSet again = SysVSemaphoreSet.openId(id)) {
-                    again.remove();
-                }
-            });
-            return set;
-        });
+        FACTORIES.put(SysVSemaphoreSet.class, s -> sysVSemaphoreSet(s, 1));
         FACTORIES.put(UnnamedSemaphore.class, s -> s.own(UnnamedSemaphore.initialize(sharedRegion(s), 0, 0)));
         FACTORIES.put(ProcessMutex.class, s -> s.own(ProcessMutex.initialize(sharedRegion(s), 0)));
         FACTORIES.put(ProcessCondition.class, s -> s.own(ProcessCondition.initialize(sharedRegion(s), 0)));
@@ -182,6 +155,62 @@ final class Fixtures {
             }
         }
         return null;
+    }
+
+    /**
+     * A private System V queue, removed when the scope ends (by id: the object may be closed by then).
+     *
+     * @param scope where it is undone
+     * @return the queue
+     * @throws Exception if it cannot be made
+     */
+    static SysVMessageQueue sysVQueue(Scope scope) throws Exception {
+        SysVMessageQueue made = scope.own(SysVMessageQueue.createPrivate());
+        int id = made.id();
+        scope.defer(() -> {
+            try (SysVMessageQueue again = SysVMessageQueue.openId(id)) {
+                again.remove();
+            }
+        });
+        return made;
+    }
+
+    /**
+     * A private System V segment, removed when the scope ends.
+     *
+     * @param scope where it is undone
+     * @param size its size
+     * @return the segment
+     * @throws Exception if it cannot be made
+     */
+    static SysVSharedMemory sysVSharedMemory(Scope scope, long size) throws Exception {
+        SysVSharedMemory made = scope.own(SysVSharedMemory.createPrivate(size));
+        int id = made.id();
+        scope.defer(() -> {
+            try (SysVSharedMemory again = SysVSharedMemory.openId(id)) {
+                again.remove();
+            }
+        });
+        return made;
+    }
+
+    /**
+     * A private System V semaphore set, removed when the scope ends.
+     *
+     * @param scope where it is undone
+     * @param size how many semaphores
+     * @return the set
+     * @throws Exception if it cannot be made
+     */
+    static SysVSemaphoreSet sysVSemaphoreSet(Scope scope, int size) throws Exception {
+        SysVSemaphoreSet made = scope.own(SysVSemaphoreSet.createPrivate(size));
+        int id = made.id();
+        scope.defer(() -> {
+            try (SysVSemaphoreSet again = SysVSemaphoreSet.openId(id)) {
+                again.remove();
+            }
+        });
+        return made;
     }
 
     /** {@return 4 KiB of shared memory that cannot shrink (a sealed memfd), mapped for the scope} */

@@ -97,14 +97,8 @@ class SoakTest {
             assertThat(q.tryReceive(m)).as("nothing more").isFalse();
         }));
         cases.add(Case.of("System V message queue: " + n + " messages", limit, s -> {
-            SysVMessageQueue q = s.own(SysVMessageQueue.createPrivate());
-            int id = q.id();
-            s.defer(() -> {
-                try (SysVMessageQueue again = SysVMessageQueue.openId(id)) {
-                    again.remove();
-                }
-            });
-            peer.send("sysv-queue " + n + " " + id);
+            SysVMessageQueue q = Fixtures.sysVQueue(s);
+            peer.send("sysv-queue " + n + " " + q.id());
             SysVMessage m = SysVMessage.allocate(s.own(Arena.ofConfined()), Soak.MESSAGE_BYTES);
             for (long seq = 0; seq < n; seq++) {
                 assertThat(q.receive(m, TypeFilter.any(), RECEIVE_TIMEOUT)).as("message " + seq).isTrue();
