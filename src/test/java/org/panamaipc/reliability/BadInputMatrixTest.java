@@ -70,8 +70,8 @@ class BadInputMatrixTest {
 
     /**
      * Cases the suite found failing that this change does not fix, by the start of their
-     * display name ({@code *} matches anything): they run as aborted (counted as disabled) until their fix lands, and the
-     * reason says where the fix belongs.
+     * display name ({@code *} matches anything): they run as aborted (counted as disabled)
+     * until their fix lands, and the reason says where the fix belongs.
      */
     private static final Map<String, String> KNOWN = Map.ofEntries(
             Map.entry("ChildProcess.waitFor(Duration): null", "found by the reliability suite: a null timeout is"
@@ -79,9 +79,9 @@ class BadInputMatrixTest {
             Map.entry("ChildProcess.builder(String[]): null", "defect 10 of the reliability issue"),
             Map.entry("ChildProcess.Builder.", "defect 10 of the reliability issue: the builder's null and closed"
                     + " arguments are the ChildProcess work of that issue"),
-            Map.entry("PipeSource.adopt(OwnedFd): ", "found by the reliability suite: pipe ends adopt any descriptor"
+            Map.entry("PipeSource.adopt(OwnedFd): an eventfd", "found by the reliability suite: pipe ends adopt any descriptor"
                     + " without checking its kind (internal FdKind can)"),
-            Map.entry("PipeSink.adopt(OwnedFd): ", "found by the reliability suite: pipe ends adopt any descriptor"
+            Map.entry("PipeSink.adopt(OwnedFd): an eventfd", "found by the reliability suite: pipe ends adopt any descriptor"
                     + " without checking its kind (internal FdKind can)"),
             Map.entry("LockableFile.adopt(OwnedFd): a pipe", "found by the reliability suite: LockableFile.adopt takes"
                     + " any descriptor fstat accepts, a pipe included"),
