@@ -77,8 +77,13 @@ class BadInputMatrixTest {
             Map.entry("ChildProcess.waitFor(Duration): null", "found by the reliability suite: a null timeout is"
                     + " accepted (ChildProcess work of the reliability issue)"),
             Map.entry("ChildProcess.builder(String[]): null", "defect 10 of the reliability issue"),
-            Map.entry("ChildProcess.Builder.", "defect 10 of the reliability issue: the builder's null and closed"
-                    + " arguments are the ChildProcess work of that issue"),
+            Map.entry("ChildProcess.Builder.blockSignals(Signal[]): null", "defect 10 of the reliability issue"),
+            Map.entry("ChildProcess.Builder.environment(String, String): null as argument 1",
+                    "found by the reliability suite: a null value is accepted (defect 10 of the reliability issue)"),
+            Map.entry("ChildProcess.Builder.openFd(int, Path, OpenOption[]): null as argument 2",
+                    "defect 10 of the reliability issue"),
+            Map.entry("ChildProcess.Builder.mapFd(int, *): a closed", "found by the reliability suite: a closed"
+                    + " descriptor is accepted until start() (ChildProcess work of the reliability issue)"),
             Map.entry("PipeSource.adopt(OwnedFd): an eventfd", "found by the reliability suite: pipe ends adopt any descriptor"
                     + " without checking its kind (internal FdKind can)"),
             Map.entry("PipeSink.adopt(OwnedFd): an eventfd", "found by the reliability suite: pipe ends adopt any descriptor"
