@@ -298,6 +298,7 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
      * @throws IOException if {@code fcntl(2)} fails
      */
     public LockConflict conflicting(LockKind kind, LockMode mode, long start, long length) throws IOException {
+        Check.notNull("mode", mode);
         checkRange(kind, start, length);
         if (kind == LockKind.FLOCK) {
             throw new UnsupportedOperationException("flock locks cannot be tested; use tryLock");

@@ -145,7 +145,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IOException if the call fails
      */
     public int write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Check.notNull("b", b).length);
         return (int) writeHeap(MemorySegment.ofArray(b).asSlice(off, len));
     }
 
@@ -252,6 +252,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     private long writeHeap(MemorySegment src) throws IOException {
         long done = 0;
         long len = src.byteSize();
+        if (len == 0) {
+            fd().get(); // a write of nothing still refuses a closed end, as every other call does
+        }
         while (done < len) {
             long chunk = Math.min(len - done, BOUNCE_SIZE);
             long r = result("write", chunk, transfer(PipeCalls::write, src.asSlice(done, chunk), Timing.POLL_OUT));

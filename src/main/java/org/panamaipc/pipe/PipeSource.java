@@ -141,7 +141,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IOException if the call fails
      */
     public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, Check.notNull("b", b).length);
         return (int) readHeap(MemorySegment.ofArray(b).asSlice(off, Math.min(len, BOUNCE_SIZE)));
     }
 

@@ -2,17 +2,16 @@ package org.panamaipc.shm;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.FdKind;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
 
@@ -158,15 +157,8 @@ public final class Memfd extends MappableFile {
     public static Memfd adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
         int n = FdUse.enter(fd);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = arena.allocate(stat.layout());
-            int r = Sys.fstat(n, st);
-            if (r < 0) {
-                throw Errors.of("fstat", "fd=" + n, -r);
-            }
-            if ((stat.st_mode(st) & LibC.S_IFMT()) != LibC.S_IFREG()) {
-                throw new IllegalArgumentException("fd=" + n + " is not shared memory (not a regular file)");
-            }
+        try {
+            FdKind.requireRegularFile(n, "shared memory");
         } finally {
             FdUse.exit(fd);
         }
@@ -209,7 +201,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
      */
     public void addSeals(Seal first, Seal... more) throws IOException {
-        addSeals(EnumSet.of(first, more));
+        addSeals(EnumSet.of(Check.notNull("first", first), Check.notNull("more", more)));
     }
 
     /**
@@ -250,7 +242,7 @@ public final class Memfd extends MappableFile {
     }
 
     private static void checkName(String name) {
-        Check.notNull("name", name);
+        Check.encodable("name", name);
         if (name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("name=\"" + name + "\" may contain no NUL");
         }

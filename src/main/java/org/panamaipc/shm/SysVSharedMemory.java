@@ -220,6 +220,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
     public static SysVSharedMemory openId(int id) throws IOException {
+        Check.notNegative("id", id);
         SysVSharedMemory shm = new SysVSharedMemory(id, null);
         return new SysVSharedMemory(id, shm.stat().key());
     }

@@ -162,6 +162,9 @@ public final class Signal implements Comparable<Signal> {
         Check.notNull("name", name);
         String n = name.trim().toUpperCase(Locale.ROOT);
         if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+            if (n.length() > 9) { // more digits than an int holds
+                throw new IllegalArgumentException("name=\"" + name + "\" is not a signal number (1.." + MAX + ")");
+            }
             return of(Integer.parseInt(n));
         }
         if (!n.startsWith("SIG")) {

@@ -34,10 +34,11 @@ public final class AbstractSocketAddress extends SocketAddress {
      *
      * @param name the name, without the leading NUL
      * @return the address
-     * @throws IllegalArgumentException if the name takes more than {@value #MAX_LENGTH} bytes
+     * @throws IllegalArgumentException if the name takes more than {@value #MAX_LENGTH} bytes, or
+     *         holds an unpaired surrogate (which has no UTF-8 encoding)
      */
     public static AbstractSocketAddress of(String name) {
-        return of(Check.notNull("name", name).getBytes(StandardCharsets.UTF_8));
+        return of(Check.encodable("name", name).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

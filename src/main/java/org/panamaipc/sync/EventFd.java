@@ -18,6 +18,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.FdKind;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.internal.Waiter;
@@ -56,7 +57,11 @@ public final class EventFd implements Waitable, AutoCloseable {
     private static final Set<Interest> OFFERS =
             Collections.unmodifiableSet(EnumSet.of(Interest.READABLE, Interest.WRITABLE));
 
-    /** The largest value the counter holds, 2<sup>64</sup> - 2, as an unsigned long. */
+    /**
+     * The largest value the counter holds, 2<sup>64</sup> - 2. Counter values are unsigned
+     * 64-bit numbers held in a {@code long}, as {@link Long#toUnsignedString(long)} reads them:
+     * this one is {@code -2L}, and {@link #signal(long) signal(MAX_VALUE)} adds it.
+     */
     public static final long MAX_VALUE = 0xffff_ffff_ffff_fffeL;
 
     /** What a read takes from the counter. */
@@ -110,13 +115,16 @@ public final class EventFd implements Waitable, AutoCloseable {
      * @param fd the descriptor, owned from now on by the returned object
      * @param mode the mode it was created in (the kernel does not report it)
      * @return the eventfd
-     * @throws IOException if {@code fcntl} fails (EBADF: not an open descriptor)
+     * @throws IllegalArgumentException if the descriptor is not an eventfd (a pipe, a socket, ...)
+     * @throws IllegalStateException if {@code fd} is closed
+     * @throws IOException if {@code fstat} or {@code fcntl} fails
      */
     public static EventFd adopt(OwnedFd fd, Mode mode) throws IOException {
         Check.notNull("fd", fd);
         Check.notNull("mode", mode);
         int raw = FdUse.enter(fd);
         try {
+            FdKind.requireAnonInode(raw, "eventfd");
             int flags = Sys.fcntl(raw, LibC.F_GETFL(), 0);
             if (flags >= 0) {
                 flags = Sys.fcntl(raw, LibC.F_SETFL(), flags | LibC.O_NONBLOCK());
@@ -154,8 +162,8 @@ public final class EventFd implements Waitable, AutoCloseable {
     /**
      * Adds to the counter, waiting while that would overflow it.
      *
-     * @param value 1 to {@link Long#MAX_VALUE} (0 is allowed and does nothing)
-     * @throws IllegalArgumentException if {@code value} is negative
+     * @param value 0 to {@link #MAX_VALUE}, unsigned (0 is allowed and does nothing)
+     * @throws IllegalArgumentException if {@code value} is 2<sup>64</sup> - 1 ({@code -1L})
      * @throws AsynchronousCloseException if closed by another thread while waiting
      * @throws InterruptedIOException if the thread was interrupted (nothing added; still open)
      * @throws IllegalStateException if closed
@@ -171,15 +179,15 @@ public final class EventFd implements Waitable, AutoCloseable {
     /**
      * Adds to the counter if that does not overflow it, without waiting.
      *
-     * @param value 0 to {@link Long#MAX_VALUE}
+     * @param value 0 to {@link #MAX_VALUE}, unsigned
      * @return true if added, false if the counter would overflow
-     * @throws IllegalArgumentException if {@code value} is negative
+     * @throws IllegalArgumentException if {@code value} is 2<sup>64</sup> - 1 ({@code -1L})
      * @throws IllegalStateException if closed
      * @throws IOException on a failure of {@code write}
      * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public boolean trySignal(long value) throws IOException {
-        Check.notNegative("value", value);
+        checkValue(value);
         int raw = blocker.enter();
         try {
             return result(transfer(raw, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0, MemorySegment.NULL),
@@ -192,10 +200,11 @@ public final class EventFd implements Waitable, AutoCloseable {
     /**
      * Adds to the counter, waiting at most {@code timeout} while that would overflow it.
      *
-     * @param value 0 to {@link Long#MAX_VALUE}
+     * @param value 0 to {@link #MAX_VALUE}, unsigned
      * @param timeout how long to wait, not negative
      * @return true if added, false on timeout
-     * @throws IllegalArgumentException if {@code value} or {@code timeout} is negative
+     * @throws IllegalArgumentException if {@code value} is 2<sup>64</sup> - 1 ({@code -1L}) or
+     *         {@code timeout} is negative
      * @throws AsynchronousCloseException if closed by another thread while waiting
      * @throws InterruptedIOException if the thread was interrupted (nothing added; still open)
      * @throws IllegalStateException if closed
@@ -207,7 +216,7 @@ public final class EventFd implements Waitable, AutoCloseable {
     }
 
     private boolean signal(long value, long deadline) throws IOException {
-        Check.notNegative("value", value);
+        checkValue(value);
         long r = blocker.call(EventFd::transfer, 0, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0,
                 deadline, Blocker.Timing.POLL_OUT);
         return result(r, "write") != 0;
@@ -267,6 +276,13 @@ public final class EventFd implements Waitable, AutoCloseable {
         long r = blocker.call(EventFd::transfer, 0, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, deadline,
                 Blocker.Timing.POLL_IN);
         return result(r, "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    private static void checkValue(long value) {
+        if (Long.compareUnsigned(value, MAX_VALUE) > 0) {
+            throw new IllegalArgumentException("value=" + Long.toUnsignedString(value) + " (unsigned) exceeds MAX_VALUE="
+                    + Long.toUnsignedString(MAX_VALUE));
+        }
     }
 
     private static MemorySegment counter(long value) {

@@ -60,9 +60,11 @@ public final class Futex implements AutoCloseable {
      * @param offset a 4-byte aligned offset
      * @return the futex
      * @throws IndexOutOfBoundsException if the word lies outside the segment
-     * @throws IllegalArgumentException if the word's address is not 4-byte aligned
+     * @throws IllegalArgumentException if the segment is on the Java heap or the word's address
+     *         is not 4-byte aligned
      */
     public static Futex of(MemorySegment segment, long offset) {
+        Check.nativeSegment("segment", segment, "a futex");
         Check.range(segment, offset, 4);
         long address = segment.address() + offset;
         if ((address & 3) != 0) {

@@ -57,6 +57,12 @@ public final class NamedSemaphore implements AutoCloseable {
     /** The largest value a POSIX semaphore holds, {@code SEM_VALUE_MAX} (INT_MAX on Linux). */
     public static final int MAX_VALUE = Integer.MAX_VALUE;
 
+    /**
+     * The longest name after its slash, in bytes of UTF-8: NAME_MAX (255) less the 4 of the
+     * {@code sem.} that {@code sem_open} puts in front of it in {@code /dev/shm}.
+     */
+    public static final int MAX_NAME_BYTES = 251;
+
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int ENOENT = LibC.ENOENT();
@@ -76,7 +82,7 @@ public final class NamedSemaphore implements AutoCloseable {
     /**
      * Creates a new semaphore with mode 0600, failing if the name exists.
      *
-     * @param name a slash and up to 251 characters, no further slash
+     * @param name a slash and up to {@value #MAX_NAME_BYTES} bytes, no further slash
      * @param initialValue the value, 0 to {@link #MAX_VALUE}
      * @return the semaphore
      * @throws IllegalArgumentException if the name is malformed or the value negative
@@ -92,7 +98,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * Creates a new semaphore with the given permissions (the umask applies), failing if the
      * name exists.
      *
-     * @param name a slash and up to 251 characters, no further slash
+     * @param name a slash and up to {@value #MAX_NAME_BYTES} bytes, no further slash
      * @param initialValue the value, 0 to {@link #MAX_VALUE}
      * @param permissions the permissions
      * @return the semaphore
@@ -111,7 +117,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * {@code initialValue} applies only when this call creates it: an existing semaphore's
      * value is never changed.
      *
-     * @param name a slash and up to 251 characters, no further slash
+     * @param name a slash and up to {@value #MAX_NAME_BYTES} bytes, no further slash
      * @param initialValue the value if created, 0 to {@link #MAX_VALUE}
      * @return the semaphore
      * @throws IllegalArgumentException if the name is malformed or the value negative
@@ -128,7 +134,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * name does not exist. {@code initialValue} and {@code permissions} apply only when this
      * call creates it: an existing semaphore is never changed.
      *
-     * @param name a slash and up to 251 characters, no further slash
+     * @param name a slash and up to {@value #MAX_NAME_BYTES} bytes, no further slash
      * @param initialValue the value if created, 0 to {@link #MAX_VALUE}
      * @param permissions the permissions if created
      * @return the semaphore
@@ -169,7 +175,7 @@ public final class NamedSemaphore implements AutoCloseable {
     }
 
     private static NamedSemaphore open(String name, int flags, int mode, int initialValue) throws IOException {
-        Check.posixName(name);
+        Check.posixName(name, MAX_NAME_BYTES);
         Check.notNegative("initialValue", initialValue);
         try (Arena arena = Arena.ofConfined()) {
             long r = SyncCalls.semOpen(arena.allocateFrom(name), flags, mode, initialValue);
@@ -240,7 +246,7 @@ public final class NamedSemaphore implements AutoCloseable {
     }
 
     private static int rawUnlink(String name) {
-        Check.posixName(name);
+        Check.posixName(name, MAX_NAME_BYTES);
         try (Arena arena = Arena.ofConfined()) {
             return SyncCalls.semUnlink(arena.allocateFrom(name));
         }

@@ -7,6 +7,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Check;
 import org.panamaipc.internal.BoundThread;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
@@ -121,6 +122,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_wait.3p.html">pthread_cond_wait(3p)</a>
      */
     public LockState await(ProcessMutex mutex) throws IOException {
+        Check.notNull("mutex", mutex);
         LockState s = await(mutex, Deadline.NONE);
         if (s == null) {
             throw new AssertionError("an unlimited wait timed out");
@@ -145,6 +147,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_timedwait.3p.html">pthread_cond_timedwait(3p)</a>
      */
     public LockState await(ProcessMutex mutex, Duration timeout) throws IOException {
+        Check.notNull("mutex", mutex);
         return await(mutex, Deadline.end(timeout));
     }
 

@@ -102,6 +102,7 @@ public final class SemaphoreOps {
          * @throws IllegalArgumentException if index or delta is out of range
          */
         public Builder add(int index, int delta, SemaphoreFlag... flags) {
+            Check.notNull("flags", flags);
             if (index < 0 || index > 0xfffe) {
                 throw new IllegalArgumentException("index=" + index + " must be 0 to 65534");
             }

@@ -73,7 +73,7 @@ final class SyncDescriptor {
      *         an object a process could truncate (see {@link MappedMemory})
      */
     static MemorySegment region(MemorySegment segment, long offset, long size, String what) {
-        Check.notNull("segment", segment);
+        Check.nativeSegment("segment", segment, "a process-shared object");
         if (offset < 0 || offset > segment.byteSize() - size) {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + size + " capacity="
                     + segment.byteSize() + ": the segment is too small");
