@@ -3,6 +3,7 @@ package org.panamaipc.internal;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.siginfo_t;
 
 /**
  * The calls that start, watch and reap processes: the {@code posix_spawn} family,
@@ -44,6 +45,7 @@ public final class ProcessCalls {
             LibC.posix_spawnattr_setpgroup$descriptor(), true);
     private static final MethodHandle PIDFD_OPEN =
             Downcalls.nonBlocking(LibC.pidfd_open$address(), LibC.pidfd_open$descriptor());
+    private static final MethodHandle KILL = Downcalls.nonBlocking(LibC.kill$address(), LibC.kill$descriptor());
     private static final MethodHandle WAITID = Downcalls.blocking(LibC.waitid$address(), LibC.waitid$descriptor());
 
     private ProcessCalls() {
@@ -305,5 +307,28 @@ public final class ProcessCalls {
         } catch (Throwable t) {
             throw Errors.unexpected(t);
         }
+    }
+
+    /**
+     * Kills a child of this process that has no pidfd ({@code SIGKILL}) and reaps it
+     * ({@code waitid(P_PID, WEXITED)}, retried on EINTR): for a child whose handle could not
+     * be made. The child is not reaped before, so its pid still names it. Errors are ignored:
+     * there is nothing more to do for such a child.
+     *
+     * @param pid the child
+     */
+    public static void killAndReap(int pid) {
+        // Runs when descriptors may be exhausted, when loading a class can fail: so it uses only
+        // handles of this class and memory the thread already has.
+        try {
+            int unused = (int) KILL.invokeExact(CallState.get(), pid, LibC.SIGKILL());
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+        MemorySegment info = Waiter.current().scratch(siginfo_t.layout().byteSize());
+        int r;
+        do {
+            r = waitid(LibC.P_PID(), pid, info, LibC.WEXITED());
+        } while (r == -LibC.EINTR());
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -90,10 +91,12 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      * @param command the program (searched in this process's {@code PATH} when it has no
      *        slash, as {@code posix_spawnp} does) and its arguments
      * @return a builder
+     * @throws NullPointerException if {@code command} or one of its elements is null (the
+     *         message names which, e.g. {@code command[1]})
      * @throws IllegalArgumentException if the command is empty
      */
     public static Builder builder(String... command) {
-        return builder(List.of(command));
+        return builder(Arrays.asList(Check.notNull("command", command)));
     }
 
     /**
@@ -101,6 +104,8 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      *
      * @param command the program (searched in {@code PATH} when it has no slash) and its arguments
      * @return a builder
+     * @throws NullPointerException if {@code command} or one of its elements is null (the
+     *         message names which, e.g. {@code command[1]})
      * @throws IllegalArgumentException if the command is empty
      */
     public static Builder builder(List<String> command) {
@@ -108,7 +113,11 @@ public final class ChildProcess implements AutoCloseable, Waitable {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program");
         }
-        return new Builder(List.copyOf(command));
+        List<String> copy = new ArrayList<>(command.size());
+        for (int i = 0; i < command.size(); i++) {
+            copy.add(Check.notNull("command[" + i + "]", command.get(i)));
+        }
+        return new Builder(List.copyOf(copy));
     }
 
     /** {@return the child's process id} */
@@ -278,7 +287,6 @@ public final class ChildProcess implements AutoCloseable, Waitable {
 
         private Builder(List<String> command) {
             for (String arg : command) {
-                Check.notNull("command argument", arg);
                 if (arg.indexOf('\0') >= 0) {
                     throw new IllegalArgumentException("command argument \"" + arg.replace('\0', '?') + "\" contains NUL");
                 }
@@ -541,7 +549,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
                                     Errors.quote(program) + describeActions(), -r);
                         }
                         int childPid = pid.get(ValueLayout.JAVA_INT, 0);
-                        return new ChildProcess(childPid, PidFd.open(childPid), program);
+                        return new ChildProcess(childPid, openPidFd(childPid), program);
                     } finally {
                         ProcessCalls.attrDestroy(attr);
                     }
@@ -555,6 +563,20 @@ public final class ChildProcess implements AutoCloseable, Waitable {
                 for (OwnedFd fd : acquired) {
                     fd.release();
                 }
+            }
+        }
+
+        /**
+         * Opens the new child's pidfd; if that fails (EMFILE), kills and reaps the child
+         * before throwing, so that no process is left running with no handle to wait for it.
+         * Until it is reaped the pid cannot be reused, so the kill reaches the child.
+         */
+        private static PidFd openPidFd(int childPid) throws IOException {
+            try {
+                return PidFd.open(childPid);
+            } catch (IOException | RuntimeException e) {
+                ProcessCalls.killAndReap(childPid);
+                throw e;
             }
         }
 
