@@ -58,6 +58,12 @@ import org.panamaipc.signal.Signal;
  * }
  * }</pre>
  *
+ * <p><b>State changes.</b> {@link #tryNextChange()}, {@link #nextChange(Duration)} and
+ * {@link #nextChange()} report the child stopped, continued, exited or killed, one
+ * {@link StateChange} at a time; {@link #stop()} and {@link #resume()} stop and continue it.
+ * An exit taken there is the status {@link #waitFor()} returns. When this process traces the
+ * child, its tracer takes the stops: see {@link PidFd}, <i>A traced child</i>.
+ *
  * <p><b>Lifetime.</b> The child holds a {@link PidFd}, so waiting and signalling are free of
  * pid reuse. {@link #close()} does not stop the child: it reaps it if it has exited, and
  * otherwise leaves a daemon thread to reap it when it does, so no zombie is left behind.
@@ -200,6 +206,85 @@ public final class ChildProcess implements AutoCloseable, Waitable {
             status = pidFd.tryReap();
         }
         return status;
+    }
+
+    /**
+     * Takes the child's next state change without waiting; see {@link PidFd#tryNextChange()}.
+     *
+     * @return the change, or {@code null} if none is waiting or the child's end was taken already
+     * @throws IllegalStateException if this object is closed, or a tracer of this library owns
+     *         the child's waits
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange tryNextChange() throws IOException {
+        return record(pidFd.tryNextChange());
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child's next state change and takes it; see
+     * {@link PidFd#nextChange(Duration)}.
+     *
+     * @param timeout the longest wait; zero looks without waiting
+     * @return the change, or {@code null} on timeout
+     * @throws IllegalStateException if this object is closed, the child's end was taken
+     *         already, or a tracer of this library owns the child's waits
+     * @throws AsynchronousCloseException if another thread closed this object during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (nothing is
+     *         taken; the interrupt status stays set)
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange nextChange(Duration timeout) throws IOException {
+        return record(pidFd.nextChange(timeout));
+    }
+
+    /**
+     * Waits for the child's next state change and takes it; see {@link PidFd#nextChange()}.
+     *
+     * @return the change
+     * @throws IllegalStateException if this object is closed, the child's end was taken
+     *         already, or a tracer of this library owns the child's waits
+     * @throws AsynchronousCloseException if another thread closed this object during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (nothing is
+     *         taken; the interrupt status stays set)
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange nextChange() throws IOException {
+        return record(pidFd.nextChange());
+    }
+
+    private StateChange record(StateChange c) {
+        if (c != null && c.isTerminal()) {
+            synchronized (this) {
+                status = c.exitStatus();
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Stops the child ({@code SIGSTOP}); {@link #nextChange()} then reports it stopped.
+     *
+     * @throws IllegalStateException if this object is closed
+     * @throws IOException ESRCH when the child has been reaped, or another failure
+     * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
+     */
+    public void stop() throws IOException {
+        pidFd.stop();
+    }
+
+    /**
+     * Continues the child after a stop ({@code SIGCONT}); {@link #nextChange()} then reports
+     * it continued.
+     *
+     * @throws IllegalStateException if this object is closed
+     * @throws IOException ESRCH when the child has been reaped, or another failure
+     * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
+     */
+    public void resume() throws IOException {
+        pidFd.resume();
     }
 
     /**
