@@ -45,6 +45,10 @@ public final class ProcessCalls {
             LibC.posix_spawnattr_setpgroup$descriptor(), true);
     private static final MethodHandle PIDFD_OPEN =
             Downcalls.nonBlocking(LibC.pidfd_open$address(), LibC.pidfd_open$descriptor());
+    private static final MethodHandle VM_READV =
+            Downcalls.blocking(LibC.process_vm_readv$address(), LibC.process_vm_readv$descriptor());
+    private static final MethodHandle VM_WRITEV =
+            Downcalls.blocking(LibC.process_vm_writev$address(), LibC.process_vm_writev$descriptor());
     private static final MethodHandle KILL = Downcalls.nonBlocking(LibC.kill$address(), LibC.kill$descriptor());
     private static final MethodHandle WAITID = Downcalls.blocking(LibC.waitid$address(), LibC.waitid$descriptor());
 
@@ -330,5 +334,47 @@ public final class ProcessCalls {
         do {
             r = waitid(LibC.P_PID(), pid, info, LibC.WEXITED());
         } while (r == -LibC.EINTR());
+    }
+
+    /**
+     * {@code process_vm_readv(pid, local, localCount, remote, remoteCount, 0)}: copies from
+     * another process's memory. Not critical: a copy of megabytes must not hold up the collector.
+     *
+     * @param pid the other process
+     * @param local {@code localCount} {@code struct iovec}s, in this process
+     * @param localCount how many
+     * @param remote {@code remoteCount} {@code struct iovec}s, in the other process
+     * @param remoteCount how many
+     * @return the bytes copied, or {@code -errno}
+     */
+    public static long vmReadv(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
+        MemorySegment st = CallState.get();
+        try {
+            long r = (long) VM_READV.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
+            return r >= 0 ? r : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code process_vm_writev(pid, local, localCount, remote, remoteCount, 0)}: copies into
+     * another process's memory.
+     *
+     * @param pid the other process
+     * @param local {@code localCount} {@code struct iovec}s, in this process
+     * @param localCount how many
+     * @param remote {@code remoteCount} {@code struct iovec}s, in the other process
+     * @param remoteCount how many
+     * @return the bytes copied, or {@code -errno}
+     */
+    public static long vmWritev(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
+        MemorySegment st = CallState.get();
+        try {
+            long r = (long) VM_WRITEV.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
+            return r >= 0 ? r : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
     }
 }
