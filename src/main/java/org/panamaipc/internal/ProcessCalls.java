@@ -348,13 +348,7 @@ public final class ProcessCalls {
      * @return the bytes copied, or {@code -errno}
      */
     public static long vmReadv(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
-        MemorySegment st = CallState.get();
-        try {
-            long r = (long) VM_READV.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
-            return r >= 0 ? r : -CallState.errno(st);
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
+        return vm(VM_READV, pid, local, localCount, remote, remoteCount);
     }
 
     /**
@@ -369,9 +363,14 @@ public final class ProcessCalls {
      * @return the bytes copied, or {@code -errno}
      */
     public static long vmWritev(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
+        return vm(VM_WRITEV, pid, local, localCount, remote, remoteCount);
+    }
+
+    private static long vm(MethodHandle call, int pid, MemorySegment local, long localCount, MemorySegment remote,
+            long remoteCount) {
         MemorySegment st = CallState.get();
         try {
-            long r = (long) VM_WRITEV.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
+            long r = (long) call.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);

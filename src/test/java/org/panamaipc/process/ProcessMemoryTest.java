@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.IpcException;
+import org.panamaipc.testing.CProgram;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
@@ -50,21 +48,7 @@ class ProcessMemoryTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        Path source = build.resolve("cma_peer.c");
-        try (InputStream in = ProcessMemoryTest.class.getResourceAsStream("/c/cma_peer.c")) {
-            Files.write(source, in.readAllBytes());
-        }
-        program = build.resolve("cma_peer");
-        Process gcc;
-        try {
-            gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", program.toString(), source.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException noGcc) {
-            Assumptions.abort("gcc is not installed");
-            return;
-        }
-        String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor()).as("gcc: " + out).isZero();
+        program = CProgram.compile("cma_peer", build);
         // the peer runs as another user in one test: it must be able to run the program
         Files.setPosixFilePermissions(build, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
