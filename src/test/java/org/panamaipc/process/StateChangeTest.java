@@ -78,7 +78,9 @@ class StateChangeTest {
 
     @Test
     void stopAndResumeAndAKillAreReported() throws Exception {
-        try (ChildProcess child = ChildProcess.builder("sleep", "30").start()) {
+        // a group of its own, whose parent (this JVM) is in another group of the session: the
+        // kernel discards SIGTSTP sent to a process of an orphaned group instead of stopping it
+        try (ChildProcess child = ChildProcess.builder("sleep", "30").newProcessGroup().start()) {
             child.stop();
             assertThat(child.nextChange(WAIT)).isEqualTo(change(child, StateChange.Kind.STOPPED, Signal.SIGSTOP));
             child.resume();
@@ -182,6 +184,7 @@ class StateChangeTest {
             PidFd.claimWaits(child.pid(), tracer);
             try {
                 child.stop();
+                Deadline.after(WAIT).await(() -> state(child.pid()) == 'T', "the child stopped, by the kernel's account");
                 assertThatThrownBy(child::tryNextChange).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("Tracer[test]");
                 assertThat(child.pidFd().tryReap()).as("exit waits take no stop").isNull();
@@ -194,6 +197,16 @@ class StateChangeTest {
                     .isEqualTo(StateChange.Kind.STOPPED);
             child.kill();
             assertThat(child.waitFor(WAIT)).isEqualTo(ExitStatus.killed(Signal.SIGKILL, false));
+        }
+    }
+
+    /** {@return the state letter of a process in {@code /proc/PID/stat}, or '?'} */
+    private static char state(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException e) {
+            return '?';
         }
     }
 
