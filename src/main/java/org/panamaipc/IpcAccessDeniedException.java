@@ -23,10 +23,25 @@ public final class IpcAccessDeniedException extends AccessDeniedException implem
      * @param errno the value of {@code errno} the call left
      */
     public IpcAccessDeniedException(String call, String object, String arguments, int errno) {
+        this(call, object, arguments, errno, null);
+    }
+
+    /**
+     * Creates an exception for a failed call, with what the kernel requires said after the
+     * errno: for permissions that no file mode shows (ptrace access, capabilities).
+     *
+     * @param call the C function that failed, e.g. {@code "process_vm_readv"}
+     * @param object the object, e.g. {@code "pid 1234"}
+     * @param arguments the call's arguments as they appear in the message
+     * @param errno the value of {@code errno} the call left
+     * @param requirement what the kernel requires and what this process has, or {@code null}
+     */
+    public IpcAccessDeniedException(String call, String object, String arguments, int errno, String requirement) {
         super(object);
         this.call = call;
         this.errno = errno;
-        this.message = Errors.message(call, arguments, errno);
+        String m = Errors.message(call, arguments, errno);
+        this.message = requirement == null ? m : m + ": " + requirement;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.panamaipc.internal;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.siginfo_t;
 
 /**
  * The calls that start, watch and reap processes: the {@code posix_spawn} family,
@@ -44,6 +45,11 @@ public final class ProcessCalls {
             LibC.posix_spawnattr_setpgroup$descriptor(), true);
     private static final MethodHandle PIDFD_OPEN =
             Downcalls.nonBlocking(LibC.pidfd_open$address(), LibC.pidfd_open$descriptor());
+    private static final MethodHandle VM_READV =
+            Downcalls.blocking(LibC.process_vm_readv$address(), LibC.process_vm_readv$descriptor());
+    private static final MethodHandle VM_WRITEV =
+            Downcalls.blocking(LibC.process_vm_writev$address(), LibC.process_vm_writev$descriptor());
+    private static final MethodHandle KILL = Downcalls.nonBlocking(LibC.kill$address(), LibC.kill$descriptor());
     private static final MethodHandle WAITID = Downcalls.blocking(LibC.waitid$address(), LibC.waitid$descriptor());
 
     private ProcessCalls() {
@@ -302,6 +308,70 @@ public final class ProcessCalls {
         try {
             int r = (int) WAITID.invokeExact(st, idtype, id, info, options);
             return r == 0 ? 0 : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
+     * Kills a child of this process that has no pidfd ({@code SIGKILL}) and reaps it
+     * ({@code waitid(P_PID, WEXITED)}, retried on EINTR): for a child whose handle could not
+     * be made. The child is not reaped before, so its pid still names it. Errors are ignored:
+     * there is nothing more to do for such a child.
+     *
+     * @param pid the child
+     */
+    public static void killAndReap(int pid) {
+        // Runs when descriptors may be exhausted, when loading a class can fail: so it uses only
+        // handles of this class and memory the thread already has.
+        try {
+            int unused = (int) KILL.invokeExact(CallState.get(), pid, LibC.SIGKILL());
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+        MemorySegment info = Waiter.current().scratch(siginfo_t.layout().byteSize());
+        int r;
+        do {
+            r = waitid(LibC.P_PID(), pid, info, LibC.WEXITED());
+        } while (r == -LibC.EINTR());
+    }
+
+    /**
+     * {@code process_vm_readv(pid, local, localCount, remote, remoteCount, 0)}: copies from
+     * another process's memory. Not critical: a copy of megabytes must not hold up the collector.
+     *
+     * @param pid the other process
+     * @param local {@code localCount} {@code struct iovec}s, in this process
+     * @param localCount how many
+     * @param remote {@code remoteCount} {@code struct iovec}s, in the other process
+     * @param remoteCount how many
+     * @return the bytes copied, or {@code -errno}
+     */
+    public static long vmReadv(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
+        return vm(VM_READV, pid, local, localCount, remote, remoteCount);
+    }
+
+    /**
+     * {@code process_vm_writev(pid, local, localCount, remote, remoteCount, 0)}: copies into
+     * another process's memory.
+     *
+     * @param pid the other process
+     * @param local {@code localCount} {@code struct iovec}s, in this process
+     * @param localCount how many
+     * @param remote {@code remoteCount} {@code struct iovec}s, in the other process
+     * @param remoteCount how many
+     * @return the bytes copied, or {@code -errno}
+     */
+    public static long vmWritev(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
+        return vm(VM_WRITEV, pid, local, localCount, remote, remoteCount);
+    }
+
+    private static long vm(MethodHandle call, int pid, MemorySegment local, long localCount, MemorySegment remote,
+            long remoteCount) {
+        MemorySegment st = CallState.get();
+        try {
+            long r = (long) call.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
+            return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -57,6 +58,12 @@ import org.panamaipc.signal.Signal;
  * }
  * }</pre>
  *
+ * <p><b>State changes.</b> {@link #tryNextChange()}, {@link #nextChange(Duration)} and
+ * {@link #nextChange()} report the child stopped, continued, exited or killed, one
+ * {@link StateChange} at a time; {@link #stop()} and {@link #resume()} stop and continue it.
+ * An exit taken there is the status {@link #waitFor()} returns. When this process traces the
+ * child, its tracer takes the stops: see {@link PidFd}, <i>A traced child</i>.
+ *
  * <p><b>Lifetime.</b> The child holds a {@link PidFd}, so waiting and signalling are free of
  * pid reuse. {@link #close()} does not stop the child: it reaps it if it has exited, and
  * otherwise leaves a daemon thread to reap it when it does, so no zombie is left behind.
@@ -90,10 +97,12 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      * @param command the program (searched in this process's {@code PATH} when it has no
      *        slash, as {@code posix_spawnp} does) and its arguments
      * @return a builder
+     * @throws NullPointerException if {@code command} or one of its elements is null (the
+     *         message names which, e.g. {@code command[1]})
      * @throws IllegalArgumentException if the command is empty
      */
     public static Builder builder(String... command) {
-        return builder(List.of(command));
+        return builder(Arrays.asList(Check.notNull("command", command)));
     }
 
     /**
@@ -101,6 +110,8 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      *
      * @param command the program (searched in {@code PATH} when it has no slash) and its arguments
      * @return a builder
+     * @throws NullPointerException if {@code command} or one of its elements is null (the
+     *         message names which, e.g. {@code command[1]})
      * @throws IllegalArgumentException if the command is empty
      */
     public static Builder builder(List<String> command) {
@@ -108,7 +119,11 @@ public final class ChildProcess implements AutoCloseable, Waitable {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program");
         }
-        return new Builder(List.copyOf(command));
+        List<String> copy = new ArrayList<>(command.size());
+        for (int i = 0; i < command.size(); i++) {
+            copy.add(Check.notNull("command[" + i + "]", command.get(i)));
+        }
+        return new Builder(List.copyOf(copy));
     }
 
     /** {@return the child's process id} */
@@ -191,6 +206,85 @@ public final class ChildProcess implements AutoCloseable, Waitable {
             status = pidFd.tryReap();
         }
         return status;
+    }
+
+    /**
+     * Takes the child's next state change without waiting; see {@link PidFd#tryNextChange()}.
+     *
+     * @return the change, or {@code null} if none is waiting or the child's end was taken already
+     * @throws IllegalStateException if this object is closed, or a tracer of this library owns
+     *         the child's waits
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange tryNextChange() throws IOException {
+        return record(pidFd.tryNextChange());
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child's next state change and takes it; see
+     * {@link PidFd#nextChange(Duration)}.
+     *
+     * @param timeout the longest wait; zero looks without waiting
+     * @return the change, or {@code null} on timeout
+     * @throws IllegalStateException if this object is closed, the child's end was taken
+     *         already, or a tracer of this library owns the child's waits
+     * @throws AsynchronousCloseException if another thread closed this object during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (nothing is
+     *         taken; the interrupt status stays set)
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange nextChange(Duration timeout) throws IOException {
+        return record(pidFd.nextChange(timeout));
+    }
+
+    /**
+     * Waits for the child's next state change and takes it; see {@link PidFd#nextChange()}.
+     *
+     * @return the change
+     * @throws IllegalStateException if this object is closed, the child's end was taken
+     *         already, or a tracer of this library owns the child's waits
+     * @throws AsynchronousCloseException if another thread closed this object during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (nothing is
+     *         taken; the interrupt status stays set)
+     * @throws IOException if the call fails
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange nextChange() throws IOException {
+        return record(pidFd.nextChange());
+    }
+
+    private StateChange record(StateChange c) {
+        if (c != null && c.isTerminal()) {
+            synchronized (this) {
+                status = c.exitStatus();
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Stops the child ({@code SIGSTOP}); {@link #nextChange()} then reports it stopped.
+     *
+     * @throws IllegalStateException if this object is closed
+     * @throws IOException ESRCH when the child has been reaped, or another failure
+     * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
+     */
+    public void stop() throws IOException {
+        pidFd.stop();
+    }
+
+    /**
+     * Continues the child after a stop ({@code SIGCONT}); {@link #nextChange()} then reports
+     * it continued.
+     *
+     * @throws IllegalStateException if this object is closed
+     * @throws IOException ESRCH when the child has been reaped, or another failure
+     * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
+     */
+    public void resume() throws IOException {
+        pidFd.resume();
     }
 
     /**
@@ -278,7 +372,6 @@ public final class ChildProcess implements AutoCloseable, Waitable {
 
         private Builder(List<String> command) {
             for (String arg : command) {
-                Check.notNull("command argument", arg);
                 if (arg.indexOf('\0') >= 0) {
                     throw new IllegalArgumentException("command argument \"" + arg.replace('\0', '?') + "\" contains NUL");
                 }
@@ -541,7 +634,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
                                     Errors.quote(program) + describeActions(), -r);
                         }
                         int childPid = pid.get(ValueLayout.JAVA_INT, 0);
-                        return new ChildProcess(childPid, PidFd.open(childPid), program);
+                        return new ChildProcess(childPid, openPidFd(childPid), program);
                     } finally {
                         ProcessCalls.attrDestroy(attr);
                     }
@@ -555,6 +648,20 @@ public final class ChildProcess implements AutoCloseable, Waitable {
                 for (OwnedFd fd : acquired) {
                     fd.release();
                 }
+            }
+        }
+
+        /**
+         * Opens the new child's pidfd; if that fails (EMFILE), kills and reaps the child
+         * before throwing, so that no process is left running with no handle to wait for it.
+         * Until it is reaped the pid cannot be reused, so the kill reaches the child.
+         */
+        private static PidFd openPidFd(int childPid) throws IOException {
+            try {
+                return PidFd.open(childPid);
+            } catch (IOException | RuntimeException e) {
+                ProcessCalls.killAndReap(childPid);
+                throw e;
             }
         }
 

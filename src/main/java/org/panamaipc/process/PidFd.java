@@ -7,6 +7,9 @@ import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
@@ -15,6 +18,8 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.pollfd;
 import org.panamaipc.bindings.siginfo_t;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Blocker.Timing;
+import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
@@ -35,6 +40,22 @@ import org.panamaipc.signal.Signal;
  * {@link #awaitExit(Duration)}. For a child of this process,
  * {@link #tryReap()} and {@link #waitFor(Duration)} also collect its {@link ExitStatus}.
  *
+ * <p><b>State changes.</b> For a child of this process, {@link #tryNextChange()},
+ * {@link #nextChange(Duration)} and {@link #nextChange()} take its {@link StateChange}s one
+ * at a time: stopped (by which signal), continued, exited, killed; {@link #stop()} and
+ * {@link #resume()} cause the first two. The descriptor polls readable only at exit, so a
+ * {@link org.panamaipc.WaitSet} sees stops and continues through a {@code SIGCHLD}
+ * registration instead (see the {@linkplain org.panamaipc.process package documentation}).
+ *
+ * <p><b>A traced child.</b> When this process traces the child (ptrace), {@code waitid}
+ * reports its ptrace stops too, and they belong to the tracer. While a tracer of this library
+ * holds the process, the state-change waits throw {@link IllegalStateException} instead of
+ * taking a stop the tracer needs; a stop reported between a wait's look and its take is
+ * never taken, as the look does not consume ({@code WNOWAIT}). A trace made by other means (a
+ * native call, another library) is not known here: its ptrace stops would be taken and
+ * reported as {@link StateChange.Kind#TRAPPED}. The exit waits ({@link #awaitExit},
+ * {@link #tryReap}, {@link #waitFor}) never take a stop: they collect only an exit.
+ *
  * <p><b>Lifetime.</b> {@link #close()} releases the descriptor (idempotent, from any
  * thread; a thread waiting in {@link #awaitExit} or {@link #waitFor} throws
  * {@link AsynchronousCloseException}; later calls throw {@link IllegalStateException}). It
@@ -51,10 +72,23 @@ public final class PidFd implements AutoCloseable, Waitable {
     private static final Set<Interest> OFFERS = Collections.unmodifiableSet(EnumSet.of(Interest.EXITED));
 
     private static final int POLLIN = LibC.POLLIN();
+    private static final int CHANGES = LibC.WEXITED() | LibC.WSTOPPED() | LibC.WCONTINUED();
+    private static final int WNOHANG = LibC.WNOHANG();
+    private static final int WNOWAIT = LibC.WNOWAIT();
+    private static final long SIGINFO_BYTES = siginfo_t.layout().byteSize();
+    /** A look at the next change that waits for it and does not take it. */
+    private static final BlockingCall LOOK = PidFd::look;
+    /**
+     * The processes whose waits a tracer of this library owns, by pid, to the tracer; also the
+     * lock under which a change is taken, so that no take slips between a claim and its tracer.
+     */
+    private static final Map<Long, Object> WAIT_OWNERS = new HashMap<>();
 
     private final long pid;
     private final OwnedFd fd;
     private final Blocker blocker;
+    /** The exit this pidfd took from the kernel (reaping the child), guarded by {@link #WAIT_OWNERS}. */
+    private volatile ExitStatus reaped;
 
     private PidFd(long pid, OwnedFd fd) {
         this.pid = pid;
@@ -188,35 +222,235 @@ public final class PidFd implements AutoCloseable, Waitable {
 
     /**
      * Collects the exit status of a child of this process that has exited
-     * ({@code waitid(P_PIDFD, WEXITED|WNOHANG)}), without waiting. A child's status can be
-     * collected only once.
+     * ({@code waitid(P_PIDFD, WEXITED|WNOHANG)}), without waiting. A child's status is taken from
+     * the kernel once; this pidfd remembers it and returns it again. A ptrace stop is never
+     * taken here (the call looks first with {@code WNOWAIT}).
      *
      * @return the status, or {@code null} if the child still runs
      * @throws IllegalStateException if this pidfd is closed
-     * @throws IOException ECHILD when the process is not a child of this one or was already
-     *         reaped, or another failure of the call
+     * @throws IOException ECHILD when the process is not a child of this one or was reaped
+     *         through another object, or another failure of the call
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
      */
     public ExitStatus tryReap() throws IOException {
         int n = blocker.enter();
         try {
-            MemorySegment info = Waiter.current().scratch(siginfo_t.layout().byteSize());
-            int r = ProcessCalls.waitid(LibC.P_PIDFD(), n, info, LibC.WEXITED() | LibC.WNOHANG());
-            if (r < 0) {
-                throw Errors.of("waitid", "P_PIDFD, pid=" + pid + ", WEXITED|WNOHANG", -r);
+            synchronized (WAIT_OWNERS) {
+                if (reaped != null) {
+                    return reaped;
+                }
+                MemorySegment info = Waiter.current().scratch(SIGINFO_BYTES);
+                // a tracer's waitid reports ptrace stops even without WSTOPPED: look, and take only an exit
+                waitid(n, info, LibC.WEXITED() | WNOHANG | WNOWAIT, "WEXITED|WNOHANG|WNOWAIT");
+                StateChange look = changeIn(info);
+                if (look == null || !look.isTerminal()) {
+                    return null;
+                }
+                waitid(n, info, LibC.WEXITED() | WNOHANG, "WEXITED|WNOHANG");
+                StateChange c = changeIn(info);
+                if (c == null || !c.isTerminal()) {
+                    throw new IllegalStateException("waitid reported " + c + " after an exit of pid=" + pid);
+                }
+                reaped = c.exitStatus();
+                return reaped;
             }
-            MemorySegment chld = siginfo_t._sifields._sigchld(siginfo_t._sifields(info));
-            if (siginfo_t._sifields._sigchld.si_pid(chld) == 0) {
-                return null;
-            }
-            int code = siginfo_t.si_code(info);
-            int status = siginfo_t._sifields._sigchld.si_status(chld);
-            if (code == LibC.CLD_EXITED()) {
-                return ExitStatus.exited(status);
-            }
-            return ExitStatus.killed(Signal.of(status), code == LibC.CLD_DUMPED());
         } finally {
             blocker.exit();
         }
+    }
+
+    /** {@return the exit this pidfd took from the kernel, or {@code null}; also after close} */
+    ExitStatus reaped() {
+        return reaped;
+    }
+
+    private void waitid(int n, MemorySegment info, int options, String names) throws IOException {
+        int r = ProcessCalls.waitid(LibC.P_PIDFD(), n, info, options);
+        if (r < 0) {
+            throw Errors.of("waitid", "P_PIDFD, pid=" + pid + ", " + names, -r);
+        }
+    }
+
+    /** {@return the change a {@code waitid} wrote, or {@code null} if it found none} */
+    private StateChange changeIn(MemorySegment info) {
+        MemorySegment chld = siginfo_t._sifields._sigchld(siginfo_t._sifields(info));
+        if (siginfo_t._sifields._sigchld.si_pid(chld) == 0) {
+            return null;
+        }
+        return StateChange.of(pid, siginfo_t.si_code(info), siginfo_t._sifields._sigchld.si_status(chld));
+    }
+
+    // ---------------------------------------------------------------- state changes
+
+    /**
+     * Takes the child's next state change without waiting
+     * ({@code waitid(P_PIDFD, WEXITED|WSTOPPED|WCONTINUED|WNOHANG)}). Taking an exit or a kill
+     * reaps the child (then {@link #tryReap()} returns its status).
+     *
+     * @return the change, or {@code null} if none is waiting or the child's end was taken already
+     * @throws IllegalStateException if this pidfd is closed, or a tracer of this library owns the
+     *         child's waits (see <i>A traced child</i> above)
+     * @throws IOException ECHILD when the process is not a child of this one, or another failure
+     *         of the call
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange tryNextChange() throws IOException {
+        int n = blocker.enter();
+        try {
+            return take(n);
+        } finally {
+            blocker.exit();
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child's next state change and takes it.
+     *
+     * @param timeout the longest wait; zero looks without waiting
+     * @return the change, or {@code null} on timeout
+     * @throws IllegalStateException if this pidfd is closed, the child's end was taken already,
+     *         or a tracer of this library owns the child's waits
+     * @throws AsynchronousCloseException if another thread closed this pidfd during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (nothing is
+     *         taken; this pidfd stays open, the interrupt status stays set)
+     * @throws IOException ECHILD when the process is not a child of this one, or another failure
+     *         of the call
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange nextChange(Duration timeout) throws IOException {
+        return nextChange(Deadline.end(timeout));
+    }
+
+    /**
+     * Waits for the child's next state change and takes it.
+     *
+     * @return the change
+     * @throws IllegalStateException if this pidfd is closed, the child's end was taken already,
+     *         or a tracer of this library owns the child's waits
+     * @throws AsynchronousCloseException if another thread closed this pidfd during the wait
+     * @throws InterruptedIOException if the thread was interrupted during the wait (nothing is
+     *         taken; this pidfd stays open, the interrupt status stays set)
+     * @throws IOException ECHILD when the process is not a child of this one, or another failure
+     *         of the call
+     * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
+     */
+    public StateChange nextChange() throws IOException {
+        return nextChange(Deadline.NONE);
+    }
+
+    private StateChange nextChange(long deadline) throws IOException {
+        while (true) {
+            int n = blocker.enter();
+            try {
+                if (reaped != null) {
+                    throw new IllegalStateException("pid=" + pid + " has ended, " + reaped + ": no change follows");
+                }
+                StateChange c = take(n);
+                if (c != null) {
+                    return c;
+                }
+            } finally {
+                blocker.exit();
+            }
+            if (Deadline.expired(deadline)) {
+                return null;
+            }
+            // Wait with a look that takes nothing (WNOWAIT), then take under the lock: a change
+            // seen here is taken by whoever comes first, and a ptrace stop by no one but the tracer.
+            MemorySegment info = Waiter.current().scratch(SIGINFO_BYTES);
+            long r = blocker.call(LOOK, 0, info, MemorySegment.NULL, CHANGES | WNOWAIT, 0, 0, deadline, Timing.TIMER);
+            if (r == -Blocker.ETIMEDOUT) {
+                return null;
+            }
+            if (r < 0 && reaped != null) {
+                continue; // another thread took the end meanwhile: said above
+            }
+            if (r < 0) {
+                throw Errors.of("waitid", "P_PIDFD, pid=" + pid + ", WEXITED|WSTOPPED|WCONTINUED|WNOWAIT", (int) -r);
+            }
+        }
+    }
+
+    private static long look(int fd, MemorySegment info, MemorySegment unused, long options, long y, long z,
+            MemorySegment timeout) {
+        return ProcessCalls.waitid(LibC.P_PIDFD(), fd, info, (int) options);
+    }
+
+    /** Takes the next change, if any, unless a tracer owns the process's waits. */
+    private StateChange take(int n) throws IOException {
+        synchronized (WAIT_OWNERS) {
+            Object owner = WAIT_OWNERS.get(pid);
+            if (owner != null) {
+                throw new IllegalStateException("pid=" + pid + " is traced by " + owner
+                        + ": its state changes are the tracer's to take");
+            }
+            if (reaped != null) {
+                return null;
+            }
+            MemorySegment info = Waiter.current().scratch(SIGINFO_BYTES);
+            waitid(n, info, CHANGES | WNOHANG, "WEXITED|WSTOPPED|WCONTINUED|WNOHANG");
+            StateChange c = changeIn(info);
+            if (c != null && c.isTerminal()) {
+                reaped = c.exitStatus();
+            }
+            return c;
+        }
+    }
+
+    /**
+     * Hands the waits of a process to a tracer of this library: until
+     * {@link #releaseWaits(long, Object)}, the state-change waits of every pidfd of the process
+     * throw {@link IllegalStateException} naming the tracer. For the tracing classes of this
+     * package, which must take the process's stops themselves. A tracer that sees the process
+     * exit should look with {@code WNOWAIT} and leave the reaping to the exit waits.
+     *
+     * @param pid the process
+     * @param tracer what the messages name
+     * @throws IllegalStateException if another tracer owns the waits
+     */
+    static void claimWaits(long pid, Object tracer) {
+        synchronized (WAIT_OWNERS) {
+            Object owner = WAIT_OWNERS.putIfAbsent(pid, Objects.requireNonNull(tracer, "tracer"));
+            if (owner != null && owner != tracer) {
+                throw new IllegalStateException("pid=" + pid + " is traced by " + owner + " already");
+            }
+        }
+    }
+
+    /**
+     * Gives the waits of a process back, if {@code tracer} owns them.
+     *
+     * @param pid the process
+     * @param tracer the tracer that claimed them
+     */
+    static void releaseWaits(long pid, Object tracer) {
+        synchronized (WAIT_OWNERS) {
+            WAIT_OWNERS.remove(pid, tracer);
+        }
+    }
+
+    /**
+     * Stops the process ({@code SIGSTOP}, which it cannot catch or ignore). For a child,
+     * {@link #nextChange()} then reports it {@linkplain StateChange.Kind#STOPPED stopped}.
+     *
+     * @throws IllegalStateException if this pidfd is closed
+     * @throws IOException ESRCH when the process has exited, EPERM when not permitted
+     * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
+     */
+    public void stop() throws IOException {
+        sendSignal(Signal.SIGSTOP);
+    }
+
+    /**
+     * Continues the process after a stop ({@code SIGCONT}). For a child that was stopped,
+     * {@link #nextChange()} then reports it {@linkplain StateChange.Kind#CONTINUED continued}.
+     *
+     * @throws IllegalStateException if this pidfd is closed
+     * @throws IOException ESRCH when the process has exited, EPERM when not permitted
+     * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_send_signal.2.html">pidfd_send_signal(2)</a>
+     */
+    public void resume() throws IOException {
+        sendSignal(Signal.SIGCONT);
     }
 
     /**

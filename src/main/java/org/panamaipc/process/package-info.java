@@ -1,6 +1,7 @@
 /**
- * Other processes: starting a child with chosen descriptors, and referring to any process
- * for good through a pidfd.
+ * Other processes: starting a child with chosen descriptors, referring to any process for
+ * good through a pidfd, watching a child stop, continue and end, and copying straight between
+ * address spaces.
  *
  * <ul>
  * <li>{@link org.panamaipc.process.ChildProcess}: {@code posix_spawn} with descriptors mapped
@@ -12,7 +13,47 @@
  *     {@link org.panamaipc.process.ExitStatus}. Its descriptor turns readable at exit, so a
  *     {@link org.panamaipc.WaitSet} can wait for it ({@link org.panamaipc.Interest#EXITED})
  *     beside any mechanism's own objects to detect a dead peer.
+ * <li>{@link org.panamaipc.process.StateChange}: a child stopped (by which signal), continued,
+ *     exited or killed, taken one at a time with {@code tryNextChange()},
+ *     {@code nextChange(Duration)} and {@code nextChange()} of a child or a pidfd
+ *     ({@code waitid(P_PIDFD, WEXITED|WSTOPPED|WCONTINUED)}); {@code stop()} and
+ *     {@code resume()} send SIGSTOP and SIGCONT.
+ * <li>{@link org.panamaipc.process.ProcessMemory}: another process's memory read and written
+ *     in place ({@code process_vm_readv}/{@code process_vm_writev}), one range or many, with
+ *     honest partial counts: the single copy for large messages.
  * </ul>
+ *
+ * <h2>State changes in a {@link org.panamaipc.WaitSet}</h2>
+ * A pidfd polls readable only when its process exits, so {@link org.panamaipc.Interest#EXITED}
+ * is all a set can see on a child or a pidfd. Stops and continues reach a set through
+ * {@code SIGCHLD}, which the kernel sends this process whenever a child stops, continues or
+ * ends: a {@link org.panamaipc.signal.SignalRegistration} for it
+ * ({@code Signals.handle(Signal.SIGCHLD, info -> { })}) is ready
+ * ({@link org.panamaipc.Interest#SIGNALED}) once a change has happened to <em>some</em> child.
+ * The loop then takes the deliveries first and the changes after, until there are none:
+ *
+ * <pre>{@code
+ * set.register(sigchld, Interest.SIGNALED);
+ * for (WaitSet.Key key : set.select()) {
+ *     sigchld.takeDeliveries();                       // first: a change after this rings again
+ *     for (StateChange c; (c = child.tryNextChange()) != null; ) {
+ *         handle(c);                                  // stopped(SIGSTOP), continued(SIGCONT), exited(0)
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>In that order nothing is lost: the kernel records a change before it sends SIGCHLD, so a
+ * change is either found by the takes that follow the deliveries' take, or rings the
+ * registration again. Signals merge, so one delivery may stand for several changes, of
+ * several children, or for none of this child's (another child's, a shell's): the takes sort
+ * it out. The registration changes SIGCHLD's disposition for the whole process while it is
+ * open (the JVM's own {@link java.lang.Process} does not rely on it).
+ *
+ * <h2>Traced children</h2>
+ * When this process traces a child, {@code waitid} reports its ptrace stops too, and they
+ * belong to the tracer: while a tracer of this library holds the child its state-change waits
+ * throw {@link java.lang.IllegalStateException}, and the exit waits collect only an exit,
+ * never a stop ({@link org.panamaipc.process.PidFd}, <i>A traced child</i>).
  *
  * <p><b>Blocking.</b> The waits of a child and of a pidfd run through the library's one
  * blocking engine: {@code close()} from another thread releases a waiting thread with

@@ -3,18 +3,16 @@ package org.panamaipc.mq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.panamaipc.testing.CProgram;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 
@@ -35,21 +33,7 @@ class CPeerTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        Path source = build.resolve("mq_peer.c");
-        try (InputStream in = CPeerTest.class.getResourceAsStream("/c/mq_peer.c")) {
-            Files.write(source, in.readAllBytes());
-        }
-        program = build.resolve("mq_peer");
-        Process gcc;
-        try {
-            gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", program.toString(), source.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException noGcc) {
-            Assumptions.abort("gcc is not installed");
-            return;
-        }
-        String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor()).as("gcc: " + out).isZero();
+        program = CProgram.compile("mq_peer", build);
     }
 
     @AfterEach

@@ -312,4 +312,70 @@ class ChildProcessTest {
         }
         org.panamaipc.testing.Deadline.after(WAIT).await(() -> ProcessHandle.of(pid).isEmpty(), "child " + pid + " reaped");
     }
+
+    @Test
+    void closeReleasesTimedAndUntimedWaitersOnPlatformAndVirtualThreads() throws Exception {
+        for (boolean virtual : new boolean[] {false, true}) {
+            for (boolean timed : new boolean[] {false, true}) {
+                ChildProcess child = ChildProcess.builder("sleep", "30").start();
+                long pid = child.pid();
+                try {
+                    CompletableFuture<ExitStatus> result = new CompletableFuture<>();
+                    Thread waiter = (virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon()).start(() -> {
+                        try {
+                            result.complete(timed ? child.waitFor(Duration.ofSeconds(30)) : child.waitFor());
+                        } catch (Throwable t) {
+                            result.completeExceptionally(t);
+                        }
+                    });
+                    org.panamaipc.testing.Deadline.after(WAIT).await(
+                            () -> waiter.getState() == Thread.State.WAITING || waiter.getState() == Thread.State.TIMED_WAITING
+                                    || waiter.getState() == Thread.State.RUNNABLE && !virtual && inPoll(waiter),
+                            "the waiter blocks");
+                    child.close();
+                    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+                            .as("virtual=%s timed=%s", virtual, timed)
+                            .hasCauseInstanceOf(AsynchronousCloseException.class);
+                } finally {
+                    child.close();
+                    org.panamaipc.signal.Signals.kill(pid, Signal.SIGKILL);
+                }
+                org.panamaipc.testing.Deadline.after(WAIT).await(() -> ProcessHandle.of(pid).isEmpty(), "child " + pid + " reaped");
+            }
+        }
+    }
+
+    /** Whether a platform thread sleeps in poll, by the kernel's account (its stack shows the call). */
+    private static boolean inPoll(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getMethodName().contains("awaitReady")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aNullArgumentIsNamed() {
+        assertThatThrownBy(() -> ChildProcess.builder("true", null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("command[1]");
+        assertThatThrownBy(() -> ChildProcess.builder((String[]) null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("command");
+        assertThatThrownBy(() -> ChildProcess.builder(Arrays.asList("true", null)))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("command[1]");
+    }
+
+    @Test
+    void aChildWhosePidfdCannotBeOpenedIsKilledAndReaped() throws Exception {
+        // A peer JVM limited to 64 descriptors fills them all, then starts a child: the spawn
+        // needs no descriptor, pidfd_open fails with EMFILE, and the child must not outlive that.
+        List<String> java = Children.java(NoDescriptorsLeftPeer.class);
+        String command = "ulimit -n 64 && exec " + String.join(" ", java.stream().map(a -> "'" + a + "'").toList());
+        Children.Result r = Children.run(ChildProcess.builder("sh", "-c", command), WAIT);
+        assertThat(r.output()).contains("EMFILE").contains("children=[]");
+        assertThat(r.status()).as(r.output()).isEqualTo(ExitStatus.exited(0));
+    }
 }

@@ -2,8 +2,10 @@ package org.panamaipc.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,6 +38,7 @@ import org.panamaipc.mq.PriorityMessage;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.mq.TypeFilter;
 import org.panamaipc.process.ChildProcess;
+import org.panamaipc.process.ProcessMemory;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
@@ -213,6 +216,42 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void stateChanges() throws IOException {
+        // README:state-changes
+        try (ChildProcess child = ChildProcess.builder("sleep", "30").start()) {
+            child.stop();                                                        // SIGSTOP
+            System.out.println(child.nextChange(Duration.ofSeconds(5)).kind());  // STOPPED
+            child.resume();                                                      // SIGCONT
+            System.out.println(child.nextChange(Duration.ofSeconds(5)).kind());  // CONTINUED
+            child.kill();
+            System.out.println(child.nextChange().exitStatus());                 // killed(SIGKILL(9))
+        }
+        // END
+        assertThat(printed()).isEqualTo("STOPPED\nCONTINUED\nkilled(SIGKILL(9))\n");
+    }
+
+    @Test
+    void crossMemory() throws IOException {
+        // README:cross-memory
+        String owner = "import ctypes, sys; b = ctypes.create_string_buffer(b'hello from python');"
+                + " print(ctypes.addressof(b), len(b.value), flush=True); sys.stdin.read()";
+        try (Pipe in = Pipe.open(); Pipe out = Pipe.open(); Arena arena = Arena.ofConfined();
+             ChildProcess python = ChildProcess.builder("python3", "-c", owner)
+                     .mapFd(0, in.source()).mapFd(1, out.sink()).start()) {
+            in.source().close();
+            out.sink().close();
+            String[] where = new BufferedReader(new InputStreamReader(out.source().inputStream())).readLine().split(" ");
+            MemorySegment copy = arena.allocate(Long.parseLong(where[1]));
+            long n = ProcessMemory.of(python.pidFd()).read(Long.parseLong(where[0]), copy);  // one copy
+            System.out.println(n + " bytes: " + new String(copy.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
+            in.sink().close();                                                   // the owner may let go now
+            System.out.println(python.waitFor());                                // exited(0)
+        }
+        // END
+        assertThat(printed()).isEqualTo("17 bytes: hello from python\nexited(0)\n");
+    }
+
+    @Test
     void waitSet() throws IOException {
         // README:waitset
         try (WaitSet set = WaitSet.create();
@@ -265,7 +304,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(11);
+        assertThat(examples).isEqualTo(13);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }
