@@ -237,14 +237,33 @@ public final class Trace implements AutoCloseable {
      * @param pid the process
      * @param options what to stop for
      * @return the trace, attached
-     * @throws IllegalArgumentException if {@code pid} is not positive
+     * @throws IllegalArgumentException if {@code pid} is not positive, or is a child of this
+     *         process: trace a child through {@link #attach(ChildProcess, TraceOption...)};
+     *         a {@link java.lang.Process} child cannot be traced, since the JDK's reaper thread
+     *         waits for it in a way that takes ptrace stops too
      * @throws java.nio.file.AccessDeniedException if the kernel does not permit it (EPERM:
      *         the message names {@code ptrace_scope} and the capability)
      * @throws IOException ESRCH when there is no such process, or another failure
      * @see <a href="https://man7.org/linux/man-pages/man2/ptrace.2.html">ptrace(2)</a>
      */
     public static Trace attach(long pid, TraceOption... options) throws IOException {
+        Check.pid(pid);
+        if (parentOf(pid) == ProcessHandle.current().pid()) {
+            throw new IllegalArgumentException("pid=" + pid + " is a child of this process: trace it through its "
+                    + "ChildProcess (the reaper thread of a java.lang.Process would take the trace's stops)");
+        }
         return attach(pid, null, options);
+    }
+
+    /** The parent's pid from {@code /proc/PID/stat}, or 0 if the process is gone. */
+    private static long parentOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(after[1]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
     }
 
     private static Trace attach(long pid, ChildProcess child, TraceOption... options) throws IOException {

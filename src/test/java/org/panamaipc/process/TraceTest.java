@@ -57,12 +57,7 @@ class TraceTest {
         }
 
         String line() throws Exception {
-            StringBuilder b = new StringBuilder();
-            byte[] one = new byte[1];
-            while (out.source().read(one, 0, 1) == 1 && one[0] != '\n') {
-                b.append((char) one[0]);
-            }
-            return b.toString();
+            return TraceTest.line(out);
         }
 
         @Override
@@ -78,6 +73,16 @@ class TraceTest {
                 out.close();
             }
         }
+    }
+
+    /** One line the child wrote into {@code out}, without its newline. */
+    static String line(Pipe out) throws Exception {
+        StringBuilder b = new StringBuilder();
+        byte[] one = new byte[1];
+        while (out.source().read(one, 0, 1) == 1 && one[0] != '\n') {
+            b.append((char) one[0]);
+        }
+        return b.toString();
     }
 
     /** Runs the trace to its end, resuming every stop as untraced, and returns every event. */
@@ -317,9 +322,55 @@ class TraceTest {
     }
 
     @Test
+    void anotherProcessIsTracedByPidAndItsParentStillReapsIt() throws Exception {
+        try (Pipe out = Pipe.open();
+             ChildProcess shell = ChildProcess.builder("sh", "-c", "sleep 60 & echo $!; wait $!; echo \"reaped $?\"")
+                     .mapFd(1, out.sink()).start()) {
+            out.sink().close();
+            long sleeper = Long.parseLong(line(out));
+            try (Trace trace = Trace.attach(sleeper)) {
+                assertThat(trace.child()).isNull();
+                org.panamaipc.signal.Signals.kill(sleeper, Signal.SIGTERM);
+                TraceEvent e = trace.next(WAIT);
+                assertThat(e).isEqualTo(new SignalStop(sleeper, Signal.SIGTERM));
+                trace.resume(e);
+                assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(sleeper, ExitStatus.killed(Signal.SIGTERM, false)));
+                assertThat(trace.next(WAIT)).isNull();
+            }
+            assertThat(line(out)).isEqualTo("reaped " + (128 + 15));
+            assertThat(shell.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+        }
+    }
+
+    @Test
+    void aJavaProcessChildIsRefused() throws Exception {
+        Process p = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertThatThrownBy(() -> Trace.attach(p.pid()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ChildProcess");
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void closeAtASignalStopDeliversTheSignal() throws Exception {
+        try (Traced t = Traced.start("signal")) {
+            try (Trace trace = Trace.attach(t.child())) {
+                t.send("g");
+                assertThat(t.line()).isEqualTo("ready");
+                t.child().sendSignal(Signal.SIGUSR1);
+                assertThat(trace.next(WAIT)).isEqualTo(new SignalStop(t.child().pid(), Signal.SIGUSR1));
+            }
+            t.send("g");
+            assertThat(t.line()).isEqualTo("got SIGUSR1");
+        }
+    }
+
+    @Test
     void aProcessTracedAlreadyIsAccessDenied() throws Exception {
         try (Traced t = Traced.start("echo"); Trace trace = Trace.attach(t.child())) {
-            assertThatThrownBy(() -> Trace.attach(t.child().pid()))
+            assertThatThrownBy(() -> Trace.attach(t.child()))
                     .isInstanceOf(AccessDeniedException.class)
                     .hasMessageContaining("PTRACE_SEIZE")
                     .hasMessageContaining("ptrace_scope")
