@@ -12,6 +12,12 @@
  *     {@link org.panamaipc.process.ExitStatus}. Its descriptor turns readable at exit, so a
  *     {@link org.panamaipc.WaitSet} can wait for it ({@link org.panamaipc.Interest#EXITED})
  *     beside any mechanism's own objects to detect a dead peer.
+ * <li>{@link org.panamaipc.process.Trace}: {@code ptrace} of a child, of a command from its
+ *     {@code execve}, or of another process where the kernel allows it: system calls at
+ *     entry and exit ({@link org.panamaipc.process.SyscallStop}), signals before delivery,
+ *     exec, fork and exit as {@link org.panamaipc.process.TraceEvent}s; registers and memory
+ *     of a stopped tracee. One platform thread per trace makes every request; any thread
+ *     drives it.
  * </ul>
  *
  * <p><b>Blocking.</b> The waits of a child and of a pidfd run through the library's one
@@ -38,5 +44,6 @@
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_open.2.html">pidfd_open(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man3/posix_spawn.3.html">posix_spawn(3)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/ptrace.2.html">ptrace(2)</a>
  */
 package org.panamaipc.process;

@@ -60,6 +60,13 @@ class TraceTest {
             return TraceTest.line(out);
         }
 
+        /** The echo child is traced no more: at end of its input it exits 0. */
+        void endsUntraced() throws Exception {
+            assertThat(Files.readString(Path.of("/proc/" + child.pid() + "/status"))).contains("TracerPid:\t0");
+            in.sink().close();
+            assertThat(child.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+        }
+
         @Override
         public void close() throws Exception {
             try {
@@ -265,9 +272,7 @@ class TraceTest {
             assertThat(t.line()).isEqualTo("a");
             t.send("b\n");
             assertThat(t.line()).isEqualTo("b");
-            assertThat(Files.readString(Path.of("/proc/" + t.child().pid() + "/status"))).contains("TracerPid:\t0");
-            t.in().sink().close();
-            assertThat(t.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+            t.endsUntraced();
         }
     }
 
@@ -281,9 +286,7 @@ class TraceTest {
             trace.close();
             t.send("x\n");
             assertThat(t.line()).isEqualTo("x");
-            assertThat(Files.readString(Path.of("/proc/" + t.child().pid() + "/status"))).contains("TracerPid:\t0");
-            t.in().sink().close();
-            assertThat(t.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+            t.endsUntraced();
         }
     }
 
