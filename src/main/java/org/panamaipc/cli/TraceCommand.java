@@ -107,20 +107,31 @@ final class TraceCommand {
             }
             trace = Trace.attach(root, chosen);
         }
-        Thread detachOnExit = new Thread(trace::close, "ipc-trace-detach");
+        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread detachOnExit = new Thread(() -> {
+            exiting.set(true);
+            trace.close();
+        }, "ipc-trace-detach");
         Runtime.getRuntime().addShutdownHook(detachOnExit);
         try (trace) {
             Printer printer = new Printer(trace, io, args.has("json"), args.has("follow"), root, only);
             ExitStatus status = null;
-            for (TraceEvent e; (e = trace.next()) != null; ) {
-                printer.print(e);
-                if (e instanceof TraceeExit exit) {
-                    if (exit.pid() == root) {
-                        status = exit.status();
+            try {
+                for (TraceEvent e; (e = trace.next()) != null; ) {
+                    printer.print(e);
+                    if (e instanceof TraceeExit exit) {
+                        if (exit.pid() == root) {
+                            status = exit.status();
+                        }
+                    } else {
+                        trace.resume(e);
                     }
-                } else {
-                    trace.resume(e);
                 }
+            } catch (IOException | IllegalStateException closed) {
+                if (exiting.get()) { // Ctrl-C or SIGTERM: the hook detaches, the tracees run on
+                    return Main.OK;
+                }
+                throw closed;
             }
             if (command && status == null) {
                 status = trace.child().waitFor();
@@ -129,7 +140,7 @@ final class TraceCommand {
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(detachOnExit);
-            } catch (IllegalStateException exiting) {
+            } catch (IllegalStateException shuttingDown) {
                 // the hook runs already
             }
         }

@@ -54,13 +54,7 @@ class TraceCommandTest {
             Process trace = Cli.launcher("trace", Long.toString(sleeper.pid())).start();
             try {
                 trace.getOutputStream().close();
-                // attached once the tracer shows in the sleeper's status
-                long end = System.nanoTime() + WAIT.toNanos();
-                while (!java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + sleeper.pid() + "/status"))
-                        .matches("(?s).*TracerPid:\\t[1-9].*")) {
-                    assertThat(System.nanoTime() - end).as("attached in time").isNegative();
-                    Thread.onSpinWait();
-                }
+                awaitTraced(sleeper.pid());
                 sleeper.destroy(); // SIGTERM
                 assertThat(trace.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
                 String err = new String(trace.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,6 +65,40 @@ class TraceCommandTest {
             }
         } finally {
             sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void sigtermDetachesAndLeavesTheProcessRunning() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            Process trace = Cli.launcher("trace", Long.toString(sleeper.pid())).start();
+            try {
+                trace.getOutputStream().close();
+                java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> Cli.readAll(trace.getErrorStream()));
+                awaitTraced(sleeper.pid());
+                trace.destroy(); // SIGTERM, as Ctrl-C: the shutdown hook detaches
+                assertThat(trace.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(err.get()).doesNotContain("ipc trace:");
+                String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + sleeper.pid() + "/status"));
+                assertThat(status).contains("TracerPid:\t0").containsPattern("State:\t[SR]");
+                assertThat(sleeper.isAlive()).isTrue();
+            } finally {
+                trace.destroyForcibly().waitFor();
+            }
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Waits until the tracer shows in the process's status. */
+    private static void awaitTraced(long pid) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/status"))
+                .matches("(?s).*TracerPid:\\t[1-9].*")) {
+            assertThat(System.nanoTime() - end).as("attached in time").isNegative();
+            Thread.onSpinWait();
         }
     }
 
