@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -367,6 +369,59 @@ class TraceTest {
             }
             t.send("g");
             assertThat(t.line()).isEqualTo("got SIGUSR1");
+        }
+    }
+
+    @Test
+    void everyThreadOfABusyProcessIsTracedAndLeftRunningOnClose() throws Exception {
+        String script = """
+                import sys, threading, time
+                def spin():
+                    while True:
+                        time.sleep(0.001)
+                for _ in range(3):
+                    threading.Thread(target=spin, daemon=True).start()
+                print("ready", flush=True)
+                for line in sys.stdin:
+                    print(line.strip().upper(), flush=True)
+                """;
+        try (Pipe in = Pipe.open(); Pipe out = Pipe.open();
+             ChildProcess python = ChildProcess.builder("python3", "-c", script)
+                     .mapFd(0, in.source()).mapFd(1, out.sink()).start()) {
+            in.source().close();
+            out.sink().close();
+            Traced t = new Traced(python, in, out);
+            assertThat(t.line()).isEqualTo("ready");
+            Set<Long> threads = new HashSet<>();
+            try (Trace trace = Trace.attach(python, TraceOption.SYSCALLS, TraceOption.FOLLOW_FORKS)) {
+                assertThat(trace.tracees()).hasSize(4);
+                for (int i = 0; i < 200; i++) {
+                    TraceEvent e = trace.next(WAIT);
+                    threads.add(e.pid());
+                    trace.resume(e);
+                }
+                t.send("while traced\n");
+                // the reply comes while the trace goes on: drive it from another thread meanwhile
+                try (ExecutorService driver = Executors.newVirtualThreadPerTaskExecutor()) {
+                    Future<Void> driving = driver.submit(() -> {
+                        for (TraceEvent e; !Thread.currentThread().isInterrupted() && (e = trace.next()) != null; ) {
+                            trace.resume(e);
+                        }
+                        return null;
+                    });
+                    assertThat(t.line()).isEqualTo("WHILE TRACED");
+                    driving.cancel(true);
+                }
+            }
+            assertThat(threads).hasSizeGreaterThan(1);
+            for (long tid : threads) {
+                Path status = Path.of("/proc/" + python.pid() + "/task/" + tid + "/status");
+                assertThat(Files.readString(status)).contains("TracerPid:\t0").doesNotContain("(tracing stop)");
+            }
+            t.send("after\n");
+            assertThat(t.line()).isEqualTo("AFTER");
+            in.sink().close();
+            assertThat(python.waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
         }
     }
 
