@@ -62,6 +62,16 @@ class TraceTest {
             return TraceTest.line(out);
         }
 
+        /** The signal child, traced, gets SIGUSR1 once it is ready: the trace's stop for it. */
+        SignalStop usr1(Trace trace) throws Exception {
+            send("g");
+            assertThat(line()).isEqualTo("ready");
+            child.sendSignal(Signal.SIGUSR1);
+            TraceEvent e = trace.next(WAIT);
+            assertThat(e).isEqualTo(new SignalStop(child.pid(), Signal.SIGUSR1));
+            return (SignalStop) e;
+        }
+
         /** The echo child is traced no more: at end of its input it exits 0. */
         void endsUntraced() throws Exception {
             assertThat(Files.readString(Path.of("/proc/" + child.pid() + "/status"))).contains("TracerPid:\t0");
@@ -171,12 +181,7 @@ class TraceTest {
     @Test
     void signalIsSeenAndSuppressed() throws Exception {
         try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child())) {
-            t.send("g");
-            assertThat(t.line()).isEqualTo("ready");
-            t.child().sendSignal(Signal.SIGUSR1);
-            TraceEvent e = trace.next(WAIT);
-            assertThat(e).isEqualTo(new SignalStop(t.child().pid(), Signal.SIGUSR1));
-            trace.resume(e.pid()); // suppressed
+            trace.resume(t.usr1(trace).pid()); // suppressed
             t.send("g");
             assertThat(t.line()).isEqualTo("never got SIGUSR1");
             assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(t.child().pid(), ExitStatus.exited(0)));
@@ -186,13 +191,17 @@ class TraceTest {
     @Test
     void signalResumedAsIsIsDelivered() throws Exception {
         try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child())) {
-            t.send("g");
-            assertThat(t.line()).isEqualTo("ready");
-            t.child().sendSignal(Signal.SIGUSR1);
-            TraceEvent e = trace.next(WAIT);
-            trace.resume(e);
+            trace.resume(t.usr1(trace));
             t.send("g");
             assertThat(t.line()).isEqualTo("got SIGUSR1");
+        }
+    }
+
+    @Test
+    void signalIsReplaced() throws Exception {
+        try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child())) {
+            trace.resume(t.usr1(trace).pid(), Signal.SIGUSR2); // not handled: it ends the child
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(t.child().pid(), ExitStatus.killed(Signal.SIGUSR2, false)));
         }
     }
 
@@ -362,10 +371,7 @@ class TraceTest {
     void closeAtASignalStopDeliversTheSignal() throws Exception {
         try (Traced t = Traced.start("signal")) {
             try (Trace trace = Trace.attach(t.child())) {
-                t.send("g");
-                assertThat(t.line()).isEqualTo("ready");
-                t.child().sendSignal(Signal.SIGUSR1);
-                assertThat(trace.next(WAIT)).isEqualTo(new SignalStop(t.child().pid(), Signal.SIGUSR1));
+                t.usr1(trace);
             }
             t.send("g");
             assertThat(t.line()).isEqualTo("got SIGUSR1");
