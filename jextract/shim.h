@@ -31,3 +31,6 @@
 #include <time.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <elf.h>

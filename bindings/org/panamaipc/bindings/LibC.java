@@ -12,15326 +12,172 @@ import java.util.stream.*;
 import static java.lang.foreign.ValueLayout.*;
 import static java.lang.foreign.MemoryLayout.PathElement.*;
 
-public class LibC extends LibC$shared {
+public class LibC extends LibC_1 {
 
     LibC() {
         // Should not be called directly
     }
-
-    static final Arena LIBRARY_ARENA = Arena.ofAuto();
-
-    static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
-            .or(Linker.nativeLinker().defaultLookup());
-
-    private static final int EPERM = (int)1L;
+    private static final int SYS_landlock_add_rule = (int)445L;
     /**
      * {@snippet lang=c :
-     * #define EPERM 1
+     * #define SYS_landlock_add_rule 445
      * }
      */
-    public static int EPERM() {
-        return EPERM;
+    public static int SYS_landlock_add_rule() {
+        return SYS_landlock_add_rule;
     }
-    private static final int ENOENT = (int)2L;
+    private static final int SYS_landlock_create_ruleset = (int)444L;
     /**
      * {@snippet lang=c :
-     * #define ENOENT 2
+     * #define SYS_landlock_create_ruleset 444
      * }
      */
-    public static int ENOENT() {
-        return ENOENT;
+    public static int SYS_landlock_create_ruleset() {
+        return SYS_landlock_create_ruleset;
     }
-    private static final int ESRCH = (int)3L;
+    private static final int SYS_landlock_restrict_self = (int)446L;
     /**
      * {@snippet lang=c :
-     * #define ESRCH 3
+     * #define SYS_landlock_restrict_self 446
      * }
      */
-    public static int ESRCH() {
-        return ESRCH;
+    public static int SYS_landlock_restrict_self() {
+        return SYS_landlock_restrict_self;
     }
-    private static final int EINTR = (int)4L;
+    private static final int SYS_lchown = (int)94L;
     /**
      * {@snippet lang=c :
-     * #define EINTR 4
+     * #define SYS_lchown 94
      * }
      */
-    public static int EINTR() {
-        return EINTR;
+    public static int SYS_lchown() {
+        return SYS_lchown;
     }
-    private static final int EIO = (int)5L;
+    private static final int SYS_lgetxattr = (int)192L;
     /**
      * {@snippet lang=c :
-     * #define EIO 5
+     * #define SYS_lgetxattr 192
      * }
      */
-    public static int EIO() {
-        return EIO;
+    public static int SYS_lgetxattr() {
+        return SYS_lgetxattr;
     }
-    private static final int ENXIO = (int)6L;
+    private static final int SYS_link = (int)86L;
     /**
      * {@snippet lang=c :
-     * #define ENXIO 6
+     * #define SYS_link 86
      * }
      */
-    public static int ENXIO() {
-        return ENXIO;
+    public static int SYS_link() {
+        return SYS_link;
     }
-    private static final int E2BIG = (int)7L;
+    private static final int SYS_linkat = (int)265L;
     /**
      * {@snippet lang=c :
-     * #define E2BIG 7
+     * #define SYS_linkat 265
      * }
      */
-    public static int E2BIG() {
-        return E2BIG;
+    public static int SYS_linkat() {
+        return SYS_linkat;
     }
-    private static final int ENOEXEC = (int)8L;
+    private static final int SYS_listen = (int)50L;
     /**
      * {@snippet lang=c :
-     * #define ENOEXEC 8
+     * #define SYS_listen 50
      * }
      */
-    public static int ENOEXEC() {
-        return ENOEXEC;
+    public static int SYS_listen() {
+        return SYS_listen;
     }
-    private static final int EBADF = (int)9L;
+    private static final int SYS_listxattr = (int)194L;
     /**
      * {@snippet lang=c :
-     * #define EBADF 9
+     * #define SYS_listxattr 194
      * }
      */
-    public static int EBADF() {
-        return EBADF;
+    public static int SYS_listxattr() {
+        return SYS_listxattr;
     }
-    private static final int ECHILD = (int)10L;
+    private static final int SYS_llistxattr = (int)195L;
     /**
      * {@snippet lang=c :
-     * #define ECHILD 10
+     * #define SYS_llistxattr 195
      * }
      */
-    public static int ECHILD() {
-        return ECHILD;
+    public static int SYS_llistxattr() {
+        return SYS_llistxattr;
     }
-    private static final int EAGAIN = (int)11L;
+    private static final int SYS_lookup_dcookie = (int)212L;
     /**
      * {@snippet lang=c :
-     * #define EAGAIN 11
+     * #define SYS_lookup_dcookie 212
      * }
      */
-    public static int EAGAIN() {
-        return EAGAIN;
+    public static int SYS_lookup_dcookie() {
+        return SYS_lookup_dcookie;
     }
-    private static final int ENOMEM = (int)12L;
+    private static final int SYS_lremovexattr = (int)198L;
     /**
      * {@snippet lang=c :
-     * #define ENOMEM 12
+     * #define SYS_lremovexattr 198
      * }
      */
-    public static int ENOMEM() {
-        return ENOMEM;
+    public static int SYS_lremovexattr() {
+        return SYS_lremovexattr;
     }
-    private static final int EACCES = (int)13L;
+    private static final int SYS_lseek = (int)8L;
     /**
      * {@snippet lang=c :
-     * #define EACCES 13
+     * #define SYS_lseek 8
      * }
      */
-    public static int EACCES() {
-        return EACCES;
+    public static int SYS_lseek() {
+        return SYS_lseek;
     }
-    private static final int EFAULT = (int)14L;
+    private static final int SYS_lsetxattr = (int)189L;
     /**
      * {@snippet lang=c :
-     * #define EFAULT 14
+     * #define SYS_lsetxattr 189
      * }
      */
-    public static int EFAULT() {
-        return EFAULT;
+    public static int SYS_lsetxattr() {
+        return SYS_lsetxattr;
     }
-    private static final int ENOTBLK = (int)15L;
+    private static final int SYS_lstat = (int)6L;
     /**
      * {@snippet lang=c :
-     * #define ENOTBLK 15
+     * #define SYS_lstat 6
      * }
      */
-    public static int ENOTBLK() {
-        return ENOTBLK;
+    public static int SYS_lstat() {
+        return SYS_lstat;
     }
-    private static final int EBUSY = (int)16L;
+    private static final int SYS_madvise = (int)28L;
     /**
      * {@snippet lang=c :
-     * #define EBUSY 16
+     * #define SYS_madvise 28
      * }
      */
-    public static int EBUSY() {
-        return EBUSY;
+    public static int SYS_madvise() {
+        return SYS_madvise;
     }
-    private static final int EEXIST = (int)17L;
+    private static final int SYS_mbind = (int)237L;
     /**
      * {@snippet lang=c :
-     * #define EEXIST 17
+     * #define SYS_mbind 237
      * }
      */
-    public static int EEXIST() {
-        return EEXIST;
+    public static int SYS_mbind() {
+        return SYS_mbind;
     }
-    private static final int EXDEV = (int)18L;
+    private static final int SYS_membarrier = (int)324L;
     /**
      * {@snippet lang=c :
-     * #define EXDEV 18
+     * #define SYS_membarrier 324
      * }
      */
-    public static int EXDEV() {
-        return EXDEV;
-    }
-    private static final int ENODEV = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * #define ENODEV 19
-     * }
-     */
-    public static int ENODEV() {
-        return ENODEV;
-    }
-    private static final int ENOTDIR = (int)20L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTDIR 20
-     * }
-     */
-    public static int ENOTDIR() {
-        return ENOTDIR;
-    }
-    private static final int EISDIR = (int)21L;
-    /**
-     * {@snippet lang=c :
-     * #define EISDIR 21
-     * }
-     */
-    public static int EISDIR() {
-        return EISDIR;
-    }
-    private static final int EINVAL = (int)22L;
-    /**
-     * {@snippet lang=c :
-     * #define EINVAL 22
-     * }
-     */
-    public static int EINVAL() {
-        return EINVAL;
-    }
-    private static final int ENFILE = (int)23L;
-    /**
-     * {@snippet lang=c :
-     * #define ENFILE 23
-     * }
-     */
-    public static int ENFILE() {
-        return ENFILE;
-    }
-    private static final int EMFILE = (int)24L;
-    /**
-     * {@snippet lang=c :
-     * #define EMFILE 24
-     * }
-     */
-    public static int EMFILE() {
-        return EMFILE;
-    }
-    private static final int ENOTTY = (int)25L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTTY 25
-     * }
-     */
-    public static int ENOTTY() {
-        return ENOTTY;
-    }
-    private static final int ETXTBSY = (int)26L;
-    /**
-     * {@snippet lang=c :
-     * #define ETXTBSY 26
-     * }
-     */
-    public static int ETXTBSY() {
-        return ETXTBSY;
-    }
-    private static final int EFBIG = (int)27L;
-    /**
-     * {@snippet lang=c :
-     * #define EFBIG 27
-     * }
-     */
-    public static int EFBIG() {
-        return EFBIG;
-    }
-    private static final int ENOSPC = (int)28L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOSPC 28
-     * }
-     */
-    public static int ENOSPC() {
-        return ENOSPC;
-    }
-    private static final int ESPIPE = (int)29L;
-    /**
-     * {@snippet lang=c :
-     * #define ESPIPE 29
-     * }
-     */
-    public static int ESPIPE() {
-        return ESPIPE;
-    }
-    private static final int EROFS = (int)30L;
-    /**
-     * {@snippet lang=c :
-     * #define EROFS 30
-     * }
-     */
-    public static int EROFS() {
-        return EROFS;
-    }
-    private static final int EMLINK = (int)31L;
-    /**
-     * {@snippet lang=c :
-     * #define EMLINK 31
-     * }
-     */
-    public static int EMLINK() {
-        return EMLINK;
-    }
-    private static final int EPIPE = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define EPIPE 32
-     * }
-     */
-    public static int EPIPE() {
-        return EPIPE;
-    }
-    private static final int EDOM = (int)33L;
-    /**
-     * {@snippet lang=c :
-     * #define EDOM 33
-     * }
-     */
-    public static int EDOM() {
-        return EDOM;
-    }
-    private static final int ERANGE = (int)34L;
-    /**
-     * {@snippet lang=c :
-     * #define ERANGE 34
-     * }
-     */
-    public static int ERANGE() {
-        return ERANGE;
-    }
-    private static final int EDEADLK = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * #define EDEADLK 35
-     * }
-     */
-    public static int EDEADLK() {
-        return EDEADLK;
-    }
-    private static final int ENAMETOOLONG = (int)36L;
-    /**
-     * {@snippet lang=c :
-     * #define ENAMETOOLONG 36
-     * }
-     */
-    public static int ENAMETOOLONG() {
-        return ENAMETOOLONG;
-    }
-    private static final int ENOLCK = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOLCK 37
-     * }
-     */
-    public static int ENOLCK() {
-        return ENOLCK;
-    }
-    private static final int ENOSYS = (int)38L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOSYS 38
-     * }
-     */
-    public static int ENOSYS() {
-        return ENOSYS;
-    }
-    private static final int ENOTEMPTY = (int)39L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTEMPTY 39
-     * }
-     */
-    public static int ENOTEMPTY() {
-        return ENOTEMPTY;
-    }
-    private static final int ELOOP = (int)40L;
-    /**
-     * {@snippet lang=c :
-     * #define ELOOP 40
-     * }
-     */
-    public static int ELOOP() {
-        return ELOOP;
-    }
-    private static final int ENOMSG = (int)42L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOMSG 42
-     * }
-     */
-    public static int ENOMSG() {
-        return ENOMSG;
-    }
-    private static final int EIDRM = (int)43L;
-    /**
-     * {@snippet lang=c :
-     * #define EIDRM 43
-     * }
-     */
-    public static int EIDRM() {
-        return EIDRM;
-    }
-    private static final int ECHRNG = (int)44L;
-    /**
-     * {@snippet lang=c :
-     * #define ECHRNG 44
-     * }
-     */
-    public static int ECHRNG() {
-        return ECHRNG;
-    }
-    private static final int EL2NSYNC = (int)45L;
-    /**
-     * {@snippet lang=c :
-     * #define EL2NSYNC 45
-     * }
-     */
-    public static int EL2NSYNC() {
-        return EL2NSYNC;
-    }
-    private static final int EL3HLT = (int)46L;
-    /**
-     * {@snippet lang=c :
-     * #define EL3HLT 46
-     * }
-     */
-    public static int EL3HLT() {
-        return EL3HLT;
-    }
-    private static final int EL3RST = (int)47L;
-    /**
-     * {@snippet lang=c :
-     * #define EL3RST 47
-     * }
-     */
-    public static int EL3RST() {
-        return EL3RST;
-    }
-    private static final int ELNRNG = (int)48L;
-    /**
-     * {@snippet lang=c :
-     * #define ELNRNG 48
-     * }
-     */
-    public static int ELNRNG() {
-        return ELNRNG;
-    }
-    private static final int EUNATCH = (int)49L;
-    /**
-     * {@snippet lang=c :
-     * #define EUNATCH 49
-     * }
-     */
-    public static int EUNATCH() {
-        return EUNATCH;
-    }
-    private static final int ENOCSI = (int)50L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOCSI 50
-     * }
-     */
-    public static int ENOCSI() {
-        return ENOCSI;
-    }
-    private static final int EL2HLT = (int)51L;
-    /**
-     * {@snippet lang=c :
-     * #define EL2HLT 51
-     * }
-     */
-    public static int EL2HLT() {
-        return EL2HLT;
-    }
-    private static final int EBADE = (int)52L;
-    /**
-     * {@snippet lang=c :
-     * #define EBADE 52
-     * }
-     */
-    public static int EBADE() {
-        return EBADE;
-    }
-    private static final int EBADR = (int)53L;
-    /**
-     * {@snippet lang=c :
-     * #define EBADR 53
-     * }
-     */
-    public static int EBADR() {
-        return EBADR;
-    }
-    private static final int EXFULL = (int)54L;
-    /**
-     * {@snippet lang=c :
-     * #define EXFULL 54
-     * }
-     */
-    public static int EXFULL() {
-        return EXFULL;
-    }
-    private static final int ENOANO = (int)55L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOANO 55
-     * }
-     */
-    public static int ENOANO() {
-        return ENOANO;
-    }
-    private static final int EBADRQC = (int)56L;
-    /**
-     * {@snippet lang=c :
-     * #define EBADRQC 56
-     * }
-     */
-    public static int EBADRQC() {
-        return EBADRQC;
-    }
-    private static final int EBADSLT = (int)57L;
-    /**
-     * {@snippet lang=c :
-     * #define EBADSLT 57
-     * }
-     */
-    public static int EBADSLT() {
-        return EBADSLT;
-    }
-    private static final int EBFONT = (int)59L;
-    /**
-     * {@snippet lang=c :
-     * #define EBFONT 59
-     * }
-     */
-    public static int EBFONT() {
-        return EBFONT;
-    }
-    private static final int ENOSTR = (int)60L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOSTR 60
-     * }
-     */
-    public static int ENOSTR() {
-        return ENOSTR;
-    }
-    private static final int ENODATA = (int)61L;
-    /**
-     * {@snippet lang=c :
-     * #define ENODATA 61
-     * }
-     */
-    public static int ENODATA() {
-        return ENODATA;
-    }
-    private static final int ETIME = (int)62L;
-    /**
-     * {@snippet lang=c :
-     * #define ETIME 62
-     * }
-     */
-    public static int ETIME() {
-        return ETIME;
-    }
-    private static final int ENOSR = (int)63L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOSR 63
-     * }
-     */
-    public static int ENOSR() {
-        return ENOSR;
-    }
-    private static final int ENONET = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define ENONET 64
-     * }
-     */
-    public static int ENONET() {
-        return ENONET;
-    }
-    private static final int ENOPKG = (int)65L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOPKG 65
-     * }
-     */
-    public static int ENOPKG() {
-        return ENOPKG;
-    }
-    private static final int EREMOTE = (int)66L;
-    /**
-     * {@snippet lang=c :
-     * #define EREMOTE 66
-     * }
-     */
-    public static int EREMOTE() {
-        return EREMOTE;
-    }
-    private static final int ENOLINK = (int)67L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOLINK 67
-     * }
-     */
-    public static int ENOLINK() {
-        return ENOLINK;
-    }
-    private static final int EADV = (int)68L;
-    /**
-     * {@snippet lang=c :
-     * #define EADV 68
-     * }
-     */
-    public static int EADV() {
-        return EADV;
-    }
-    private static final int ESRMNT = (int)69L;
-    /**
-     * {@snippet lang=c :
-     * #define ESRMNT 69
-     * }
-     */
-    public static int ESRMNT() {
-        return ESRMNT;
-    }
-    private static final int ECOMM = (int)70L;
-    /**
-     * {@snippet lang=c :
-     * #define ECOMM 70
-     * }
-     */
-    public static int ECOMM() {
-        return ECOMM;
-    }
-    private static final int EPROTO = (int)71L;
-    /**
-     * {@snippet lang=c :
-     * #define EPROTO 71
-     * }
-     */
-    public static int EPROTO() {
-        return EPROTO;
-    }
-    private static final int EMULTIHOP = (int)72L;
-    /**
-     * {@snippet lang=c :
-     * #define EMULTIHOP 72
-     * }
-     */
-    public static int EMULTIHOP() {
-        return EMULTIHOP;
-    }
-    private static final int EDOTDOT = (int)73L;
-    /**
-     * {@snippet lang=c :
-     * #define EDOTDOT 73
-     * }
-     */
-    public static int EDOTDOT() {
-        return EDOTDOT;
-    }
-    private static final int EBADMSG = (int)74L;
-    /**
-     * {@snippet lang=c :
-     * #define EBADMSG 74
-     * }
-     */
-    public static int EBADMSG() {
-        return EBADMSG;
-    }
-    private static final int EOVERFLOW = (int)75L;
-    /**
-     * {@snippet lang=c :
-     * #define EOVERFLOW 75
-     * }
-     */
-    public static int EOVERFLOW() {
-        return EOVERFLOW;
-    }
-    private static final int ENOTUNIQ = (int)76L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTUNIQ 76
-     * }
-     */
-    public static int ENOTUNIQ() {
-        return ENOTUNIQ;
-    }
-    private static final int EBADFD = (int)77L;
-    /**
-     * {@snippet lang=c :
-     * #define EBADFD 77
-     * }
-     */
-    public static int EBADFD() {
-        return EBADFD;
-    }
-    private static final int EREMCHG = (int)78L;
-    /**
-     * {@snippet lang=c :
-     * #define EREMCHG 78
-     * }
-     */
-    public static int EREMCHG() {
-        return EREMCHG;
-    }
-    private static final int ELIBACC = (int)79L;
-    /**
-     * {@snippet lang=c :
-     * #define ELIBACC 79
-     * }
-     */
-    public static int ELIBACC() {
-        return ELIBACC;
-    }
-    private static final int ELIBBAD = (int)80L;
-    /**
-     * {@snippet lang=c :
-     * #define ELIBBAD 80
-     * }
-     */
-    public static int ELIBBAD() {
-        return ELIBBAD;
-    }
-    private static final int ELIBSCN = (int)81L;
-    /**
-     * {@snippet lang=c :
-     * #define ELIBSCN 81
-     * }
-     */
-    public static int ELIBSCN() {
-        return ELIBSCN;
-    }
-    private static final int ELIBMAX = (int)82L;
-    /**
-     * {@snippet lang=c :
-     * #define ELIBMAX 82
-     * }
-     */
-    public static int ELIBMAX() {
-        return ELIBMAX;
-    }
-    private static final int ELIBEXEC = (int)83L;
-    /**
-     * {@snippet lang=c :
-     * #define ELIBEXEC 83
-     * }
-     */
-    public static int ELIBEXEC() {
-        return ELIBEXEC;
-    }
-    private static final int EILSEQ = (int)84L;
-    /**
-     * {@snippet lang=c :
-     * #define EILSEQ 84
-     * }
-     */
-    public static int EILSEQ() {
-        return EILSEQ;
-    }
-    private static final int ERESTART = (int)85L;
-    /**
-     * {@snippet lang=c :
-     * #define ERESTART 85
-     * }
-     */
-    public static int ERESTART() {
-        return ERESTART;
-    }
-    private static final int ESTRPIPE = (int)86L;
-    /**
-     * {@snippet lang=c :
-     * #define ESTRPIPE 86
-     * }
-     */
-    public static int ESTRPIPE() {
-        return ESTRPIPE;
-    }
-    private static final int EUSERS = (int)87L;
-    /**
-     * {@snippet lang=c :
-     * #define EUSERS 87
-     * }
-     */
-    public static int EUSERS() {
-        return EUSERS;
-    }
-    private static final int ENOTSOCK = (int)88L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTSOCK 88
-     * }
-     */
-    public static int ENOTSOCK() {
-        return ENOTSOCK;
-    }
-    private static final int EDESTADDRREQ = (int)89L;
-    /**
-     * {@snippet lang=c :
-     * #define EDESTADDRREQ 89
-     * }
-     */
-    public static int EDESTADDRREQ() {
-        return EDESTADDRREQ;
-    }
-    private static final int EMSGSIZE = (int)90L;
-    /**
-     * {@snippet lang=c :
-     * #define EMSGSIZE 90
-     * }
-     */
-    public static int EMSGSIZE() {
-        return EMSGSIZE;
-    }
-    private static final int EPROTOTYPE = (int)91L;
-    /**
-     * {@snippet lang=c :
-     * #define EPROTOTYPE 91
-     * }
-     */
-    public static int EPROTOTYPE() {
-        return EPROTOTYPE;
-    }
-    private static final int ENOPROTOOPT = (int)92L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOPROTOOPT 92
-     * }
-     */
-    public static int ENOPROTOOPT() {
-        return ENOPROTOOPT;
-    }
-    private static final int EPROTONOSUPPORT = (int)93L;
-    /**
-     * {@snippet lang=c :
-     * #define EPROTONOSUPPORT 93
-     * }
-     */
-    public static int EPROTONOSUPPORT() {
-        return EPROTONOSUPPORT;
-    }
-    private static final int ESOCKTNOSUPPORT = (int)94L;
-    /**
-     * {@snippet lang=c :
-     * #define ESOCKTNOSUPPORT 94
-     * }
-     */
-    public static int ESOCKTNOSUPPORT() {
-        return ESOCKTNOSUPPORT;
-    }
-    private static final int EOPNOTSUPP = (int)95L;
-    /**
-     * {@snippet lang=c :
-     * #define EOPNOTSUPP 95
-     * }
-     */
-    public static int EOPNOTSUPP() {
-        return EOPNOTSUPP;
-    }
-    private static final int EPFNOSUPPORT = (int)96L;
-    /**
-     * {@snippet lang=c :
-     * #define EPFNOSUPPORT 96
-     * }
-     */
-    public static int EPFNOSUPPORT() {
-        return EPFNOSUPPORT;
-    }
-    private static final int EAFNOSUPPORT = (int)97L;
-    /**
-     * {@snippet lang=c :
-     * #define EAFNOSUPPORT 97
-     * }
-     */
-    public static int EAFNOSUPPORT() {
-        return EAFNOSUPPORT;
-    }
-    private static final int EADDRINUSE = (int)98L;
-    /**
-     * {@snippet lang=c :
-     * #define EADDRINUSE 98
-     * }
-     */
-    public static int EADDRINUSE() {
-        return EADDRINUSE;
-    }
-    private static final int EADDRNOTAVAIL = (int)99L;
-    /**
-     * {@snippet lang=c :
-     * #define EADDRNOTAVAIL 99
-     * }
-     */
-    public static int EADDRNOTAVAIL() {
-        return EADDRNOTAVAIL;
-    }
-    private static final int ENETDOWN = (int)100L;
-    /**
-     * {@snippet lang=c :
-     * #define ENETDOWN 100
-     * }
-     */
-    public static int ENETDOWN() {
-        return ENETDOWN;
-    }
-    private static final int ENETUNREACH = (int)101L;
-    /**
-     * {@snippet lang=c :
-     * #define ENETUNREACH 101
-     * }
-     */
-    public static int ENETUNREACH() {
-        return ENETUNREACH;
-    }
-    private static final int ENETRESET = (int)102L;
-    /**
-     * {@snippet lang=c :
-     * #define ENETRESET 102
-     * }
-     */
-    public static int ENETRESET() {
-        return ENETRESET;
-    }
-    private static final int ECONNABORTED = (int)103L;
-    /**
-     * {@snippet lang=c :
-     * #define ECONNABORTED 103
-     * }
-     */
-    public static int ECONNABORTED() {
-        return ECONNABORTED;
-    }
-    private static final int ECONNRESET = (int)104L;
-    /**
-     * {@snippet lang=c :
-     * #define ECONNRESET 104
-     * }
-     */
-    public static int ECONNRESET() {
-        return ECONNRESET;
-    }
-    private static final int ENOBUFS = (int)105L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOBUFS 105
-     * }
-     */
-    public static int ENOBUFS() {
-        return ENOBUFS;
-    }
-    private static final int EISCONN = (int)106L;
-    /**
-     * {@snippet lang=c :
-     * #define EISCONN 106
-     * }
-     */
-    public static int EISCONN() {
-        return EISCONN;
-    }
-    private static final int ENOTCONN = (int)107L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTCONN 107
-     * }
-     */
-    public static int ENOTCONN() {
-        return ENOTCONN;
-    }
-    private static final int ESHUTDOWN = (int)108L;
-    /**
-     * {@snippet lang=c :
-     * #define ESHUTDOWN 108
-     * }
-     */
-    public static int ESHUTDOWN() {
-        return ESHUTDOWN;
-    }
-    private static final int ETOOMANYREFS = (int)109L;
-    /**
-     * {@snippet lang=c :
-     * #define ETOOMANYREFS 109
-     * }
-     */
-    public static int ETOOMANYREFS() {
-        return ETOOMANYREFS;
-    }
-    private static final int ETIMEDOUT = (int)110L;
-    /**
-     * {@snippet lang=c :
-     * #define ETIMEDOUT 110
-     * }
-     */
-    public static int ETIMEDOUT() {
-        return ETIMEDOUT;
-    }
-    private static final int ECONNREFUSED = (int)111L;
-    /**
-     * {@snippet lang=c :
-     * #define ECONNREFUSED 111
-     * }
-     */
-    public static int ECONNREFUSED() {
-        return ECONNREFUSED;
-    }
-    private static final int EHOSTDOWN = (int)112L;
-    /**
-     * {@snippet lang=c :
-     * #define EHOSTDOWN 112
-     * }
-     */
-    public static int EHOSTDOWN() {
-        return EHOSTDOWN;
-    }
-    private static final int EHOSTUNREACH = (int)113L;
-    /**
-     * {@snippet lang=c :
-     * #define EHOSTUNREACH 113
-     * }
-     */
-    public static int EHOSTUNREACH() {
-        return EHOSTUNREACH;
-    }
-    private static final int EALREADY = (int)114L;
-    /**
-     * {@snippet lang=c :
-     * #define EALREADY 114
-     * }
-     */
-    public static int EALREADY() {
-        return EALREADY;
-    }
-    private static final int EINPROGRESS = (int)115L;
-    /**
-     * {@snippet lang=c :
-     * #define EINPROGRESS 115
-     * }
-     */
-    public static int EINPROGRESS() {
-        return EINPROGRESS;
-    }
-    private static final int ESTALE = (int)116L;
-    /**
-     * {@snippet lang=c :
-     * #define ESTALE 116
-     * }
-     */
-    public static int ESTALE() {
-        return ESTALE;
-    }
-    private static final int EUCLEAN = (int)117L;
-    /**
-     * {@snippet lang=c :
-     * #define EUCLEAN 117
-     * }
-     */
-    public static int EUCLEAN() {
-        return EUCLEAN;
-    }
-    private static final int ENOTNAM = (int)118L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTNAM 118
-     * }
-     */
-    public static int ENOTNAM() {
-        return ENOTNAM;
-    }
-    private static final int ENAVAIL = (int)119L;
-    /**
-     * {@snippet lang=c :
-     * #define ENAVAIL 119
-     * }
-     */
-    public static int ENAVAIL() {
-        return ENAVAIL;
-    }
-    private static final int EISNAM = (int)120L;
-    /**
-     * {@snippet lang=c :
-     * #define EISNAM 120
-     * }
-     */
-    public static int EISNAM() {
-        return EISNAM;
-    }
-    private static final int EREMOTEIO = (int)121L;
-    /**
-     * {@snippet lang=c :
-     * #define EREMOTEIO 121
-     * }
-     */
-    public static int EREMOTEIO() {
-        return EREMOTEIO;
-    }
-    private static final int EDQUOT = (int)122L;
-    /**
-     * {@snippet lang=c :
-     * #define EDQUOT 122
-     * }
-     */
-    public static int EDQUOT() {
-        return EDQUOT;
-    }
-    private static final int ENOMEDIUM = (int)123L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOMEDIUM 123
-     * }
-     */
-    public static int ENOMEDIUM() {
-        return ENOMEDIUM;
-    }
-    private static final int EMEDIUMTYPE = (int)124L;
-    /**
-     * {@snippet lang=c :
-     * #define EMEDIUMTYPE 124
-     * }
-     */
-    public static int EMEDIUMTYPE() {
-        return EMEDIUMTYPE;
-    }
-    private static final int ECANCELED = (int)125L;
-    /**
-     * {@snippet lang=c :
-     * #define ECANCELED 125
-     * }
-     */
-    public static int ECANCELED() {
-        return ECANCELED;
-    }
-    private static final int ENOKEY = (int)126L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOKEY 126
-     * }
-     */
-    public static int ENOKEY() {
-        return ENOKEY;
-    }
-    private static final int EKEYEXPIRED = (int)127L;
-    /**
-     * {@snippet lang=c :
-     * #define EKEYEXPIRED 127
-     * }
-     */
-    public static int EKEYEXPIRED() {
-        return EKEYEXPIRED;
-    }
-    private static final int EKEYREVOKED = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define EKEYREVOKED 128
-     * }
-     */
-    public static int EKEYREVOKED() {
-        return EKEYREVOKED;
-    }
-    private static final int EKEYREJECTED = (int)129L;
-    /**
-     * {@snippet lang=c :
-     * #define EKEYREJECTED 129
-     * }
-     */
-    public static int EKEYREJECTED() {
-        return EKEYREJECTED;
-    }
-    private static final int EOWNERDEAD = (int)130L;
-    /**
-     * {@snippet lang=c :
-     * #define EOWNERDEAD 130
-     * }
-     */
-    public static int EOWNERDEAD() {
-        return EOWNERDEAD;
-    }
-    private static final int ENOTRECOVERABLE = (int)131L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTRECOVERABLE 131
-     * }
-     */
-    public static int ENOTRECOVERABLE() {
-        return ENOTRECOVERABLE;
-    }
-    private static final int ERFKILL = (int)132L;
-    /**
-     * {@snippet lang=c :
-     * #define ERFKILL 132
-     * }
-     */
-    public static int ERFKILL() {
-        return ERFKILL;
-    }
-    private static final int EHWPOISON = (int)133L;
-    /**
-     * {@snippet lang=c :
-     * #define EHWPOISON 133
-     * }
-     */
-    public static int EHWPOISON() {
-        return EHWPOISON;
-    }
-    private static final int STDIN_FILENO = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define STDIN_FILENO 0
-     * }
-     */
-    public static int STDIN_FILENO() {
-        return STDIN_FILENO;
-    }
-    private static final int STDOUT_FILENO = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define STDOUT_FILENO 1
-     * }
-     */
-    public static int STDOUT_FILENO() {
-        return STDOUT_FILENO;
-    }
-    private static final int STDERR_FILENO = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define STDERR_FILENO 2
-     * }
-     */
-    public static int STDERR_FILENO() {
-        return STDERR_FILENO;
-    }
-    private static final int F_OK = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define F_OK 0
-     * }
-     */
-    public static int F_OK() {
-        return F_OK;
-    }
-    private static final int SEEK_SET = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_SET 0
-     * }
-     */
-    public static int SEEK_SET() {
-        return SEEK_SET;
-    }
-    private static final int SEEK_CUR = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_CUR 1
-     * }
-     */
-    public static int SEEK_CUR() {
-        return SEEK_CUR;
-    }
-    private static final int SEEK_END = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_END 2
-     * }
-     */
-    public static int SEEK_END() {
-        return SEEK_END;
-    }
-    private static final int SEEK_DATA = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_DATA 3
-     * }
-     */
-    public static int SEEK_DATA() {
-        return SEEK_DATA;
-    }
-    private static final int SEEK_HOLE = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_HOLE 4
-     * }
-     */
-    public static int SEEK_HOLE() {
-        return SEEK_HOLE;
-    }
-    private static final int F_ULOCK = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define F_ULOCK 0
-     * }
-     */
-    public static int F_ULOCK() {
-        return F_ULOCK;
-    }
-    private static final int F_LOCK = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define F_LOCK 1
-     * }
-     */
-    public static int F_LOCK() {
-        return F_LOCK;
-    }
-    private static final int F_TLOCK = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define F_TLOCK 2
-     * }
-     */
-    public static int F_TLOCK() {
-        return F_TLOCK;
-    }
-    private static final int F_TEST = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define F_TEST 3
-     * }
-     */
-    public static int F_TEST() {
-        return F_TEST;
-    }
-    private static final int F_GETLK64 = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETLK64 5
-     * }
-     */
-    public static int F_GETLK64() {
-        return F_GETLK64;
-    }
-    private static final int F_SETLK64 = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETLK64 6
-     * }
-     */
-    public static int F_SETLK64() {
-        return F_SETLK64;
-    }
-    private static final int F_SETLKW64 = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETLKW64 7
-     * }
-     */
-    public static int F_SETLKW64() {
-        return F_SETLKW64;
-    }
-    private static final int O_ACCMODE = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define O_ACCMODE 3
-     * }
-     */
-    public static int O_ACCMODE() {
-        return O_ACCMODE;
-    }
-    private static final int O_RDONLY = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define O_RDONLY 0
-     * }
-     */
-    public static int O_RDONLY() {
-        return O_RDONLY;
-    }
-    private static final int O_WRONLY = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define O_WRONLY 1
-     * }
-     */
-    public static int O_WRONLY() {
-        return O_WRONLY;
-    }
-    private static final int O_RDWR = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define O_RDWR 2
-     * }
-     */
-    public static int O_RDWR() {
-        return O_RDWR;
-    }
-    private static final int O_CREAT = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define O_CREAT 64
-     * }
-     */
-    public static int O_CREAT() {
-        return O_CREAT;
-    }
-    private static final int O_EXCL = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define O_EXCL 128
-     * }
-     */
-    public static int O_EXCL() {
-        return O_EXCL;
-    }
-    private static final int O_NOCTTY = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define O_NOCTTY 256
-     * }
-     */
-    public static int O_NOCTTY() {
-        return O_NOCTTY;
-    }
-    private static final int O_TRUNC = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define O_TRUNC 512
-     * }
-     */
-    public static int O_TRUNC() {
-        return O_TRUNC;
-    }
-    private static final int O_APPEND = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define O_APPEND 1024
-     * }
-     */
-    public static int O_APPEND() {
-        return O_APPEND;
-    }
-    private static final int O_NONBLOCK = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * #define O_NONBLOCK 2048
-     * }
-     */
-    public static int O_NONBLOCK() {
-        return O_NONBLOCK;
-    }
-    private static final int O_SYNC = (int)1052672L;
-    /**
-     * {@snippet lang=c :
-     * #define O_SYNC 1052672
-     * }
-     */
-    public static int O_SYNC() {
-        return O_SYNC;
-    }
-    private static final int O_ASYNC = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define O_ASYNC 8192
-     * }
-     */
-    public static int O_ASYNC() {
-        return O_ASYNC;
-    }
-    private static final int F_OFD_GETLK = (int)36L;
-    /**
-     * {@snippet lang=c :
-     * #define F_OFD_GETLK 36
-     * }
-     */
-    public static int F_OFD_GETLK() {
-        return F_OFD_GETLK;
-    }
-    private static final int F_OFD_SETLK = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * #define F_OFD_SETLK 37
-     * }
-     */
-    public static int F_OFD_SETLK() {
-        return F_OFD_SETLK;
-    }
-    private static final int F_OFD_SETLKW = (int)38L;
-    /**
-     * {@snippet lang=c :
-     * #define F_OFD_SETLKW 38
-     * }
-     */
-    public static int F_OFD_SETLKW() {
-        return F_OFD_SETLKW;
-    }
-    private static final int F_DUPFD = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define F_DUPFD 0
-     * }
-     */
-    public static int F_DUPFD() {
-        return F_DUPFD;
-    }
-    private static final int F_GETFD = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETFD 1
-     * }
-     */
-    public static int F_GETFD() {
-        return F_GETFD;
-    }
-    private static final int F_SETFD = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETFD 2
-     * }
-     */
-    public static int F_SETFD() {
-        return F_SETFD;
-    }
-    private static final int F_GETFL = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETFL 3
-     * }
-     */
-    public static int F_GETFL() {
-        return F_GETFL;
-    }
-    private static final int F_SETFL = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETFL 4
-     * }
-     */
-    public static int F_SETFL() {
-        return F_SETFL;
-    }
-    private static final int F_SETLEASE = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETLEASE 1024
-     * }
-     */
-    public static int F_SETLEASE() {
-        return F_SETLEASE;
-    }
-    private static final int F_GETLEASE = (int)1025L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETLEASE 1025
-     * }
-     */
-    public static int F_GETLEASE() {
-        return F_GETLEASE;
-    }
-    private static final int F_NOTIFY = (int)1026L;
-    /**
-     * {@snippet lang=c :
-     * #define F_NOTIFY 1026
-     * }
-     */
-    public static int F_NOTIFY() {
-        return F_NOTIFY;
-    }
-    private static final int F_SETPIPE_SZ = (int)1031L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETPIPE_SZ 1031
-     * }
-     */
-    public static int F_SETPIPE_SZ() {
-        return F_SETPIPE_SZ;
-    }
-    private static final int F_GETPIPE_SZ = (int)1032L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETPIPE_SZ 1032
-     * }
-     */
-    public static int F_GETPIPE_SZ() {
-        return F_GETPIPE_SZ;
-    }
-    private static final int F_ADD_SEALS = (int)1033L;
-    /**
-     * {@snippet lang=c :
-     * #define F_ADD_SEALS 1033
-     * }
-     */
-    public static int F_ADD_SEALS() {
-        return F_ADD_SEALS;
-    }
-    private static final int F_GET_SEALS = (int)1034L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GET_SEALS 1034
-     * }
-     */
-    public static int F_GET_SEALS() {
-        return F_GET_SEALS;
-    }
-    private static final int F_GET_RW_HINT = (int)1035L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GET_RW_HINT 1035
-     * }
-     */
-    public static int F_GET_RW_HINT() {
-        return F_GET_RW_HINT;
-    }
-    private static final int F_SET_RW_HINT = (int)1036L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SET_RW_HINT 1036
-     * }
-     */
-    public static int F_SET_RW_HINT() {
-        return F_SET_RW_HINT;
-    }
-    private static final int F_GET_FILE_RW_HINT = (int)1037L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GET_FILE_RW_HINT 1037
-     * }
-     */
-    public static int F_GET_FILE_RW_HINT() {
-        return F_GET_FILE_RW_HINT;
-    }
-    private static final int F_SET_FILE_RW_HINT = (int)1038L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SET_FILE_RW_HINT 1038
-     * }
-     */
-    public static int F_SET_FILE_RW_HINT() {
-        return F_SET_FILE_RW_HINT;
-    }
-    private static final int F_DUPFD_CLOEXEC = (int)1030L;
-    /**
-     * {@snippet lang=c :
-     * #define F_DUPFD_CLOEXEC 1030
-     * }
-     */
-    public static int F_DUPFD_CLOEXEC() {
-        return F_DUPFD_CLOEXEC;
-    }
-    private static final int FD_CLOEXEC = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define FD_CLOEXEC 1
-     * }
-     */
-    public static int FD_CLOEXEC() {
-        return FD_CLOEXEC;
-    }
-    private static final int F_RDLCK = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define F_RDLCK 0
-     * }
-     */
-    public static int F_RDLCK() {
-        return F_RDLCK;
-    }
-    private static final int F_WRLCK = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define F_WRLCK 1
-     * }
-     */
-    public static int F_WRLCK() {
-        return F_WRLCK;
-    }
-    private static final int F_UNLCK = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define F_UNLCK 2
-     * }
-     */
-    public static int F_UNLCK() {
-        return F_UNLCK;
-    }
-    private static final int F_EXLCK = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define F_EXLCK 4
-     * }
-     */
-    public static int F_EXLCK() {
-        return F_EXLCK;
-    }
-    private static final int F_SHLCK = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SHLCK 8
-     * }
-     */
-    public static int F_SHLCK() {
-        return F_SHLCK;
-    }
-    private static final int LOCK_SH = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_SH 1
-     * }
-     */
-    public static int LOCK_SH() {
-        return LOCK_SH;
-    }
-    private static final int LOCK_EX = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_EX 2
-     * }
-     */
-    public static int LOCK_EX() {
-        return LOCK_EX;
-    }
-    private static final int LOCK_NB = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_NB 4
-     * }
-     */
-    public static int LOCK_NB() {
-        return LOCK_NB;
-    }
-    private static final int LOCK_UN = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_UN 8
-     * }
-     */
-    public static int LOCK_UN() {
-        return LOCK_UN;
-    }
-    private static final int LOCK_MAND = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_MAND 32
-     * }
-     */
-    public static int LOCK_MAND() {
-        return LOCK_MAND;
-    }
-    private static final int LOCK_READ = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_READ 64
-     * }
-     */
-    public static int LOCK_READ() {
-        return LOCK_READ;
-    }
-    private static final int LOCK_WRITE = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_WRITE 128
-     * }
-     */
-    public static int LOCK_WRITE() {
-        return LOCK_WRITE;
-    }
-    private static final int LOCK_RW = (int)192L;
-    /**
-     * {@snippet lang=c :
-     * #define LOCK_RW 192
-     * }
-     */
-    public static int LOCK_RW() {
-        return LOCK_RW;
-    }
-    private static final int F_SEAL_SEAL = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SEAL_SEAL 1
-     * }
-     */
-    public static int F_SEAL_SEAL() {
-        return F_SEAL_SEAL;
-    }
-    private static final int F_SEAL_SHRINK = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SEAL_SHRINK 2
-     * }
-     */
-    public static int F_SEAL_SHRINK() {
-        return F_SEAL_SHRINK;
-    }
-    private static final int F_SEAL_GROW = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SEAL_GROW 4
-     * }
-     */
-    public static int F_SEAL_GROW() {
-        return F_SEAL_GROW;
-    }
-    private static final int F_SEAL_WRITE = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SEAL_WRITE 8
-     * }
-     */
-    public static int F_SEAL_WRITE() {
-        return F_SEAL_WRITE;
-    }
-    private static final int F_SEAL_FUTURE_WRITE = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SEAL_FUTURE_WRITE 16
-     * }
-     */
-    public static int F_SEAL_FUTURE_WRITE() {
-        return F_SEAL_FUTURE_WRITE;
-    }
-    private static final int SPLICE_F_MOVE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SPLICE_F_MOVE 1
-     * }
-     */
-    public static int SPLICE_F_MOVE() {
-        return SPLICE_F_MOVE;
-    }
-    private static final int SPLICE_F_NONBLOCK = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SPLICE_F_NONBLOCK 2
-     * }
-     */
-    public static int SPLICE_F_NONBLOCK() {
-        return SPLICE_F_NONBLOCK;
-    }
-    private static final int SPLICE_F_MORE = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define SPLICE_F_MORE 4
-     * }
-     */
-    public static int SPLICE_F_MORE() {
-        return SPLICE_F_MORE;
-    }
-    private static final int SPLICE_F_GIFT = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define SPLICE_F_GIFT 8
-     * }
-     */
-    public static int SPLICE_F_GIFT() {
-        return SPLICE_F_GIFT;
-    }
-    private static final int MAP_32BIT = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_32BIT 64
-     * }
-     */
-    public static int MAP_32BIT() {
-        return MAP_32BIT;
-    }
-    private static final int MAP_GROWSDOWN = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_GROWSDOWN 256
-     * }
-     */
-    public static int MAP_GROWSDOWN() {
-        return MAP_GROWSDOWN;
-    }
-    private static final int MAP_DENYWRITE = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_DENYWRITE 2048
-     * }
-     */
-    public static int MAP_DENYWRITE() {
-        return MAP_DENYWRITE;
-    }
-    private static final int MAP_EXECUTABLE = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_EXECUTABLE 4096
-     * }
-     */
-    public static int MAP_EXECUTABLE() {
-        return MAP_EXECUTABLE;
-    }
-    private static final int MAP_LOCKED = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_LOCKED 8192
-     * }
-     */
-    public static int MAP_LOCKED() {
-        return MAP_LOCKED;
-    }
-    private static final int MAP_NORESERVE = (int)16384L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_NORESERVE 16384
-     * }
-     */
-    public static int MAP_NORESERVE() {
-        return MAP_NORESERVE;
-    }
-    private static final int MAP_POPULATE = (int)32768L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_POPULATE 32768
-     * }
-     */
-    public static int MAP_POPULATE() {
-        return MAP_POPULATE;
-    }
-    private static final int MAP_NONBLOCK = (int)65536L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_NONBLOCK 65536
-     * }
-     */
-    public static int MAP_NONBLOCK() {
-        return MAP_NONBLOCK;
-    }
-    private static final int MAP_STACK = (int)131072L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_STACK 131072
-     * }
-     */
-    public static int MAP_STACK() {
-        return MAP_STACK;
-    }
-    private static final int MAP_HUGETLB = (int)262144L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_HUGETLB 262144
-     * }
-     */
-    public static int MAP_HUGETLB() {
-        return MAP_HUGETLB;
-    }
-    private static final int MAP_SYNC = (int)524288L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_SYNC 524288
-     * }
-     */
-    public static int MAP_SYNC() {
-        return MAP_SYNC;
-    }
-    private static final int MAP_FIXED_NOREPLACE = (int)1048576L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_FIXED_NOREPLACE 1048576
-     * }
-     */
-    public static int MAP_FIXED_NOREPLACE() {
-        return MAP_FIXED_NOREPLACE;
-    }
-    private static final int PROT_READ = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define PROT_READ 1
-     * }
-     */
-    public static int PROT_READ() {
-        return PROT_READ;
-    }
-    private static final int PROT_WRITE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define PROT_WRITE 2
-     * }
-     */
-    public static int PROT_WRITE() {
-        return PROT_WRITE;
-    }
-    private static final int PROT_EXEC = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define PROT_EXEC 4
-     * }
-     */
-    public static int PROT_EXEC() {
-        return PROT_EXEC;
-    }
-    private static final int PROT_NONE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define PROT_NONE 0
-     * }
-     */
-    public static int PROT_NONE() {
-        return PROT_NONE;
-    }
-    private static final int PROT_GROWSDOWN = (int)16777216L;
-    /**
-     * {@snippet lang=c :
-     * #define PROT_GROWSDOWN 16777216
-     * }
-     */
-    public static int PROT_GROWSDOWN() {
-        return PROT_GROWSDOWN;
-    }
-    private static final int PROT_GROWSUP = (int)33554432L;
-    /**
-     * {@snippet lang=c :
-     * #define PROT_GROWSUP 33554432
-     * }
-     */
-    public static int PROT_GROWSUP() {
-        return PROT_GROWSUP;
-    }
-    private static final int MAP_SHARED = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_SHARED 1
-     * }
-     */
-    public static int MAP_SHARED() {
-        return MAP_SHARED;
-    }
-    private static final int MAP_PRIVATE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_PRIVATE 2
-     * }
-     */
-    public static int MAP_PRIVATE() {
-        return MAP_PRIVATE;
-    }
-    private static final int MAP_SHARED_VALIDATE = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_SHARED_VALIDATE 3
-     * }
-     */
-    public static int MAP_SHARED_VALIDATE() {
-        return MAP_SHARED_VALIDATE;
-    }
-    private static final int MAP_TYPE = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_TYPE 15
-     * }
-     */
-    public static int MAP_TYPE() {
-        return MAP_TYPE;
-    }
-    private static final int MAP_FIXED = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_FIXED 16
-     * }
-     */
-    public static int MAP_FIXED() {
-        return MAP_FIXED;
-    }
-    private static final int MAP_FILE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_FILE 0
-     * }
-     */
-    public static int MAP_FILE() {
-        return MAP_FILE;
-    }
-    private static final int MAP_ANONYMOUS = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_ANONYMOUS 32
-     * }
-     */
-    public static int MAP_ANONYMOUS() {
-        return MAP_ANONYMOUS;
-    }
-    private static final int MAP_HUGE_SHIFT = (int)26L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_HUGE_SHIFT 26
-     * }
-     */
-    public static int MAP_HUGE_SHIFT() {
-        return MAP_HUGE_SHIFT;
-    }
-    private static final int MAP_HUGE_MASK = (int)63L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_HUGE_MASK 63
-     * }
-     */
-    public static int MAP_HUGE_MASK() {
-        return MAP_HUGE_MASK;
-    }
-    private static final int MS_ASYNC = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define MS_ASYNC 1
-     * }
-     */
-    public static int MS_ASYNC() {
-        return MS_ASYNC;
-    }
-    private static final int MS_SYNC = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define MS_SYNC 4
-     * }
-     */
-    public static int MS_SYNC() {
-        return MS_SYNC;
-    }
-    private static final int MS_INVALIDATE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define MS_INVALIDATE 2
-     * }
-     */
-    public static int MS_INVALIDATE() {
-        return MS_INVALIDATE;
-    }
-    private static final int MADV_NORMAL = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_NORMAL 0
-     * }
-     */
-    public static int MADV_NORMAL() {
-        return MADV_NORMAL;
-    }
-    private static final int MADV_RANDOM = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_RANDOM 1
-     * }
-     */
-    public static int MADV_RANDOM() {
-        return MADV_RANDOM;
-    }
-    private static final int MADV_SEQUENTIAL = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_SEQUENTIAL 2
-     * }
-     */
-    public static int MADV_SEQUENTIAL() {
-        return MADV_SEQUENTIAL;
-    }
-    private static final int MADV_WILLNEED = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_WILLNEED 3
-     * }
-     */
-    public static int MADV_WILLNEED() {
-        return MADV_WILLNEED;
-    }
-    private static final int MADV_DONTNEED = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_DONTNEED 4
-     * }
-     */
-    public static int MADV_DONTNEED() {
-        return MADV_DONTNEED;
-    }
-    private static final int MADV_FREE = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_FREE 8
-     * }
-     */
-    public static int MADV_FREE() {
-        return MADV_FREE;
-    }
-    private static final int MADV_REMOVE = (int)9L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_REMOVE 9
-     * }
-     */
-    public static int MADV_REMOVE() {
-        return MADV_REMOVE;
-    }
-    private static final int MADV_DONTFORK = (int)10L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_DONTFORK 10
-     * }
-     */
-    public static int MADV_DONTFORK() {
-        return MADV_DONTFORK;
-    }
-    private static final int MADV_DOFORK = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_DOFORK 11
-     * }
-     */
-    public static int MADV_DOFORK() {
-        return MADV_DOFORK;
-    }
-    private static final int MADV_MERGEABLE = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_MERGEABLE 12
-     * }
-     */
-    public static int MADV_MERGEABLE() {
-        return MADV_MERGEABLE;
-    }
-    private static final int MADV_UNMERGEABLE = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_UNMERGEABLE 13
-     * }
-     */
-    public static int MADV_UNMERGEABLE() {
-        return MADV_UNMERGEABLE;
-    }
-    private static final int MADV_HUGEPAGE = (int)14L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_HUGEPAGE 14
-     * }
-     */
-    public static int MADV_HUGEPAGE() {
-        return MADV_HUGEPAGE;
-    }
-    private static final int MADV_NOHUGEPAGE = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_NOHUGEPAGE 15
-     * }
-     */
-    public static int MADV_NOHUGEPAGE() {
-        return MADV_NOHUGEPAGE;
-    }
-    private static final int MADV_DONTDUMP = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_DONTDUMP 16
-     * }
-     */
-    public static int MADV_DONTDUMP() {
-        return MADV_DONTDUMP;
-    }
-    private static final int MADV_DODUMP = (int)17L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_DODUMP 17
-     * }
-     */
-    public static int MADV_DODUMP() {
-        return MADV_DODUMP;
-    }
-    private static final int MADV_WIPEONFORK = (int)18L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_WIPEONFORK 18
-     * }
-     */
-    public static int MADV_WIPEONFORK() {
-        return MADV_WIPEONFORK;
-    }
-    private static final int MADV_KEEPONFORK = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_KEEPONFORK 19
-     * }
-     */
-    public static int MADV_KEEPONFORK() {
-        return MADV_KEEPONFORK;
-    }
-    private static final int MADV_COLD = (int)20L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_COLD 20
-     * }
-     */
-    public static int MADV_COLD() {
-        return MADV_COLD;
-    }
-    private static final int MADV_PAGEOUT = (int)21L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_PAGEOUT 21
-     * }
-     */
-    public static int MADV_PAGEOUT() {
-        return MADV_PAGEOUT;
-    }
-    private static final int MADV_POPULATE_READ = (int)22L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_POPULATE_READ 22
-     * }
-     */
-    public static int MADV_POPULATE_READ() {
-        return MADV_POPULATE_READ;
-    }
-    private static final int MADV_POPULATE_WRITE = (int)23L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_POPULATE_WRITE 23
-     * }
-     */
-    public static int MADV_POPULATE_WRITE() {
-        return MADV_POPULATE_WRITE;
-    }
-    private static final int MADV_DONTNEED_LOCKED = (int)24L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_DONTNEED_LOCKED 24
-     * }
-     */
-    public static int MADV_DONTNEED_LOCKED() {
-        return MADV_DONTNEED_LOCKED;
-    }
-    private static final int MADV_HWPOISON = (int)100L;
-    /**
-     * {@snippet lang=c :
-     * #define MADV_HWPOISON 100
-     * }
-     */
-    public static int MADV_HWPOISON() {
-        return MADV_HWPOISON;
-    }
-    private static final int MCL_CURRENT = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define MCL_CURRENT 1
-     * }
-     */
-    public static int MCL_CURRENT() {
-        return MCL_CURRENT;
-    }
-    private static final int MCL_FUTURE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define MCL_FUTURE 2
-     * }
-     */
-    public static int MCL_FUTURE() {
-        return MCL_FUTURE;
-    }
-    private static final int MCL_ONFAULT = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define MCL_ONFAULT 4
-     * }
-     */
-    public static int MCL_ONFAULT() {
-        return MCL_ONFAULT;
-    }
-    private static final int SOL_SOCKET = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SOL_SOCKET 1
-     * }
-     */
-    public static int SOL_SOCKET() {
-        return SOL_SOCKET;
-    }
-    private static final int SO_DEBUG = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_DEBUG 1
-     * }
-     */
-    public static int SO_DEBUG() {
-        return SO_DEBUG;
-    }
-    private static final int SO_REUSEADDR = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_REUSEADDR 2
-     * }
-     */
-    public static int SO_REUSEADDR() {
-        return SO_REUSEADDR;
-    }
-    private static final int SO_TYPE = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TYPE 3
-     * }
-     */
-    public static int SO_TYPE() {
-        return SO_TYPE;
-    }
-    private static final int SO_ERROR = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ERROR 4
-     * }
-     */
-    public static int SO_ERROR() {
-        return SO_ERROR;
-    }
-    private static final int SO_DONTROUTE = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_DONTROUTE 5
-     * }
-     */
-    public static int SO_DONTROUTE() {
-        return SO_DONTROUTE;
-    }
-    private static final int SO_BROADCAST = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BROADCAST 6
-     * }
-     */
-    public static int SO_BROADCAST() {
-        return SO_BROADCAST;
-    }
-    private static final int SO_SNDBUF = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SNDBUF 7
-     * }
-     */
-    public static int SO_SNDBUF() {
-        return SO_SNDBUF;
-    }
-    private static final int SO_RCVBUF = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVBUF 8
-     * }
-     */
-    public static int SO_RCVBUF() {
-        return SO_RCVBUF;
-    }
-    private static final int SO_SNDBUFFORCE = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SNDBUFFORCE 32
-     * }
-     */
-    public static int SO_SNDBUFFORCE() {
-        return SO_SNDBUFFORCE;
-    }
-    private static final int SO_RCVBUFFORCE = (int)33L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVBUFFORCE 33
-     * }
-     */
-    public static int SO_RCVBUFFORCE() {
-        return SO_RCVBUFFORCE;
-    }
-    private static final int SO_KEEPALIVE = (int)9L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_KEEPALIVE 9
-     * }
-     */
-    public static int SO_KEEPALIVE() {
-        return SO_KEEPALIVE;
-    }
-    private static final int SO_OOBINLINE = (int)10L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_OOBINLINE 10
-     * }
-     */
-    public static int SO_OOBINLINE() {
-        return SO_OOBINLINE;
-    }
-    private static final int SO_NO_CHECK = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_NO_CHECK 11
-     * }
-     */
-    public static int SO_NO_CHECK() {
-        return SO_NO_CHECK;
-    }
-    private static final int SO_PRIORITY = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PRIORITY 12
-     * }
-     */
-    public static int SO_PRIORITY() {
-        return SO_PRIORITY;
-    }
-    private static final int SO_LINGER = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_LINGER 13
-     * }
-     */
-    public static int SO_LINGER() {
-        return SO_LINGER;
-    }
-    private static final int SO_BSDCOMPAT = (int)14L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BSDCOMPAT 14
-     * }
-     */
-    public static int SO_BSDCOMPAT() {
-        return SO_BSDCOMPAT;
-    }
-    private static final int SO_REUSEPORT = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_REUSEPORT 15
-     * }
-     */
-    public static int SO_REUSEPORT() {
-        return SO_REUSEPORT;
-    }
-    private static final int SO_PASSCRED = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PASSCRED 16
-     * }
-     */
-    public static int SO_PASSCRED() {
-        return SO_PASSCRED;
-    }
-    private static final int SO_PEERCRED = (int)17L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PEERCRED 17
-     * }
-     */
-    public static int SO_PEERCRED() {
-        return SO_PEERCRED;
-    }
-    private static final int SO_RCVLOWAT = (int)18L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVLOWAT 18
-     * }
-     */
-    public static int SO_RCVLOWAT() {
-        return SO_RCVLOWAT;
-    }
-    private static final int SO_SNDLOWAT = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SNDLOWAT 19
-     * }
-     */
-    public static int SO_SNDLOWAT() {
-        return SO_SNDLOWAT;
-    }
-    private static final int SO_RCVTIMEO_OLD = (int)20L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVTIMEO_OLD 20
-     * }
-     */
-    public static int SO_RCVTIMEO_OLD() {
-        return SO_RCVTIMEO_OLD;
-    }
-    private static final int SO_SNDTIMEO_OLD = (int)21L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SNDTIMEO_OLD 21
-     * }
-     */
-    public static int SO_SNDTIMEO_OLD() {
-        return SO_SNDTIMEO_OLD;
-    }
-    private static final int SO_SECURITY_AUTHENTICATION = (int)22L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SECURITY_AUTHENTICATION 22
-     * }
-     */
-    public static int SO_SECURITY_AUTHENTICATION() {
-        return SO_SECURITY_AUTHENTICATION;
-    }
-    private static final int SO_SECURITY_ENCRYPTION_TRANSPORT = (int)23L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SECURITY_ENCRYPTION_TRANSPORT 23
-     * }
-     */
-    public static int SO_SECURITY_ENCRYPTION_TRANSPORT() {
-        return SO_SECURITY_ENCRYPTION_TRANSPORT;
-    }
-    private static final int SO_SECURITY_ENCRYPTION_NETWORK = (int)24L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SECURITY_ENCRYPTION_NETWORK 24
-     * }
-     */
-    public static int SO_SECURITY_ENCRYPTION_NETWORK() {
-        return SO_SECURITY_ENCRYPTION_NETWORK;
-    }
-    private static final int SO_BINDTODEVICE = (int)25L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BINDTODEVICE 25
-     * }
-     */
-    public static int SO_BINDTODEVICE() {
-        return SO_BINDTODEVICE;
-    }
-    private static final int SO_ATTACH_FILTER = (int)26L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ATTACH_FILTER 26
-     * }
-     */
-    public static int SO_ATTACH_FILTER() {
-        return SO_ATTACH_FILTER;
-    }
-    private static final int SO_DETACH_FILTER = (int)27L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_DETACH_FILTER 27
-     * }
-     */
-    public static int SO_DETACH_FILTER() {
-        return SO_DETACH_FILTER;
-    }
-    private static final int SO_PEERNAME = (int)28L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PEERNAME 28
-     * }
-     */
-    public static int SO_PEERNAME() {
-        return SO_PEERNAME;
-    }
-    private static final int SO_ACCEPTCONN = (int)30L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ACCEPTCONN 30
-     * }
-     */
-    public static int SO_ACCEPTCONN() {
-        return SO_ACCEPTCONN;
-    }
-    private static final int SO_PEERSEC = (int)31L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PEERSEC 31
-     * }
-     */
-    public static int SO_PEERSEC() {
-        return SO_PEERSEC;
-    }
-    private static final int SO_PASSSEC = (int)34L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PASSSEC 34
-     * }
-     */
-    public static int SO_PASSSEC() {
-        return SO_PASSSEC;
-    }
-    private static final int SO_MARK = (int)36L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_MARK 36
-     * }
-     */
-    public static int SO_MARK() {
-        return SO_MARK;
-    }
-    private static final int SO_PROTOCOL = (int)38L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PROTOCOL 38
-     * }
-     */
-    public static int SO_PROTOCOL() {
-        return SO_PROTOCOL;
-    }
-    private static final int SO_DOMAIN = (int)39L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_DOMAIN 39
-     * }
-     */
-    public static int SO_DOMAIN() {
-        return SO_DOMAIN;
-    }
-    private static final int SO_RXQ_OVFL = (int)40L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RXQ_OVFL 40
-     * }
-     */
-    public static int SO_RXQ_OVFL() {
-        return SO_RXQ_OVFL;
-    }
-    private static final int SO_WIFI_STATUS = (int)41L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_WIFI_STATUS 41
-     * }
-     */
-    public static int SO_WIFI_STATUS() {
-        return SO_WIFI_STATUS;
-    }
-    private static final int SO_PEEK_OFF = (int)42L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PEEK_OFF 42
-     * }
-     */
-    public static int SO_PEEK_OFF() {
-        return SO_PEEK_OFF;
-    }
-    private static final int SO_NOFCS = (int)43L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_NOFCS 43
-     * }
-     */
-    public static int SO_NOFCS() {
-        return SO_NOFCS;
-    }
-    private static final int SO_LOCK_FILTER = (int)44L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_LOCK_FILTER 44
-     * }
-     */
-    public static int SO_LOCK_FILTER() {
-        return SO_LOCK_FILTER;
-    }
-    private static final int SO_SELECT_ERR_QUEUE = (int)45L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SELECT_ERR_QUEUE 45
-     * }
-     */
-    public static int SO_SELECT_ERR_QUEUE() {
-        return SO_SELECT_ERR_QUEUE;
-    }
-    private static final int SO_BUSY_POLL = (int)46L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BUSY_POLL 46
-     * }
-     */
-    public static int SO_BUSY_POLL() {
-        return SO_BUSY_POLL;
-    }
-    private static final int SO_MAX_PACING_RATE = (int)47L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_MAX_PACING_RATE 47
-     * }
-     */
-    public static int SO_MAX_PACING_RATE() {
-        return SO_MAX_PACING_RATE;
-    }
-    private static final int SO_BPF_EXTENSIONS = (int)48L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BPF_EXTENSIONS 48
-     * }
-     */
-    public static int SO_BPF_EXTENSIONS() {
-        return SO_BPF_EXTENSIONS;
-    }
-    private static final int SO_INCOMING_CPU = (int)49L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_INCOMING_CPU 49
-     * }
-     */
-    public static int SO_INCOMING_CPU() {
-        return SO_INCOMING_CPU;
-    }
-    private static final int SO_ATTACH_BPF = (int)50L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ATTACH_BPF 50
-     * }
-     */
-    public static int SO_ATTACH_BPF() {
-        return SO_ATTACH_BPF;
-    }
-    private static final int SO_ATTACH_REUSEPORT_CBPF = (int)51L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ATTACH_REUSEPORT_CBPF 51
-     * }
-     */
-    public static int SO_ATTACH_REUSEPORT_CBPF() {
-        return SO_ATTACH_REUSEPORT_CBPF;
-    }
-    private static final int SO_ATTACH_REUSEPORT_EBPF = (int)52L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ATTACH_REUSEPORT_EBPF 52
-     * }
-     */
-    public static int SO_ATTACH_REUSEPORT_EBPF() {
-        return SO_ATTACH_REUSEPORT_EBPF;
-    }
-    private static final int SO_CNX_ADVICE = (int)53L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_CNX_ADVICE 53
-     * }
-     */
-    public static int SO_CNX_ADVICE() {
-        return SO_CNX_ADVICE;
-    }
-    private static final int SCM_TIMESTAMPING_OPT_STATS = (int)54L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_TIMESTAMPING_OPT_STATS 54
-     * }
-     */
-    public static int SCM_TIMESTAMPING_OPT_STATS() {
-        return SCM_TIMESTAMPING_OPT_STATS;
-    }
-    private static final int SO_MEMINFO = (int)55L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_MEMINFO 55
-     * }
-     */
-    public static int SO_MEMINFO() {
-        return SO_MEMINFO;
-    }
-    private static final int SO_INCOMING_NAPI_ID = (int)56L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_INCOMING_NAPI_ID 56
-     * }
-     */
-    public static int SO_INCOMING_NAPI_ID() {
-        return SO_INCOMING_NAPI_ID;
-    }
-    private static final int SO_COOKIE = (int)57L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_COOKIE 57
-     * }
-     */
-    public static int SO_COOKIE() {
-        return SO_COOKIE;
-    }
-    private static final int SCM_TIMESTAMPING_PKTINFO = (int)58L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_TIMESTAMPING_PKTINFO 58
-     * }
-     */
-    public static int SCM_TIMESTAMPING_PKTINFO() {
-        return SCM_TIMESTAMPING_PKTINFO;
-    }
-    private static final int SO_PEERGROUPS = (int)59L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PEERGROUPS 59
-     * }
-     */
-    public static int SO_PEERGROUPS() {
-        return SO_PEERGROUPS;
-    }
-    private static final int SO_ZEROCOPY = (int)60L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_ZEROCOPY 60
-     * }
-     */
-    public static int SO_ZEROCOPY() {
-        return SO_ZEROCOPY;
-    }
-    private static final int SO_TXTIME = (int)61L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TXTIME 61
-     * }
-     */
-    public static int SO_TXTIME() {
-        return SO_TXTIME;
-    }
-    private static final int SO_BINDTOIFINDEX = (int)62L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BINDTOIFINDEX 62
-     * }
-     */
-    public static int SO_BINDTOIFINDEX() {
-        return SO_BINDTOIFINDEX;
-    }
-    private static final int SO_TIMESTAMP_OLD = (int)29L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMP_OLD 29
-     * }
-     */
-    public static int SO_TIMESTAMP_OLD() {
-        return SO_TIMESTAMP_OLD;
-    }
-    private static final int SO_TIMESTAMPNS_OLD = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMPNS_OLD 35
-     * }
-     */
-    public static int SO_TIMESTAMPNS_OLD() {
-        return SO_TIMESTAMPNS_OLD;
-    }
-    private static final int SO_TIMESTAMPING_OLD = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMPING_OLD 37
-     * }
-     */
-    public static int SO_TIMESTAMPING_OLD() {
-        return SO_TIMESTAMPING_OLD;
-    }
-    private static final int SO_TIMESTAMP_NEW = (int)63L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMP_NEW 63
-     * }
-     */
-    public static int SO_TIMESTAMP_NEW() {
-        return SO_TIMESTAMP_NEW;
-    }
-    private static final int SO_TIMESTAMPNS_NEW = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMPNS_NEW 64
-     * }
-     */
-    public static int SO_TIMESTAMPNS_NEW() {
-        return SO_TIMESTAMPNS_NEW;
-    }
-    private static final int SO_TIMESTAMPING_NEW = (int)65L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMPING_NEW 65
-     * }
-     */
-    public static int SO_TIMESTAMPING_NEW() {
-        return SO_TIMESTAMPING_NEW;
-    }
-    private static final int SO_RCVTIMEO_NEW = (int)66L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVTIMEO_NEW 66
-     * }
-     */
-    public static int SO_RCVTIMEO_NEW() {
-        return SO_RCVTIMEO_NEW;
-    }
-    private static final int SO_SNDTIMEO_NEW = (int)67L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SNDTIMEO_NEW 67
-     * }
-     */
-    public static int SO_SNDTIMEO_NEW() {
-        return SO_SNDTIMEO_NEW;
-    }
-    private static final int SO_DETACH_REUSEPORT_BPF = (int)68L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_DETACH_REUSEPORT_BPF 68
-     * }
-     */
-    public static int SO_DETACH_REUSEPORT_BPF() {
-        return SO_DETACH_REUSEPORT_BPF;
-    }
-    private static final int SO_PREFER_BUSY_POLL = (int)69L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_PREFER_BUSY_POLL 69
-     * }
-     */
-    public static int SO_PREFER_BUSY_POLL() {
-        return SO_PREFER_BUSY_POLL;
-    }
-    private static final int SO_BUSY_POLL_BUDGET = (int)70L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BUSY_POLL_BUDGET 70
-     * }
-     */
-    public static int SO_BUSY_POLL_BUDGET() {
-        return SO_BUSY_POLL_BUDGET;
-    }
-    private static final int SO_NETNS_COOKIE = (int)71L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_NETNS_COOKIE 71
-     * }
-     */
-    public static int SO_NETNS_COOKIE() {
-        return SO_NETNS_COOKIE;
-    }
-    private static final int SO_BUF_LOCK = (int)72L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_BUF_LOCK 72
-     * }
-     */
-    public static int SO_BUF_LOCK() {
-        return SO_BUF_LOCK;
-    }
-    private static final int SO_RESERVE_MEM = (int)73L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RESERVE_MEM 73
-     * }
-     */
-    public static int SO_RESERVE_MEM() {
-        return SO_RESERVE_MEM;
-    }
-    private static final int SO_TXREHASH = (int)74L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TXREHASH 74
-     * }
-     */
-    public static int SO_TXREHASH() {
-        return SO_TXREHASH;
-    }
-    private static final int SO_RCVMARK = (int)75L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVMARK 75
-     * }
-     */
-    public static int SO_RCVMARK() {
-        return SO_RCVMARK;
-    }
-    private static final int RWF_NOWAIT = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define RWF_NOWAIT 8
-     * }
-     */
-    public static int RWF_NOWAIT() {
-        return RWF_NOWAIT;
-    }
-    private static final int IPC_CREAT = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_CREAT 512
-     * }
-     */
-    public static int IPC_CREAT() {
-        return IPC_CREAT;
-    }
-    private static final int IPC_EXCL = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_EXCL 1024
-     * }
-     */
-    public static int IPC_EXCL() {
-        return IPC_EXCL;
-    }
-    private static final int IPC_NOWAIT = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_NOWAIT 2048
-     * }
-     */
-    public static int IPC_NOWAIT() {
-        return IPC_NOWAIT;
-    }
-    private static final int IPC_RMID = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_RMID 0
-     * }
-     */
-    public static int IPC_RMID() {
-        return IPC_RMID;
-    }
-    private static final int IPC_SET = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_SET 1
-     * }
-     */
-    public static int IPC_SET() {
-        return IPC_SET;
-    }
-    private static final int IPC_STAT = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_STAT 2
-     * }
-     */
-    public static int IPC_STAT() {
-        return IPC_STAT;
-    }
-    private static final int IPC_INFO = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_INFO 3
-     * }
-     */
-    public static int IPC_INFO() {
-        return IPC_INFO;
-    }
-    private static final int SHM_R = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_R 256
-     * }
-     */
-    public static int SHM_R() {
-        return SHM_R;
-    }
-    private static final int SHM_W = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_W 128
-     * }
-     */
-    public static int SHM_W() {
-        return SHM_W;
-    }
-    private static final int SHM_RDONLY = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_RDONLY 4096
-     * }
-     */
-    public static int SHM_RDONLY() {
-        return SHM_RDONLY;
-    }
-    private static final int SHM_RND = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_RND 8192
-     * }
-     */
-    public static int SHM_RND() {
-        return SHM_RND;
-    }
-    private static final int SHM_REMAP = (int)16384L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_REMAP 16384
-     * }
-     */
-    public static int SHM_REMAP() {
-        return SHM_REMAP;
-    }
-    private static final int SHM_EXEC = (int)32768L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_EXEC 32768
-     * }
-     */
-    public static int SHM_EXEC() {
-        return SHM_EXEC;
-    }
-    private static final int SHM_LOCK = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_LOCK 11
-     * }
-     */
-    public static int SHM_LOCK() {
-        return SHM_LOCK;
-    }
-    private static final int SHM_UNLOCK = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_UNLOCK 12
-     * }
-     */
-    public static int SHM_UNLOCK() {
-        return SHM_UNLOCK;
-    }
-    private static final int SHM_STAT = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_STAT 13
-     * }
-     */
-    public static int SHM_STAT() {
-        return SHM_STAT;
-    }
-    private static final int SHM_INFO = (int)14L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_INFO 14
-     * }
-     */
-    public static int SHM_INFO() {
-        return SHM_INFO;
-    }
-    private static final int SHM_STAT_ANY = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_STAT_ANY 15
-     * }
-     */
-    public static int SHM_STAT_ANY() {
-        return SHM_STAT_ANY;
-    }
-    private static final int SHM_DEST = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_DEST 512
-     * }
-     */
-    public static int SHM_DEST() {
-        return SHM_DEST;
-    }
-    private static final int SHM_LOCKED = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_LOCKED 1024
-     * }
-     */
-    public static int SHM_LOCKED() {
-        return SHM_LOCKED;
-    }
-    private static final int SHM_HUGETLB = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_HUGETLB 2048
-     * }
-     */
-    public static int SHM_HUGETLB() {
-        return SHM_HUGETLB;
-    }
-    private static final int SHM_NORESERVE = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define SHM_NORESERVE 4096
-     * }
-     */
-    public static int SHM_NORESERVE() {
-        return SHM_NORESERVE;
-    }
-    private static final int SEM_UNDO = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define SEM_UNDO 4096
-     * }
-     */
-    public static int SEM_UNDO() {
-        return SEM_UNDO;
-    }
-    private static final int GETPID = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define GETPID 11
-     * }
-     */
-    public static int GETPID() {
-        return GETPID;
-    }
-    private static final int GETVAL = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define GETVAL 12
-     * }
-     */
-    public static int GETVAL() {
-        return GETVAL;
-    }
-    private static final int GETALL = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define GETALL 13
-     * }
-     */
-    public static int GETALL() {
-        return GETALL;
-    }
-    private static final int GETNCNT = (int)14L;
-    /**
-     * {@snippet lang=c :
-     * #define GETNCNT 14
-     * }
-     */
-    public static int GETNCNT() {
-        return GETNCNT;
-    }
-    private static final int GETZCNT = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define GETZCNT 15
-     * }
-     */
-    public static int GETZCNT() {
-        return GETZCNT;
-    }
-    private static final int SETVAL = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define SETVAL 16
-     * }
-     */
-    public static int SETVAL() {
-        return SETVAL;
-    }
-    private static final int SETALL = (int)17L;
-    /**
-     * {@snippet lang=c :
-     * #define SETALL 17
-     * }
-     */
-    public static int SETALL() {
-        return SETALL;
-    }
-    private static final int SEM_STAT = (int)18L;
-    /**
-     * {@snippet lang=c :
-     * #define SEM_STAT 18
-     * }
-     */
-    public static int SEM_STAT() {
-        return SEM_STAT;
-    }
-    private static final int SEM_INFO = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * #define SEM_INFO 19
-     * }
-     */
-    public static int SEM_INFO() {
-        return SEM_INFO;
-    }
-    private static final int SEM_STAT_ANY = (int)20L;
-    /**
-     * {@snippet lang=c :
-     * #define SEM_STAT_ANY 20
-     * }
-     */
-    public static int SEM_STAT_ANY() {
-        return SEM_STAT_ANY;
-    }
-    private static final int MSG_NOERROR = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define MSG_NOERROR 4096
-     * }
-     */
-    public static int MSG_NOERROR() {
-        return MSG_NOERROR;
-    }
-    private static final int MSG_EXCEPT = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define MSG_EXCEPT 8192
-     * }
-     */
-    public static int MSG_EXCEPT() {
-        return MSG_EXCEPT;
-    }
-    private static final int MSG_COPY = (int)16384L;
-    /**
-     * {@snippet lang=c :
-     * #define MSG_COPY 16384
-     * }
-     */
-    public static int MSG_COPY() {
-        return MSG_COPY;
-    }
-    private static final int MSG_STAT = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define MSG_STAT 11
-     * }
-     */
-    public static int MSG_STAT() {
-        return MSG_STAT;
-    }
-    private static final int MSG_INFO = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define MSG_INFO 12
-     * }
-     */
-    public static int MSG_INFO() {
-        return MSG_INFO;
-    }
-    private static final int MSG_STAT_ANY = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define MSG_STAT_ANY 13
-     * }
-     */
-    public static int MSG_STAT_ANY() {
-        return MSG_STAT_ANY;
-    }
-    private static final int SIGINT = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGINT 2
-     * }
-     */
-    public static int SIGINT() {
-        return SIGINT;
-    }
-    private static final int SIGILL = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGILL 4
-     * }
-     */
-    public static int SIGILL() {
-        return SIGILL;
-    }
-    private static final int SIGABRT = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGABRT 6
-     * }
-     */
-    public static int SIGABRT() {
-        return SIGABRT;
-    }
-    private static final int SIGFPE = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGFPE 8
-     * }
-     */
-    public static int SIGFPE() {
-        return SIGFPE;
-    }
-    private static final int SIGSEGV = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGSEGV 11
-     * }
-     */
-    public static int SIGSEGV() {
-        return SIGSEGV;
-    }
-    private static final int SIGTERM = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGTERM 15
-     * }
-     */
-    public static int SIGTERM() {
-        return SIGTERM;
-    }
-    private static final int SIGHUP = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGHUP 1
-     * }
-     */
-    public static int SIGHUP() {
-        return SIGHUP;
-    }
-    private static final int SIGQUIT = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGQUIT 3
-     * }
-     */
-    public static int SIGQUIT() {
-        return SIGQUIT;
-    }
-    private static final int SIGTRAP = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGTRAP 5
-     * }
-     */
-    public static int SIGTRAP() {
-        return SIGTRAP;
-    }
-    private static final int SIGKILL = (int)9L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGKILL 9
-     * }
-     */
-    public static int SIGKILL() {
-        return SIGKILL;
-    }
-    private static final int SIGPIPE = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGPIPE 13
-     * }
-     */
-    public static int SIGPIPE() {
-        return SIGPIPE;
-    }
-    private static final int SIGALRM = (int)14L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGALRM 14
-     * }
-     */
-    public static int SIGALRM() {
-        return SIGALRM;
-    }
-    private static final int SIGSTKFLT = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGSTKFLT 16
-     * }
-     */
-    public static int SIGSTKFLT() {
-        return SIGSTKFLT;
-    }
-    private static final int SIGPWR = (int)30L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGPWR 30
-     * }
-     */
-    public static int SIGPWR() {
-        return SIGPWR;
-    }
-    private static final int SIGBUS = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGBUS 7
-     * }
-     */
-    public static int SIGBUS() {
-        return SIGBUS;
-    }
-    private static final int SIGSYS = (int)31L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGSYS 31
-     * }
-     */
-    public static int SIGSYS() {
-        return SIGSYS;
-    }
-    private static final int SIGURG = (int)23L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGURG 23
-     * }
-     */
-    public static int SIGURG() {
-        return SIGURG;
-    }
-    private static final int SIGSTOP = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGSTOP 19
-     * }
-     */
-    public static int SIGSTOP() {
-        return SIGSTOP;
-    }
-    private static final int SIGTSTP = (int)20L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGTSTP 20
-     * }
-     */
-    public static int SIGTSTP() {
-        return SIGTSTP;
-    }
-    private static final int SIGCONT = (int)18L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGCONT 18
-     * }
-     */
-    public static int SIGCONT() {
-        return SIGCONT;
-    }
-    private static final int SIGCHLD = (int)17L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGCHLD 17
-     * }
-     */
-    public static int SIGCHLD() {
-        return SIGCHLD;
-    }
-    private static final int SIGTTIN = (int)21L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGTTIN 21
-     * }
-     */
-    public static int SIGTTIN() {
-        return SIGTTIN;
-    }
-    private static final int SIGTTOU = (int)22L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGTTOU 22
-     * }
-     */
-    public static int SIGTTOU() {
-        return SIGTTOU;
-    }
-    private static final int SIGPOLL = (int)29L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGPOLL 29
-     * }
-     */
-    public static int SIGPOLL() {
-        return SIGPOLL;
-    }
-    private static final int SIGXFSZ = (int)25L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGXFSZ 25
-     * }
-     */
-    public static int SIGXFSZ() {
-        return SIGXFSZ;
-    }
-    private static final int SIGXCPU = (int)24L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGXCPU 24
-     * }
-     */
-    public static int SIGXCPU() {
-        return SIGXCPU;
-    }
-    private static final int SIGVTALRM = (int)26L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGVTALRM 26
-     * }
-     */
-    public static int SIGVTALRM() {
-        return SIGVTALRM;
-    }
-    private static final int SIGPROF = (int)27L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGPROF 27
-     * }
-     */
-    public static int SIGPROF() {
-        return SIGPROF;
-    }
-    private static final int SIGUSR1 = (int)10L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGUSR1 10
-     * }
-     */
-    public static int SIGUSR1() {
-        return SIGUSR1;
-    }
-    private static final int SIGUSR2 = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGUSR2 12
-     * }
-     */
-    public static int SIGUSR2() {
-        return SIGUSR2;
-    }
-    private static final int SIGWINCH = (int)28L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGWINCH 28
-     * }
-     */
-    public static int SIGWINCH() {
-        return SIGWINCH;
-    }
-    private static final int SA_NOCLDSTOP = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_NOCLDSTOP 1
-     * }
-     */
-    public static int SA_NOCLDSTOP() {
-        return SA_NOCLDSTOP;
-    }
-    private static final int SA_NOCLDWAIT = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_NOCLDWAIT 2
-     * }
-     */
-    public static int SA_NOCLDWAIT() {
-        return SA_NOCLDWAIT;
-    }
-    private static final int SA_SIGINFO = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_SIGINFO 4
-     * }
-     */
-    public static int SA_SIGINFO() {
-        return SA_SIGINFO;
-    }
-    private static final int SA_ONSTACK = (int)134217728L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_ONSTACK 134217728
-     * }
-     */
-    public static int SA_ONSTACK() {
-        return SA_ONSTACK;
-    }
-    private static final int SA_RESTART = (int)268435456L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_RESTART 268435456
-     * }
-     */
-    public static int SA_RESTART() {
-        return SA_RESTART;
-    }
-    private static final int SA_NODEFER = (int)1073741824L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_NODEFER 1073741824
-     * }
-     */
-    public static int SA_NODEFER() {
-        return SA_NODEFER;
-    }
-    private static final int SA_INTERRUPT = (int)536870912L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_INTERRUPT 536870912
-     * }
-     */
-    public static int SA_INTERRUPT() {
-        return SA_INTERRUPT;
-    }
-    private static final int SIG_BLOCK = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define SIG_BLOCK 0
-     * }
-     */
-    public static int SIG_BLOCK() {
-        return SIG_BLOCK;
-    }
-    private static final int SIG_UNBLOCK = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SIG_UNBLOCK 1
-     * }
-     */
-    public static int SIG_UNBLOCK() {
-        return SIG_UNBLOCK;
-    }
-    private static final int SIG_SETMASK = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SIG_SETMASK 2
-     * }
-     */
-    public static int SIG_SETMASK() {
-        return SIG_SETMASK;
-    }
-    private static final int EPOLL_CTL_ADD = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define EPOLL_CTL_ADD 1
-     * }
-     */
-    public static int EPOLL_CTL_ADD() {
-        return EPOLL_CTL_ADD;
-    }
-    private static final int EPOLL_CTL_DEL = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define EPOLL_CTL_DEL 2
-     * }
-     */
-    public static int EPOLL_CTL_DEL() {
-        return EPOLL_CTL_DEL;
-    }
-    private static final int EPOLL_CTL_MOD = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define EPOLL_CTL_MOD 3
-     * }
-     */
-    public static int EPOLL_CTL_MOD() {
-        return EPOLL_CTL_MOD;
-    }
-    private static final int WNOHANG = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define WNOHANG 1
-     * }
-     */
-    public static int WNOHANG() {
-        return WNOHANG;
-    }
-    private static final int WUNTRACED = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define WUNTRACED 2
-     * }
-     */
-    public static int WUNTRACED() {
-        return WUNTRACED;
-    }
-    private static final int WSTOPPED = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define WSTOPPED 2
-     * }
-     */
-    public static int WSTOPPED() {
-        return WSTOPPED;
-    }
-    private static final int WEXITED = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define WEXITED 4
-     * }
-     */
-    public static int WEXITED() {
-        return WEXITED;
-    }
-    private static final int WCONTINUED = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define WCONTINUED 8
-     * }
-     */
-    public static int WCONTINUED() {
-        return WCONTINUED;
-    }
-    private static final int WNOWAIT = (int)16777216L;
-    /**
-     * {@snippet lang=c :
-     * #define WNOWAIT 16777216
-     * }
-     */
-    public static int WNOWAIT() {
-        return WNOWAIT;
-    }
-    private static final int POLLIN = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLIN 1
-     * }
-     */
-    public static int POLLIN() {
-        return POLLIN;
-    }
-    private static final int POLLPRI = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLPRI 2
-     * }
-     */
-    public static int POLLPRI() {
-        return POLLPRI;
-    }
-    private static final int POLLOUT = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLOUT 4
-     * }
-     */
-    public static int POLLOUT() {
-        return POLLOUT;
-    }
-    private static final int POLLRDNORM = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLRDNORM 64
-     * }
-     */
-    public static int POLLRDNORM() {
-        return POLLRDNORM;
-    }
-    private static final int POLLRDBAND = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLRDBAND 128
-     * }
-     */
-    public static int POLLRDBAND() {
-        return POLLRDBAND;
-    }
-    private static final int POLLWRNORM = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLWRNORM 256
-     * }
-     */
-    public static int POLLWRNORM() {
-        return POLLWRNORM;
-    }
-    private static final int POLLWRBAND = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLWRBAND 512
-     * }
-     */
-    public static int POLLWRBAND() {
-        return POLLWRBAND;
-    }
-    private static final int POLLMSG = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLMSG 1024
-     * }
-     */
-    public static int POLLMSG() {
-        return POLLMSG;
-    }
-    private static final int POLLREMOVE = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLREMOVE 4096
-     * }
-     */
-    public static int POLLREMOVE() {
-        return POLLREMOVE;
-    }
-    private static final int POLLRDHUP = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLRDHUP 8192
-     * }
-     */
-    public static int POLLRDHUP() {
-        return POLLRDHUP;
-    }
-    private static final int POLLERR = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLERR 8
-     * }
-     */
-    public static int POLLERR() {
-        return POLLERR;
-    }
-    private static final int POLLHUP = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLHUP 16
-     * }
-     */
-    public static int POLLHUP() {
-        return POLLHUP;
-    }
-    private static final int POLLNVAL = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLNVAL 32
-     * }
-     */
-    public static int POLLNVAL() {
-        return POLLNVAL;
-    }
-    private static final int POSIX_SPAWN_RESETIDS = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_RESETIDS 1
-     * }
-     */
-    public static int POSIX_SPAWN_RESETIDS() {
-        return POSIX_SPAWN_RESETIDS;
-    }
-    private static final int POSIX_SPAWN_SETPGROUP = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_SETPGROUP 2
-     * }
-     */
-    public static int POSIX_SPAWN_SETPGROUP() {
-        return POSIX_SPAWN_SETPGROUP;
-    }
-    private static final int POSIX_SPAWN_SETSIGDEF = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_SETSIGDEF 4
-     * }
-     */
-    public static int POSIX_SPAWN_SETSIGDEF() {
-        return POSIX_SPAWN_SETSIGDEF;
-    }
-    private static final int POSIX_SPAWN_SETSIGMASK = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_SETSIGMASK 8
-     * }
-     */
-    public static int POSIX_SPAWN_SETSIGMASK() {
-        return POSIX_SPAWN_SETSIGMASK;
-    }
-    private static final int POSIX_SPAWN_SETSCHEDPARAM = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_SETSCHEDPARAM 16
-     * }
-     */
-    public static int POSIX_SPAWN_SETSCHEDPARAM() {
-        return POSIX_SPAWN_SETSCHEDPARAM;
-    }
-    private static final int POSIX_SPAWN_SETSCHEDULER = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_SETSCHEDULER 32
-     * }
-     */
-    public static int POSIX_SPAWN_SETSCHEDULER() {
-        return POSIX_SPAWN_SETSCHEDULER;
-    }
-    private static final int POSIX_SPAWN_USEVFORK = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_USEVFORK 64
-     * }
-     */
-    public static int POSIX_SPAWN_USEVFORK() {
-        return POSIX_SPAWN_USEVFORK;
-    }
-    private static final int POSIX_SPAWN_SETSID = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define POSIX_SPAWN_SETSID 128
-     * }
-     */
-    public static int POSIX_SPAWN_SETSID() {
-        return POSIX_SPAWN_SETSID;
-    }
-    private static final int CLOCK_REALTIME = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define CLOCK_REALTIME 0
-     * }
-     */
-    public static int CLOCK_REALTIME() {
-        return CLOCK_REALTIME;
-    }
-    private static final int CLOCK_MONOTONIC = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define CLOCK_MONOTONIC 1
-     * }
-     */
-    public static int CLOCK_MONOTONIC() {
-        return CLOCK_MONOTONIC;
-    }
-    private static final int FUTEX_WAIT = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAIT 0
-     * }
-     */
-    public static int FUTEX_WAIT() {
-        return FUTEX_WAIT;
-    }
-    private static final int FUTEX_WAKE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAKE 1
-     * }
-     */
-    public static int FUTEX_WAKE() {
-        return FUTEX_WAKE;
-    }
-    private static final int FUTEX_FD = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_FD 2
-     * }
-     */
-    public static int FUTEX_FD() {
-        return FUTEX_FD;
-    }
-    private static final int FUTEX_REQUEUE = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_REQUEUE 3
-     * }
-     */
-    public static int FUTEX_REQUEUE() {
-        return FUTEX_REQUEUE;
-    }
-    private static final int FUTEX_CMP_REQUEUE = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_CMP_REQUEUE 4
-     * }
-     */
-    public static int FUTEX_CMP_REQUEUE() {
-        return FUTEX_CMP_REQUEUE;
-    }
-    private static final int FUTEX_WAKE_OP = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAKE_OP 5
-     * }
-     */
-    public static int FUTEX_WAKE_OP() {
-        return FUTEX_WAKE_OP;
-    }
-    private static final int FUTEX_LOCK_PI = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_LOCK_PI 6
-     * }
-     */
-    public static int FUTEX_LOCK_PI() {
-        return FUTEX_LOCK_PI;
-    }
-    private static final int FUTEX_UNLOCK_PI = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_UNLOCK_PI 7
-     * }
-     */
-    public static int FUTEX_UNLOCK_PI() {
-        return FUTEX_UNLOCK_PI;
-    }
-    private static final int FUTEX_TRYLOCK_PI = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_TRYLOCK_PI 8
-     * }
-     */
-    public static int FUTEX_TRYLOCK_PI() {
-        return FUTEX_TRYLOCK_PI;
-    }
-    private static final int FUTEX_WAIT_BITSET = (int)9L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAIT_BITSET 9
-     * }
-     */
-    public static int FUTEX_WAIT_BITSET() {
-        return FUTEX_WAIT_BITSET;
-    }
-    private static final int FUTEX_WAKE_BITSET = (int)10L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAKE_BITSET 10
-     * }
-     */
-    public static int FUTEX_WAKE_BITSET() {
-        return FUTEX_WAKE_BITSET;
-    }
-    private static final int FUTEX_WAIT_REQUEUE_PI = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAIT_REQUEUE_PI 11
-     * }
-     */
-    public static int FUTEX_WAIT_REQUEUE_PI() {
-        return FUTEX_WAIT_REQUEUE_PI;
-    }
-    private static final int FUTEX_CMP_REQUEUE_PI = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_CMP_REQUEUE_PI 12
-     * }
-     */
-    public static int FUTEX_CMP_REQUEUE_PI() {
-        return FUTEX_CMP_REQUEUE_PI;
-    }
-    private static final int FUTEX_LOCK_PI2 = (int)13L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_LOCK_PI2 13
-     * }
-     */
-    public static int FUTEX_LOCK_PI2() {
-        return FUTEX_LOCK_PI2;
-    }
-    private static final int FUTEX_PRIVATE_FLAG = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_PRIVATE_FLAG 128
-     * }
-     */
-    public static int FUTEX_PRIVATE_FLAG() {
-        return FUTEX_PRIVATE_FLAG;
-    }
-    private static final int FUTEX_CLOCK_REALTIME = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_CLOCK_REALTIME 256
-     * }
-     */
-    public static int FUTEX_CLOCK_REALTIME() {
-        return FUTEX_CLOCK_REALTIME;
-    }
-    private static final int FUTEX_32 = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_32 2
-     * }
-     */
-    public static int FUTEX_32() {
-        return FUTEX_32;
-    }
-    private static final int FUTEX_WAITV_MAX = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAITV_MAX 128
-     * }
-     */
-    public static int FUTEX_WAITV_MAX() {
-        return FUTEX_WAITV_MAX;
-    }
-    private static final int FUTEX_OWNER_DIED = (int)1073741824L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OWNER_DIED 1073741824
-     * }
-     */
-    public static int FUTEX_OWNER_DIED() {
-        return FUTEX_OWNER_DIED;
-    }
-    private static final int FUTEX_TID_MASK = (int)1073741823L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_TID_MASK 1073741823
-     * }
-     */
-    public static int FUTEX_TID_MASK() {
-        return FUTEX_TID_MASK;
-    }
-    private static final int FUTEX_OP_SET = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_SET 0
-     * }
-     */
-    public static int FUTEX_OP_SET() {
-        return FUTEX_OP_SET;
-    }
-    private static final int FUTEX_OP_ADD = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_ADD 1
-     * }
-     */
-    public static int FUTEX_OP_ADD() {
-        return FUTEX_OP_ADD;
-    }
-    private static final int FUTEX_OP_OR = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_OR 2
-     * }
-     */
-    public static int FUTEX_OP_OR() {
-        return FUTEX_OP_OR;
-    }
-    private static final int FUTEX_OP_ANDN = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_ANDN 3
-     * }
-     */
-    public static int FUTEX_OP_ANDN() {
-        return FUTEX_OP_ANDN;
-    }
-    private static final int FUTEX_OP_XOR = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_XOR 4
-     * }
-     */
-    public static int FUTEX_OP_XOR() {
-        return FUTEX_OP_XOR;
-    }
-    private static final int FUTEX_OP_OPARG_SHIFT = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_OPARG_SHIFT 8
-     * }
-     */
-    public static int FUTEX_OP_OPARG_SHIFT() {
-        return FUTEX_OP_OPARG_SHIFT;
-    }
-    private static final int FUTEX_OP_CMP_EQ = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_CMP_EQ 0
-     * }
-     */
-    public static int FUTEX_OP_CMP_EQ() {
-        return FUTEX_OP_CMP_EQ;
-    }
-    private static final int FUTEX_OP_CMP_NE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_CMP_NE 1
-     * }
-     */
-    public static int FUTEX_OP_CMP_NE() {
-        return FUTEX_OP_CMP_NE;
-    }
-    private static final int FUTEX_OP_CMP_LT = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_CMP_LT 2
-     * }
-     */
-    public static int FUTEX_OP_CMP_LT() {
-        return FUTEX_OP_CMP_LT;
-    }
-    private static final int FUTEX_OP_CMP_LE = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_CMP_LE 3
-     * }
-     */
-    public static int FUTEX_OP_CMP_LE() {
-        return FUTEX_OP_CMP_LE;
-    }
-    private static final int FUTEX_OP_CMP_GT = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_CMP_GT 4
-     * }
-     */
-    public static int FUTEX_OP_CMP_GT() {
-        return FUTEX_OP_CMP_GT;
-    }
-    private static final int FUTEX_OP_CMP_GE = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_OP_CMP_GE 5
-     * }
-     */
-    public static int FUTEX_OP_CMP_GE() {
-        return FUTEX_OP_CMP_GE;
-    }
-
-    private static class strerror {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("strerror");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static FunctionDescriptor strerror$descriptor() {
-        return strerror.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static MethodHandle strerror$handle() {
-        return strerror.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static MemorySegment strerror$address() {
-        return strerror.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static MemorySegment strerror(int __errnum) {
-        var mh$ = strerror.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("strerror", __errnum);
-            }
-            return (MemorySegment)mh$.invokeExact(__errnum);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    /**
-     * {@snippet lang=c :
-     * typedef __pid_t pid_t
-     * }
-     */
-    public static final OfInt pid_t = LibC.C_INT;
-
-    private static class lseek {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("lseek");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
-     * }
-     */
-    public static FunctionDescriptor lseek$descriptor() {
-        return lseek.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
-     * }
-     */
-    public static MethodHandle lseek$handle() {
-        return lseek.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
-     * }
-     */
-    public static MemorySegment lseek$address() {
-        return lseek.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
-     * }
-     */
-    public static long lseek(int __fd, long __offset, int __whence) {
-        var mh$ = lseek.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lseek", __fd, __offset, __whence);
-            }
-            return (long)mh$.invokeExact(__fd, __offset, __whence);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class close {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("close");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int close(int __fd)
-     * }
-     */
-    public static FunctionDescriptor close$descriptor() {
-        return close.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int close(int __fd)
-     * }
-     */
-    public static MethodHandle close$handle() {
-        return close.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int close(int __fd)
-     * }
-     */
-    public static MemorySegment close$address() {
-        return close.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int close(int __fd)
-     * }
-     */
-    public static int close(int __fd) {
-        var mh$ = close.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("close", __fd);
-            }
-            return (int)mh$.invokeExact(__fd);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class read {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("read");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
-     * }
-     */
-    public static FunctionDescriptor read$descriptor() {
-        return read.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
-     * }
-     */
-    public static MethodHandle read$handle() {
-        return read.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
-     * }
-     */
-    public static MemorySegment read$address() {
-        return read.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t read(int __fd, void *__buf, size_t __nbytes)
-     * }
-     */
-    public static long read(int __fd, MemorySegment __buf, long __nbytes) {
-        var mh$ = read.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("read", __fd, __buf, __nbytes);
-            }
-            return (long)mh$.invokeExact(__fd, __buf, __nbytes);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class write {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("write");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t write(int __fd, const void *__buf, size_t __n)
-     * }
-     */
-    public static FunctionDescriptor write$descriptor() {
-        return write.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t write(int __fd, const void *__buf, size_t __n)
-     * }
-     */
-    public static MethodHandle write$handle() {
-        return write.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t write(int __fd, const void *__buf, size_t __n)
-     * }
-     */
-    public static MemorySegment write$address() {
-        return write.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t write(int __fd, const void *__buf, size_t __n)
-     * }
-     */
-    public static long write(int __fd, MemorySegment __buf, long __n) {
-        var mh$ = write.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("write", __fd, __buf, __n);
-            }
-            return (long)mh$.invokeExact(__fd, __buf, __n);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pipe2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pipe2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pipe2(int __pipedes[2], int __flags)
-     * }
-     */
-    public static FunctionDescriptor pipe2$descriptor() {
-        return pipe2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pipe2(int __pipedes[2], int __flags)
-     * }
-     */
-    public static MethodHandle pipe2$handle() {
-        return pipe2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pipe2(int __pipedes[2], int __flags)
-     * }
-     */
-    public static MemorySegment pipe2$address() {
-        return pipe2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pipe2(int __pipedes[2], int __flags)
-     * }
-     */
-    public static int pipe2(MemorySegment __pipedes, int __flags) {
-        var mh$ = pipe2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pipe2", __pipedes, __flags);
-            }
-            return (int)mh$.invokeExact(__pipedes, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dup {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dup");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int dup(int __fd)
-     * }
-     */
-    public static FunctionDescriptor dup$descriptor() {
-        return dup.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int dup(int __fd)
-     * }
-     */
-    public static MethodHandle dup$handle() {
-        return dup.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int dup(int __fd)
-     * }
-     */
-    public static MemorySegment dup$address() {
-        return dup.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int dup(int __fd)
-     * }
-     */
-    public static int dup(int __fd) {
-        var mh$ = dup.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dup", __fd);
-            }
-            return (int)mh$.invokeExact(__fd);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class dup3 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("dup3");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int dup3(int __fd, int __fd2, int __flags)
-     * }
-     */
-    public static FunctionDescriptor dup3$descriptor() {
-        return dup3.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int dup3(int __fd, int __fd2, int __flags)
-     * }
-     */
-    public static MethodHandle dup3$handle() {
-        return dup3.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int dup3(int __fd, int __fd2, int __flags)
-     * }
-     */
-    public static MemorySegment dup3$address() {
-        return dup3.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int dup3(int __fd, int __fd2, int __flags)
-     * }
-     */
-    public static int dup3(int __fd, int __fd2, int __flags) {
-        var mh$ = dup3.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("dup3", __fd, __fd2, __flags);
-            }
-            return (int)mh$.invokeExact(__fd, __fd2, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int _SC_PAGESIZE = (int)30L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>._SC_PAGESIZE = 30
-     * }
-     */
-    public static int _SC_PAGESIZE() {
-        return _SC_PAGESIZE;
-    }
-
-    private static class sysconf {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sysconf");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern long sysconf(int __name)
-     * }
-     */
-    public static FunctionDescriptor sysconf$descriptor() {
-        return sysconf.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern long sysconf(int __name)
-     * }
-     */
-    public static MethodHandle sysconf$handle() {
-        return sysconf.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern long sysconf(int __name)
-     * }
-     */
-    public static MemorySegment sysconf$address() {
-        return sysconf.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern long sysconf(int __name)
-     * }
-     */
-    public static long sysconf(int __name) {
-        var mh$ = sysconf.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sysconf", __name);
-            }
-            return (long)mh$.invokeExact(__name);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getpid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getpid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __pid_t getpid()
-     * }
-     */
-    public static FunctionDescriptor getpid$descriptor() {
-        return getpid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __pid_t getpid()
-     * }
-     */
-    public static MethodHandle getpid$handle() {
-        return getpid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __pid_t getpid()
-     * }
-     */
-    public static MemorySegment getpid$address() {
-        return getpid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __pid_t getpid()
-     * }
-     */
-    public static int getpid() {
-        var mh$ = getpid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getpid");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getuid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getuid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __uid_t getuid()
-     * }
-     */
-    public static FunctionDescriptor getuid$descriptor() {
-        return getuid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __uid_t getuid()
-     * }
-     */
-    public static MethodHandle getuid$handle() {
-        return getuid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __uid_t getuid()
-     * }
-     */
-    public static MemorySegment getuid$address() {
-        return getuid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __uid_t getuid()
-     * }
-     */
-    public static int getuid() {
-        var mh$ = getuid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getuid");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class geteuid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("geteuid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __uid_t geteuid()
-     * }
-     */
-    public static FunctionDescriptor geteuid$descriptor() {
-        return geteuid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __uid_t geteuid()
-     * }
-     */
-    public static MethodHandle geteuid$handle() {
-        return geteuid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __uid_t geteuid()
-     * }
-     */
-    public static MemorySegment geteuid$address() {
-        return geteuid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __uid_t geteuid()
-     * }
-     */
-    public static int geteuid() {
-        var mh$ = geteuid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("geteuid");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getgid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getgid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __gid_t getgid()
-     * }
-     */
-    public static FunctionDescriptor getgid$descriptor() {
-        return getgid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __gid_t getgid()
-     * }
-     */
-    public static MethodHandle getgid$handle() {
-        return getgid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __gid_t getgid()
-     * }
-     */
-    public static MemorySegment getgid$address() {
-        return getgid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __gid_t getgid()
-     * }
-     */
-    public static int getgid() {
-        var mh$ = getgid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getgid");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getegid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getegid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __gid_t getegid()
-     * }
-     */
-    public static FunctionDescriptor getegid$descriptor() {
-        return getegid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __gid_t getegid()
-     * }
-     */
-    public static MethodHandle getegid$handle() {
-        return getegid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __gid_t getegid()
-     * }
-     */
-    public static MemorySegment getegid$address() {
-        return getegid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __gid_t getegid()
-     * }
-     */
-    public static int getegid() {
-        var mh$ = getegid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getegid");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class unlink {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("unlink");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int unlink(const char *__name)
-     * }
-     */
-    public static FunctionDescriptor unlink$descriptor() {
-        return unlink.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int unlink(const char *__name)
-     * }
-     */
-    public static MethodHandle unlink$handle() {
-        return unlink.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int unlink(const char *__name)
-     * }
-     */
-    public static MemorySegment unlink$address() {
-        return unlink.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int unlink(const char *__name)
-     * }
-     */
-    public static int unlink(MemorySegment __name) {
-        var mh$ = unlink.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("unlink", __name);
-            }
-            return (int)mh$.invokeExact(__name);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class ftruncate {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("ftruncate");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int ftruncate(int __fd, __off_t __length)
-     * }
-     */
-    public static FunctionDescriptor ftruncate$descriptor() {
-        return ftruncate.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int ftruncate(int __fd, __off_t __length)
-     * }
-     */
-    public static MethodHandle ftruncate$handle() {
-        return ftruncate.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int ftruncate(int __fd, __off_t __length)
-     * }
-     */
-    public static MemorySegment ftruncate$address() {
-        return ftruncate.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int ftruncate(int __fd, __off_t __length)
-     * }
-     */
-    public static int ftruncate(int __fd, long __length) {
-        var mh$ = ftruncate.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("ftruncate", __fd, __length);
-            }
-            return (int)mh$.invokeExact(__fd, __length);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    /**
-     * Variadic invoker class for:
-     * {@snippet lang=c :
-     * extern long syscall(long __sysno, ...)
-     * }
-     */
-    public static class syscall {
-        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
-                LibC.C_LONG,
-                LibC.C_LONG
-            );
-        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("syscall");
-
-        private final MethodHandle handle;
-        private final FunctionDescriptor descriptor;
-        private final MethodHandle spreader;
-
-        private syscall(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
-            this.handle = handle;
-            this.descriptor = descriptor;
-            this.spreader = spreader;
-        }
-
-        /**
-         * Variadic invoker factory for:
-         * {@snippet lang=c :
-         * extern long syscall(long __sysno, ...)
-         * }
-         */
-        public static syscall makeInvoker(MemoryLayout... layouts) {
-            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
-            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
-            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
-            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
-            return new syscall(mh$, desc$, spreader$);
-        }
-
-        /**
-         * {@return the address}
-         */
-        public static MemorySegment address() {
-            return ADDR;
-        }
-
-        /**
-         * {@return the specialized method handle}
-         */
-        public MethodHandle handle() {
-            return handle;
-        }
-
-        /**
-         * {@return the specialized descriptor}
-         */
-        public FunctionDescriptor descriptor() {
-            return descriptor;
-        }
-
-        public long apply(long __sysno, Object... x1) {
-            try {
-                if (TRACE_DOWNCALLS) {
-                    traceDowncall("syscall", __sysno, x1);
-                }
-                return (long) spreader.invokeExact(__sysno, x1);
-            } catch(IllegalArgumentException | ClassCastException ex$)  {
-                throw ex$; // rethrow IAE from passing wrong number/type of args
-            } catch (Throwable ex$) {
-               throw new AssertionError("should not reach here", ex$);
-            }
-        }
-    }
-    private static final int F_OWNER_TID = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum __pid_type.F_OWNER_TID = 0
-     * }
-     */
-    public static int F_OWNER_TID() {
-        return F_OWNER_TID;
-    }
-    private static final int F_OWNER_PID = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum __pid_type.F_OWNER_PID = 1
-     * }
-     */
-    public static int F_OWNER_PID() {
-        return F_OWNER_PID;
-    }
-    private static final int F_OWNER_PGRP = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum __pid_type.F_OWNER_PGRP = 2
-     * }
-     */
-    public static int F_OWNER_PGRP() {
-        return F_OWNER_PGRP;
-    }
-    private static final int F_OWNER_GID = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum __pid_type.F_OWNER_GID = 2
-     * }
-     */
-    public static int F_OWNER_GID() {
-        return F_OWNER_GID;
-    }
-
-    private static class vmsplice {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("vmsplice");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __ssize_t vmsplice(int __fdout, const struct iovec *__iov, size_t __count, unsigned int __flags)
-     * }
-     */
-    public static FunctionDescriptor vmsplice$descriptor() {
-        return vmsplice.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __ssize_t vmsplice(int __fdout, const struct iovec *__iov, size_t __count, unsigned int __flags)
-     * }
-     */
-    public static MethodHandle vmsplice$handle() {
-        return vmsplice.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __ssize_t vmsplice(int __fdout, const struct iovec *__iov, size_t __count, unsigned int __flags)
-     * }
-     */
-    public static MemorySegment vmsplice$address() {
-        return vmsplice.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __ssize_t vmsplice(int __fdout, const struct iovec *__iov, size_t __count, unsigned int __flags)
-     * }
-     */
-    public static long vmsplice(int __fdout, MemorySegment __iov, long __count, int __flags) {
-        var mh$ = vmsplice.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("vmsplice", __fdout, __iov, __count, __flags);
-            }
-            return (long)mh$.invokeExact(__fdout, __iov, __count, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class splice {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("splice");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __ssize_t splice(int __fdin, __off64_t *__offin, int __fdout, __off64_t *__offout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static FunctionDescriptor splice$descriptor() {
-        return splice.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __ssize_t splice(int __fdin, __off64_t *__offin, int __fdout, __off64_t *__offout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static MethodHandle splice$handle() {
-        return splice.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __ssize_t splice(int __fdin, __off64_t *__offin, int __fdout, __off64_t *__offout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static MemorySegment splice$address() {
-        return splice.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __ssize_t splice(int __fdin, __off64_t *__offin, int __fdout, __off64_t *__offout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static long splice(int __fdin, MemorySegment __offin, int __fdout, MemorySegment __offout, long __len, int __flags) {
-        var mh$ = splice.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("splice", __fdin, __offin, __fdout, __offout, __len, __flags);
-            }
-            return (long)mh$.invokeExact(__fdin, __offin, __fdout, __offout, __len, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class tee {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("tee");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __ssize_t tee(int __fdin, int __fdout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static FunctionDescriptor tee$descriptor() {
-        return tee.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __ssize_t tee(int __fdin, int __fdout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static MethodHandle tee$handle() {
-        return tee.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __ssize_t tee(int __fdin, int __fdout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static MemorySegment tee$address() {
-        return tee.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __ssize_t tee(int __fdin, int __fdout, size_t __len, unsigned int __flags)
-     * }
-     */
-    public static long tee(int __fdin, int __fdout, long __len, int __flags) {
-        var mh$ = tee.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("tee", __fdin, __fdout, __len, __flags);
-            }
-            return (long)mh$.invokeExact(__fdin, __fdout, __len, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    /**
-     * Variadic invoker class for:
-     * {@snippet lang=c :
-     * extern int fcntl(int __fd, int __cmd, ...)
-     * }
-     */
-    public static class fcntl {
-        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
-                LibC.C_INT,
-                LibC.C_INT,
-                LibC.C_INT
-            );
-        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("fcntl");
-
-        private final MethodHandle handle;
-        private final FunctionDescriptor descriptor;
-        private final MethodHandle spreader;
-
-        private fcntl(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
-            this.handle = handle;
-            this.descriptor = descriptor;
-            this.spreader = spreader;
-        }
-
-        /**
-         * Variadic invoker factory for:
-         * {@snippet lang=c :
-         * extern int fcntl(int __fd, int __cmd, ...)
-         * }
-         */
-        public static fcntl makeInvoker(MemoryLayout... layouts) {
-            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
-            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
-            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
-            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
-            return new fcntl(mh$, desc$, spreader$);
-        }
-
-        /**
-         * {@return the address}
-         */
-        public static MemorySegment address() {
-            return ADDR;
-        }
-
-        /**
-         * {@return the specialized method handle}
-         */
-        public MethodHandle handle() {
-            return handle;
-        }
-
-        /**
-         * {@return the specialized descriptor}
-         */
-        public FunctionDescriptor descriptor() {
-            return descriptor;
-        }
-
-        public int apply(int __fd, int __cmd, Object... x2) {
-            try {
-                if (TRACE_DOWNCALLS) {
-                    traceDowncall("fcntl", __fd, __cmd, x2);
-                }
-                return (int) spreader.invokeExact(__fd, __cmd, x2);
-            } catch(IllegalArgumentException | ClassCastException ex$)  {
-                throw ex$; // rethrow IAE from passing wrong number/type of args
-            } catch (Throwable ex$) {
-               throw new AssertionError("should not reach here", ex$);
-            }
-        }
-    }
-
-    /**
-     * Variadic invoker class for:
-     * {@snippet lang=c :
-     * extern int open(const char *__file, int __oflag, ...)
-     * }
-     */
-    public static class open {
-        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
-                LibC.C_INT,
-                LibC.C_POINTER,
-                LibC.C_INT
-            );
-        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("open");
-
-        private final MethodHandle handle;
-        private final FunctionDescriptor descriptor;
-        private final MethodHandle spreader;
-
-        private open(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
-            this.handle = handle;
-            this.descriptor = descriptor;
-            this.spreader = spreader;
-        }
-
-        /**
-         * Variadic invoker factory for:
-         * {@snippet lang=c :
-         * extern int open(const char *__file, int __oflag, ...)
-         * }
-         */
-        public static open makeInvoker(MemoryLayout... layouts) {
-            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
-            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
-            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
-            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
-            return new open(mh$, desc$, spreader$);
-        }
-
-        /**
-         * {@return the address}
-         */
-        public static MemorySegment address() {
-            return ADDR;
-        }
-
-        /**
-         * {@return the specialized method handle}
-         */
-        public MethodHandle handle() {
-            return handle;
-        }
-
-        /**
-         * {@return the specialized descriptor}
-         */
-        public FunctionDescriptor descriptor() {
-            return descriptor;
-        }
-
-        public int apply(MemorySegment __file, int __oflag, Object... x2) {
-            try {
-                if (TRACE_DOWNCALLS) {
-                    traceDowncall("open", __file, __oflag, x2);
-                }
-                return (int) spreader.invokeExact(__file, __oflag, x2);
-            } catch(IllegalArgumentException | ClassCastException ex$)  {
-                throw ex$; // rethrow IAE from passing wrong number/type of args
-            } catch (Throwable ex$) {
-               throw new AssertionError("should not reach here", ex$);
-            }
-        }
-    }
-    /**
-     * {@snippet lang=c :
-     * typedef __key_t key_t
-     * }
-     */
-    public static final OfInt key_t = LibC.C_INT;
-
-    private static class stat {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("stat");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int stat(const char *restrict __file, struct stat *restrict __buf)
-     * }
-     */
-    public static FunctionDescriptor stat$descriptor() {
-        return stat.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int stat(const char *restrict __file, struct stat *restrict __buf)
-     * }
-     */
-    public static MethodHandle stat$handle() {
-        return stat.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int stat(const char *restrict __file, struct stat *restrict __buf)
-     * }
-     */
-    public static MemorySegment stat$address() {
-        return stat.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int stat(const char *restrict __file, struct stat *restrict __buf)
-     * }
-     */
-    public static int stat(MemorySegment __file, MemorySegment __buf) {
-        var mh$ = stat.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("stat", __file, __buf);
-            }
-            return (int)mh$.invokeExact(__file, __buf);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class fstat {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("fstat");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int fstat(int __fd, struct stat *__buf)
-     * }
-     */
-    public static FunctionDescriptor fstat$descriptor() {
-        return fstat.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int fstat(int __fd, struct stat *__buf)
-     * }
-     */
-    public static MethodHandle fstat$handle() {
-        return fstat.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int fstat(int __fd, struct stat *__buf)
-     * }
-     */
-    public static MemorySegment fstat$address() {
-        return fstat.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int fstat(int __fd, struct stat *__buf)
-     * }
-     */
-    public static int fstat(int __fd, MemorySegment __buf) {
-        var mh$ = fstat.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("fstat", __fd, __buf);
-            }
-            return (int)mh$.invokeExact(__fd, __buf);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class fchmod {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("fchmod");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int fchmod(int __fd, __mode_t __mode)
-     * }
-     */
-    public static FunctionDescriptor fchmod$descriptor() {
-        return fchmod.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int fchmod(int __fd, __mode_t __mode)
-     * }
-     */
-    public static MethodHandle fchmod$handle() {
-        return fchmod.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int fchmod(int __fd, __mode_t __mode)
-     * }
-     */
-    public static MemorySegment fchmod$address() {
-        return fchmod.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int fchmod(int __fd, __mode_t __mode)
-     * }
-     */
-    public static int fchmod(int __fd, int __mode) {
-        var mh$ = fchmod.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("fchmod", __fd, __mode);
-            }
-            return (int)mh$.invokeExact(__fd, __mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mkfifo {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mkfifo");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mkfifo(const char *__path, __mode_t __mode)
-     * }
-     */
-    public static FunctionDescriptor mkfifo$descriptor() {
-        return mkfifo.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mkfifo(const char *__path, __mode_t __mode)
-     * }
-     */
-    public static MethodHandle mkfifo$handle() {
-        return mkfifo.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mkfifo(const char *__path, __mode_t __mode)
-     * }
-     */
-    public static MemorySegment mkfifo$address() {
-        return mkfifo.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mkfifo(const char *__path, __mode_t __mode)
-     * }
-     */
-    public static int mkfifo(MemorySegment __path, int __mode) {
-        var mh$ = mkfifo.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mkfifo", __path, __mode);
-            }
-            return (int)mh$.invokeExact(__path, __mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class memfd_create {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("memfd_create");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * int memfd_create(const char *__name, unsigned int __flags)
-     * }
-     */
-    public static FunctionDescriptor memfd_create$descriptor() {
-        return memfd_create.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * int memfd_create(const char *__name, unsigned int __flags)
-     * }
-     */
-    public static MethodHandle memfd_create$handle() {
-        return memfd_create.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * int memfd_create(const char *__name, unsigned int __flags)
-     * }
-     */
-    public static MemorySegment memfd_create$address() {
-        return memfd_create.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int memfd_create(const char *__name, unsigned int __flags)
-     * }
-     */
-    public static int memfd_create(MemorySegment __name, int __flags) {
-        var mh$ = memfd_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("memfd_create", __name, __flags);
-            }
-            return (int)mh$.invokeExact(__name, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mmap {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mmap");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
-     * }
-     */
-    public static FunctionDescriptor mmap$descriptor() {
-        return mmap.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
-     * }
-     */
-    public static MethodHandle mmap$handle() {
-        return mmap.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
-     * }
-     */
-    public static MemorySegment mmap$address() {
-        return mmap.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
-     * }
-     */
-    public static MemorySegment mmap(MemorySegment __addr, long __len, int __prot, int __flags, int __fd, long __offset) {
-        var mh$ = mmap.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mmap", __addr, __len, __prot, __flags, __fd, __offset);
-            }
-            return (MemorySegment)mh$.invokeExact(__addr, __len, __prot, __flags, __fd, __offset);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class munmap {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("munmap");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int munmap(void *__addr, size_t __len)
-     * }
-     */
-    public static FunctionDescriptor munmap$descriptor() {
-        return munmap.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int munmap(void *__addr, size_t __len)
-     * }
-     */
-    public static MethodHandle munmap$handle() {
-        return munmap.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int munmap(void *__addr, size_t __len)
-     * }
-     */
-    public static MemorySegment munmap$address() {
-        return munmap.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int munmap(void *__addr, size_t __len)
-     * }
-     */
-    public static int munmap(MemorySegment __addr, long __len) {
-        var mh$ = munmap.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("munmap", __addr, __len);
-            }
-            return (int)mh$.invokeExact(__addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class msync {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("msync");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int msync(void *__addr, size_t __len, int __flags)
-     * }
-     */
-    public static FunctionDescriptor msync$descriptor() {
-        return msync.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int msync(void *__addr, size_t __len, int __flags)
-     * }
-     */
-    public static MethodHandle msync$handle() {
-        return msync.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int msync(void *__addr, size_t __len, int __flags)
-     * }
-     */
-    public static MemorySegment msync$address() {
-        return msync.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int msync(void *__addr, size_t __len, int __flags)
-     * }
-     */
-    public static int msync(MemorySegment __addr, long __len, int __flags) {
-        var mh$ = msync.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("msync", __addr, __len, __flags);
-            }
-            return (int)mh$.invokeExact(__addr, __len, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class madvise {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("madvise");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int madvise(void *__addr, size_t __len, int __advice)
-     * }
-     */
-    public static FunctionDescriptor madvise$descriptor() {
-        return madvise.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int madvise(void *__addr, size_t __len, int __advice)
-     * }
-     */
-    public static MethodHandle madvise$handle() {
-        return madvise.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int madvise(void *__addr, size_t __len, int __advice)
-     * }
-     */
-    public static MemorySegment madvise$address() {
-        return madvise.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int madvise(void *__addr, size_t __len, int __advice)
-     * }
-     */
-    public static int madvise(MemorySegment __addr, long __len, int __advice) {
-        var mh$ = madvise.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("madvise", __addr, __len, __advice);
-            }
-            return (int)mh$.invokeExact(__addr, __len, __advice);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mlock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mlock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static FunctionDescriptor mlock$descriptor() {
-        return mlock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static MethodHandle mlock$handle() {
-        return mlock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static MemorySegment mlock$address() {
-        return mlock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static int mlock(MemorySegment __addr, long __len) {
-        var mh$ = mlock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mlock", __addr, __len);
-            }
-            return (int)mh$.invokeExact(__addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class munlock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("munlock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int munlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static FunctionDescriptor munlock$descriptor() {
-        return munlock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int munlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static MethodHandle munlock$handle() {
-        return munlock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int munlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static MemorySegment munlock$address() {
-        return munlock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int munlock(const void *__addr, size_t __len)
-     * }
-     */
-    public static int munlock(MemorySegment __addr, long __len) {
-        var mh$ = munlock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("munlock", __addr, __len);
-            }
-            return (int)mh$.invokeExact(__addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shm_open {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shm_open");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int shm_open(const char *__name, int __oflag, mode_t __mode)
-     * }
-     */
-    public static FunctionDescriptor shm_open$descriptor() {
-        return shm_open.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int shm_open(const char *__name, int __oflag, mode_t __mode)
-     * }
-     */
-    public static MethodHandle shm_open$handle() {
-        return shm_open.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int shm_open(const char *__name, int __oflag, mode_t __mode)
-     * }
-     */
-    public static MemorySegment shm_open$address() {
-        return shm_open.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int shm_open(const char *__name, int __oflag, mode_t __mode)
-     * }
-     */
-    public static int shm_open(MemorySegment __name, int __oflag, int __mode) {
-        var mh$ = shm_open.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shm_open", __name, __oflag, __mode);
-            }
-            return (int)mh$.invokeExact(__name, __oflag, __mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shm_unlink {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shm_unlink");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int shm_unlink(const char *__name)
-     * }
-     */
-    public static FunctionDescriptor shm_unlink$descriptor() {
-        return shm_unlink.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int shm_unlink(const char *__name)
-     * }
-     */
-    public static MethodHandle shm_unlink$handle() {
-        return shm_unlink.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int shm_unlink(const char *__name)
-     * }
-     */
-    public static MemorySegment shm_unlink$address() {
-        return shm_unlink.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int shm_unlink(const char *__name)
-     * }
-     */
-    public static int shm_unlink(MemorySegment __name) {
-        var mh$ = shm_unlink.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shm_unlink", __name);
-            }
-            return (int)mh$.invokeExact(__name);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int SOCK_STREAM = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_STREAM = 1
-     * }
-     */
-    public static int SOCK_STREAM() {
-        return SOCK_STREAM;
-    }
-    private static final int SOCK_DGRAM = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_DGRAM = 2
-     * }
-     */
-    public static int SOCK_DGRAM() {
-        return SOCK_DGRAM;
-    }
-    private static final int SOCK_RAW = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_RAW = 3
-     * }
-     */
-    public static int SOCK_RAW() {
-        return SOCK_RAW;
-    }
-    private static final int SOCK_RDM = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_RDM = 4
-     * }
-     */
-    public static int SOCK_RDM() {
-        return SOCK_RDM;
-    }
-    private static final int SOCK_SEQPACKET = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_SEQPACKET = 5
-     * }
-     */
-    public static int SOCK_SEQPACKET() {
-        return SOCK_SEQPACKET;
-    }
-    private static final int SOCK_DCCP = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_DCCP = 6
-     * }
-     */
-    public static int SOCK_DCCP() {
-        return SOCK_DCCP;
-    }
-    private static final int SOCK_PACKET = (int)10L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_PACKET = 10
-     * }
-     */
-    public static int SOCK_PACKET() {
-        return SOCK_PACKET;
-    }
-    private static final int SOCK_CLOEXEC = (int)524288L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_CLOEXEC = 524288
-     * }
-     */
-    public static int SOCK_CLOEXEC() {
-        return SOCK_CLOEXEC;
-    }
-    private static final int SOCK_NONBLOCK = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * enum __socket_type.SOCK_NONBLOCK = 2048
-     * }
-     */
-    public static int SOCK_NONBLOCK() {
-        return SOCK_NONBLOCK;
-    }
-    private static final int MSG_OOB = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_OOB = 1
-     * }
-     */
-    public static int MSG_OOB() {
-        return MSG_OOB;
-    }
-    private static final int MSG_PEEK = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_PEEK = 2
-     * }
-     */
-    public static int MSG_PEEK() {
-        return MSG_PEEK;
-    }
-    private static final int MSG_DONTROUTE = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_DONTROUTE = 4
-     * }
-     */
-    public static int MSG_DONTROUTE() {
-        return MSG_DONTROUTE;
-    }
-    private static final int MSG_TRYHARD = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_TRYHARD = 4
-     * }
-     */
-    public static int MSG_TRYHARD() {
-        return MSG_TRYHARD;
-    }
-    private static final int MSG_CTRUNC = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_CTRUNC = 8
-     * }
-     */
-    public static int MSG_CTRUNC() {
-        return MSG_CTRUNC;
-    }
-    private static final int MSG_PROXY = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_PROXY = 16
-     * }
-     */
-    public static int MSG_PROXY() {
-        return MSG_PROXY;
-    }
-    private static final int MSG_TRUNC = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_TRUNC = 32
-     * }
-     */
-    public static int MSG_TRUNC() {
-        return MSG_TRUNC;
-    }
-    private static final int MSG_DONTWAIT = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_DONTWAIT = 64
-     * }
-     */
-    public static int MSG_DONTWAIT() {
-        return MSG_DONTWAIT;
-    }
-    private static final int MSG_EOR = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_EOR = 128
-     * }
-     */
-    public static int MSG_EOR() {
-        return MSG_EOR;
-    }
-    private static final int MSG_WAITALL = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_WAITALL = 256
-     * }
-     */
-    public static int MSG_WAITALL() {
-        return MSG_WAITALL;
-    }
-    private static final int MSG_FIN = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_FIN = 512
-     * }
-     */
-    public static int MSG_FIN() {
-        return MSG_FIN;
-    }
-    private static final int MSG_SYN = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_SYN = 1024
-     * }
-     */
-    public static int MSG_SYN() {
-        return MSG_SYN;
-    }
-    private static final int MSG_CONFIRM = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_CONFIRM = 2048
-     * }
-     */
-    public static int MSG_CONFIRM() {
-        return MSG_CONFIRM;
-    }
-    private static final int MSG_RST = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_RST = 4096
-     * }
-     */
-    public static int MSG_RST() {
-        return MSG_RST;
-    }
-    private static final int MSG_ERRQUEUE = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_ERRQUEUE = 8192
-     * }
-     */
-    public static int MSG_ERRQUEUE() {
-        return MSG_ERRQUEUE;
-    }
-    private static final int MSG_NOSIGNAL = (int)16384L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_NOSIGNAL = 16384
-     * }
-     */
-    public static int MSG_NOSIGNAL() {
-        return MSG_NOSIGNAL;
-    }
-    private static final int MSG_MORE = (int)32768L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_MORE = 32768
-     * }
-     */
-    public static int MSG_MORE() {
-        return MSG_MORE;
-    }
-    private static final int MSG_WAITFORONE = (int)65536L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_WAITFORONE = 65536
-     * }
-     */
-    public static int MSG_WAITFORONE() {
-        return MSG_WAITFORONE;
-    }
-    private static final int MSG_BATCH = (int)262144L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_BATCH = 262144
-     * }
-     */
-    public static int MSG_BATCH() {
-        return MSG_BATCH;
-    }
-    private static final int MSG_ZEROCOPY = (int)67108864L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_ZEROCOPY = 67108864
-     * }
-     */
-    public static int MSG_ZEROCOPY() {
-        return MSG_ZEROCOPY;
-    }
-    private static final int MSG_FASTOPEN = (int)536870912L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_FASTOPEN = 536870912
-     * }
-     */
-    public static int MSG_FASTOPEN() {
-        return MSG_FASTOPEN;
-    }
-    private static final int MSG_CMSG_CLOEXEC = (int)1073741824L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.MSG_CMSG_CLOEXEC = 1073741824
-     * }
-     */
-    public static int MSG_CMSG_CLOEXEC() {
-        return MSG_CMSG_CLOEXEC;
-    }
-    private static final int SCM_RIGHTS = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SCM_RIGHTS = 1
-     * }
-     */
-    public static int SCM_RIGHTS() {
-        return SCM_RIGHTS;
-    }
-    private static final int SCM_CREDENTIALS = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SCM_CREDENTIALS = 2
-     * }
-     */
-    public static int SCM_CREDENTIALS() {
-        return SCM_CREDENTIALS;
-    }
-    private static final int SHUT_RD = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SHUT_RD = 0
-     * }
-     */
-    public static int SHUT_RD() {
-        return SHUT_RD;
-    }
-    private static final int SHUT_WR = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SHUT_WR = 1
-     * }
-     */
-    public static int SHUT_WR() {
-        return SHUT_WR;
-    }
-    private static final int SHUT_RDWR = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SHUT_RDWR = 2
-     * }
-     */
-    public static int SHUT_RDWR() {
-        return SHUT_RDWR;
-    }
-
-    private static class socket {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("socket");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int socket(int __domain, int __type, int __protocol)
-     * }
-     */
-    public static FunctionDescriptor socket$descriptor() {
-        return socket.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int socket(int __domain, int __type, int __protocol)
-     * }
-     */
-    public static MethodHandle socket$handle() {
-        return socket.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int socket(int __domain, int __type, int __protocol)
-     * }
-     */
-    public static MemorySegment socket$address() {
-        return socket.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int socket(int __domain, int __type, int __protocol)
-     * }
-     */
-    public static int socket(int __domain, int __type, int __protocol) {
-        var mh$ = socket.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("socket", __domain, __type, __protocol);
-            }
-            return (int)mh$.invokeExact(__domain, __type, __protocol);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class socketpair {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("socketpair");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int socketpair(int __domain, int __type, int __protocol, int __fds[2])
-     * }
-     */
-    public static FunctionDescriptor socketpair$descriptor() {
-        return socketpair.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int socketpair(int __domain, int __type, int __protocol, int __fds[2])
-     * }
-     */
-    public static MethodHandle socketpair$handle() {
-        return socketpair.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int socketpair(int __domain, int __type, int __protocol, int __fds[2])
-     * }
-     */
-    public static MemorySegment socketpair$address() {
-        return socketpair.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int socketpair(int __domain, int __type, int __protocol, int __fds[2])
-     * }
-     */
-    public static int socketpair(int __domain, int __type, int __protocol, MemorySegment __fds) {
-        var mh$ = socketpair.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("socketpair", __domain, __type, __protocol, __fds);
-            }
-            return (int)mh$.invokeExact(__domain, __type, __protocol, __fds);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class bind {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            __CONST_SOCKADDR_ARG.layout(),
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("bind");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static FunctionDescriptor bind$descriptor() {
-        return bind.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static MethodHandle bind$handle() {
-        return bind.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static MemorySegment bind$address() {
-        return bind.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static int bind(int __fd, MemorySegment __addr, int __len) {
-        var mh$ = bind.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("bind", __fd, __addr, __len);
-            }
-            return (int)mh$.invokeExact(__fd, __addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getsockname {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            __SOCKADDR_ARG.layout(),
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getsockname");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static FunctionDescriptor getsockname$descriptor() {
-        return getsockname.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static MethodHandle getsockname$handle() {
-        return getsockname.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static MemorySegment getsockname$address() {
-        return getsockname.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static int getsockname(int __fd, MemorySegment __addr, MemorySegment __len) {
-        var mh$ = getsockname.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getsockname", __fd, __addr, __len);
-            }
-            return (int)mh$.invokeExact(__fd, __addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class connect {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            __CONST_SOCKADDR_ARG.layout(),
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("connect");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static FunctionDescriptor connect$descriptor() {
-        return connect.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static MethodHandle connect$handle() {
-        return connect.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static MemorySegment connect$address() {
-        return connect.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
-     * }
-     */
-    public static int connect(int __fd, MemorySegment __addr, int __len) {
-        var mh$ = connect.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("connect", __fd, __addr, __len);
-            }
-            return (int)mh$.invokeExact(__fd, __addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getpeername {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            __SOCKADDR_ARG.layout(),
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getpeername");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static FunctionDescriptor getpeername$descriptor() {
-        return getpeername.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static MethodHandle getpeername$handle() {
-        return getpeername.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static MemorySegment getpeername$address() {
-        return getpeername.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
-     * }
-     */
-    public static int getpeername(int __fd, MemorySegment __addr, MemorySegment __len) {
-        var mh$ = getpeername.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getpeername", __fd, __addr, __len);
-            }
-            return (int)mh$.invokeExact(__fd, __addr, __len);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class send {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("send");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static FunctionDescriptor send$descriptor() {
-        return send.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static MethodHandle send$handle() {
-        return send.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static MemorySegment send$address() {
-        return send.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t send(int __fd, const void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static long send(int __fd, MemorySegment __buf, long __n, int __flags) {
-        var mh$ = send.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("send", __fd, __buf, __n, __flags);
-            }
-            return (long)mh$.invokeExact(__fd, __buf, __n, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class recv {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("recv");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t recv(int __fd, void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static FunctionDescriptor recv$descriptor() {
-        return recv.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t recv(int __fd, void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static MethodHandle recv$handle() {
-        return recv.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t recv(int __fd, void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static MemorySegment recv$address() {
-        return recv.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t recv(int __fd, void *__buf, size_t __n, int __flags)
-     * }
-     */
-    public static long recv(int __fd, MemorySegment __buf, long __n, int __flags) {
-        var mh$ = recv.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("recv", __fd, __buf, __n, __flags);
-            }
-            return (long)mh$.invokeExact(__fd, __buf, __n, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sendmsg {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sendmsg");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t sendmsg(int __fd, const struct msghdr *__message, int __flags)
-     * }
-     */
-    public static FunctionDescriptor sendmsg$descriptor() {
-        return sendmsg.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t sendmsg(int __fd, const struct msghdr *__message, int __flags)
-     * }
-     */
-    public static MethodHandle sendmsg$handle() {
-        return sendmsg.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t sendmsg(int __fd, const struct msghdr *__message, int __flags)
-     * }
-     */
-    public static MemorySegment sendmsg$address() {
-        return sendmsg.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t sendmsg(int __fd, const struct msghdr *__message, int __flags)
-     * }
-     */
-    public static long sendmsg(int __fd, MemorySegment __message, int __flags) {
-        var mh$ = sendmsg.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sendmsg", __fd, __message, __flags);
-            }
-            return (long)mh$.invokeExact(__fd, __message, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class recvmsg {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("recvmsg");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t recvmsg(int __fd, struct msghdr *__message, int __flags)
-     * }
-     */
-    public static FunctionDescriptor recvmsg$descriptor() {
-        return recvmsg.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t recvmsg(int __fd, struct msghdr *__message, int __flags)
-     * }
-     */
-    public static MethodHandle recvmsg$handle() {
-        return recvmsg.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t recvmsg(int __fd, struct msghdr *__message, int __flags)
-     * }
-     */
-    public static MemorySegment recvmsg$address() {
-        return recvmsg.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t recvmsg(int __fd, struct msghdr *__message, int __flags)
-     * }
-     */
-    public static long recvmsg(int __fd, MemorySegment __message, int __flags) {
-        var mh$ = recvmsg.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("recvmsg", __fd, __message, __flags);
-            }
-            return (long)mh$.invokeExact(__fd, __message, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class getsockopt {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getsockopt");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
-     * }
-     */
-    public static FunctionDescriptor getsockopt$descriptor() {
-        return getsockopt.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
-     * }
-     */
-    public static MethodHandle getsockopt$handle() {
-        return getsockopt.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
-     * }
-     */
-    public static MemorySegment getsockopt$address() {
-        return getsockopt.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
-     * }
-     */
-    public static int getsockopt(int __fd, int __level, int __optname, MemorySegment __optval, MemorySegment __optlen) {
-        var mh$ = getsockopt.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getsockopt", __fd, __level, __optname, __optval, __optlen);
-            }
-            return (int)mh$.invokeExact(__fd, __level, __optname, __optval, __optlen);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class setsockopt {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("setsockopt");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
-     * }
-     */
-    public static FunctionDescriptor setsockopt$descriptor() {
-        return setsockopt.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
-     * }
-     */
-    public static MethodHandle setsockopt$handle() {
-        return setsockopt.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
-     * }
-     */
-    public static MemorySegment setsockopt$address() {
-        return setsockopt.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
-     * }
-     */
-    public static int setsockopt(int __fd, int __level, int __optname, MemorySegment __optval, int __optlen) {
-        var mh$ = setsockopt.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("setsockopt", __fd, __level, __optname, __optval, __optlen);
-            }
-            return (int)mh$.invokeExact(__fd, __level, __optname, __optval, __optlen);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class listen {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("listen");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int listen(int __fd, int __n)
-     * }
-     */
-    public static FunctionDescriptor listen$descriptor() {
-        return listen.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int listen(int __fd, int __n)
-     * }
-     */
-    public static MethodHandle listen$handle() {
-        return listen.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int listen(int __fd, int __n)
-     * }
-     */
-    public static MemorySegment listen$address() {
-        return listen.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int listen(int __fd, int __n)
-     * }
-     */
-    public static int listen(int __fd, int __n) {
-        var mh$ = listen.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("listen", __fd, __n);
-            }
-            return (int)mh$.invokeExact(__fd, __n);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class accept4 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            __SOCKADDR_ARG.layout(),
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("accept4");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static FunctionDescriptor accept4$descriptor() {
-        return accept4.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static MethodHandle accept4$handle() {
-        return accept4.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static MemorySegment accept4$address() {
-        return accept4.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static int accept4(int __fd, MemorySegment __addr, MemorySegment __addr_len, int __flags) {
-        var mh$ = accept4.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("accept4", __fd, __addr, __addr_len, __flags);
-            }
-            return (int)mh$.invokeExact(__fd, __addr, __addr_len, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shutdown {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shutdown");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int shutdown(int __fd, int __how)
-     * }
-     */
-    public static FunctionDescriptor shutdown$descriptor() {
-        return shutdown.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int shutdown(int __fd, int __how)
-     * }
-     */
-    public static MethodHandle shutdown$handle() {
-        return shutdown.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int shutdown(int __fd, int __how)
-     * }
-     */
-    public static MemorySegment shutdown$address() {
-        return shutdown.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int shutdown(int __fd, int __how)
-     * }
-     */
-    public static int shutdown(int __fd, int __how) {
-        var mh$ = shutdown.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shutdown", __fd, __how);
-            }
-            return (int)mh$.invokeExact(__fd, __how);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class preadv2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("preadv2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
-     * }
-     */
-    public static FunctionDescriptor preadv2$descriptor() {
-        return preadv2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
-     * }
-     */
-    public static MethodHandle preadv2$handle() {
-        return preadv2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
-     * }
-     */
-    public static MemorySegment preadv2$address() {
-        return preadv2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t preadv2(int __fp, const struct iovec *__iovec, int __count, __off_t __offset, int ___flags)
-     * }
-     */
-    public static long preadv2(int __fp, MemorySegment __iovec, int __count, long __offset, int ___flags) {
-        var mh$ = preadv2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("preadv2", __fp, __iovec, __count, __offset, ___flags);
-            }
-            return (long)mh$.invokeExact(__fp, __iovec, __count, __offset, ___flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pwritev2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pwritev2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
-     * }
-     */
-    public static FunctionDescriptor pwritev2$descriptor() {
-        return pwritev2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
-     * }
-     */
-    public static MethodHandle pwritev2$handle() {
-        return pwritev2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
-     * }
-     */
-    public static MemorySegment pwritev2$address() {
-        return pwritev2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t pwritev2(int __fd, const struct iovec *__iodev, int __count, __off_t __offset, int __flags)
-     * }
-     */
-    public static long pwritev2(int __fd, MemorySegment __iodev, int __count, long __offset, int __flags) {
-        var mh$ = pwritev2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pwritev2", __fd, __iodev, __count, __offset, __flags);
-            }
-            return (long)mh$.invokeExact(__fd, __iodev, __count, __offset, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class process_vm_readv {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("process_vm_readv");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_readv(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static FunctionDescriptor process_vm_readv$descriptor() {
-        return process_vm_readv.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_readv(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static MethodHandle process_vm_readv$handle() {
-        return process_vm_readv.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_readv(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static MemorySegment process_vm_readv$address() {
-        return process_vm_readv.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_readv(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static long process_vm_readv(int __pid, MemorySegment __lvec, long __liovcnt, MemorySegment __rvec, long __riovcnt, long __flags) {
-        var mh$ = process_vm_readv.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("process_vm_readv", __pid, __lvec, __liovcnt, __rvec, __riovcnt, __flags);
-            }
-            return (long)mh$.invokeExact(__pid, __lvec, __liovcnt, __rvec, __riovcnt, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class process_vm_writev {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("process_vm_writev");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_writev(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static FunctionDescriptor process_vm_writev$descriptor() {
-        return process_vm_writev.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_writev(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static MethodHandle process_vm_writev$handle() {
-        return process_vm_writev.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_writev(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static MemorySegment process_vm_writev$address() {
-        return process_vm_writev.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t process_vm_writev(pid_t __pid, const struct iovec *__lvec, unsigned long __liovcnt, const struct iovec *__rvec, unsigned long __riovcnt, unsigned long __flags)
-     * }
-     */
-    public static long process_vm_writev(int __pid, MemorySegment __lvec, long __liovcnt, MemorySegment __rvec, long __riovcnt, long __flags) {
-        var mh$ = process_vm_writev.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("process_vm_writev", __pid, __lvec, __liovcnt, __rvec, __riovcnt, __flags);
-            }
-            return (long)mh$.invokeExact(__pid, __lvec, __liovcnt, __rvec, __riovcnt, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    /**
-     * Variadic invoker class for:
-     * {@snippet lang=c :
-     * extern mqd_t mq_open(const char *__name, int __oflag, ...)
-     * }
-     */
-    public static class mq_open {
-        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
-                LibC.C_INT,
-                LibC.C_POINTER,
-                LibC.C_INT
-            );
-        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_open");
-
-        private final MethodHandle handle;
-        private final FunctionDescriptor descriptor;
-        private final MethodHandle spreader;
-
-        private mq_open(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
-            this.handle = handle;
-            this.descriptor = descriptor;
-            this.spreader = spreader;
-        }
-
-        /**
-         * Variadic invoker factory for:
-         * {@snippet lang=c :
-         * extern mqd_t mq_open(const char *__name, int __oflag, ...)
-         * }
-         */
-        public static mq_open makeInvoker(MemoryLayout... layouts) {
-            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
-            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
-            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
-            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
-            return new mq_open(mh$, desc$, spreader$);
-        }
-
-        /**
-         * {@return the address}
-         */
-        public static MemorySegment address() {
-            return ADDR;
-        }
-
-        /**
-         * {@return the specialized method handle}
-         */
-        public MethodHandle handle() {
-            return handle;
-        }
-
-        /**
-         * {@return the specialized descriptor}
-         */
-        public FunctionDescriptor descriptor() {
-            return descriptor;
-        }
-
-        public int apply(MemorySegment __name, int __oflag, Object... x2) {
-            try {
-                if (TRACE_DOWNCALLS) {
-                    traceDowncall("mq_open", __name, __oflag, x2);
-                }
-                return (int) spreader.invokeExact(__name, __oflag, x2);
-            } catch(IllegalArgumentException | ClassCastException ex$)  {
-                throw ex$; // rethrow IAE from passing wrong number/type of args
-            } catch (Throwable ex$) {
-               throw new AssertionError("should not reach here", ex$);
-            }
-        }
-    }
-
-    private static class mq_close {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_close");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_close(mqd_t __mqdes)
-     * }
-     */
-    public static FunctionDescriptor mq_close$descriptor() {
-        return mq_close.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_close(mqd_t __mqdes)
-     * }
-     */
-    public static MethodHandle mq_close$handle() {
-        return mq_close.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_close(mqd_t __mqdes)
-     * }
-     */
-    public static MemorySegment mq_close$address() {
-        return mq_close.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_close(mqd_t __mqdes)
-     * }
-     */
-    public static int mq_close(int __mqdes) {
-        var mh$ = mq_close.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_close", __mqdes);
-            }
-            return (int)mh$.invokeExact(__mqdes);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_getattr {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_getattr");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_getattr(mqd_t __mqdes, struct mq_attr *__mqstat)
-     * }
-     */
-    public static FunctionDescriptor mq_getattr$descriptor() {
-        return mq_getattr.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_getattr(mqd_t __mqdes, struct mq_attr *__mqstat)
-     * }
-     */
-    public static MethodHandle mq_getattr$handle() {
-        return mq_getattr.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_getattr(mqd_t __mqdes, struct mq_attr *__mqstat)
-     * }
-     */
-    public static MemorySegment mq_getattr$address() {
-        return mq_getattr.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_getattr(mqd_t __mqdes, struct mq_attr *__mqstat)
-     * }
-     */
-    public static int mq_getattr(int __mqdes, MemorySegment __mqstat) {
-        var mh$ = mq_getattr.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_getattr", __mqdes, __mqstat);
-            }
-            return (int)mh$.invokeExact(__mqdes, __mqstat);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_setattr {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_setattr");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_setattr(mqd_t __mqdes, const struct mq_attr *restrict __mqstat, struct mq_attr *restrict __omqstat)
-     * }
-     */
-    public static FunctionDescriptor mq_setattr$descriptor() {
-        return mq_setattr.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_setattr(mqd_t __mqdes, const struct mq_attr *restrict __mqstat, struct mq_attr *restrict __omqstat)
-     * }
-     */
-    public static MethodHandle mq_setattr$handle() {
-        return mq_setattr.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_setattr(mqd_t __mqdes, const struct mq_attr *restrict __mqstat, struct mq_attr *restrict __omqstat)
-     * }
-     */
-    public static MemorySegment mq_setattr$address() {
-        return mq_setattr.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_setattr(mqd_t __mqdes, const struct mq_attr *restrict __mqstat, struct mq_attr *restrict __omqstat)
-     * }
-     */
-    public static int mq_setattr(int __mqdes, MemorySegment __mqstat, MemorySegment __omqstat) {
-        var mh$ = mq_setattr.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_setattr", __mqdes, __mqstat, __omqstat);
-            }
-            return (int)mh$.invokeExact(__mqdes, __mqstat, __omqstat);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_unlink {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_unlink");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_unlink(const char *__name)
-     * }
-     */
-    public static FunctionDescriptor mq_unlink$descriptor() {
-        return mq_unlink.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_unlink(const char *__name)
-     * }
-     */
-    public static MethodHandle mq_unlink$handle() {
-        return mq_unlink.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_unlink(const char *__name)
-     * }
-     */
-    public static MemorySegment mq_unlink$address() {
-        return mq_unlink.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_unlink(const char *__name)
-     * }
-     */
-    public static int mq_unlink(MemorySegment __name) {
-        var mh$ = mq_unlink.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_unlink", __name);
-            }
-            return (int)mh$.invokeExact(__name);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_notify {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_notify");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_notify(mqd_t __mqdes, const struct sigevent *__notification)
-     * }
-     */
-    public static FunctionDescriptor mq_notify$descriptor() {
-        return mq_notify.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_notify(mqd_t __mqdes, const struct sigevent *__notification)
-     * }
-     */
-    public static MethodHandle mq_notify$handle() {
-        return mq_notify.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_notify(mqd_t __mqdes, const struct sigevent *__notification)
-     * }
-     */
-    public static MemorySegment mq_notify$address() {
-        return mq_notify.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_notify(mqd_t __mqdes, const struct sigevent *__notification)
-     * }
-     */
-    public static int mq_notify(int __mqdes, MemorySegment __notification) {
-        var mh$ = mq_notify.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_notify", __mqdes, __notification);
-            }
-            return (int)mh$.invokeExact(__mqdes, __notification);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_receive {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_receive");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t mq_receive(mqd_t __mqdes, char *__msg_ptr, size_t __msg_len, unsigned int *__msg_prio)
-     * }
-     */
-    public static FunctionDescriptor mq_receive$descriptor() {
-        return mq_receive.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t mq_receive(mqd_t __mqdes, char *__msg_ptr, size_t __msg_len, unsigned int *__msg_prio)
-     * }
-     */
-    public static MethodHandle mq_receive$handle() {
-        return mq_receive.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t mq_receive(mqd_t __mqdes, char *__msg_ptr, size_t __msg_len, unsigned int *__msg_prio)
-     * }
-     */
-    public static MemorySegment mq_receive$address() {
-        return mq_receive.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t mq_receive(mqd_t __mqdes, char *__msg_ptr, size_t __msg_len, unsigned int *__msg_prio)
-     * }
-     */
-    public static long mq_receive(int __mqdes, MemorySegment __msg_ptr, long __msg_len, MemorySegment __msg_prio) {
-        var mh$ = mq_receive.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_receive", __mqdes, __msg_ptr, __msg_len, __msg_prio);
-            }
-            return (long)mh$.invokeExact(__mqdes, __msg_ptr, __msg_len, __msg_prio);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_send {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_send");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_send(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio)
-     * }
-     */
-    public static FunctionDescriptor mq_send$descriptor() {
-        return mq_send.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_send(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio)
-     * }
-     */
-    public static MethodHandle mq_send$handle() {
-        return mq_send.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_send(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio)
-     * }
-     */
-    public static MemorySegment mq_send$address() {
-        return mq_send.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_send(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio)
-     * }
-     */
-    public static int mq_send(int __mqdes, MemorySegment __msg_ptr, long __msg_len, int __msg_prio) {
-        var mh$ = mq_send.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_send", __mqdes, __msg_ptr, __msg_len, __msg_prio);
-            }
-            return (int)mh$.invokeExact(__mqdes, __msg_ptr, __msg_len, __msg_prio);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_timedreceive {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_timedreceive");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t mq_timedreceive(mqd_t __mqdes, char *restrict __msg_ptr, size_t __msg_len, unsigned int *restrict __msg_prio, const struct timespec *restrict __abs_timeout)
-     * }
-     */
-    public static FunctionDescriptor mq_timedreceive$descriptor() {
-        return mq_timedreceive.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t mq_timedreceive(mqd_t __mqdes, char *restrict __msg_ptr, size_t __msg_len, unsigned int *restrict __msg_prio, const struct timespec *restrict __abs_timeout)
-     * }
-     */
-    public static MethodHandle mq_timedreceive$handle() {
-        return mq_timedreceive.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t mq_timedreceive(mqd_t __mqdes, char *restrict __msg_ptr, size_t __msg_len, unsigned int *restrict __msg_prio, const struct timespec *restrict __abs_timeout)
-     * }
-     */
-    public static MemorySegment mq_timedreceive$address() {
-        return mq_timedreceive.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t mq_timedreceive(mqd_t __mqdes, char *restrict __msg_ptr, size_t __msg_len, unsigned int *restrict __msg_prio, const struct timespec *restrict __abs_timeout)
-     * }
-     */
-    public static long mq_timedreceive(int __mqdes, MemorySegment __msg_ptr, long __msg_len, MemorySegment __msg_prio, MemorySegment __abs_timeout) {
-        var mh$ = mq_timedreceive.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_timedreceive", __mqdes, __msg_ptr, __msg_len, __msg_prio, __abs_timeout);
-            }
-            return (long)mh$.invokeExact(__mqdes, __msg_ptr, __msg_len, __msg_prio, __abs_timeout);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class mq_timedsend {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mq_timedsend");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int mq_timedsend(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio, const struct timespec *__abs_timeout)
-     * }
-     */
-    public static FunctionDescriptor mq_timedsend$descriptor() {
-        return mq_timedsend.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int mq_timedsend(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio, const struct timespec *__abs_timeout)
-     * }
-     */
-    public static MethodHandle mq_timedsend$handle() {
-        return mq_timedsend.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int mq_timedsend(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio, const struct timespec *__abs_timeout)
-     * }
-     */
-    public static MemorySegment mq_timedsend$address() {
-        return mq_timedsend.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int mq_timedsend(mqd_t __mqdes, const char *__msg_ptr, size_t __msg_len, unsigned int __msg_prio, const struct timespec *__abs_timeout)
-     * }
-     */
-    public static int mq_timedsend(int __mqdes, MemorySegment __msg_ptr, long __msg_len, int __msg_prio, MemorySegment __abs_timeout) {
-        var mh$ = mq_timedsend.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("mq_timedsend", __mqdes, __msg_ptr, __msg_len, __msg_prio, __abs_timeout);
-            }
-            return (int)mh$.invokeExact(__mqdes, __msg_ptr, __msg_len, __msg_prio, __abs_timeout);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_init(sem_t *__sem, int __pshared, unsigned int __value)
-     * }
-     */
-    public static FunctionDescriptor sem_init$descriptor() {
-        return sem_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_init(sem_t *__sem, int __pshared, unsigned int __value)
-     * }
-     */
-    public static MethodHandle sem_init$handle() {
-        return sem_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_init(sem_t *__sem, int __pshared, unsigned int __value)
-     * }
-     */
-    public static MemorySegment sem_init$address() {
-        return sem_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_init(sem_t *__sem, int __pshared, unsigned int __value)
-     * }
-     */
-    public static int sem_init(MemorySegment __sem, int __pshared, int __value) {
-        var mh$ = sem_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_init", __sem, __pshared, __value);
-            }
-            return (int)mh$.invokeExact(__sem, __pshared, __value);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_destroy(sem_t *__sem)
-     * }
-     */
-    public static FunctionDescriptor sem_destroy$descriptor() {
-        return sem_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_destroy(sem_t *__sem)
-     * }
-     */
-    public static MethodHandle sem_destroy$handle() {
-        return sem_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_destroy(sem_t *__sem)
-     * }
-     */
-    public static MemorySegment sem_destroy$address() {
-        return sem_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_destroy(sem_t *__sem)
-     * }
-     */
-    public static int sem_destroy(MemorySegment __sem) {
-        var mh$ = sem_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_destroy", __sem);
-            }
-            return (int)mh$.invokeExact(__sem);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    /**
-     * Variadic invoker class for:
-     * {@snippet lang=c :
-     * extern sem_t *sem_open(const char *__name, int __oflag, ...)
-     * }
-     */
-    public static class sem_open {
-        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
-                LibC.C_POINTER,
-                LibC.C_POINTER,
-                LibC.C_INT
-            );
-        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_open");
-
-        private final MethodHandle handle;
-        private final FunctionDescriptor descriptor;
-        private final MethodHandle spreader;
-
-        private sem_open(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
-            this.handle = handle;
-            this.descriptor = descriptor;
-            this.spreader = spreader;
-        }
-
-        /**
-         * Variadic invoker factory for:
-         * {@snippet lang=c :
-         * extern sem_t *sem_open(const char *__name, int __oflag, ...)
-         * }
-         */
-        public static sem_open makeInvoker(MemoryLayout... layouts) {
-            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
-            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
-            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
-            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
-            return new sem_open(mh$, desc$, spreader$);
-        }
-
-        /**
-         * {@return the address}
-         */
-        public static MemorySegment address() {
-            return ADDR;
-        }
-
-        /**
-         * {@return the specialized method handle}
-         */
-        public MethodHandle handle() {
-            return handle;
-        }
-
-        /**
-         * {@return the specialized descriptor}
-         */
-        public FunctionDescriptor descriptor() {
-            return descriptor;
-        }
-
-        public MemorySegment apply(MemorySegment __name, int __oflag, Object... x2) {
-            try {
-                if (TRACE_DOWNCALLS) {
-                    traceDowncall("sem_open", __name, __oflag, x2);
-                }
-                return (MemorySegment) spreader.invokeExact(__name, __oflag, x2);
-            } catch(IllegalArgumentException | ClassCastException ex$)  {
-                throw ex$; // rethrow IAE from passing wrong number/type of args
-            } catch (Throwable ex$) {
-               throw new AssertionError("should not reach here", ex$);
-            }
-        }
-    }
-
-    private static class sem_close {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_close");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_close(sem_t *__sem)
-     * }
-     */
-    public static FunctionDescriptor sem_close$descriptor() {
-        return sem_close.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_close(sem_t *__sem)
-     * }
-     */
-    public static MethodHandle sem_close$handle() {
-        return sem_close.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_close(sem_t *__sem)
-     * }
-     */
-    public static MemorySegment sem_close$address() {
-        return sem_close.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_close(sem_t *__sem)
-     * }
-     */
-    public static int sem_close(MemorySegment __sem) {
-        var mh$ = sem_close.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_close", __sem);
-            }
-            return (int)mh$.invokeExact(__sem);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_unlink {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_unlink");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_unlink(const char *__name)
-     * }
-     */
-    public static FunctionDescriptor sem_unlink$descriptor() {
-        return sem_unlink.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_unlink(const char *__name)
-     * }
-     */
-    public static MethodHandle sem_unlink$handle() {
-        return sem_unlink.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_unlink(const char *__name)
-     * }
-     */
-    public static MemorySegment sem_unlink$address() {
-        return sem_unlink.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_unlink(const char *__name)
-     * }
-     */
-    public static int sem_unlink(MemorySegment __name) {
-        var mh$ = sem_unlink.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_unlink", __name);
-            }
-            return (int)mh$.invokeExact(__name);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_wait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_wait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_wait(sem_t *__sem)
-     * }
-     */
-    public static FunctionDescriptor sem_wait$descriptor() {
-        return sem_wait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_wait(sem_t *__sem)
-     * }
-     */
-    public static MethodHandle sem_wait$handle() {
-        return sem_wait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_wait(sem_t *__sem)
-     * }
-     */
-    public static MemorySegment sem_wait$address() {
-        return sem_wait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_wait(sem_t *__sem)
-     * }
-     */
-    public static int sem_wait(MemorySegment __sem) {
-        var mh$ = sem_wait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_wait", __sem);
-            }
-            return (int)mh$.invokeExact(__sem);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_timedwait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_timedwait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_timedwait(sem_t *restrict __sem, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static FunctionDescriptor sem_timedwait$descriptor() {
-        return sem_timedwait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_timedwait(sem_t *restrict __sem, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static MethodHandle sem_timedwait$handle() {
-        return sem_timedwait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_timedwait(sem_t *restrict __sem, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static MemorySegment sem_timedwait$address() {
-        return sem_timedwait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_timedwait(sem_t *restrict __sem, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static int sem_timedwait(MemorySegment __sem, MemorySegment __abstime) {
-        var mh$ = sem_timedwait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_timedwait", __sem, __abstime);
-            }
-            return (int)mh$.invokeExact(__sem, __abstime);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_trywait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_trywait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_trywait(sem_t *__sem)
-     * }
-     */
-    public static FunctionDescriptor sem_trywait$descriptor() {
-        return sem_trywait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_trywait(sem_t *__sem)
-     * }
-     */
-    public static MethodHandle sem_trywait$handle() {
-        return sem_trywait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_trywait(sem_t *__sem)
-     * }
-     */
-    public static MemorySegment sem_trywait$address() {
-        return sem_trywait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_trywait(sem_t *__sem)
-     * }
-     */
-    public static int sem_trywait(MemorySegment __sem) {
-        var mh$ = sem_trywait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_trywait", __sem);
-            }
-            return (int)mh$.invokeExact(__sem);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_post {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_post");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_post(sem_t *__sem)
-     * }
-     */
-    public static FunctionDescriptor sem_post$descriptor() {
-        return sem_post.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_post(sem_t *__sem)
-     * }
-     */
-    public static MethodHandle sem_post$handle() {
-        return sem_post.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_post(sem_t *__sem)
-     * }
-     */
-    public static MemorySegment sem_post$address() {
-        return sem_post.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_post(sem_t *__sem)
-     * }
-     */
-    public static int sem_post(MemorySegment __sem) {
-        var mh$ = sem_post.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_post", __sem);
-            }
-            return (int)mh$.invokeExact(__sem);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sem_getvalue {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sem_getvalue");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sem_getvalue(sem_t *restrict __sem, int *restrict __sval)
-     * }
-     */
-    public static FunctionDescriptor sem_getvalue$descriptor() {
-        return sem_getvalue.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sem_getvalue(sem_t *restrict __sem, int *restrict __sval)
-     * }
-     */
-    public static MethodHandle sem_getvalue$handle() {
-        return sem_getvalue.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sem_getvalue(sem_t *restrict __sem, int *restrict __sval)
-     * }
-     */
-    public static MemorySegment sem_getvalue$address() {
-        return sem_getvalue.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sem_getvalue(sem_t *restrict __sem, int *restrict __sval)
-     * }
-     */
-    public static int sem_getvalue(MemorySegment __sem, MemorySegment __sval) {
-        var mh$ = sem_getvalue.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sem_getvalue", __sem, __sval);
-            }
-            return (int)mh$.invokeExact(__sem, __sval);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class ftok {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("ftok");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern key_t ftok(const char *__pathname, int __proj_id)
-     * }
-     */
-    public static FunctionDescriptor ftok$descriptor() {
-        return ftok.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern key_t ftok(const char *__pathname, int __proj_id)
-     * }
-     */
-    public static MethodHandle ftok$handle() {
-        return ftok.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern key_t ftok(const char *__pathname, int __proj_id)
-     * }
-     */
-    public static MemorySegment ftok$address() {
-        return ftok.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern key_t ftok(const char *__pathname, int __proj_id)
-     * }
-     */
-    public static int ftok(MemorySegment __pathname, int __proj_id) {
-        var mh$ = ftok.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("ftok", __pathname, __proj_id);
-            }
-            return (int)mh$.invokeExact(__pathname, __proj_id);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shmctl {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shmctl");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int shmctl(int __shmid, int __cmd, struct shmid_ds *__buf)
-     * }
-     */
-    public static FunctionDescriptor shmctl$descriptor() {
-        return shmctl.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int shmctl(int __shmid, int __cmd, struct shmid_ds *__buf)
-     * }
-     */
-    public static MethodHandle shmctl$handle() {
-        return shmctl.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int shmctl(int __shmid, int __cmd, struct shmid_ds *__buf)
-     * }
-     */
-    public static MemorySegment shmctl$address() {
-        return shmctl.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int shmctl(int __shmid, int __cmd, struct shmid_ds *__buf)
-     * }
-     */
-    public static int shmctl(int __shmid, int __cmd, MemorySegment __buf) {
-        var mh$ = shmctl.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shmctl", __shmid, __cmd, __buf);
-            }
-            return (int)mh$.invokeExact(__shmid, __cmd, __buf);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shmget {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shmget");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int shmget(key_t __key, size_t __size, int __shmflg)
-     * }
-     */
-    public static FunctionDescriptor shmget$descriptor() {
-        return shmget.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int shmget(key_t __key, size_t __size, int __shmflg)
-     * }
-     */
-    public static MethodHandle shmget$handle() {
-        return shmget.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int shmget(key_t __key, size_t __size, int __shmflg)
-     * }
-     */
-    public static MemorySegment shmget$address() {
-        return shmget.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int shmget(key_t __key, size_t __size, int __shmflg)
-     * }
-     */
-    public static int shmget(int __key, long __size, int __shmflg) {
-        var mh$ = shmget.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shmget", __key, __size, __shmflg);
-            }
-            return (int)mh$.invokeExact(__key, __size, __shmflg);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shmat {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shmat");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern void *shmat(int __shmid, const void *__shmaddr, int __shmflg)
-     * }
-     */
-    public static FunctionDescriptor shmat$descriptor() {
-        return shmat.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern void *shmat(int __shmid, const void *__shmaddr, int __shmflg)
-     * }
-     */
-    public static MethodHandle shmat$handle() {
-        return shmat.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern void *shmat(int __shmid, const void *__shmaddr, int __shmflg)
-     * }
-     */
-    public static MemorySegment shmat$address() {
-        return shmat.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern void *shmat(int __shmid, const void *__shmaddr, int __shmflg)
-     * }
-     */
-    public static MemorySegment shmat(int __shmid, MemorySegment __shmaddr, int __shmflg) {
-        var mh$ = shmat.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shmat", __shmid, __shmaddr, __shmflg);
-            }
-            return (MemorySegment)mh$.invokeExact(__shmid, __shmaddr, __shmflg);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class shmdt {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("shmdt");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int shmdt(const void *__shmaddr)
-     * }
-     */
-    public static FunctionDescriptor shmdt$descriptor() {
-        return shmdt.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int shmdt(const void *__shmaddr)
-     * }
-     */
-    public static MethodHandle shmdt$handle() {
-        return shmdt.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int shmdt(const void *__shmaddr)
-     * }
-     */
-    public static MemorySegment shmdt$address() {
-        return shmdt.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int shmdt(const void *__shmaddr)
-     * }
-     */
-    public static int shmdt(MemorySegment __shmaddr) {
-        var mh$ = shmdt.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("shmdt", __shmaddr);
-            }
-            return (int)mh$.invokeExact(__shmaddr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    /**
-     * Variadic invoker class for:
-     * {@snippet lang=c :
-     * extern int semctl(int __semid, int __semnum, int __cmd, ...)
-     * }
-     */
-    public static class semctl {
-        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
-                LibC.C_INT,
-                LibC.C_INT,
-                LibC.C_INT,
-                LibC.C_INT
-            );
-        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("semctl");
-
-        private final MethodHandle handle;
-        private final FunctionDescriptor descriptor;
-        private final MethodHandle spreader;
-
-        private semctl(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
-            this.handle = handle;
-            this.descriptor = descriptor;
-            this.spreader = spreader;
-        }
-
-        /**
-         * Variadic invoker factory for:
-         * {@snippet lang=c :
-         * extern int semctl(int __semid, int __semnum, int __cmd, ...)
-         * }
-         */
-        public static semctl makeInvoker(MemoryLayout... layouts) {
-            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
-            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
-            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
-            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
-            return new semctl(mh$, desc$, spreader$);
-        }
-
-        /**
-         * {@return the address}
-         */
-        public static MemorySegment address() {
-            return ADDR;
-        }
-
-        /**
-         * {@return the specialized method handle}
-         */
-        public MethodHandle handle() {
-            return handle;
-        }
-
-        /**
-         * {@return the specialized descriptor}
-         */
-        public FunctionDescriptor descriptor() {
-            return descriptor;
-        }
-
-        public int apply(int __semid, int __semnum, int __cmd, Object... x3) {
-            try {
-                if (TRACE_DOWNCALLS) {
-                    traceDowncall("semctl", __semid, __semnum, __cmd, x3);
-                }
-                return (int) spreader.invokeExact(__semid, __semnum, __cmd, x3);
-            } catch(IllegalArgumentException | ClassCastException ex$)  {
-                throw ex$; // rethrow IAE from passing wrong number/type of args
-            } catch (Throwable ex$) {
-               throw new AssertionError("should not reach here", ex$);
-            }
-        }
-    }
-
-    private static class semget {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("semget");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int semget(key_t __key, int __nsems, int __semflg)
-     * }
-     */
-    public static FunctionDescriptor semget$descriptor() {
-        return semget.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int semget(key_t __key, int __nsems, int __semflg)
-     * }
-     */
-    public static MethodHandle semget$handle() {
-        return semget.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int semget(key_t __key, int __nsems, int __semflg)
-     * }
-     */
-    public static MemorySegment semget$address() {
-        return semget.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int semget(key_t __key, int __nsems, int __semflg)
-     * }
-     */
-    public static int semget(int __key, int __nsems, int __semflg) {
-        var mh$ = semget.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("semget", __key, __nsems, __semflg);
-            }
-            return (int)mh$.invokeExact(__key, __nsems, __semflg);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class semop {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("semop");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int semop(int __semid, struct sembuf *__sops, size_t __nsops)
-     * }
-     */
-    public static FunctionDescriptor semop$descriptor() {
-        return semop.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int semop(int __semid, struct sembuf *__sops, size_t __nsops)
-     * }
-     */
-    public static MethodHandle semop$handle() {
-        return semop.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int semop(int __semid, struct sembuf *__sops, size_t __nsops)
-     * }
-     */
-    public static MemorySegment semop$address() {
-        return semop.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int semop(int __semid, struct sembuf *__sops, size_t __nsops)
-     * }
-     */
-    public static int semop(int __semid, MemorySegment __sops, long __nsops) {
-        var mh$ = semop.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("semop", __semid, __sops, __nsops);
-            }
-            return (int)mh$.invokeExact(__semid, __sops, __nsops);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class semtimedop {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("semtimedop");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int semtimedop(int __semid, struct sembuf *__sops, size_t __nsops, const struct timespec *__timeout)
-     * }
-     */
-    public static FunctionDescriptor semtimedop$descriptor() {
-        return semtimedop.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int semtimedop(int __semid, struct sembuf *__sops, size_t __nsops, const struct timespec *__timeout)
-     * }
-     */
-    public static MethodHandle semtimedop$handle() {
-        return semtimedop.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int semtimedop(int __semid, struct sembuf *__sops, size_t __nsops, const struct timespec *__timeout)
-     * }
-     */
-    public static MemorySegment semtimedop$address() {
-        return semtimedop.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int semtimedop(int __semid, struct sembuf *__sops, size_t __nsops, const struct timespec *__timeout)
-     * }
-     */
-    public static int semtimedop(int __semid, MemorySegment __sops, long __nsops, MemorySegment __timeout) {
-        var mh$ = semtimedop.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("semtimedop", __semid, __sops, __nsops, __timeout);
-            }
-            return (int)mh$.invokeExact(__semid, __sops, __nsops, __timeout);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class msgctl {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("msgctl");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int msgctl(int __msqid, int __cmd, struct msqid_ds *__buf)
-     * }
-     */
-    public static FunctionDescriptor msgctl$descriptor() {
-        return msgctl.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int msgctl(int __msqid, int __cmd, struct msqid_ds *__buf)
-     * }
-     */
-    public static MethodHandle msgctl$handle() {
-        return msgctl.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int msgctl(int __msqid, int __cmd, struct msqid_ds *__buf)
-     * }
-     */
-    public static MemorySegment msgctl$address() {
-        return msgctl.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int msgctl(int __msqid, int __cmd, struct msqid_ds *__buf)
-     * }
-     */
-    public static int msgctl(int __msqid, int __cmd, MemorySegment __buf) {
-        var mh$ = msgctl.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("msgctl", __msqid, __cmd, __buf);
-            }
-            return (int)mh$.invokeExact(__msqid, __cmd, __buf);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class msgget {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("msgget");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int msgget(key_t __key, int __msgflg)
-     * }
-     */
-    public static FunctionDescriptor msgget$descriptor() {
-        return msgget.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int msgget(key_t __key, int __msgflg)
-     * }
-     */
-    public static MethodHandle msgget$handle() {
-        return msgget.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int msgget(key_t __key, int __msgflg)
-     * }
-     */
-    public static MemorySegment msgget$address() {
-        return msgget.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int msgget(key_t __key, int __msgflg)
-     * }
-     */
-    public static int msgget(int __key, int __msgflg) {
-        var mh$ = msgget.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("msgget", __key, __msgflg);
-            }
-            return (int)mh$.invokeExact(__key, __msgflg);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class msgrcv {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("msgrcv");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern ssize_t msgrcv(int __msqid, void *__msgp, size_t __msgsz, long __msgtyp, int __msgflg)
-     * }
-     */
-    public static FunctionDescriptor msgrcv$descriptor() {
-        return msgrcv.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern ssize_t msgrcv(int __msqid, void *__msgp, size_t __msgsz, long __msgtyp, int __msgflg)
-     * }
-     */
-    public static MethodHandle msgrcv$handle() {
-        return msgrcv.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern ssize_t msgrcv(int __msqid, void *__msgp, size_t __msgsz, long __msgtyp, int __msgflg)
-     * }
-     */
-    public static MemorySegment msgrcv$address() {
-        return msgrcv.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern ssize_t msgrcv(int __msqid, void *__msgp, size_t __msgsz, long __msgtyp, int __msgflg)
-     * }
-     */
-    public static long msgrcv(int __msqid, MemorySegment __msgp, long __msgsz, long __msgtyp, int __msgflg) {
-        var mh$ = msgrcv.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("msgrcv", __msqid, __msgp, __msgsz, __msgtyp, __msgflg);
-            }
-            return (long)mh$.invokeExact(__msqid, __msgp, __msgsz, __msgtyp, __msgflg);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class msgsnd {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("msgsnd");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int msgsnd(int __msqid, const void *__msgp, size_t __msgsz, int __msgflg)
-     * }
-     */
-    public static FunctionDescriptor msgsnd$descriptor() {
-        return msgsnd.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int msgsnd(int __msqid, const void *__msgp, size_t __msgsz, int __msgflg)
-     * }
-     */
-    public static MethodHandle msgsnd$handle() {
-        return msgsnd.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int msgsnd(int __msqid, const void *__msgp, size_t __msgsz, int __msgflg)
-     * }
-     */
-    public static MemorySegment msgsnd$address() {
-        return msgsnd.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int msgsnd(int __msqid, const void *__msgp, size_t __msgsz, int __msgflg)
-     * }
-     */
-    public static int msgsnd(int __msqid, MemorySegment __msgp, long __msgsz, int __msgflg) {
-        var mh$ = msgsnd.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("msgsnd", __msqid, __msgp, __msgsz, __msgflg);
-            }
-            return (int)mh$.invokeExact(__msqid, __msgp, __msgsz, __msgflg);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int SI_ASYNCNL = (int)-60L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_ASYNCNL = -60
-     * }
-     */
-    public static int SI_ASYNCNL() {
-        return SI_ASYNCNL;
-    }
-    private static final int SI_DETHREAD = (int)-7L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_DETHREAD = -7
-     * }
-     */
-    public static int SI_DETHREAD() {
-        return SI_DETHREAD;
-    }
-    private static final int SI_TKILL = (int)-6L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_TKILL = -6
-     * }
-     */
-    public static int SI_TKILL() {
-        return SI_TKILL;
-    }
-    private static final int SI_SIGIO = (int)-5L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_SIGIO = -5
-     * }
-     */
-    public static int SI_SIGIO() {
-        return SI_SIGIO;
-    }
-    private static final int SI_ASYNCIO = (int)-4L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_ASYNCIO = -4
-     * }
-     */
-    public static int SI_ASYNCIO() {
-        return SI_ASYNCIO;
-    }
-    private static final int SI_MESGQ = (int)-3L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_MESGQ = -3
-     * }
-     */
-    public static int SI_MESGQ() {
-        return SI_MESGQ;
-    }
-    private static final int SI_TIMER = (int)-2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_TIMER = -2
-     * }
-     */
-    public static int SI_TIMER() {
-        return SI_TIMER;
-    }
-    private static final int SI_QUEUE = (int)-1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_QUEUE = -1
-     * }
-     */
-    public static int SI_QUEUE() {
-        return SI_QUEUE;
-    }
-    private static final int SI_USER = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_USER = 0
-     * }
-     */
-    public static int SI_USER() {
-        return SI_USER;
-    }
-    private static final int SI_KERNEL = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SI_KERNEL = 128
-     * }
-     */
-    public static int SI_KERNEL() {
-        return SI_KERNEL;
-    }
-    private static final int CLD_EXITED = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.CLD_EXITED = 1
-     * }
-     */
-    public static int CLD_EXITED() {
-        return CLD_EXITED;
-    }
-    private static final int CLD_KILLED = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.CLD_KILLED = 2
-     * }
-     */
-    public static int CLD_KILLED() {
-        return CLD_KILLED;
-    }
-    private static final int CLD_DUMPED = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.CLD_DUMPED = 3
-     * }
-     */
-    public static int CLD_DUMPED() {
-        return CLD_DUMPED;
-    }
-    private static final int CLD_TRAPPED = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.CLD_TRAPPED = 4
-     * }
-     */
-    public static int CLD_TRAPPED() {
-        return CLD_TRAPPED;
-    }
-    private static final int CLD_STOPPED = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.CLD_STOPPED = 5
-     * }
-     */
-    public static int CLD_STOPPED() {
-        return CLD_STOPPED;
-    }
-    private static final int CLD_CONTINUED = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.CLD_CONTINUED = 6
-     * }
-     */
-    public static int CLD_CONTINUED() {
-        return CLD_CONTINUED;
-    }
-    private static final int POLL_IN = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.POLL_IN = 1
-     * }
-     */
-    public static int POLL_IN() {
-        return POLL_IN;
-    }
-    private static final int POLL_OUT = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.POLL_OUT = 2
-     * }
-     */
-    public static int POLL_OUT() {
-        return POLL_OUT;
-    }
-    private static final int POLL_MSG = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.POLL_MSG = 3
-     * }
-     */
-    public static int POLL_MSG() {
-        return POLL_MSG;
-    }
-    private static final int POLL_ERR = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.POLL_ERR = 4
-     * }
-     */
-    public static int POLL_ERR() {
-        return POLL_ERR;
-    }
-    private static final int POLL_PRI = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.POLL_PRI = 5
-     * }
-     */
-    public static int POLL_PRI() {
-        return POLL_PRI;
-    }
-    private static final int POLL_HUP = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.POLL_HUP = 6
-     * }
-     */
-    public static int POLL_HUP() {
-        return POLL_HUP;
-    }
-    private static final int SIGEV_SIGNAL = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SIGEV_SIGNAL = 0
-     * }
-     */
-    public static int SIGEV_SIGNAL() {
-        return SIGEV_SIGNAL;
-    }
-    private static final int SIGEV_NONE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SIGEV_NONE = 1
-     * }
-     */
-    public static int SIGEV_NONE() {
-        return SIGEV_NONE;
-    }
-    private static final int SIGEV_THREAD = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SIGEV_THREAD = 2
-     * }
-     */
-    public static int SIGEV_THREAD() {
-        return SIGEV_THREAD;
-    }
-    private static final int SIGEV_THREAD_ID = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SIGEV_THREAD_ID = 4
-     * }
-     */
-    public static int SIGEV_THREAD_ID() {
-        return SIGEV_THREAD_ID;
-    }
-
-    private static class kill {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("kill");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int kill(__pid_t __pid, int __sig)
-     * }
-     */
-    public static FunctionDescriptor kill$descriptor() {
-        return kill.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int kill(__pid_t __pid, int __sig)
-     * }
-     */
-    public static MethodHandle kill$handle() {
-        return kill.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int kill(__pid_t __pid, int __sig)
-     * }
-     */
-    public static MemorySegment kill$address() {
-        return kill.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int kill(__pid_t __pid, int __sig)
-     * }
-     */
-    public static int kill(int __pid, int __sig) {
-        var mh$ = kill.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("kill", __pid, __sig);
-            }
-            return (int)mh$.invokeExact(__pid, __sig);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sigemptyset {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sigemptyset");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sigemptyset(sigset_t *__set)
-     * }
-     */
-    public static FunctionDescriptor sigemptyset$descriptor() {
-        return sigemptyset.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sigemptyset(sigset_t *__set)
-     * }
-     */
-    public static MethodHandle sigemptyset$handle() {
-        return sigemptyset.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sigemptyset(sigset_t *__set)
-     * }
-     */
-    public static MemorySegment sigemptyset$address() {
-        return sigemptyset.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sigemptyset(sigset_t *__set)
-     * }
-     */
-    public static int sigemptyset(MemorySegment __set) {
-        var mh$ = sigemptyset.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sigemptyset", __set);
-            }
-            return (int)mh$.invokeExact(__set);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sigaddset {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sigaddset");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sigaddset(sigset_t *__set, int __signo)
-     * }
-     */
-    public static FunctionDescriptor sigaddset$descriptor() {
-        return sigaddset.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sigaddset(sigset_t *__set, int __signo)
-     * }
-     */
-    public static MethodHandle sigaddset$handle() {
-        return sigaddset.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sigaddset(sigset_t *__set, int __signo)
-     * }
-     */
-    public static MemorySegment sigaddset$address() {
-        return sigaddset.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sigaddset(sigset_t *__set, int __signo)
-     * }
-     */
-    public static int sigaddset(MemorySegment __set, int __signo) {
-        var mh$ = sigaddset.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sigaddset", __set, __signo);
-            }
-            return (int)mh$.invokeExact(__set, __signo);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sigprocmask {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sigprocmask");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sigprocmask(int __how, const sigset_t *restrict __set, sigset_t *restrict __oset)
-     * }
-     */
-    public static FunctionDescriptor sigprocmask$descriptor() {
-        return sigprocmask.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sigprocmask(int __how, const sigset_t *restrict __set, sigset_t *restrict __oset)
-     * }
-     */
-    public static MethodHandle sigprocmask$handle() {
-        return sigprocmask.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sigprocmask(int __how, const sigset_t *restrict __set, sigset_t *restrict __oset)
-     * }
-     */
-    public static MemorySegment sigprocmask$address() {
-        return sigprocmask.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sigprocmask(int __how, const sigset_t *restrict __set, sigset_t *restrict __oset)
-     * }
-     */
-    public static int sigprocmask(int __how, MemorySegment __set, MemorySegment __oset) {
-        var mh$ = sigprocmask.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sigprocmask", __how, __set, __oset);
-            }
-            return (int)mh$.invokeExact(__how, __set, __oset);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sigaction {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sigaction");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sigaction(int __sig, const struct sigaction *restrict __act, struct sigaction *restrict __oact)
-     * }
-     */
-    public static FunctionDescriptor sigaction$descriptor() {
-        return sigaction.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sigaction(int __sig, const struct sigaction *restrict __act, struct sigaction *restrict __oact)
-     * }
-     */
-    public static MethodHandle sigaction$handle() {
-        return sigaction.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sigaction(int __sig, const struct sigaction *restrict __act, struct sigaction *restrict __oact)
-     * }
-     */
-    public static MemorySegment sigaction$address() {
-        return sigaction.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sigaction(int __sig, const struct sigaction *restrict __act, struct sigaction *restrict __oact)
-     * }
-     */
-    public static int sigaction(int __sig, MemorySegment __act, MemorySegment __oact) {
-        var mh$ = sigaction.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sigaction", __sig, __act, __oact);
-            }
-            return (int)mh$.invokeExact(__sig, __act, __oact);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sigtimedwait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sigtimedwait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sigtimedwait(const sigset_t *restrict __set, siginfo_t *restrict __info, const struct timespec *restrict __timeout)
-     * }
-     */
-    public static FunctionDescriptor sigtimedwait$descriptor() {
-        return sigtimedwait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sigtimedwait(const sigset_t *restrict __set, siginfo_t *restrict __info, const struct timespec *restrict __timeout)
-     * }
-     */
-    public static MethodHandle sigtimedwait$handle() {
-        return sigtimedwait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sigtimedwait(const sigset_t *restrict __set, siginfo_t *restrict __info, const struct timespec *restrict __timeout)
-     * }
-     */
-    public static MemorySegment sigtimedwait$address() {
-        return sigtimedwait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sigtimedwait(const sigset_t *restrict __set, siginfo_t *restrict __info, const struct timespec *restrict __timeout)
-     * }
-     */
-    public static int sigtimedwait(MemorySegment __set, MemorySegment __info, MemorySegment __timeout) {
-        var mh$ = sigtimedwait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sigtimedwait", __set, __info, __timeout);
-            }
-            return (int)mh$.invokeExact(__set, __info, __timeout);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class sigqueue {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            sigval.layout()
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("sigqueue");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int sigqueue(__pid_t __pid, int __sig, const union sigval __val)
-     * }
-     */
-    public static FunctionDescriptor sigqueue$descriptor() {
-        return sigqueue.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int sigqueue(__pid_t __pid, int __sig, const union sigval __val)
-     * }
-     */
-    public static MethodHandle sigqueue$handle() {
-        return sigqueue.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int sigqueue(__pid_t __pid, int __sig, const union sigval __val)
-     * }
-     */
-    public static MemorySegment sigqueue$address() {
-        return sigqueue.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int sigqueue(__pid_t __pid, int __sig, const union sigval __val)
-     * }
-     */
-    public static int sigqueue(int __pid, int __sig, MemorySegment __val) {
-        var mh$ = sigqueue.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("sigqueue", __pid, __sig, __val);
-            }
-            return (int)mh$.invokeExact(__pid, __sig, __val);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_sigmask {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_sigmask");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_sigmask(int __how, const __sigset_t *restrict __newmask, __sigset_t *restrict __oldmask)
-     * }
-     */
-    public static FunctionDescriptor pthread_sigmask$descriptor() {
-        return pthread_sigmask.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_sigmask(int __how, const __sigset_t *restrict __newmask, __sigset_t *restrict __oldmask)
-     * }
-     */
-    public static MethodHandle pthread_sigmask$handle() {
-        return pthread_sigmask.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_sigmask(int __how, const __sigset_t *restrict __newmask, __sigset_t *restrict __oldmask)
-     * }
-     */
-    public static MemorySegment pthread_sigmask$address() {
-        return pthread_sigmask.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_sigmask(int __how, const __sigset_t *restrict __newmask, __sigset_t *restrict __oldmask)
-     * }
-     */
-    public static int pthread_sigmask(int __how, MemorySegment __newmask, MemorySegment __oldmask) {
-        var mh$ = pthread_sigmask.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_sigmask", __how, __newmask, __oldmask);
-            }
-            return (int)mh$.invokeExact(__how, __newmask, __oldmask);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_kill {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_kill");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_kill(pthread_t __threadid, int __signo)
-     * }
-     */
-    public static FunctionDescriptor pthread_kill$descriptor() {
-        return pthread_kill.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_kill(pthread_t __threadid, int __signo)
-     * }
-     */
-    public static MethodHandle pthread_kill$handle() {
-        return pthread_kill.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_kill(pthread_t __threadid, int __signo)
-     * }
-     */
-    public static MemorySegment pthread_kill$address() {
-        return pthread_kill.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_kill(pthread_t __threadid, int __signo)
-     * }
-     */
-    public static int pthread_kill(long __threadid, int __signo) {
-        var mh$ = pthread_kill.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_kill", __threadid, __signo);
-            }
-            return (int)mh$.invokeExact(__threadid, __signo);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class __libc_current_sigrtmin {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("__libc_current_sigrtmin");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmin()
-     * }
-     */
-    public static FunctionDescriptor __libc_current_sigrtmin$descriptor() {
-        return __libc_current_sigrtmin.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmin()
-     * }
-     */
-    public static MethodHandle __libc_current_sigrtmin$handle() {
-        return __libc_current_sigrtmin.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmin()
-     * }
-     */
-    public static MemorySegment __libc_current_sigrtmin$address() {
-        return __libc_current_sigrtmin.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmin()
-     * }
-     */
-    public static int __libc_current_sigrtmin() {
-        var mh$ = __libc_current_sigrtmin.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("__libc_current_sigrtmin");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class __libc_current_sigrtmax {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("__libc_current_sigrtmax");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmax()
-     * }
-     */
-    public static FunctionDescriptor __libc_current_sigrtmax$descriptor() {
-        return __libc_current_sigrtmax.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmax()
-     * }
-     */
-    public static MethodHandle __libc_current_sigrtmax$handle() {
-        return __libc_current_sigrtmax.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmax()
-     * }
-     */
-    public static MemorySegment __libc_current_sigrtmax$address() {
-        return __libc_current_sigrtmax.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int __libc_current_sigrtmax()
-     * }
-     */
-    public static int __libc_current_sigrtmax() {
-        var mh$ = __libc_current_sigrtmax.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("__libc_current_sigrtmax");
-            }
-            return (int)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int SFD_CLOEXEC = (int)524288L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SFD_CLOEXEC = 524288
-     * }
-     */
-    public static int SFD_CLOEXEC() {
-        return SFD_CLOEXEC;
-    }
-    private static final int SFD_NONBLOCK = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.SFD_NONBLOCK = 2048
-     * }
-     */
-    public static int SFD_NONBLOCK() {
-        return SFD_NONBLOCK;
-    }
-
-    private static class signalfd {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("signalfd");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int signalfd(int __fd, const sigset_t *__mask, int __flags)
-     * }
-     */
-    public static FunctionDescriptor signalfd$descriptor() {
-        return signalfd.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int signalfd(int __fd, const sigset_t *__mask, int __flags)
-     * }
-     */
-    public static MethodHandle signalfd$handle() {
-        return signalfd.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int signalfd(int __fd, const sigset_t *__mask, int __flags)
-     * }
-     */
-    public static MemorySegment signalfd$address() {
-        return signalfd.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int signalfd(int __fd, const sigset_t *__mask, int __flags)
-     * }
-     */
-    public static int signalfd(int __fd, MemorySegment __mask, int __flags) {
-        var mh$ = signalfd.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("signalfd", __fd, __mask, __flags);
-            }
-            return (int)mh$.invokeExact(__fd, __mask, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int EFD_SEMAPHORE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.EFD_SEMAPHORE = 1
-     * }
-     */
-    public static int EFD_SEMAPHORE() {
-        return EFD_SEMAPHORE;
-    }
-    private static final int EFD_CLOEXEC = (int)524288L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.EFD_CLOEXEC = 524288
-     * }
-     */
-    public static int EFD_CLOEXEC() {
-        return EFD_CLOEXEC;
-    }
-    private static final int EFD_NONBLOCK = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.EFD_NONBLOCK = 2048
-     * }
-     */
-    public static int EFD_NONBLOCK() {
-        return EFD_NONBLOCK;
-    }
-
-    private static class eventfd {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("eventfd");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int eventfd(unsigned int __count, int __flags)
-     * }
-     */
-    public static FunctionDescriptor eventfd$descriptor() {
-        return eventfd.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int eventfd(unsigned int __count, int __flags)
-     * }
-     */
-    public static MethodHandle eventfd$handle() {
-        return eventfd.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int eventfd(unsigned int __count, int __flags)
-     * }
-     */
-    public static MemorySegment eventfd$address() {
-        return eventfd.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int eventfd(unsigned int __count, int __flags)
-     * }
-     */
-    public static int eventfd(int __count, int __flags) {
-        var mh$ = eventfd.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("eventfd", __count, __flags);
-            }
-            return (int)mh$.invokeExact(__count, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int EPOLL_CLOEXEC = (int)524288L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.EPOLL_CLOEXEC = 524288
-     * }
-     */
-    public static int EPOLL_CLOEXEC() {
-        return EPOLL_CLOEXEC;
-    }
-    private static final int EPOLLIN = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLIN = 1
-     * }
-     */
-    public static int EPOLLIN() {
-        return EPOLLIN;
-    }
-    private static final int EPOLLPRI = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLPRI = 2
-     * }
-     */
-    public static int EPOLLPRI() {
-        return EPOLLPRI;
-    }
-    private static final int EPOLLOUT = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLOUT = 4
-     * }
-     */
-    public static int EPOLLOUT() {
-        return EPOLLOUT;
-    }
-    private static final int EPOLLRDNORM = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLRDNORM = 64
-     * }
-     */
-    public static int EPOLLRDNORM() {
-        return EPOLLRDNORM;
-    }
-    private static final int EPOLLRDBAND = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLRDBAND = 128
-     * }
-     */
-    public static int EPOLLRDBAND() {
-        return EPOLLRDBAND;
-    }
-    private static final int EPOLLWRNORM = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLWRNORM = 256
-     * }
-     */
-    public static int EPOLLWRNORM() {
-        return EPOLLWRNORM;
-    }
-    private static final int EPOLLWRBAND = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLWRBAND = 512
-     * }
-     */
-    public static int EPOLLWRBAND() {
-        return EPOLLWRBAND;
-    }
-    private static final int EPOLLMSG = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLMSG = 1024
-     * }
-     */
-    public static int EPOLLMSG() {
-        return EPOLLMSG;
-    }
-    private static final int EPOLLERR = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLERR = 8
-     * }
-     */
-    public static int EPOLLERR() {
-        return EPOLLERR;
-    }
-    private static final int EPOLLHUP = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLHUP = 16
-     * }
-     */
-    public static int EPOLLHUP() {
-        return EPOLLHUP;
-    }
-    private static final int EPOLLRDHUP = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLRDHUP = 8192
-     * }
-     */
-    public static int EPOLLRDHUP() {
-        return EPOLLRDHUP;
-    }
-    private static final int EPOLLEXCLUSIVE = (int)268435456L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLEXCLUSIVE = 268435456
-     * }
-     */
-    public static int EPOLLEXCLUSIVE() {
-        return EPOLLEXCLUSIVE;
-    }
-    private static final int EPOLLWAKEUP = (int)536870912L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLWAKEUP = 536870912
-     * }
-     */
-    public static int EPOLLWAKEUP() {
-        return EPOLLWAKEUP;
-    }
-    private static final int EPOLLONESHOT = (int)1073741824L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLONESHOT = 1073741824
-     * }
-     */
-    public static int EPOLLONESHOT() {
-        return EPOLLONESHOT;
-    }
-    private static final int EPOLLET = (int)-2147483648L;
-    /**
-     * {@snippet lang=c :
-     * enum EPOLL_EVENTS.EPOLLET = -2147483648
-     * }
-     */
-    public static int EPOLLET() {
-        return EPOLLET;
-    }
-
-    private static class epoll_create1 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("epoll_create1");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int epoll_create1(int __flags)
-     * }
-     */
-    public static FunctionDescriptor epoll_create1$descriptor() {
-        return epoll_create1.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int epoll_create1(int __flags)
-     * }
-     */
-    public static MethodHandle epoll_create1$handle() {
-        return epoll_create1.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int epoll_create1(int __flags)
-     * }
-     */
-    public static MemorySegment epoll_create1$address() {
-        return epoll_create1.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int epoll_create1(int __flags)
-     * }
-     */
-    public static int epoll_create1(int __flags) {
-        var mh$ = epoll_create1.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("epoll_create1", __flags);
-            }
-            return (int)mh$.invokeExact(__flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class epoll_ctl {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("epoll_ctl");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
-     * }
-     */
-    public static FunctionDescriptor epoll_ctl$descriptor() {
-        return epoll_ctl.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
-     * }
-     */
-    public static MethodHandle epoll_ctl$handle() {
-        return epoll_ctl.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
-     * }
-     */
-    public static MemorySegment epoll_ctl$address() {
-        return epoll_ctl.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
-     * }
-     */
-    public static int epoll_ctl(int __epfd, int __op, int __fd, MemorySegment __event) {
-        var mh$ = epoll_ctl.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("epoll_ctl", __epfd, __op, __fd, __event);
-            }
-            return (int)mh$.invokeExact(__epfd, __op, __fd, __event);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class epoll_wait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("epoll_wait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
-     * }
-     */
-    public static FunctionDescriptor epoll_wait$descriptor() {
-        return epoll_wait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
-     * }
-     */
-    public static MethodHandle epoll_wait$handle() {
-        return epoll_wait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
-     * }
-     */
-    public static MemorySegment epoll_wait$address() {
-        return epoll_wait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
-     * }
-     */
-    public static int epoll_wait(int __epfd, MemorySegment __events, int __maxevents, int __timeout) {
-        var mh$ = epoll_wait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("epoll_wait", __epfd, __events, __maxevents, __timeout);
-            }
-            return (int)mh$.invokeExact(__epfd, __events, __maxevents, __timeout);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pidfd_open {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pidfd_open");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pidfd_open(__pid_t __pid, unsigned int __flags)
-     * }
-     */
-    public static FunctionDescriptor pidfd_open$descriptor() {
-        return pidfd_open.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pidfd_open(__pid_t __pid, unsigned int __flags)
-     * }
-     */
-    public static MethodHandle pidfd_open$handle() {
-        return pidfd_open.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pidfd_open(__pid_t __pid, unsigned int __flags)
-     * }
-     */
-    public static MemorySegment pidfd_open$address() {
-        return pidfd_open.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pidfd_open(__pid_t __pid, unsigned int __flags)
-     * }
-     */
-    public static int pidfd_open(int __pid, int __flags) {
-        var mh$ = pidfd_open.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pidfd_open", __pid, __flags);
-            }
-            return (int)mh$.invokeExact(__pid, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pidfd_send_signal {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pidfd_send_signal");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pidfd_send_signal(int __pidfd, int __sig, siginfo_t *__info, unsigned int __flags)
-     * }
-     */
-    public static FunctionDescriptor pidfd_send_signal$descriptor() {
-        return pidfd_send_signal.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pidfd_send_signal(int __pidfd, int __sig, siginfo_t *__info, unsigned int __flags)
-     * }
-     */
-    public static MethodHandle pidfd_send_signal$handle() {
-        return pidfd_send_signal.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pidfd_send_signal(int __pidfd, int __sig, siginfo_t *__info, unsigned int __flags)
-     * }
-     */
-    public static MemorySegment pidfd_send_signal$address() {
-        return pidfd_send_signal.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pidfd_send_signal(int __pidfd, int __sig, siginfo_t *__info, unsigned int __flags)
-     * }
-     */
-    public static int pidfd_send_signal(int __pidfd, int __sig, MemorySegment __info, int __flags) {
-        var mh$ = pidfd_send_signal.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pidfd_send_signal", __pidfd, __sig, __info, __flags);
-            }
-            return (int)mh$.invokeExact(__pidfd, __sig, __info, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int P_ALL = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.P_ALL = 0
-     * }
-     */
-    public static int P_ALL() {
-        return P_ALL;
-    }
-    private static final int P_PID = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.P_PID = 1
-     * }
-     */
-    public static int P_PID() {
-        return P_PID;
-    }
-    private static final int P_PGID = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.P_PGID = 2
-     * }
-     */
-    public static int P_PGID() {
-        return P_PGID;
-    }
-    private static final int P_PIDFD = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.P_PIDFD = 3
-     * }
-     */
-    public static int P_PIDFD() {
-        return P_PIDFD;
-    }
-
-    private static class waitpid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("waitpid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
-     * }
-     */
-    public static FunctionDescriptor waitpid$descriptor() {
-        return waitpid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
-     * }
-     */
-    public static MethodHandle waitpid$handle() {
-        return waitpid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
-     * }
-     */
-    public static MemorySegment waitpid$address() {
-        return waitpid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
-     * }
-     */
-    public static int waitpid(int __pid, MemorySegment __stat_loc, int __options) {
-        var mh$ = waitpid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("waitpid", __pid, __stat_loc, __options);
-            }
-            return (int)mh$.invokeExact(__pid, __stat_loc, __options);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class waitid {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("waitid");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int waitid(idtype_t __idtype, __id_t __id, siginfo_t *__infop, int __options)
-     * }
-     */
-    public static FunctionDescriptor waitid$descriptor() {
-        return waitid.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int waitid(idtype_t __idtype, __id_t __id, siginfo_t *__infop, int __options)
-     * }
-     */
-    public static MethodHandle waitid$handle() {
-        return waitid.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int waitid(idtype_t __idtype, __id_t __id, siginfo_t *__infop, int __options)
-     * }
-     */
-    public static MemorySegment waitid$address() {
-        return waitid.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int waitid(idtype_t __idtype, __id_t __id, siginfo_t *__infop, int __options)
-     * }
-     */
-    public static int waitid(int __idtype, int __id, MemorySegment __infop, int __options) {
-        var mh$ = waitid.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("waitid", __idtype, __id, __infop, __options);
-            }
-            return (int)mh$.invokeExact(__idtype, __id, __infop, __options);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class flock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("flock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int flock(int __fd, int __operation)
-     * }
-     */
-    public static FunctionDescriptor flock$descriptor() {
-        return flock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int flock(int __fd, int __operation)
-     * }
-     */
-    public static MethodHandle flock$handle() {
-        return flock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int flock(int __fd, int __operation)
-     * }
-     */
-    public static MemorySegment flock$address() {
-        return flock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int flock(int __fd, int __operation)
-     * }
-     */
-    public static int flock(int __fd, int __operation) {
-        var mh$ = flock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("flock", __fd, __operation);
-            }
-            return (int)mh$.invokeExact(__fd, __operation);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int RLIMIT_NOFILE = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * enum __rlimit_resource.RLIMIT_NOFILE = 7
-     * }
-     */
-    public static int RLIMIT_NOFILE() {
-        return RLIMIT_NOFILE;
-    }
-
-    private static class getrlimit {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getrlimit");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
-     * }
-     */
-    public static FunctionDescriptor getrlimit$descriptor() {
-        return getrlimit.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
-     * }
-     */
-    public static MethodHandle getrlimit$handle() {
-        return getrlimit.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
-     * }
-     */
-    public static MemorySegment getrlimit$address() {
-        return getrlimit.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int getrlimit(__rlimit_resource_t __resource, struct rlimit *__rlimits)
-     * }
-     */
-    public static int getrlimit(int __resource, MemorySegment __rlimits) {
-        var mh$ = getrlimit.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("getrlimit", __resource, __rlimits);
-            }
-            return (int)mh$.invokeExact(__resource, __rlimits);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class poll {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_LONG,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("poll");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
-     * }
-     */
-    public static FunctionDescriptor poll$descriptor() {
-        return poll.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
-     * }
-     */
-    public static MethodHandle poll$handle() {
-        return poll.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
-     * }
-     */
-    public static MemorySegment poll$address() {
-        return poll.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int poll(struct pollfd *__fds, nfds_t __nfds, int __timeout)
-     * }
-     */
-    public static int poll(MemorySegment __fds, long __nfds, int __timeout) {
-        var mh$ = poll.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("poll", __fds, __nfds, __timeout);
-            }
-            return (int)mh$.invokeExact(__fds, __nfds, __timeout);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn(pid_t *restrict __pid, const char *restrict __path, const posix_spawn_file_actions_t *restrict __file_actions, const posix_spawnattr_t *restrict __attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static FunctionDescriptor posix_spawn$descriptor() {
-        return posix_spawn.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn(pid_t *restrict __pid, const char *restrict __path, const posix_spawn_file_actions_t *restrict __file_actions, const posix_spawnattr_t *restrict __attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static MethodHandle posix_spawn$handle() {
-        return posix_spawn.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn(pid_t *restrict __pid, const char *restrict __path, const posix_spawn_file_actions_t *restrict __file_actions, const posix_spawnattr_t *restrict __attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static MemorySegment posix_spawn$address() {
-        return posix_spawn.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn(pid_t *restrict __pid, const char *restrict __path, const posix_spawn_file_actions_t *restrict __file_actions, const posix_spawnattr_t *restrict __attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static int posix_spawn(MemorySegment __pid, MemorySegment __path, MemorySegment __file_actions, MemorySegment __attrp, MemorySegment __argv, MemorySegment __envp) {
-        var mh$ = posix_spawn.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn", __pid, __path, __file_actions, __attrp, __argv, __envp);
-            }
-            return (int)mh$.invokeExact(__pid, __path, __file_actions, __attrp, __argv, __envp);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnp {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnp");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static FunctionDescriptor posix_spawnp$descriptor() {
-        return posix_spawnp.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static MethodHandle posix_spawnp$handle() {
-        return posix_spawnp.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static MemorySegment posix_spawnp$address() {
-        return posix_spawnp.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
-     * }
-     */
-    public static int posix_spawnp(MemorySegment __pid, MemorySegment __file, MemorySegment __file_actions, MemorySegment __attrp, MemorySegment __argv, MemorySegment __envp) {
-        var mh$ = posix_spawnp.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnp", __pid, __file, __file_actions, __attrp, __argv, __envp);
-            }
-            return (int)mh$.invokeExact(__pid, __file, __file_actions, __attrp, __argv, __envp);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnattr_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_init(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static FunctionDescriptor posix_spawnattr_init$descriptor() {
-        return posix_spawnattr_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_init(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static MethodHandle posix_spawnattr_init$handle() {
-        return posix_spawnattr_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_init(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static MemorySegment posix_spawnattr_init$address() {
-        return posix_spawnattr_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_init(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static int posix_spawnattr_init(MemorySegment __attr) {
-        var mh$ = posix_spawnattr_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnattr_init", __attr);
-            }
-            return (int)mh$.invokeExact(__attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnattr_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_destroy(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static FunctionDescriptor posix_spawnattr_destroy$descriptor() {
-        return posix_spawnattr_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_destroy(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static MethodHandle posix_spawnattr_destroy$handle() {
-        return posix_spawnattr_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_destroy(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static MemorySegment posix_spawnattr_destroy$address() {
-        return posix_spawnattr_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_destroy(posix_spawnattr_t *__attr)
-     * }
-     */
-    public static int posix_spawnattr_destroy(MemorySegment __attr) {
-        var mh$ = posix_spawnattr_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnattr_destroy", __attr);
-            }
-            return (int)mh$.invokeExact(__attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnattr_setsigdefault {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_setsigdefault");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigdefault(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigdefault)
-     * }
-     */
-    public static FunctionDescriptor posix_spawnattr_setsigdefault$descriptor() {
-        return posix_spawnattr_setsigdefault.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigdefault(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigdefault)
-     * }
-     */
-    public static MethodHandle posix_spawnattr_setsigdefault$handle() {
-        return posix_spawnattr_setsigdefault.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigdefault(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigdefault)
-     * }
-     */
-    public static MemorySegment posix_spawnattr_setsigdefault$address() {
-        return posix_spawnattr_setsigdefault.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigdefault(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigdefault)
-     * }
-     */
-    public static int posix_spawnattr_setsigdefault(MemorySegment __attr, MemorySegment __sigdefault) {
-        var mh$ = posix_spawnattr_setsigdefault.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnattr_setsigdefault", __attr, __sigdefault);
-            }
-            return (int)mh$.invokeExact(__attr, __sigdefault);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnattr_setsigmask {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_setsigmask");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigmask(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigmask)
-     * }
-     */
-    public static FunctionDescriptor posix_spawnattr_setsigmask$descriptor() {
-        return posix_spawnattr_setsigmask.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigmask(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigmask)
-     * }
-     */
-    public static MethodHandle posix_spawnattr_setsigmask$handle() {
-        return posix_spawnattr_setsigmask.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigmask(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigmask)
-     * }
-     */
-    public static MemorySegment posix_spawnattr_setsigmask$address() {
-        return posix_spawnattr_setsigmask.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setsigmask(posix_spawnattr_t *restrict __attr, const sigset_t *restrict __sigmask)
-     * }
-     */
-    public static int posix_spawnattr_setsigmask(MemorySegment __attr, MemorySegment __sigmask) {
-        var mh$ = posix_spawnattr_setsigmask.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnattr_setsigmask", __attr, __sigmask);
-            }
-            return (int)mh$.invokeExact(__attr, __sigmask);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnattr_setflags {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_SHORT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_setflags");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setflags(posix_spawnattr_t *_attr, short __flags)
-     * }
-     */
-    public static FunctionDescriptor posix_spawnattr_setflags$descriptor() {
-        return posix_spawnattr_setflags.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setflags(posix_spawnattr_t *_attr, short __flags)
-     * }
-     */
-    public static MethodHandle posix_spawnattr_setflags$handle() {
-        return posix_spawnattr_setflags.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setflags(posix_spawnattr_t *_attr, short __flags)
-     * }
-     */
-    public static MemorySegment posix_spawnattr_setflags$address() {
-        return posix_spawnattr_setflags.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setflags(posix_spawnattr_t *_attr, short __flags)
-     * }
-     */
-    public static int posix_spawnattr_setflags(MemorySegment _attr, short __flags) {
-        var mh$ = posix_spawnattr_setflags.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnattr_setflags", _attr, __flags);
-            }
-            return (int)mh$.invokeExact(_attr, __flags);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawnattr_setpgroup {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnattr_setpgroup");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
-     * }
-     */
-    public static FunctionDescriptor posix_spawnattr_setpgroup$descriptor() {
-        return posix_spawnattr_setpgroup.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
-     * }
-     */
-    public static MethodHandle posix_spawnattr_setpgroup$handle() {
-        return posix_spawnattr_setpgroup.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
-     * }
-     */
-    public static MemorySegment posix_spawnattr_setpgroup$address() {
-        return posix_spawnattr_setpgroup.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawnattr_setpgroup(posix_spawnattr_t *__attr, pid_t __pgroup)
-     * }
-     */
-    public static int posix_spawnattr_setpgroup(MemorySegment __attr, int __pgroup) {
-        var mh$ = posix_spawnattr_setpgroup.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawnattr_setpgroup", __attr, __pgroup);
-            }
-            return (int)mh$.invokeExact(__attr, __pgroup);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_init(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_init$descriptor() {
-        return posix_spawn_file_actions_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_init(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_init$handle() {
-        return posix_spawn_file_actions_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_init(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_init$address() {
-        return posix_spawn_file_actions_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_init(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static int posix_spawn_file_actions_init(MemorySegment __file_actions) {
-        var mh$ = posix_spawn_file_actions_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_init", __file_actions);
-            }
-            return (int)mh$.invokeExact(__file_actions);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_destroy$descriptor() {
-        return posix_spawn_file_actions_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_destroy$handle() {
-        return posix_spawn_file_actions_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_destroy$address() {
-        return posix_spawn_file_actions_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *__file_actions)
-     * }
-     */
-    public static int posix_spawn_file_actions_destroy(MemorySegment __file_actions) {
-        var mh$ = posix_spawn_file_actions_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_destroy", __file_actions);
-            }
-            return (int)mh$.invokeExact(__file_actions);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_addopen {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_addopen");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_addopen$descriptor() {
-        return posix_spawn_file_actions_addopen.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_addopen$handle() {
-        return posix_spawn_file_actions_addopen.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_addopen$address() {
-        return posix_spawn_file_actions_addopen.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
-     * }
-     */
-    public static int posix_spawn_file_actions_addopen(MemorySegment __file_actions, int __fd, MemorySegment __path, int __oflag, int __mode) {
-        var mh$ = posix_spawn_file_actions_addopen.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_addopen", __file_actions, __fd, __path, __oflag, __mode);
-            }
-            return (int)mh$.invokeExact(__file_actions, __fd, __path, __oflag, __mode);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_addclose {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_addclose");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *__file_actions, int __fd)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_addclose$descriptor() {
-        return posix_spawn_file_actions_addclose.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *__file_actions, int __fd)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_addclose$handle() {
-        return posix_spawn_file_actions_addclose.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *__file_actions, int __fd)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_addclose$address() {
-        return posix_spawn_file_actions_addclose.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *__file_actions, int __fd)
-     * }
-     */
-    public static int posix_spawn_file_actions_addclose(MemorySegment __file_actions, int __fd) {
-        var mh$ = posix_spawn_file_actions_addclose.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_addclose", __file_actions, __fd);
-            }
-            return (int)mh$.invokeExact(__file_actions, __fd);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_adddup2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_adddup2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_adddup2$descriptor() {
-        return posix_spawn_file_actions_adddup2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_adddup2$handle() {
-        return posix_spawn_file_actions_adddup2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_adddup2$address() {
-        return posix_spawn_file_actions_adddup2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *__file_actions, int __fd, int __newfd)
-     * }
-     */
-    public static int posix_spawn_file_actions_adddup2(MemorySegment __file_actions, int __fd, int __newfd) {
-        var mh$ = posix_spawn_file_actions_adddup2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_adddup2", __file_actions, __fd, __newfd);
-            }
-            return (int)mh$.invokeExact(__file_actions, __fd, __newfd);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_addchdir_np {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_addchdir_np");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_addchdir_np$descriptor() {
-        return posix_spawn_file_actions_addchdir_np.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_addchdir_np$handle() {
-        return posix_spawn_file_actions_addchdir_np.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_addchdir_np$address() {
-        return posix_spawn_file_actions_addchdir_np.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *restrict __actions, const char *restrict __path)
-     * }
-     */
-    public static int posix_spawn_file_actions_addchdir_np(MemorySegment __actions, MemorySegment __path) {
-        var mh$ = posix_spawn_file_actions_addchdir_np.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_addchdir_np", __actions, __path);
-            }
-            return (int)mh$.invokeExact(__actions, __path);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class posix_spawn_file_actions_addclosefrom_np {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawn_file_actions_addclosefrom_np");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
-     * }
-     */
-    public static FunctionDescriptor posix_spawn_file_actions_addclosefrom_np$descriptor() {
-        return posix_spawn_file_actions_addclosefrom_np.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
-     * }
-     */
-    public static MethodHandle posix_spawn_file_actions_addclosefrom_np$handle() {
-        return posix_spawn_file_actions_addclosefrom_np.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
-     * }
-     */
-    public static MemorySegment posix_spawn_file_actions_addclosefrom_np$address() {
-        return posix_spawn_file_actions_addclosefrom_np.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int __from)
-     * }
-     */
-    public static int posix_spawn_file_actions_addclosefrom_np(MemorySegment x0, int __from) {
-        var mh$ = posix_spawn_file_actions_addclosefrom_np.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("posix_spawn_file_actions_addclosefrom_np", x0, __from);
-            }
-            return (int)mh$.invokeExact(x0, __from);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class clock_gettime {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("clock_gettime");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int clock_gettime(clockid_t __clock_id, struct timespec *__tp)
-     * }
-     */
-    public static FunctionDescriptor clock_gettime$descriptor() {
-        return clock_gettime.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int clock_gettime(clockid_t __clock_id, struct timespec *__tp)
-     * }
-     */
-    public static MethodHandle clock_gettime$handle() {
-        return clock_gettime.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int clock_gettime(clockid_t __clock_id, struct timespec *__tp)
-     * }
-     */
-    public static MemorySegment clock_gettime$address() {
-        return clock_gettime.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int clock_gettime(clockid_t __clock_id, struct timespec *__tp)
-     * }
-     */
-    public static int clock_gettime(int __clock_id, MemorySegment __tp) {
-        var mh$ = clock_gettime.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("clock_gettime", __clock_id, __tp);
-            }
-            return (int)mh$.invokeExact(__clock_id, __tp);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int PTHREAD_MUTEX_STALLED = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.PTHREAD_MUTEX_STALLED = 0
-     * }
-     */
-    public static int PTHREAD_MUTEX_STALLED() {
-        return PTHREAD_MUTEX_STALLED;
-    }
-    private static final int PTHREAD_MUTEX_STALLED_NP = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.PTHREAD_MUTEX_STALLED_NP = 0
-     * }
-     */
-    public static int PTHREAD_MUTEX_STALLED_NP() {
-        return PTHREAD_MUTEX_STALLED_NP;
-    }
-    private static final int PTHREAD_MUTEX_ROBUST = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.PTHREAD_MUTEX_ROBUST = 1
-     * }
-     */
-    public static int PTHREAD_MUTEX_ROBUST() {
-        return PTHREAD_MUTEX_ROBUST;
-    }
-    private static final int PTHREAD_MUTEX_ROBUST_NP = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.PTHREAD_MUTEX_ROBUST_NP = 1
-     * }
-     */
-    public static int PTHREAD_MUTEX_ROBUST_NP() {
-        return PTHREAD_MUTEX_ROBUST_NP;
-    }
-    private static final int PTHREAD_PROCESS_PRIVATE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.PTHREAD_PROCESS_PRIVATE = 0
-     * }
-     */
-    public static int PTHREAD_PROCESS_PRIVATE() {
-        return PTHREAD_PROCESS_PRIVATE;
-    }
-    private static final int PTHREAD_PROCESS_SHARED = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.PTHREAD_PROCESS_SHARED = 1
-     * }
-     */
-    public static int PTHREAD_PROCESS_SHARED() {
-        return PTHREAD_PROCESS_SHARED;
-    }
-
-    private static class pthread_self {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_LONG    );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_self");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern pthread_t pthread_self()
-     * }
-     */
-    public static FunctionDescriptor pthread_self$descriptor() {
-        return pthread_self.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern pthread_t pthread_self()
-     * }
-     */
-    public static MethodHandle pthread_self$handle() {
-        return pthread_self.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern pthread_t pthread_self()
-     * }
-     */
-    public static MemorySegment pthread_self$address() {
-        return pthread_self.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern pthread_t pthread_self()
-     * }
-     */
-    public static long pthread_self() {
-        var mh$ = pthread_self.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_self");
-            }
-            return (long)mh$.invokeExact();
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_init(pthread_mutex_t *__mutex, const pthread_mutexattr_t *__mutexattr)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_init$descriptor() {
-        return pthread_mutex_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_init(pthread_mutex_t *__mutex, const pthread_mutexattr_t *__mutexattr)
-     * }
-     */
-    public static MethodHandle pthread_mutex_init$handle() {
-        return pthread_mutex_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_init(pthread_mutex_t *__mutex, const pthread_mutexattr_t *__mutexattr)
-     * }
-     */
-    public static MemorySegment pthread_mutex_init$address() {
-        return pthread_mutex_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_init(pthread_mutex_t *__mutex, const pthread_mutexattr_t *__mutexattr)
-     * }
-     */
-    public static int pthread_mutex_init(MemorySegment __mutex, MemorySegment __mutexattr) {
-        var mh$ = pthread_mutex_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_init", __mutex, __mutexattr);
-            }
-            return (int)mh$.invokeExact(__mutex, __mutexattr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_destroy(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_destroy$descriptor() {
-        return pthread_mutex_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_destroy(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MethodHandle pthread_mutex_destroy$handle() {
-        return pthread_mutex_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_destroy(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MemorySegment pthread_mutex_destroy$address() {
-        return pthread_mutex_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_destroy(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static int pthread_mutex_destroy(MemorySegment __mutex) {
-        var mh$ = pthread_mutex_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_destroy", __mutex);
-            }
-            return (int)mh$.invokeExact(__mutex);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_trylock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_trylock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_trylock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_trylock$descriptor() {
-        return pthread_mutex_trylock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_trylock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MethodHandle pthread_mutex_trylock$handle() {
-        return pthread_mutex_trylock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_trylock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MemorySegment pthread_mutex_trylock$address() {
-        return pthread_mutex_trylock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_trylock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static int pthread_mutex_trylock(MemorySegment __mutex) {
-        var mh$ = pthread_mutex_trylock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_trylock", __mutex);
-            }
-            return (int)mh$.invokeExact(__mutex);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_lock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_lock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_lock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_lock$descriptor() {
-        return pthread_mutex_lock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_lock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MethodHandle pthread_mutex_lock$handle() {
-        return pthread_mutex_lock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_lock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MemorySegment pthread_mutex_lock$address() {
-        return pthread_mutex_lock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_lock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static int pthread_mutex_lock(MemorySegment __mutex) {
-        var mh$ = pthread_mutex_lock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_lock", __mutex);
-            }
-            return (int)mh$.invokeExact(__mutex);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_timedlock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_timedlock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_timedlock(pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_timedlock$descriptor() {
-        return pthread_mutex_timedlock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_timedlock(pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static MethodHandle pthread_mutex_timedlock$handle() {
-        return pthread_mutex_timedlock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_timedlock(pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static MemorySegment pthread_mutex_timedlock$address() {
-        return pthread_mutex_timedlock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_timedlock(pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static int pthread_mutex_timedlock(MemorySegment __mutex, MemorySegment __abstime) {
-        var mh$ = pthread_mutex_timedlock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_timedlock", __mutex, __abstime);
-            }
-            return (int)mh$.invokeExact(__mutex, __abstime);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_unlock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_unlock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_unlock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_unlock$descriptor() {
-        return pthread_mutex_unlock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_unlock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MethodHandle pthread_mutex_unlock$handle() {
-        return pthread_mutex_unlock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_unlock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MemorySegment pthread_mutex_unlock$address() {
-        return pthread_mutex_unlock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_unlock(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static int pthread_mutex_unlock(MemorySegment __mutex) {
-        var mh$ = pthread_mutex_unlock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_unlock", __mutex);
-            }
-            return (int)mh$.invokeExact(__mutex);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutex_consistent {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutex_consistent");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_consistent(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutex_consistent$descriptor() {
-        return pthread_mutex_consistent.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_consistent(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MethodHandle pthread_mutex_consistent$handle() {
-        return pthread_mutex_consistent.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutex_consistent(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static MemorySegment pthread_mutex_consistent$address() {
-        return pthread_mutex_consistent.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutex_consistent(pthread_mutex_t *__mutex)
-     * }
-     */
-    public static int pthread_mutex_consistent(MemorySegment __mutex) {
-        var mh$ = pthread_mutex_consistent.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutex_consistent", __mutex);
-            }
-            return (int)mh$.invokeExact(__mutex);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutexattr_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutexattr_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_init(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutexattr_init$descriptor() {
-        return pthread_mutexattr_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_init(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static MethodHandle pthread_mutexattr_init$handle() {
-        return pthread_mutexattr_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_init(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static MemorySegment pthread_mutexattr_init$address() {
-        return pthread_mutexattr_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_init(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static int pthread_mutexattr_init(MemorySegment __attr) {
-        var mh$ = pthread_mutexattr_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutexattr_init", __attr);
-            }
-            return (int)mh$.invokeExact(__attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutexattr_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutexattr_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_destroy(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutexattr_destroy$descriptor() {
-        return pthread_mutexattr_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_destroy(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static MethodHandle pthread_mutexattr_destroy$handle() {
-        return pthread_mutexattr_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_destroy(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static MemorySegment pthread_mutexattr_destroy$address() {
-        return pthread_mutexattr_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_destroy(pthread_mutexattr_t *__attr)
-     * }
-     */
-    public static int pthread_mutexattr_destroy(MemorySegment __attr) {
-        var mh$ = pthread_mutexattr_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutexattr_destroy", __attr);
-            }
-            return (int)mh$.invokeExact(__attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutexattr_setpshared {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutexattr_setpshared");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setpshared(pthread_mutexattr_t *__attr, int __pshared)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutexattr_setpshared$descriptor() {
-        return pthread_mutexattr_setpshared.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setpshared(pthread_mutexattr_t *__attr, int __pshared)
-     * }
-     */
-    public static MethodHandle pthread_mutexattr_setpshared$handle() {
-        return pthread_mutexattr_setpshared.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setpshared(pthread_mutexattr_t *__attr, int __pshared)
-     * }
-     */
-    public static MemorySegment pthread_mutexattr_setpshared$address() {
-        return pthread_mutexattr_setpshared.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setpshared(pthread_mutexattr_t *__attr, int __pshared)
-     * }
-     */
-    public static int pthread_mutexattr_setpshared(MemorySegment __attr, int __pshared) {
-        var mh$ = pthread_mutexattr_setpshared.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutexattr_setpshared", __attr, __pshared);
-            }
-            return (int)mh$.invokeExact(__attr, __pshared);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_mutexattr_setrobust {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_mutexattr_setrobust");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setrobust(pthread_mutexattr_t *__attr, int __robustness)
-     * }
-     */
-    public static FunctionDescriptor pthread_mutexattr_setrobust$descriptor() {
-        return pthread_mutexattr_setrobust.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setrobust(pthread_mutexattr_t *__attr, int __robustness)
-     * }
-     */
-    public static MethodHandle pthread_mutexattr_setrobust$handle() {
-        return pthread_mutexattr_setrobust.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setrobust(pthread_mutexattr_t *__attr, int __robustness)
-     * }
-     */
-    public static MemorySegment pthread_mutexattr_setrobust$address() {
-        return pthread_mutexattr_setrobust.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_mutexattr_setrobust(pthread_mutexattr_t *__attr, int __robustness)
-     * }
-     */
-    public static int pthread_mutexattr_setrobust(MemorySegment __attr, int __robustness) {
-        var mh$ = pthread_mutexattr_setrobust.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_mutexattr_setrobust", __attr, __robustness);
-            }
-            return (int)mh$.invokeExact(__attr, __robustness);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_cond_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_cond_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_init(pthread_cond_t *restrict __cond, const pthread_condattr_t *restrict __cond_attr)
-     * }
-     */
-    public static FunctionDescriptor pthread_cond_init$descriptor() {
-        return pthread_cond_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_init(pthread_cond_t *restrict __cond, const pthread_condattr_t *restrict __cond_attr)
-     * }
-     */
-    public static MethodHandle pthread_cond_init$handle() {
-        return pthread_cond_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_init(pthread_cond_t *restrict __cond, const pthread_condattr_t *restrict __cond_attr)
-     * }
-     */
-    public static MemorySegment pthread_cond_init$address() {
-        return pthread_cond_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_cond_init(pthread_cond_t *restrict __cond, const pthread_condattr_t *restrict __cond_attr)
-     * }
-     */
-    public static int pthread_cond_init(MemorySegment __cond, MemorySegment __cond_attr) {
-        var mh$ = pthread_cond_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_cond_init", __cond, __cond_attr);
-            }
-            return (int)mh$.invokeExact(__cond, __cond_attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_cond_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_cond_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_destroy(pthread_cond_t *__cond)
-     * }
-     */
-    public static FunctionDescriptor pthread_cond_destroy$descriptor() {
-        return pthread_cond_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_destroy(pthread_cond_t *__cond)
-     * }
-     */
-    public static MethodHandle pthread_cond_destroy$handle() {
-        return pthread_cond_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_destroy(pthread_cond_t *__cond)
-     * }
-     */
-    public static MemorySegment pthread_cond_destroy$address() {
-        return pthread_cond_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_cond_destroy(pthread_cond_t *__cond)
-     * }
-     */
-    public static int pthread_cond_destroy(MemorySegment __cond) {
-        var mh$ = pthread_cond_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_cond_destroy", __cond);
-            }
-            return (int)mh$.invokeExact(__cond);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_cond_signal {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_cond_signal");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_signal(pthread_cond_t *__cond)
-     * }
-     */
-    public static FunctionDescriptor pthread_cond_signal$descriptor() {
-        return pthread_cond_signal.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_signal(pthread_cond_t *__cond)
-     * }
-     */
-    public static MethodHandle pthread_cond_signal$handle() {
-        return pthread_cond_signal.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_signal(pthread_cond_t *__cond)
-     * }
-     */
-    public static MemorySegment pthread_cond_signal$address() {
-        return pthread_cond_signal.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_cond_signal(pthread_cond_t *__cond)
-     * }
-     */
-    public static int pthread_cond_signal(MemorySegment __cond) {
-        var mh$ = pthread_cond_signal.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_cond_signal", __cond);
-            }
-            return (int)mh$.invokeExact(__cond);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_cond_broadcast {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_cond_broadcast");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_broadcast(pthread_cond_t *__cond)
-     * }
-     */
-    public static FunctionDescriptor pthread_cond_broadcast$descriptor() {
-        return pthread_cond_broadcast.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_broadcast(pthread_cond_t *__cond)
-     * }
-     */
-    public static MethodHandle pthread_cond_broadcast$handle() {
-        return pthread_cond_broadcast.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_broadcast(pthread_cond_t *__cond)
-     * }
-     */
-    public static MemorySegment pthread_cond_broadcast$address() {
-        return pthread_cond_broadcast.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_cond_broadcast(pthread_cond_t *__cond)
-     * }
-     */
-    public static int pthread_cond_broadcast(MemorySegment __cond) {
-        var mh$ = pthread_cond_broadcast.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_cond_broadcast", __cond);
-            }
-            return (int)mh$.invokeExact(__cond);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_cond_wait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_cond_wait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_wait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex)
-     * }
-     */
-    public static FunctionDescriptor pthread_cond_wait$descriptor() {
-        return pthread_cond_wait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_wait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex)
-     * }
-     */
-    public static MethodHandle pthread_cond_wait$handle() {
-        return pthread_cond_wait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_wait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex)
-     * }
-     */
-    public static MemorySegment pthread_cond_wait$address() {
-        return pthread_cond_wait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_cond_wait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex)
-     * }
-     */
-    public static int pthread_cond_wait(MemorySegment __cond, MemorySegment __mutex) {
-        var mh$ = pthread_cond_wait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_cond_wait", __cond, __mutex);
-            }
-            return (int)mh$.invokeExact(__cond, __mutex);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_cond_timedwait {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_POINTER,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_cond_timedwait");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_timedwait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static FunctionDescriptor pthread_cond_timedwait$descriptor() {
-        return pthread_cond_timedwait.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_timedwait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static MethodHandle pthread_cond_timedwait$handle() {
-        return pthread_cond_timedwait.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_cond_timedwait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static MemorySegment pthread_cond_timedwait$address() {
-        return pthread_cond_timedwait.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_cond_timedwait(pthread_cond_t *restrict __cond, pthread_mutex_t *restrict __mutex, const struct timespec *restrict __abstime)
-     * }
-     */
-    public static int pthread_cond_timedwait(MemorySegment __cond, MemorySegment __mutex, MemorySegment __abstime) {
-        var mh$ = pthread_cond_timedwait.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_cond_timedwait", __cond, __mutex, __abstime);
-            }
-            return (int)mh$.invokeExact(__cond, __mutex, __abstime);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_condattr_init {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_condattr_init");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_init(pthread_condattr_t *__attr)
-     * }
-     */
-    public static FunctionDescriptor pthread_condattr_init$descriptor() {
-        return pthread_condattr_init.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_init(pthread_condattr_t *__attr)
-     * }
-     */
-    public static MethodHandle pthread_condattr_init$handle() {
-        return pthread_condattr_init.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_init(pthread_condattr_t *__attr)
-     * }
-     */
-    public static MemorySegment pthread_condattr_init$address() {
-        return pthread_condattr_init.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_condattr_init(pthread_condattr_t *__attr)
-     * }
-     */
-    public static int pthread_condattr_init(MemorySegment __attr) {
-        var mh$ = pthread_condattr_init.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_condattr_init", __attr);
-            }
-            return (int)mh$.invokeExact(__attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_condattr_destroy {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_condattr_destroy");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_destroy(pthread_condattr_t *__attr)
-     * }
-     */
-    public static FunctionDescriptor pthread_condattr_destroy$descriptor() {
-        return pthread_condattr_destroy.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_destroy(pthread_condattr_t *__attr)
-     * }
-     */
-    public static MethodHandle pthread_condattr_destroy$handle() {
-        return pthread_condattr_destroy.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_destroy(pthread_condattr_t *__attr)
-     * }
-     */
-    public static MemorySegment pthread_condattr_destroy$address() {
-        return pthread_condattr_destroy.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_condattr_destroy(pthread_condattr_t *__attr)
-     * }
-     */
-    public static int pthread_condattr_destroy(MemorySegment __attr) {
-        var mh$ = pthread_condattr_destroy.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_condattr_destroy", __attr);
-            }
-            return (int)mh$.invokeExact(__attr);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_condattr_setpshared {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_condattr_setpshared");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setpshared(pthread_condattr_t *__attr, int __pshared)
-     * }
-     */
-    public static FunctionDescriptor pthread_condattr_setpshared$descriptor() {
-        return pthread_condattr_setpshared.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setpshared(pthread_condattr_t *__attr, int __pshared)
-     * }
-     */
-    public static MethodHandle pthread_condattr_setpshared$handle() {
-        return pthread_condattr_setpshared.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setpshared(pthread_condattr_t *__attr, int __pshared)
-     * }
-     */
-    public static MemorySegment pthread_condattr_setpshared$address() {
-        return pthread_condattr_setpshared.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setpshared(pthread_condattr_t *__attr, int __pshared)
-     * }
-     */
-    public static int pthread_condattr_setpshared(MemorySegment __attr, int __pshared) {
-        var mh$ = pthread_condattr_setpshared.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_condattr_setpshared", __attr, __pshared);
-            }
-            return (int)mh$.invokeExact(__attr, __pshared);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class pthread_condattr_setclock {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibC.C_INT,
-            LibC.C_POINTER,
-            LibC.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("pthread_condattr_setclock");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setclock(pthread_condattr_t *__attr, __clockid_t __clock_id)
-     * }
-     */
-    public static FunctionDescriptor pthread_condattr_setclock$descriptor() {
-        return pthread_condattr_setclock.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setclock(pthread_condattr_t *__attr, __clockid_t __clock_id)
-     * }
-     */
-    public static MethodHandle pthread_condattr_setclock$handle() {
-        return pthread_condattr_setclock.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setclock(pthread_condattr_t *__attr, __clockid_t __clock_id)
-     * }
-     */
-    public static MemorySegment pthread_condattr_setclock$address() {
-        return pthread_condattr_setclock.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern int pthread_condattr_setclock(pthread_condattr_t *__attr, __clockid_t __clock_id)
-     * }
-     */
-    public static int pthread_condattr_setclock(MemorySegment __attr, int __clock_id) {
-        var mh$ = pthread_condattr_setclock.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("pthread_condattr_setclock", __attr, __clock_id);
-            }
-            return (int)mh$.invokeExact(__attr, __clock_id);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-    private static final int EWOULDBLOCK = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define EWOULDBLOCK 11
-     * }
-     */
-    public static int EWOULDBLOCK() {
-        return EWOULDBLOCK;
-    }
-    private static final int EDEADLOCK = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * #define EDEADLOCK 35
-     * }
-     */
-    public static int EDEADLOCK() {
-        return EDEADLOCK;
-    }
-    private static final int ENOTSUP = (int)95L;
-    /**
-     * {@snippet lang=c :
-     * #define ENOTSUP 95
-     * }
-     */
-    public static int ENOTSUP() {
-        return ENOTSUP;
-    }
-    private static final int O_NDELAY = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * #define O_NDELAY 2048
-     * }
-     */
-    public static int O_NDELAY() {
-        return O_NDELAY;
-    }
-    private static final int O_FSYNC = (int)1052672L;
-    /**
-     * {@snippet lang=c :
-     * #define O_FSYNC 1052672
-     * }
-     */
-    public static int O_FSYNC() {
-        return O_FSYNC;
-    }
-    private static final int F_GETLK = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETLK 5
-     * }
-     */
-    public static int F_GETLK() {
-        return F_GETLK;
-    }
-    private static final int F_SETLK = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETLK 6
-     * }
-     */
-    public static int F_SETLK() {
-        return F_SETLK;
-    }
-    private static final int F_SETLKW = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETLKW 7
-     * }
-     */
-    public static int F_SETLKW() {
-        return F_SETLKW;
-    }
-    private static final int O_LARGEFILE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define O_LARGEFILE 0
-     * }
-     */
-    public static int O_LARGEFILE() {
-        return O_LARGEFILE;
-    }
-    private static final int O_DIRECTORY = (int)65536L;
-    /**
-     * {@snippet lang=c :
-     * #define O_DIRECTORY 65536
-     * }
-     */
-    public static int O_DIRECTORY() {
-        return O_DIRECTORY;
-    }
-    private static final int O_NOFOLLOW = (int)131072L;
-    /**
-     * {@snippet lang=c :
-     * #define O_NOFOLLOW 131072
-     * }
-     */
-    public static int O_NOFOLLOW() {
-        return O_NOFOLLOW;
-    }
-    private static final int O_CLOEXEC = (int)524288L;
-    /**
-     * {@snippet lang=c :
-     * #define O_CLOEXEC 524288
-     * }
-     */
-    public static int O_CLOEXEC() {
-        return O_CLOEXEC;
-    }
-    private static final int O_DIRECT = (int)16384L;
-    /**
-     * {@snippet lang=c :
-     * #define O_DIRECT 16384
-     * }
-     */
-    public static int O_DIRECT() {
-        return O_DIRECT;
-    }
-    private static final int O_NOATIME = (int)262144L;
-    /**
-     * {@snippet lang=c :
-     * #define O_NOATIME 262144
-     * }
-     */
-    public static int O_NOATIME() {
-        return O_NOATIME;
-    }
-    private static final int O_PATH = (int)2097152L;
-    /**
-     * {@snippet lang=c :
-     * #define O_PATH 2097152
-     * }
-     */
-    public static int O_PATH() {
-        return O_PATH;
-    }
-    private static final int O_TMPFILE = (int)4259840L;
-    /**
-     * {@snippet lang=c :
-     * #define O_TMPFILE 4259840
-     * }
-     */
-    public static int O_TMPFILE() {
-        return O_TMPFILE;
-    }
-    private static final int O_DSYNC = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define O_DSYNC 4096
-     * }
-     */
-    public static int O_DSYNC() {
-        return O_DSYNC;
-    }
-    private static final int O_RSYNC = (int)1052672L;
-    /**
-     * {@snippet lang=c :
-     * #define O_RSYNC 1052672
-     * }
-     */
-    public static int O_RSYNC() {
-        return O_RSYNC;
-    }
-    private static final int F_SETOWN = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETOWN 8
-     * }
-     */
-    public static int F_SETOWN() {
-        return F_SETOWN;
-    }
-    private static final int F_GETOWN = (int)9L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETOWN 9
-     * }
-     */
-    public static int F_GETOWN() {
-        return F_GETOWN;
-    }
-    private static final int F_SETSIG = (int)10L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETSIG 10
-     * }
-     */
-    public static int F_SETSIG() {
-        return F_SETSIG;
-    }
-    private static final int F_GETSIG = (int)11L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETSIG 11
-     * }
-     */
-    public static int F_GETSIG() {
-        return F_GETSIG;
-    }
-    private static final int F_SETOWN_EX = (int)15L;
-    /**
-     * {@snippet lang=c :
-     * #define F_SETOWN_EX 15
-     * }
-     */
-    public static int F_SETOWN_EX() {
-        return F_SETOWN_EX;
-    }
-    private static final int F_GETOWN_EX = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define F_GETOWN_EX 16
-     * }
-     */
-    public static int F_GETOWN_EX() {
-        return F_GETOWN_EX;
-    }
-    private static final int AT_FDCWD = (int)-100L;
-    /**
-     * {@snippet lang=c :
-     * #define AT_FDCWD -100
-     * }
-     */
-    public static int AT_FDCWD() {
-        return AT_FDCWD;
-    }
-    private static final int S_IFMT = (int)61440L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFMT 61440
-     * }
-     */
-    public static int S_IFMT() {
-        return S_IFMT;
-    }
-    private static final int S_IFDIR = (int)16384L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFDIR 16384
-     * }
-     */
-    public static int S_IFDIR() {
-        return S_IFDIR;
-    }
-    private static final int S_IFCHR = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFCHR 8192
-     * }
-     */
-    public static int S_IFCHR() {
-        return S_IFCHR;
-    }
-    private static final int S_IFBLK = (int)24576L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFBLK 24576
-     * }
-     */
-    public static int S_IFBLK() {
-        return S_IFBLK;
-    }
-    private static final int S_IFREG = (int)32768L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFREG 32768
-     * }
-     */
-    public static int S_IFREG() {
-        return S_IFREG;
-    }
-    private static final int S_IFIFO = (int)4096L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFIFO 4096
-     * }
-     */
-    public static int S_IFIFO() {
-        return S_IFIFO;
-    }
-    private static final int S_IFLNK = (int)40960L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFLNK 40960
-     * }
-     */
-    public static int S_IFLNK() {
-        return S_IFLNK;
-    }
-    private static final int S_IFSOCK = (int)49152L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IFSOCK 49152
-     * }
-     */
-    public static int S_IFSOCK() {
-        return S_IFSOCK;
-    }
-    private static final int S_ISUID = (int)2048L;
-    /**
-     * {@snippet lang=c :
-     * #define S_ISUID 2048
-     * }
-     */
-    public static int S_ISUID() {
-        return S_ISUID;
-    }
-    private static final int S_ISGID = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define S_ISGID 1024
-     * }
-     */
-    public static int S_ISGID() {
-        return S_ISGID;
-    }
-    private static final int S_ISVTX = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define S_ISVTX 512
-     * }
-     */
-    public static int S_ISVTX() {
-        return S_ISVTX;
-    }
-    private static final int S_IRUSR = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IRUSR 256
-     * }
-     */
-    public static int S_IRUSR() {
-        return S_IRUSR;
-    }
-    private static final int S_IWUSR = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IWUSR 128
-     * }
-     */
-    public static int S_IWUSR() {
-        return S_IWUSR;
-    }
-    private static final int S_IXUSR = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IXUSR 64
-     * }
-     */
-    public static int S_IXUSR() {
-        return S_IXUSR;
-    }
-    private static final int S_IRWXU = (int)448L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IRWXU 448
-     * }
-     */
-    public static int S_IRWXU() {
-        return S_IRWXU;
-    }
-    private static final int S_IRGRP = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IRGRP 32
-     * }
-     */
-    public static int S_IRGRP() {
-        return S_IRGRP;
-    }
-    private static final int S_IWGRP = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IWGRP 16
-     * }
-     */
-    public static int S_IWGRP() {
-        return S_IWGRP;
-    }
-    private static final int S_IXGRP = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IXGRP 8
-     * }
-     */
-    public static int S_IXGRP() {
-        return S_IXGRP;
-    }
-    private static final int S_IRWXG = (int)56L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IRWXG 56
-     * }
-     */
-    public static int S_IRWXG() {
-        return S_IRWXG;
-    }
-    private static final int S_IROTH = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IROTH 4
-     * }
-     */
-    public static int S_IROTH() {
-        return S_IROTH;
-    }
-    private static final int S_IWOTH = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IWOTH 2
-     * }
-     */
-    public static int S_IWOTH() {
-        return S_IWOTH;
-    }
-    private static final int S_IXOTH = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IXOTH 1
-     * }
-     */
-    public static int S_IXOTH() {
-        return S_IXOTH;
-    }
-    private static final int S_IRWXO = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IRWXO 7
-     * }
-     */
-    public static int S_IRWXO() {
-        return S_IRWXO;
-    }
-    private static final int S_IREAD = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IREAD 256
-     * }
-     */
-    public static int S_IREAD() {
-        return S_IREAD;
-    }
-    private static final int S_IWRITE = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IWRITE 128
-     * }
-     */
-    public static int S_IWRITE() {
-        return S_IWRITE;
-    }
-    private static final int S_IEXEC = (int)64L;
-    /**
-     * {@snippet lang=c :
-     * #define S_IEXEC 64
-     * }
-     */
-    public static int S_IEXEC() {
-        return S_IEXEC;
-    }
-    private static final int MAP_ANON = (int)32L;
-    /**
-     * {@snippet lang=c :
-     * #define MAP_ANON 32
-     * }
-     */
-    public static int MAP_ANON() {
-        return MAP_ANON;
-    }
-    private static final int MFD_CLOEXEC = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define MFD_CLOEXEC 1
-     * }
-     */
-    public static int MFD_CLOEXEC() {
-        return MFD_CLOEXEC;
-    }
-    private static final int MFD_ALLOW_SEALING = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define MFD_ALLOW_SEALING 2
-     * }
-     */
-    public static int MFD_ALLOW_SEALING() {
-        return MFD_ALLOW_SEALING;
-    }
-    private static final int MFD_HUGETLB = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define MFD_HUGETLB 4
-     * }
-     */
-    public static int MFD_HUGETLB() {
-        return MFD_HUGETLB;
-    }
-    private static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
-    /**
-     * {@snippet lang=c :
-     * #define MAP_FAILED (void*) -1
-     * }
-     */
-    public static MemorySegment MAP_FAILED() {
-        return MAP_FAILED;
-    }
-    private static final int PF_UNIX = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define PF_UNIX 1
-     * }
-     */
-    public static int PF_UNIX() {
-        return PF_UNIX;
-    }
-    private static final int AF_UNSPEC = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define AF_UNSPEC 0
-     * }
-     */
-    public static int AF_UNSPEC() {
-        return AF_UNSPEC;
-    }
-    private static final int AF_UNIX = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define AF_UNIX 1
-     * }
-     */
-    public static int AF_UNIX() {
-        return AF_UNIX;
-    }
-    private static final int SO_GET_FILTER = (int)26L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_GET_FILTER 26
-     * }
-     */
-    public static int SO_GET_FILTER() {
-        return SO_GET_FILTER;
-    }
-    private static final int SCM_WIFI_STATUS = (int)41L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_WIFI_STATUS 41
-     * }
-     */
-    public static int SCM_WIFI_STATUS() {
-        return SCM_WIFI_STATUS;
-    }
-    private static final int SO_DETACH_BPF = (int)27L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_DETACH_BPF 27
-     * }
-     */
-    public static int SO_DETACH_BPF() {
-        return SO_DETACH_BPF;
-    }
-    private static final int SCM_TXTIME = (int)61L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_TXTIME 61
-     * }
-     */
-    public static int SCM_TXTIME() {
-        return SCM_TXTIME;
-    }
-    private static final int SO_TIMESTAMP = (int)29L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMP 29
-     * }
-     */
-    public static int SO_TIMESTAMP() {
-        return SO_TIMESTAMP;
-    }
-    private static final int SO_TIMESTAMPNS = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMPNS 35
-     * }
-     */
-    public static int SO_TIMESTAMPNS() {
-        return SO_TIMESTAMPNS;
-    }
-    private static final int SO_TIMESTAMPING = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_TIMESTAMPING 37
-     * }
-     */
-    public static int SO_TIMESTAMPING() {
-        return SO_TIMESTAMPING;
-    }
-    private static final int SO_RCVTIMEO = (int)20L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_RCVTIMEO 20
-     * }
-     */
-    public static int SO_RCVTIMEO() {
-        return SO_RCVTIMEO;
-    }
-    private static final int SO_SNDTIMEO = (int)21L;
-    /**
-     * {@snippet lang=c :
-     * #define SO_SNDTIMEO 21
-     * }
-     */
-    public static int SO_SNDTIMEO() {
-        return SO_SNDTIMEO;
-    }
-    private static final int SCM_TIMESTAMP = (int)29L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_TIMESTAMP 29
-     * }
-     */
-    public static int SCM_TIMESTAMP() {
-        return SCM_TIMESTAMP;
-    }
-    private static final int SCM_TIMESTAMPNS = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_TIMESTAMPNS 35
-     * }
-     */
-    public static int SCM_TIMESTAMPNS() {
-        return SCM_TIMESTAMPNS;
-    }
-    private static final int SCM_TIMESTAMPING = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * #define SCM_TIMESTAMPING 37
-     * }
-     */
-    public static int SCM_TIMESTAMPING() {
-        return SCM_TIMESTAMPING;
-    }
-    private static final MemorySegment SEM_FAILED = MemorySegment.ofAddress(0L);
-    /**
-     * {@snippet lang=c :
-     * #define SEM_FAILED (void*) 0
-     * }
-     */
-    public static MemorySegment SEM_FAILED() {
-        return SEM_FAILED;
-    }
-    private static final int IPC_PRIVATE = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define IPC_PRIVATE 0
-     * }
-     */
-    public static int IPC_PRIVATE() {
-        return IPC_PRIVATE;
-    }
-    private static final MemorySegment SIG_ERR = MemorySegment.ofAddress(-1L);
-    /**
-     * {@snippet lang=c :
-     * #define SIG_ERR (void*) -1
-     * }
-     */
-    public static MemorySegment SIG_ERR() {
-        return SIG_ERR;
-    }
-    private static final MemorySegment SIG_DFL = MemorySegment.ofAddress(0L);
-    /**
-     * {@snippet lang=c :
-     * #define SIG_DFL (void*) 0
-     * }
-     */
-    public static MemorySegment SIG_DFL() {
-        return SIG_DFL;
-    }
-    private static final MemorySegment SIG_IGN = MemorySegment.ofAddress(1L);
-    /**
-     * {@snippet lang=c :
-     * #define SIG_IGN (void*) 1
-     * }
-     */
-    public static MemorySegment SIG_IGN() {
-        return SIG_IGN;
-    }
-    private static final MemorySegment SIG_HOLD = MemorySegment.ofAddress(2L);
-    /**
-     * {@snippet lang=c :
-     * #define SIG_HOLD (void*) 2
-     * }
-     */
-    public static MemorySegment SIG_HOLD() {
-        return SIG_HOLD;
-    }
-    private static final int SIGIO = (int)29L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGIO 29
-     * }
-     */
-    public static int SIGIO() {
-        return SIGIO;
-    }
-    private static final int SIGIOT = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGIOT 6
-     * }
-     */
-    public static int SIGIOT() {
-        return SIGIOT;
-    }
-    private static final int SIGCLD = (int)17L;
-    /**
-     * {@snippet lang=c :
-     * #define SIGCLD 17
-     * }
-     */
-    public static int SIGCLD() {
-        return SIGCLD;
-    }
-    private static final int SA_RESETHAND = (int)2147483648L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_RESETHAND 2147483648
-     * }
-     */
-    public static int SA_RESETHAND() {
-        return SA_RESETHAND;
-    }
-    private static final int SA_NOMASK = (int)1073741824L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_NOMASK 1073741824
-     * }
-     */
-    public static int SA_NOMASK() {
-        return SA_NOMASK;
-    }
-    private static final int SA_ONESHOT = (int)2147483648L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_ONESHOT 2147483648
-     * }
-     */
-    public static int SA_ONESHOT() {
-        return SA_ONESHOT;
-    }
-    private static final int SA_STACK = (int)134217728L;
-    /**
-     * {@snippet lang=c :
-     * #define SA_STACK 134217728
-     * }
-     */
-    public static int SA_STACK() {
-        return SA_STACK;
-    }
-    private static final int RLIMIT_MEMLOCK = (int)8L;
-    /**
-     * {@snippet lang=c :
-     * #define RLIMIT_MEMLOCK 8
-     * }
-     */
-    public static int RLIMIT_MEMLOCK() {
-        return RLIMIT_MEMLOCK;
-    }
-    private static final int RLIMIT_MSGQUEUE = (int)12L;
-    /**
-     * {@snippet lang=c :
-     * #define RLIMIT_MSGQUEUE 12
-     * }
-     */
-    public static int RLIMIT_MSGQUEUE() {
-        return RLIMIT_MSGQUEUE;
-    }
-    private static final int FUTEX_CMD_MASK = (int)-385L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_CMD_MASK -385
-     * }
-     */
-    public static int FUTEX_CMD_MASK() {
-        return FUTEX_CMD_MASK;
-    }
-    private static final int FUTEX_WAIT_PRIVATE = (int)128L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAIT_PRIVATE 128
-     * }
-     */
-    public static int FUTEX_WAIT_PRIVATE() {
-        return FUTEX_WAIT_PRIVATE;
-    }
-    private static final int FUTEX_WAKE_PRIVATE = (int)129L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAKE_PRIVATE 129
-     * }
-     */
-    public static int FUTEX_WAKE_PRIVATE() {
-        return FUTEX_WAKE_PRIVATE;
-    }
-    private static final int FUTEX_REQUEUE_PRIVATE = (int)131L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_REQUEUE_PRIVATE 131
-     * }
-     */
-    public static int FUTEX_REQUEUE_PRIVATE() {
-        return FUTEX_REQUEUE_PRIVATE;
-    }
-    private static final int FUTEX_CMP_REQUEUE_PRIVATE = (int)132L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_CMP_REQUEUE_PRIVATE 132
-     * }
-     */
-    public static int FUTEX_CMP_REQUEUE_PRIVATE() {
-        return FUTEX_CMP_REQUEUE_PRIVATE;
-    }
-    private static final int FUTEX_WAKE_OP_PRIVATE = (int)133L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAKE_OP_PRIVATE 133
-     * }
-     */
-    public static int FUTEX_WAKE_OP_PRIVATE() {
-        return FUTEX_WAKE_OP_PRIVATE;
-    }
-    private static final int FUTEX_LOCK_PI_PRIVATE = (int)134L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_LOCK_PI_PRIVATE 134
-     * }
-     */
-    public static int FUTEX_LOCK_PI_PRIVATE() {
-        return FUTEX_LOCK_PI_PRIVATE;
-    }
-    private static final int FUTEX_LOCK_PI2_PRIVATE = (int)141L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_LOCK_PI2_PRIVATE 141
-     * }
-     */
-    public static int FUTEX_LOCK_PI2_PRIVATE() {
-        return FUTEX_LOCK_PI2_PRIVATE;
-    }
-    private static final int FUTEX_UNLOCK_PI_PRIVATE = (int)135L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_UNLOCK_PI_PRIVATE 135
-     * }
-     */
-    public static int FUTEX_UNLOCK_PI_PRIVATE() {
-        return FUTEX_UNLOCK_PI_PRIVATE;
-    }
-    private static final int FUTEX_TRYLOCK_PI_PRIVATE = (int)136L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_TRYLOCK_PI_PRIVATE 136
-     * }
-     */
-    public static int FUTEX_TRYLOCK_PI_PRIVATE() {
-        return FUTEX_TRYLOCK_PI_PRIVATE;
-    }
-    private static final int FUTEX_WAIT_BITSET_PRIVATE = (int)137L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAIT_BITSET_PRIVATE 137
-     * }
-     */
-    public static int FUTEX_WAIT_BITSET_PRIVATE() {
-        return FUTEX_WAIT_BITSET_PRIVATE;
-    }
-    private static final int FUTEX_WAKE_BITSET_PRIVATE = (int)138L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAKE_BITSET_PRIVATE 138
-     * }
-     */
-    public static int FUTEX_WAKE_BITSET_PRIVATE() {
-        return FUTEX_WAKE_BITSET_PRIVATE;
-    }
-    private static final int FUTEX_WAIT_REQUEUE_PI_PRIVATE = (int)139L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAIT_REQUEUE_PI_PRIVATE 139
-     * }
-     */
-    public static int FUTEX_WAIT_REQUEUE_PI_PRIVATE() {
-        return FUTEX_WAIT_REQUEUE_PI_PRIVATE;
-    }
-    private static final int FUTEX_CMP_REQUEUE_PI_PRIVATE = (int)140L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_CMP_REQUEUE_PI_PRIVATE 140
-     * }
-     */
-    public static int FUTEX_CMP_REQUEUE_PI_PRIVATE() {
-        return FUTEX_CMP_REQUEUE_PI_PRIVATE;
-    }
-    private static final int FUTEX_WAITERS = (int)2147483648L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_WAITERS 2147483648
-     * }
-     */
-    public static int FUTEX_WAITERS() {
-        return FUTEX_WAITERS;
-    }
-    private static final int FUTEX_BITSET_MATCH_ANY = (int)4294967295L;
-    /**
-     * {@snippet lang=c :
-     * #define FUTEX_BITSET_MATCH_ANY 4294967295
-     * }
-     */
-    public static int FUTEX_BITSET_MATCH_ANY() {
-        return FUTEX_BITSET_MATCH_ANY;
-    }
-    private static final int SYS_futex = (int)202L;
-    /**
-     * {@snippet lang=c :
-     * #define SYS_futex 202
-     * }
-     */
-    public static int SYS_futex() {
-        return SYS_futex;
-    }
-    private static final int SYS_getpid = (int)39L;
-    /**
-     * {@snippet lang=c :
-     * #define SYS_getpid 39
-     * }
-     */
-    public static int SYS_getpid() {
-        return SYS_getpid;
-    }
-    private static final int SYS_gettid = (int)186L;
-    /**
-     * {@snippet lang=c :
-     * #define SYS_gettid 186
-     * }
-     */
-    public static int SYS_gettid() {
-        return SYS_gettid;
+    public static int SYS_membarrier() {
+        return SYS_membarrier;
     }
     private static final int SYS_memfd_create = (int)319L;
     /**
@@ -15341,6 +187,402 @@ public class LibC extends LibC$shared {
      */
     public static int SYS_memfd_create() {
         return SYS_memfd_create;
+    }
+    private static final int SYS_memfd_secret = (int)447L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_memfd_secret 447
+     * }
+     */
+    public static int SYS_memfd_secret() {
+        return SYS_memfd_secret;
+    }
+    private static final int SYS_migrate_pages = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_migrate_pages 256
+     * }
+     */
+    public static int SYS_migrate_pages() {
+        return SYS_migrate_pages;
+    }
+    private static final int SYS_mincore = (int)27L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mincore 27
+     * }
+     */
+    public static int SYS_mincore() {
+        return SYS_mincore;
+    }
+    private static final int SYS_mkdir = (int)83L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mkdir 83
+     * }
+     */
+    public static int SYS_mkdir() {
+        return SYS_mkdir;
+    }
+    private static final int SYS_mkdirat = (int)258L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mkdirat 258
+     * }
+     */
+    public static int SYS_mkdirat() {
+        return SYS_mkdirat;
+    }
+    private static final int SYS_mknod = (int)133L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mknod 133
+     * }
+     */
+    public static int SYS_mknod() {
+        return SYS_mknod;
+    }
+    private static final int SYS_mknodat = (int)259L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mknodat 259
+     * }
+     */
+    public static int SYS_mknodat() {
+        return SYS_mknodat;
+    }
+    private static final int SYS_mlock = (int)149L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mlock 149
+     * }
+     */
+    public static int SYS_mlock() {
+        return SYS_mlock;
+    }
+    private static final int SYS_mlock2 = (int)325L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mlock2 325
+     * }
+     */
+    public static int SYS_mlock2() {
+        return SYS_mlock2;
+    }
+    private static final int SYS_mlockall = (int)151L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mlockall 151
+     * }
+     */
+    public static int SYS_mlockall() {
+        return SYS_mlockall;
+    }
+    private static final int SYS_mmap = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mmap 9
+     * }
+     */
+    public static int SYS_mmap() {
+        return SYS_mmap;
+    }
+    private static final int SYS_modify_ldt = (int)154L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_modify_ldt 154
+     * }
+     */
+    public static int SYS_modify_ldt() {
+        return SYS_modify_ldt;
+    }
+    private static final int SYS_mount = (int)165L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mount 165
+     * }
+     */
+    public static int SYS_mount() {
+        return SYS_mount;
+    }
+    private static final int SYS_mount_setattr = (int)442L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mount_setattr 442
+     * }
+     */
+    public static int SYS_mount_setattr() {
+        return SYS_mount_setattr;
+    }
+    private static final int SYS_move_mount = (int)429L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_move_mount 429
+     * }
+     */
+    public static int SYS_move_mount() {
+        return SYS_move_mount;
+    }
+    private static final int SYS_move_pages = (int)279L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_move_pages 279
+     * }
+     */
+    public static int SYS_move_pages() {
+        return SYS_move_pages;
+    }
+    private static final int SYS_mprotect = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mprotect 10
+     * }
+     */
+    public static int SYS_mprotect() {
+        return SYS_mprotect;
+    }
+    private static final int SYS_mq_getsetattr = (int)245L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mq_getsetattr 245
+     * }
+     */
+    public static int SYS_mq_getsetattr() {
+        return SYS_mq_getsetattr;
+    }
+    private static final int SYS_mq_notify = (int)244L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mq_notify 244
+     * }
+     */
+    public static int SYS_mq_notify() {
+        return SYS_mq_notify;
+    }
+    private static final int SYS_mq_open = (int)240L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mq_open 240
+     * }
+     */
+    public static int SYS_mq_open() {
+        return SYS_mq_open;
+    }
+    private static final int SYS_mq_timedreceive = (int)243L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mq_timedreceive 243
+     * }
+     */
+    public static int SYS_mq_timedreceive() {
+        return SYS_mq_timedreceive;
+    }
+    private static final int SYS_mq_timedsend = (int)242L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mq_timedsend 242
+     * }
+     */
+    public static int SYS_mq_timedsend() {
+        return SYS_mq_timedsend;
+    }
+    private static final int SYS_mq_unlink = (int)241L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mq_unlink 241
+     * }
+     */
+    public static int SYS_mq_unlink() {
+        return SYS_mq_unlink;
+    }
+    private static final int SYS_mremap = (int)25L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mremap 25
+     * }
+     */
+    public static int SYS_mremap() {
+        return SYS_mremap;
+    }
+    private static final int SYS_msgctl = (int)71L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_msgctl 71
+     * }
+     */
+    public static int SYS_msgctl() {
+        return SYS_msgctl;
+    }
+    private static final int SYS_msgget = (int)68L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_msgget 68
+     * }
+     */
+    public static int SYS_msgget() {
+        return SYS_msgget;
+    }
+    private static final int SYS_msgrcv = (int)70L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_msgrcv 70
+     * }
+     */
+    public static int SYS_msgrcv() {
+        return SYS_msgrcv;
+    }
+    private static final int SYS_msgsnd = (int)69L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_msgsnd 69
+     * }
+     */
+    public static int SYS_msgsnd() {
+        return SYS_msgsnd;
+    }
+    private static final int SYS_msync = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_msync 26
+     * }
+     */
+    public static int SYS_msync() {
+        return SYS_msync;
+    }
+    private static final int SYS_munlock = (int)150L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_munlock 150
+     * }
+     */
+    public static int SYS_munlock() {
+        return SYS_munlock;
+    }
+    private static final int SYS_munlockall = (int)152L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_munlockall 152
+     * }
+     */
+    public static int SYS_munlockall() {
+        return SYS_munlockall;
+    }
+    private static final int SYS_munmap = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_munmap 11
+     * }
+     */
+    public static int SYS_munmap() {
+        return SYS_munmap;
+    }
+    private static final int SYS_name_to_handle_at = (int)303L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_name_to_handle_at 303
+     * }
+     */
+    public static int SYS_name_to_handle_at() {
+        return SYS_name_to_handle_at;
+    }
+    private static final int SYS_nanosleep = (int)35L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_nanosleep 35
+     * }
+     */
+    public static int SYS_nanosleep() {
+        return SYS_nanosleep;
+    }
+    private static final int SYS_newfstatat = (int)262L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_newfstatat 262
+     * }
+     */
+    public static int SYS_newfstatat() {
+        return SYS_newfstatat;
+    }
+    private static final int SYS_nfsservctl = (int)180L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_nfsservctl 180
+     * }
+     */
+    public static int SYS_nfsservctl() {
+        return SYS_nfsservctl;
+    }
+    private static final int SYS_open = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_open 2
+     * }
+     */
+    public static int SYS_open() {
+        return SYS_open;
+    }
+    private static final int SYS_open_by_handle_at = (int)304L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_open_by_handle_at 304
+     * }
+     */
+    public static int SYS_open_by_handle_at() {
+        return SYS_open_by_handle_at;
+    }
+    private static final int SYS_open_tree = (int)428L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_open_tree 428
+     * }
+     */
+    public static int SYS_open_tree() {
+        return SYS_open_tree;
+    }
+    private static final int SYS_openat = (int)257L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_openat 257
+     * }
+     */
+    public static int SYS_openat() {
+        return SYS_openat;
+    }
+    private static final int SYS_openat2 = (int)437L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_openat2 437
+     * }
+     */
+    public static int SYS_openat2() {
+        return SYS_openat2;
+    }
+    private static final int SYS_pause = (int)34L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pause 34
+     * }
+     */
+    public static int SYS_pause() {
+        return SYS_pause;
+    }
+    private static final int SYS_perf_event_open = (int)298L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_perf_event_open 298
+     * }
+     */
+    public static int SYS_perf_event_open() {
+        return SYS_perf_event_open;
+    }
+    private static final int SYS_personality = (int)135L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_personality 135
+     * }
+     */
+    public static int SYS_personality() {
+        return SYS_personality;
     }
     private static final int SYS_pidfd_getfd = (int)438L;
     /**
@@ -15368,6 +610,1437 @@ public class LibC extends LibC$shared {
      */
     public static int SYS_pidfd_send_signal() {
         return SYS_pidfd_send_signal;
+    }
+    private static final int SYS_pipe = (int)22L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pipe 22
+     * }
+     */
+    public static int SYS_pipe() {
+        return SYS_pipe;
+    }
+    private static final int SYS_pipe2 = (int)293L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pipe2 293
+     * }
+     */
+    public static int SYS_pipe2() {
+        return SYS_pipe2;
+    }
+    private static final int SYS_pivot_root = (int)155L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pivot_root 155
+     * }
+     */
+    public static int SYS_pivot_root() {
+        return SYS_pivot_root;
+    }
+    private static final int SYS_pkey_alloc = (int)330L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pkey_alloc 330
+     * }
+     */
+    public static int SYS_pkey_alloc() {
+        return SYS_pkey_alloc;
+    }
+    private static final int SYS_pkey_free = (int)331L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pkey_free 331
+     * }
+     */
+    public static int SYS_pkey_free() {
+        return SYS_pkey_free;
+    }
+    private static final int SYS_pkey_mprotect = (int)329L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pkey_mprotect 329
+     * }
+     */
+    public static int SYS_pkey_mprotect() {
+        return SYS_pkey_mprotect;
+    }
+    private static final int SYS_poll = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_poll 7
+     * }
+     */
+    public static int SYS_poll() {
+        return SYS_poll;
+    }
+    private static final int SYS_ppoll = (int)271L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_ppoll 271
+     * }
+     */
+    public static int SYS_ppoll() {
+        return SYS_ppoll;
+    }
+    private static final int SYS_prctl = (int)157L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_prctl 157
+     * }
+     */
+    public static int SYS_prctl() {
+        return SYS_prctl;
+    }
+    private static final int SYS_pread64 = (int)17L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pread64 17
+     * }
+     */
+    public static int SYS_pread64() {
+        return SYS_pread64;
+    }
+    private static final int SYS_preadv = (int)295L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_preadv 295
+     * }
+     */
+    public static int SYS_preadv() {
+        return SYS_preadv;
+    }
+    private static final int SYS_preadv2 = (int)327L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_preadv2 327
+     * }
+     */
+    public static int SYS_preadv2() {
+        return SYS_preadv2;
+    }
+    private static final int SYS_prlimit64 = (int)302L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_prlimit64 302
+     * }
+     */
+    public static int SYS_prlimit64() {
+        return SYS_prlimit64;
+    }
+    private static final int SYS_process_madvise = (int)440L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_process_madvise 440
+     * }
+     */
+    public static int SYS_process_madvise() {
+        return SYS_process_madvise;
+    }
+    private static final int SYS_process_mrelease = (int)448L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_process_mrelease 448
+     * }
+     */
+    public static int SYS_process_mrelease() {
+        return SYS_process_mrelease;
+    }
+    private static final int SYS_process_vm_readv = (int)310L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_process_vm_readv 310
+     * }
+     */
+    public static int SYS_process_vm_readv() {
+        return SYS_process_vm_readv;
+    }
+    private static final int SYS_process_vm_writev = (int)311L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_process_vm_writev 311
+     * }
+     */
+    public static int SYS_process_vm_writev() {
+        return SYS_process_vm_writev;
+    }
+    private static final int SYS_pselect6 = (int)270L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pselect6 270
+     * }
+     */
+    public static int SYS_pselect6() {
+        return SYS_pselect6;
+    }
+    private static final int SYS_ptrace = (int)101L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_ptrace 101
+     * }
+     */
+    public static int SYS_ptrace() {
+        return SYS_ptrace;
+    }
+    private static final int SYS_putpmsg = (int)182L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_putpmsg 182
+     * }
+     */
+    public static int SYS_putpmsg() {
+        return SYS_putpmsg;
+    }
+    private static final int SYS_pwrite64 = (int)18L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pwrite64 18
+     * }
+     */
+    public static int SYS_pwrite64() {
+        return SYS_pwrite64;
+    }
+    private static final int SYS_pwritev = (int)296L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pwritev 296
+     * }
+     */
+    public static int SYS_pwritev() {
+        return SYS_pwritev;
+    }
+    private static final int SYS_pwritev2 = (int)328L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_pwritev2 328
+     * }
+     */
+    public static int SYS_pwritev2() {
+        return SYS_pwritev2;
+    }
+    private static final int SYS_query_module = (int)178L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_query_module 178
+     * }
+     */
+    public static int SYS_query_module() {
+        return SYS_query_module;
+    }
+    private static final int SYS_quotactl = (int)179L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_quotactl 179
+     * }
+     */
+    public static int SYS_quotactl() {
+        return SYS_quotactl;
+    }
+    private static final int SYS_quotactl_fd = (int)443L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_quotactl_fd 443
+     * }
+     */
+    public static int SYS_quotactl_fd() {
+        return SYS_quotactl_fd;
+    }
+    private static final int SYS_read = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_read 0
+     * }
+     */
+    public static int SYS_read() {
+        return SYS_read;
+    }
+    private static final int SYS_readahead = (int)187L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_readahead 187
+     * }
+     */
+    public static int SYS_readahead() {
+        return SYS_readahead;
+    }
+    private static final int SYS_readlink = (int)89L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_readlink 89
+     * }
+     */
+    public static int SYS_readlink() {
+        return SYS_readlink;
+    }
+    private static final int SYS_readlinkat = (int)267L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_readlinkat 267
+     * }
+     */
+    public static int SYS_readlinkat() {
+        return SYS_readlinkat;
+    }
+    private static final int SYS_readv = (int)19L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_readv 19
+     * }
+     */
+    public static int SYS_readv() {
+        return SYS_readv;
+    }
+    private static final int SYS_reboot = (int)169L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_reboot 169
+     * }
+     */
+    public static int SYS_reboot() {
+        return SYS_reboot;
+    }
+    private static final int SYS_recvfrom = (int)45L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_recvfrom 45
+     * }
+     */
+    public static int SYS_recvfrom() {
+        return SYS_recvfrom;
+    }
+    private static final int SYS_recvmmsg = (int)299L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_recvmmsg 299
+     * }
+     */
+    public static int SYS_recvmmsg() {
+        return SYS_recvmmsg;
+    }
+    private static final int SYS_recvmsg = (int)47L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_recvmsg 47
+     * }
+     */
+    public static int SYS_recvmsg() {
+        return SYS_recvmsg;
+    }
+    private static final int SYS_remap_file_pages = (int)216L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_remap_file_pages 216
+     * }
+     */
+    public static int SYS_remap_file_pages() {
+        return SYS_remap_file_pages;
+    }
+    private static final int SYS_removexattr = (int)197L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_removexattr 197
+     * }
+     */
+    public static int SYS_removexattr() {
+        return SYS_removexattr;
+    }
+    private static final int SYS_rename = (int)82L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rename 82
+     * }
+     */
+    public static int SYS_rename() {
+        return SYS_rename;
+    }
+    private static final int SYS_renameat = (int)264L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_renameat 264
+     * }
+     */
+    public static int SYS_renameat() {
+        return SYS_renameat;
+    }
+    private static final int SYS_renameat2 = (int)316L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_renameat2 316
+     * }
+     */
+    public static int SYS_renameat2() {
+        return SYS_renameat2;
+    }
+    private static final int SYS_request_key = (int)249L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_request_key 249
+     * }
+     */
+    public static int SYS_request_key() {
+        return SYS_request_key;
+    }
+    private static final int SYS_restart_syscall = (int)219L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_restart_syscall 219
+     * }
+     */
+    public static int SYS_restart_syscall() {
+        return SYS_restart_syscall;
+    }
+    private static final int SYS_rmdir = (int)84L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rmdir 84
+     * }
+     */
+    public static int SYS_rmdir() {
+        return SYS_rmdir;
+    }
+    private static final int SYS_rseq = (int)334L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rseq 334
+     * }
+     */
+    public static int SYS_rseq() {
+        return SYS_rseq;
+    }
+    private static final int SYS_rt_sigaction = (int)13L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigaction 13
+     * }
+     */
+    public static int SYS_rt_sigaction() {
+        return SYS_rt_sigaction;
+    }
+    private static final int SYS_rt_sigpending = (int)127L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigpending 127
+     * }
+     */
+    public static int SYS_rt_sigpending() {
+        return SYS_rt_sigpending;
+    }
+    private static final int SYS_rt_sigprocmask = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigprocmask 14
+     * }
+     */
+    public static int SYS_rt_sigprocmask() {
+        return SYS_rt_sigprocmask;
+    }
+    private static final int SYS_rt_sigqueueinfo = (int)129L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigqueueinfo 129
+     * }
+     */
+    public static int SYS_rt_sigqueueinfo() {
+        return SYS_rt_sigqueueinfo;
+    }
+    private static final int SYS_rt_sigreturn = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigreturn 15
+     * }
+     */
+    public static int SYS_rt_sigreturn() {
+        return SYS_rt_sigreturn;
+    }
+    private static final int SYS_rt_sigsuspend = (int)130L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigsuspend 130
+     * }
+     */
+    public static int SYS_rt_sigsuspend() {
+        return SYS_rt_sigsuspend;
+    }
+    private static final int SYS_rt_sigtimedwait = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigtimedwait 128
+     * }
+     */
+    public static int SYS_rt_sigtimedwait() {
+        return SYS_rt_sigtimedwait;
+    }
+    private static final int SYS_rt_tgsigqueueinfo = (int)297L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_tgsigqueueinfo 297
+     * }
+     */
+    public static int SYS_rt_tgsigqueueinfo() {
+        return SYS_rt_tgsigqueueinfo;
+    }
+    private static final int SYS_sched_get_priority_max = (int)146L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_get_priority_max 146
+     * }
+     */
+    public static int SYS_sched_get_priority_max() {
+        return SYS_sched_get_priority_max;
+    }
+    private static final int SYS_sched_get_priority_min = (int)147L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_get_priority_min 147
+     * }
+     */
+    public static int SYS_sched_get_priority_min() {
+        return SYS_sched_get_priority_min;
+    }
+    private static final int SYS_sched_getaffinity = (int)204L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_getaffinity 204
+     * }
+     */
+    public static int SYS_sched_getaffinity() {
+        return SYS_sched_getaffinity;
+    }
+    private static final int SYS_sched_getattr = (int)315L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_getattr 315
+     * }
+     */
+    public static int SYS_sched_getattr() {
+        return SYS_sched_getattr;
+    }
+    private static final int SYS_sched_getparam = (int)143L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_getparam 143
+     * }
+     */
+    public static int SYS_sched_getparam() {
+        return SYS_sched_getparam;
+    }
+    private static final int SYS_sched_getscheduler = (int)145L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_getscheduler 145
+     * }
+     */
+    public static int SYS_sched_getscheduler() {
+        return SYS_sched_getscheduler;
+    }
+    private static final int SYS_sched_rr_get_interval = (int)148L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_rr_get_interval 148
+     * }
+     */
+    public static int SYS_sched_rr_get_interval() {
+        return SYS_sched_rr_get_interval;
+    }
+    private static final int SYS_sched_setaffinity = (int)203L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_setaffinity 203
+     * }
+     */
+    public static int SYS_sched_setaffinity() {
+        return SYS_sched_setaffinity;
+    }
+    private static final int SYS_sched_setattr = (int)314L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_setattr 314
+     * }
+     */
+    public static int SYS_sched_setattr() {
+        return SYS_sched_setattr;
+    }
+    private static final int SYS_sched_setparam = (int)142L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_setparam 142
+     * }
+     */
+    public static int SYS_sched_setparam() {
+        return SYS_sched_setparam;
+    }
+    private static final int SYS_sched_setscheduler = (int)144L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_setscheduler 144
+     * }
+     */
+    public static int SYS_sched_setscheduler() {
+        return SYS_sched_setscheduler;
+    }
+    private static final int SYS_sched_yield = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sched_yield 24
+     * }
+     */
+    public static int SYS_sched_yield() {
+        return SYS_sched_yield;
+    }
+    private static final int SYS_seccomp = (int)317L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_seccomp 317
+     * }
+     */
+    public static int SYS_seccomp() {
+        return SYS_seccomp;
+    }
+    private static final int SYS_security = (int)185L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_security 185
+     * }
+     */
+    public static int SYS_security() {
+        return SYS_security;
+    }
+    private static final int SYS_select = (int)23L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_select 23
+     * }
+     */
+    public static int SYS_select() {
+        return SYS_select;
+    }
+    private static final int SYS_semctl = (int)66L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_semctl 66
+     * }
+     */
+    public static int SYS_semctl() {
+        return SYS_semctl;
+    }
+    private static final int SYS_semget = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_semget 64
+     * }
+     */
+    public static int SYS_semget() {
+        return SYS_semget;
+    }
+    private static final int SYS_semop = (int)65L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_semop 65
+     * }
+     */
+    public static int SYS_semop() {
+        return SYS_semop;
+    }
+    private static final int SYS_semtimedop = (int)220L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_semtimedop 220
+     * }
+     */
+    public static int SYS_semtimedop() {
+        return SYS_semtimedop;
+    }
+    private static final int SYS_sendfile = (int)40L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sendfile 40
+     * }
+     */
+    public static int SYS_sendfile() {
+        return SYS_sendfile;
+    }
+    private static final int SYS_sendmmsg = (int)307L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sendmmsg 307
+     * }
+     */
+    public static int SYS_sendmmsg() {
+        return SYS_sendmmsg;
+    }
+    private static final int SYS_sendmsg = (int)46L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sendmsg 46
+     * }
+     */
+    public static int SYS_sendmsg() {
+        return SYS_sendmsg;
+    }
+    private static final int SYS_sendto = (int)44L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sendto 44
+     * }
+     */
+    public static int SYS_sendto() {
+        return SYS_sendto;
+    }
+    private static final int SYS_set_mempolicy = (int)238L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_set_mempolicy 238
+     * }
+     */
+    public static int SYS_set_mempolicy() {
+        return SYS_set_mempolicy;
+    }
+    private static final int SYS_set_mempolicy_home_node = (int)450L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_set_mempolicy_home_node 450
+     * }
+     */
+    public static int SYS_set_mempolicy_home_node() {
+        return SYS_set_mempolicy_home_node;
+    }
+    private static final int SYS_set_robust_list = (int)273L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_set_robust_list 273
+     * }
+     */
+    public static int SYS_set_robust_list() {
+        return SYS_set_robust_list;
+    }
+    private static final int SYS_set_thread_area = (int)205L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_set_thread_area 205
+     * }
+     */
+    public static int SYS_set_thread_area() {
+        return SYS_set_thread_area;
+    }
+    private static final int SYS_set_tid_address = (int)218L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_set_tid_address 218
+     * }
+     */
+    public static int SYS_set_tid_address() {
+        return SYS_set_tid_address;
+    }
+    private static final int SYS_setdomainname = (int)171L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setdomainname 171
+     * }
+     */
+    public static int SYS_setdomainname() {
+        return SYS_setdomainname;
+    }
+    private static final int SYS_setfsgid = (int)123L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setfsgid 123
+     * }
+     */
+    public static int SYS_setfsgid() {
+        return SYS_setfsgid;
+    }
+    private static final int SYS_setfsuid = (int)122L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setfsuid 122
+     * }
+     */
+    public static int SYS_setfsuid() {
+        return SYS_setfsuid;
+    }
+    private static final int SYS_setgid = (int)106L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setgid 106
+     * }
+     */
+    public static int SYS_setgid() {
+        return SYS_setgid;
+    }
+    private static final int SYS_setgroups = (int)116L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setgroups 116
+     * }
+     */
+    public static int SYS_setgroups() {
+        return SYS_setgroups;
+    }
+    private static final int SYS_sethostname = (int)170L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sethostname 170
+     * }
+     */
+    public static int SYS_sethostname() {
+        return SYS_sethostname;
+    }
+    private static final int SYS_setitimer = (int)38L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setitimer 38
+     * }
+     */
+    public static int SYS_setitimer() {
+        return SYS_setitimer;
+    }
+    private static final int SYS_setns = (int)308L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setns 308
+     * }
+     */
+    public static int SYS_setns() {
+        return SYS_setns;
+    }
+    private static final int SYS_setpgid = (int)109L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setpgid 109
+     * }
+     */
+    public static int SYS_setpgid() {
+        return SYS_setpgid;
+    }
+    private static final int SYS_setpriority = (int)141L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setpriority 141
+     * }
+     */
+    public static int SYS_setpriority() {
+        return SYS_setpriority;
+    }
+    private static final int SYS_setregid = (int)114L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setregid 114
+     * }
+     */
+    public static int SYS_setregid() {
+        return SYS_setregid;
+    }
+    private static final int SYS_setresgid = (int)119L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setresgid 119
+     * }
+     */
+    public static int SYS_setresgid() {
+        return SYS_setresgid;
+    }
+    private static final int SYS_setresuid = (int)117L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setresuid 117
+     * }
+     */
+    public static int SYS_setresuid() {
+        return SYS_setresuid;
+    }
+    private static final int SYS_setreuid = (int)113L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setreuid 113
+     * }
+     */
+    public static int SYS_setreuid() {
+        return SYS_setreuid;
+    }
+    private static final int SYS_setrlimit = (int)160L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setrlimit 160
+     * }
+     */
+    public static int SYS_setrlimit() {
+        return SYS_setrlimit;
+    }
+    private static final int SYS_setsid = (int)112L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setsid 112
+     * }
+     */
+    public static int SYS_setsid() {
+        return SYS_setsid;
+    }
+    private static final int SYS_setsockopt = (int)54L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setsockopt 54
+     * }
+     */
+    public static int SYS_setsockopt() {
+        return SYS_setsockopt;
+    }
+    private static final int SYS_settimeofday = (int)164L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_settimeofday 164
+     * }
+     */
+    public static int SYS_settimeofday() {
+        return SYS_settimeofday;
+    }
+    private static final int SYS_setuid = (int)105L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setuid 105
+     * }
+     */
+    public static int SYS_setuid() {
+        return SYS_setuid;
+    }
+    private static final int SYS_setxattr = (int)188L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_setxattr 188
+     * }
+     */
+    public static int SYS_setxattr() {
+        return SYS_setxattr;
+    }
+    private static final int SYS_shmat = (int)30L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_shmat 30
+     * }
+     */
+    public static int SYS_shmat() {
+        return SYS_shmat;
+    }
+    private static final int SYS_shmctl = (int)31L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_shmctl 31
+     * }
+     */
+    public static int SYS_shmctl() {
+        return SYS_shmctl;
+    }
+    private static final int SYS_shmdt = (int)67L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_shmdt 67
+     * }
+     */
+    public static int SYS_shmdt() {
+        return SYS_shmdt;
+    }
+    private static final int SYS_shmget = (int)29L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_shmget 29
+     * }
+     */
+    public static int SYS_shmget() {
+        return SYS_shmget;
+    }
+    private static final int SYS_shutdown = (int)48L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_shutdown 48
+     * }
+     */
+    public static int SYS_shutdown() {
+        return SYS_shutdown;
+    }
+    private static final int SYS_sigaltstack = (int)131L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sigaltstack 131
+     * }
+     */
+    public static int SYS_sigaltstack() {
+        return SYS_sigaltstack;
+    }
+    private static final int SYS_signalfd = (int)282L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_signalfd 282
+     * }
+     */
+    public static int SYS_signalfd() {
+        return SYS_signalfd;
+    }
+    private static final int SYS_signalfd4 = (int)289L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_signalfd4 289
+     * }
+     */
+    public static int SYS_signalfd4() {
+        return SYS_signalfd4;
+    }
+    private static final int SYS_socket = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_socket 41
+     * }
+     */
+    public static int SYS_socket() {
+        return SYS_socket;
+    }
+    private static final int SYS_socketpair = (int)53L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_socketpair 53
+     * }
+     */
+    public static int SYS_socketpair() {
+        return SYS_socketpair;
+    }
+    private static final int SYS_splice = (int)275L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_splice 275
+     * }
+     */
+    public static int SYS_splice() {
+        return SYS_splice;
+    }
+    private static final int SYS_stat = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_stat 4
+     * }
+     */
+    public static int SYS_stat() {
+        return SYS_stat;
+    }
+    private static final int SYS_statfs = (int)137L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_statfs 137
+     * }
+     */
+    public static int SYS_statfs() {
+        return SYS_statfs;
+    }
+    private static final int SYS_statx = (int)332L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_statx 332
+     * }
+     */
+    public static int SYS_statx() {
+        return SYS_statx;
+    }
+    private static final int SYS_swapoff = (int)168L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_swapoff 168
+     * }
+     */
+    public static int SYS_swapoff() {
+        return SYS_swapoff;
+    }
+    private static final int SYS_swapon = (int)167L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_swapon 167
+     * }
+     */
+    public static int SYS_swapon() {
+        return SYS_swapon;
+    }
+    private static final int SYS_symlink = (int)88L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_symlink 88
+     * }
+     */
+    public static int SYS_symlink() {
+        return SYS_symlink;
+    }
+    private static final int SYS_symlinkat = (int)266L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_symlinkat 266
+     * }
+     */
+    public static int SYS_symlinkat() {
+        return SYS_symlinkat;
+    }
+    private static final int SYS_sync = (int)162L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sync 162
+     * }
+     */
+    public static int SYS_sync() {
+        return SYS_sync;
+    }
+    private static final int SYS_sync_file_range = (int)277L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sync_file_range 277
+     * }
+     */
+    public static int SYS_sync_file_range() {
+        return SYS_sync_file_range;
+    }
+    private static final int SYS_syncfs = (int)306L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_syncfs 306
+     * }
+     */
+    public static int SYS_syncfs() {
+        return SYS_syncfs;
+    }
+    private static final int SYS_sysfs = (int)139L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sysfs 139
+     * }
+     */
+    public static int SYS_sysfs() {
+        return SYS_sysfs;
+    }
+    private static final int SYS_sysinfo = (int)99L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_sysinfo 99
+     * }
+     */
+    public static int SYS_sysinfo() {
+        return SYS_sysinfo;
+    }
+    private static final int SYS_syslog = (int)103L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_syslog 103
+     * }
+     */
+    public static int SYS_syslog() {
+        return SYS_syslog;
+    }
+    private static final int SYS_tee = (int)276L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_tee 276
+     * }
+     */
+    public static int SYS_tee() {
+        return SYS_tee;
+    }
+    private static final int SYS_tgkill = (int)234L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_tgkill 234
+     * }
+     */
+    public static int SYS_tgkill() {
+        return SYS_tgkill;
+    }
+    private static final int SYS_time = (int)201L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_time 201
+     * }
+     */
+    public static int SYS_time() {
+        return SYS_time;
+    }
+    private static final int SYS_timer_create = (int)222L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timer_create 222
+     * }
+     */
+    public static int SYS_timer_create() {
+        return SYS_timer_create;
+    }
+    private static final int SYS_timer_delete = (int)226L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timer_delete 226
+     * }
+     */
+    public static int SYS_timer_delete() {
+        return SYS_timer_delete;
+    }
+    private static final int SYS_timer_getoverrun = (int)225L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timer_getoverrun 225
+     * }
+     */
+    public static int SYS_timer_getoverrun() {
+        return SYS_timer_getoverrun;
+    }
+    private static final int SYS_timer_gettime = (int)224L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timer_gettime 224
+     * }
+     */
+    public static int SYS_timer_gettime() {
+        return SYS_timer_gettime;
+    }
+    private static final int SYS_timer_settime = (int)223L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timer_settime 223
+     * }
+     */
+    public static int SYS_timer_settime() {
+        return SYS_timer_settime;
+    }
+    private static final int SYS_timerfd_create = (int)283L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timerfd_create 283
+     * }
+     */
+    public static int SYS_timerfd_create() {
+        return SYS_timerfd_create;
+    }
+    private static final int SYS_timerfd_gettime = (int)287L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timerfd_gettime 287
+     * }
+     */
+    public static int SYS_timerfd_gettime() {
+        return SYS_timerfd_gettime;
+    }
+    private static final int SYS_timerfd_settime = (int)286L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_timerfd_settime 286
+     * }
+     */
+    public static int SYS_timerfd_settime() {
+        return SYS_timerfd_settime;
+    }
+    private static final int SYS_times = (int)100L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_times 100
+     * }
+     */
+    public static int SYS_times() {
+        return SYS_times;
+    }
+    private static final int SYS_tkill = (int)200L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_tkill 200
+     * }
+     */
+    public static int SYS_tkill() {
+        return SYS_tkill;
+    }
+    private static final int SYS_truncate = (int)76L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_truncate 76
+     * }
+     */
+    public static int SYS_truncate() {
+        return SYS_truncate;
+    }
+    private static final int SYS_tuxcall = (int)184L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_tuxcall 184
+     * }
+     */
+    public static int SYS_tuxcall() {
+        return SYS_tuxcall;
+    }
+    private static final int SYS_umask = (int)95L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_umask 95
+     * }
+     */
+    public static int SYS_umask() {
+        return SYS_umask;
+    }
+    private static final int SYS_umount2 = (int)166L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_umount2 166
+     * }
+     */
+    public static int SYS_umount2() {
+        return SYS_umount2;
+    }
+    private static final int SYS_uname = (int)63L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_uname 63
+     * }
+     */
+    public static int SYS_uname() {
+        return SYS_uname;
+    }
+    private static final int SYS_unlink = (int)87L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_unlink 87
+     * }
+     */
+    public static int SYS_unlink() {
+        return SYS_unlink;
+    }
+    private static final int SYS_unlinkat = (int)263L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_unlinkat 263
+     * }
+     */
+    public static int SYS_unlinkat() {
+        return SYS_unlinkat;
+    }
+    private static final int SYS_unshare = (int)272L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_unshare 272
+     * }
+     */
+    public static int SYS_unshare() {
+        return SYS_unshare;
+    }
+    private static final int SYS_uselib = (int)134L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_uselib 134
+     * }
+     */
+    public static int SYS_uselib() {
+        return SYS_uselib;
+    }
+    private static final int SYS_userfaultfd = (int)323L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_userfaultfd 323
+     * }
+     */
+    public static int SYS_userfaultfd() {
+        return SYS_userfaultfd;
+    }
+    private static final int SYS_ustat = (int)136L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_ustat 136
+     * }
+     */
+    public static int SYS_ustat() {
+        return SYS_ustat;
+    }
+    private static final int SYS_utime = (int)132L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_utime 132
+     * }
+     */
+    public static int SYS_utime() {
+        return SYS_utime;
+    }
+    private static final int SYS_utimensat = (int)280L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_utimensat 280
+     * }
+     */
+    public static int SYS_utimensat() {
+        return SYS_utimensat;
+    }
+    private static final int SYS_utimes = (int)235L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_utimes 235
+     * }
+     */
+    public static int SYS_utimes() {
+        return SYS_utimes;
+    }
+    private static final int SYS_vfork = (int)58L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_vfork 58
+     * }
+     */
+    public static int SYS_vfork() {
+        return SYS_vfork;
+    }
+    private static final int SYS_vhangup = (int)153L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_vhangup 153
+     * }
+     */
+    public static int SYS_vhangup() {
+        return SYS_vhangup;
+    }
+    private static final int SYS_vmsplice = (int)278L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_vmsplice 278
+     * }
+     */
+    public static int SYS_vmsplice() {
+        return SYS_vmsplice;
+    }
+    private static final int SYS_vserver = (int)236L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_vserver 236
+     * }
+     */
+    public static int SYS_vserver() {
+        return SYS_vserver;
+    }
+    private static final int SYS_wait4 = (int)61L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_wait4 61
+     * }
+     */
+    public static int SYS_wait4() {
+        return SYS_wait4;
+    }
+    private static final int SYS_waitid = (int)247L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_waitid 247
+     * }
+     */
+    public static int SYS_waitid() {
+        return SYS_waitid;
+    }
+    private static final int SYS_write = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_write 1
+     * }
+     */
+    public static int SYS_write() {
+        return SYS_write;
+    }
+    private static final int SYS_writev = (int)20L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_writev 20
+     * }
+     */
+    public static int SYS_writev() {
+        return SYS_writev;
     }
 }
 

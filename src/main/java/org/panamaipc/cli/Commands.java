@@ -19,7 +19,8 @@ final class Commands {
             FifoCommands.commands(),
             FdCommands.commands(),
             LockCommand.commands(),
-            SignalCommands.commands())
+            SignalCommands.commands(),
+            TraceCommand.commands())
             .flatMap(List::stream).toList();
 
     private Commands() {

@@ -14,6 +14,14 @@ final class Json {
         return b.append('\n').toString();
     }
 
+    /** {@return {@code value} on one line, with no spaces: for output of one object a line} */
+    static String line(Object value) {
+        StringBuilder b = new StringBuilder();
+        write(b, value, null);
+        return b.append('\n').toString();
+    }
+
+    /** Writes {@code value}; an {@code indent} of {@code null} writes it on one line. */
     private static void write(StringBuilder b, Object value, String indent) {
         switch (value) {
             case null -> b.append("null");
@@ -23,6 +31,18 @@ final class Json {
             case Map<?, ?> m -> {
                 if (m.isEmpty()) {
                     b.append("{}");
+                    return;
+                }
+                if (indent == null) {
+                    b.append('{');
+                    int i = 0;
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        string(b, String.valueOf(e.getKey()));
+                        b.append(':');
+                        write(b, e.getValue(), null);
+                        b.append(++i < m.size() ? "," : "");
+                    }
+                    b.append('}');
                     return;
                 }
                 b.append("{\n");
@@ -39,6 +59,15 @@ final class Json {
             case List<?> l -> {
                 if (l.isEmpty()) {
                     b.append("[]");
+                    return;
+                }
+                if (indent == null) {
+                    b.append('[');
+                    for (int i = 0; i < l.size(); i++) {
+                        write(b, l.get(i), null);
+                        b.append(i + 1 < l.size() ? "," : "");
+                    }
+                    b.append(']');
                     return;
                 }
                 b.append("[\n");

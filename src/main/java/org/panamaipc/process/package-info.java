@@ -21,6 +21,12 @@
  * <li>{@link org.panamaipc.process.ProcessMemory}: another process's memory read and written
  *     in place ({@code process_vm_readv}/{@code process_vm_writev}), one range or many, with
  *     honest partial counts: the single copy for large messages.
+ * <li>{@link org.panamaipc.process.Trace}: {@code ptrace} of a child, of a command from its
+ *     {@code execve}, or of another process where the kernel allows it: system calls at
+ *     entry and exit ({@link org.panamaipc.process.SyscallStop}), signals before delivery,
+ *     exec, fork and exit as {@link org.panamaipc.process.TraceEvent}s; registers and memory
+ *     of a stopped tracee. One platform thread per trace makes every request; any thread
+ *     drives it.
  * </ul>
  *
  * <h2>State changes in a {@link org.panamaipc.WaitSet}</h2>
@@ -79,5 +85,6 @@
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/pidfd_open.2.html">pidfd_open(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man3/posix_spawn.3.html">posix_spawn(3)</a>
+ * @see <a href="https://man7.org/linux/man-pages/man2/ptrace.2.html">ptrace(2)</a>
  */
 package org.panamaipc.process;

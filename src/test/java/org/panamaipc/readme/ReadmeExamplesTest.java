@@ -39,6 +39,11 @@ import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.mq.TypeFilter;
 import org.panamaipc.process.ChildProcess;
 import org.panamaipc.process.ProcessMemory;
+import org.panamaipc.process.SyscallStop;
+import org.panamaipc.process.Trace;
+import org.panamaipc.process.TraceEvent;
+import org.panamaipc.process.TraceOption;
+import org.panamaipc.process.TraceeExit;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
@@ -82,6 +87,23 @@ class ReadmeExamplesTest {
 
     private String printed() {
         return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void traceACommand() throws IOException {
+        // README:trace
+        try (Trace trace = Trace.start(List.of("sh", "-c", "echo hi > /dev/null"), TraceOption.SYSCALLS)) {
+            for (TraceEvent e; (e = trace.next()) != null; ) {
+                if (e instanceof SyscallStop call && !call.isEntry() && call.name().equals("write")) {
+                    System.out.println("write(" + call.argument(0) + ", ..., " + call.argument(2) + ") = " + call.result());
+                }
+                if (!(e instanceof TraceeExit)) {
+                    trace.resume(e);                 // as untraced: a signal stop gets its signal
+                }
+            }
+        }
+        // END
+        assertThat(printed()).isEqualTo("write(1, ..., 3) = 3\n");
     }
 
     @Test
@@ -304,7 +326,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(13);
+        assertThat(examples).isEqualTo(14);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }

@@ -19,6 +19,7 @@ final class TourSteps {
             new UnixSocketStep(),
             new FdPassingStep(),
             new SignalStep(),
+            new TraceStep(),
             new LockStep());
 
     private TourSteps() {
