@@ -84,8 +84,18 @@ public final class BroadcastReceiver implements AutoCloseable {
         this.blocker = Blocker.forHandle(what + " receiver", () -> channel.exitEnd(this));
         this.waits = new EndWaits(blocker, what, header, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET, idle);
         channel.enterEnd(this);
-        this.cursor = start == Start.NEXT ? SharedAtomics.getLongAcquire(header, TAIL_OFFSET)
-                : SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
+        long tail = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
+        long latest = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
+        this.cursor = start == Start.NEXT ? tail : latest;
+        if (tail == 0) {
+            this.expected = 0;
+        } else { // the sequence to expect, so that what is lost from now on is counted
+            long sequence = SharedAtomics.getLong(data, ((int) latest & mask) + RECORD_SEQUENCE_OFFSET);
+            VarHandle.loadLoadFence();
+            if (SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET) <= latest + capacity && sequence >= 0) {
+                this.expected = start == Start.NEXT ? sequence + 1 : sequence;
+            }
+        }
     }
 
     /**

@@ -154,7 +154,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         long position = start;
         int count = 0;
         try {
-            while (count < limit) {
+            while (count < limit && position - start < capacity) { // at most the whole ring per batch
                 int index = (int) position & mask;
                 int length = SharedAtomics.getIntAcquire(data, index);
                 if (length <= 0) {
