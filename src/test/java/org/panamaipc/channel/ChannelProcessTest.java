@@ -165,18 +165,7 @@ class ChannelProcessTest {
             writer.expectLine("sent", WAIT);
             int max = channel.maxPayloadLength();
             long[] next = {0};
-            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-                try {
-                    while (true) {
-                        reader.receive((type, buffer, offset, length) -> {
-                            assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
-                            next[0]++;
-                        });
-                    }
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> outcome = receiveUntilFailure(reader, max, next);
             Deadline.after(WAIT).await(() -> channel.status().dataSleepers() == 1, "the reader is parked");
             long killed = System.nanoTime();
             writer.kill9();
@@ -235,18 +224,7 @@ class ChannelProcessTest {
             writer.expectLine("claimed", WAIT);
             int max = channel.maxPayloadLength();
             long[] next = {0};
-            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-                try {
-                    while (true) {
-                        reader.receive((type, buffer, offset, length) -> {
-                            assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
-                            next[0]++;
-                        });
-                    }
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> outcome = receiveUntilFailure(reader, max, next);
             Deadline.after(WAIT).await(() -> next[0] == 20 && channel.status().dataSleepers() == 1,
                     "the reader waits on the claim");
             long killed = System.nanoTime();
@@ -259,5 +237,21 @@ class ChannelProcessTest {
             assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
             System.out.println("reader skipped the dead claim and learned of the killed writer in " + millis + " ms");
         }
+    }
+
+    /** Receives checked records on another thread until a call fails; {@return the failure} */
+    private static CompletableFuture<Throwable> receiveUntilFailure(ChannelReader reader, int max, long[] next) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                while (true) {
+                    reader.receive((type, buffer, offset, length) -> {
+                        assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
+                        next[0]++;
+                    });
+                }
+            } catch (Throwable t) {
+                return t;
+            }
+        });
     }
 }
