@@ -59,6 +59,11 @@ import org.panamaipc.sync.EventFd;
  * an interrupt ends it ({@link InterruptedIOException}, the writer still open, the record not
  * written).
  *
+ * <p>A one-to-one writer that attaches in place of a dead one continues after the dead
+ * writer's last reservation. If that reservation was never committed, the reader recovers it
+ * only while no live writer is attached: attach the new writer once the reader has gone past
+ * it ({@link Channel#status()}: {@code head == tail}), or expect the reader to wait on it.
+ *
  * <h2>Lifetime</h2>
  * The writer attaches when made (its pid and start time in the header) and detaches on
  * {@link #close()}, which also aborts an open claim. Use after close throws

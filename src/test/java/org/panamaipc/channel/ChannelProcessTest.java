@@ -239,6 +239,36 @@ class ChannelProcessTest {
         }
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aWaitingBroadcastReceiverLearnsThatItsTransmitterWasKilled() throws Exception {
+        try (Channel channel = Channel.create(name, ChannelKind.BROADCAST, 64 * 1024).unlinkOnClose();
+                BroadcastReceiver receiver = channel.receiver();
+                PeerProcess transmitter = PeerJvm.start(ChannelPeer.class, "transmit", name, "10")) {
+            transmitter.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
+            transmitter.expectLine("sent", WAIT);
+            long[] delivered = {0};
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    while (true) {
+                        receiver.receive((type, buffer, offset, length) -> delivered[0]++);
+                    }
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Deadline.after(WAIT).await(() -> channel.status().dataSleepers() == 1, "the receiver sleeps");
+            long killed = System.nanoTime();
+            transmitter.kill9();
+            Throwable t = outcome.get(10, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            assertThat(t).isInstanceOf(PeerDeadException.class).hasMessageContaining("transmitter pid=");
+            assertThat(delivered[0]).isEqualTo(10);
+            assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
+            System.out.println("receiver learned of the killed transmitter in " + millis + " ms");
+        }
+    }
+
     /** Receives checked records on another thread until a call fails; {@return the failure} */
     private static CompletableFuture<Throwable> receiveUntilFailure(ChannelReader reader, int max, long[] next) {
         return CompletableFuture.supplyAsync(() -> {
