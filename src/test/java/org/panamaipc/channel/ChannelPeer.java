@@ -19,12 +19,13 @@ import org.panamaipc.testing.Peer;
  *   <li>{@code transmit NAME COUNT}: transmit COUNT records of 8 bytes, print {@code sent} and
  *       wait (to be killed);</li>
  *   <li>{@code read NAME}: attach the reader, print {@code attached} and wait (to be killed);</li>
- *   <li>{@code receive-broadcast NAME PAUSE_MICROS}: receive until a record of type 999, checking
+ *   <li>{@code receive-broadcast NAME PAUSE_MICROS}: receive until a record of type {@value #END_TYPE}, checking
  *       each one, pausing after each; print {@code delivered D lapped L lost X}.</li>
  * </ul>
  */
 public final class ChannelPeer {
-    static final int END_TYPE = 999;
+    /** Ends a broadcast stream: above every type {@link Records} uses (1 to 1000). */
+    static final int END_TYPE = 5000;
 
     private ChannelPeer() {
     }
