@@ -55,6 +55,8 @@ import org.panamaipc.sync.EventFd;
  * record was delivered. Records are delivered at least once: a reader that restarts continues
  * from the last batch it finished.
  *
+ * <p>A reader is used by one thread at a time (a channel has one reader).
+ *
  * <p>With an eventfd {@linkplain #useDoorbell doorbell} shared with the writers, the reader is
  * {@link Waitable}: a {@link org.panamaipc.WaitSet} reports it readable when records may be
  * ready; then {@link #poll} until it returns 0.
