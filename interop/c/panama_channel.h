@@ -847,7 +847,7 @@ static inline int pc_transmit(pc_channel *ch, int32_t type, const void *payload,
         atomic_store_explicit(PC_U64(ch, PC_OFF_HEAD_CACHE), tail + to_end + aligned, pc_rel);
         atomic_thread_fence(pc_rel);
         uint8_t *pad = ch->data + index;
-        memcpy(pad + 8, &ch->next_sequence, 8);
+        if (to_end >= 16) memcpy(pad + 8, &ch->next_sequence, 8); /* an 8-byte padding has no sequence */
         atomic_store_explicit(PC_I32P(pad + 4), PC_TYPE_PADDING, pc_rlx);
         atomic_store_explicit(PC_I32P(pad), (int32_t) to_end, pc_rlx);
         tail += to_end;
@@ -887,16 +887,20 @@ static inline int pc_bc_poll(pc_channel *ch, pc_handler handler, void *ctx, int 
         uint64_t intent = atomic_load_explicit(PC_U64(ch, PC_OFF_HEAD_CACHE), pc_acq);
         if (ch->cursor + ch->capacity < intent) { pc_lapped(ch); continue; }
         uint64_t index = ch->cursor & ch->mask;
-        if ((ch->cursor & 7) != 0 || ch->capacity - index < 16) return count > 0 ? count : PC_ECORRUPT;
+        if ((ch->cursor & 7) != 0) return count > 0 ? count : PC_ECORRUPT;
         uint8_t *rec = ch->data + index;
-        memcpy(ch->copy, rec, 16);
+        uint64_t seq = 0;
         int32_t length, type;
-        uint64_t seq;
+        memcpy(ch->copy, rec, 8); /* 8 bytes before the end hold only a padding's length and type */
         memcpy(&length, ch->copy, 4);
         memcpy(&type, ch->copy + 4, 4);
-        memcpy(&seq, ch->copy + 8, 8);
-        int ok = length >= 16 && (uint64_t) length <= ch->capacity - index
-                 && (type == PC_TYPE_PADDING || (type >= 1 && (uint32_t) length - 16 <= ch->max_payload));
+        int ok = (uint64_t) length <= ch->capacity - index
+                 && (type == PC_TYPE_PADDING ? length >= 8
+                                             : type >= 1 && length >= 16 && (uint32_t) length - 16 <= ch->max_payload);
+        if (ok && type != PC_TYPE_PADDING) {
+            memcpy(ch->copy + 8, rec + 8, (size_t) length - 8);
+            memcpy(&seq, ch->copy + 8, 8);
+        }
         if (ok && type != PC_TYPE_PADDING) memcpy(ch->copy + 16, rec + 16, (size_t) length - 16);
         atomic_thread_fence(pc_acq);
         intent = atomic_load_explicit(PC_U64(ch, PC_OFF_HEAD_CACHE), pc_acq);
