@@ -712,7 +712,8 @@ static inline int pc_poll(pc_channel *ch, pc_handler handler, void *ctx, int lim
     uint64_t start = head;
     int count = 0, rc = 0;
     uint64_t tail = atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq);
-    while (count < limit) {
+    /* a batch stops after one lap: what it consumed is zeroed only at its end */
+    while (count < limit && head - start < ch->capacity) {
         if (tail - head > ch->capacity || tail < head || (head & 7) != 0) { rc = PC_ECORRUPT; break; }
         uint64_t index = head & ch->mask;
         uint8_t *rec = ch->data + index;
