@@ -121,6 +121,14 @@ static inline const char *pc_strerror(int rc) {
     }
 }
 
+/* The code's name without its PC_E prefix ("PEERDEAD"), as the Python end names its errors. */
+static inline const char *pc_errname(int rc) {
+    static const char *const names[] = {"OK", "SYS", "MAGIC", "VERSION", "KIND", "CAPACITY", "HEADER", "SIZE",
+                                        "NOTREADY", "BUSY", "FULL", "TOOLONG", "CORRUPT", "PEERDEAD", "TIMEDOUT",
+                                        "ARG", "NOSLOT", "CLOSED"};
+    return rc <= 0 && rc >= PC_ECLOSED ? names[-rc] : "UNKNOWN";
+}
+
 /* ---- the handle ----------------------------------------------------------------------- */
 
 enum pc_role { PC_ROLE_NONE, PC_ROLE_READER, PC_ROLE_WRITER, PC_ROLE_RECEIVER };

@@ -37,7 +37,7 @@ static int matches(const uint8_t *buf, uint64_t i, uint32_t p, uint32_t length) 
 }
 
 static void fail(const char *what, int rc) {
-    printf("ERROR %s %d %s\n", what, rc, pc_strerror(rc));
+    printf("ERROR %s %s %s\n", what, pc_errname(rc), pc_strerror(rc));
     fflush(stdout);
     exit(1);
 }
@@ -158,7 +158,7 @@ static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t pro
     while (st.total < want) {
         rc = pc_receive(&ch, on_record, &st, 256, PEER_TIMEOUT_NS);
         if (rc < 0) {
-            printf("ERROR receive %d %s after %llu\n", rc, pc_strerror(rc), (unsigned long long) st.total);
+            printf("ERROR receive %s after %llu\n", pc_errname(rc), (unsigned long long) st.total);
             fflush(stdout);
             pc_close(&ch);
             return 1;
@@ -253,7 +253,7 @@ int main(int argc, char **argv) {
             printf("OPENED\n");
             pc_close(&ch);
         } else {
-            printf("ERROR %d %s\n", rc, pc_strerror(rc));
+            printf("ERROR %s %s\n", pc_errname(rc), pc_strerror(rc));
         }
         return 0;
     }

@@ -90,8 +90,12 @@ def write(ch, count, p, burst):
                     break
             elif ch.offer(rec_type(i), payload):
                 break
-            if not ch.await_room(len(payload) + 100, TIMEOUT):
-                say("ERROR await-room timed out")
+            try:
+                if not ch.await_room(len(payload) + 100, TIMEOUT):
+                    say("ERROR await-room TIMEDOUT")
+                    sys.exit(1)
+            except pc.ChannelError as e:
+                say(f"ERROR await-room {e.code} {e}")
                 sys.exit(1)
     say(f"SENT {count}")
 
@@ -127,10 +131,10 @@ def read(ch, count, producers):
     while check.total < count * producers:
         try:
             if not ch.receive(check, 256, TIMEOUT):
-                say(f"ERROR receive timed out after {check.total}")
+                say(f"ERROR receive TIMEDOUT after {check.total}")
                 return 1
         except pc.ChannelError as e:
-            say(f"ERROR receive {e} after {check.total}")
+            say(f"ERROR receive {e.code} after {check.total} ({e})")
             return 1
     say(f"DONE records={check.total} bytes={check.bytes} bad={check.bad} dup={check.dup} lost={check.lost}")
     return 0
