@@ -9,6 +9,7 @@
 module org.panamaipc {
     requires jdk.unsupported; // org.panamaipc.signal reaches sun.misc.Signal reflectively
     exports org.panamaipc;
+    exports org.panamaipc.channel;
     exports org.panamaipc.lock;
     exports org.panamaipc.mq;
     exports org.panamaipc.pipe;

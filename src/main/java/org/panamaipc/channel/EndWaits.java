@@ -1,0 +1,161 @@
+package org.panamaipc.channel;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.SyncCalls;
+import org.panamaipc.shm.SharedAtomics;
+
+/**
+ * The waiting side of one channel end: the idle strategy's loop and the eventcount sleep of
+ * {@code interop/LAYOUT.md} ("Waiting"), with close, interrupt, deadline and the peer's
+ * liveness looked at between attempts. The sleep itself is a {@code FUTEX_WAIT} run through
+ * the end's {@link Blocker}, the library's one engine (which hands a virtual thread's wait to
+ * its pool and releases it on close or interrupt).
+ */
+final class EndWaits {
+    /** What a waiting end needs from its owner. */
+    interface Condition {
+        /**
+         * {@return whether the end can go on: a record is ready, or room}
+         *
+         * @throws IOException if the channel is found corrupt
+         */
+        boolean holds() throws IOException;
+
+        /**
+         * Looks at the peer: recovers what a dead one left, or throws.
+         *
+         * @throws IOException {@link PeerDeadException} if the peer died; corruption
+         */
+        void checkPeer() throws IOException;
+    }
+
+    /** A futex sleep never lasts longer, so that a dead peer is noticed within two. */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How often a spinning end looks at its peer. */
+    private static final long PEER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int EAGAIN = LibC.EAGAIN();
+    private static final int FUTEX_WAKE = LibC.FUTEX_WAKE();
+
+    private final Blocker blocker;
+    private final String what;
+    private final MemorySegment header;
+    private final MemorySegment seqWord;
+    private final int seqOffset;
+    private final int sleepersOffset;
+    private final IdleStrategy idle;
+
+    EndWaits(Blocker blocker, String what, MemorySegment header, int seqOffset, int sleepersOffset, IdleStrategy idle) {
+        this.blocker = blocker;
+        this.what = what;
+        this.header = header;
+        this.seqWord = header.asSlice(seqOffset, 4);
+        this.seqOffset = seqOffset;
+        this.sleepersOffset = sleepersOffset;
+        this.idle = idle;
+    }
+
+    /**
+     * Waits until {@code condition} holds or the deadline passes.
+     *
+     * @return true when it holds, false at the deadline
+     */
+    boolean await(Condition condition, long deadline) throws IOException {
+        enter();
+        try {
+            int idleCount = 0;
+            long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
+            while (true) {
+                if (condition.holds()) {
+                    return true;
+                }
+                checkNotClosedOrInterrupted();
+                long now = System.nanoTime();
+                if (deadline != Deadline.NONE && now - deadline >= 0) {
+                    return false;
+                }
+                if (now - nextPeerCheck >= 0) {
+                    condition.checkPeer();
+                    nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
+                    continue;
+                }
+                if (idle.idle(idleCount) && sleep(condition, deadline)) {
+                    condition.checkPeer(); // a slice ended with nothing: look at the peer
+                    nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
+                }
+                if (idleCount < Integer.MAX_VALUE) {
+                    idleCount++;
+                }
+            }
+        } finally {
+            blocker.exit();
+        }
+    }
+
+    /**
+     * One announced sleep on the eventcount, of at most a slice.
+     *
+     * @return true if the slice ended without a wake-up
+     */
+    private boolean sleep(Condition condition, long deadline) throws IOException {
+        SharedAtomics.getAndAddInt(header, sleepersOffset, 1); // a full barrier
+        try {
+            int seq = SharedAtomics.getIntVolatile(header, seqOffset);
+            if (condition.holds()) {
+                return false;
+            }
+            long sliceEnd = System.nanoTime() + SLICE_NANOS;
+            if (deadline != Deadline.NONE && deadline - sliceEnd < 0) {
+                sliceEnd = deadline;
+            }
+            long r = blocker.call(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0, sliceEnd,
+                    Blocker.Timing.RELATIVE);
+            if (r == -Blocker.ETIMEDOUT) {
+                return true;
+            }
+            if (r < 0 && r != -EAGAIN) {
+                throw Errors.of("futex", what + ", FUTEX_WAIT, " + seq, (int) -r);
+            }
+            return false;
+        } finally {
+            SharedAtomics.getAndAddInt(header, sleepersOffset, -1);
+        }
+    }
+
+    /**
+     * The waker's half: after the caller's progress is stored, a full fence, and a
+     * {@code FUTEX_WAKE} only when someone announced sleeping on this eventcount.
+     */
+    static void wake(MemorySegment header, MemorySegment seqWord, int seqOffset, int sleepersOffset) {
+        java.lang.invoke.VarHandle.fullFence();
+        if (SharedAtomics.getInt(header, sleepersOffset) != 0) {
+            SharedAtomics.getAndAddInt(header, seqOffset, 1);
+            SyncCalls.futexWake(seqWord, FUTEX_WAKE, Integer.MAX_VALUE);
+        }
+    }
+
+    private void enter() {
+        try {
+            blocker.enter();
+        } catch (ClosedChannelException notForAHandle) {
+            throw new IllegalStateException(what + " is closed", notForAHandle);
+        }
+    }
+
+    private void checkNotClosedOrInterrupted() throws IOException {
+        if (!blocker.isOpen()) {
+            throw new AsynchronousCloseException();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted while blocked on " + what);
+        }
+    }
+}

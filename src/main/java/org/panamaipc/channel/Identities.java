@@ -1,0 +1,147 @@
+package org.panamaipc.channel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.panamaipc.shm.SharedAtomics;
+
+/**
+ * Endpoint identities (pid and start time) in a channel header: attaching, detaching and
+ * telling whether the process that recorded one is still alive. Reads {@code /proc}; used
+ * when attaching and while waiting, never on a hot path.
+ */
+final class Identities {
+    static final int SELF_PID = (int) ProcessHandle.current().pid();
+    private static volatile long selfStartTime;
+
+    private Identities() {
+    }
+
+    /** {@return this process's start time, field 22 of {@code /proc/self/stat}} */
+    static long selfStartTime() {
+        long t = selfStartTime;
+        if (t == 0) {
+            t = startTime(SELF_PID);
+            selfStartTime = t;
+        }
+        return t;
+    }
+
+    /**
+     * The start time of a process: field 22 of {@code /proc/PID/stat}, in clock ticks after
+     * boot.
+     *
+     * @param pid the process
+     * @return its start time, or -1 if there is no such process
+     */
+    static long startTime(int pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), "stat"))) {
+            bytes = in.readAllBytes();
+        } catch (NoSuchFileException gone) {
+            return -1;
+        } catch (IOException e) {
+            return -1; // ESRCH while reading: the process ended
+        }
+        String s = new String(bytes, StandardCharsets.US_ASCII);
+        int close = s.lastIndexOf(')'); // the command may hold spaces and parentheses
+        if (close < 0) {
+            return -1;
+        }
+        String[] fields = s.substring(close + 2).split(" ");
+        int index = 22 - 3; // fields[0] is field 3 (state)
+        if (fields.length <= index) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[index]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether the process an identity names is alive: its {@code /proc/PID/stat} exists and
+     * names the same start time (a start time of 0 is an end attaching right now: alive if the
+     * pid is).
+     *
+     * @param pid the recorded pid, not 0
+     * @param recordedStartTime the recorded start time
+     * @return whether it is alive
+     */
+    static boolean isAlive(int pid, long recordedStartTime) {
+        long actual = startTime(pid);
+        return actual >= 0 && (recordedStartTime == 0 || actual == recordedStartTime);
+    }
+
+    /** {@return the pid recorded at {@code offset}, 0 if nobody} */
+    static int pid(MemorySegment header, int offset) {
+        return SharedAtomics.getIntAcquire(header, offset + ChannelLayout.IDENTITY_PID_OFFSET);
+    }
+
+    /**
+     * Whether the end recorded at {@code offset} is held by a live process.
+     *
+     * @param header the channel header
+     * @param offset the identity's offset
+     * @return the pid of the live holder, 0 if nobody holds it, or -pid if its holder is dead
+     */
+    static int holder(MemorySegment header, int offset) {
+        int pid = pid(header, offset);
+        if (pid == 0) {
+            return 0;
+        }
+        long start = SharedAtomics.getLongAcquire(header, offset + ChannelLayout.IDENTITY_START_TIME_OFFSET);
+        if (pid(header, offset) != pid) {
+            return holder(header, offset); // replaced meanwhile: look again
+        }
+        return isAlive(pid, start) ? pid : -pid;
+    }
+
+    /**
+     * Attaches this process at an identity: a compare-and-set of {@code pid} from 0, or from
+     * the pid of a dead process, then the start time.
+     *
+     * @param header the channel header
+     * @param offset the identity's offset
+     * @return 0 if attached, else the pid of the live process that holds it
+     */
+    static int tryAttach(MemorySegment header, int offset) {
+        long self = selfStartTime();
+        while (true) {
+            int current = pid(header, offset);
+            if (current != 0) {
+                int holder = holder(header, offset);
+                if (holder > 0) {
+                    return holder;
+                }
+                if (holder == 0) {
+                    continue;
+                }
+            }
+            SharedAtomics.putLongRelease(header, offset + ChannelLayout.IDENTITY_START_TIME_OFFSET, 0);
+            if (SharedAtomics.compareAndSetInt(header, offset + ChannelLayout.IDENTITY_PID_OFFSET, current,
+                    SELF_PID)) {
+                SharedAtomics.putLongRelease(header, offset + ChannelLayout.IDENTITY_START_TIME_OFFSET, self);
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Detaches: stores {@code pid = 0} if this process still holds the identity.
+     *
+     * @param header the channel header
+     * @param offset the identity's offset
+     */
+    static void detach(MemorySegment header, int offset) {
+        SharedAtomics.compareAndSetInt(header, offset + ChannelLayout.IDENTITY_PID_OFFSET, SELF_PID, 0);
+    }
+}
