@@ -155,7 +155,9 @@ public final class BroadcastTransmitter implements AutoCloseable {
         if (aligned > toEnd) {
             SharedAtomics.putLongRelease(header, TAIL_INTENT_OFFSET, t + toEnd + aligned);
             VarHandle.storeStoreFence();
-            SharedAtomics.putLong(data, index + RECORD_SEQUENCE_OFFSET, sequence);
+            if (toEnd >= BROADCAST_RECORD_HEADER_LENGTH) { // 8 bytes of padding have no room for it
+                SharedAtomics.putLong(data, index + RECORD_SEQUENCE_OFFSET, sequence);
+            }
             SharedAtomics.putInt(data, index + RECORD_TYPE_OFFSET, PADDING_TYPE);
             SharedAtomics.putInt(data, index, toEnd);
             t += toEnd;

@@ -100,7 +100,7 @@ final class Identities {
         }
         long start = SharedAtomics.getLongAcquire(header, offset + ChannelLayout.IDENTITY_START_TIME_OFFSET);
         if (pid(header, offset) != pid) {
-            return holder(header, offset); // replaced meanwhile: look again
+            return pid(header, offset); // replaced meanwhile by a process attaching now: alive
         }
         return isAlive(pid, start) ? pid : -pid;
     }

@@ -1,0 +1,198 @@
+package org.panamaipc.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.panamaipc.Interest;
+import org.panamaipc.WaitSet;
+import org.panamaipc.sync.EventFd;
+import org.panamaipc.testing.Allocation;
+import org.panamaipc.testing.BlockingChecks;
+import org.panamaipc.testing.Deadline;
+import org.panamaipc.testing.IpcTest;
+
+/** Waiting on a channel: strategies, close, interrupt, virtual threads, WaitSet, and allocation. */
+@IpcTest
+class ChannelWaitTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void everyIdleStrategyHandsRecordsOverBothWays() throws Exception {
+        for (IdleStrategy idle : List.of(IdleStrategy.busySpin(), IdleStrategy.yielding(),
+                IdleStrategy.backoff(10, 10, 1_000_000), IdleStrategy.park(0), IdleStrategy.park())) {
+            try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                    ChannelWriter writer = channel.writer(idle);
+                    ChannelReader reader = channel.reader(idle)) {
+                CompletableFuture<Long> sum = CompletableFuture.supplyAsync(() -> {
+                    long[] total = {0};
+                    try {
+                        for (int i = 0; i < 2000; i++) {
+                            reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG, o));
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return total[0];
+                });
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment payload = arena.allocate(120);
+                    for (long i = 1; i <= 2000; i++) {
+                        payload.set(ValueLayout.JAVA_LONG, 0, i);
+                        writer.send(1, payload); // the 1 KiB ring fills: the writer waits too
+                    }
+                }
+                assertThat(sum.get(20, TimeUnit.SECONDS)).isEqualTo(2000L * 2001 / 2);
+            }
+        }
+    }
+
+    @Test
+    void interruptEndsABlockedReceiveAndSend() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelWriter writer = channel.writer();
+                ChannelReader reader = channel.reader()) {
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, null, () -> reader.receive(),
+                    InterruptedIOException.class);
+            while (writer.offer(1, new byte[100])) {
+                // fill it
+            }
+            BlockingChecks.interruptEndsTheCallPromptly(BlockingChecks.FUTEX, null, () -> {
+                writer.send(1, new byte[100]);
+                return null;
+            }, InterruptedIOException.class);
+            assertThat(reader.isOpen()).isTrue();
+            assertThat(reader.poll((t, b, o, l) -> { }, 100)).as("nothing lost or added").isEqualTo(9);
+        }
+    }
+
+    @Test
+    void closeReleasesBlockedReceiversAndSenders() throws Exception {
+        Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+        ChannelWriter writer = channel.writer();
+        ChannelReader reader = channel.reader();
+        CompletableFuture<Throwable> receiving = failureOf(() -> reader.receive());
+        Deadline.after(WAIT).await(() -> channel.status().dataSleepers() == 1, "the reader sleeps");
+        reader.close();
+        assertThat(receiving.get(10, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        while (writer.offer(1, new byte[100])) {
+            // fill it
+        }
+        CompletableFuture<Throwable> sending = failureOf(() -> {
+            writer.send(1, new byte[100]);
+            return null;
+        });
+        Deadline.after(WAIT).await(() -> channel.status().roomSleepers() == 1, "the writer sleeps");
+        channel.close(); // closes its ends
+        assertThat(sending.get(10, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        assertThat(writer.isOpen()).isFalse();
+    }
+
+    private static CompletableFuture<Throwable> failureOf(java.util.concurrent.Callable<?> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                call.call();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+    }
+
+    @Test
+    void virtualThreadsParkOnChannelWaitsWithoutHoldingTheirCarriers() throws Exception {
+        int n = 50; // more than the carriers: pinned waits would never let the senders run
+        List<Channel> channels = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ChannelMessage>> received = new ArrayList<>();
+            List<ChannelWriter> writers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                channels.add(channel);
+                writers.add(channel.writer());
+                ChannelReader reader = channel.reader();
+                received.add(threads.submit(() -> reader.receive()));
+            }
+            Deadline.after(WAIT).await(() -> channels.stream().allMatch(c -> c.status().dataSleepers() == 1),
+                    "every virtual thread sleeps");
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ChannelWriter writer = writers.get(i);
+                byte[] payload = {(byte) i};
+                sent.add(threads.submit(() -> {
+                    writer.send(7, payload);
+                    return null;
+                }));
+            }
+            for (int i = 0; i < n; i++) {
+                sent.get(i).get(20, TimeUnit.SECONDS);
+                assertThat(received.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(new ChannelMessage(7, new byte[] {(byte) i}));
+            }
+        } finally {
+            channels.forEach(Channel::close);
+        }
+    }
+
+    @Test
+    void aReaderWithADoorbellJoinsAWaitSet() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                EventFd bell = EventFd.create(0, EventFd.Mode.COUNTER);
+                ChannelReader reader = channel.reader().useDoorbell(bell);
+                ChannelWriter writer = channel.writer().useDoorbell(bell);
+                WaitSet set = WaitSet.create()) {
+            WaitSet.Key key = set.register(reader, Interest.READABLE);
+            assertThat(set.select(Duration.ofMillis(20))).isEmpty();
+            writer.offer(4, new byte[] {1, 2});
+            assertThat(set.select(WAIT)).containsExactly(key);
+            assertThat(reader.poll((t, b, o, l) -> assertThat(t).isEqualTo(4), 10)).isEqualTo(1);
+            assertThat(reader.poll((t, b, o, l) -> { }, 10)).isZero();
+            assertThat(set.select(Duration.ofMillis(20))).as("the empty poll took the ring").isEmpty();
+        }
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelReader reader = channel.reader()) {
+            assertThatThrownBy(reader::fd).isInstanceOf(IllegalStateException.class).hasMessageContaining("doorbell");
+        }
+    }
+
+    @Test
+    void offerClaimCommitAndPollAllocateNothing() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 64 * 1024);
+                ChannelWriter writer = channel.writer();
+                ChannelReader reader = channel.reader();
+                Arena arena = Arena.ofConfined()) {
+            MemorySegment payload = arena.allocate(64);
+            long[] sum = {0};
+            RecordHandler handler = (type, buffer, offset, length) -> sum[0] += buffer.get(ValueLayout.JAVA_LONG, offset);
+            for (int round = 0; round < 3; round++) {
+                long before = Allocation.currentThread();
+                for (int i = 0; i < 200_000; i++) {
+                    payload.set(ValueLayout.JAVA_LONG, 0, i);
+                    writer.offer(1, payload);
+                    ChannelClaim claim = writer.tryClaim(2, 64);
+                    claim.buffer().set(ValueLayout.JAVA_LONG, claim.offset(), i);
+                    claim.commit();
+                    reader.poll(handler, 8);
+                }
+                long bytes = Allocation.currentThread() - before;
+                if (round == 2) {
+                    assertThat(bytes).as("bytes allocated by 200,000 offers, claims, commits and polls once warm")
+                            .isLessThan(4096);
+                }
+            }
+            assertThat(sum[0]).isPositive();
+        }
+    }
+}
