@@ -781,19 +781,19 @@ static inline int pc_check_writers(pc_channel *ch) {
     if (ch->kind == PC_ONE_TO_ONE) {
         uint8_t *w = ch->base + PC_OFF_WRITER;
         uint32_t pid = atomic_load_explicit(PC_U32P(w + PC_END_PID), pc_acq);
-        if (pc_end_alive(w) != 0) return PC_OK;
-        /* the writer is dead: a reservation it never wrote is padded over, then "dead" */
+        int alive = pc_end_alive(w);
+        if (alive == 1) return PC_OK;
+        /* the writer is dead (or gone): a reservation it never wrote is padded over */
         if (length == 0 && tail > head && tail - head <= ch->capacity
             && atomic_load_explicit(PC_U32P(w + PC_END_PID), pc_acq) == pid) {
             pc_pad(ch, head, tail - head);
             return PC_OK;
         }
-        return length == 0 ? PC_EPEERDEAD : PC_OK;
+        return alive == 0 && length == 0 ? PC_EPEERDEAD : PC_OK; /* nobody attached (0): wait on */
     }
     /* MANY_TO_ONE: a dead producer's reservation covering head, seen twice 50 ms apart */
-    int live = 0, dead = 0, matches = 0;
+    int live = 0, dead = 0, live_covers = 0, dead_covers = 0;
     uint64_t cover_end = 0;
-    int cover_dead = 0;
     for (int s = 0; s < PC_MAX_PRODUCERS; s++) {
         uint8_t *slot = ch->base + PC_OFF_SLOTS + s * PC_END_SIZE;
         int alive = pc_end_alive(slot);
@@ -802,12 +802,14 @@ static inline int pc_check_writers(pc_channel *ch) {
         uint64_t pos = atomic_load_explicit(PC_U64P(slot + PC_END_CLAIM_POSITION), pc_acq);
         uint64_t len = atomic_load_explicit(PC_U64P(slot + PC_END_CLAIM_LENGTH), pc_acq);
         if (pos <= head && head < pos + len) {
-            matches++;
-            cover_end = pos + len;
-            cover_dead = !alive;
+            if (alive) {
+                live_covers++;
+            } else if (dead_covers++ == 0) {
+                cover_end = pos + len;
+            }
         }
     }
-    if (length == 0 && tail > head && matches == 1 && cover_dead && cover_end <= tail) {
+    if (length == 0 && tail > head && live_covers == 0 && dead_covers > 0 && cover_end <= tail) {
         long long now = pc_now_ns();
         if (ch->gap_head != head || ch->gap_seen_ns == 0) {
             ch->gap_head = head;

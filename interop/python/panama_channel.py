@@ -640,12 +640,13 @@ class Channel:
         tail = self._ld8(OFF_TAIL)
         if self.kind == ONE_TO_ONE:
             pid = self._ld4(OFF_WRITER + END_PID)
-            if self.end_alive(OFF_WRITER) != 0:
+            alive = self.end_alive(OFF_WRITER)
+            if alive == 1:
                 return
             if length == 0 and head < tail <= head + self.capacity and self._ld4(OFF_WRITER + END_PID) == pid:
                 self._pad(head, tail - head)  # a reservation the dead writer never wrote
                 return
-            if length == 0:
+            if length == 0 and alive == 0:  # nobody attached (-1): wait on
                 raise ChannelError("PEERDEAD", f"writer pid={pid} died")
             return
         live = dead = 0
@@ -659,12 +660,14 @@ class Channel:
             pos, n = self._ld8(end + END_CLAIM_POSITION), self._ld8(end + END_CLAIM_LENGTH)
             if pos <= head < pos + n:
                 covers.append((pos + n, alive))
-        if length == 0 and tail > head and len(covers) == 1 and covers[0][1] == 0 and covers[0][0] <= tail:
+        live_covers = [end for end, alive in covers if alive == 1]
+        dead_covers = [end for end, alive in covers if alive == 0]
+        if length == 0 and tail > head and not live_covers and dead_covers and dead_covers[0] <= tail:
             now = time.monotonic()
             if self._gap is None or self._gap[0] != head:
                 self._gap = (head, now)
             elif now - self._gap[1] >= SLICE:  # the same on two looks 50 ms apart
-                self._pad(head, covers[0][0] - head)
+                self._pad(head, dead_covers[0] - head)
                 self._gap = None
             return
         self._gap = None
