@@ -154,9 +154,11 @@ static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t pro
     st.next = calloc(producers, sizeof(uint64_t));
     printf("READY\n");
     fflush(stdout);
-    uint64_t want = count * producers;
+    uint64_t want = count * producers, slow = 0;
     while (st.total < want) {
+        long long t0 = pc_now_ns();
         rc = pc_receive(&ch, on_record, &st, 256, PEER_TIMEOUT_NS);
+        if (pc_now_ns() - t0 >= PC_SLICE_NS) slow++; /* woken by a slice's end, not by the writer */
         if (rc < 0) {
             printf("ERROR receive %s after %llu\n", pc_errname(rc), (unsigned long long) st.total);
             fflush(stdout);
@@ -164,9 +166,9 @@ static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t pro
             return 1;
         }
     }
-    printf("DONE records=%llu bytes=%llu bad=%llu dup=%llu lost=%llu\n", (unsigned long long) st.total,
+    printf("DONE records=%llu bytes=%llu bad=%llu dup=%llu lost=%llu slow=%llu\n", (unsigned long long) st.total,
            (unsigned long long) st.bytes, (unsigned long long) st.bad, (unsigned long long) st.dup,
-           (unsigned long long) st.gap);
+           (unsigned long long) st.gap, (unsigned long long) slow);
     fflush(stdout);
     pc_close(&ch);
     return 0;

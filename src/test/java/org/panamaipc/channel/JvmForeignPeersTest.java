@@ -25,7 +25,7 @@ import org.panamaipc.testing.PeerProcess;
  * aborted claim every 50, the reader parked between bursts so that every burst starts with a
  * FUTEX_WAKE that crosses languages; 0 lost, 0 duplicated, 0 torn.
  *
- * <p>CI runs 100,000 records with C and 4,000 with Python. The long form, 1,000,000 records
+ * <p>CI runs 50,000 records with C and 4,000 with Python. The long form, 1,000,000 records
  * each way with both (Python takes some minutes):
  * <pre>
  * mvn -o -B test -Dtest=JvmForeignPeersTest -Dpanama.channel.records=1000000 -Djunit.jupiter.execution.timeout.default=30m
@@ -43,7 +43,7 @@ class JvmForeignPeersTest {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private static long records(ForeignPeers peer) {
-        return LONG_FORM != null ? LONG_FORM : peer == ForeignPeers.C ? 100_000 : 4_000;
+        return LONG_FORM != null ? LONG_FORM : peer == ForeignPeers.C ? 50_000 : 4_000;
     }
 
     @ParameterizedTest(name = "JVM -> {0}")
