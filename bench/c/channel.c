@@ -16,14 +16,6 @@
 
 #define RING_CAPACITY (64 * 1024)
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 static void ring_at(pc_channel *ch, uint8_t *region, uint32_t kind, int init) {
     size_t size = PC_HEADER_LENGTH + RING_CAPACITY;
     if (init && pc_init_region(region, size, kind, RING_CAPACITY) != PC_OK) die("pc_init_region");

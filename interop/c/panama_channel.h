@@ -303,6 +303,20 @@ static inline int pc_attach_region(pc_channel *ch, void *base, size_t size, uint
     return PC_OK;
 }
 
+/* Maps `size` bytes of fd and checks the header; on success ch owns the mapping and fd. */
+static inline int pc_map_checked(pc_channel *ch, int fd, size_t size, uint32_t kind) {
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) return PC_ESYS;
+    int rc = pc_attach_region(ch, p, size, kind);
+    if (rc != PC_OK) {
+        munmap(p, size);
+        return rc;
+    }
+    ch->fd = fd;
+    ch->owns_mapping = 1;
+    return PC_OK;
+}
+
 /* Maps a descriptor (a shm object, or a memfd received over a socket) and checks it. */
 static inline int pc_map_fd(pc_channel *ch, int fd, uint32_t kind) {
     struct stat st;
@@ -318,17 +332,7 @@ static inline int pc_map_fd(pc_channel *ch, int fd, uint32_t kind) {
         ch->fd = -1;
         return PC_ESIZE;
     }
-    size_t size = (size_t) st.st_size;
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED) return PC_ESYS;
-    int rc = pc_attach_region(ch, p, size, kind);
-    if (rc != PC_OK) {
-        munmap(p, size);
-        return rc;
-    }
-    ch->fd = fd;
-    ch->owns_mapping = 1;
-    return PC_OK;
+    return pc_map_checked(ch, fd, (size_t) st.st_size, kind);
 }
 
 /* Opens an existing channel by its POSIX shm name ("/name"); kind 0 accepts any kind. */
@@ -357,14 +361,8 @@ static inline int pc_create_fd(pc_channel *ch, int fd, uint32_t kind, uint64_t c
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) return PC_ESYS;
     pc_init_region(p, size, kind, capacity);
-    int rc = pc_attach_region(ch, p, size, kind);
-    if (rc != PC_OK) {
-        munmap(p, size);
-        return rc;
-    }
-    ch->fd = fd;
-    ch->owns_mapping = 1;
-    return PC_OK;
+    munmap(p, size);
+    return pc_map_checked(ch, fd, size, kind);
 }
 
 /* Creates a channel exclusively under a POSIX shm name, mode 0600; errno EEXIST if it exists. */
