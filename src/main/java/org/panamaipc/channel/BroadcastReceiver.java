@@ -86,7 +86,7 @@ public final class BroadcastReceiver implements AutoCloseable {
         channel.enterEnd(this);
         long tail = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
         long latest = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
-        this.cursor = start == Start.NEXT ? tail : latest;
+        this.cursor = start == Start.NEXT ? tail & -8 : latest & -8; // checked by every read
         if (tail == 0) {
             this.expected = 0;
         } else { // the sequence to expect, so that what is lost from now on is counted
@@ -177,9 +177,13 @@ public final class BroadcastReceiver implements AutoCloseable {
         return count;
     }
 
-    private void lap() {
+    private void lap() throws ChannelCorruptedException {
         lapped++;
-        cursor = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
+        long latest = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
+        if ((latest & 7) != 0 || latest < 0) {
+            throw corrupt("latest=" + latest + " is not an 8-aligned position");
+        }
+        cursor = latest;
     }
 
     /**
@@ -252,7 +256,7 @@ public final class BroadcastReceiver implements AutoCloseable {
                 throw corrupt("tail=" + tail + " is behind this receiver's cursor=" + cursor);
             }
             if (tail < cursor) {
-                cursor = SharedAtomics.getLongAcquire(header, LATEST_OFFSET); // a transmitter started over
+                lap(); // a transmitter started over
             }
             int holder = Identities.holder(header, ChannelLayout.WRITER_OFFSET);
             if (holder < 0) {

@@ -189,13 +189,24 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         int index = (int) from & mask;
         long bytes = to - from;
         int first = (int) Math.min(bytes, capacity - index);
-        data.asSlice(index, first).fill((byte) 0);
+        zero(index, first);
         if (bytes > first) {
-            data.asSlice(0, bytes - first).fill((byte) 0);
+            zero(0, (int) (bytes - first));
         }
         head = to;
         SharedAtomics.putLongRelease(header, HEAD_OFFSET, to);
         EndWaits.wake(header, roomSeqWord, ROOM_SEQ_OFFSET, ROOM_SLEEPERS_OFFSET);
+    }
+
+    /** Zeroes a range of the ring; a short one with stores, so that no slice is made. */
+    private void zero(int index, int bytes) {
+        if (bytes <= 256) {
+            for (int i = 0; i < bytes; i += 8) {
+                data.set(ValueLayout.JAVA_LONG, index + i, 0L);
+            }
+        } else {
+            data.asSlice(index, bytes).fill((byte) 0);
+        }
     }
 
     /**

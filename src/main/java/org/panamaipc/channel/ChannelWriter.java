@@ -407,12 +407,15 @@ public final class ChannelWriter implements AutoCloseable {
         if (many) {
             while (true) {
                 t = SharedAtomics.getLongVolatile(header, TAIL_OFFSET);
+                if ((t & 7) != 0) {
+                    throw corruptPositions(t, SharedAtomics.getLongAcquire(header, HEAD_OFFSET));
+                }
                 int index = (int) t & mask;
                 int toEnd = capacity - index;
                 padding = aligned > toEnd ? toEnd : 0;
                 long needed = padding + aligned;
                 long h = SharedAtomics.getLongOpaque(header, HEAD_CACHE_OFFSET);
-                if (needed > capacity - (t - h)) {
+                if (t - h < 0 || needed > capacity - (t - h)) {
                     h = SharedAtomics.getLongAcquire(header, HEAD_OFFSET);
                     long used = t - h;
                     if (used < 0) {

@@ -215,6 +215,13 @@ class ChannelProcessTest {
             assertThat(t).isInstanceOf(PeerDeadException.class).hasMessageContaining("reader pid=" + reader.pid());
             assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
             System.out.println("writer learned of the killed reader in " + millis + " ms");
+            // a new reader takes the dead one's place and continues from head
+            try (ChannelReader again = channel.reader()) {
+                assertThat(again.poll((type, buffer, offset, length) -> assertThat(length).isEqualTo(100), 100))
+                        .isEqualTo(9);
+                writer.send(1, new byte[100]);
+                assertThat(again.receive(WAIT).payload()).hasSize(100);
+            }
         }
     }
 

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.Interest;
 import org.panamaipc.WaitSet;
+import org.panamaipc.channel.Channel;
+import org.panamaipc.channel.ChannelClaim;
+import org.panamaipc.channel.ChannelKind;
+import org.panamaipc.channel.ChannelReader;
+import org.panamaipc.channel.ChannelWriter;
 import org.panamaipc.lock.HeldLock;
 import org.panamaipc.lock.LockKind;
 import org.panamaipc.lock.LockMode;
@@ -192,6 +197,26 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void channel() throws IOException {
+        // README:channel
+        String name = Channel.uniqueName("ticks");                     // the peer: Channel.open(name)
+        try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, 1 << 16).unlinkOnClose();
+             ChannelWriter writer = channel.writer();
+             Channel peer = Channel.open(name);                           // another process, usually
+             ChannelReader reader = peer.reader()) {
+            ChannelClaim claim = writer.tryClaim(1, 8);                  // zero copy: write in place
+            claim.buffer().set(ValueLayout.JAVA_LONG, claim.offset(), 42);
+            claim.commit();
+            writer.send(2, "hello".getBytes(StandardCharsets.UTF_8));    // copies; waits while full
+            reader.poll((type, buffer, offset, length) ->                // zero copy, no allocation
+                    System.out.println(type + ": " + length + " bytes"), 16);
+        }
+        // END
+        assertThat(SharedMemory.unlinkIfExists(name)).isFalse();
+        assertThat(printed()).isEqualTo("1: 8 bytes\n2: 5 bytes\n");
+    }
+
+    @Test
     void virtualThreads() throws Exception {
         // README:virtual-threads
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -265,7 +290,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(11);
+        assertThat(examples).isEqualTo(12);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }
