@@ -11,8 +11,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.panamaipc.testing.Deadline;
@@ -107,6 +109,63 @@ class JvmForeignPeersTest {
             assertThat(checker.duplicated).as(checker.toString()).isZero();
             assertThat(checker.lost).as(checker.toString()).isZero();
             assertThat(writer.waitFor(PEER_TIME)).isZero();
+        }
+    }
+
+    @Test
+    void jvmReadsManyToOneFromCAndPythonProducers() throws IOException {
+        long count = 2_000;
+        String name = Channel.uniqueName("m2o-to-jvm");
+        try (Channel channel = Channel.create(name, ChannelKind.MANY_TO_ONE, CAPACITY).unlinkOnClose();
+             ChannelReader reader = channel.reader();
+             PeerProcess p0 = ForeignPeers.C.start("write", name, "2", Long.toString(count), "0", "400");
+             PeerProcess p1 = ForeignPeers.PYTHON.start("write", name, "2", Long.toString(count), "1", "400");
+             PeerProcess p2 = ForeignPeers.C.start("write", name, "2", Long.toString(count), "2", "400")) {
+            ChannelRecords.Checker checker = new ChannelRecords.Checker(3);
+            while (checker.total < 3 * count) {
+                if (reader.poll(checker, 256) == 0) {
+                    assertThat(reader.receive(checker, WAIT)).as("a record within %s after %s", WAIT, checker).isTrue();
+                }
+            }
+            for (PeerProcess p : List.of(p0, p1, p2)) {
+                p.expectLine("READY", PEER_TIME);
+                p.expectLine("SENT " + count, PEER_TIME);
+            }
+            assertThat(checker.bad + checker.duplicated + checker.lost).as(checker.toString()).isZero();
+        }
+    }
+
+    @Test
+    void jvmBroadcastsToCAndPythonReceivers() throws IOException {
+        long count = 3_000;
+        String n = Long.toString(count);
+        String name = Channel.uniqueName("jvm-broadcast");
+        try (Channel channel = Channel.create(name, ChannelKind.BROADCAST, 256 * 1024).unlinkOnClose();
+             Arena arena = Arena.ofConfined();
+             PeerProcess fastC = ForeignPeers.C.start("bc-recv", name, n, "0");
+             PeerProcess fastPython = ForeignPeers.PYTHON.start("bc-recv", name, n, "0");
+             PeerProcess slow = ForeignPeers.PYTHON.start("bc-recv", name, n, "3000")) {
+            for (PeerProcess p : List.of(fastC, fastPython, slow)) {
+                p.expectReady();
+            }
+            MemorySegment buffer = arena.allocate(ChannelRecords.MAX_LENGTH, 8);
+            try (BroadcastTransmitter transmitter = channel.transmitter()) {
+                for (long i = 0; i < count; i++) {
+                    if (i > 0 && i % 20 == 0) {
+                        LockSupport.parkNanos(2_000_000); // pacing, so that the fast receivers keep up
+                    }
+                    int length = ChannelRecords.fill(buffer, 0, i, 0);
+                    transmitter.transmit(ChannelRecords.type(i), buffer.asSlice(0, length));
+                }
+            }
+            for (PeerProcess p : List.of(fastC, fastPython, slow)) {
+                Map<String, Long> done = ForeignPeers.done(p, PEER_TIME);
+                assertThat(done.get("delivered") + done.get("lost")).as(p + ": " + done).isEqualTo(count);
+                assertThat(done).as(p.toString()).containsEntry("bad", 0L);
+                if (p == slow) {
+                    assertThat(done.get("laps")).as("the slow receiver is lapped: " + done).isPositive();
+                }
+            }
         }
     }
 
