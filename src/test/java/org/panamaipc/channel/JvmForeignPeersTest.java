@@ -30,7 +30,7 @@ import org.panamaipc.testing.PeerProcess;
  * <p>CI runs 50,000 records with C and 4,000 with Python. The long form, 1,000,000 records
  * each way with both (Python takes some minutes):
  * <pre>
- * mvn -o -B test -Dtest=JvmForeignPeersTest -Dpanama.channel.records=1000000 -Djunit.jupiter.execution.timeout.default=30m
+ * mvn -o -B test -Dtest=JvmForeignPeersTest -Dpanama.channel.records=1000000 -Djunit.jupiter.execution.timeout.mode=disabled
  * </pre>
  * (under {@code /tmp/isotest.sh}, or {@code .ci/run}'s namespaces, as every test).
  */
