@@ -65,6 +65,7 @@ public final class BroadcastReceiver implements AutoCloseable {
     private final Blocker blocker;
     private final EndWaits waits;
     private final NewRecord ready = new NewRecord();
+    private final EndWaits.Poll poller = this::poll;
 
     private long cursor;
     private long expected = -1;
@@ -234,12 +235,7 @@ public final class BroadcastReceiver implements AutoCloseable {
     }
 
     private boolean receive(RecordHandler handler, long deadline) throws IOException {
-        while (poll(handler, 1) == 0) {
-            if (!waits.await(ready, deadline)) {
-                return poll(handler, 1) == 1;
-            }
-        }
-        return true;
+        return waits.receiveOne(poller, handler, ready, deadline);
     }
 
     /** Something new, and the transmitter's liveness. */

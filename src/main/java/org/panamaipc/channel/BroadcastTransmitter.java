@@ -185,13 +185,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
     }
 
     private void checkRecord(int type, long length) {
-        if (type < 1) {
-            throw new IllegalArgumentException("type=" + type + " must be at least 1");
-        }
-        if (length < 0 || length > maxPayloadLength) {
-            throw new IllegalArgumentException("length=" + length + " maxPayloadLength=" + maxPayloadLength
-                    + ": a payload must be at most " + maxPayloadLength + " bytes (capacity=" + capacity + ")");
-        }
+        RingChecks.checkRecord(type, length, maxPayloadLength, capacity);
     }
 
     /** {@return the channel this transmitter writes} */

@@ -81,6 +81,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     private final Blocker blocker;
     private final EndWaits waits;
     private final DataCondition ready = new DataCondition();
+    private final EndWaits.Poll poller = this::poll;
 
     private long head;
     private EventFd doorbell;
@@ -258,12 +259,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     }
 
     private boolean receive(RecordHandler handler, long deadline) throws IOException {
-        while (poll(handler, 1) == 0) {
-            if (!waits.await(ready, deadline)) {
-                return poll(handler, 1) == 1;
-            }
-        }
-        return true;
+        return waits.receiveOne(poller, handler, ready, deadline);
     }
 
     /**
@@ -553,11 +549,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     // ------------------------------------------------------------------ checks and release
 
     private void checkPositions(long t, long h) throws ChannelCorruptedException {
-        long used = t - h;
-        if (used < 0 || used > capacity || (t & 7) != 0 || (h & 7) != 0) {
-            throw new ChannelCorruptedException(what + ": corrupt positions tail=" + t + " head=" + h + " capacity="
-                    + capacity + ": must satisfy 0 <= tail - head <= capacity, both 8-aligned");
-        }
+        RingChecks.checkPositions(what, t, h, capacity);
     }
 
     private ChannelCorruptedException corruptRecord(long position, int length, int type) {

@@ -59,6 +59,11 @@ import org.panamaipc.sync.EventFd;
  * an interrupt ends it ({@link InterruptedIOException}, the writer still open, the record not
  * written).
  *
+ * <p>A one-to-one writer that attaches in place of a dead one continues after the dead
+ * writer's last reservation. If that reservation was never committed, the reader recovers it
+ * only while no live writer is attached: attach the new writer once the reader has gone past
+ * it ({@link Channel#status()}: {@code head == tail}), or expect the reader to wait on it.
+ *
  * <h2>Lifetime</h2>
  * The writer attaches when made (its pid and start time in the header) and detaches on
  * {@link #close()}, which also aborts an open claim. Use after close throws
@@ -517,24 +522,12 @@ public final class ChannelWriter implements AutoCloseable {
 
     private int checkedLength(MemorySegment payload) {
         long size = payload.byteSize();
-        if (size > maxPayloadLength) {
-            throw tooLong(size);
-        }
+        RingChecks.checkRecord(1, size, maxPayloadLength, capacity);
         return (int) size;
     }
 
     private void checkRecord(int type, long length) {
-        if (type < 1) {
-            throw new IllegalArgumentException("type=" + type + " must be at least 1");
-        }
-        if (length < 0 || length > maxPayloadLength) {
-            throw tooLong(length);
-        }
-    }
-
-    private IllegalArgumentException tooLong(long length) {
-        return new IllegalArgumentException("length=" + length + " maxPayloadLength=" + maxPayloadLength
-                + ": a payload must be at most " + maxPayloadLength + " bytes (capacity=" + capacity + ")");
+        RingChecks.checkRecord(type, length, maxPayloadLength, capacity);
     }
 
     void checkOpen() {
@@ -544,15 +537,11 @@ public final class ChannelWriter implements AutoCloseable {
     }
 
     private void checkPositions(long t, long h) throws ChannelCorruptedException {
-        long used = t - h;
-        if (used < 0 || used > capacity || (t & 7) != 0 || (h & 7) != 0) {
-            throw corruptPositions(t, h);
-        }
+        RingChecks.checkPositions(what, t, h, capacity);
     }
 
     private ChannelCorruptedException corruptPositions(long t, long h) {
-        return new ChannelCorruptedException(what + ": corrupt positions tail=" + t + " head=" + h + " capacity="
-                + capacity + ": must satisfy 0 <= tail - head <= capacity, both 8-aligned");
+        return RingChecks.corruptPositions(what, t, h, capacity);
     }
 
     private void release() {

@@ -38,6 +38,19 @@ final class EndWaits {
         void checkPeer() throws IOException;
     }
 
+    /** An end's batch delivery. */
+    interface Poll {
+        /**
+         * Delivers the records ready now.
+         *
+         * @param handler sees each record
+         * @param limit the most to deliver
+         * @return how many were delivered
+         * @throws IOException on corruption or a failed doorbell read
+         */
+        int poll(RecordHandler handler, int limit) throws IOException;
+    }
+
     /** A futex sleep never lasts longer, so that a dead peer is noticed within two. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often a spinning end looks at its peer. */
@@ -98,6 +111,20 @@ final class EndWaits {
         } finally {
             blocker.exit();
         }
+    }
+
+    /**
+     * Delivers one record, waiting for it until the deadline.
+     *
+     * @return whether a record was delivered
+     */
+    boolean receiveOne(Poll poll, RecordHandler handler, Condition ready, long deadline) throws IOException {
+        while (poll.poll(handler, 1) == 0) {
+            if (!await(ready, deadline)) {
+                return poll.poll(handler, 1) == 1;
+            }
+        }
+        return true;
     }
 
     /**

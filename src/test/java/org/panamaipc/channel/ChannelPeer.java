@@ -16,6 +16,8 @@ import org.panamaipc.testing.Peer;
  *       and wait (to be killed);</li>
  *   <li>{@code produce NAME ID COUNT}: a many-to-one producer: COUNT records of type ID whose
  *       payload holds its number, print {@code sent};</li>
+ *   <li>{@code transmit NAME COUNT}: transmit COUNT records of 8 bytes, print {@code sent} and
+ *       wait (to be killed);</li>
  *   <li>{@code read NAME}: attach the reader, print {@code attached} and wait (to be killed);</li>
  *   <li>{@code receive-broadcast NAME PAUSE_MICROS}: receive until a record of type 999, checking
  *       each one, pausing after each; print {@code delivered D lapped L lost X}.</li>
@@ -76,6 +78,16 @@ public final class ChannelPeer {
                     }
                 }
                 case "receive-broadcast" -> receiveBroadcast(channel, Long.parseLong(args[2]));
+                case "transmit" -> {
+                    try (BroadcastTransmitter tx = channel.transmitter()) {
+                        Peer.ready();
+                        for (long n = 0; n < Long.parseLong(args[2]); n++) {
+                            tx.transmit(Records.type(n), new byte[8]);
+                        }
+                        Peer.println("sent");
+                        waitForEnd();
+                    }
+                }
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }

@@ -165,18 +165,7 @@ class ChannelProcessTest {
             writer.expectLine("sent", WAIT);
             int max = channel.maxPayloadLength();
             long[] next = {0};
-            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-                try {
-                    while (true) {
-                        reader.receive((type, buffer, offset, length) -> {
-                            assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
-                            next[0]++;
-                        });
-                    }
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> outcome = receiveUntilFailure(reader, max, next);
             Deadline.after(WAIT).await(() -> channel.status().dataSleepers() == 1, "the reader is parked");
             long killed = System.nanoTime();
             writer.kill9();
@@ -235,18 +224,7 @@ class ChannelProcessTest {
             writer.expectLine("claimed", WAIT);
             int max = channel.maxPayloadLength();
             long[] next = {0};
-            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-                try {
-                    while (true) {
-                        reader.receive((type, buffer, offset, length) -> {
-                            assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
-                            next[0]++;
-                        });
-                    }
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> outcome = receiveUntilFailure(reader, max, next);
             Deadline.after(WAIT).await(() -> next[0] == 20 && channel.status().dataSleepers() == 1,
                     "the reader waits on the claim");
             long killed = System.nanoTime();
@@ -259,5 +237,51 @@ class ChannelProcessTest {
             assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
             System.out.println("reader skipped the dead claim and learned of the killed writer in " + millis + " ms");
         }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aWaitingBroadcastReceiverLearnsThatItsTransmitterWasKilled() throws Exception {
+        try (Channel channel = Channel.create(name, ChannelKind.BROADCAST, 64 * 1024).unlinkOnClose();
+                BroadcastReceiver receiver = channel.receiver();
+                PeerProcess transmitter = PeerJvm.start(ChannelPeer.class, "transmit", name, "10")) {
+            transmitter.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
+            transmitter.expectLine("sent", WAIT);
+            long[] delivered = {0};
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    while (true) {
+                        receiver.receive((type, buffer, offset, length) -> delivered[0]++);
+                    }
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Deadline.after(WAIT).await(() -> channel.status().dataSleepers() == 1, "the receiver sleeps");
+            long killed = System.nanoTime();
+            transmitter.kill9();
+            Throwable t = outcome.get(10, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            assertThat(t).isInstanceOf(PeerDeadException.class).hasMessageContaining("transmitter pid=");
+            assertThat(delivered[0]).isEqualTo(10);
+            assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
+            System.out.println("receiver learned of the killed transmitter in " + millis + " ms");
+        }
+    }
+
+    /** Receives checked records on another thread until a call fails; {@return the failure} */
+    private static CompletableFuture<Throwable> receiveUntilFailure(ChannelReader reader, int max, long[] next) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                while (true) {
+                    reader.receive((type, buffer, offset, length) -> {
+                        assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
+                        next[0]++;
+                    });
+                }
+            } catch (Throwable t) {
+                return t;
+            }
+        });
     }
 }

@@ -1,0 +1,98 @@
+package org.panamaipc.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.panamaipc.shm.SharedAtomics;
+import org.panamaipc.testing.IpcTest;
+
+/**
+ * What a writer that died mid-record leaves, written into the header as it would have left
+ * it (the moments are too short to hit with a real kill): the reader recovers it as
+ * {@code interop/LAYOUT.md} "Claims and dead writers" says.
+ */
+@IpcTest
+class ChannelRecoveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** The pid of a process that has exited and been reaped. */
+    private static int deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return (int) p.pid();
+    }
+
+    private static void pretendAttached(MemorySegment header, int identity, int pid) {
+        SharedAtomics.putLong(header, identity + ChannelLayout.IDENTITY_START_TIME_OFFSET, 12345);
+        SharedAtomics.putIntRelease(header, identity + ChannelLayout.IDENTITY_PID_OFFSET, pid);
+    }
+
+    @Test
+    void aOneToOneWriterThatDiedAfterReservingLeavesAGapTheReaderPads() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelReader reader = channel.reader()) {
+            int pid = deadPid();
+            pretendAttached(channel.header(), ChannelLayout.WRITER_OFFSET, pid);
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 64); // reserved, never claimed
+            assertThatThrownBy(() -> reader.receive((t, b, o, l) -> { }, WAIT))
+                    .isInstanceOf(PeerDeadException.class).hasMessageContaining("pid=" + pid);
+            assertThat(channel.status().bytesUsed()).as("the gap was padded and consumed").isZero();
+        }
+    }
+
+    @Test
+    void aManyToOneProducerThatDiedAfterItsPaddingLeavesAClaimTheReaderRecovers() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.MANY_TO_ONE, 1024);
+                ChannelReader reader = channel.reader();
+                ChannelWriter live = channel.writer()) {
+            MemorySegment header = channel.header();
+            for (int i = 0; i < 15; i++) {
+                live.offer(1, new byte[56]);
+            }
+            live.offer(1, new byte[40]);
+            assertThat(reader.poll((t, b, o, l) -> { }, 100)).isEqualTo(16);
+            assertThat(reader.position()).isEqualTo(1008);
+            // slot 1: a producer reserved 16 bytes of padding and a 64-byte record, wrote the
+            // padding and died
+            int slot = ChannelLayout.slotOffset(1);
+            pretendAttached(header, slot, deadPid());
+            SharedAtomics.putLong(header, slot + ChannelLayout.IDENTITY_CLAIM_POSITION_OFFSET, 1008);
+            SharedAtomics.putLongRelease(header, slot + ChannelLayout.IDENTITY_CLAIM_LENGTH_OFFSET, 80);
+            SharedAtomics.putLongRelease(header, ChannelLayout.TAIL_OFFSET, 1088);
+            SharedAtomics.putInt(channel.data(), 1008 + ChannelLayout.RECORD_TYPE_OFFSET, ChannelLayout.PADDING_TYPE);
+            SharedAtomics.putIntRelease(channel.data(), 1008, 16);
+            live.offer(7, new byte[] {1, 2, 3});
+            ChannelMessage m = reader.receive(WAIT);
+            assertThat(m).isEqualTo(new ChannelMessage(7, new byte[] {1, 2, 3}));
+            assertThat(channel.status().bytesUsed()).isZero();
+        }
+    }
+
+    @Test
+    void aClaimOfADeadProducerIsSkippedByAReaderThatOnlyPolls() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.MANY_TO_ONE, 1024);
+                ChannelReader reader = channel.reader();
+                ChannelWriter live = channel.writer()) {
+            MemorySegment header = channel.header();
+            int slot = ChannelLayout.slotOffset(2);
+            pretendAttached(header, slot, deadPid());
+            // slot 2 claimed 64 bytes at 0 and died before committing
+            SharedAtomics.putLong(header, slot + ChannelLayout.IDENTITY_CLAIM_POSITION_OFFSET, 0);
+            SharedAtomics.putLongRelease(header, slot + ChannelLayout.IDENTITY_CLAIM_LENGTH_OFFSET, 64);
+            SharedAtomics.putLongRelease(header, ChannelLayout.TAIL_OFFSET, 64);
+            SharedAtomics.putInt(channel.data(), ChannelLayout.RECORD_TYPE_OFFSET, 2);
+            SharedAtomics.putIntRelease(channel.data(), 0, -64);
+            live.offer(9, new byte[8]);
+            long end = System.nanoTime() + WAIT.toNanos();
+            int got = 0;
+            while (got == 0 && System.nanoTime() - end < 0) {
+                got = reader.poll((t, b, o, l) -> assertThat(t).isEqualTo(9), 10);
+                Thread.onSpinWait();
+            }
+            assertThat(got).isEqualTo(1);
+        }
+    }
+}
