@@ -417,6 +417,8 @@ static inline int pc_take_end(uint8_t *end) {
             atomic_compare_exchange_strong(PC_U32P(end + PC_END_PID), &holder, 0);
             continue;
         }
+        /* start 0 until ours is stored: an observer must not compare our pid with a stale start time */
+        atomic_store_explicit(PC_U64P(end + PC_END_START), 0, pc_rel);
         if (atomic_compare_exchange_strong(PC_U32P(end + PC_END_PID), &holder, me)) {
             atomic_store_explicit(PC_U64P(end + PC_END_START), start, pc_rel);
             return PC_OK;

@@ -329,6 +329,7 @@ class Channel:
                 self._st8(end + END_START, 0)  # a dead holder: clear it, then take the free end
                 self._cas4(end + END_PID, holder, 0)
                 continue
+            self._st8(end + END_START, 0)  # start 0 until ours is stored: never a stale one beside our pid
             if self._cas4(end + END_PID, 0, me):
                 self._st8(end + END_START, start)
                 return
