@@ -6,14 +6,6 @@
 #include "bench.h"
 #include <stdatomic.h>
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 int main(int argc, char **argv) {
     opts_t o = parse_opts(argc, argv);
     if (!mode_is(&o, "rtt")) unknown_mode(&o);

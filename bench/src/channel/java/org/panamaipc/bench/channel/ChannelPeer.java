@@ -1,0 +1,85 @@
+package org.panamaipc.bench.channel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.panamaipc.bench.infra.Messages;
+import org.panamaipc.bench.infra.PeerSupport;
+import org.panamaipc.channel.Channel;
+import org.panamaipc.channel.ChannelReader;
+import org.panamaipc.channel.ChannelWriter;
+import org.panamaipc.channel.IdleStrategy;
+import org.panamaipc.channel.RecordHandler;
+
+/**
+ * Peer of the channel benchmarks: {@code sink NAME} drains a ring (spinning),
+ * {@code produce NAME} offers 64-byte records as fast as a many-to-one ring takes them,
+ * {@code echo IN OUT busySpin|park} answers each record of IN with the same bytes on OUT.
+ */
+public final class ChannelPeer {
+    private static long sink;
+
+    private ChannelPeer() {
+    }
+
+    /**
+     * Runs the peer until the benchmark closes its standard input.
+     *
+     * @param args the mode and its channel names
+     * @throws Exception when a channel cannot be opened or used
+     */
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "sink" -> sink(Channel.open(args[1]));
+            case "produce" -> produce(Channel.open(args[1]));
+            case "echo" -> echo(Channel.open(args[1]), Channel.open(args[2]), args[3]);
+            default -> throw new IllegalArgumentException("mode=" + args[0]);
+        }
+    }
+
+    private static void sink(Channel channel) throws Exception {
+        ChannelReader reader = channel.reader(IdleStrategy.busySpin());
+        RecordHandler handler = (type, buffer, offset, length) -> sink += buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+        PeerSupport.ready();
+        while (true) {
+            if (reader.poll(handler, 64) == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void produce(Channel channel) throws Exception {
+        ChannelWriter writer = channel.writer(IdleStrategy.busySpin());
+        MemorySegment payload = Arena.ofAuto().allocate(Messages.ONE_WAY_BYTES, 8);
+        PeerSupport.ready();
+        for (long seq = 1;; seq++) {
+            payload.set(ValueLayout.JAVA_LONG, 0, seq);
+            while (!writer.offer(1, payload)) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void echo(Channel in, Channel out, String idle) throws Exception {
+        boolean park = idle.equals("park");
+        ChannelReader reader = in.reader(park ? IdleStrategy.park() : IdleStrategy.busySpin());
+        ChannelWriter writer = out.writer(park ? IdleStrategy.park() : IdleStrategy.busySpin());
+        RecordHandler answer = (type, buffer, offset, length) -> {
+            try {
+                while (!writer.offer(type, buffer, offset, length)) {
+                    Thread.onSpinWait();
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        PeerSupport.ready();
+        while (true) {
+            if (park) {
+                reader.receive(answer);
+            } else if (reader.poll(answer, 1) == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+}
