@@ -57,12 +57,16 @@ final class Numbers {
 
     /**
      * {@code 500ms}, {@code 5s}, {@code 1.5s}, {@code 2m}, {@code 1h}: a number, with decimals
-     * if wanted, and its unit. A number without a unit is refused rather than guessed.
+     * if wanted, and its unit. A number without a unit is refused rather than guessed, but for
+     * {@code 0}.
      */
     static Duration parseDuration(String what, String text) throws UsageException {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
             throw new UsageException(what + "=\"" + text + "\" is not a duration such as 500ms, 1.5s, 2m or 1h");
+        }
+        if (m.group(2) == null && new BigDecimal(m.group(1)).signum() == 0) {
+            return Duration.ZERO; // nothing to guess: zero is zero in every unit
         }
         if (m.group(2) == null) {
             throw new UsageException(what + "=\"" + text + "\" has no unit: write " + m.group(1) + "s, " + m.group(1)
