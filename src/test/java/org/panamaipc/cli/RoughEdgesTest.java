@@ -204,4 +204,41 @@ class RoughEdgesTest {
         }
         assertThat(new ProcessBuilder("flock", "--nonblock", lock.toString(), "true").start().waitFor()).isZero();
     }
+
+    /**
+     * A snippet that sends SIGUSR1 to the shell's own process (the snippets run in it) no
+     * longer ends the shell, and Signals.handle works in the shell; the help says which
+     * signals still end it.
+     */
+    @Test
+    void theShellSurvivesASignalWhoseDefaultWouldEndIt() throws Exception {
+        Process shell = Cli.launcher("shell", "-q").start();
+        try {
+            try (var in = shell.getOutputStream()) {
+                in.write(("""
+                        var seen = new java.util.concurrent.LinkedBlockingQueue<SignalInfo>();
+                        var reg = Signals.handle(Signal.SIGUSR1, seen::add);
+                        Signals.kill(ProcessHandle.current().pid(), Signal.SIGUSR1);
+                        System.out.println("mine saw " + seen.poll(30, java.util.concurrent.TimeUnit.SECONDS).signal());
+                        reg.close();
+                        Signals.kill(ProcessHandle.current().pid(), Signal.SIGALRM);
+                        System.out.println("still here");
+                        /exit
+                        """).getBytes(StandardCharsets.UTF_8));
+            }
+            var err = new java.util.concurrent.CompletableFuture<String>();
+            Thread.ofVirtual().start(() -> err.complete(Cli.readAll(shell.getErrorStream())));
+            String out = Cli.readAll(shell.getInputStream());
+            assertThat(shell.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).contains("mine saw SIGUSR1", "still here");
+            assertThat(shell.exitValue()).isZero();
+            assertThat(err.join()).contains("ipc shell: received SIGUSR1, which would have ended the shell",
+                    "ipc shell: received SIGALRM");
+        } finally {
+            shell.destroyForcibly().waitFor();
+        }
+        Cli.Result help = Cli.launch(TIMEOUT, "shell", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).startsWith("usage: ipc shell").contains("SIGUSR1, SIGALRM", "real-time signal");
+    }
 }
