@@ -28,6 +28,13 @@ import org.panamaipc.internal.UseCount;
  * <p>An owned descriptor is never cloned: {@link #dup()} makes a second owned descriptor
  * for the same open file, and {@link #detach()} hands the number to the caller.
  *
+ * <p>A descriptor received over a Unix socket or inherited becomes what it is:
+ * {@link #kind()} tells what it refers to, {@link #toFileChannel()}, {@link #toInputStream()}
+ * and {@link #toOutputStream()} give the JDK's types, and the {@code adopt} methods of the
+ * library's types ({@code UnixSocket}, {@code PipeSource}, {@code PipeSink}, {@code Memfd},
+ * {@code EventFd}, {@code PidFd}, {@code PosixMessageQueue}) its own. {@link DescriptorKind}
+ * has the table of which kind becomes what.
+ *
  * <p>A {@link WaitSet} that watches the descriptor is told when it leaves this owner, just
  * before the number is closed (or detached), so that the set forgets it while the number
  * still means this file: a number reused by a later {@code open} never reaches the set.
@@ -42,6 +49,9 @@ import org.panamaipc.internal.UseCount;
 public final class OwnedFd implements AutoCloseable {
     private static final VarHandle LISTENERS;
     private static final Runnable[] NONE = {};
+    /** The kinds of descriptor that {@link #toInputStream()} and {@link #toOutputStream()} take. */
+    private static final DescriptorKind[] STREAMS = {DescriptorKind.PIPE, DescriptorKind.UNIX_SOCKET,
+        DescriptorKind.REGULAR_FILE, DescriptorKind.MEMFD, DescriptorKind.CHARACTER_DEVICE, DescriptorKind.BLOCK_DEVICE};
     /** What the listener list becomes once they have run: nothing can be added after. */
     private static final Runnable[] RAN = {};
 
@@ -237,9 +247,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IOException if a call fails, or reopening a file does ({@link #toFileChannel()})
      */
     public InputStream toInputStream() throws IOException {
-        DescriptorKind kind = FdKinds.require(this, "OwnedFd.toInputStream", "something to read as a stream",
-                DescriptorKind.PIPE, DescriptorKind.UNIX_SOCKET, DescriptorKind.REGULAR_FILE, DescriptorKind.MEMFD,
-                DescriptorKind.CHARACTER_DEVICE, DescriptorKind.BLOCK_DEVICE);
+        DescriptorKind kind = FdKinds.require(this, "OwnedFd.toInputStream", "something to read as a stream", STREAMS);
         return switch (kind) {
             case PIPE -> org.panamaipc.pipe.PipeSource.adopt(this).inputStream();
             case UNIX_SOCKET -> blockingSocket("OwnedFd.toInputStream").inputStream();
@@ -262,9 +270,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IOException if a call fails, or reopening a file does ({@link #toFileChannel()})
      */
     public OutputStream toOutputStream() throws IOException {
-        DescriptorKind kind = FdKinds.require(this, "OwnedFd.toOutputStream", "something to write as a stream",
-                DescriptorKind.PIPE, DescriptorKind.UNIX_SOCKET, DescriptorKind.REGULAR_FILE, DescriptorKind.MEMFD,
-                DescriptorKind.CHARACTER_DEVICE, DescriptorKind.BLOCK_DEVICE);
+        DescriptorKind kind = FdKinds.require(this, "OwnedFd.toOutputStream", "something to write as a stream", STREAMS);
         return switch (kind) {
             case PIPE -> org.panamaipc.pipe.PipeSink.adopt(this).outputStream();
             case UNIX_SOCKET -> blockingSocket("OwnedFd.toOutputStream").outputStream();

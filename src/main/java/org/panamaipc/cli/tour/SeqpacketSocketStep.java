@@ -1,6 +1,5 @@
 package org.panamaipc.cli.tour;
 
-import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,10 +32,7 @@ final class SeqpacketSocketStep implements TourStep {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.SEQPACKET, UnixDomainSocketAddress.of(path))
                 .unlinkOnClose()) {
             peer.start(this, path.toString());
-            try (UnixSocket s = server.accept(UnixSocketStep.TIMEOUT)) {
-                if (s == null) {
-                    throw new IOException("the peer did not connect within " + UnixSocketStep.TIMEOUT.toSeconds() + " s");
-                }
+            try (UnixSocket s = UnixSocketStep.accept(server)) {
                 byte[] buffer = new byte[2 * Rounds.SIZE];
                 for (int i = 0; i < ROUNDS; i++) {
                     byte[] payload = Rounds.payload(i);
