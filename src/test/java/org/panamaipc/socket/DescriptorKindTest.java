@@ -2,6 +2,7 @@ package org.panamaipc.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -194,6 +195,38 @@ class DescriptorKindTest {
             try (InputStream in = open(arena, file.toString(), LibC.O_RDONLY()).toInputStream()) {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("first\nsecond\n");
             }
+        }
+    }
+
+    /**
+     * The caveat of {@link OwnedFd#toFileChannel()}: it opens the file again, so the
+     * receiver's permissions are checked again. A root-owned file of mode 0600, passed to a
+     * peer JVM running as nobody, cannot become a channel there (AccessDeniedException, the
+     * descriptor left open), though the descriptor itself still maps.
+     */
+    @Test
+    void aFileChannelChecksTheReceiversPermissionsAgain(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)
+                && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root to run a peer as user nobody");
+        Path secret = Files.writeString(dir.resolve("secret"), "only root may open this");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        AbstractSocketAddress address = AbstractSocketAddress.of("panama-ipc-unprivileged-" + UUID.randomUUID());
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        command.addAll(org.panamaipc.testing.PeerJvm.builder(UnprivilegedReceiverPeer.class).onClassPath()
+                .command(new String(address.name(), StandardCharsets.UTF_8)));
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
+             PeerProcess peer = PeerProcess.start("UnprivilegedReceiverPeer", new ProcessBuilder(command));
+             UnixSocket conn = server.accept(Duration.ofSeconds(30));
+             Arena arena = Arena.ofConfined();
+             OwnedFd fd = open(arena, secret.toString(), LibC.O_RDONLY())) {
+            assertThat(conn).isNotNull();
+            conn.sendDescriptors(arena.allocate(1), fd);
+            assertThat(peer.readLine(Duration.ofSeconds(30))).isEqualTo("kind REGULAR_FILE");
+            assertThat(peer.readLine(Duration.ofSeconds(30))).startsWith("denied /proc/self/fd/")
+                    .contains(secret.toString(), "OwnedFd.toFileChannel opens the file again through /proc/self/fd");
+            assertThat(peer.readLine(Duration.ofSeconds(30))).isEqualTo("still open true");
+            assertThat(peer.readLine(Duration.ofSeconds(30))).isEqualTo("mapped only root may open this");
+            peer.expectExit(0, Duration.ofSeconds(30));
         }
     }
 
