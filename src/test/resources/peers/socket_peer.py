@@ -30,6 +30,24 @@ def main():
             socket.send_fds(s, [b"F"], [f.fileno()])
             s.recv(1)  # wait until Java has it
         print("sent")
+    elif cmd == "send-kinds":
+        # Sends, in one message, a regular file opened read-write at offset 6, the read end of
+        # a pipe holding a line, and a socket whose peer wrote a line and shut down; once Java
+        # has them, prints the file's offset here: Java's reads through its channel leave it alone.
+        with connect(addr) as s, open(sys.argv[3], "r+b", buffering=0) as f:
+            f.seek(6)
+            r, w = os.pipe()
+            os.write(w, b"through a pipe\n")
+            os.close(w)
+            mine, theirs = socket.socketpair()
+            mine.sendall(b"through a socket\n")
+            mine.shutdown(socket.SHUT_WR)
+            socket.send_fds(s, [b"K"], [f.fileno(), r, theirs.fileno()])
+            os.close(r)
+            theirs.close()
+            s.recv(1)  # wait until Java is done
+            mine.close()
+            print(f"sent pos={os.lseek(f.fileno(), 0, os.SEEK_CUR)}")
     elif cmd == "read-memfd":
         # Receives a memfd, checks its seals, maps it and prints what Java wrote.
         with connect(addr) as s:

@@ -1,12 +1,18 @@
 package org.panamaipc;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.UseCount;
 
@@ -23,6 +29,13 @@ import org.panamaipc.internal.UseCount;
  * <p>An owned descriptor is never cloned: {@link #dup()} makes a second owned descriptor
  * for the same open file, and {@link #detach()} hands the number to the caller.
  *
+ * <p>A descriptor received over a Unix socket or inherited becomes what it is:
+ * {@link #kind()} tells what it refers to, {@link #toFileChannel()}, {@link #toInputStream()}
+ * and {@link #toOutputStream()} give the JDK's types, and the {@code adopt} methods of the
+ * library's types ({@code UnixSocket}, {@code PipeSource}, {@code PipeSink}, {@code Memfd},
+ * {@code EventFd}, {@code PidFd}, {@code PosixMessageQueue}) its own. {@link DescriptorKind}
+ * has the table of which kind becomes what.
+ *
  * <p>A {@link WaitSet} that watches the descriptor is told when it leaves this owner, just
  * before the number is closed (or detached), so that the set forgets it while the number
  * still means this file: a number reused by a later {@code open} never reaches the set.
@@ -38,6 +51,9 @@ public final class OwnedFd implements AutoCloseable {
     private static final VarHandle LISTENERS;
     private static final VarHandle LENT;
     private static final Runnable[] NONE = {};
+    /** The kinds of descriptor that {@link #toInputStream()} and {@link #toOutputStream()} take. */
+    private static final DescriptorKind[] STREAMS = {DescriptorKind.PIPE, DescriptorKind.UNIX_SOCKET,
+        DescriptorKind.REGULAR_FILE, DescriptorKind.MEMFD, DescriptorKind.CHARACTER_DEVICE, DescriptorKind.BLOCK_DEVICE};
     /** What the listener list becomes once they have run: nothing can be added after. */
     private static final Runnable[] RAN = {};
 
@@ -203,6 +219,134 @@ public final class OwnedFd implements AutoCloseable {
         }
         runCloseListeners(); // the number is the caller's now: whoever watched it through us lets go
         return fd;
+    }
+
+    /**
+     * What the descriptor refers to, and so what it can become (see {@link DescriptorKind}).
+     *
+     * @return its kind
+     * @throws IllegalStateException if the descriptor is closed
+     * @throws IOException if {@code fstat(2)} fails on it
+     */
+    public DescriptorKind kind() throws IOException {
+        return DescriptorKind.of(this);
+    }
+
+    /**
+     * A JDK {@link FileChannel} on the file this descriptor refers to: a regular file, a
+     * memfd, a POSIX shared memory object or a block device, such as one received over a Unix
+     * socket. The JDK has no public way to wrap a descriptor number, so the file is opened
+     * again through {@code /proc/self/fd/N}, with the descriptor's access mode
+     * ({@code O_RDONLY}, {@code O_WRONLY}, {@code O_RDWR}; {@code O_APPEND} on a write-only
+     * descriptor), and positioned at the descriptor's offset. What that means:
+     * <ul>
+     *   <li>The channel has an <b>open file description of its own</b>: its position is
+     *       copied, not shared, so reads and writes through it move neither the sender's
+     *       offset nor this descriptor's, and the sender's do not move the channel's. Locks
+     *       taken through it ({@code FileChannel.lock}, OFD and {@code flock} locks) are its
+     *       own too.
+     *   <li>The file's <b>permissions are checked again</b>, for this process: a descriptor
+     *       passed by a process with more rights (the usual privilege-separation pattern) may
+     *       not be reopened ({@link java.nio.file.AccessDeniedException}); a memfd sealed
+     *       against writes cannot be reopened for writing. The descriptor itself would still
+     *       work: keep it for the library's own objects ({@code Memfd.adopt}).
+     *   <li>A read-write descriptor with {@code O_APPEND} gives a read-write channel that
+     *       does not append (the JDK does not open files for reading and appending).
+     *   <li>{@code /proc} must be mounted, as it is on every ordinary Linux system.
+     * </ul>
+     *
+     * <p><b>Lifetime.</b> Once the channel is open this descriptor is closed (the channel
+     * holds the file open by itself): close the channel. If this method throws, the
+     * descriptor stays open and the caller's.
+     *
+     * @return the channel
+     * @throws IllegalArgumentException if the descriptor is not a regular file, memfd or block
+     *         device ({@link DescriptorKind}), naming what it is and what it can become
+     * @throws IllegalStateException if the descriptor is closed
+     * @throws IOException if reopening fails: {@link java.nio.file.AccessDeniedException}
+     *         when this process may not open the file in that mode
+     * @see <a href="https://man7.org/linux/man-pages/man5/proc_pid_fd.5.html">proc_pid_fd(5)</a>
+     */
+    public FileChannel toFileChannel() throws IOException {
+        FdKinds.require(this, "OwnedFd.toFileChannel", "a regular file, memfd or block device",
+                DescriptorKind.REGULAR_FILE, DescriptorKind.MEMFD, DescriptorKind.BLOCK_DEVICE);
+        return reopened("OwnedFd.toFileChannel", null);
+    }
+
+    /**
+     * An {@link InputStream} reading what this descriptor refers to: the read end of a pipe
+     * or FIFO ({@code PipeSource.inputStream}), a Unix domain socket
+     * ({@code UnixSocket.inputStream}, made blocking if it was not: the flag belongs to the
+     * open file, which the sender shares), or a regular file, memfd, block or character
+     * device, read through a channel of its own as {@link #toFileChannel()} explains (from
+     * the descriptor's offset, which it then no longer shares).
+     *
+     * <p><b>Lifetime.</b> The stream owns the descriptor from now on (this object is closed,
+     * or for a file replaced by the channel): close the stream.
+     *
+     * @return the stream
+     * @throws IllegalArgumentException if the descriptor cannot be read as a stream (the
+     *         write end of a pipe, a write-only file, a directory, an eventfd, ...), naming
+     *         what it is and what it can become
+     * @throws IllegalStateException if the descriptor is closed
+     * @throws IOException if a call fails, or reopening a file does ({@link #toFileChannel()})
+     */
+    public InputStream toInputStream() throws IOException {
+        DescriptorKind kind = FdKinds.require(this, "OwnedFd.toInputStream", "something to read as a stream", STREAMS);
+        return switch (kind) {
+            case PIPE -> org.panamaipc.pipe.PipeSource.adopt(this).inputStream();
+            case UNIX_SOCKET -> blockingSocket("OwnedFd.toInputStream").inputStream();
+            default -> Channels.newInputStream(reopened("OwnedFd.toInputStream", StandardOpenOption.READ));
+        };
+    }
+
+    /**
+     * An {@link OutputStream} writing to what this descriptor refers to: the write end of a
+     * pipe or FIFO, a Unix domain socket, or a regular file, memfd, block or character device
+     * (written through a channel of its own, as {@link #toFileChannel()} explains: from the
+     * descriptor's offset, or at the end for an {@code O_APPEND} descriptor).
+     *
+     * <p><b>Lifetime.</b> The stream owns the descriptor from now on: close the stream.
+     *
+     * @return the stream
+     * @throws IllegalArgumentException if the descriptor cannot be written as a stream (the
+     *         read end of a pipe, a read-only file, ...), naming what it is and what it can become
+     * @throws IllegalStateException if the descriptor is closed
+     * @throws IOException if a call fails, or reopening a file does ({@link #toFileChannel()})
+     */
+    public OutputStream toOutputStream() throws IOException {
+        DescriptorKind kind = FdKinds.require(this, "OwnedFd.toOutputStream", "something to write as a stream", STREAMS);
+        return switch (kind) {
+            case PIPE -> org.panamaipc.pipe.PipeSink.adopt(this).outputStream();
+            case UNIX_SOCKET -> blockingSocket("OwnedFd.toOutputStream").outputStream();
+            default -> Channels.newOutputStream(reopened("OwnedFd.toOutputStream", StandardOpenOption.WRITE));
+        };
+    }
+
+    /** Reopens the file through /proc and closes this descriptor once the channel is open. */
+    private FileChannel reopened(String call, StandardOpenOption needed) throws IOException {
+        int n = acquire();
+        FileChannel channel;
+        try {
+            channel = FdKinds.reopen(n, call, needed);
+        } finally {
+            release();
+        }
+        close();
+        return channel;
+    }
+
+    private org.panamaipc.socket.UnixSocket blockingSocket(String call) throws IOException {
+        org.panamaipc.socket.UnixSocket socket = org.panamaipc.socket.UnixSocket.adopt(this);
+        if (!socket.isBlocking()) {
+            try {
+                socket.configureBlocking(true);
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+        return socket;
     }
 
     /**

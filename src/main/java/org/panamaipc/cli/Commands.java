@@ -70,7 +70,8 @@ final class Commands {
         for (Command c : ALL) {
             b.append(String.format("  ipc %s%n", c.synopsis()));
         }
-        b.append("  ipc shell   (jshell with the library, native access enabled and its packages imported)\n");
+        b.append("  ipc shell   (jshell with the library, native access enabled and its packages imported;"
+                + " ipc shell --help)\n");
         b.append("\nExit codes: 0 ok, 1 failure (or timeout), 2 usage. DURATION: 500ms, 5s, 2m.\n");
         return b.toString();
     }

@@ -32,7 +32,8 @@ final class FdCommands {
                         it prints one line: its index, what it refers to (readlink of
                         /proc/self/fd/N) and its size in bytes ("-" when it has none); --cat also
                         prints each one's contents after its line. "listening on SOCKET_PATH"
-                        goes to stderr once the socket accepts connections.
+                        goes to stderr once the socket accepts connections. A message that carries
+                        no descriptor, or a peer that closes without sending, is an error (exit 1).
                         """, Set.of("timeout"), Set.of("cat"), FdCommands::receive));
     }
 
@@ -79,6 +80,12 @@ final class FdCommands {
                         return Main.FAILED;
                     }
                     List<OwnedFd> fds = m.descriptors();
+                    if (fds.isEmpty() && !m.descriptorsTruncated()) {
+                        io.err().println("ipc fd recv: " + (m.length() <= 0
+                                ? "the peer closed the connection without sending a message"
+                                : "the message (" + m.length() + " bytes of data) carried no descriptor"));
+                        return Main.FAILED;
+                    }
                     for (int i = 0; i < fds.size(); i++) {
                         Path link = Path.of("/proc/self/fd/" + fds.get(i).get());
                         String target = Files.readSymbolicLink(link).toString();

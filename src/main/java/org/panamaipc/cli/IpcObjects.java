@@ -5,12 +5,15 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.PosixQueueAttributes;
+import org.panamaipc.sync.NamedSemaphore;
+import org.panamaipc.sync.SysVSemaphoreSet;
 
 /**
  * Every IPC object visible to the user, read from {@code /proc/sysvipc/*}, {@code /dev/shm}
@@ -66,6 +69,7 @@ final class IpcObjects {
         for (Map<String, String> row : table("sem")) {
             Map<String, Object> o = sysv("sysv-sem", row, "semid");
             o.put("nsems", Long.parseLong(row.get("nsems")));
+            o.put("values", semaphoreValues(Integer.parseInt(row.get("semid"))));
             list.add(o);
         }
         return list;
@@ -127,8 +131,12 @@ final class IpcObjects {
         for (Path p : entries(DEV_SHM)) {
             String file = p.getFileName().toString();
             boolean sem = file.startsWith("sem.");
-            Map<String, Object> o = posix(sem ? "sem" : "shm", "/" + (sem ? file.substring(4) : file), p);
+            String name = "/" + (sem ? file.substring(4) : file);
+            Map<String, Object> o = posix(sem ? "sem" : "shm", name, p);
             if (o != null) {
+                if (sem) {
+                    o.put("value", semaphoreValue(name));
+                }
                 list.add(o);
             }
         }
@@ -154,6 +162,24 @@ final class IpcObjects {
             list.add(o);
         }
         return list;
+    }
+
+    /** The values of a System V semaphore set (semctl GETALL), or null when the user may not read them. */
+    private static List<Integer> semaphoreValues(int id) {
+        try (SysVSemaphoreSet set = SysVSemaphoreSet.openId(id)) {
+            return Arrays.stream(set.values()).boxed().toList();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The value of a POSIX named semaphore (sem_getvalue), or null when the user may not open it. */
+    private static Integer semaphoreValue(String name) {
+        try (NamedSemaphore s = NamedSemaphore.open(name)) {
+            return s.value();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The queue's attributes, or null when the user may not open it. */

@@ -21,7 +21,9 @@ final class ListCommand {
                 entry with "kind" (sysv-shm, sysv-sem, sysv-msg, shm, sem, mq), "owner", "uid",
                 "mode" ("0600"), and by kind: System V "key" ("0x0000abcd") and "id"; POSIX
                 "name" ("/orders"); "bytes" (size, or bytes queued); sysv-shm "attached",
-                "creatorPid", "lastPid"; sysv-sem "nsems"; sysv-msg "messages", "lastSendPid",
+                "creatorPid", "lastPid"; sysv-sem "nsems" and "values" (each semaphore's value,
+                null when you may not read them); sem "value" (null when you may not open it);
+                sysv-msg "messages", "lastSendPid",
                 "lastReceivePid"; mq "messages", "maxMessages", "maxMessageSize" (null when
                 you may not open the queue).
                 """, Set.of(), Set.of("json"), ListCommand::list));
@@ -44,6 +46,7 @@ final class ListCommand {
             String kind = (String) o.get("kind");
             String count = switch (kind) {
                 case "sysv-sem" -> o.get("nsems") + " sems";
+                case "sem" -> o.get("value") == null ? "-" : "value " + o.get("value");
                 case "sysv-msg", "mq" -> o.get("messages") == null ? "-" : o.get("messages") + " msgs";
                 case "sysv-shm" -> o.get("attached") + " attached";
                 default -> "";
@@ -51,6 +54,8 @@ final class ListCommand {
             String detail = switch (kind) {
                 case "sysv-shm" -> "cpid=" + o.get("creatorPid") + " lpid=" + o.get("lastPid");
                 case "sysv-msg" -> "lspid=" + o.get("lastSendPid") + " lrpid=" + o.get("lastReceivePid");
+                case "sysv-sem" -> o.get("values") == null ? ""
+                        : "values=" + String.join(",", ((List<?>) o.get("values")).stream().map(String::valueOf).toList());
                 case "mq" -> o.get("maxMessages") == null ? "" : "max=" + o.get("maxMessages") + "x" + o.get("maxMessageSize");
                 default -> "";
             };

@@ -55,12 +55,15 @@ public final class Main {
             List<Command> group = Commands.group(words.getFirst());
             if (!group.isEmpty()) {
                 boolean asked = words.size() > 1 && (words.get(1).equals("--help") || words.get(1).equals("-h"));
-                (asked ? io.out() : io.err()).print(Commands.groupHelp(words.getFirst(), group));
-                if (!asked) {
-                    io.err().println("ipc " + words.getFirst() + ": "
-                            + (words.size() > 1 ? "unknown subcommand \"" + words.get(1) + "\"" : "missing subcommand"));
+                if (asked) {
+                    io.out().print(Commands.groupHelp(words.getFirst(), group));
+                    return OK;
                 }
-                return asked ? OK : USAGE;
+                // the error first, where the eye lands, then what would have been right
+                io.err().println("ipc " + words.getFirst() + ": "
+                        + (words.size() > 1 ? "unknown subcommand \"" + words.get(1) + "\"" : "missing subcommand"));
+                io.err().print(Commands.groupHelp(words.getFirst(), group));
+                return USAGE;
             }
             io.err().println("ipc: unknown command \"" + words.getFirst() + "\" (ipc --help lists them)");
             return USAGE;

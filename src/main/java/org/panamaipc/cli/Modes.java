@@ -24,4 +24,15 @@ final class Modes {
         }
         return set;
     }
+
+    /** The octal mode of a permission set, such as {@code 0600}. */
+    static int mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (int i = 0; i < BITS.length; i++) {
+            if (permissions.contains(BITS[i])) {
+                mode |= 1 << i;
+            }
+        }
+        return mode;
+    }
 }

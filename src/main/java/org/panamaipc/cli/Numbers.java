@@ -1,12 +1,15 @@
 package org.panamaipc.cli;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.panamaipc.internal.Check;
 
 /** Parsing of the numbers, keys, modes and durations users type. */
 final class Numbers {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
     private Numbers() {
     }
@@ -52,24 +55,53 @@ final class Numbers {
         }
     }
 
-    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; a bare number means seconds. */
+    /**
+     * {@code 500ms}, {@code 5s}, {@code 1.5s}, {@code 2m}, {@code 1h}: a number, with decimals
+     * if wanted, and its unit. A number without a unit is refused rather than guessed, but for
+     * {@code 0}.
+     */
     static Duration parseDuration(String what, String text) throws UsageException {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
-            throw new UsageException(what + "=\"" + text + "\" is not a duration such as 500ms, 5s or 2m");
+            throw new UsageException(what + "=\"" + text + "\" is not a duration such as 500ms, 1.5s, 2m or 1h");
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+        if (m.group(2) == null && new BigDecimal(m.group(1)).signum() == 0) {
+            return Duration.ZERO; // nothing to guess: zero is zero in every unit
+        }
+        if (m.group(2) == null) {
+            throw new UsageException(what + "=\"" + text + "\" has no unit: write " + m.group(1) + "s, " + m.group(1)
+                    + "ms, " + m.group(1) + "m or " + m.group(1) + "h (units: ms, s, m, h)");
+        }
+        long nanosPerUnit = switch (m.group(2)) {
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
         };
+        try {
+            BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
+            return Duration.ofNanos(nanos.setScale(0, RoundingMode.CEILING).longValueExact());
+        } catch (ArithmeticException e) {
+            throw new UsageException(what + "=\"" + text + "\" is too long a duration");
+        }
     }
 
-    /** A POSIX object name: a leading slash is added when missing. */
-    static String posixName(String text) {
-        return text.startsWith("/") ? text : "/" + text;
+    /**
+     * A POSIX object name as the library takes it: a slash and at least one more character,
+     * no other slash. A name without its leading slash is refused with the name it lacks.
+     */
+    static String posixName(String text) throws UsageException {
+        if (text.isEmpty()) {
+            throw new UsageException("NAME is empty: a POSIX name is a slash and a name, such as /orders");
+        }
+        if (!text.startsWith("/")) {
+            throw new UsageException("NAME=\"" + text + "\" does not start with a slash (POSIX names do): did you mean /"
+                    + text + "?");
+        }
+        try {
+            return Check.posixName(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage().replaceFirst("^name", "NAME"));
+        }
     }
 }

@@ -25,7 +25,7 @@ final class RemoveCommand {
     }
 
     private static Command posix(String kind, String what) {
-        return new Cmd("rm " + kind, "rm " + kind + " NAME", "Removes a " + what + ". NAME may omit the leading slash.",
+        return new Cmd("rm " + kind, "rm " + kind + " NAME", "Removes a " + what + ". NAME starts with a slash (/orders).",
                 Set.of(), Set.of(), (args, io) -> {
                     args.expect(1, 1);
                     String name = Numbers.posixName(args.get(0));

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.panamaipc.internal.Check;
+import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.signal.Signal;
 import org.panamaipc.signal.SignalInfo;
 import org.panamaipc.signal.SignalRegistration;
@@ -21,7 +24,9 @@ final class SignalCommands {
                 new Cmd("signal send", "signal send PID SIGNAL [--value N]", """
                         Sends SIGNAL (a name such as SIGUSR1, USR1, SIGRTMIN+3, or a number) to the
                         process PID with kill(2), or with --value N with sigqueue(3), which carries
-                        the int N to the receiver.
+                        the int N to the receiver. SIGNAL 0 sends nothing and only asks whether PID
+                        exists and may be signalled (kill -0): exit 0 if so, 1 with the reason
+                        (ESRCH: no such process, EPERM: not permitted) if not.
                         """, Set.of("value"), Set.of(), SignalCommands::send),
                 new Cmd("signal wait", "signal wait SIGNAL... [--timeout DURATION]", """
                         Waits for the first of the SIGNALs to reach this process and prints one line:
@@ -51,6 +56,13 @@ final class SignalCommands {
         long pid = Numbers.parseLong("PID", args.get(0));
         if (pid <= 0) {
             throw new UsageException("PID=" + pid + " must be positive");
+        }
+        if (args.get(1).strip().equals("0")) {
+            int r = SignalCalls.kill(Check.pid(pid), 0);
+            if (r < 0) {
+                throw Errors.of("kill", "pid=" + pid + ", 0", -r);
+            }
+            return Main.OK;
         }
         Signal signal = signal(args.get(1));
         if (args.has("value")) {

@@ -20,6 +20,7 @@ import org.panamaipc.Interest;
 import org.panamaipc.IpcException;
 import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.mq_attr;
@@ -32,6 +33,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.Names;
@@ -382,18 +384,27 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * received over a Unix socket ({@code SCM_RIGHTS}) or inherited from a parent. Its
      * access mode is the one it was opened with; its name is what the kernel reports for it.
      *
-     * <p><b>Lifetime:</b> the queue object owns {@code fd} from now on; closing it closes the
-     * descriptor. When this method throws, {@code fd} is left open and still the caller's.
+     * <p><b>Lifetime:</b> the number is detached from {@code fd} (so that closing {@code fd},
+     * or the received message that held it, no longer closes it); closing the queue closes
+     * the descriptor. When this method throws, {@code fd} is left open and still the caller's.
      *
      * @param fd an open descriptor of a message queue
      * @return the queue
-     * @throws IpcException if {@code fd} is not a message queue (EBADF from mq_getattr)
-     * @throws IllegalStateException if {@code fd} is closed
+     * @throws IllegalArgumentException if {@code fd} is not a message queue (the message says
+     *         what it is and what it can become, see {@link org.panamaipc.DescriptorKind})
+     * @throws IpcException if {@code mq_getattr} or {@code fcntl} fails on it
+     * @throws IllegalStateException if {@code fd} is closed or in use
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_getattr.3.html">mq_getattr(3)</a>
      */
     public static PosixMessageQueue adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
+        FdKinds.require(fd, "PosixMessageQueue.adopt", "a POSIX message queue", DescriptorKind.MESSAGE_QUEUE);
         int n = FdUse.enter(fd);
+        Access access;
+        String name;
+        long maxMessages;
+        long messageSize;
+        boolean nonBlocking;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = mq_attr.allocate(arena);
             int g = MqCalls.mqGetattr(n, attr);
@@ -405,19 +416,20 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                 throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -flags);
             }
             int mode = flags & LibC.O_ACCMODE();
-            Access access = mode == LibC.O_RDONLY() ? Access.READ_ONLY
+            access = mode == LibC.O_RDONLY() ? Access.READ_ONLY
                     : mode == LibC.O_WRONLY() ? Access.WRITE_ONLY : Access.READ_WRITE;
-            String name;
             try {
                 name = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + n)).toString();
             } catch (IOException unreadable) {
                 name = "/(fd " + n + ")";
             }
-            return new PosixMessageQueue(name, access, fd, mq_attr.mq_maxmsg(attr), mq_attr.mq_msgsize(attr),
-                    (mq_attr.mq_flags(attr) & LibC.O_NONBLOCK()) != 0);
+            maxMessages = mq_attr.mq_maxmsg(attr);
+            messageSize = mq_attr.mq_msgsize(attr);
+            nonBlocking = (mq_attr.mq_flags(attr) & LibC.O_NONBLOCK()) != 0;
         } finally {
             FdUse.exit(fd);
         }
+        return new PosixMessageQueue(name, access, OwnedFd.adopt(fd.detach()), maxMessages, messageSize, nonBlocking);
     }
 
     private static long unlimitedAsMax(long rlim) {

@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Path;
 import org.panamaipc.BrokenPipeException;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
@@ -18,6 +19,7 @@ import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
 
@@ -58,6 +60,23 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         this.blocker = Blocker.forChannel(what, fd, this);
         int flags = Sys.fcntl(fd.get(), LibC.F_GETFL(), 0);
         this.blocking = flags < 0 || (flags & LibC.O_NONBLOCK()) == 0;
+    }
+
+    /**
+     * Takes over a descriptor for {@code adopt}: it must be a pipe or FIFO whose access mode
+     * is not {@code refusedAccess}.
+     */
+    static OwnedFd take(OwnedFd fd, String call, int refusedAccess, String why) throws IOException {
+        FdKinds.require(fd, call, "a pipe or FIFO", DescriptorKind.PIPE);
+        int n = fd.acquire();
+        try {
+            if ((FdKinds.statusFlags(n) & LibC.O_ACCMODE()) == refusedAccess) {
+                throw FdKinds.wrongKind(call, n, DescriptorKind.PIPE, "opened " + why);
+            }
+        } finally {
+            fd.release();
+        }
+        return OwnedFd.adopt(fd.detach());
     }
 
     /**

@@ -54,12 +54,18 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * Takes ownership of a descriptor that is a write end of a pipe or FIFO, for example one
      * inherited from a parent process at a known number ({@code OwnedFd.adopt(3)}).
      *
-     * @param fd the descriptor; closing this end closes it
+     * <p><b>Lifetime.</b> The number is detached from {@code fd} (so that closing {@code fd},
+     * or the received message that held it, no longer closes it): close this end.
+     *
+     * @param fd the descriptor
      * @return the end
-     * @throws IllegalStateException if {@code fd} is closed
+     * @throws IllegalArgumentException if the descriptor is not a pipe or FIFO, or was opened
+     *         read-only ({@link org.panamaipc.DescriptorKind}); {@code fd} then stays open
+     * @throws IllegalStateException if {@code fd} is closed or in use
+     * @throws IOException if {@code fstat} or {@code fcntl} fails on it
      */
-    public static PipeSink adopt(OwnedFd fd) {
-        return new PipeSink(Check.notNull("fd", fd));
+    public static PipeSink adopt(OwnedFd fd) throws IOException {
+        return new PipeSink(PipeEnd.take(fd, "PipeSink.adopt", LibC.O_RDONLY(), "read-only: it is a read end"));
     }
 
     /**

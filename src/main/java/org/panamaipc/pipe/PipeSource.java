@@ -50,12 +50,18 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * Takes ownership of a descriptor that is a read end of a pipe or FIFO, for example one
      * inherited from a parent process at a known number ({@code OwnedFd.adopt(3)}).
      *
-     * @param fd the descriptor; closing this end closes it
+     * <p><b>Lifetime.</b> The number is detached from {@code fd} (so that closing {@code fd},
+     * or the received message that held it, no longer closes it): close this end.
+     *
+     * @param fd the descriptor
      * @return the end
-     * @throws IllegalStateException if {@code fd} is closed
+     * @throws IllegalArgumentException if the descriptor is not a pipe or FIFO, or was opened
+     *         write-only ({@link org.panamaipc.DescriptorKind}); {@code fd} then stays open
+     * @throws IllegalStateException if {@code fd} is closed or in use
+     * @throws IOException if {@code fstat} or {@code fcntl} fails on it
      */
-    public static PipeSource adopt(OwnedFd fd) {
-        return new PipeSource(Check.notNull("fd", fd));
+    public static PipeSource adopt(OwnedFd fd) throws IOException {
+        return new PipeSource(PipeEnd.take(fd, "PipeSource.adopt", LibC.O_WRONLY(), "write-only: it is a write end"));
     }
 
     /**

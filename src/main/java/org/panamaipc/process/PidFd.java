@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
@@ -23,6 +24,7 @@ import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.internal.Sys;
@@ -114,7 +116,37 @@ public final class PidFd implements AutoCloseable, Waitable {
         return new PidFd(pid, OwnedFd.adopt(r));
     }
 
-    /** {@return the process's id, as it was when the pidfd was opened} */
+    /**
+     * Takes ownership of a pidfd made elsewhere: received over a Unix socket, inherited, or
+     * opened by other code. Its process id is read from {@code /proc/self/fdinfo}
+     * ({@code Pid:}); it is -1 when the process has exited and been reaped already.
+     *
+     * <p><b>Lifetime.</b> The number is detached from {@code fd} (so that closing {@code fd},
+     * or the received message that held it, no longer closes it): close the returned pidfd.
+     *
+     * @param fd the descriptor
+     * @return the pidfd
+     * @throws IllegalArgumentException if the descriptor is not a pidfd (the message says what
+     *         it is and what it can become, see {@link org.panamaipc.DescriptorKind}); {@code fd}
+     *         then stays open
+     * @throws IllegalStateException if {@code fd} is closed or in use
+     * @throws IOException if {@code fstat} fails on it or its fdinfo cannot be read
+     * @see <a href="https://man7.org/linux/man-pages/man5/proc_pid_fdinfo.5.html">proc_pid_fdinfo(5)</a>
+     */
+    public static PidFd adopt(OwnedFd fd) throws IOException {
+        FdKinds.require(fd, "PidFd.adopt", "a pidfd", DescriptorKind.PIDFD);
+        int n = fd.acquire();
+        long pid;
+        try {
+            String value = FdKinds.fdinfo(n, "Pid:");
+            pid = value == null ? -1 : Long.parseLong(value);
+        } finally {
+            fd.release();
+        }
+        return new PidFd(pid, OwnedFd.adopt(fd.detach()));
+    }
+
+    /** {@return the process's id, as it was when the pidfd was opened; -1 for an adopted pidfd of a reaped process} */
     public long pid() {
         return pid;
     }

@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
-import org.panamaipc.internal.FdKind;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
 
@@ -146,24 +147,29 @@ public final class Memfd extends MappableFile {
     /**
      * Takes ownership of a descriptor of shared memory received from elsewhere — a memfd or a
      * POSIX shared memory object passed over a Unix socket, or inherited — so that it can be
-     * mapped, sized and sealed here. Closing the returned object closes {@code fd}.
+     * mapped, sized and sealed here.
      *
-     * @param fd the descriptor; from now on owned by the returned object
+     * <p><b>Lifetime.</b> The number is detached from {@code fd} (so that closing {@code fd},
+     * or the received message that held it, no longer closes it): close the returned object.
+     *
+     * @param fd the descriptor
      * @return the memfd
      * @throws IOException if {@code fstat} or {@code fcntl} on it fails
-     * @throws IllegalArgumentException if the descriptor is not a regular file (a socket, a pipe, ...)
-     * @throws IllegalStateException if {@code fd} is closed
+     * @throws IllegalArgumentException if the descriptor is not a memfd or another regular file
+     *         (a socket, a pipe, ...: the message says what it is and what it can become, see
+     *         {@link org.panamaipc.DescriptorKind}); {@code fd} then stays open
+     * @throws IllegalStateException if {@code fd} is closed or in use
      */
     public static Memfd adopt(OwnedFd fd) throws IOException {
-        Check.notNull("fd", fd);
-        int n = FdUse.enter(fd);
+        OwnedFd owned = FdKinds.take(fd, "Memfd.adopt", "shared memory (a memfd or another regular file)",
+                DescriptorKind.MEMFD, DescriptorKind.REGULAR_FILE);
         try {
-            FdKind.requireRegularFile(n, "shared memory");
-        } finally {
-            FdUse.exit(fd);
+            int access = accessMode(owned);
+            return new Memfd(owned, access == LibC.O_RDWR() || access == LibC.O_WRONLY(), "?", false);
+        } catch (IOException | RuntimeException e) {
+            owned.close();
+            throw e;
         }
-        int access = accessMode(fd);
-        return new Memfd(fd, access == LibC.O_RDWR() || access == LibC.O_WRONLY(), "?", false);
     }
 
     /**

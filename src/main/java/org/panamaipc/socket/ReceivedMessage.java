@@ -11,9 +11,28 @@ import org.panamaipc.OwnedFd;
  *
  * <p><b>Lifetime.</b> The descriptors are open and belong to the caller, who must close
  * them; {@link #close()} closes every one the caller has not closed or handed on (handing a
- * descriptor to {@link UnixSocket#adopt(OwnedFd)} or {@link OwnedFd#detach()} takes it out
- * of this message's care), so that a try-with-resources block around the message leaks
- * nothing.
+ * descriptor to an {@code adopt} method — {@link UnixSocket#adopt(OwnedFd)},
+ * {@code PipeSource.adopt}, {@code Memfd.adopt}, {@code EventFd.adopt}, {@code PidFd.adopt},
+ * {@code PosixMessageQueue.adopt} — or converting it with {@link OwnedFd#toFileChannel()},
+ * {@link OwnedFd#toInputStream()} or {@link OwnedFd#toOutputStream()}, or
+ * {@link OwnedFd#detach()}, takes it out of this message's care), so that a
+ * try-with-resources block around the message leaks nothing.
+ *
+ * <p>What each descriptor can become depends on what it refers to:
+ * {@link OwnedFd#kind()} tells, and {@link org.panamaipc.DescriptorKind} has the table.
+ *
+ * <pre>{@code
+ * try (ReceivedMessage m = socket.receiveMessage(buffer, 4)) {
+ *     for (OwnedFd fd : m.descriptors()) {
+ *         switch (fd.kind()) {
+ *             case REGULAR_FILE, MEMFD -> files.add(fd.toFileChannel());
+ *             case PIPE -> streams.add(fd.toInputStream());
+ *             case UNIX_SOCKET -> sockets.add(UnixSocket.adopt(fd));
+ *             default -> { } // closed with the message
+ *         }
+ *     }
+ * }
+ * }</pre>
  */
 public final class ReceivedMessage implements AutoCloseable {
     private final long length;

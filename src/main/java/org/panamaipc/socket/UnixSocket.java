@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.panamaipc.BrokenPipeException;
 import org.panamaipc.Interest;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
@@ -42,6 +43,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.Modes;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -267,12 +269,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @param fd an open descriptor of a Unix domain socket
      * @return the socket
      * @throws IllegalArgumentException if the descriptor is not a Unix domain stream,
-     *         datagram or seqpacket socket
+     *         datagram or seqpacket socket ({@link org.panamaipc.DescriptorKind}: the message
+     *         says what it is and what it can become); {@code fd} then stays open
      * @throws IllegalStateException if {@code fd} is closed or in use
-     * @throws IOException if {@code getsockopt(2)} fails on it (ENOTSOCK)
+     * @throws IOException if {@code fstat(2)} or {@code getsockopt(2)} fails on it
      */
     public static UnixSocket adopt(OwnedFd fd) throws IOException {
         Check.notNull("fd", fd);
+        FdKinds.require(fd, "UnixSocket.adopt", "a Unix domain socket", DescriptorKind.UNIX_SOCKET);
         int n = FdUse.enter(fd);
         SocketType type;
         int fl;

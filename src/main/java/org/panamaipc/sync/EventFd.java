@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
@@ -18,7 +19,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
-import org.panamaipc.internal.FdKind;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.internal.Waiter;
@@ -112,19 +113,23 @@ public final class EventFd implements Waitable, AutoCloseable {
      * Takes ownership of an eventfd descriptor that this process inherited or received.
      * Makes it non-blocking (which the process sharing it sees too).
      *
-     * @param fd the descriptor, owned from now on by the returned object
+     * <p><b>Lifetime.</b> The number is detached from {@code fd} (so that closing {@code fd},
+     * or the received message that held it, no longer closes it): close the returned object.
+     *
+     * @param fd the descriptor
      * @param mode the mode it was created in (the kernel does not report it)
      * @return the eventfd
-     * @throws IllegalArgumentException if the descriptor is not an eventfd (a pipe, a socket, ...)
-     * @throws IllegalStateException if {@code fd} is closed
+     * @throws IllegalArgumentException if the descriptor is not an eventfd (the message says
+     *         what it is and what it can become, see {@link org.panamaipc.DescriptorKind});
+     *         {@code fd} then stays open
+     * @throws IllegalStateException if {@code fd} is closed or in use
      * @throws IOException if {@code fstat} or {@code fcntl} fails
      */
     public static EventFd adopt(OwnedFd fd, Mode mode) throws IOException {
-        Check.notNull("fd", fd);
         Check.notNull("mode", mode);
+        FdKinds.require(fd, "EventFd.adopt", "an eventfd", DescriptorKind.EVENTFD);
         int raw = FdUse.enter(fd);
         try {
-            FdKind.requireAnonInode(raw, "eventfd");
             int flags = Sys.fcntl(raw, LibC.F_GETFL(), 0);
             if (flags >= 0) {
                 flags = Sys.fcntl(raw, LibC.F_SETFL(), flags | LibC.O_NONBLOCK());
@@ -135,7 +140,7 @@ public final class EventFd implements Waitable, AutoCloseable {
         } finally {
             FdUse.exit(fd);
         }
-        return new EventFd(fd, mode);
+        return new EventFd(OwnedFd.adopt(fd.detach()), mode);
     }
 
     /** {@return the descriptor, to pass to another process or poll; owned by this object} */

@@ -42,7 +42,7 @@ class CliTest {
 
     @Test
     void mqReceiveTimesOutWithExitCodeOne() {
-        assertThat(Cli.run("mq", "send", name.substring(1), "x", "--create").code()).isZero();
+        assertThat(Cli.run("mq", "send", name, "x", "--create").code()).isZero();
         assertThat(Cli.run("mq", "recv", name, "--timeout", "1s").out()).isEqualTo("x\n");
         Cli.Result r = Cli.run("mq", "recv", name, "--timeout", "100ms");
         assertThat(r.code()).isEqualTo(1);
@@ -92,7 +92,7 @@ class CliTest {
     void shmWriteReadAndStat() {
         assertThat(Cli.run("shm", "write", name, "100", "hello", "--create", "4096").code()).isZero();
         assertThat(Cli.run("shm", "read", name, "100", "5").out()).isEqualTo("hello");
-        assertThat(Cli.run("shm", "stat", name).out()).contains("size=4096", "mode=rw-------");
+        assertThat(Cli.run("shm", "stat", name).out()).contains("size=4096", "mode=0600");
         Cli.Result past = Cli.run("shm", "write", name, "4094", "hello");
         assertThat(past.code()).isEqualTo(2);
         assertThat(past.err()).contains("offset=4094 length=5 size=4096");
@@ -131,6 +131,9 @@ class CliTest {
         assertThat(Numbers.parseDuration("t", "500ms")).hasMillis(500);
         assertThat(Numbers.parseDuration("t", "5s")).hasSeconds(5);
         assertThat(Numbers.parseDuration("t", "2m")).hasMinutes(2);
+        assertThat(Numbers.parseDuration("t", "1.5s")).hasMillis(1500);
+        assertThat(Numbers.parseDuration("t", "0.25m")).hasSeconds(15);
+        assertThat(Numbers.parseDuration("t", "1.0000001ms")).hasNanos(1_000_001);
         assertThat(Numbers.parseKey("0xdeadbeef")).isEqualTo(0xdeadbeef);
         assertThat(Numbers.parseKey("1234")).isEqualTo(1234);
         assertThat(Numbers.parseMode("0600")).isEqualTo(0600);

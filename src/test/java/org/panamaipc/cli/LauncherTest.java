@@ -87,7 +87,8 @@ class LauncherTest {
                 "every object, file and process it made is gone");
         for (String mechanism : new String[] {"pipe", "FIFO", "POSIX message queue", "System V message queue",
             "POSIX shared memory", "System V shared memory", "POSIX named semaphore", "System V semaphore set", "futex", "process mutex", "eventfd",
-            "Unix domain socket", "descriptor passing", "signals", "process trace",
+            "Unix domain socket", "Unix datagram socket", "Unix seqpacket socket", "memory-mapped file",
+            "descriptor passing", "signals", "process trace",
             "file lock"}) {
             assertThat(r.out()).containsPattern("  ok +" + java.util.regex.Pattern.quote(mechanism));
         }

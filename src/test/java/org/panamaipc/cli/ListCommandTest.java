@@ -72,7 +72,8 @@ class ListCommandTest {
             assertThat(json.out()).containsPattern("\"kind\": \"shm\",\\s+\"name\": \"/" + name
                     + "\",\\s+\"owner\": \"[^\"]+\",\\s+\"uid\": \\d+,\\s+\"mode\": \"0600\",\\s+\"bytes\": 12345");
             assertThat(json.out()).containsPattern("\"kind\": \"sem\",\\s+\"name\": \"/" + name + "\"");
-            assertThat(Cli.run("rm", "shm", name).code()).isZero();
+            assertThat(Cli.run("rm", "shm", name).code()).isEqualTo(2);
+            assertThat(Cli.run("rm", "shm", "/" + name).code()).isZero();
             assertThat(Cli.run("rm", "sem", "/" + name).code()).isZero();
             assertThat(Cli.run("ls", "--json").out()).doesNotContain("\"/" + name + "\"");
         } finally {

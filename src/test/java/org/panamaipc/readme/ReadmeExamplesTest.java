@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.Interest;
+import org.panamaipc.OwnedFd;
 import org.panamaipc.WaitSet;
 import org.panamaipc.channel.Channel;
 import org.panamaipc.channel.ChannelClaim;
@@ -209,6 +211,28 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void receivedDescriptorBecomesWhatItIs() throws IOException {
+        // README:received
+        Path notes = Files.writeString(Files.createTempFile("notes", ".txt"), "passed as a descriptor");
+        try (SocketPair pair = UnixSocket.pair(SocketType.DATAGRAM);
+             LockableFile file = LockableFile.open(notes);
+             Arena arena = Arena.ofConfined()) {
+            pair.first().sendDescriptors(arena.allocate(1), file.fd());
+            try (var received = pair.second().receiveMessage(arena.allocate(1), 1)) {
+                OwnedFd fd = received.descriptors().getFirst();
+                System.out.println(fd.kind());                              // REGULAR_FILE
+                try (FileChannel channel = fd.toFileChannel()) {            // a JDK channel of its own
+                    System.out.println(channel.size() + " bytes");
+                }
+            }
+        } finally {
+            Files.delete(notes);
+        }
+        // END
+        assertThat(printed()).isEqualTo("REGULAR_FILE\n22 bytes\n");
+    }
+
+    @Test
     @ResourceLock("signals")
     void signals() throws Exception {
         // README:signal
@@ -351,7 +375,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(15);
+        assertThat(examples).isEqualTo(16);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }

@@ -78,8 +78,8 @@ class PythonPeerSocketTest {
             try (ReceivedMessage m = conn.receiveMessage(buf, 1)) {
                 assertThat(m.length()).isEqualTo(1);
                 assertThat(m.descriptors()).hasSize(1);
-                try (var file = org.panamaipc.pipe.PipeSource.adopt(m.descriptors().getFirst())) {
-                    assertThat(new String(file.inputStream().readAllBytes(), StandardCharsets.UTF_8))
+                try (var file = m.descriptors().getFirst().toInputStream()) {
+                    assertThat(new String(file.readAllBytes(), StandardCharsets.UTF_8))
                             .isEqualTo("contents from a file python opened");
                 }
             }

@@ -32,10 +32,7 @@ final class UnixSocketStep implements TourStep {
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(path))
                 .unlinkOnClose()) {
             peer.start(this, path.toString());
-            try (UnixSocket s = server.accept(TIMEOUT)) {
-                if (s == null) {
-                    throw new IOException("the peer did not connect within " + TIMEOUT.toSeconds() + " s");
-                }
+            try (UnixSocket s = accept(server)) {
                 long pid = s.peerCredentials().pid();
                 if (pid != peer.pid()) {
                     return Exchange.failed(what(""), nanos, "SO_PEERCRED says pid " + pid + ", the peer is " + peer.pid());
@@ -56,6 +53,15 @@ final class UnixSocketStep implements TourStep {
         }
         peer.finish();
         return Exchange.verified(what(who), nanos);
+    }
+
+    /** The peer's connection, accepted within {@link #TIMEOUT}. */
+    static UnixSocket accept(UnixServerSocket server) throws IOException {
+        UnixSocket s = server.accept(TIMEOUT);
+        if (s == null) {
+            throw new IOException("the peer did not connect within " + TIMEOUT.toSeconds() + " s");
+        }
+        return s;
     }
 
     private static String what(String who) {
