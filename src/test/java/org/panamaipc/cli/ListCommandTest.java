@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /** {@code ipc ls} and {@code ipc rm} against objects made by util-linux ipcmk and by python3. */
 @IpcTest
@@ -55,7 +55,7 @@ class ListCommandTest {
 
     @Test
     void listsPosixSharedMemoryAndSemaphoresMadeByPython() throws Exception {
-        String name = "ipc-ls-test-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = TestRun.uniqueName("ipc-ls-test").substring(1);
         Cli.tool("python3", "-c", """
                 import _posixshmem, os, ctypes, sys
                 fd = _posixshmem.shm_open("/" + sys.argv[1], os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
@@ -84,7 +84,7 @@ class ListCommandTest {
     @Test
     void listsPosixQueuesWhereMqueueIsMounted() throws Exception {
         assumeTrue(IpcObjects.mqueueMounted(), "/dev/mqueue is not mounted here (.ci/run mounts one)");
-        String name = "/ipc-ls-test-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = TestRun.uniqueName("ipc-ls-test");
         try (PosixMessageQueue q = PosixMessageQueue.create(name, 4, 128)) {
             q.send(new byte[] {1, 2, 3}, 0);
             assertThat(Cli.run("ls", "--json").out()).containsPattern("\"kind\": \"mq\",\\s+\"name\": \"" + name

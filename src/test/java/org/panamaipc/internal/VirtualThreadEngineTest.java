@@ -29,6 +29,7 @@ import org.panamaipc.sync.ProcessMutex;
 import org.panamaipc.sync.SemaphoreOps;
 import org.panamaipc.sync.SysVSemaphoreSet;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /**
  * The engine's virtual-thread branch: a wait on a descriptor parks on the poller, one without
@@ -274,7 +275,7 @@ class VirtualThreadEngineTest {
 
     @Test
     void aVirtualThreadOwnsAProcessMutexAcrossCarriersAndItsDeathReleasesIt() throws Exception {
-        String name = SharedMemory.uniqueName("vtmutex");
+        String name = SharedMemory.uniqueName(TestRun.prefix("vtmutex"));
         SharedMemory shm = SharedMemory.create(name, 4096);
         toClose.add(shm);
         toClose.add(() -> SharedMemory.unlinkIfExists(name));
@@ -302,7 +303,7 @@ class VirtualThreadEngineTest {
 
     @Test
     void aVirtualThreadWaitsOnAProcessConditionHoldingTheMutexAsItsOwner() throws Exception {
-        String name = SharedMemory.uniqueName("vtcond");
+        String name = SharedMemory.uniqueName(TestRun.prefix("vtcond"));
         SharedMemory shm = SharedMemory.create(name, 4096);
         toClose.add(shm);
         toClose.add(() -> SharedMemory.unlinkIfExists(name));
@@ -358,7 +359,7 @@ class VirtualThreadEngineTest {
 
     @Test
     void aVirtualThreadSendingHeapBytesToAFullQueueParksAndTheMessageArrivesWhole() throws Exception {
-        String name = org.panamaipc.mq.PosixMessageQueue.uniqueName("vtsend");
+        String name = org.panamaipc.mq.PosixMessageQueue.uniqueName(TestRun.prefix("vtsend"));
         org.panamaipc.mq.PosixMessageQueue q = org.panamaipc.mq.PosixMessageQueue.create(name, 1, 64).unlinkOnClose();
         toClose.add(q);
         q.send(new byte[] {1}, 0); // full now

@@ -11,13 +11,14 @@ import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 /** Two peer JVMs and this one add to one plain counter under a lock: no update is lost. */
 @IpcTest
 class MutualExclusionTest {
     private static final int TIMES = 10_000;
 
-    private final String shmName = SharedMemory.uniqueName("mutex-count");
+    private final String shmName = SharedMemory.uniqueName(TestRun.prefix("mutex-count"));
 
     @AfterEach
     void unlink() throws IOException {

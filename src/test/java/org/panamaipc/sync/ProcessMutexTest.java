@@ -24,12 +24,13 @@ import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class ProcessMutexTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final String shmName = SharedMemory.uniqueName("mutex");
+    private final String shmName = SharedMemory.uniqueName(TestRun.prefix("mutex"));
 
     @AfterEach
     void unlink() throws IOException {

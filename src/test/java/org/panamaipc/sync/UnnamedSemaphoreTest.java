@@ -22,10 +22,11 @@ import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class UnnamedSemaphoreTest {
-    private final String shmName = SharedMemory.uniqueName("usem");
+    private final String shmName = SharedMemory.uniqueName(TestRun.prefix("usem"));
 
     @AfterEach
     void unlink() throws IOException {
