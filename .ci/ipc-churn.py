@@ -29,6 +29,7 @@ libc.shmat.restype = ctypes.c_void_p
 libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
 libc.shmdt.argtypes = [ctypes.c_void_p]
 librt.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_void_p]
+librt.mq_open.restype = ctypes.c_int
 librt.mq_unlink.argtypes = [ctypes.c_char_p]
 
 IPC_PRIVATE, IPC_CREAT, IPC_RMID, IPC_NOWAIT = 0, 0o1000, 0, 0o4000
@@ -37,6 +38,16 @@ MODE = 0o600
 
 class SemBuf(ctypes.Structure):  # struct sembuf: unsigned short, short, short
     _fields_ = [("sem_num", ctypes.c_ushort), ("sem_op", ctypes.c_short), ("sem_flg", ctypes.c_short)]
+
+
+class MqAttr(ctypes.Structure):  # struct mq_attr: four longs
+    _fields_ = [("mq_flags", ctypes.c_long), ("mq_maxmsg", ctypes.c_long),
+                ("mq_msgsize", ctypes.c_long), ("mq_curmsgs", ctypes.c_long)]
+
+
+# Small queues: the default attributes take about 80 KiB of the user's RLIMIT_MSGQUEUE
+# (800 KiB) each, and a few of them would starve every other program of this user.
+SMALL_QUEUE = MqAttr(0, 1, 64, 0)
 
 
 class Message(ctypes.Structure):  # struct msgbuf: long mtype, then the bytes
@@ -74,7 +85,7 @@ def make(kind, used=True):
         return path, lambda: os.unlink(path)
     if kind == "posix-mq":
         name = ("/" + tag).encode()
-        fd = librt.mq_open(name, os.O_CREAT | os.O_EXCL | os.O_RDWR, MODE, None)
+        fd = librt.mq_open(name, os.O_CREAT | os.O_EXCL | os.O_RDWR, MODE, ctypes.byref(SMALL_QUEUE))
         if fd == -1:  # no POSIX queues here (or at their limit): nothing to do
             return None, lambda: None
         os.close(fd)
@@ -83,6 +94,7 @@ def make(kind, used=True):
 
 
 KINDS = ["shm", "sem", "msg", "posix-shm", "posix-mq"]
+MAX_LIVE = 100
 live = {}  # removal function -> when to call it
 
 
@@ -97,18 +109,25 @@ def churn(seconds):
     end = time.monotonic() + seconds if seconds else None
     while end is None or time.monotonic() < end:
         now = time.monotonic()
+        remove_due(now)
+        if len(live) >= MAX_LIVE:  # a busy neighbour, not one that exhausts the kernel's limits
+            time.sleep(0.005)
+            continue
         kind = random.choice(KINDS)
         used = kind.startswith("posix") or random.random() < 0.7
         _, remove = make(kind, used)
         # Unused System V objects are short-lived (the leak check counts an object nobody
         # has used only if it outlives the check's settling time); the others stay longer.
         live[remove] = now + (random.uniform(0, 0.4) if not used else random.uniform(0, 3))
-        for r, due in list(live.items()):
-            if due <= now:
-                r()
-                del live[r]
         time.sleep(0.005)
     remove_all()
+
+
+def remove_due(now):
+    for r, due in list(live.items()):
+        if due <= now:
+            r()
+            del live[r]
 
 
 def hold(path):
