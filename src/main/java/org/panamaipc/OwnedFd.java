@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.UseCount;
 
@@ -71,6 +72,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalArgumentException if {@code fd} is negative
      */
     public static OwnedFd adopt(int fd) {
+        NativeAccess.require();
         if (fd < 0) {
             throw new IllegalArgumentException("fd=" + fd + " must not be negative");
         }

@@ -21,6 +21,7 @@ import org.panamaipc.bindings.iovec;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Waiter;
 
@@ -43,7 +44,11 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     private static final Set<Interest> WRITABLE = Collections.unmodifiableSet(EnumSet.of(Interest.WRITABLE));
 
     private static final long PIPE_BUF = 4096;
-    private static final int POLLOUT = LibC.POLLOUT();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int POLLOUT = LibC.POLLOUT();
+    }
+
 
     PipeSink(OwnedFd fd) {
         super(fd);
@@ -58,6 +63,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IllegalStateException if {@code fd} is closed
      */
     public static PipeSink adopt(OwnedFd fd) {
+        NativeAccess.require();
         return new PipeSink(Check.notNull("fd", fd));
     }
 
@@ -236,7 +242,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
                 while (done < len) {
                     done += writeHeap(src.asSlice(done));
                     if (done < len) {
-                        awaitReady(POLLOUT, Deadline.NONE);
+                        awaitReady(Native.POLLOUT, Deadline.NONE);
                     }
                 }
             }

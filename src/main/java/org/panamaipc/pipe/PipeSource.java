@@ -21,6 +21,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Waiter;
 
@@ -39,7 +40,11 @@ import org.panamaipc.internal.Waiter;
 public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     private static final Set<Interest> READABLE = Collections.unmodifiableSet(EnumSet.of(Interest.READABLE));
 
-    private static final int POLLIN = LibC.POLLIN();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int POLLIN = LibC.POLLIN();
+    }
+
 
     PipeSource(OwnedFd fd) {
         super(fd);
@@ -54,6 +59,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IllegalStateException if {@code fd} is closed
      */
     public static PipeSource adopt(OwnedFd fd) {
+        NativeAccess.require();
         return new PipeSource(Check.notNull("fd", fd));
     }
 
@@ -234,7 +240,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
                     if (r != 0) {
                         return r;
                     }
-                    awaitReady(POLLIN, Deadline.NONE);
+                    awaitReady(Native.POLLIN, Deadline.NONE);
                 }
             }
 

@@ -18,6 +18,7 @@ import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.internal.Sys;
@@ -50,7 +51,11 @@ import org.panamaipc.signal.Signal;
 public final class PidFd implements AutoCloseable, Waitable {
     private static final Set<Interest> OFFERS = Collections.unmodifiableSet(EnumSet.of(Interest.EXITED));
 
-    private static final int POLLIN = LibC.POLLIN();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int POLLIN = LibC.POLLIN();
+    }
+
 
     private final long pid;
     private final OwnedFd fd;
@@ -72,6 +77,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException ESRCH when no such process exists, or another failure of the call
      */
     public static PidFd open(long pid) throws IOException {
+        NativeAccess.require();
         int p = Check.pid(pid);
         int r = ProcessCalls.pidfdOpen(p);
         if (r < 0) {
@@ -124,7 +130,7 @@ public final class PidFd implements AutoCloseable, Waitable {
         try {
             MemorySegment p = Waiter.current().scratch(pollfd.layout().byteSize());
             pollfd.fd(p, n);
-            pollfd.events(p, (short) POLLIN);
+            pollfd.events(p, (short) Native.POLLIN);
             pollfd.revents(p, (short) 0);
             int r = Sys.poll(p, 1, 0);
             if (r < 0) {
@@ -146,7 +152,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException if the call fails
      */
     public void awaitExit() throws IOException {
-        blocker.awaitReady(POLLIN, Deadline.NONE);
+        blocker.awaitReady(Native.POLLIN, Deadline.NONE);
     }
 
     /**
@@ -161,7 +167,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException if the call fails
      */
     public boolean awaitExit(Duration timeout) throws IOException {
-        return blocker.awaitReady(POLLIN, Deadline.end(timeout));
+        return blocker.awaitReady(Native.POLLIN, Deadline.end(timeout));
     }
 
     /**

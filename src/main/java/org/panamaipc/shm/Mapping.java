@@ -10,6 +10,7 @@ import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ShmCalls;
 
 /**
@@ -109,6 +110,7 @@ public final class Mapping implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
      */
     public static Mapping anonymous(long size, Set<MapOption> options) throws IOException {
+        NativeAccess.require();
         Check.positive("size", size);
         Check.notNull("options", options);
         Set<MapOption> opts = options.isEmpty() ? EnumSet.noneOf(MapOption.class) : EnumSet.copyOf(options);

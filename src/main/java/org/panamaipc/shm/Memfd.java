@@ -12,6 +12,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
 
@@ -85,6 +86,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name) throws IOException {
+        NativeAccess.require();
         return create(name, EnumSet.of(MemfdOption.ALLOW_SEALING));
     }
 
@@ -99,6 +101,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name, long size) throws IOException {
+        NativeAccess.require();
         return create(name, size, EnumSet.of(MemfdOption.ALLOW_SEALING));
     }
 
@@ -115,6 +118,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name, long size, Set<MemfdOption> options) throws IOException {
+        NativeAccess.require();
         Check.positive("size", size);
         Memfd memfd = create(name, options);
         try {
@@ -155,6 +159,7 @@ public final class Memfd extends MappableFile {
      * @throws IllegalStateException if {@code fd} is closed
      */
     public static Memfd adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         Check.notNull("fd", fd);
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {

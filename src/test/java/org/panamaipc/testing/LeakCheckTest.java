@@ -119,7 +119,7 @@ class LeakCheckTest {
         // Another program (not started by the run: setsid -f leaves it no child of this JVM)
         // creates and uses one object of every kind during the fixture's test and keeps them
         // past its check; so does the fixture itself, under the run's prefix, in /dev/shm.
-        EngineExecutionResults results = run(ForeignObjects.class, "PT0.3S");
+        EngineExecutionResults results = run(ForeignObjects.class);
 
         @SuppressWarnings("unchecked")
         List<String> foreign = (List<String>) leaked;
@@ -254,8 +254,9 @@ class LeakCheckTest {
     // ---- helpers ----
 
     private static EngineExecutionResults run(Class<?> fixture) {
-        // The fixture's leaks are real: no need to wait long for them to go away.
-        return run(fixture, "PT0.05S");
+        // The default settling time: shorter, and an object another program makes and keeps
+        // a moment, one the kernel records no process for, would count as the fixture's.
+        return run(fixture, LeakCheck.DEFAULT_SETTLE);
     }
 
     private static EngineExecutionResults run(Class<?> fixture, String settle) {
