@@ -1,8 +1,11 @@
 package org.panamaipc;
 
 import org.panamaipc.mq.PosixMessageQueue;
+import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.pipe.Pipe;
 import org.panamaipc.shm.SharedMemory;
+import org.panamaipc.socket.SocketType;
+import org.panamaipc.socket.UnixSocket;
 import org.panamaipc.testing.Peer;
 
 /**
@@ -39,6 +42,10 @@ public final class NativeAccessPeer {
             }
         });
         report("pipe", () -> Pipe.open().close());
+        for (int round = 1; round <= 2; round++) {
+            report("socket" + round, () -> UnixSocket.pair(SocketType.STREAM).close());
+            report("sysv" + round, () -> SysVMessageQueue.createPrivate().removeOnClose().close());
+        }
     }
 
     private interface Use {

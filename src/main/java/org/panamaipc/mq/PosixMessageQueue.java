@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.panamaipc.Interest;
 import org.panamaipc.IpcException;
 import org.panamaipc.ObjectMismatchException;
@@ -105,16 +106,18 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     /** How a queue is opened: which of sending and receiving its descriptor allows. */
     public enum Access {
         /** Receive only ({@code O_RDONLY}). */
-        READ_ONLY(LibC.O_RDONLY(), EnumSet.of(Interest.READABLE)),
+        READ_ONLY(LibC::O_RDONLY, EnumSet.of(Interest.READABLE)),
         /** Send only ({@code O_WRONLY}). */
-        WRITE_ONLY(LibC.O_WRONLY(), EnumSet.of(Interest.WRITABLE)),
+        WRITE_ONLY(LibC::O_WRONLY, EnumSet.of(Interest.WRITABLE)),
         /** Send and receive ({@code O_RDWR}). */
-        READ_WRITE(LibC.O_RDWR(), EnumSet.of(Interest.READABLE, Interest.WRITABLE));
+        READ_WRITE(LibC::O_RDWR, EnumSet.of(Interest.READABLE, Interest.WRITABLE));
 
-        private final int flag;
+        // Read when used, so that naming a constant touches no C library value before the
+        // native access check.
+        private final IntSupplier flag;
         private final Set<Interest> interests;
 
-        Access(int flag, Set<Interest> interests) {
+        Access(IntSupplier flag, Set<Interest> interests) {
             this.flag = flag;
             this.interests = Collections.unmodifiableSet(interests);
         }
@@ -460,7 +463,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
 
     private static PosixMessageQueue openQueue(String name, Access access, int createFlags, int mode,
                                                long maxMessages, long maxMessageSize) throws IOException {
-        int oflag = access.flag | createFlags;
+        int oflag = access.flag.getAsInt() | createFlags;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = MemorySegment.NULL;
             if ((createFlags & LibC.O_CREAT()) != 0) {

@@ -70,6 +70,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static final Path PROC = Path.of("/proc/sys/kernel");
     /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
     private static final class Native {
+        static final int ETIMEDOUT = Blocker.ETIMEDOUT;
         static final int EAGAIN = LibC.EAGAIN();
         static final int ENOMSG = LibC.ENOMSG();
         static final int E2BIG = LibC.E2BIG();
@@ -81,9 +82,9 @@ public final class SysVMessageQueue implements AutoCloseable {
         static final int MSG_NOERROR = LibC.MSG_NOERROR();
         static final int IPC_CREAT = LibC.IPC_CREAT();
         static final int IPC_EXCL = LibC.IPC_EXCL();
+        /** Room for a {@code struct msqid_ds} before a staged message in the thread's scratch memory. */
+        static final long MSQID_ROOM = (msqid_ds.sizeof() + 15) & ~15L;
     }
-
-    private static final int ETIMEDOUT = Blocker.ETIMEDOUT;
 
     private static final int BLOCK = 0;
     private static final int TRY = 1;
@@ -91,8 +92,6 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     private static final BlockingCall MSG_SEND = MqCalls::msgSend;
     private static final BlockingCall MSG_RECEIVE = MqCalls::msgReceive;
-    /** Room for a {@code struct msqid_ds} before a staged message in the thread's scratch memory. */
-    private static final long MSQID_ROOM = (msqid_ds.sizeof() + 15) & ~15L;
 
     /** The text room the allocating receive starts with; grows when a longer message comes. */
     private static volatile long copyCapacity = 8192;
@@ -740,8 +739,8 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, byte[] text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = Waiter.current().scratch(MSQID_ROOM + Long.BYTES + text.length)
-                .asSlice(MSQID_ROOM);
+        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM + Long.BYTES + text.length)
+                .asSlice(Native.MSQID_ROOM);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, ValueLayout.JAVA_BYTE, Long.BYTES, text.length);
         return buf;
@@ -750,8 +749,8 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, MemorySegment text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = Waiter.current().scratch(MSQID_ROOM + Long.BYTES + text.byteSize())
-                .asSlice(MSQID_ROOM);
+        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM + Long.BYTES + text.byteSize())
+                .asSlice(Native.MSQID_ROOM);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, Long.BYTES, text.byteSize());
         return buf;
@@ -787,7 +786,7 @@ public final class SysVMessageQueue implements AutoCloseable {
         if (r == 0) {
             return true;
         }
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             return false;
         }
         throw sendError(len, (int) -r);
@@ -1012,7 +1011,7 @@ public final class SysVMessageQueue implements AutoCloseable {
                 }
                 return r;
             }
-            if (r == -Native.ENOMSG || r == -ETIMEDOUT) {
+            if (r == -Native.ENOMSG || r == -Native.ETIMEDOUT) {
                 return r;
             }
             if (r != -Native.E2BIG) {

@@ -95,10 +95,10 @@ public final class UnixSocket implements ByteChannel, Waitable {
 
     /** Heap data up to this size is copied through the thread's scratch memory. */
     private static final int SCRATCH_SIZE = 64 * 1024;
-    private static final int EAGAIN = SocketCore.EAGAIN;
-    private static final int ETIMEDOUT = SocketCore.ETIMEDOUT;
     /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
     private static final class Native {
+        static final int ETIMEDOUT = SocketCore.ETIMEDOUT;
+        static final int EAGAIN = SocketCore.EAGAIN;
         static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
         static final int MSG_TRUNC = LibC.MSG_TRUNC();
         static final int MSG_CTRUNC = LibC.MSG_CTRUNC();
@@ -539,7 +539,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
         Check.notNull("data", data);
         Duration limit = sendTimeout;
         long r = sendAny(data, untimed(limit));
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             throw timedOut("send", limit);
         }
         return r;
@@ -796,7 +796,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
                 throw e;
             }
             if (SocketCore.nothing(r)) {
-                return sent == 0 && r == -ETIMEDOUT ? r : sent;
+                return sent == 0 && r == -Native.ETIMEDOUT ? r : sent;
             }
             if (r < 0) {
                 throw sendError("send", (int) -r, size);
@@ -865,10 +865,10 @@ public final class UnixSocket implements ByteChannel, Waitable {
             Duration limit = sendTimeout;
             long deadline = untimed(limit); // one limit for the message and the rest of its data
             long r = core.call(SocketCore::sendmsg, msg, 0, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
-            if (r == -ETIMEDOUT) {
+            if (r == -Native.ETIMEDOUT) {
                 throw timedOut("sendmsg", limit);
             }
-            if (r == -EAGAIN) {
+            if (r == -Native.EAGAIN) {
                 return 0;
             }
             if (r < 0) {
@@ -914,7 +914,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
     public long receive(MemorySegment buffer) throws IOException {
         Duration limit = receiveTimeout;
         long r = receiveAny(buffer, untimed(limit));
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             throw timedOut("receive", limit);
         }
         return received(r, buffer);
@@ -1136,7 +1136,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
             long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | Native.MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
-            if (r == -ETIMEDOUT && optionLimit != null) {
+            if (r == -Native.ETIMEDOUT && optionLimit != null) {
                 throw timedOut("recvmsg", optionLimit);
             }
             if (SocketCore.nothing(r)) {
