@@ -1,8 +1,11 @@
 package org.panamaipc;
 
+import java.util.EnumSet;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.pipe.Pipe;
+import org.panamaipc.shm.Memfd;
+import org.panamaipc.shm.MemfdOption;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.socket.SocketType;
 import org.panamaipc.socket.UnixSocket;
@@ -46,6 +49,9 @@ public final class NativeAccessPeer {
             report("socket" + round, () -> UnixSocket.pair(SocketType.STREAM).close());
             report("sysv" + round, () -> SysVMessageQueue.createPrivate().removeOnClose().close());
         }
+        // An option named before the call: the enum's first constant checks (its later uses
+        // get the JVM's NoClassDefFoundError, with this error as the cause).
+        report("memfd", () -> Memfd.create("native-access", 4096, EnumSet.of(MemfdOption.ALLOW_SEALING)).close());
     }
 
     private interface Use {

@@ -22,7 +22,7 @@ class NativeAccessTest {
 
     /** What the peer does, in order: each use of a kind twice, the second after the first failed. */
     private static final List<String> USES =
-            List.of("queue1", "queue2", "shm", "pipe", "socket1", "sysv1", "socket2", "sysv2");
+            List.of("queue1", "queue2", "shm", "pipe", "socket1", "sysv1", "socket2", "sysv2", "memfd");
 
     @Test
     void everyUseOnTheClassPathNamesAllUnnamed() {

@@ -1,6 +1,7 @@
 package org.panamaipc.internal;
 
 import java.lang.foreign.ValueLayout;
+import java.util.function.IntSupplier;
 
 /**
  * Tells, once, whether the JVM lets this library call native code, and says which flag to
@@ -36,6 +37,19 @@ public final class NativeAccess {
         if (DENIED != null) {
             throw new NativeAccessError(DENIED);
         }
+    }
+
+    /**
+     * Reads a C library value after the check, for the constants of an enum, which run
+     * before any static initializer of their own could: {@code NORMAL(NativeAccess.value(LibC::MADV_NORMAL))}.
+     *
+     * @param value the generated accessor
+     * @return its value
+     * @throws NativeAccessError if the JVM denies native access
+     */
+    public static int value(IntSupplier value) {
+        require();
+        return value.getAsInt();
     }
 
     private static String probe() {
