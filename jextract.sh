@@ -20,11 +20,14 @@ fi
 
 package=org.panamaipc.bindings
 out=bindings
-args=$(mktemp)
-trap 'rm -f "$args"' EXIT
+# jextract writes into a temporary directory; bindings/ is replaced only when it succeeded,
+# so a failed run (headers it cannot parse, a wrong CLANG_INCLUDE) leaves the tree as it was.
+work=$(mktemp -d)
+args=$work/args
+trap 'rm -rf "$work"' EXIT
 
 {
-  echo "--output $out"
+  echo "--output $work/out"
   echo "--target-package $package"
   echo "--header-class-name LibC"
   [ -n "${CLANG_INCLUDE:-}" ] && echo "-I ${CLANG_INCLUDE}"
@@ -35,6 +38,16 @@ trap 'rm -f "$args"' EXIT
   done
 } > "$args"
 
-rm -rf "$out/${package//.//}"
-"$jextract" "@$args" jextract/shim.h
+if ! "$jextract" "@$args" jextract/shim.h; then
+  echo "jextract.sh: jextract failed; $out/ is left as it was" >&2
+  exit 1
+fi
+generated=$work/out/${package//.//}
+if [ -z "$(find "$generated" -name '*.java' 2>/dev/null | head -1)" ]; then
+  echo "jextract.sh: jextract reported success but wrote no sources; $out/ is left as it was" >&2
+  exit 1
+fi
+rm -rf "${out:?}/${package//.//}"
+mkdir -p "$(dirname "$out/${package//.//}")"
+mv "$generated" "$out/${package//.//}"
 echo "jextract.sh: wrote $(find "$out" -name '*.java' | wc -l) files under $out/"

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.panamaipc.internal.EpollCalls;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * Sets of {@link Interest} as bits ({@link Interest#bit()}), so that a wait set keeps, compares
@@ -14,11 +15,15 @@ import org.panamaipc.internal.EpollCalls;
 final class InterestBits {
     private static final Interest[] ALL = Interest.values();
     private static final List<Set<Interest>> SETS = allSets();
-    /** The interests {@code EPOLLIN} makes ready. */
-    private static final int IN_BITS = bitsFor(EpollCalls.IN);
-    /** The interests {@code EPOLLOUT} makes ready. */
-    private static final int OUT_BITS = bitsFor(EpollCalls.OUT);
-    private static final int ERROR_OR_HANGUP = EpollCalls.ERR | EpollCalls.HUP;
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        /** The interests {@code EPOLLIN} makes ready. */
+        static final int IN_BITS = bitsFor(EpollCalls.IN);
+        /** The interests {@code EPOLLOUT} makes ready. */
+        static final int OUT_BITS = bitsFor(EpollCalls.OUT);
+        static final int ERROR_OR_HANGUP = EpollCalls.ERR | EpollCalls.HUP;
+    }
+
 
     private InterestBits() {
     }
@@ -71,7 +76,7 @@ final class InterestBits {
 
     /** {@return the {@code EPOLL*} events that wait for {@code bits}} */
     static int epollEvents(int bits) {
-        return ((bits & IN_BITS) != 0 ? EpollCalls.IN : 0) | ((bits & OUT_BITS) != 0 ? EpollCalls.OUT : 0);
+        return ((bits & Native.IN_BITS) != 0 ? EpollCalls.IN : 0) | ((bits & Native.OUT_BITS) != 0 ? EpollCalls.OUT : 0);
     }
 
     /**
@@ -80,9 +85,9 @@ final class InterestBits {
      * the object then reports it (end of file, a broken pipe) instead of waiting.
      */
     static int ready(int revents, int bits) {
-        if ((revents & ERROR_OR_HANGUP) != 0) {
+        if ((revents & Native.ERROR_OR_HANGUP) != 0) {
             return bits;
         }
-        return ((revents & EpollCalls.IN) != 0 ? bits & IN_BITS : 0) | ((revents & EpollCalls.OUT) != 0 ? bits & OUT_BITS : 0);
+        return ((revents & EpollCalls.IN) != 0 ? bits & Native.IN_BITS : 0) | ((revents & EpollCalls.OUT) != 0 ? bits & Native.OUT_BITS : 0);
     }
 }

@@ -10,8 +10,11 @@ import org.panamaipc.internal.Errors;
 public final class IpcAccessDeniedException extends AccessDeniedException implements ErrnoException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed, with its arguments, e.g. {@code mq_open("/orders", O_RDWR)}. */
     private final String call;
+    /** The error number the call returned. */
     private final int errno;
+    /** The whole message: the call, the object and the error. */
     private final String message;
 
     /**

@@ -13,6 +13,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.FdKinds;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.UseCount;
 
@@ -104,6 +105,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalArgumentException if {@code fd} is negative
      */
     public static OwnedFd adopt(int fd) {
+        NativeAccess.require();
         if (fd < 0) {
             throw new IllegalArgumentException("fd=" + fd + " must not be negative");
         }

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SysVCalls;
 
 /**
@@ -34,6 +35,7 @@ public record SysVKey(int value) {
      * @throws IllegalArgumentException if {@code projectId} is not in 1..255
      */
     public static SysVKey of(Path path, int projectId) throws IOException {
+        NativeAccess.require();
         Check.notNull("path", path);
         if (projectId < 1 || projectId > 255) {
             throw new IllegalArgumentException("projectId=" + projectId + " must be in 1..255");
@@ -57,6 +59,7 @@ public record SysVKey(int value) {
      * @throws IllegalArgumentException if {@code value} is 0
      */
     public static SysVKey of(int value) {
+        NativeAccess.require();
         if (value == 0) {
             throw new IllegalArgumentException("key=0 is IPC_PRIVATE: use SysVKey.PRIVATE");
         }

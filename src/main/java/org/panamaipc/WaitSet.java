@@ -23,6 +23,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.EpollCalls;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.EventCounter;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * Waits until any of many objects is ready: a queue holds a message, a pipe or socket has
@@ -89,9 +90,13 @@ public final class WaitSet implements Waitable, AutoCloseable {
     /** The epoll data of the set's own doorbell; a key's data is never negative. */
     private static final long WAKE = -1;
     private static final int MIN_EVENTS = 16;
-    private static final int EAGAIN = LibC.EAGAIN();
-    private static final int EEXIST = LibC.EEXIST();
-    private static final int EINTR = LibC.EINTR();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int EAGAIN = LibC.EAGAIN();
+        static final int EEXIST = LibC.EEXIST();
+        static final int EINTR = LibC.EINTR();
+    }
+
     private static final BlockingCall EPOLL_WAIT = WaitSet::epollWait;
 
     private final OwnedFd epoll;
@@ -127,6 +132,7 @@ public final class WaitSet implements Waitable, AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/epoll_create1.2.html">epoll_create1(2)</a>
      */
     public static WaitSet create() throws IOException {
+        NativeAccess.require();
         int ep = EpollCalls.create();
         if (ep < 0) {
             throw Errors.of("epoll_create1", "EPOLL_CLOEXEC", -ep);
@@ -224,7 +230,7 @@ public final class WaitSet implements Waitable, AutoCloseable {
                 if (e < 0) {
                     keys.remove(key);
                     fd.removeCloseListener(key.onClose);
-                    if (e == -EEXIST) {
+                    if (e == -Native.EEXIST) {
                         throw new IllegalArgumentException(object + " is already registered with " + this
                                 + ": change its key's interests instead");
                     }
@@ -314,7 +320,7 @@ public final class WaitSet implements Waitable, AutoCloseable {
             } finally {
                 blocker.exit();
             }
-            return collect(r == -EINTR ? 0 : checked(r));
+            return collect(r == -Native.EINTR ? 0 : checked(r));
         } finally {
             selecting.unlock();
         }
@@ -336,7 +342,7 @@ public final class WaitSet implements Waitable, AutoCloseable {
             MemorySegment timeout) {
         boolean mayBlock = timeout.address() == 0;
         int n = EpollCalls.await(ep, events, (int) room, mayBlock ? -1 : 0);
-        return n == 0 && !mayBlock ? -EAGAIN : n;
+        return n == 0 && !mayBlock ? -Native.EAGAIN : n;
     }
 
     private int checked(int r) throws IOException {

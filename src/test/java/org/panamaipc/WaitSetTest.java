@@ -51,6 +51,7 @@ import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class WaitSetTest {
@@ -101,7 +102,7 @@ class WaitSetTest {
     @ResourceLock("signals")
     void everyKindIsReportedExactlyWhileReady() throws Exception {
         WaitSet set = set();
-        String queueName = PosixMessageQueue.uniqueName("waitset");
+        String queueName = PosixMessageQueue.uniqueName(TestRun.prefix("waitset"));
         queues.add(queueName);
         PosixMessageQueue queue = track(PosixMessageQueue.create(queueName, 4, 64));
         Pipe pipe = track(Pipe.open());
@@ -503,7 +504,7 @@ class WaitSetTest {
         assertThat(key.interests()).containsExactly(Interest.READABLE);
         assertThat(set.keys()).hasSize(1);
 
-        String name = PosixMessageQueue.uniqueName("waitset");
+        String name = PosixMessageQueue.uniqueName(TestRun.prefix("waitset"));
         queues.add(name);
         track(PosixMessageQueue.create(name, 2, 16));
         PosixMessageQueue readOnly = track(PosixMessageQueue.open(name, PosixMessageQueue.Access.READ_ONLY));

@@ -11,6 +11,10 @@ import org.panamaipc.bindings.epoll_event;
  * returns its result or {@code -errno}.
  */
 public final class EpollCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     /** EPOLLIN. */
     public static final int IN = LibC.EPOLLIN();
     /** EPOLLOUT. */

@@ -15,6 +15,10 @@ import org.panamaipc.ObjectRemovedException;
  * successful path allocates nothing.
  */
 public final class Errors {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private static final int EPIPE = org.panamaipc.bindings.LibC.EPIPE();
     private static final int EIDRM = org.panamaipc.bindings.LibC.EIDRM();
 

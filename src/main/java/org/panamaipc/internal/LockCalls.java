@@ -12,6 +12,10 @@ import org.panamaipc.bindings.LibC;
  * engine looks at.
  */
 public final class LockCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private static final MethodHandle FLOCK = Downcalls.blocking(LibC.flock$address(), LibC.flock$descriptor());
 
     private LockCalls() {

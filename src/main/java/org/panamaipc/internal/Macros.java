@@ -9,6 +9,10 @@ import org.panamaipc.bindings.LibC;
  * {@code CMSG_*} family ({@link Cmsg}). Each is tested against the C value.
  */
 public final class Macros {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     /** {@code MAP_FAILED}, the {@code (void *) -1} that {@code mmap} and {@code shmat} return on failure. */
     public static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
     /** {@code SEM_FAILED}, the null pointer {@code sem_open} returns on failure. */

@@ -20,6 +20,10 @@ import org.panamaipc.bindings.timespec;
  * {@link org.panamaipc.OwnedFd}.
  */
 public final class MqCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     /** An absolute {@code CLOCK_REALTIME} time long passed (the epoch): a timed call with it never blocks. */
     public static final MemorySegment EXPIRED = Deadline.EXPIRED;
 

@@ -13,6 +13,10 @@ import org.panamaipc.bindings.LibC;
  * <p>Each method returns its result, or {@code -errno}.
  */
 public final class PipeCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
 
     private static final MethodHandle SPLICE = Downcalls.blocking(LibC.splice$address(), LibC.splice$descriptor());
     private static final MethodHandle TEE = Downcalls.blocking(LibC.tee$address(), LibC.tee$descriptor());

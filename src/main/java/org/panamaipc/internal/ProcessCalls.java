@@ -14,6 +14,10 @@ import org.panamaipc.bindings.siginfo_t;
  * {@code -errno}.
  */
 public final class ProcessCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private static final MethodHandle SPAWN = Downcalls.plain(LibC.posix_spawn$address(), LibC.posix_spawn$descriptor(), false);
     private static final MethodHandle SPAWNP = Downcalls.plain(LibC.posix_spawnp$address(), LibC.posix_spawnp$descriptor(), false);
     private static final MethodHandle FA_INIT = Downcalls.plain(LibC.posix_spawn_file_actions_init$address(),

@@ -13,6 +13,10 @@ import org.panamaipc.bindings.LibC;
  * {@code mmap} or {@code shmat} never returns an address in {@code [-4095, -1]}.
  */
 public final class ShmCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private ShmCalls() {
     }
 

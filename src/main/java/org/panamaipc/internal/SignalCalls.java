@@ -12,6 +12,10 @@ import org.panamaipc.bindings.LibC;
  * <p>Each method returns its result, or {@code -errno}.
  */
 public final class SignalCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private static final MethodHandle KILL = Downcalls.nonBlocking(LibC.kill$address(), LibC.kill$descriptor());
     private static final MethodHandle SIGQUEUE =
             Downcalls.nonBlocking(LibC.sigqueue$address(), LibC.sigqueue$descriptor());

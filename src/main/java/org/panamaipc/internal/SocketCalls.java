@@ -23,6 +23,10 @@ import org.panamaipc.bindings.LibC;
  * lets us pass the {@code struct sockaddr_un} segment itself.
  */
 public final class SocketCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private SocketCalls() {
     }
 

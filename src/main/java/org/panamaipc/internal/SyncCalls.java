@@ -21,6 +21,10 @@ import org.panamaipc.bindings.LibC;
  * crashing the JVM.
  */
 public final class SyncCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private SyncCalls() {
     }
 

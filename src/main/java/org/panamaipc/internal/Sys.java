@@ -18,6 +18,10 @@ import org.panamaipc.bindings.LibC;
  * {@link Errors}. Mechanism-specific calls live in their own classes beside this one.
  */
 public final class Sys {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     /** EINTR: the call was interrupted by a signal handler. */
     public static final int EINTR = LibC.EINTR();
     /** EAGAIN: the call would block. */

@@ -6,6 +6,10 @@ import org.panamaipc.bindings.LibC;
 
 /** What the three System V mechanisms share, in the shape of {@link Sys}. */
 public final class SysVCalls {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     private static final MethodHandle FTOK = Downcalls.blocking(LibC.ftok$address(), LibC.ftok$descriptor());
 
     private SysVCalls() {

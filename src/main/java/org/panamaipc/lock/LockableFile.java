@@ -23,6 +23,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.LockCalls;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
 
@@ -67,8 +68,12 @@ import org.panamaipc.internal.Waiter;
 public final class LockableFile implements AutoCloseable, DescriptorBased {
     /** Process locks belong to the process, so they are booked per file across all LockableFiles. */
     private static final Map<FileKey, List<HeldLock>> PROCESS_LOCKS = new HashMap<>();
-    private static final int EAGAIN = LibC.EAGAIN();
-    private static final int EACCES = LibC.EACCES();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int EAGAIN = LibC.EAGAIN();
+        static final int EACCES = LibC.EACCES();
+    }
+
 
     private final OwnedFd fd;
     private final Blocker blocker;
@@ -99,6 +104,7 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static LockableFile open(Path path) throws IOException {
+        NativeAccess.require();
         return open(path, LibC.O_RDWR());
     }
 
@@ -114,6 +120,7 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static LockableFile openReadOnly(Path path) throws IOException {
+        NativeAccess.require();
         return open(path, LibC.O_RDONLY());
     }
 
@@ -128,6 +135,7 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static LockableFile openOrCreate(Path path) throws IOException {
+        NativeAccess.require();
         return open(path, LibC.O_RDWR() | LibC.O_CREAT());
     }
 
@@ -160,6 +168,7 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
      * @throws IOException if {@code fstat(2)} fails on it
      */
     public static LockableFile adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         Check.notNull("fd", fd);
         int n = fd.get();
         FileKey key = keyOf(n, "fd=" + n);
@@ -398,7 +407,7 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
         if (r >= 0) {
             return true;
         }
-        if (r == -EAGAIN || r == -EACCES || r == -Blocker.ETIMEDOUT) {
+        if (r == -Native.EAGAIN || r == -Native.EACCES || r == -Blocker.ETIMEDOUT) {
             return false;
         }
         throw Errors.of(call, name + ", " + args, (int) -r);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.panamaipc.Interest;
 import org.panamaipc.IpcException;
 import org.panamaipc.ObjectMismatchException;
@@ -37,6 +38,7 @@ import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.MqCalls;
 import org.panamaipc.internal.Names;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -81,19 +83,23 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     public static final int MAX_PRIORITY = 32767;
 
     private static final Path PROC = Path.of("/proc/sys/fs/mqueue");
-    private static final int EAGAIN = Sys.EAGAIN;
-    private static final int ETIMEDOUT = Blocker.ETIMEDOUT;
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int EAGAIN = Sys.EAGAIN;
+        static final int ETIMEDOUT = Blocker.ETIMEDOUT;
+        static final int EMSGSIZE = LibC.EMSGSIZE();
+        static final int EBADF = LibC.EBADF();
+        static final int EBUSY = LibC.EBUSY();
+        static final int EINVAL = LibC.EINVAL();
+        static final int EMFILE = LibC.EMFILE();
+        static final int ENOSPC = LibC.ENOSPC();
+        static final int ENOENT = LibC.ENOENT();
+        static final short POLLIN = (short) LibC.POLLIN();
+        static final short POLLOUT = (short) LibC.POLLOUT();
+    }
+
     /** Room for the priority before a received message in the thread's scratch memory. */
     private static final long PRIORITY_ROOM = 16;
-    private static final int EMSGSIZE = LibC.EMSGSIZE();
-    private static final int EBADF = LibC.EBADF();
-    private static final int EBUSY = LibC.EBUSY();
-    private static final int EINVAL = LibC.EINVAL();
-    private static final int EMFILE = LibC.EMFILE();
-    private static final int ENOSPC = LibC.ENOSPC();
-    private static final int ENOENT = LibC.ENOENT();
-    private static final short POLLIN = (short) LibC.POLLIN();
-    private static final short POLLOUT = (short) LibC.POLLOUT();
 
     // How a call may wait.
     private static final int BLOCK = 0;
@@ -103,16 +109,18 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     /** How a queue is opened: which of sending and receiving its descriptor allows. */
     public enum Access {
         /** Receive only ({@code O_RDONLY}). */
-        READ_ONLY(LibC.O_RDONLY(), EnumSet.of(Interest.READABLE)),
+        READ_ONLY(LibC::O_RDONLY, EnumSet.of(Interest.READABLE)),
         /** Send only ({@code O_WRONLY}). */
-        WRITE_ONLY(LibC.O_WRONLY(), EnumSet.of(Interest.WRITABLE)),
+        WRITE_ONLY(LibC::O_WRONLY, EnumSet.of(Interest.WRITABLE)),
         /** Send and receive ({@code O_RDWR}). */
-        READ_WRITE(LibC.O_RDWR(), EnumSet.of(Interest.READABLE, Interest.WRITABLE));
+        READ_WRITE(LibC::O_RDWR, EnumSet.of(Interest.READABLE, Interest.WRITABLE));
 
-        private final int flag;
+        // Read when used, so that naming a constant touches no C library value before the
+        // native access check.
+        private final IntSupplier flag;
         private final Set<Interest> interests;
 
-        Access(int flag, Set<Interest> interests) {
+        Access(IntSupplier flag, Set<Interest> interests) {
             this.flag = flag;
             this.interests = Collections.unmodifiableSet(interests);
         }
@@ -173,6 +181,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
      */
     public static PosixMessageQueue create(String name, long maxMessages, long maxMessageSize) throws IOException {
+        NativeAccess.require();
         return create(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
     }
 
@@ -193,6 +202,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      */
     public static PosixMessageQueue create(String name, Access access, long maxMessages, long maxMessageSize,
                                            Set<PosixFilePermission> permissions) throws IOException {
+        NativeAccess.require();
         check(name, access, maxMessages, maxMessageSize);
         return openQueue(name, access, LibC.O_CREAT() | LibC.O_EXCL(), Modes.toMode(permissions),
                 maxMessages, maxMessageSize);
@@ -216,6 +226,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      */
     public static PosixMessageQueue openOrCreate(String name, long maxMessages, long maxMessageSize)
             throws IOException {
+        NativeAccess.require();
         return openOrCreate(name, Access.READ_WRITE, maxMessages, maxMessageSize, Modes.OWNER_READ_WRITE);
     }
 
@@ -238,6 +249,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      */
     public static PosixMessageQueue openOrCreate(String name, Access access, long maxMessages, long maxMessageSize,
                                                  Set<PosixFilePermission> permissions) throws IOException {
+        NativeAccess.require();
         check(name, access, maxMessages, maxMessageSize);
         int mode = Modes.toMode(permissions);
         while (true) {
@@ -276,6 +288,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_open.3.html">mq_open(3)</a>
      */
     public static PosixMessageQueue open(String name, Access access) throws IOException {
+        NativeAccess.require();
         checkName(name);
         Check.notNull("access", access);
         return openQueue(name, access, 0, 0, 0, 0);
@@ -304,6 +317,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
      */
     public static void unlink(String name) throws IOException {
+        NativeAccess.require();
         checkName(name);
         int r = unlinkCall(name);
         if (r < 0) {
@@ -322,9 +336,10 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_unlink.3.html">mq_unlink(3)</a>
      */
     public static boolean unlinkIfExists(String name) throws IOException {
+        NativeAccess.require();
         checkName(name);
         int r = unlinkCall(name);
-        if (r == -ENOENT) {
+        if (r == -Native.ENOENT) {
             return false;
         }
         if (r < 0) {
@@ -359,6 +374,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/getrlimit.2.html">getrlimit(2)</a>
      */
     public static PosixQueueLimits limits() throws IOException {
+        NativeAccess.require();
         long[] rl = rlimit(LibC.RLIMIT_MSGQUEUE());
         return new PosixQueueLimits(readProc("msg_max"), readProc("msgsize_max"), readProc("queues_max"),
                 readProc("msg_default"), readProc("msgsize_default"), rl[0], rl[1]);
@@ -397,6 +413,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man3/mq_getattr.3.html">mq_getattr(3)</a>
      */
     public static PosixMessageQueue adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         Check.notNull("fd", fd);
         FdKinds.require(fd, "PosixMessageQueue.adopt", "a POSIX message queue", DescriptorKind.MESSAGE_QUEUE);
         int n = FdUse.enter(fd);
@@ -459,7 +476,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
 
     private static PosixMessageQueue openQueue(String name, Access access, int createFlags, int mode,
                                                long maxMessages, long maxMessageSize) throws IOException {
-        int oflag = access.flag | createFlags;
+        int oflag = access.flag.getAsInt() | createFlags;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = MemorySegment.NULL;
             if ((createFlags & LibC.O_CREAT()) != 0) {
@@ -490,7 +507,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                 + (creating ? ", " + Modes.octal(mode) + ", maxMessages=" + maxMessages
                         + ", maxMessageSize=" + maxMessageSize : "");
         try {
-            if (errno == EINVAL && creating) {
+            if (errno == Native.EINVAL && creating) {
                 PosixQueueLimits limits = limits();
                 if (maxMessages > limits.maxMessages()) {
                     return new QueueLimitException("mq_open", args, errno, PROC.resolve("msg_max").toString(),
@@ -502,14 +519,14 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                             limits.maxMessageSize(), "maxMessageSize=" + maxMessageSize + " exceeds "
                             + PROC.resolve("msgsize_max") + "=" + limits.maxMessageSize());
                 }
-            } else if (errno == EMFILE) {
+            } else if (errno == Native.EMFILE) {
                 // EMFILE means either limit. Out of descriptors, nothing can be opened to count
                 // them, so ask the kernel for one more: if that fails too, it is RLIMIT_NOFILE.
                 long nofile = rlimit(LibC.RLIMIT_NOFILE())[0];
                 int probe = Sys.fcntl(0, LibC.F_DUPFD_CLOEXEC(), 0);
                 if (probe >= 0) {
                     Sys.close(probe);
-                } else if (probe == -EMFILE) {
+                } else if (probe == -Native.EMFILE) {
                     return new QueueLimitException("mq_open", args, errno, "RLIMIT_NOFILE", nofile,
                             "the process has no descriptor left, RLIMIT_NOFILE=" + nofile);
                 }
@@ -520,7 +537,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                             + " bytes (this queue alone about "
                             + PosixQueueLimits.bytesCharged(maxMessages, maxMessageSize) + ")");
                 }
-            } else if (errno == ENOSPC) {
+            } else if (errno == Native.ENOSPC) {
                 long max = readProc("queues_max");
                 return new QueueLimitException("mq_open", args, errno, PROC.resolve("queues_max").toString(), max,
                         "the system already has " + PROC.resolve("queues_max") + "=" + max + " queues");
@@ -865,7 +882,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
         if (r == 0) {
             return true;
         }
-        if (r == -EAGAIN || r == -ETIMEDOUT) {
+        if (r == -Native.EAGAIN || r == -Native.ETIMEDOUT) {
             return false;
         }
         throw sendError(fdNumber, len, (int) -r);
@@ -879,7 +896,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
 
     private boolean sendNative(MemorySegment data, long len, int priority, int mode, Duration timeout)
             throws IOException {
-        long r = -EAGAIN;
+        long r = -Native.EAGAIN;
         if (tryFirst(mode)) {
             int n = blocker.enter();
             try {
@@ -888,14 +905,14 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                 blocker.exit();
             }
         }
-        if (r == -EAGAIN && mode != TRY) {
+        if (r == -Native.EAGAIN && mode != TRY) {
             r = waitFor(SEND, SEND_NO_WAIT, data, MemorySegment.NULL, len, priority,
                     mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_OUT);
         }
         if (r == 0) {
             return true;
         }
-        if (r == -EAGAIN || r == -ETIMEDOUT) {
+        if (r == -Native.EAGAIN || r == -Native.ETIMEDOUT) {
             return false;
         }
         throw sendError(fdNumber, len, (int) -r);
@@ -922,7 +939,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                          long deadline, Timing poll) throws IOException {
         if (!nonBlocking && !Thread.currentThread().isVirtual()) {
             long r = blocker.call(blocking, 0, a, b, x, y, 0, deadline, Timing.ABSOLUTE_REALTIME);
-            if (r != -EAGAIN) {
+            if (r != -Native.EAGAIN) {
                 return r;
             }
         }
@@ -931,11 +948,11 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
 
     private IOException sendError(int n, long len, int errno) {
         String args = describe(n) + ", len=" + len;
-        if (errno == EMSGSIZE) {
+        if (errno == Native.EMSGSIZE) {
             return new QueueException("mq_send", args, errno,
                     "len=" + len + " exceeds the queue's maxMessageSize=" + maxMessageSize);
         }
-        if (errno == EBADF && !access.canSend()) {
+        if (errno == Native.EBADF && !access.canSend()) {
             return new QueueException("mq_send", args, errno, "the queue was opened " + access);
         }
         return Errors.of("mq_send", args, errno);
@@ -1077,7 +1094,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                     return m;
                 }
             }
-            if (!blocker.awaitReady(POLLIN, deadline)) {
+            if (!blocker.awaitReady(Native.POLLIN, deadline)) {
                 return null;
             }
         }
@@ -1100,7 +1117,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     private long receiveNative(MemorySegment buf, MemorySegment priority, int mode, Duration timeout)
             throws IOException {
         long cap = buf.byteSize();
-        long r = -EAGAIN;
+        long r = -Native.EAGAIN;
         if (tryFirst(mode)) {
             int n = blocker.enter();
             try {
@@ -1109,11 +1126,11 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
                 blocker.exit();
             }
         }
-        if (r == -EAGAIN && mode != TRY) {
+        if (r == -Native.EAGAIN && mode != TRY) {
             r = waitFor(RECEIVE, RECEIVE_NO_WAIT, buf, priority, cap, 0,
                     mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_IN);
         }
-        if (r >= 0 || r == -EAGAIN || r == -ETIMEDOUT) {
+        if (r >= 0 || r == -Native.EAGAIN || r == -Native.ETIMEDOUT) {
             return r;
         }
         throw receiveError(fdNumber, cap, (int) -r);
@@ -1121,10 +1138,10 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
 
     private IOException receiveError(int n, long cap, int errno) {
         String args = describe(n) + ", len=" + cap;
-        if (errno == EBADF && !access.canReceive()) {
+        if (errno == Native.EBADF && !access.canReceive()) {
             return new QueueException("mq_receive", args, errno, "the queue was opened " + access);
         }
-        if (errno == EMSGSIZE) {
+        if (errno == Native.EMSGSIZE) {
             return new QueueException("mq_receive", args, errno,
                     "len=" + cap + " is smaller than the queue's maxMessageSize=" + maxMessageSize);
         }
@@ -1148,7 +1165,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see org.panamaipc.WaitSet
      */
     public boolean awaitReadable(Duration timeout) throws IOException {
-        return await(POLLIN, Check.timeout(timeout));
+        return await(Native.POLLIN, Check.timeout(timeout));
     }
 
     /**
@@ -1164,7 +1181,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>
      */
     public boolean awaitWritable(Duration timeout) throws IOException {
-        return await(POLLOUT, Check.timeout(timeout));
+        return await(Native.POLLOUT, Check.timeout(timeout));
     }
 
     private boolean await(short events, Duration timeout) throws IOException {
@@ -1253,8 +1270,8 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
             sigevent.sigev_signo(sev, signal);
             sigevent.sigev_value(sev).set(ValueLayout.JAVA_INT, 0, value); // union sigval: sival_int
             int r = MqCalls.mqNotify(n, sev);
-            if (r == -EBUSY) {
-                throw new QueueException("mq_notify", describe(n) + ", " + text, EBUSY,
+            if (r == -Native.EBUSY) {
+                throw new QueueException("mq_notify", describe(n) + ", " + text, Native.EBUSY,
                         "another process is already registered for notification on this queue"
                         + " (one registration per queue)");
             }
@@ -1279,7 +1296,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     public void close() {
         if (blocker.close() && unlinkOnClose) {
             int r = unlinkCall(name);
-            if (r < 0 && r != -ENOENT) {
+            if (r < 0 && r != -Native.ENOENT) {
                 throw new UncheckedIOException(Errors.named("mq_unlink", name, Errors.quote(name), -r));
             }
         }

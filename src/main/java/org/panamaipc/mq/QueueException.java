@@ -10,6 +10,7 @@ import org.panamaipc.IpcException;
 public class QueueException extends IpcException {
     private static final long serialVersionUID = 1L;
 
+    /** Why the call failed, in words, beside the error number. */
     private final String explanation;
 
     /**

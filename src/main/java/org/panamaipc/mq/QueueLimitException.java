@@ -13,7 +13,9 @@ package org.panamaipc.mq;
 public class QueueLimitException extends QueueException {
     private static final long serialVersionUID = 1L;
 
+    /** The limit that was reached, e.g. {@code /proc/sys/fs/mqueue/msg_max} or {@code RLIMIT_MSGQUEUE}. */
     private final String limit;
+    /** The value of the limit when the call failed. */
     private final long value;
 
     /**

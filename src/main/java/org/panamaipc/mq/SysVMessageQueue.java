@@ -26,6 +26,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.MqCalls;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.Waiter;
 
@@ -67,18 +68,23 @@ import org.panamaipc.internal.Waiter;
  */
 public final class SysVMessageQueue implements AutoCloseable {
     private static final Path PROC = Path.of("/proc/sys/kernel");
-    private static final int EAGAIN = LibC.EAGAIN();
-    private static final int ETIMEDOUT = Blocker.ETIMEDOUT;
-    private static final int ENOMSG = LibC.ENOMSG();
-    private static final int E2BIG = LibC.E2BIG();
-    private static final int EIDRM = LibC.EIDRM();
-    private static final int EINVAL = LibC.EINVAL();
-    private static final int ENOSPC = LibC.ENOSPC();
-    private static final int EPERM = LibC.EPERM();
-    private static final int IPC_NOWAIT = LibC.IPC_NOWAIT();
-    private static final int MSG_NOERROR = LibC.MSG_NOERROR();
-    private static final int IPC_CREAT = LibC.IPC_CREAT();
-    private static final int IPC_EXCL = LibC.IPC_EXCL();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int ETIMEDOUT = Blocker.ETIMEDOUT;
+        static final int EAGAIN = LibC.EAGAIN();
+        static final int ENOMSG = LibC.ENOMSG();
+        static final int E2BIG = LibC.E2BIG();
+        static final int EIDRM = LibC.EIDRM();
+        static final int EINVAL = LibC.EINVAL();
+        static final int ENOSPC = LibC.ENOSPC();
+        static final int EPERM = LibC.EPERM();
+        static final int IPC_NOWAIT = LibC.IPC_NOWAIT();
+        static final int MSG_NOERROR = LibC.MSG_NOERROR();
+        static final int IPC_CREAT = LibC.IPC_CREAT();
+        static final int IPC_EXCL = LibC.IPC_EXCL();
+        /** Room for a {@code struct msqid_ds} before a staged message in the thread's scratch memory. */
+        static final long MSQID_ROOM = (msqid_ds.sizeof() + 15) & ~15L;
+    }
 
     private static final int BLOCK = 0;
     private static final int TRY = 1;
@@ -86,8 +92,6 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     private static final BlockingCall MSG_SEND = MqCalls::msgSend;
     private static final BlockingCall MSG_RECEIVE = MqCalls::msgReceive;
-    /** Room for a {@code struct msqid_ds} before a staged message in the thread's scratch memory. */
-    private static final long MSQID_ROOM = (msqid_ds.sizeof() + 15) & ~15L;
 
     /** The text room the allocating receive starts with; grows when a longer message comes. */
     private static volatile long copyCapacity = 8192;
@@ -115,6 +119,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createPrivate() throws IOException {
+        NativeAccess.require();
         return createPrivate(Modes.OWNER_READ_WRITE);
     }
 
@@ -128,7 +133,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue createPrivate(Set<PosixFilePermission> permissions) throws IOException {
-        return get(SysVKey.PRIVATE, IPC_CREAT | Modes.toMode(permissions));
+        NativeAccess.require();
+        return get(SysVKey.PRIVATE, Native.IPC_CREAT | Modes.toMode(permissions));
     }
 
     /**
@@ -144,6 +150,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue create(SysVKey key) throws IOException {
+        NativeAccess.require();
         return create(key, Modes.OWNER_READ_WRITE);
     }
 
@@ -160,7 +167,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue create(SysVKey key, Set<PosixFilePermission> permissions) throws IOException {
-        return get(checkKey(key), IPC_CREAT | IPC_EXCL | Modes.toMode(permissions));
+        NativeAccess.require();
+        return get(checkKey(key), Native.IPC_CREAT | Native.IPC_EXCL | Modes.toMode(permissions));
     }
 
     /**
@@ -176,6 +184,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue openOrCreate(SysVKey key) throws IOException {
+        NativeAccess.require();
         return openOrCreate(key, Modes.OWNER_READ_WRITE);
     }
 
@@ -194,7 +203,8 @@ public final class SysVMessageQueue implements AutoCloseable {
      */
     public static SysVMessageQueue openOrCreate(SysVKey key, Set<PosixFilePermission> permissions)
             throws IOException {
-        return get(checkKey(key), IPC_CREAT | Modes.toMode(permissions));
+        NativeAccess.require();
+        return get(checkKey(key), Native.IPC_CREAT | Modes.toMode(permissions));
     }
 
     /**
@@ -211,6 +221,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgget.2.html">msgget(2)</a>
      */
     public static SysVMessageQueue open(SysVKey key) throws IOException {
+        NativeAccess.require();
         return get(checkKey(key), 0600);
     }
 
@@ -227,6 +238,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/msgctl.2.html">msgctl(2)</a>
      */
     public static SysVMessageQueue openId(int id) throws IOException {
+        NativeAccess.require();
         Check.notNegative("id", id);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ds = msqid_ds.allocate(arena);
@@ -246,6 +258,7 @@ public final class SysVMessageQueue implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man7/sysvipc.7.html">sysvipc(7)</a>
      */
     public static SysVQueueLimits limits() throws IOException {
+        NativeAccess.require();
         return new SysVQueueLimits(readProc("msgmax"), readProc("msgmnb"), readProc("msgmni"));
     }
 
@@ -272,7 +285,7 @@ public final class SysVMessageQueue implements AutoCloseable {
         }
         int errno = -r;
         String args = keyText(key) + ", " + flagText(flags);
-        if (errno == ENOSPC) {
+        if (errno == Native.ENOSPC) {
             long max = -1;
             try {
                 max = readProc("msgmni");
@@ -292,10 +305,10 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     private static String flagText(int flags) {
         StringBuilder s = new StringBuilder();
-        if ((flags & IPC_CREAT) != 0) {
+        if ((flags & Native.IPC_CREAT) != 0) {
             s.append("IPC_CREAT|");
         }
-        if ((flags & IPC_EXCL) != 0) {
+        if ((flags & Native.IPC_EXCL) != 0) {
             s.append("IPC_EXCL|");
         }
         return s.append(Modes.octal(flags & 0777)).toString();
@@ -373,10 +386,10 @@ public final class SysVMessageQueue implements AutoCloseable {
             long before = msqid_ds.msg_qbytes(ds);
             msqid_ds.msg_qbytes(ds, maxBytes);
             int r = MqCalls.msgctl(id, LibC.IPC_SET(), ds);
-            if (r == -EPERM && maxBytes > before) {
+            if (r == -Native.EPERM && maxBytes > before) {
                 long mnb = readProc("msgmnb");
                 if (maxBytes > mnb) {
-                    throw new QueueLimitException("msgctl", "id=" + id + ", IPC_SET, msg_qbytes=" + maxBytes, EPERM,
+                    throw new QueueLimitException("msgctl", "id=" + id + ", IPC_SET, msg_qbytes=" + maxBytes, Native.EPERM,
                             PROC.resolve("msgmnb").toString(), mnb, "maxBytes=" + maxBytes + " exceeds "
                             + PROC.resolve("msgmnb") + "=" + mnb + " without CAP_SYS_RESOURCE");
                 }
@@ -450,7 +463,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     }
 
     private static IOException ctlError(int id, String args, int errno) {
-        if (errno == EINVAL || errno == EIDRM) {
+        if (errno == Native.EINVAL || errno == Native.EIDRM) {
             return new ObjectRemovedException("msgctl", "id=" + id + ", " + args, errno);
         }
         return Errors.named("msgctl", "id=" + id, "id=" + id + ", " + args, errno);
@@ -731,8 +744,8 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, byte[] text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = Waiter.current().scratch(MSQID_ROOM + Long.BYTES + text.length)
-                .asSlice(MSQID_ROOM);
+        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM + Long.BYTES + text.length)
+                .asSlice(Native.MSQID_ROOM);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, ValueLayout.JAVA_BYTE, Long.BYTES, text.length);
         return buf;
@@ -741,8 +754,8 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, MemorySegment text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = Waiter.current().scratch(MSQID_ROOM + Long.BYTES + text.byteSize())
-                .asSlice(MSQID_ROOM);
+        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM + Long.BYTES + text.byteSize())
+                .asSlice(Native.MSQID_ROOM);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, Long.BYTES, text.byteSize());
         return buf;
@@ -755,14 +768,14 @@ public final class SysVMessageQueue implements AutoCloseable {
             int first;
             blocker.enter();
             try {
-                first = MqCalls.msgsnd(id, msgp, len, IPC_NOWAIT);
+                first = MqCalls.msgsnd(id, msgp, len, Native.IPC_NOWAIT);
             } finally {
                 blocker.exit();
             }
             if (first == 0) {
                 return true;
             }
-            if (first != -EAGAIN) {
+            if (first != -Native.EAGAIN) {
                 throw sendError(len, -first);
             }
             // The queue is full, or the message can never fit: a text longer than the queue's
@@ -778,7 +791,7 @@ public final class SysVMessageQueue implements AutoCloseable {
         if (r == 0) {
             return true;
         }
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             return false;
         }
         throw sendError(len, (int) -r);
@@ -801,7 +814,7 @@ public final class SysVMessageQueue implements AutoCloseable {
         }
         long maxBytes = msqid_ds.msg_qbytes(ds);
         if (len > maxBytes) {
-            throw new QueueLimitException("msgsnd", "id=" + id + ", msgsz=" + len, EAGAIN, "msg_qbytes", maxBytes,
+            throw new QueueLimitException("msgsnd", "id=" + id + ", msgsz=" + len, Native.EAGAIN, "msg_qbytes", maxBytes,
                     "msgsz=" + len + " exceeds the queue's maxBytes (msg_qbytes)=" + maxBytes
                     + " and could never be sent");
         }
@@ -809,7 +822,7 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     private IOException sendError(long len, int errno) {
         String args = "id=" + id + ", msgsz=" + len;
-        if (errno == EINVAL) {
+        if (errno == Native.EINVAL) {
             try {
                 long msgmax = readProc("msgmax");
                 if (len > msgmax) {
@@ -820,7 +833,7 @@ public final class SysVMessageQueue implements AutoCloseable {
                 // not a limit we can name
             }
         }
-        if (errno == EINVAL || errno == EIDRM) {
+        if (errno == Native.EINVAL || errno == Native.EIDRM) {
             return new ObjectRemovedException("msgsnd", args, errno);
         }
         return Errors.named("msgsnd", "id=" + id, args, errno);
@@ -966,7 +979,7 @@ public final class SysVMessageQueue implements AutoCloseable {
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, Long.BYTES, data, 0, (int) r);
                 return new TypedMessage(buf.get(ValueLayout.JAVA_LONG, 0), data);
             } catch (QueueException tooLong) {
-                if (tooLong.errnoNumber() != E2BIG || capacity >= Integer.MAX_VALUE / 2) {
+                if (tooLong.errnoNumber() != Native.E2BIG || capacity >= Integer.MAX_VALUE / 2) {
                     throw tooLong;
                 }
                 capacity *= 2; // a privileged sender raised msgmax: grow and take it
@@ -989,11 +1002,11 @@ public final class SysVMessageQueue implements AutoCloseable {
             // First without blocking: a message already there costs one call and no timer. An
             // interrupted thread goes to the engine at once, which throws without making the call.
             boolean interrupted = Thread.currentThread().isInterrupted();
-            long r = -ENOMSG;
+            long r = -Native.ENOMSG;
             if (mode == TRY || !interrupted) {
                 r = receiveNow(msgp, cap, msgtyp, flags);
             }
-            if (r == -ENOMSG && mode != TRY && (interrupted || !Deadline.expired(deadline))) {
+            if (r == -Native.ENOMSG && mode != TRY && (interrupted || !Deadline.expired(deadline))) {
                 r = blocker.call(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, deadline,
                         Timing.TIMER);
             }
@@ -1003,10 +1016,10 @@ public final class SysVMessageQueue implements AutoCloseable {
                 }
                 return r;
             }
-            if (r == -ENOMSG || r == -ETIMEDOUT) {
+            if (r == -Native.ENOMSG || r == -Native.ETIMEDOUT) {
                 return r;
             }
-            if (r != -E2BIG) {
+            if (r != -Native.E2BIG) {
                 throw receiveError(cap, filter, (int) -r);
             }
             long t = takeTruncated(msgp, cap, filter, into);
@@ -1020,7 +1033,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     private long receiveNow(MemorySegment msgp, long cap, long msgtyp, int flags) throws IOException {
         blocker.enter();
         try {
-            return MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | IPC_NOWAIT);
+            return MqCalls.msgrcv(id, msgp, cap, msgtyp, flags | Native.IPC_NOWAIT);
         } finally {
             blocker.exit();
         }
@@ -1034,16 +1047,16 @@ public final class SysVMessageQueue implements AutoCloseable {
     private long takeTruncated(MemorySegment msgp, long cap, TypeFilter filter, SysVMessage into)
             throws IOException {
         if (into == null || !into.allowTruncation()) {
-            throw new QueueException("msgrcv", "id=" + id + ", msgsz=" + cap + ", " + filter, E2BIG,
+            throw new QueueException("msgrcv", "id=" + id + ", msgsz=" + cap + ", " + filter, Native.E2BIG,
                     "the selected message is longer than the buffer's capacity=" + cap
                     + " and stays queued; allow truncation (MSG_NOERROR) to take it cut");
         }
-        long r = receiveNow(msgp, cap, filter.msgtyp(), filter.flags() | MSG_NOERROR);
+        long r = receiveNow(msgp, cap, filter.msgtyp(), filter.flags() | Native.MSG_NOERROR);
         if (r >= 0) {
             into.received(r, r == cap);
             return r;
         }
-        if (r == -ENOMSG) {
+        if (r == -Native.ENOMSG) {
             return r;
         }
         throw receiveError(cap, filter, (int) -r);
@@ -1051,7 +1064,7 @@ public final class SysVMessageQueue implements AutoCloseable {
 
     private IOException receiveError(long cap, TypeFilter filter, int errno) {
         String args = "id=" + id + ", msgsz=" + cap + ", " + filter;
-        if (errno == EINVAL || errno == EIDRM) {
+        if (errno == Native.EINVAL || errno == Native.EIDRM) {
             return new ObjectRemovedException("msgrcv", args, errno);
         }
         return Errors.named("msgrcv", "id=" + id, args, errno);
@@ -1072,7 +1085,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     public void close() {
         if (blocker.close() && removeOnClose) {
             int r = MqCalls.msgctl(id, LibC.IPC_RMID(), MemorySegment.NULL);
-            if (r < 0 && r != -EINVAL && r != -EIDRM) {
+            if (r < 0 && r != -Native.EINVAL && r != -Native.EIDRM) {
                 throw new UncheckedIOException(ctlError(id, "IPC_RMID", -r));
             }
         }

@@ -2,6 +2,7 @@ package org.panamaipc.mq;
 
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * Which message a System V receive takes: the {@code msgtyp} argument of {@code msgrcv}
@@ -33,6 +34,7 @@ public final class TypeFilter {
 
     /** {@return the filter taking the oldest message of any type} */
     public static TypeFilter any() {
+        NativeAccess.require();
         return ANY;
     }
 
@@ -44,6 +46,7 @@ public final class TypeFilter {
      * @throws IllegalArgumentException if {@code type} is not positive
      */
     public static TypeFilter exactly(long type) {
+        NativeAccess.require();
         Check.positive("type", type);
         return new TypeFilter(type, 0, "exactly " + type);
     }
@@ -56,6 +59,7 @@ public final class TypeFilter {
      * @throws IllegalArgumentException if {@code maxType} is not positive
      */
     public static TypeFilter lowestUpTo(long maxType) {
+        NativeAccess.require();
         Check.positive("maxType", maxType);
         return new TypeFilter(-maxType, 0, "lowest up to " + maxType);
     }
@@ -68,6 +72,7 @@ public final class TypeFilter {
      * @throws IllegalArgumentException if {@code type} is not positive
      */
     public static TypeFilter anyExcept(long type) {
+        NativeAccess.require();
         Check.positive("type", type);
         return new TypeFilter(type, LibC.MSG_EXCEPT(), "any except " + type);
     }

@@ -24,6 +24,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Macros;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Sys;
 
@@ -65,6 +66,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static void create(Path path) throws IOException {
+        NativeAccess.require();
         create(path, OWNER_ONLY);
     }
 
@@ -79,6 +81,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static void create(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        NativeAccess.require();
         Check.notNull("path", path);
         int mode = Modes.toMode(permissions);
         try (Arena arena = Arena.ofConfined()) {
@@ -99,6 +102,7 @@ public final class Fifo {
      * @see <a href="https://man7.org/linux/man-pages/man2/unlink.2.html">unlink(2)</a>
      */
     public static void unlink(Path path) throws IOException {
+        NativeAccess.require();
         Check.notNull("path", path);
         try (Arena arena = Arena.ofConfined()) {
             int r = Sys.unlink(arena.allocateFrom(path.toString()));
@@ -117,6 +121,7 @@ public final class Fifo {
      * @see <a href="https://man7.org/linux/man-pages/man2/unlink.2.html">unlink(2)</a>
      */
     public static boolean unlinkIfExists(Path path) throws IOException {
+        NativeAccess.require();
         try {
             unlink(path);
             return true;
@@ -137,6 +142,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSource openForReading(Path path) throws IOException {
+        NativeAccess.require();
         return new PipeSource(open(path, LibC.O_RDONLY(), "O_RDONLY", Deadline.NONE));
     }
 
@@ -153,6 +159,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSource openForReading(Path path, Duration timeout) throws IOException {
+        NativeAccess.require();
         OwnedFd fd = open(path, LibC.O_RDONLY(), "O_RDONLY", Deadline.end(timeout));
         return fd == null ? null : new PipeSource(fd);
     }
@@ -171,6 +178,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSource openForReadingNonBlocking(Path path) throws IOException {
+        NativeAccess.require();
         return new PipeSource(open(path, LibC.O_RDONLY() | LibC.O_NONBLOCK(), "O_RDONLY|O_NONBLOCK", Deadline.NONE));
     }
 
@@ -186,6 +194,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSink openForWriting(Path path) throws IOException {
+        NativeAccess.require();
         return new PipeSink(open(path, LibC.O_WRONLY(), "O_WRONLY", Deadline.NONE));
     }
 
@@ -202,6 +211,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSink openForWriting(Path path, Duration timeout) throws IOException {
+        NativeAccess.require();
         OwnedFd fd = open(path, LibC.O_WRONLY(), "O_WRONLY", Deadline.end(timeout));
         return fd == null ? null : new PipeSink(fd);
     }
@@ -217,6 +227,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static PipeSink openForWritingNonBlocking(Path path) throws IOException {
+        NativeAccess.require();
         return new PipeSink(open(path, LibC.O_WRONLY() | LibC.O_NONBLOCK(), "O_WRONLY|O_NONBLOCK", Deadline.NONE));
     }
 
@@ -232,6 +243,7 @@ public final class Fifo {
      * @throws IOException if the call fails otherwise
      */
     public static Pipe openReadWrite(Path path) throws IOException {
+        NativeAccess.require();
         OwnedFd fd = open(path, LibC.O_RDWR(), "O_RDWR", Deadline.NONE);
         try {
             return new Pipe(new PipeSource(fd), new PipeSink(fd.dup()));

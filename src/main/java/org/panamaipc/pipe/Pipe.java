@@ -10,6 +10,7 @@ import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
 
 /**
@@ -48,6 +49,7 @@ public final class Pipe implements AutoCloseable {
      * @throws IOException EMFILE or ENFILE when out of descriptors
      */
     public static Pipe open() throws IOException {
+        NativeAccess.require();
         return open(EnumSet.noneOf(PipeFlag.class));
     }
 
@@ -59,6 +61,7 @@ public final class Pipe implements AutoCloseable {
      * @throws IOException EMFILE or ENFILE when out of descriptors
      */
     public static Pipe open(Set<PipeFlag> flags) throws IOException {
+        NativeAccess.require();
         Check.notNull("flags", flags);
         int f = LibC.O_CLOEXEC();
         String names = "O_CLOEXEC";
@@ -88,6 +91,7 @@ public final class Pipe implements AutoCloseable {
      * @return the limit in bytes, or -1 if it cannot be read
      */
     public static int maxCapacity() {
+        NativeAccess.require();
         return PipeEnd.pipeMaxSize();
     }
 

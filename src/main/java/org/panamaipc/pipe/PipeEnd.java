@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.BlockingCall;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
@@ -38,6 +39,10 @@ import org.panamaipc.internal.Sys;
  */
 public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements Waitable
         permits PipeSource, PipeSink {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     static final int EAGAIN = Sys.EAGAIN;
     private static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
     /** The most bytes one call moves between a heap array or buffer and the pipe. */

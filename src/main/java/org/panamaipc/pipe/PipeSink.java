@@ -22,6 +22,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Waiter;
 
@@ -44,7 +45,11 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
     private static final Set<Interest> WRITABLE = Collections.unmodifiableSet(EnumSet.of(Interest.WRITABLE));
 
     private static final long PIPE_BUF = 4096;
-    private static final int POLLOUT = LibC.POLLOUT();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int POLLOUT = LibC.POLLOUT();
+    }
+
 
     PipeSink(OwnedFd fd) {
         super(fd);
@@ -65,6 +70,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * @throws IOException if {@code fstat} or {@code fcntl} fails on it
      */
     public static PipeSink adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         return new PipeSink(PipeEnd.take(fd, "PipeSink.adopt", LibC.O_RDONLY(), "read-only: it is a read end"));
     }
 
@@ -243,7 +249,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
                 while (done < len) {
                     done += writeHeap(src.asSlice(done));
                     if (done < len) {
-                        awaitReady(POLLOUT, Deadline.NONE);
+                        awaitReady(Native.POLLOUT, Deadline.NONE);
                     }
                 }
             }

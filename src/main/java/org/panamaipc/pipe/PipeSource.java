@@ -22,6 +22,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.FdUse;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Waiter;
 
@@ -40,7 +41,11 @@ import org.panamaipc.internal.Waiter;
 public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     private static final Set<Interest> READABLE = Collections.unmodifiableSet(EnumSet.of(Interest.READABLE));
 
-    private static final int POLLIN = LibC.POLLIN();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int POLLIN = LibC.POLLIN();
+    }
+
 
     PipeSource(OwnedFd fd) {
         super(fd);
@@ -61,6 +66,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      * @throws IOException if {@code fstat} or {@code fcntl} fails on it
      */
     public static PipeSource adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         return new PipeSource(PipeEnd.take(fd, "PipeSource.adopt", LibC.O_WRONLY(), "write-only: it is a write end"));
     }
 
@@ -241,7 +247,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
                     if (r != 0) {
                         return r;
                     }
-                    awaitReady(POLLIN, Deadline.NONE);
+                    awaitReady(Native.POLLIN, Deadline.NONE);
                 }
             }
 

@@ -28,6 +28,7 @@ import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.bindings.posix_spawnattr_t;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SigSet;
 import org.panamaipc.internal.Sys;
@@ -102,6 +103,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      * @throws IllegalArgumentException if the command is empty
      */
     public static Builder builder(String... command) {
+        NativeAccess.require();
         return builder(Arrays.asList(Check.notNull("command", command)));
     }
 
@@ -115,6 +117,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      * @throws IllegalArgumentException if the command is empty
      */
     public static Builder builder(List<String> command) {
+        NativeAccess.require();
         Check.notNull("command", command);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program");

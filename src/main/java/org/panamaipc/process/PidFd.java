@@ -25,6 +25,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdKinds;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SignalCalls;
 import org.panamaipc.internal.Sys;
@@ -85,6 +86,11 @@ public final class PidFd implements AutoCloseable, Waitable {
      * lock under which a change is taken, so that no take slips between a claim and its tracer.
      */
     private static final Map<Long, Object> WAIT_OWNERS = new HashMap<>();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int POLLIN = LibC.POLLIN();
+    }
+
 
     private final long pid;
     private final OwnedFd fd;
@@ -108,6 +114,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException ESRCH when no such process exists, or another failure of the call
      */
     public static PidFd open(long pid) throws IOException {
+        NativeAccess.require();
         int p = Check.pid(pid);
         int r = ProcessCalls.pidfdOpen(p);
         if (r < 0) {
@@ -190,7 +197,7 @@ public final class PidFd implements AutoCloseable, Waitable {
         try {
             MemorySegment p = Waiter.current().scratch(pollfd.layout().byteSize());
             pollfd.fd(p, n);
-            pollfd.events(p, (short) POLLIN);
+            pollfd.events(p, (short) Native.POLLIN);
             pollfd.revents(p, (short) 0);
             int r = Sys.poll(p, 1, 0);
             if (r < 0) {
@@ -212,7 +219,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException if the call fails
      */
     public void awaitExit() throws IOException {
-        blocker.awaitReady(POLLIN, Deadline.NONE);
+        blocker.awaitReady(Native.POLLIN, Deadline.NONE);
     }
 
     /**
@@ -227,7 +234,7 @@ public final class PidFd implements AutoCloseable, Waitable {
      * @throws IOException if the call fails
      */
     public boolean awaitExit(Duration timeout) throws IOException {
-        return blocker.awaitReady(POLLIN, Deadline.end(timeout));
+        return blocker.awaitReady(Native.POLLIN, Deadline.end(timeout));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.panamaipc.shm;
 
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * How memory is mapped: who may write, and whether writes are seen by other processes.
@@ -13,7 +14,7 @@ public enum MapMode {
      * {@linkplain java.lang.foreign.MemorySegment#isReadOnly() read-only}, so a write through
      * it throws instead of faulting.
      */
-    READ_ONLY(LibC.PROT_READ(), LibC.MAP_SHARED()),
+    READ_ONLY(NativeAccess.value(LibC::PROT_READ), LibC.MAP_SHARED()),
     /** {@code PROT_READ | PROT_WRITE}, {@code MAP_SHARED}: writes are seen by every process mapping the object. */
     READ_WRITE(LibC.PROT_READ() | LibC.PROT_WRITE(), LibC.MAP_SHARED()),
     /**

@@ -2,6 +2,7 @@ package org.panamaipc.shm;
 
 import java.util.Set;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * Optional {@code mmap} flags.
@@ -10,17 +11,17 @@ import org.panamaipc.bindings.LibC;
  */
 public enum MapOption {
     /** {@code MAP_POPULATE}: fault every page in now, so later first touches cost nothing. */
-    POPULATE(LibC.MAP_POPULATE()),
+    POPULATE(NativeAccess.value(LibC::MAP_POPULATE)),
     /** {@code MAP_LOCKED}: lock the pages in memory like {@code mlock} (best effort, subject to {@code RLIMIT_MEMLOCK}). */
-    LOCKED(LibC.MAP_LOCKED()),
+    LOCKED(NativeAccess.value(LibC::MAP_LOCKED)),
     /** {@code MAP_NORESERVE}: reserve no swap space for the mapping. */
-    NORESERVE(LibC.MAP_NORESERVE()),
+    NORESERVE(NativeAccess.value(LibC::MAP_NORESERVE)),
     /**
      * {@code MAP_HUGETLB}: back an {@linkplain Mapping#anonymous anonymous} mapping with huge
      * pages. Fails with {@code ENOMEM} when the system has none reserved
      * ({@code /proc/sys/vm/nr_hugepages}); the length must be a multiple of the huge page size.
      */
-    HUGE_PAGES(LibC.MAP_HUGETLB());
+    HUGE_PAGES(NativeAccess.value(LibC::MAP_HUGETLB));
 
     private final int flag;
 

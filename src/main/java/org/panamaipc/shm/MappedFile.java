@@ -15,6 +15,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
 
 /**
@@ -71,6 +72,7 @@ public final class MappedFile extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile open(Path path) throws IOException {
+        NativeAccess.require();
         return new MappedFile(open(path, LibC.O_RDWR(), 0), true, path);
     }
 
@@ -86,6 +88,7 @@ public final class MappedFile extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile openReadOnly(Path path) throws IOException {
+        NativeAccess.require();
         return new MappedFile(open(path, LibC.O_RDONLY(), 0), false, path);
     }
 
@@ -105,6 +108,7 @@ public final class MappedFile extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile create(Path path, long size) throws IOException {
+        NativeAccess.require();
         return create(path, size, Modes.OWNER_READ_WRITE);
     }
 
@@ -125,6 +129,7 @@ public final class MappedFile extends MappableFile {
      */
     public static MappedFile create(Path path, long size, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         Check.positive("size", size);
         int mode = Modes.toMode(permissions);
         return sized(new MappedFile(open(path, LibC.O_RDWR() | LibC.O_CREAT() | LibC.O_EXCL(), mode), true, path),
@@ -145,6 +150,7 @@ public final class MappedFile extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>
      */
     public static MappedFile openOrCreate(Path path, long size) throws IOException {
+        NativeAccess.require();
         return openOrCreate(path, size, Modes.OWNER_READ_WRITE);
     }
 
@@ -170,6 +176,7 @@ public final class MappedFile extends MappableFile {
      */
     public static MappedFile openOrCreate(Path path, long size, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         Check.positive("size", size);
         int mode = Modes.toMode(permissions);
         while (true) {

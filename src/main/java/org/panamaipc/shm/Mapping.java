@@ -11,6 +11,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MappedMemory;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ShmCalls;
 
 /**
@@ -121,6 +122,7 @@ public final class Mapping implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
      */
     public static Mapping anonymous(long size, Set<MapOption> options) throws IOException {
+        NativeAccess.require();
         Check.positive("size", size);
         Check.notNull("options", options);
         Set<MapOption> opts = options.isEmpty() ? EnumSet.noneOf(MapOption.class) : EnumSet.copyOf(options);

@@ -13,6 +13,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.FdKinds;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.Sys;
 
@@ -86,6 +87,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name) throws IOException {
+        NativeAccess.require();
         return create(name, EnumSet.of(MemfdOption.ALLOW_SEALING));
     }
 
@@ -100,6 +102,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name, long size) throws IOException {
+        NativeAccess.require();
         return create(name, size, EnumSet.of(MemfdOption.ALLOW_SEALING));
     }
 
@@ -116,6 +119,7 @@ public final class Memfd extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man2/memfd_create.2.html">memfd_create(2)</a>
      */
     public static Memfd create(String name, long size, Set<MemfdOption> options) throws IOException {
+        NativeAccess.require();
         Check.positive("size", size);
         Memfd memfd = create(name, options);
         try {
@@ -161,6 +165,7 @@ public final class Memfd extends MappableFile {
      * @throws IllegalStateException if {@code fd} is closed or in use
      */
     public static Memfd adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         OwnedFd owned = FdKinds.take(fd, "Memfd.adopt", "shared memory (a memfd or another regular file)",
                 DescriptorKind.MEMFD, DescriptorKind.REGULAR_FILE);
         try {

@@ -3,6 +3,7 @@ package org.panamaipc.shm;
 import java.util.EnumSet;
 import java.util.Set;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * A seal on a {@link Memfd}: a restriction that, once added, no process can lift.
@@ -12,21 +13,21 @@ import org.panamaipc.bindings.LibC;
  */
 public enum Seal {
     /** {@code F_SEAL_SEAL}: no further seals may be added. */
-    SEAL(LibC.F_SEAL_SEAL()),
+    SEAL(NativeAccess.value(LibC::F_SEAL_SEAL)),
     /** {@code F_SEAL_SHRINK}: the size may not decrease; mappings can never lose their pages. */
-    SHRINK(LibC.F_SEAL_SHRINK()),
+    SHRINK(NativeAccess.value(LibC::F_SEAL_SHRINK)),
     /** {@code F_SEAL_GROW}: the size may not increase. */
-    GROW(LibC.F_SEAL_GROW()),
+    GROW(NativeAccess.value(LibC::F_SEAL_GROW)),
     /**
      * {@code F_SEAL_WRITE}: the contents may not change. Fails with {@code EBUSY} while a
      * writable shared mapping exists.
      */
-    WRITE(LibC.F_SEAL_WRITE()),
+    WRITE(NativeAccess.value(LibC::F_SEAL_WRITE)),
     /**
      * {@code F_SEAL_FUTURE_WRITE} (Linux 5.1): no new writable mapping or write, while writable
      * mappings that already exist keep writing (one writer, many read-only readers).
      */
-    FUTURE_WRITE(LibC.F_SEAL_FUTURE_WRITE());
+    FUTURE_WRITE(NativeAccess.value(LibC::F_SEAL_FUTURE_WRITE));
 
     final int bit;
 

@@ -16,6 +16,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Names;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.ShmCalls;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * A POSIX shared memory object: memory with a name ({@code /orders}) that any process may
@@ -86,6 +87,7 @@ public final class SharedMemory extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
     public static SharedMemory create(String name, long size) throws IOException {
+        NativeAccess.require();
         return create(name, size, Modes.OWNER_READ_WRITE);
     }
 
@@ -105,6 +107,7 @@ public final class SharedMemory extends MappableFile {
      */
     public static SharedMemory create(String name, long size, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         Check.posixName(name);
         Check.positive("size", size);
         int mode = Modes.toMode(permissions);
@@ -126,6 +129,7 @@ public final class SharedMemory extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
     public static SharedMemory openOrCreate(String name, long size) throws IOException {
+        NativeAccess.require();
         return openOrCreate(name, size, Modes.OWNER_READ_WRITE);
     }
 
@@ -152,6 +156,7 @@ public final class SharedMemory extends MappableFile {
      */
     public static SharedMemory openOrCreate(String name, long size, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         Check.posixName(name);
         Check.positive("size", size);
         int mode = Modes.toMode(permissions);
@@ -189,6 +194,7 @@ public final class SharedMemory extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
     public static SharedMemory open(String name) throws IOException {
+        NativeAccess.require();
         Check.posixName(name);
         return new SharedMemory(shmOpen(name, LibC.O_RDWR(), 0), true, name);
     }
@@ -206,6 +212,7 @@ public final class SharedMemory extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
     public static SharedMemory openReadOnly(String name) throws IOException {
+        NativeAccess.require();
         Check.posixName(name);
         return new SharedMemory(shmOpen(name, LibC.O_RDONLY(), 0), false, name);
     }
@@ -222,6 +229,7 @@ public final class SharedMemory extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_unlink.3.html">shm_unlink(3)</a>
      */
     public static void unlink(String name) throws IOException {
+        NativeAccess.require();
         int r = shmUnlink(name);
         if (r < 0) {
             throw Errors.named("shm_unlink", name, Errors.quote(name), -r);
@@ -239,6 +247,7 @@ public final class SharedMemory extends MappableFile {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_unlink.3.html">shm_unlink(3)</a>
      */
     public static boolean unlinkIfExists(String name) throws IOException {
+        NativeAccess.require();
         int r = shmUnlink(name);
         if (r == -LibC.ENOENT()) {
             return false;

@@ -1,6 +1,7 @@
 package org.panamaipc.shm;
 
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * How {@link Mapping#sync(SyncMode)} flushes a file mapping to its file.
@@ -9,9 +10,9 @@ import org.panamaipc.bindings.LibC;
  */
 public enum SyncMode {
     /** {@code MS_SYNC}: write the changed pages and wait until they are written. */
-    SYNC(LibC.MS_SYNC()),
+    SYNC(NativeAccess.value(LibC::MS_SYNC)),
     /** {@code MS_ASYNC}: schedule the write and return at once. */
-    ASYNC(LibC.MS_ASYNC()),
+    ASYNC(NativeAccess.value(LibC::MS_ASYNC)),
     /** {@code MS_SYNC | MS_INVALIDATE}: write, then ask that other mappings of the file see fresh contents. */
     SYNC_AND_INVALIDATE(LibC.MS_SYNC() | LibC.MS_INVALIDATE());
 

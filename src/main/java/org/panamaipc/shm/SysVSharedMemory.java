@@ -22,6 +22,7 @@ import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.MappedMemory;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ShmCalls;
 
 /**
@@ -71,6 +72,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory create(SysVKey key, long size) throws IOException {
+        NativeAccess.require();
         return create(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(SysVShmOption.class));
     }
 
@@ -92,6 +94,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      */
     public static SysVSharedMemory create(SysVKey key, long size, Set<PosixFilePermission> permissions,
                                           Set<SysVShmOption> options) throws IOException {
+        NativeAccess.require();
         return get(key, size, LibC.IPC_CREAT() | LibC.IPC_EXCL() | Modes.toMode(permissions) | flags(options));
     }
 
@@ -106,6 +109,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory createPrivate(long size) throws IOException {
+        NativeAccess.require();
         return create(SysVKey.PRIVATE, size);
     }
 
@@ -121,6 +125,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory open(SysVKey key) throws IOException {
+        NativeAccess.require();
         Check.notNull("key", key);
         if (key.isPrivate()) {
             throw new IllegalArgumentException("key=IPC_PRIVATE finds nothing: use openId(id)");
@@ -146,6 +151,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmget.2.html">shmget(2)</a>
      */
     public static SysVSharedMemory openOrCreate(SysVKey key, long size) throws IOException {
+        NativeAccess.require();
         return openOrCreate(key, size, Modes.OWNER_READ_WRITE, EnumSet.noneOf(SysVShmOption.class));
     }
 
@@ -171,6 +177,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      */
     public static SysVSharedMemory openOrCreate(SysVKey key, long size, Set<PosixFilePermission> permissions,
                                                 Set<SysVShmOption> options) throws IOException {
+        NativeAccess.require();
         Check.notNull("key", key);
         Check.positive("size", size);
         if (key.isPrivate()) {
@@ -220,6 +227,7 @@ public final class SysVSharedMemory implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/shmctl.2.html">shmctl(2)</a>
      */
     public static SysVSharedMemory openId(int id) throws IOException {
+        NativeAccess.require();
         Check.notNegative("id", id);
         SysVSharedMemory shm = new SysVSharedMemory(id, null);
         return new SysVSharedMemory(id, shm.stat().key());

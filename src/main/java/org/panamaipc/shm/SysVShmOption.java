@@ -1,6 +1,7 @@
 package org.panamaipc.shm;
 
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * Options for creating a System V shared memory segment: the {@code SHM_*} flags of
@@ -14,9 +15,9 @@ public enum SysVShmOption {
      * ({@code /proc/sys/vm/nr_hugepages}) and {@code CAP_IPC_LOCK} or membership of
      * {@code vm.hugetlb_shm_group}; the size must be a multiple of the huge page size.
      */
-    HUGE_PAGES(LibC.SHM_HUGETLB()),
+    HUGE_PAGES(NativeAccess.value(LibC::SHM_HUGETLB)),
     /** {@code SHM_NORESERVE}: reserve no swap space for the segment. */
-    NORESERVE(LibC.SHM_NORESERVE());
+    NORESERVE(NativeAccess.value(LibC::SHM_NORESERVE));
 
     final int flag;
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Macros;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * A Linux signal: its number and name. The standard signals are constants; real-time
@@ -19,6 +20,10 @@ import org.panamaipc.internal.Macros;
  * @see <a href="https://man7.org/linux/man-pages/man7/signal.7.html">signal(7)</a>
  */
 public final class Signal implements Comparable<Signal> {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     /** The largest signal number of Linux ({@code _NSIG - 1}). */
     private static final int MAX = 64;
     private static final Signal[] BY_NUMBER = new Signal[MAX + 1];
@@ -128,6 +133,7 @@ public final class Signal implements Comparable<Signal> {
      * @throws IllegalArgumentException if there is no such signal
      */
     public static Signal of(int number) {
+        NativeAccess.require();
         if (number < 1 || number > MAX) {
             throw new IllegalArgumentException("signal=" + number + " is not a signal number (1.." + MAX + ")");
         }
@@ -142,6 +148,7 @@ public final class Signal implements Comparable<Signal> {
      * @throws IllegalArgumentException if {@code SIGRTMIN+n} exceeds {@code SIGRTMAX}
      */
     public static Signal realtime(int n) {
+        NativeAccess.require();
         if (n < 0 || n > RTMAX - RTMIN) {
             throw new IllegalArgumentException("SIGRTMIN+" + n + " out of range: SIGRTMIN=" + RTMIN
                     + " SIGRTMAX=" + RTMAX + " (n must be 0.." + (RTMAX - RTMIN) + ")");
@@ -159,6 +166,7 @@ public final class Signal implements Comparable<Signal> {
      * @throws IllegalArgumentException if no signal has that name
      */
     public static Signal named(String name) {
+        NativeAccess.require();
         Check.notNull("name", name);
         String n = name.trim().toUpperCase(Locale.ROOT);
         if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {

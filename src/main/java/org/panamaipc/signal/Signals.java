@@ -27,6 +27,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.EventCounter;
 import org.panamaipc.internal.Macros;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.SigSet;
 import org.panamaipc.internal.SignalCalls;
@@ -81,6 +82,7 @@ public final class Signals {
      * @see <a href="https://man7.org/linux/man-pages/man2/kill.2.html">kill(2)</a>
      */
     public static void kill(long pid, Signal signal) throws IOException {
+        NativeAccess.require();
         int p = Check.pid(pid);
         Check.notNull("signal", signal);
         int r = SignalCalls.kill(p, signal.number());
@@ -100,6 +102,7 @@ public final class Signals {
      * @see <a href="https://man7.org/linux/man-pages/man3/killpg.3.html">killpg(3)</a>
      */
     public static void killProcessGroup(long pgid, Signal signal) throws IOException {
+        NativeAccess.require();
         int p = Check.pid(pgid);
         Check.notNull("signal", signal);
         int r = SignalCalls.kill(-p, signal.number());
@@ -123,6 +126,7 @@ public final class Signals {
      * @see <a href="https://man7.org/linux/man-pages/man3/sigqueue.3.html">sigqueue(3)</a>
      */
     public static void queue(long pid, Signal signal, int value) throws IOException {
+        NativeAccess.require();
         int p = Check.pid(pid);
         Check.notNull("signal", signal);
         try (Arena arena = Arena.ofConfined()) {
@@ -142,6 +146,7 @@ public final class Signals {
      * @return whether it is reserved
      */
     public static boolean isReserved(Signal signal) {
+        NativeAccess.require();
         return RESERVED.containsKey(Check.notNull("signal", signal).number());
     }
 
@@ -152,6 +157,7 @@ public final class Signals {
      * @return the reason, or empty if applications may handle it
      */
     public static Optional<String> reservation(Signal signal) {
+        NativeAccess.require();
         return Optional.ofNullable(RESERVED.get(Check.notNull("signal", signal).number()));
     }
 
@@ -165,6 +171,7 @@ public final class Signals {
      * @return whether every thread blocks it
      */
     public static boolean isBlockedInEveryThread(Signal signal) {
+        NativeAccess.require();
         Check.notNull("signal", signal);
         long bit = 1L << (signal.number() - 1);
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
@@ -218,6 +225,7 @@ public final class Signals {
      * @throws IOException if a call fails
      */
     public static SignalRegistration handle(Signal signal, Consumer<SignalInfo> handler) throws IOException {
+        NativeAccess.require();
         Check.notNull("signal", signal);
         Check.notNull("handler", handler);
         String reason = RESERVED.get(signal.number());

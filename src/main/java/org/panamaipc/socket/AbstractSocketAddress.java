@@ -23,6 +23,7 @@ public final class AbstractSocketAddress extends SocketAddress {
     /** The longest name: {@code sun_path} holds 108 bytes, one of them the leading NUL. */
     public static final int MAX_LENGTH = 107;
 
+    /** The name, without the leading NUL byte. */
     private final byte[] name;
 
     private AbstractSocketAddress(byte[] name) {

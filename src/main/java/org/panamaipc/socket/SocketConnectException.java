@@ -13,7 +13,9 @@ import org.panamaipc.internal.Errors;
 public final class SocketConnectException extends java.net.ConnectException implements ErrnoException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed, with its arguments, e.g. {@code mq_open("/orders", O_RDWR)}. */
     private final String call;
+    /** The error number the call returned. */
     private final int errno;
 
     /**

@@ -21,6 +21,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.ShmCalls;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -34,6 +35,10 @@ import org.panamaipc.internal.Waiter;
  * nothing was done, which {@link #nothing(long)} tells.
  */
 final class SocketCore {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     static final int EAGAIN = LibC.EAGAIN();
     static final int ETIMEDOUT = Blocker.ETIMEDOUT;
     private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();

@@ -1,5 +1,6 @@
 package org.panamaipc.socket;
 
+import java.util.function.IntSupplier;
 import org.panamaipc.bindings.LibC;
 
 /**
@@ -9,23 +10,25 @@ import org.panamaipc.bindings.LibC;
  */
 public enum SocketType {
     /** {@code SOCK_STREAM}: a connected byte stream with no message boundaries. */
-    STREAM(LibC.SOCK_STREAM()),
+    STREAM(LibC::SOCK_STREAM),
     /**
      * {@code SOCK_DGRAM}: messages with their boundaries kept, sent to an address or over a
      * connection; reliable and ordered on Unix domain sockets.
      */
-    DATAGRAM(LibC.SOCK_DGRAM()),
+    DATAGRAM(LibC::SOCK_DGRAM),
     /** {@code SOCK_SEQPACKET}: a connection carrying messages with their boundaries kept. */
-    SEQPACKET(LibC.SOCK_SEQPACKET());
+    SEQPACKET(LibC::SOCK_SEQPACKET);
 
-    private final int value;
+    // Read when used, so that naming a constant touches no C library value before the native
+    // access check.
+    private final IntSupplier value;
 
-    SocketType(int value) {
+    SocketType(IntSupplier value) {
         this.value = value;
     }
 
     int value() {
-        return value;
+        return value.getAsInt();
     }
 
     /** {@return whether messages keep their boundaries (every type but {@link #STREAM})} */
@@ -40,7 +43,7 @@ public enum SocketType {
 
     static SocketType of(int value) {
         for (SocketType t : values()) {
-            if (t.value == value) {
+            if (t.value() == value) {
                 return t;
             }
         }

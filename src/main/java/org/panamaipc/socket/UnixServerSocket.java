@@ -20,6 +20,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Modes;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SocketCalls;
 
 /**
@@ -52,7 +53,11 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
     /** The backlog {@link #create(SocketType, SocketAddress)} asks for; the kernel caps it at {@code somaxconn}. */
     public static final int DEFAULT_BACKLOG = 128;
 
-    private static final int SOCK_CLOEXEC = LibC.SOCK_CLOEXEC();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int SOCK_CLOEXEC = LibC.SOCK_CLOEXEC();
+    }
+
 
     private final SocketCore core;
 
@@ -83,6 +88,7 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/bind.2.html">bind(2)</a>
      */
     public static UnixServerSocket create(SocketType type, SocketAddress address) throws IOException {
+        NativeAccess.require();
         return create(type, address, DEFAULT_BACKLOG);
     }
 
@@ -129,6 +135,7 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
     public static UnixServerSocket create(SocketType type, SocketAddress address, int backlog,
             Set<PosixFilePermission> permissions) throws IOException {
         Check.notNull("permissions", permissions);
+        NativeAccess.require();
         Check.notNull("type", type);
         if (!type.isConnectionOriented()) {
             throw new IllegalArgumentException("type=" + type + " cannot listen; bind a datagram socket with UnixSocket.bind");
@@ -196,7 +203,7 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket accept() throws IOException {
-        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, SOCK_CLOEXEC, Deadline.NONE,
+        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC, Deadline.NONE,
                 Timing.POLL_IN));
     }
 
@@ -213,7 +220,7 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket accept(Duration timeout) throws IOException {
-        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, SOCK_CLOEXEC, Deadline.end(timeout),
+        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC, Deadline.end(timeout),
                 Timing.POLL_IN));
     }
 
@@ -226,7 +233,7 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket tryAccept() throws IOException {
-        return accepted(core.tryCall(SocketCore::accept, MemorySegment.NULL, 0, SOCK_CLOEXEC));
+        return accepted(core.tryCall(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC));
     }
 
     private UnixSocket accepted(long r) throws IOException {

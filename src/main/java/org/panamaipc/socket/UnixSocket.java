@@ -44,6 +44,7 @@ import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.FdKinds;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SocketCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.Waiter;
@@ -99,15 +100,19 @@ public final class UnixSocket implements ByteChannel, Waitable {
 
     /** Heap data up to this size is copied through the thread's scratch memory. */
     private static final int SCRATCH_SIZE = 64 * 1024;
-    private static final int EAGAIN = SocketCore.EAGAIN;
-    private static final int ETIMEDOUT = SocketCore.ETIMEDOUT;
-    private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
-    private static final int MSG_TRUNC = LibC.MSG_TRUNC();
-    private static final int MSG_CTRUNC = LibC.MSG_CTRUNC();
-    private static final int MSG_CMSG_CLOEXEC = LibC.MSG_CMSG_CLOEXEC();
-    private static final int SOL_SOCKET = LibC.SOL_SOCKET();
-    private static final int SCM_RIGHTS = LibC.SCM_RIGHTS();
-    private static final int SCM_CREDENTIALS = LibC.SCM_CREDENTIALS();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int ETIMEDOUT = SocketCore.ETIMEDOUT;
+        static final int EAGAIN = SocketCore.EAGAIN;
+        static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
+        static final int MSG_TRUNC = LibC.MSG_TRUNC();
+        static final int MSG_CTRUNC = LibC.MSG_CTRUNC();
+        static final int MSG_CMSG_CLOEXEC = LibC.MSG_CMSG_CLOEXEC();
+        static final int SOL_SOCKET = LibC.SOL_SOCKET();
+        static final int SCM_RIGHTS = LibC.SCM_RIGHTS();
+        static final int SCM_CREDENTIALS = LibC.SCM_CREDENTIALS();
+    }
+
     private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
             StandardSocketOptions.SO_SNDBUF, UnixSocketOptions.SO_PASSCRED, UnixSocketOptions.SO_RCVTIMEO,
             UnixSocketOptions.SO_SNDTIMEO);
@@ -122,7 +127,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
 
     UnixSocket(OwnedFd fd, SocketType type, boolean blocking) {
         this.core = new SocketCore(fd, type, blocking, this);
-        this.receiveFlags = type.keepsBoundaries() ? MSG_TRUNC : 0;
+        this.receiveFlags = type.keepsBoundaries() ? Native.MSG_TRUNC : 0;
     }
 
     // ---------------------------------------------------------------- factories
@@ -137,6 +142,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/socket.2.html">socket(2)</a>
      */
     public static UnixSocket open(SocketType type) throws IOException {
+        NativeAccess.require();
         Check.notNull("type", type);
         return new UnixSocket(SocketCore.open(type, false), type, true);
     }
@@ -155,6 +161,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/connect.2.html">connect(2)</a>
      */
     public static UnixSocket connect(SocketType type, SocketAddress address) throws IOException {
+        NativeAccess.require();
         Addresses.checkedPath(address);
         UnixSocket s = open(type);
         try {
@@ -214,6 +221,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     public static UnixSocket bind(SocketType type, SocketAddress address, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         Addresses.checkedPath(address);
         Check.notNull("permissions", permissions);
         UnixSocket s = open(type);
@@ -248,6 +256,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/socketpair.2.html">socketpair(2)</a>
      */
     public static SocketPair pair(SocketType type) throws IOException {
+        NativeAccess.require();
         Check.notNull("type", type);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sv = arena.allocate(ValueLayout.JAVA_INT, 2);
@@ -275,6 +284,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      * @throws IOException if {@code fstat(2)} or {@code getsockopt(2)} fails on it
      */
     public static UnixSocket adopt(OwnedFd fd) throws IOException {
+        NativeAccess.require();
         Check.notNull("fd", fd);
         FdKinds.require(fd, "UnixSocket.adopt", "a Unix domain socket", DescriptorKind.UNIX_SOCKET);
         int n = FdUse.enter(fd);
@@ -282,16 +292,16 @@ public final class UnixSocket implements ByteChannel, Waitable {
         int fl;
         boolean passCredentials;
         try {
-            int domain = SocketCore.intOption(n, SOL_SOCKET, LibC.SO_DOMAIN(), "SO_DOMAIN");
+            int domain = SocketCore.intOption(n, Native.SOL_SOCKET, LibC.SO_DOMAIN(), "SO_DOMAIN");
             if (domain != LibC.AF_UNIX()) {
                 throw new IllegalArgumentException(fd + " is a socket of domain=" + domain + ", not AF_UNIX");
             }
-            type = SocketType.of(SocketCore.intOption(n, SOL_SOCKET, LibC.SO_TYPE(), "SO_TYPE"));
+            type = SocketType.of(SocketCore.intOption(n, Native.SOL_SOCKET, LibC.SO_TYPE(), "SO_TYPE"));
             fl = Sys.fcntl(n, LibC.F_GETFL(), 0);
             if (fl < 0) {
                 throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -fl);
             }
-            passCredentials = SocketCore.intOption(n, SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
+            passCredentials = SocketCore.intOption(n, Native.SOL_SOCKET, LibC.SO_PASSCRED(), "SO_PASSCRED") != 0;
         } finally {
             FdUse.exit(fd);
         }
@@ -397,7 +407,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             MemorySegment len = s.asSlice(0, Integer.BYTES);
             MemorySegment cred = s.asSlice(16, ucred.sizeof());
             len.set(ValueLayout.JAVA_INT, 0, (int) cred.byteSize());
-            int r = SocketCalls.getsockopt(n, SOL_SOCKET, LibC.SO_PEERCRED(), cred, len);
+            int r = SocketCalls.getsockopt(n, Native.SOL_SOCKET, LibC.SO_PEERCRED(), cred, len);
             if (r < 0) {
                 throw Errors.of("getsockopt", "fd=" + n + ", SO_PEERCRED", -r);
             }
@@ -479,10 +489,10 @@ public final class UnixSocket implements ByteChannel, Waitable {
         if (option == StandardSocketOptions.SO_RCVBUF || option == StandardSocketOptions.SO_SNDBUF) {
             int v = (Integer) value;
             Check.positive(option.name(), v);
-            core.setIntOption(SOL_SOCKET, option == StandardSocketOptions.SO_RCVBUF ? LibC.SO_RCVBUF()
+            core.setIntOption(Native.SOL_SOCKET, option == StandardSocketOptions.SO_RCVBUF ? LibC.SO_RCVBUF()
                     : LibC.SO_SNDBUF(), option.name(), v);
         } else if (option == UnixSocketOptions.SO_PASSCRED) {
-            core.setIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name(), (Boolean) value ? 1 : 0);
+            core.setIntOption(Native.SOL_SOCKET, LibC.SO_PASSCRED(), option.name(), (Boolean) value ? 1 : 0);
             passCredentials = (Boolean) value;
         } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
             receiveTimeout = optionTimeout((Duration) value);
@@ -508,11 +518,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
         Check.notNull("option", option);
         Object v;
         if (option == StandardSocketOptions.SO_RCVBUF) {
-            v = core.getIntOption(SOL_SOCKET, LibC.SO_RCVBUF(), option.name());
+            v = core.getIntOption(Native.SOL_SOCKET, LibC.SO_RCVBUF(), option.name());
         } else if (option == StandardSocketOptions.SO_SNDBUF) {
-            v = core.getIntOption(SOL_SOCKET, LibC.SO_SNDBUF(), option.name());
+            v = core.getIntOption(Native.SOL_SOCKET, LibC.SO_SNDBUF(), option.name());
         } else if (option == UnixSocketOptions.SO_PASSCRED) {
-            v = core.getIntOption(SOL_SOCKET, LibC.SO_PASSCRED(), option.name()) != 0;
+            v = core.getIntOption(Native.SOL_SOCKET, LibC.SO_PASSCRED(), option.name()) != 0;
         } else if (option == UnixSocketOptions.SO_RCVTIMEO) {
             v = receiveTimeout == null ? Duration.ZERO : receiveTimeout;
         } else if (option == UnixSocketOptions.SO_SNDTIMEO) {
@@ -566,7 +576,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
         Check.notNull("data", data);
         Duration limit = sendTimeout;
         long r = sendAny(data, untimed(limit));
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             throw timedOut("send", limit);
         }
         return r;
@@ -806,11 +816,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
             try {
                 MemorySegment rest = sent == 0 ? data : data.asSlice(sent);
                 if (data.isNative()) {
-                    r = core.call(SocketCore::send, rest, size - sent, MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
+                    r = core.call(SocketCore::send, rest, size - sent, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
                 } else { // a stream takes heap bytes a lent buffer at a time; a datagram whole
                     MemorySegment part = core.type == SocketType.STREAM && rest.byteSize() > SCRATCH_SIZE
                             ? rest.asSlice(0, SCRATCH_SIZE) : rest;
-                    r = core.callHeap(SocketCore::send, part, false, MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
+                    r = core.callHeap(SocketCore::send, part, false, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
                 }
             } catch (AsynchronousCloseException e) {
                 throw e;
@@ -823,7 +833,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
                 throw e;
             }
             if (SocketCore.nothing(r)) {
-                return sent == 0 && r == -ETIMEDOUT ? r : sent;
+                return sent == 0 && r == -Native.ETIMEDOUT ? r : sent;
             }
             if (r < 0) {
                 throw sendError("send", (int) -r, size);
@@ -865,8 +875,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
                 if (!fds.isEmpty()) {
                     MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
                     cmsghdr.cmsg_len(hdr, Cmsg.len((long) Integer.BYTES * fds.size()));
-                    cmsghdr.cmsg_level(hdr, SOL_SOCKET);
-                    cmsghdr.cmsg_type(hdr, SCM_RIGHTS);
+                    cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
+                    cmsghdr.cmsg_type(hdr, Native.SCM_RIGHTS);
                     long d = Cmsg.data(h);
                     for (OwnedFd fd : fds) {
                         int n = FdUse.enter(fd);
@@ -879,8 +889,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
                 if (credentials) {
                     MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
                     cmsghdr.cmsg_len(hdr, Cmsg.len(ucred.sizeof()));
-                    cmsghdr.cmsg_level(hdr, SOL_SOCKET);
-                    cmsghdr.cmsg_type(hdr, SCM_CREDENTIALS);
+                    cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
+                    cmsghdr.cmsg_type(hdr, Native.SCM_CREDENTIALS);
                     MemorySegment cred = control.asSlice(Cmsg.data(h), ucred.sizeof());
                     ucred.pid(cred, SocketCalls.getpid());
                     ucred.uid(cred, SocketCalls.getuid());
@@ -891,11 +901,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             Duration limit = sendTimeout;
             long deadline = untimed(limit); // one limit for the message and the rest of its data
-            long r = core.call(SocketCore::sendmsg, msg, 0, MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
-            if (r == -ETIMEDOUT) {
+            long r = core.call(SocketCore::sendmsg, msg, 0, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
+            if (r == -Native.ETIMEDOUT) {
                 throw timedOut("sendmsg", limit);
             }
-            if (r == -EAGAIN) {
+            if (r == -Native.EAGAIN) {
                 return 0;
             }
             if (r < 0) {
@@ -944,7 +954,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
     public long receive(MemorySegment buffer) throws IOException {
         Duration limit = receiveTimeout;
         long r = receiveAny(buffer, untimed(limit));
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             throw timedOut("receive", limit);
         }
         return received(r, buffer);
@@ -1159,8 +1169,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
             control.fill((byte) 0);
             msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
-            long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
-            if (r == -ETIMEDOUT && optionLimit != null) {
+            long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | Native.MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
+            if (r == -Native.ETIMEDOUT && optionLimit != null) {
                 throw timedOut("recvmsg", optionLimit);
             }
             if (SocketCore.nothing(r)) {
@@ -1169,7 +1179,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             if (r < 0) {
                 throw Errors.of("recvmsg", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
             }
-            boolean controlTruncated = (msghdr.msg_flags(msg) & MSG_CTRUNC) != 0;
+            boolean controlTruncated = (msghdr.msg_flags(msg) & Native.MSG_CTRUNC) != 0;
             long controlLength = room == 0 ? 0 : Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
             List<OwnedFd> fds = new ArrayList<>();
             Credentials credentials = null;
@@ -1180,15 +1190,15 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     if (len < Cmsg.len(0) || h + len > controlLength) {
                         break;
                     }
-                    if (cmsghdr.cmsg_level(hdr) != SOL_SOCKET) {
+                    if (cmsghdr.cmsg_level(hdr) != Native.SOL_SOCKET) {
                         continue;
                     }
-                    if (cmsghdr.cmsg_type(hdr) == SCM_RIGHTS) {
+                    if (cmsghdr.cmsg_type(hdr) == Native.SCM_RIGHTS) {
                         long count = (len - Cmsg.len(0)) / Integer.BYTES;
                         for (long i = 0; i < count; i++) {
                             fds.add(OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + i * Integer.BYTES)));
                         }
-                    } else if (cmsghdr.cmsg_type(hdr) == SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
+                    } else if (cmsghdr.cmsg_type(hdr) == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
                         MemorySegment c = control.asSlice(Cmsg.data(h), ucred.sizeof());
                         credentials = new Credentials(ucred.pid(c), ucred.uid(c), ucred.gid(c));
                     }

@@ -20,6 +20,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.FdKinds;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.internal.Waiter;
@@ -73,8 +74,12 @@ public final class EventFd implements Waitable, AutoCloseable {
         SEMAPHORE
     }
 
-    private static final int EAGAIN = LibC.EAGAIN();
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int EAGAIN = LibC.EAGAIN();
+        static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    }
+
     private static final long COUNTER_BYTES = 8;
 
     private final OwnedFd fd;
@@ -97,6 +102,7 @@ public final class EventFd implements Waitable, AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public static EventFd create(long initialValue, Mode mode) throws IOException {
+        NativeAccess.require();
         Check.notNull("mode", mode);
         if (initialValue < 0 || initialValue > 0xffff_ffffL) {
             throw new IllegalArgumentException("initialValue=" + initialValue + " must be 0 to " + 0xffff_ffffL);
@@ -126,6 +132,8 @@ public final class EventFd implements Waitable, AutoCloseable {
      * @throws IOException if {@code fstat} or {@code fcntl} fails
      */
     public static EventFd adopt(OwnedFd fd, Mode mode) throws IOException {
+        NativeAccess.require();
+        Check.notNull("fd", fd);
         Check.notNull("mode", mode);
         FdKinds.require(fd, "EventFd.adopt", "an eventfd", DescriptorKind.EVENTFD);
         int raw = FdUse.enter(fd);
@@ -307,7 +315,7 @@ public final class EventFd implements Waitable, AutoCloseable {
         if (r == COUNTER_BYTES) {
             return r;
         }
-        if (r == -EAGAIN || r == -ETIMEDOUT) {
+        if (r == -Native.EAGAIN || r == -Native.ETIMEDOUT) {
             return 0;
         }
         throw Errors.of(call, fd.toString(), r < 0 ? (int) -r : LibC.EIO());

@@ -10,6 +10,7 @@ import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.shm.SharedAtomics;
 
@@ -41,9 +42,13 @@ import org.panamaipc.shm.SharedAtomics;
  * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
  */
 public final class Futex implements AutoCloseable {
-    private static final int WAKE = LibC.FUTEX_WAKE();
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
-    private static final int EAGAIN = LibC.EAGAIN();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int WAKE = LibC.FUTEX_WAKE();
+        static final int ETIMEDOUT = LibC.ETIMEDOUT();
+        static final int EAGAIN = LibC.EAGAIN();
+    }
+
 
     private final MemorySegment word;
     private final Blocker blocker;
@@ -64,6 +69,7 @@ public final class Futex implements AutoCloseable {
      *         is not 4-byte aligned
      */
     public static Futex of(MemorySegment segment, long offset) {
+        NativeAccess.require();
         Check.nativeSegment("segment", segment, "a futex");
         Check.range(segment, offset, 4);
         long address = segment.address() + offset;
@@ -143,10 +149,10 @@ public final class Futex implements AutoCloseable {
     private boolean await(int expected, long deadline) throws IOException {
         long r = blocker.call(SyncCalls::futexWaitCall, 0, word, MemorySegment.NULL, expected, 0, 0, deadline,
                 Blocker.Timing.RELATIVE);
-        if (r == 0 || r == -EAGAIN) {
+        if (r == 0 || r == -Native.EAGAIN) {
             return true;
         }
-        if (r == -ETIMEDOUT) {
+        if (r == -Native.ETIMEDOUT) {
             return false;
         }
         throw Errors.of("futex", "FUTEX_WAIT, " + expected, (int) -r);
@@ -165,7 +171,7 @@ public final class Futex implements AutoCloseable {
         Check.positive("count", count);
         blocker.enter();
         try {
-            long r = SyncCalls.futexWake(word, WAKE, count);
+            long r = SyncCalls.futexWake(word, Native.WAKE, count);
             if (r < 0) {
                 throw Errors.of("futex", "FUTEX_WAKE, " + count, (int) -r);
             }

@@ -20,6 +20,7 @@ import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Names;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SyncCalls;
 
 /**
@@ -63,9 +64,13 @@ public final class NamedSemaphore implements AutoCloseable {
      */
     public static final int MAX_NAME_BYTES = 251;
 
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
-    private static final int EAGAIN = LibC.EAGAIN();
-    private static final int ENOENT = LibC.ENOENT();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int ETIMEDOUT = LibC.ETIMEDOUT();
+        static final int EAGAIN = LibC.EAGAIN();
+        static final int ENOENT = LibC.ENOENT();
+    }
+
 
     private final String name;
     private final MemorySegment sem;
@@ -91,6 +96,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_open.3.html">sem_open(3)</a>
      */
     public static NamedSemaphore create(String name, int initialValue) throws IOException {
+        NativeAccess.require();
         return create(name, initialValue, Modes.OWNER_READ_WRITE);
     }
 
@@ -109,6 +115,7 @@ public final class NamedSemaphore implements AutoCloseable {
      */
     public static NamedSemaphore create(String name, int initialValue, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         return open(name, LibC.O_CREAT() | LibC.O_EXCL(), Modes.toMode(permissions), initialValue);
     }
 
@@ -126,6 +133,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_open.3.html">sem_open(3)</a>
      */
     public static NamedSemaphore openOrCreate(String name, int initialValue) throws IOException {
+        NativeAccess.require();
         return openOrCreate(name, initialValue, Modes.OWNER_READ_WRITE);
     }
 
@@ -144,6 +152,7 @@ public final class NamedSemaphore implements AutoCloseable {
      */
     public static NamedSemaphore openOrCreate(String name, int initialValue, Set<PosixFilePermission> permissions)
             throws IOException {
+        NativeAccess.require();
         int mode = Modes.toMode(permissions);
         // sem_open(O_CREAT) alone would do it, but one rule for every kind: create, else open
         while (true) {
@@ -171,6 +180,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_open.3.html">sem_open(3)</a>
      */
     public static NamedSemaphore open(String name) throws IOException {
+        NativeAccess.require();
         return open(name, 0, 0, 0);
     }
 
@@ -218,6 +228,7 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_unlink.3.html">sem_unlink(3)</a>
      */
     public static void unlink(String name) throws IOException {
+        NativeAccess.require();
         int r = rawUnlink(name);
         if (r != 0) {
             throw unlinkFailed(name, -r);
@@ -235,8 +246,9 @@ public final class NamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_unlink.3.html">sem_unlink(3)</a>
      */
     public static boolean unlinkIfExists(String name) throws IOException {
+        NativeAccess.require();
         int r = rawUnlink(name);
-        if (r == -ENOENT) {
+        if (r == -Native.ENOENT) {
             return false;
         }
         if (r != 0) {
@@ -337,7 +349,7 @@ public final class NamedSemaphore implements AutoCloseable {
             if (r == 0) {
                 return true;
             }
-            if (r == -EAGAIN) {
+            if (r == -Native.EAGAIN) {
                 return false;
             }
             throw Errors.of("sem_trywait", what, -r);
@@ -359,7 +371,7 @@ public final class NamedSemaphore implements AutoCloseable {
             if (r == 0) {
                 return true;
             }
-            if (r == -ETIMEDOUT) {
+            if (r == -Native.ETIMEDOUT) {
                 return false;
             }
             throw Errors.of(deadline == Deadline.NONE ? "sem_wait" : "sem_timedwait", what, (int) -r);
@@ -432,7 +444,7 @@ public final class NamedSemaphore implements AutoCloseable {
         blocker.close();
         if (unlinkOnClose.getAndSet(false)) {
             int r = rawUnlink(name);
-            if (r != 0 && r != -ENOENT) {
+            if (r != 0 && r != -Native.ENOENT) {
                 throw new UncheckedIOException(unlinkFailed(name, -r));
             }
         }

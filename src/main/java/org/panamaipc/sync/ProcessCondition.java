@@ -11,6 +11,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.BoundThread;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SyncCalls;
 
 /**
@@ -52,7 +53,11 @@ public final class ProcessCondition implements AutoCloseable {
 
     private static final String KIND = "ProcessCondition";
 
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    }
+
 
     private final MemorySegment region;
     private final MemorySegment cond;
@@ -80,6 +85,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_cond_init.3p.html">pthread_cond_init(3p)</a>
      */
     public static ProcessCondition initialize(MemorySegment segment, long offset) throws IOException {
+        NativeAccess.require();
         MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.retract(region);
         int r = SyncCalls.condInitShared(SyncDescriptor.object(region));
@@ -103,6 +109,7 @@ public final class ProcessCondition implements AutoCloseable {
      * @throws IllegalStateException if no initialised condition is there
      */
     public static ProcessCondition attach(MemorySegment segment, long offset) {
+        NativeAccess.require();
         MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.checkInitialised(region, SyncDescriptor.CONDITION_MAGIC, "ProcessCondition");
         return new ProcessCondition(region);
@@ -167,7 +174,7 @@ public final class ProcessCondition implements AutoCloseable {
                 // each ending with the mutex held again
                 long r = blocker.call(SyncCalls::condWaitCall, 0, cond, mutex.nativeMutex(), 0, 0, 0, deadline,
                         Blocker.Timing.SLICED_ABSOLUTE_MONOTONIC);
-                return r == -ETIMEDOUT ? null : mutex.state((int) -r, "pthread_cond_timedwait");
+                return r == -Native.ETIMEDOUT ? null : mutex.state((int) -r, "pthread_cond_timedwait");
             } finally {
                 mutex.blocker().exit();
             }

@@ -10,6 +10,7 @@ import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.BoundThread;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SyncCalls;
 
 /**
@@ -83,9 +84,13 @@ public final class ProcessMutex implements AutoCloseable {
      */
     public static final int CLOSE_LATENCY_MILLIS = 50;
 
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
-    private static final int EOWNERDEAD = LibC.EOWNERDEAD();
-    private static final int ENOTRECOVERABLE = LibC.ENOTRECOVERABLE();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int ETIMEDOUT = LibC.ETIMEDOUT();
+        static final int EOWNERDEAD = LibC.EOWNERDEAD();
+        static final int ENOTRECOVERABLE = LibC.ENOTRECOVERABLE();
+    }
+
 
     private final MemorySegment region;
     private final MemorySegment mutex;
@@ -113,6 +118,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/pthread_mutex_init.3p.html">pthread_mutex_init(3p)</a>
      */
     public static ProcessMutex initialize(MemorySegment segment, long offset) throws IOException {
+        NativeAccess.require();
         MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.retract(region);
         int r = SyncCalls.mutexInitSharedRobust(SyncDescriptor.object(region));
@@ -136,6 +142,7 @@ public final class ProcessMutex implements AutoCloseable {
      * @throws IllegalStateException if no initialised mutex is there
      */
     public static ProcessMutex attach(MemorySegment segment, long offset) {
+        NativeAccess.require();
         MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.checkInitialised(region, SyncDescriptor.MUTEX_MAGIC, "ProcessMutex");
         return new ProcessMutex(region);
@@ -189,7 +196,7 @@ public final class ProcessMutex implements AutoCloseable {
         blocker.enter();
         try {
             int r = tryOnce();
-            return r == ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
+            return r == Native.ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
         } finally {
             blocker.exit();
         }
@@ -225,14 +232,14 @@ public final class ProcessMutex implements AutoCloseable {
             // an interrupted thread takes nothing, even a free mutex: the engine says so
             if (!Thread.currentThread().isInterrupted()) {
                 int r = tryOnce();
-                if (r != ETIMEDOUT) {
+                if (r != Native.ETIMEDOUT) {
                     return state(r, "pthread_mutex_timedlock");
                 }
             }
             // glibc restarts pthread_mutex_timedlock after a signal: the engine waits in slices
             long r = blocker.call(SyncCalls::mutexLockCall, 0, mutex, MemorySegment.NULL, 0, 0, 0, deadline,
                     Blocker.Timing.SLICED_ABSOLUTE_REALTIME);
-            return r == -ETIMEDOUT ? null : state((int) -r, "pthread_mutex_timedlock");
+            return r == -Native.ETIMEDOUT ? null : state((int) -r, "pthread_mutex_timedlock");
         } finally {
             blocker.exit();
         }
@@ -252,10 +259,10 @@ public final class ProcessMutex implements AutoCloseable {
         if (r == 0) {
             return LockState.ACQUIRED;
         }
-        if (r == EOWNERDEAD) {
+        if (r == Native.EOWNERDEAD) {
             return LockState.OWNER_DIED;
         }
-        if (r == ENOTRECOVERABLE) {
+        if (r == Native.ENOTRECOVERABLE) {
             throw new MutexNotRecoverableException(call, "mutex@0x" + Long.toHexString(region.address()), r);
         }
         throw Errors.of(call, "mutex", r);

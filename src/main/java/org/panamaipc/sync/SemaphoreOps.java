@@ -7,6 +7,7 @@ import java.util.List;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.sembuf;
 import org.panamaipc.internal.Check;
+import org.panamaipc.internal.NativeAccess;
 
 /**
  * An immutable list of operations on a System V semaphore set, applied atomically by
@@ -51,11 +52,13 @@ public final class SemaphoreOps {
      * @return a list of this one operation
      */
     public static SemaphoreOps of(int index, int delta, SemaphoreFlag... flags) {
+        NativeAccess.require();
         return builder().add(index, delta, flags).build();
     }
 
     /** {@return a builder for a list of operations} */
     public static Builder builder() {
+        NativeAccess.require();
         return new Builder();
     }
 

@@ -6,6 +6,7 @@ import org.panamaipc.bindings.pthread_mutex_t;
 import org.panamaipc.bindings.sem_t;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.MappedMemory;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.shm.SharedAtomics;
 
 /**
@@ -32,6 +33,10 @@ import org.panamaipc.shm.SharedAtomics;
  * x86_64 and aarch64.
  */
 final class SyncDescriptor {
+    static {
+        NativeAccess.require(); // first: without native access, a clear error instead of a failed initialization
+    }
+
     /** Offset of the magic int. */
     static final long MAGIC_OFFSET = 0;
     /** Offset of the version int. */

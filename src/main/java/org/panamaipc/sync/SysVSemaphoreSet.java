@@ -25,6 +25,7 @@ import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.Modes;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SyncCalls;
 
 /**
@@ -72,14 +73,18 @@ public final class SysVSemaphoreSet implements AutoCloseable {
     /** How long {@link #openOrCreate(SysVKey, int...)} waits for another creator to initialise. */
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final int GETVAL = LibC.GETVAL();
-    private static final int EIDRM = LibC.EIDRM();
-    private static final int EINVAL = LibC.EINVAL();
-    private static final int ENOENT = LibC.ENOENT();
-    private static final int EEXIST = LibC.EEXIST();
-    private static final int ETIMEDOUT = LibC.ETIMEDOUT();
-    private static final int EAGAIN = LibC.EAGAIN();
-    private static final int CREATE_EXCLUSIVE = LibC.IPC_CREAT() | LibC.IPC_EXCL();
+    /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
+    private static final class Native {
+        static final int GETVAL = LibC.GETVAL();
+        static final int EIDRM = LibC.EIDRM();
+        static final int EINVAL = LibC.EINVAL();
+        static final int ENOENT = LibC.ENOENT();
+        static final int EEXIST = LibC.EEXIST();
+        static final int ETIMEDOUT = LibC.ETIMEDOUT();
+        static final int EAGAIN = LibC.EAGAIN();
+        static final int CREATE_EXCLUSIVE = LibC.IPC_CREAT() | LibC.IPC_EXCL();
+    }
+
 
     private final int id;
     private final int size;
@@ -105,7 +110,8 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet createPrivate(int size) throws IOException {
-        return create(SysVKey.PRIVATE, size, CREATE_EXCLUSIVE, Modes.OWNER_READ_WRITE);
+        NativeAccess.require();
+        return create(SysVKey.PRIVATE, size, Native.CREATE_EXCLUSIVE, Modes.OWNER_READ_WRITE);
     }
 
     /**
@@ -120,6 +126,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet create(SysVKey key, int size) throws IOException {
+        NativeAccess.require();
         return create(key, size, Modes.OWNER_READ_WRITE);
     }
 
@@ -138,7 +145,8 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      */
     public static SysVSemaphoreSet create(SysVKey key, int size, Set<PosixFilePermission> permissions)
             throws IOException {
-        return create(checkShared(key), size, CREATE_EXCLUSIVE, permissions);
+        NativeAccess.require();
+        return create(checkShared(key), size, Native.CREATE_EXCLUSIVE, permissions);
     }
 
     /**
@@ -159,6 +167,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet openOrCreate(SysVKey key, int... initialValues) throws IOException {
+        NativeAccess.require();
         return openOrCreate(key, Modes.OWNER_READ_WRITE, DEFAULT_INIT_TIMEOUT, initialValues);
     }
 
@@ -181,10 +190,11 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      */
     public static SysVSemaphoreSet openOrCreate(SysVKey key, Set<PosixFilePermission> permissions,
                                                 Duration initTimeout, int... initialValues) throws IOException {
+        NativeAccess.require();
         checkShared(key);
         checkValues(initialValues);
         long deadline = Deadline.end(initTimeout);
-        int flags = CREATE_EXCLUSIVE | Modes.toMode(permissions);
+        int flags = Native.CREATE_EXCLUSIVE | Modes.toMode(permissions);
         int size = initialValues.length;
         while (true) {
             int id = SyncCalls.semget(key.value(), size, flags);
@@ -204,11 +214,11 @@ public final class SysVSemaphoreSet implements AutoCloseable {
                 }
                 return set;
             }
-            if (id != -EEXIST) {
+            if (id != -Native.EEXIST) {
                 throw semgetFailed(key, size, flags, -id);
             }
             id = SyncCalls.semget(key.value(), 0, 0);
-            if (id == -ENOENT) {
+            if (id == -Native.ENOENT) {
                 continue; // removed between the two calls: try to create it again
             }
             if (id < 0) {
@@ -230,7 +240,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
             }
             set.close();
             throw new IpcException("semget", key + ": created by another process but not initialised within "
-                    + initTimeout, ETIMEDOUT);
+                    + initTimeout, Native.ETIMEDOUT);
         }
     }
 
@@ -246,6 +256,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semget.2.html">semget(2)</a>
      */
     public static SysVSemaphoreSet open(SysVKey key) throws IOException {
+        NativeAccess.require();
         checkShared(key);
         int id = SyncCalls.semget(key.value(), 0, 0);
         if (id < 0) {
@@ -266,6 +277,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semctl.2.html">semctl(2)</a>
      */
     public static SysVSemaphoreSet openId(int id) throws IOException {
+        NativeAccess.require();
         Check.notNegative("id", id);
         SemaphoreSetStat stat = stat(id);
         return new SysVSemaphoreSet(id, stat.size(), stat.key());
@@ -306,7 +318,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      */
     private static IOException failed(String call, int id, String rest, int errno) {
         String arguments = "semid=" + id + rest;
-        if (errno == EINVAL || errno == EIDRM) {
+        if (errno == Native.EINVAL || errno == Native.EIDRM) {
             return new ObjectRemovedException(call, arguments, errno);
         }
         return Errors.named(call, "semid=" + id, arguments, errno);
@@ -440,7 +452,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         if (r == 0) {
             return true;
         }
-        if (r == -ETIMEDOUT || r == -EAGAIN) { // EAGAIN: an operation with NO_WAIT would have waited
+        if (r == -Native.ETIMEDOUT || r == -Native.EAGAIN) { // Native.EAGAIN: an operation with NO_WAIT would have waited
             return false;
         }
         throw failed(deadline == Deadline.NONE ? "semop" : "semtimedop", ", " + ops, (int) -r);
@@ -483,7 +495,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/semctl.2.html">semctl(2)</a>
      */
     public int value(int index) throws IOException {
-        return ctl(index, GETVAL, "GETVAL");
+        return ctl(index, Native.GETVAL, "GETVAL");
     }
 
     /**
@@ -710,7 +722,7 @@ public final class SysVSemaphoreSet implements AutoCloseable {
         blocker.close();
         if (removeOnClose.getAndSet(false)) {
             int r = SyncCalls.semctl(id, 0, LibC.IPC_RMID());
-            if (r < 0 && r != -EINVAL && r != -EIDRM) {
+            if (r < 0 && r != -Native.EINVAL && r != -Native.EIDRM) {
                 throw new UncheckedIOException(failed("semctl", ", 0, IPC_RMID", -r));
             }
         }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.SyncCalls;
 
 /**
@@ -62,6 +63,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException on a failure of {@code sem_init}
      */
     public static UnnamedSemaphore initialize(MemorySegment segment, long offset, int initialValue) throws IOException {
+        NativeAccess.require();
         if (initialValue < 0) {
             throw new IllegalArgumentException("initialValue=" + initialValue + " must be 0 to SEM_VALUE_MAX="
                     + NamedSemaphore.MAX_VALUE);
@@ -89,6 +91,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IllegalStateException if no initialised semaphore is there
      */
     public static UnnamedSemaphore attach(MemorySegment segment, long offset) {
+        NativeAccess.require();
         MemorySegment region = SyncDescriptor.region(segment, offset, SIZE, KIND);
         SyncDescriptor.checkInitialised(region, SyncDescriptor.SEMAPHORE_MAGIC, "UnnamedSemaphore");
         return new UnnamedSemaphore(region);

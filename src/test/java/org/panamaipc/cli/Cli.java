@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.panamaipc.testing.RunProcesses;
 
 /** Runs the ipc command in this JVM ({@link #run}) or through the launcher as a real process ({@link #launch}). */
 final class Cli {
@@ -42,6 +43,7 @@ final class Cli {
 
     static Result launch(Duration timeout, String... words) throws IOException, InterruptedException {
         Process p = launcher(words).start();
+        RunProcesses.started(p.pid()); // what it creates is this run's
         p.getOutputStream().close();
         var out = new java.util.concurrent.CompletableFuture<String>();
         var err = new java.util.concurrent.CompletableFuture<String>();
@@ -65,6 +67,7 @@ final class Cli {
     /** Runs a shell tool and returns its stdout; fails on a non-zero exit. */
     static String tool(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        RunProcesses.started(p.pid()); // what it creates (ipcmk) is this run's
         String out = readAll(p.getInputStream());
         if (p.waitFor() != 0) {
             throw new AssertionError(String.join(" ", command) + " failed: " + out);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,11 +12,12 @@ import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.sync.NamedSemaphore;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /** The subcommands run in this JVM against real kernel objects; the launcher is tested in {@link LauncherTest}. */
 @IpcTest
 class CliTest {
-    private final String name = "/ipc-cli-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String name = TestRun.uniqueName("ipc-cli-test");
     private final int key = 0x1C000000 | (int) (Math.random() * 0xFFFFFF);
 
     @AfterEach

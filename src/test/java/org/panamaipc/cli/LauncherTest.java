@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.mq.PosixMessageQueue;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /**
  * The {@code ./ipc} launcher run as a user runs it: a real process per command line. Few
@@ -36,7 +36,7 @@ class LauncherTest {
 
     @Test
     void scriptedRoundTripAndErrorExits() throws Exception {
-        String name = "/ipc-launcher-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = TestRun.uniqueName("ipc-launcher");
         try {
             assertThat(Cli.launch(TIMEOUT, "mq", "send", name, "hi there", "--create").code()).isZero();
             Cli.Result ls = Cli.launch(TIMEOUT, "ls", "--json");
@@ -55,7 +55,7 @@ class LauncherTest {
 
     @Test
     void sharedMemorySemaphoreMessageAndFifoFormsThroughTheLauncher(@TempDir Path dir) throws Exception {
-        String name = "/ipc-launcher-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = TestRun.uniqueName("ipc-launcher");
         String key = String.format("0x%08x", 0x1D000000 | (int) (Math.random() * 0xFFFFFF));
         try {
             assertThat(Cli.launch(TIMEOUT, "shm", "write", name, "3", "abc", "--create", "16").code()).isZero();
@@ -96,7 +96,7 @@ class LauncherTest {
 
     @Test
     void shellOpensJshellWithTheLibraryImported() throws Exception {
-        String name = "/ipc-shell-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = TestRun.uniqueName("ipc-shell");
         Process shell = Cli.launcher("shell", "-q").start();
         try {
             try (var in = shell.getOutputStream()) {
@@ -124,7 +124,7 @@ class LauncherTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void ctrlCInTheShellCancelsABlockedReceiveAndLosesNothing() throws Exception {
-        String name = "/ipc-ctrlc-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = TestRun.uniqueName("ipc-ctrlc");
         String driver = """
                 import fcntl, glob, os, pty, select, struct, sys, termios, time
                 launcher, name = sys.argv[1], sys.argv[2]

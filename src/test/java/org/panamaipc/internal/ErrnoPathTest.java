@@ -12,7 +12,6 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import org.panamaipc.IpcNoSuchFileException;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.mq_attr;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /**
  * Real calls through the syscall layer fail with the right errno, and the one errno path
@@ -42,7 +42,7 @@ class ErrnoPathTest {
     private static final MethodHandle MQ_UNLINK = Downcalls.blocking(LibC.mq_unlink$address(), LibC.mq_unlink$descriptor());
     private static final MethodHandle GETEUID = Downcalls.plain(LibC.geteuid$address(), LibC.geteuid$descriptor(), true);
 
-    private final String name = "/panama-ipc-errno-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final String name = TestRun.uniqueName("errno");
     private final Arena arena = Arena.ofConfined();
 
     @AfterEach

@@ -32,6 +32,7 @@ import org.panamaipc.sync.ProcessMutex;
 import org.panamaipc.sync.SemaphoreOps;
 import org.panamaipc.sync.SysVSemaphoreSet;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /**
  * The engine's virtual-thread branch: a wait on a descriptor parks on the poller, one without
@@ -359,7 +360,7 @@ class VirtualThreadEngineTest {
 
     @Test
     void aVirtualThreadSendingHeapBytesToAFullQueueParksAndTheMessageArrivesWhole() throws Exception {
-        String name = org.panamaipc.mq.PosixMessageQueue.uniqueName("vtsend");
+        String name = org.panamaipc.mq.PosixMessageQueue.uniqueName(TestRun.prefix("vtsend"));
         org.panamaipc.mq.PosixMessageQueue q = org.panamaipc.mq.PosixMessageQueue.create(name, 1, 64).unlinkOnClose();
         toClose.add(q);
         q.send(new byte[] {1}, 0); // full now

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 /**
  * Helpers for the queue tests: unique names and keys, shell tools, /proc, capabilities, and
@@ -95,10 +96,9 @@ final class Peers {
         return java.util.concurrent.CompletableFuture.supplyAsync(task, r -> Thread.ofPlatform().daemon().start(r));
     }
 
-    /** A queue name no other test uses. */
+    /** A queue name no other test uses, with the run's prefix the leak check knows. */
     static String uniqueName(String prefix) {
-        return "/panamaipc-" + prefix + "-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFL);
+        return TestRun.uniqueName(prefix);
     }
 
     /** A System V key no other test uses (never 0, never negative). */

@@ -35,6 +35,7 @@ import org.panamaipc.testing.BlockingChecks;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class PosixMessageQueueTest {
@@ -229,8 +230,9 @@ class PosixMessageQueueTest {
 
     @Test
     void uniqueNamesAreNamesAndUnlinkOnCloseRemovesTheName() throws IOException {
-        String n = PosixMessageQueue.uniqueName("posix-test");
-        assertThat(n).startsWith("/posix-test-").isNotEqualTo(PosixMessageQueue.uniqueName("posix-test"));
+        String n = PosixMessageQueue.uniqueName(TestRun.prefix("posix-test"));
+        assertThat(n).startsWith("/" + TestRun.prefix("posix-test") + "-")
+                .isNotEqualTo(PosixMessageQueue.uniqueName(TestRun.prefix("posix-test")));
         names.add(n);
         PosixMessageQueue q = PosixMessageQueue.create(n, 2, 8).unlinkOnClose();
         q.close();

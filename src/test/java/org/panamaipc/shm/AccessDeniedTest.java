@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 /** Objects of mode 0600 are closed to other users: their open fails with AccessDeniedException. */
 @IpcTest
@@ -21,7 +22,7 @@ class AccessDeniedTest {
     void anotherUserCannotOpenObjectsMadeWithTheDefaultMode() throws Exception {
         assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "needs root to run a peer as user nobody");
-        String name = SharedMemory.uniqueName("denied");
+        String name = SharedMemory.uniqueName(TestRun.prefix("denied"));
         int key = 0x5b000000 | ThreadLocalRandom.current().nextInt(1, 1 << 24);
         SysVSharedMemory segment = SysVSharedMemory.create(SysVKey.of(key), 4096);
         try (SharedMemory shm = SharedMemory.create(name, 4096)) {

@@ -19,6 +19,7 @@ import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class MemfdTest {
@@ -180,7 +181,7 @@ class MemfdTest {
 
     @Test
     void aPosixSharedMemoryDescriptorCanBeAdoptedToo() throws IOException {
-        String name = SharedMemory.uniqueName("memfdtest");
+        String name = SharedMemory.uniqueName(TestRun.prefix("memfdtest"));
         try (SharedMemory shm = SharedMemory.create(name, 4096);
              Memfd adopted = Memfd.adopt(shm.fd().dup());
              Mapping m = adopted.map()) {

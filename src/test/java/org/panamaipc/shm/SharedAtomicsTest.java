@@ -15,6 +15,7 @@ import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class SharedAtomicsTest {
@@ -70,7 +71,7 @@ class SharedAtomicsTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // 300,000 contended CASes on 2 loaded cores
     void twoPeerJvmsAndAPythonPeerCountExactlyThroughCompareAndSet() throws Exception {
-        String name = SharedMemory.uniqueName("counter");
+        String name = SharedMemory.uniqueName(TestRun.prefix("counter"));
         try (SharedMemory shm = SharedMemory.create(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();
             try (PeerProcess java1 = PeerJvm.builder(CounterPeer.class).onClassPath().start(name, n(ITERATIONS));
@@ -92,7 +93,7 @@ class SharedAtomicsTest {
 
     @Test
     void aPeerJvmPlaysPingPongThroughAcquireAndReleaseWithoutLosingAPayload() throws Exception {
-        String name = SharedMemory.uniqueName("pingpong");
+        String name = SharedMemory.uniqueName(TestRun.prefix("pingpong"));
         int rounds = 1_000;
         try (SharedMemory shm = SharedMemory.create(name, 4096); Mapping mapping = shm.map()) {
             MemorySegment s = mapping.segment();

@@ -33,13 +33,14 @@ import org.panamaipc.ErrnoException;
 import org.panamaipc.ObjectMismatchException;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class SharedMemoryTest {
     private final List<String> names = new ArrayList<>();
 
     private String name() {
-        String name = SharedMemory.uniqueName("shmtest");
+        String name = SharedMemory.uniqueName(TestRun.prefix("shmtest"));
         names.add(name);
         return name;
     }

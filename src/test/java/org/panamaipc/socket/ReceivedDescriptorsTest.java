@@ -20,6 +20,7 @@ import org.panamaipc.pipe.PipeSink;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
 import org.panamaipc.testing.IpcTest;
+import org.panamaipc.testing.TestRun;
 
 /** A descriptor received over a socket becomes the library's own object for what it is. */
 @IpcTest
@@ -93,7 +94,7 @@ class ReceivedDescriptorsTest {
 
     @Test
     void aReceivedMessageQueueDescriptorReceives() throws Exception {
-        String name = "/panama-ipc-passed-" + Long.toHexString(System.nanoTime());
+        String name = TestRun.uniqueName("passed");
         try (SocketPair pair = UnixSocket.pair(SocketType.SEQPACKET); Arena arena = Arena.ofConfined();
              PosixMessageQueue queue = PosixMessageQueue.create(name, 4, 64)) {
             pair.first().sendDescriptors(arena.allocateFrom("q"), queue.fd());

@@ -24,10 +24,11 @@ import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class EventFdTest {
-    private final String shmName = SharedMemory.uniqueName("efd");
+    private final String shmName = SharedMemory.uniqueName(TestRun.prefix("efd"));
 
     @AfterEach
     void unlink() throws IOException {

@@ -20,12 +20,13 @@ import org.panamaipc.testing.Deadline;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class FutexTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final String shmName = SharedMemory.uniqueName("futex");
+    private final String shmName = SharedMemory.uniqueName(TestRun.prefix("futex"));
 
     @AfterEach
     void unlink() throws IOException {

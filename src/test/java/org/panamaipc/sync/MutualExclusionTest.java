@@ -10,6 +10,7 @@ import org.panamaipc.shm.Memfd;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.TestRun;
 
 /** Two peer JVMs and this one add to one plain counter under a lock: no update is lost. */
 @IpcTest

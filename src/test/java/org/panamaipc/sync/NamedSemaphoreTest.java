@@ -26,10 +26,11 @@ import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class NamedSemaphoreTest {
-    private final String name = NamedSemaphore.uniqueName("sem");
+    private final String name = NamedSemaphore.uniqueName(TestRun.prefix("sem"));
     private final String other = name + "-b";
     private final String shmName = name + "-shm";
 
@@ -108,7 +109,7 @@ class NamedSemaphoreTest {
 
     @Test
     void unlinkOnCloseRemovesTheNameOnceAndUniqueNamesDiffer() throws IOException {
-        assertThat(name).startsWith("/sem-").isNotEqualTo(NamedSemaphore.uniqueName("sem"));
+        assertThat(name).startsWith("/" + TestRun.prefix("sem") + "-").isNotEqualTo(NamedSemaphore.uniqueName(TestRun.prefix("sem")));
         Path file = Path.of("/dev/shm/sem." + name.substring(1));
         NamedSemaphore sem = NamedSemaphore.create(name, 0).unlinkOnClose();
         assertThat(file).exists();

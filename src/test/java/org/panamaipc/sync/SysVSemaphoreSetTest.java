@@ -32,13 +32,14 @@ import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
 import org.panamaipc.testing.PythonPeer;
+import org.panamaipc.testing.TestRun;
 
 @IpcTest
 class SysVSemaphoreSetTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final List<Integer> created = new ArrayList<>();
-    private final String shmName = SharedMemory.uniqueName("semset");
+    private final String shmName = SharedMemory.uniqueName(TestRun.prefix("semset"));
 
     @AfterEach
     void removeSets() throws IOException {

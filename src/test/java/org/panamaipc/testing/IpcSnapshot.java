@@ -18,14 +18,19 @@ import java.util.Set;
  * What a test can leave behind, at one moment: System V objects and POSIX named objects of
  * this user, descriptors and running child processes of this JVM.
  *
- * @param sysV System V objects owned by this user, as {@link SysVObjects} describes them
- * @param namedObjects entries of this user in /dev/shm (POSIX shared memory and named
+ * <p>Only this test run's named objects count: a System V object whose recorded processes
+ * are another program's ({@link SysVObjects.SysVObject#ofThisRun}) and a POSIX name without
+ * the run's prefix ({@link TestRun}) are not this run's leaks, so that other programs on a
+ * busy machine cannot fail the tests.
+ *
+ * @param sysV System V objects owned by this user, by their descriptions
+ * @param namedObjects entries of this run in /dev/shm (POSIX shared memory and named
  *     semaphores) and, where it is mounted, /dev/mqueue (POSIX message queues)
  * @param descriptors open descriptors of this JVM, except those the JVM keeps for itself
  * @param processes running descendants of this JVM: pid and command line
  */
 record IpcSnapshot(
-        Set<String> sysV,
+        Map<String, SysVObjects.SysVObject> sysV,
         Set<Path> namedObjects,
         List<Descriptors.Descriptor> descriptors,
         Map<Long, String> processes) {
@@ -54,7 +59,11 @@ record IpcSnapshot(
      */
     List<String> leaksSince(IpcSnapshot before) {
         List<String> leaks = new ArrayList<>();
-        sysV.stream().filter(o -> !before.sysV.contains(o)).forEach(leaks::add);
+        sysV.forEach((description, object) -> {
+            if (!before.sysV.containsKey(description) && object.ofThisRun()) {
+                leaks.add(description);
+            }
+        });
         namedObjects.stream().filter(p -> !before.namedObjects.contains(p)).map(Path::toString).forEach(leaks::add);
         Descriptors.added(before.descriptors, descriptors).stream().map(Object::toString).forEach(leaks::add);
         processes.forEach((pid, command) -> {
@@ -81,7 +90,7 @@ record IpcSnapshot(
         for (Path directory : NAMED_OBJECT_DIRECTORIES) {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
                 for (Path entry : entries) {
-                    if (isOwnedByUs(entry)) {
+                    if (TestRun.owns(entry) && isOwnedByUs(entry)) {
                         objects.add(entry);
                     }
                 }
@@ -104,7 +113,9 @@ record IpcSnapshot(
 
     private static Map<Long, String> listProcesses() {
         Map<Long, String> processes = new LinkedHashMap<>();
-        ProcessHandle.current().descendants()
+        List<ProcessHandle> descendants = ProcessHandle.current().descendants().toList();
+        RunProcesses.seen(descendants.stream().map(ProcessHandle::pid).toList());
+        descendants.stream()
                 .filter(ProcessTrees::isRunning)
                 .forEach(p -> processes.put(p.pid(), p.info().commandLine().orElse("?")));
         return processes;

@@ -45,16 +45,17 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  *
  * <p>Use it through {@link IpcTest}. Tests must not run concurrently with each other
  * (JUnit's default). System V objects and POSIX named objects are shared by every process of
- * the IPC namespace (and of the /dev/shm mount), so a test can be blamed for the objects of
- * a concurrent test run of the same user on the same machine. Give each run a namespace of
- * its own, e.g.
- * <pre>
- * unshare --ipc --mount --propagation private sh -c \
- *   'mount -t tmpfs -o mode=1777 tmpfs /dev/shm &amp;&amp; mkdir -p /dev/mqueue &amp;&amp;
- *    mount -t mqueue mqueue /dev/mqueue &amp;&amp; mvn verify'
- * </pre>
- * (as root), which also makes POSIX message queues visible where /dev/mqueue is not mounted,
- * and leaves nothing behind even when the run is killed.
+ * the IPC namespace, so the check counts only this run's: a System V object when the kernel
+ * records one of the run's processes ({@link RunProcesses}: the JVM, the peers it started) as
+ * its creator or last user, or records none; a POSIX shared memory object, named semaphore or
+ * message queue when its name carries the run's prefix ({@link TestRun}), which every name
+ * the tests create does. Other programs may create and remove objects of every kind while
+ * the suite runs in the machine's own namespaces. What the check cannot see, then: a POSIX
+ * object a test names without the prefix; a System V object that only an unregistered,
+ * already finished process of the run touched. And an object nobody has used yet (a System V
+ * queue nobody sent to, a semaphore set nobody operated on) that another program keeps
+ * through the whole settling time is counted. A leak must be there at every look during the
+ * settling time, so objects that come and go meanwhile are none.
  */
 public final class LeakCheck implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
@@ -65,8 +66,9 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback, Bef
     public static final String DEFAULT_SETTLE = "PT1S";
 
     /** Why a leak of a named object may not be this test's, for whoever reads the failure. */
-    private static final String SHARED_HINT = "(System V objects and /dev/shm, /dev/mqueue entries are seen by"
-            + " every process of the IPC namespace: a concurrent test run of the same user shows up here too)";
+    private static final String SHARED_HINT = "(counted as this run's: a System V object that one of the run's processes"
+            + " created or used last, or that no process has used yet; a POSIX name with the run's prefix "
+            + TestRun.PREFIX + ")";
 
     private static final Namespace NAMESPACE = Namespace.create(LeakCheck.class);
     private static final String CLASS_SNAPSHOT = "class snapshot";
@@ -129,13 +131,18 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback, Bef
         return store.getOrComputeIfAbsent(REPORTED, key -> ConcurrentHashMap.<String>newKeySet(), Set.class);
     }
 
-    /** Compares with {@code before} until nothing new is left or the deadline passes. */
+    /**
+     * Compares with {@code before} until nothing new is left or the deadline passes; a leak
+     * is what was new at every comparison, so an object that comes and goes meanwhile is none.
+     */
     private static List<String> leaksThatPersist(IpcSnapshot before, Set<String> reported, Deadline deadline) {
         AtomicReference<List<String>> leaks = new AtomicReference<>();
         deadline.poll(() -> {
-            leaks.set(IpcSnapshot.take().leaksSince(before).stream()
+            List<String> now = IpcSnapshot.take().leaksSince(before).stream()
                     .filter(leak -> !reported.contains(leak))
-                    .toList());
+                    .toList();
+            List<String> earlier = leaks.get();
+            leaks.set(earlier == null ? now : earlier.stream().filter(now::contains).toList());
             return leaks.get().isEmpty();
         });
         return leaks.get();

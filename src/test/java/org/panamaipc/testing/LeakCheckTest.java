@@ -25,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +115,25 @@ class LeakCheckTest {
     }
 
     @Test
+    void countsOnlyTheObjectsOfThisRun() throws Exception {
+        // Another program (not started by the run: setsid -f leaves it no child of this JVM)
+        // creates and uses one object of every kind during the fixture's test and keeps them
+        // past its check; so does the fixture itself, under the run's prefix, in /dev/shm.
+        EngineExecutionResults results = run(ForeignObjects.class);
+
+        @SuppressWarnings("unchecked")
+        List<String> foreign = (List<String>) leaked;
+        assertThat(foreign).as("what the other program made").hasSizeGreaterThanOrEqualTo(5);
+        String message = failureOf(results.testEvents()).getMessage();
+        assertThat(message)
+                .startsWith("ForeignObjects.runsBesideAnotherProgram() leaked:\n")
+                .contains("/dev/shm/" + TestRun.PREFIX + "-own-");
+        for (String line : foreign) {
+            assertThat(message).doesNotContain(line);
+        }
+    }
+
+    @Test
     void passesATestThatCleansUpAfterUsingTheJdk() {
         EngineExecutionResults results = run(CleanFixture.class, LeakCheck.DEFAULT_SETTLE);
 
@@ -177,6 +195,15 @@ class LeakCheckTest {
     }
 
     @Fixture
+    static class ForeignObjects {
+        @Test
+        void runsBesideAnotherProgram() throws Exception {
+            leaked = startAnotherProgram();
+            createDevShmFile("own");
+        }
+    }
+
+    @Fixture
     static class BeforeAllLeak {
         @BeforeAll
         static void leakAFile() throws IOException {
@@ -227,8 +254,9 @@ class LeakCheckTest {
     // ---- helpers ----
 
     private static EngineExecutionResults run(Class<?> fixture) {
-        // The fixture's leaks are real: no need to wait long for them to go away.
-        return run(fixture, "PT0.05S");
+        // The default settling time: shorter, and an object another program makes and keeps
+        // a moment, one the kernel records no process for, would count as the fixture's.
+        return run(fixture, LeakCheck.DEFAULT_SETTLE);
     }
 
     private static EngineExecutionResults run(Class<?> fixture, String settle) {
@@ -251,9 +279,48 @@ class LeakCheckTest {
     }
 
     private static Path createDevShmFile() throws IOException {
-        Path file = Files.createFile(Path.of("/dev/shm", "panama-ipc-leaktest-" + UUID.randomUUID()));
+        return createDevShmFile("leaktest");
+    }
+
+    /** Creates a file in /dev/shm named as the run's objects are, as shm_open would. */
+    private static Path createDevShmFile(String what) throws IOException {
+        Path file = Files.createFile(Path.of("/dev/shm", TestRun.uniqueName(what).substring(1)));
         CLEANUPS.add(() -> deleteIfExists(file));
         return file;
+    }
+
+    /**
+     * Starts {@code .ci/ipc-churn.py --hold} outside this JVM's process tree and waits until it
+     * holds one object of every kind; the cleanups end it, which removes them.
+     *
+     * @return what it made, as the leak check would describe each: {@code System V shm id=...},
+     *     {@code /dev/shm/churn-...}, a queue name
+     */
+    private static List<String> startAnotherProgram() throws Exception {
+        Path report = Files.createTempFile("leakcheck-foreign", ".txt");
+        Files.delete(report);
+        CLEANUPS.add(() -> deleteIfExists(report));
+        Process setsid = new ProcessBuilder("setsid", "-f", "python3", Path.of(".ci", "ipc-churn.py").toString(),
+                        "--hold", report.toString())
+                .redirectInput(Path.of("/dev/null").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(setsid.waitFor()).isZero();
+        Deadline.after(PeerProcess.DEFAULT_TIMEOUT).await(() -> Files.exists(report), "ipc-churn.py --hold is ready");
+        List<String> lines = Files.readAllLines(report);
+        assertThat(lines).last().isEqualTo("ready");
+        long pid = Long.parseLong(lines.getFirst().substring("pid ".length()));
+        CLEANUPS.add(() -> ProcessHandle.of(pid).ifPresent(program -> {
+            program.destroy(); // SIGTERM: it removes what it made, then exits
+            program.onExit().join();
+        }));
+        assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).doesNotContain(pid);
+        return lines.subList(1, lines.size() - 1).stream()
+                .map(line -> line.split(" ", 2))
+                .map(w -> w[0].equals("shm") || w[0].equals("sem") || w[0].equals("msg")
+                        ? "System V " + w[0] + " id=" + w[1] + " " : w[1])
+                .toList();
     }
 
     /** Creates a System V object with {@code ipcmk} and returns its id. */

@@ -82,6 +82,7 @@ public final class PeerJvm {
         private final List<String> jvmArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean classPath;
+        private boolean nativeAccess = true;
 
         private Builder(Class<?> main) {
             this.main = Objects.requireNonNull(main, "main");
@@ -127,6 +128,17 @@ public final class PeerJvm {
         }
 
         /**
+         * Starts the peer without {@code --enable-native-access}, to see what a user who
+         * forgot it sees.
+         *
+         * @return this builder
+         */
+        public Builder withoutNativeAccess() {
+            nativeAccess = false;
+            return this;
+        }
+
+        /**
          * Returns the command line that {@link #start} runs, for diagnostics.
          *
          * @param args the program arguments
@@ -138,6 +150,9 @@ public final class PeerJvm {
             command.addAll(STARTUP_FLAGS);
             command.addAll(jvmArgs);
             command.addAll(classPath ? classPathArguments(main) : launchArguments(main));
+            if (!nativeAccess) {
+                command.removeIf(argument -> argument.startsWith("--enable-native-access="));
+            }
             command.addAll(List.of(args));
             return command;
         }

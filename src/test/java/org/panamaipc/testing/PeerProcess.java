@@ -116,6 +116,7 @@ public final class PeerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start peer " + name + ": " + builder.command(), e);
         }
+        RunProcesses.started(process.pid());
         PeerProcess peer = new PeerProcess(name, process);
         LIVE.add(peer);
         return peer;

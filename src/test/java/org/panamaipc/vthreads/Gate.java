@@ -35,6 +35,7 @@ import org.panamaipc.sync.ProcessMutex;
 import org.panamaipc.sync.SemaphoreOps;
 import org.panamaipc.sync.SysVSemaphoreSet;
 import org.panamaipc.sync.UnnamedSemaphore;
+import org.panamaipc.testing.TestRun;
 
 /**
  * A wait with no descriptor to poll, which the library hands to a platform thread of its own
@@ -176,7 +177,7 @@ interface Gate<S> {
             List<NamedSemaphore> sems = new ArrayList<>(n);
             try {
                 for (int i = 0; i < n; i++) {
-                    sems.add(NamedSemaphore.create(NamedSemaphore.uniqueName("vt"), 0).unlinkOnClose());
+                    sems.add(NamedSemaphore.create(NamedSemaphore.uniqueName(TestRun.prefix("vt")), 0).unlinkOnClose());
                 }
                 return sems;
             } catch (IOException | RuntimeException e) {

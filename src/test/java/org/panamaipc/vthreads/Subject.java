@@ -14,6 +14,7 @@ import org.panamaipc.socket.SocketPair;
 import org.panamaipc.socket.SocketType;
 import org.panamaipc.socket.UnixSocket;
 import org.panamaipc.sync.EventFd;
+import org.panamaipc.testing.TestRun;
 
 /**
  * A kind of descriptor a virtual thread waits on, one per thread: the wait, what ends it with
@@ -117,7 +118,7 @@ interface Subject<O> {
         return new Subject<>() {
             @Override
             public PosixMessageQueue open(int i) throws IOException {
-                return PosixMessageQueue.create(PosixMessageQueue.uniqueName("vt"), 1, 16).unlinkOnClose();
+                return PosixMessageQueue.create(PosixMessageQueue.uniqueName(TestRun.prefix("vt")), 1, 16).unlinkOnClose();
             }
 
             @Override
