@@ -28,6 +28,7 @@ import org.panamaipc.bindings.posix_spawn_file_actions_t;
 import org.panamaipc.bindings.posix_spawnattr_t;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.SigSet;
@@ -580,7 +581,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
                             int target = e.getKey();
                             switch (e.getValue()) {
                                 case Dup dup -> {
-                                    int source = dup.fd().acquire();
+                                    int source = FdUse.enter(dup.fd());
                                     acquired.add(dup.fd());
                                     // a copy above every target, so that no dup2 overwrites a later source
                                     int temp = Sys.fcntl(source, LibC.F_DUPFD_CLOEXEC(), base);
@@ -649,7 +650,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
                     Sys.close(temp);
                 }
                 for (OwnedFd fd : acquired) {
-                    fd.release();
+                    FdUse.exit(fd);
                 }
             }
         }
