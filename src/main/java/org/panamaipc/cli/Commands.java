@@ -15,6 +15,7 @@ final class Commands {
             MqCommands.commands(),
             MsgCommands.commands(),
             ShmCommands.commands(),
+            ChannelCommands.commands(),
             SemCommands.commands(),
             FifoCommands.commands(),
             FdCommands.commands(),

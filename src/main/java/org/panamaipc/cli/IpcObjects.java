@@ -136,6 +136,8 @@ final class IpcObjects {
             if (o != null) {
                 if (sem) {
                     o.put("value", semaphoreValue(name));
+                } else {
+                    ChannelCommands.describe(name, p, o);
                 }
                 list.add(o);
             }

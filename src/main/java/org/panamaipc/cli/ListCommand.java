@@ -24,7 +24,9 @@ final class ListCommand {
                 "creatorPid", "lastPid"; sysv-sem "nsems" and "values" (each semaphore's value,
                 null when you may not read them); sem "value" (null when you may not open it);
                 sysv-msg "messages", "lastSendPid",
-                "lastReceivePid"; mq "messages", "maxMessages", "maxMessageSize" (null when
+                "lastReceivePid"; channel (a POSIX shared memory object holding a panama-ipc
+                channel) "channelKind", "capacity", "bytesUsed", "writerPid", "readerPid",
+                "producerPids"; mq "messages", "maxMessages", "maxMessageSize" (null when
                 you may not open the queue).
                 """, Set.of(), Set.of("json"), ListCommand::list));
     }
@@ -49,6 +51,7 @@ final class ListCommand {
                 case "sem" -> o.get("value") == null ? "-" : "value " + o.get("value");
                 case "sysv-msg", "mq" -> o.get("messages") == null ? "-" : o.get("messages") + " msgs";
                 case "sysv-shm" -> o.get("attached") + " attached";
+                case "channel" -> o.get("bytesUsed") + " used";
                 default -> "";
             };
             String detail = switch (kind) {
@@ -56,6 +59,7 @@ final class ListCommand {
                 case "sysv-msg" -> "lspid=" + o.get("lastSendPid") + " lrpid=" + o.get("lastReceivePid");
                 case "sysv-sem" -> o.get("values") == null ? ""
                         : "values=" + String.join(",", ((List<?>) o.get("values")).stream().map(String::valueOf).toList());
+                case "channel" -> o.get("channelKind") + " writer=" + o.get("writerPid") + " reader=" + o.get("readerPid");
                 case "mq" -> o.get("maxMessages") == null ? "" : "max=" + o.get("maxMessages") + "x" + o.get("maxMessageSize");
                 default -> "";
             };

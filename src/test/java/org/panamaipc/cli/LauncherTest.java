@@ -88,7 +88,7 @@ class LauncherTest {
         for (String mechanism : new String[] {"pipe", "FIFO", "POSIX message queue", "System V message queue",
             "POSIX shared memory", "System V shared memory", "POSIX named semaphore", "System V semaphore set", "futex", "process mutex", "eventfd",
             "Unix domain socket", "Unix datagram socket", "Unix seqpacket socket", "memory-mapped file",
-            "descriptor passing", "signals", "process trace",
+            "descriptor passing", "signals", "process trace", "channel (shared-memory ring)",
             "file lock"}) {
             assertThat(r.out()).containsPattern("  ok +" + java.util.regex.Pattern.quote(mechanism));
         }

@@ -15,6 +15,7 @@ final class TourSteps {
             new NamedSemaphoreStep(),
             new SysVSemaphoreStep(),
             new FutexStep(),
+            new ChannelStep(),
             new ProcessMutexStep(),
             new EventFdStep(),
             new UnixSocketStep(),
