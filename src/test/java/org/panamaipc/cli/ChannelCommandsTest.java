@@ -46,9 +46,12 @@ class ChannelCommandsTest {
         assertThat(Cli.run("channel", "send", name, "x").code()).isZero();
         Cli.Result json = Cli.launch(Duration.ofSeconds(60), "ls", "--json");
         assertThat(json.code()).isZero();
-        String entry = json.out().substring(json.out().indexOf("\"name\": \"" + name + "\"") - 200);
-        assertThat(json.out()).contains("\"kind\": \"channel\"");
-        assertThat(entry).contains("\"channelKind\": \"many-to-one\"", "\"capacity\": 1024", "\"bytesUsed\": 16");
+        String compact = json.out().replaceAll("\\s", "");
+        int at = compact.indexOf("\"name\":\"" + name + "\"");
+        assertThat(at).as(json.out()).isPositive();
+        String entry = compact.substring(compact.lastIndexOf('{', at), compact.indexOf('}', at) + 1);
+        assertThat(entry).contains("\"kind\":\"channel\"", "\"channelKind\":\"many-to-one\"",
+                "\"capacity\":1024", "\"bytesUsed\":16");
         assertThat(Cli.run("ls").out()).containsPattern("channel +" + name + " .*many-to-one");
     }
 
