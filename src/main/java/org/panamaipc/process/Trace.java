@@ -104,6 +104,8 @@ public final class Trace implements AutoCloseable {
 
     // touched only on the tracer thread
     private final Map<Long, Tracee> tracees = new LinkedHashMap<>();
+    /** The process whose state-change waits this trace owns, or 0. */
+    private volatile long claimed;
     private final ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment info = arena.allocate(siginfo_t.layout());
@@ -182,6 +184,8 @@ public final class Trace implements AutoCloseable {
                     t.attachHere(child.pid(), false);
                     return null;
                 });
+                PidFd.claimWaits(child.pid(), t);
+                t.claimed = child.pid();
                 go.sink().write(new byte[] {'\n'}, 0, 1);
                 return trace;
             } catch (IOException | RuntimeException | Error e) {
@@ -274,6 +278,8 @@ public final class Trace implements AutoCloseable {
                 trace.attachHere(pid, true);
                 return null;
             });
+            PidFd.claimWaits(pid, trace); // its stops are the trace's: state-change waits refuse meanwhile
+            trace.claimed = pid;
             return trace;
         } catch (IOException | RuntimeException | Error e) {
             trace.close();
@@ -783,6 +789,9 @@ public final class Trace implements AutoCloseable {
             // the tracer thread's end below detaches whatever is left
         } finally {
             tracer.end();
+            if (claimed != 0) {
+                PidFd.releaseWaits(claimed, this);
+            }
             if (ownsChild) {
                 child.close();
             }
