@@ -18,8 +18,7 @@ fi
 mvn -B -q -ntp "$@" compile
 lib=$(ls target/lib/panama-ipc-*.jar)
 
-examples=(QueueBetweenJvms SharedMemoryWithPython DescriptorsWithC)
-# ChannelBetweenProcesses joins this list once the library's channels land.
+examples=(QueueBetweenJvms SharedMemoryWithPython DescriptorsWithC ChannelBetweenProcesses)
 for example in "${examples[@]}"; do
   echo "== $example, module path"
   "$JDK/bin/java" --enable-native-access=org.panamaipc --module-path "target/classes:$lib" \
