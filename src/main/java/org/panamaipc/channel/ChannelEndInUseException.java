@@ -11,6 +11,7 @@ import java.io.IOException;
 public final class ChannelEndInUseException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The pid of the process the exception is about. */
     private final long pid;
 
     /**

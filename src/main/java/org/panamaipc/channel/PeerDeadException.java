@@ -14,6 +14,7 @@ import java.io.IOException;
 public final class PeerDeadException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The pid of the process the exception is about. */
     private final long pid;
 
     /**
