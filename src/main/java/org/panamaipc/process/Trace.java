@@ -137,6 +137,7 @@ public final class Trace implements AutoCloseable {
     }
 
     private static Set<TraceOption> optionSet(TraceOption... options) {
+        Check.notNull("options", options);
         Set<TraceOption> set = EnumSet.noneOf(TraceOption.class);
         for (TraceOption o : options) {
             set.add(Check.notNull("option", o));
@@ -164,6 +165,7 @@ public final class Trace implements AutoCloseable {
      */
     public static Trace start(List<String> command, TraceOption... options) throws IOException {
         Check.notNull("command", command);
+        Check.notNull("options", options);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program");
         }
@@ -222,10 +224,14 @@ public final class Trace implements AutoCloseable {
      * @param options what to stop for
      * @return the trace, attached: with {@link TraceOption#SYSCALLS} the next system call of
      *         each thread is reported
+     * @throws IllegalStateException if the child is closed
      * @throws IOException as {@link #attach(long, TraceOption...)}
      */
     public static Trace attach(ChildProcess child, TraceOption... options) throws IOException {
         Check.notNull("child", child);
+        if (!child.fd().isOpen()) {
+            throw new IllegalStateException("child pid=" + child.pid() + " is closed");
+        }
         return attach(child.pid(), child, options);
     }
 
@@ -248,6 +254,7 @@ public final class Trace implements AutoCloseable {
      */
     public static Trace attach(long pid, TraceOption... options) throws IOException {
         Check.pid(pid);
+        Check.notNull("options", options);
         if (parentOf(pid) == ProcessHandle.current().pid()) {
             throw new IllegalArgumentException("pid=" + pid + " is a child of this process: trace it through its "
                     + "ChildProcess (the reaper thread of a java.lang.Process would take the trace's stops)");
