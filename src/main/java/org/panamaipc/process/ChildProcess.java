@@ -194,6 +194,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
      */
     public ExitStatus waitFor(Duration timeout) throws IOException {
+        Check.timeout(timeout);
         ExitStatus s = status;
         if (s != null) {
             return s;
@@ -444,6 +445,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          */
         public Builder openFd(int childFd, Path path, OpenOption... options) {
             Check.notNull("path", path);
+            Check.notNull("options", options);
             Set<OpenOption> set = Set.of(options);
             boolean read = set.contains(StandardOpenOption.READ);
             boolean write = set.contains(StandardOpenOption.WRITE) || set.contains(StandardOpenOption.APPEND);
@@ -548,6 +550,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          * @return this builder
          */
         public Builder blockSignals(Signal... signals) {
+            Check.notNull("signals", signals);
             for (Signal s : signals) {
                 blocked.add(Check.notNull("signal", s));
             }

@@ -607,10 +607,12 @@ public final class Trace implements AutoCloseable {
      * Lets a stopped tracee run on, suppressing the signal it stopped for, if any.
      *
      * @param pid the tracee
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public void resume(long pid) throws IOException {
+        Check.pid(pid);
         onTracer(() -> {
             resumeHere(stopped(pid).pid, 0, true);
             return null;
@@ -623,10 +625,12 @@ public final class Trace implements AutoCloseable {
      *
      * @param pid the tracee
      * @param signal the signal to deliver
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public void resume(long pid, Signal signal) throws IOException {
+        Check.pid(pid);
         Check.notNull("signal", signal);
         onTracer(() -> {
             resumeHere(stopped(pid).pid, signal.number(), true);
@@ -650,11 +654,16 @@ public final class Trace implements AutoCloseable {
         }
     }
 
-    private Tracee stopped(long pid) {
+    private Tracee traced(long pid) {
         Tracee t = tracees.get(pid);
         if (t == null) {
             throw new IllegalStateException("pid=" + pid + " is not traced");
         }
+        return t;
+    }
+
+    private Tracee stopped(long pid) {
+        Tracee t = traced(pid);
         if (t.stop == null) {
             throw new IllegalStateException("pid=" + pid + " is running: it is not stopped at an event");
         }
@@ -666,14 +675,14 @@ public final class Trace implements AutoCloseable {
      * an {@link InterruptStop} (or another stop it reached first).
      *
      * @param pid the tracee
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not traced, or the trace is closed
      * @throws IOException if the request fails
      */
     public void interrupt(long pid) throws IOException {
+        Check.pid(pid);
         onTracer(() -> {
-            if (!tracees.containsKey(pid)) {
-                throw new IllegalStateException("pid=" + pid + " is not traced");
-            }
+            traced(pid);
             check(TraceCalls.ptrace(LibC.PTRACE_INTERRUPT(), (int) pid, 0, 0), "PTRACE_INTERRUPT", pid);
             return null;
         });
@@ -684,10 +693,12 @@ public final class Trace implements AutoCloseable {
      * the signal of a {@link SignalStop} delivered.
      *
      * @param pid the tracee
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public void detach(long pid) throws IOException {
+        Check.pid(pid);
         onTracer(() -> {
             detachHere(stopped(pid));
             return null;
@@ -706,10 +717,12 @@ public final class Trace implements AutoCloseable {
      *
      * @param pid the tracee
      * @return a copy
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public Registers registers(long pid) throws IOException {
+        Check.pid(pid);
         return onTracer(() -> {
             stopped(pid);
             iovec.iov_base(vec, regs);
@@ -732,14 +745,20 @@ public final class Trace implements AutoCloseable {
      * @param pid the tracee
      * @param address where in its address space
      * @param length how many bytes at most
-     * @return the bytes read; empty if {@code address} is not mapped
-     * @throws IllegalArgumentException if {@code length} is negative
+     * @return the bytes read; empty if {@code address} is not mapped (an address in the upper
+     *         half, negative as a {@code long}, never is)
+     * @throws IllegalArgumentException if {@code length} is negative or {@code pid} not positive
+     * @throws IllegalStateException if {@code pid} is not traced, or the trace is closed
      * @throws IOException if the file cannot be read
      * @see <a href="https://man7.org/linux/man-pages/man5/proc_pid_mem.5.html">proc_pid_mem(5)</a>
      */
     public byte[] readMemory(long pid, long address, int length) throws IOException {
         Check.notNegative("length", length);
         Check.pid(pid);
+        onTracer(() -> traced(pid));
+        if (address < 0) {
+            return new byte[0];
+        }
         ByteBuffer buf = ByteBuffer.allocate(length);
         try (FileChannel mem = FileChannel.open(Path.of("/proc", Long.toString(pid), "mem"), StandardOpenOption.READ)) {
             while (buf.hasRemaining()) {

@@ -66,7 +66,10 @@ class BadInputMatrixTest {
             Map.entry("SemaphoreOps.Builder.add(int, int, SemaphoreFlag[])#1", "a negative delta is an acquire"),
             Map.entry("Errno.of(int)#0", "an errno the library does not know maps to an unknown Errno"),
             Map.entry("Errno.describe(int)#0", "describes any number"),
-            Map.entry("PosixMessageQueue.registerNotification(int, int)#1", "any int is the signal's value"));
+            Map.entry("PosixMessageQueue.registerNotification(int, int)#1", "any int is the signal's value"),
+            Map.entry("SyscallStop.nameOf(int)#0", "names any number: syscall_N for one this machine does not have"),
+            Map.entry("IdleStrategy.idle(int)#0", "the caller's own strategy, called by the channel's ends with a"
+                    + " count from 0: a strategy is not an entry point of the library"));
 
     /**
      * Cases the suite found failing that this change does not fix, by the start of their
@@ -95,6 +98,15 @@ class BadInputMatrixTest {
             Map.entry("PosixQueueLimits.bytesCharged(long, long): -1", "found by the reliability suite: negative"
                     + " queue sizes are computed with, not refused")
     );
+
+    /**
+     * Adopters that own the descriptor from the call on by contract, and close it also when
+     * they refuse it: {@code "Type.adopt(OwnedFd)"} and why. Every other adopter leaves a
+     * refused descriptor to its caller, open.
+     */
+    private static final Map<String, String> ADOPT_OWNS_ON_REFUSAL = Map.of(
+            "Channel.adopt(OwnedFd)", "documented: the channel owns the descriptor and closes it also when the"
+                    + " checks fail (a descriptor received for a channel has no other use)");
 
     @TestFactory
     Stream<DynamicNode> nullArguments() {
@@ -125,7 +137,9 @@ class BadInputMatrixTest {
                     assertThat(thrown).as(sig + " with a pipe").isNotNull();
                     assertThat(thrown).isInstanceOfAny(IllegalArgumentException.class, IOException.class);
                     assertThat(thrown.getMessage()).as("message of " + thrown).contains("fd");
-                    assertThat(wrong.isOpen()).as("the refused descriptor stays the caller's").isTrue();
+                    assertThat(wrong.isOpen()).as(ADOPT_OWNS_ON_REFUSAL.containsKey(sig)
+                            ? "the refused descriptor is closed by the adopter, as documented"
+                            : "the refused descriptor stays the caller's").isEqualTo(!ADOPT_OWNS_ON_REFUSAL.containsKey(sig));
                 })));
                 cases.add(Case.of(sig + ": a closed descriptor", scope -> {
                     Pipe pipe = scope.own(Pipe.open());
@@ -222,7 +236,7 @@ class BadInputMatrixTest {
                         fail(sig + " threw " + thrown + " for -1, not IllegalArgumentException", thrown);
                     }
                     assertThat(thrown.getMessage()).as(sig + ": the message names the value")
-                            .containsAnyOf("-1", "18446744073709551615", "4294967295");
+                            .containsAnyOf("-1", "18446744073709551615", "4294967295", "0xffffffffffffffff");
                     assertNothingMade(samples, sig);
                 }))));
             }
@@ -258,6 +272,7 @@ class BadInputMatrixTest {
 
     /** A case of {@link #KNOWN} runs as aborted, with the reason. */
     private static DynamicTest known(DynamicTest test) {
+        if (System.getenv("REL_PROBE_KNOWN") != null) { return test; } // PROBE
         return KNOWN.entrySet().stream().filter(k -> matches(test.getDisplayName(), k.getKey())).findFirst()
                 .map(k -> Case.disabled(test.getDisplayName(), k.getValue()))
                 .orElse(test);

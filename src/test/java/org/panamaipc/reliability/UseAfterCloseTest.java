@@ -100,12 +100,12 @@ class UseAfterCloseTest {
             }));
             for (Method m : ApiSurface.publicInstanceMethods(type)) {
                 String key = type.getSimpleName() + "." + m.getName();
-                if (m.getName().equals("close") && m.getParameterCount() == 0 || NOT_TRIED.containsKey(key)) {
+                if (m.getName().equals("close") && m.getParameterCount() == 0 || NOT_TRIED.containsKey(key) && System.getenv("REL_PROBE_KNOWN") == null) { // PROBE
                     continue;
                 }
                 String sig = ApiSurface.signature(m).replaceFirst("^[^.(]*(\\.[A-Z][^.(]*)*\\.", type.getSimpleName() + ".");
                 DynamicTest test = Case.of(sig + " after close", scope -> afterClose(type, m, scope));
-                String reason = KNOWN.get(key);
+                String reason = System.getenv("REL_PROBE_KNOWN") != null ? null : KNOWN.get(key); // PROBE
                 cases.add(reason == null ? test : Case.disabled(test.getDisplayName(), reason));
             }
             containers.add(DynamicContainer.dynamicContainer(type.getName(), cases.stream()));
