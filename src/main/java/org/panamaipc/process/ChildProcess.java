@@ -414,9 +414,13 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          * @param fd the descriptor in this process
          * @return this builder
          * @throws IllegalArgumentException if {@code childFd} is negative or already mapped
+         * @throws IllegalStateException if {@code fd} is closed
          */
         public Builder mapFd(int childFd, OwnedFd fd) {
-            return put(childFd, new Dup(Check.notNull("fd", fd)));
+            if (!Check.notNull("fd", fd).isOpen()) {
+                throw new IllegalStateException("fd=" + fd + " is closed: map an open descriptor");
+            }
+            return put(childFd, new Dup(fd));
         }
 
         /**
@@ -426,6 +430,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          * @param end the end
          * @return this builder
          * @throws IllegalArgumentException if {@code childFd} is negative or already mapped
+         * @throws IllegalStateException if the end is closed
          */
         public Builder mapFd(int childFd, PipeEnd end) {
             return mapFd(childFd, Check.notNull("end", end).fd());
