@@ -59,6 +59,8 @@ class UseAfterCloseTest {
             Map.entry("Channel.capacity", "the size the channel was mapped with, remembered"),
             Map.entry("Channel.maxPayloadLength", "computed from the remembered capacity"),
             Map.entry("ChannelWriter.channel", "the channel the end was made from, as a pipe end's source()"),
+            Map.entry("ChannelReader.channel", "the channel the end was made from, as a pipe end's source()"),
+            Map.entry("ChannelReader.position", "the reader's own head, in the object"),
             Map.entry("BroadcastTransmitter.channel", "the channel the end was made from, as a pipe end's source()"),
             Map.entry("BroadcastTransmitter.nextSequence", "a counter of the transmitter's own, in the object"),
             Map.entry("BroadcastReceiver.channel", "the channel the end was made from, as a pipe end's source()"),
