@@ -68,7 +68,14 @@ class UseAfterCloseTest {
             Map.entry("BroadcastReceiver.lostCount", "a counter of the receiver's own, in the object"),
             Map.entry("BroadcastReceiver.position", "the receiver's own cursor, in the object"),
             Map.entry("Trace.child", "the child the trace was made for, remembered (closed with a trace that started it)"),
-            Map.entry("Trace.options", "the options the trace was made with, remembered"));
+            Map.entry("Trace.options", "the options the trace was made with, remembered"),
+            Map.entry("ChildProcess.waitFor", "documented: the collected status is remembered and answered after close;"
+                    + " an uncollected one throws IllegalStateException"),
+            Map.entry("ChildProcess.isAlive", "a reaped child's answer (false) is remembered; an unreaped one asks"
+                    + " the closed pidfd and throws IllegalStateException"),
+            Map.entry("ChildProcess.kill", "documented: does nothing once the child has been reaped; before that it"
+                    + " signals through the closed pidfd, which throws IllegalStateException"),
+            Map.entry("ChildProcess.pidFd", "the owned pidfd, closed with the child: its own methods throw, as fd()"));
 
     /** What the sweep does not try, {@code Type.method} to why: nothing at present. */
     private static final Map<String, String> NOT_TRIED = Map.of();
@@ -78,15 +85,7 @@ class UseAfterCloseTest {
             Map.entry("WaitSet.keys", "found by the reliability suite: keys() answers [] after close (Selector.keys"
                     + " throws ClosedSelectorException)"),
             Map.entry("SharedMemory.unlink", "defect 7 of the reliability issue sets the rule for remove/unlink after"
-                    + " close (unlink by name works today)"),
-            Map.entry("ChildProcess.isAlive", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): answers false after close"),
-            Map.entry("ChildProcess.kill", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): after close it signals by pid, which another process may have by then"),
-            Map.entry("ChildProcess.pidFd", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): returns the closed PidFd after close"),
-            Map.entry("ChildProcess.waitFor", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): returns the remembered status after close"));
+                    + " close (unlink by name works today)"));
 
     @TestFactory
     Stream<DynamicNode> everyCloseableTypeHasAFixture() {
