@@ -301,7 +301,7 @@ public final class Channel implements DescriptorBased, AutoCloseable {
         try {
             EnumSet<Seal> seals = memfd.seals();
             if (!seals.containsAll(REQUIRED_SEALS)) {
-                throw new ChannelFormatException("channel fd=" + fd.get() + ": seals=" + seals
+                throw new ChannelFormatException("channel fd=" + memfd.fd().get() + ": seals=" + seals
                         + ", must include " + REQUIRED_SEALS + " so that no process can shrink it under a reader");
             }
         } catch (IOException | RuntimeException e) {
