@@ -18,6 +18,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.shm.SharedAtomics;
 
@@ -111,6 +112,7 @@ public final class BroadcastReceiver implements AutoCloseable {
      * @throws IllegalStateException if the receiver is closed
      */
     public int poll(RecordHandler handler, int limit) throws ChannelCorruptedException {
+        Check.notNull("handler", handler);
         if (!blocker.isOpen()) {
             throw new IllegalStateException(this + " is closed");
         }
@@ -235,6 +237,7 @@ public final class BroadcastReceiver implements AutoCloseable {
     }
 
     private boolean receive(RecordHandler handler, long deadline) throws IOException {
+        Check.notNull("handler", handler);
         return waits.receiveOne(poller, handler, ready, deadline);
     }
 

@@ -16,6 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import org.panamaipc.internal.Blocker;
+import org.panamaipc.internal.Check;
 import org.panamaipc.shm.SharedAtomics;
 
 /**
@@ -102,7 +103,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
      * @throws IllegalStateException if the transmitter is closed
      */
     public void transmit(int type, MemorySegment payload) {
-        long size = payload.byteSize();
+        long size = Check.notNull("payload", payload).byteSize();
         checkRecord(type, size);
         transmit(type, payload, 0, (int) size);
     }
@@ -119,6 +120,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
      * @throws IllegalStateException if the transmitter is closed
      */
     public void transmit(int type, MemorySegment source, long offset, int length) {
+        Check.notNull("source", source);
         checkRecord(type, length);
         Objects.checkFromIndexSize(offset, length, source.byteSize());
         int index = begin(type, length);
@@ -135,6 +137,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
      * @throws IllegalStateException if the transmitter is closed
      */
     public void transmit(int type, byte[] payload) {
+        Check.notNull("payload", payload);
         checkRecord(type, payload.length);
         int index = begin(type, payload.length);
         MemorySegment.copy(payload, 0, data, ValueLayout.JAVA_BYTE, index + BROADCAST_RECORD_HEADER_LENGTH,

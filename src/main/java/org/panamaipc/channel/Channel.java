@@ -143,7 +143,9 @@ public final class Channel implements DescriptorBased, AutoCloseable {
      */
     public static Channel create(String name, ChannelKind kind, int capacity, Set<PosixFilePermission> permissions)
             throws IOException {
+        Check.notNull("name", name);
         Check.notNull("kind", kind);
+        Check.notNull("permissions", permissions);
         ChannelLayout.checkCapacity(capacity);
         SharedMemory shm = SharedMemory.create(name, ChannelLayout.objectSize(capacity), permissions);
         try {
@@ -191,6 +193,7 @@ public final class Channel implements DescriptorBased, AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_open.3.html">shm_open(3)</a>
      */
     public static Channel openOrCreate(String name, ChannelKind kind, int capacity) throws IOException {
+        Check.notNull("name", name);
         Check.notNull("kind", kind);
         ChannelLayout.checkCapacity(capacity);
         while (true) {

@@ -1,5 +1,8 @@
 package org.panamaipc.channel;
 
+import java.util.Objects;
+import org.panamaipc.internal.Check;
+
 /**
  * The binary layout of a channel, version {@value #VERSION}: offsets, sizes and the rules
  * every implementation (Java, the C header in {@code interop/c}, the Python module in
@@ -159,9 +162,10 @@ public final class ChannelLayout {
      *
      * @param capacity a valid capacity
      * @return {@code 4096 + capacity}
+     * @throws IllegalArgumentException if the capacity is not valid ({@link #checkCapacity})
      */
     public static long objectSize(long capacity) {
-        return HEADER_LENGTH + capacity;
+        return HEADER_LENGTH + checkCapacity(capacity);
     }
 
     /**
@@ -170,9 +174,11 @@ public final class ChannelLayout {
      * @param kind the kind
      * @param capacity a valid capacity
      * @return {@code capacity / 8 - recordHeaderLength(kind)}
+     * @throws IllegalArgumentException if the capacity is not valid ({@link #checkCapacity})
      */
     public static int maxPayloadLength(ChannelKind kind, long capacity) {
-        return (int) (capacity / 8) - kind.recordHeaderLength();
+        Check.notNull("kind", kind);
+        return checkCapacity(capacity) / 8 - kind.recordHeaderLength();
     }
 
     /**
@@ -180,8 +186,12 @@ public final class ChannelLayout {
      *
      * @param length a non-negative length
      * @return the multiple of 8 at or above it
+     * @throws IllegalArgumentException if the length is negative
      */
     public static int align(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length=" + length + " must not be negative");
+        }
         return (length + ALIGNMENT - 1) & -ALIGNMENT;
     }
 
@@ -190,8 +200,9 @@ public final class ChannelLayout {
      *
      * @param slot 0 to 63
      * @return its offset in the header
+     * @throws IndexOutOfBoundsException if the slot is not in [0, 63]
      */
     public static int slotOffset(int slot) {
-        return SLOTS_OFFSET + slot * IDENTITY_LENGTH;
+        return SLOTS_OFFSET + Objects.checkIndex(slot, MAX_PRODUCERS) * IDENTITY_LENGTH;
     }
 }

@@ -141,6 +141,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
      * @throws IllegalStateException if the reader is closed
      */
     public int poll(RecordHandler handler, int limit) throws IOException {
+        Check.notNull("handler", handler);
         checkOpen();
         if (limit < 1) {
             throw new IllegalArgumentException("limit=" + limit + " must be at least 1");
@@ -261,6 +262,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     }
 
     private boolean receive(RecordHandler handler, long deadline) throws IOException {
+        Check.notNull("handler", handler);
         return waits.receiveOne(poller, handler, ready, deadline);
     }
 
@@ -328,11 +330,12 @@ public final class ChannelReader implements Waitable, AutoCloseable {
      *
      * @param eventFd the eventfd, still owned by the caller
      * @return this reader
-     * @throws IllegalStateException if closed
+     * @throws IllegalStateException if closed, or the eventfd is
      */
     public ChannelReader useDoorbell(EventFd eventFd) {
+        RingChecks.checkDoorbell(eventFd);
         checkOpen();
-        this.doorbell = Check.notNull("eventFd", eventFd);
+        this.doorbell = eventFd;
         SharedAtomics.putIntVolatile(header, DOORBELL_OFFSET, 1);
         return this;
     }

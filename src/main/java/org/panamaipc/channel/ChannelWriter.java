@@ -172,6 +172,7 @@ public final class ChannelWriter implements AutoCloseable {
      * @throws ChannelCorruptedException if the positions in the header are impossible
      */
     public boolean offer(int type, MemorySegment source, long offset, int length) throws ChannelCorruptedException {
+        Check.notNull("source", source);
         checkRecord(type, length);
         Objects.checkFromIndexSize(offset, length, source.byteSize());
         int index = reserve(length + RECORD_HEADER_LENGTH, false);
@@ -199,6 +200,7 @@ public final class ChannelWriter implements AutoCloseable {
      * @throws ChannelCorruptedException if the positions in the header are impossible
      */
     public boolean offer(int type, byte[] payload) throws ChannelCorruptedException {
+        Check.notNull("payload", payload);
         checkRecord(type, payload.length);
         int index = reserve(payload.length + RECORD_HEADER_LENGTH, false);
         if (index < 0) {
@@ -262,6 +264,7 @@ public final class ChannelWriter implements AutoCloseable {
      * @throws IllegalStateException if the writer is closed or holds an open claim
      */
     public void send(int type, byte[] payload) throws IOException {
+        Check.notNull("payload", payload);
         checkRecord(type, payload.length);
         while (!offer(type, payload)) {
             awaitRoom(payload.length, Deadline.NONE);
@@ -361,11 +364,12 @@ public final class ChannelWriter implements AutoCloseable {
      *
      * @param eventFd the reader's eventfd, still owned by the caller
      * @return this writer
-     * @throws IllegalStateException if closed
+     * @throws IllegalStateException if closed, or the eventfd is
      */
     public ChannelWriter useDoorbell(EventFd eventFd) {
+        RingChecks.checkDoorbell(eventFd);
         checkOpen();
-        this.doorbell = Check.notNull("eventFd", eventFd);
+        this.doorbell = eventFd;
         return this;
     }
 
@@ -521,7 +525,7 @@ public final class ChannelWriter implements AutoCloseable {
     // ------------------------------------------------------------------ checks and release
 
     private int checkedLength(MemorySegment payload) {
-        long size = payload.byteSize();
+        long size = Check.notNull("payload", payload).byteSize();
         RingChecks.checkRecord(1, size, maxPayloadLength, capacity);
         return (int) size;
     }

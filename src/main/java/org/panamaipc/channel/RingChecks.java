@@ -1,6 +1,9 @@
 package org.panamaipc.channel;
 
-/** The checks every end makes: a record it is asked to write, and positions read from the header. */
+import org.panamaipc.internal.Check;
+import org.panamaipc.sync.EventFd;
+
+/** The checks every end makes: a record it is asked to write, a doorbell, and positions read from the header. */
 final class RingChecks {
     private RingChecks() {
     }
@@ -17,6 +20,18 @@ final class RingChecks {
         if (length < 0 || length > maxPayloadLength) {
             throw new IllegalArgumentException("length=" + length + " maxPayloadLength=" + maxPayloadLength
                     + ": a payload must be at most " + maxPayloadLength + " bytes (capacity=" + capacity + ")");
+        }
+    }
+
+    /**
+     * Checks a doorbell before an end takes it.
+     *
+     * @throws NullPointerException if it is null
+     * @throws IllegalStateException if it is closed
+     */
+    static void checkDoorbell(EventFd eventFd) {
+        if (!Check.notNull("eventFd", eventFd).isOpen()) {
+            throw new IllegalStateException("eventFd=" + eventFd + " is closed: a doorbell must be open");
         }
     }
 

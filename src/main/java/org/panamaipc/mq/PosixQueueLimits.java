@@ -1,5 +1,6 @@
 package org.panamaipc.mq;
 
+import org.panamaipc.internal.Check;
 
 /**
  * The system's limits on POSIX message queues, read from {@code /proc/sys/fs/mqueue/} and
@@ -28,8 +29,11 @@ public record PosixQueueLimits(long maxMessages, long maxMessageSize, long maxQu
      * @param maxMessages the queue's {@code maxMessages}
      * @param maxMessageSize the queue's {@code maxMessageSize}
      * @return the bytes charged to the user while the queue exists
+     * @throws IllegalArgumentException if either is negative
      */
     public static long bytesCharged(long maxMessages, long maxMessageSize) {
+        Check.notNegative("maxMessages", maxMessages);
+        Check.notNegative("maxMessageSize", maxMessageSize);
         // ipc/mqueue.c: maxmsg * sizeof(struct msg_msg) + min(maxmsg, MQ_PRIO_MAX) *
         // sizeof(struct posix_msg_tree_node) + maxmsg * msgsize; both structures are 48 bytes
         // on x86_64.

@@ -194,6 +194,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/waitid.2.html">waitid(2)</a>
      */
     public ExitStatus waitFor(Duration timeout) throws IOException {
+        Check.timeout(timeout);
         ExitStatus s = status;
         if (s != null) {
             return s;
@@ -413,9 +414,13 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          * @param fd the descriptor in this process
          * @return this builder
          * @throws IllegalArgumentException if {@code childFd} is negative or already mapped
+         * @throws IllegalStateException if {@code fd} is closed
          */
         public Builder mapFd(int childFd, OwnedFd fd) {
-            return put(childFd, new Dup(Check.notNull("fd", fd)));
+            if (!Check.notNull("fd", fd).isOpen()) {
+                throw new IllegalStateException("fd=" + fd + " is closed: map an open descriptor");
+            }
+            return put(childFd, new Dup(fd));
         }
 
         /**
@@ -425,6 +430,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          * @param end the end
          * @return this builder
          * @throws IllegalArgumentException if {@code childFd} is negative or already mapped
+         * @throws IllegalStateException if the end is closed
          */
         public Builder mapFd(int childFd, PipeEnd end) {
             return mapFd(childFd, Check.notNull("end", end).fd());
@@ -444,6 +450,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          */
         public Builder openFd(int childFd, Path path, OpenOption... options) {
             Check.notNull("path", path);
+            Check.notNull("options", options);
             Set<OpenOption> set = Set.of(options);
             boolean read = set.contains(StandardOpenOption.READ);
             boolean write = set.contains(StandardOpenOption.WRITE) || set.contains(StandardOpenOption.APPEND);
@@ -548,6 +555,7 @@ public final class ChildProcess implements AutoCloseable, Waitable {
          * @return this builder
          */
         public Builder blockSignals(Signal... signals) {
+            Check.notNull("signals", signals);
             for (Signal s : signals) {
                 blocked.add(Check.notNull("signal", s));
             }

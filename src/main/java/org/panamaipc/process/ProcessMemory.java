@@ -107,9 +107,13 @@ public final class ProcessMemory {
      *
      * @param process the process
      * @return its memory
+     * @throws IllegalStateException if the pidfd is closed
      */
     public static ProcessMemory of(PidFd process) {
-        return new ProcessMemory(Check.notNull("process", process));
+        if (!Check.notNull("process", process).fd().isOpen()) {
+            throw new IllegalStateException(process + " is closed");
+        }
+        return new ProcessMemory(process);
     }
 
     /** {@return the pidfd of the process} */

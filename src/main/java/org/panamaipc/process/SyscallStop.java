@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.panamaipc.Errno;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.internal.Check;
 
 /**
  * A tracee stopped at a system call's entry (with its arguments) or exit (with its result)
@@ -114,7 +115,7 @@ public final class SyscallStop implements TraceEvent {
      * @return its number, or -1 if this machine has no such call
      */
     public static int numberOf(String name) {
-        Integer n = NUMBERS.get(name);
+        Integer n = NUMBERS.get(Check.notNull("name", name));
         return n == null ? -1 : n;
     }
 

@@ -139,6 +139,7 @@ public final class Trace implements AutoCloseable {
     }
 
     private static Set<TraceOption> optionSet(TraceOption... options) {
+        Check.notNull("options", options);
         Set<TraceOption> set = EnumSet.noneOf(TraceOption.class);
         for (TraceOption o : options) {
             set.add(Check.notNull("option", o));
@@ -166,6 +167,7 @@ public final class Trace implements AutoCloseable {
      */
     public static Trace start(List<String> command, TraceOption... options) throws IOException {
         Check.notNull("command", command);
+        Check.notNull("options", options);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program");
         }
@@ -226,10 +228,14 @@ public final class Trace implements AutoCloseable {
      * @param options what to stop for
      * @return the trace, attached: with {@link TraceOption#SYSCALLS} the next system call of
      *         each thread is reported
+     * @throws IllegalStateException if the child is closed
      * @throws IOException as {@link #attach(long, TraceOption...)}
      */
     public static Trace attach(ChildProcess child, TraceOption... options) throws IOException {
         Check.notNull("child", child);
+        if (!child.fd().isOpen()) {
+            throw new IllegalStateException("child pid=" + child.pid() + " is closed");
+        }
         return attach(child.pid(), child, options);
     }
 
@@ -252,6 +258,7 @@ public final class Trace implements AutoCloseable {
      */
     public static Trace attach(long pid, TraceOption... options) throws IOException {
         Check.pid(pid);
+        Check.notNull("options", options);
         if (parentOf(pid) == ProcessHandle.current().pid()) {
             throw new IllegalArgumentException("pid=" + pid + " is a child of this process: trace it through its "
                     + "ChildProcess (the reaper thread of a java.lang.Process would take the trace's stops)");
@@ -606,10 +613,12 @@ public final class Trace implements AutoCloseable {
      * Lets a stopped tracee run on, suppressing the signal it stopped for, if any.
      *
      * @param pid the tracee
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public void resume(long pid) throws IOException {
+        Check.pid(pid);
         onTracer(() -> {
             resumeHere(stopped(pid).pid, 0, true);
             return null;
@@ -622,10 +631,12 @@ public final class Trace implements AutoCloseable {
      *
      * @param pid the tracee
      * @param signal the signal to deliver
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public void resume(long pid, Signal signal) throws IOException {
+        Check.pid(pid);
         Check.notNull("signal", signal);
         onTracer(() -> {
             resumeHere(stopped(pid).pid, signal.number(), true);
@@ -649,11 +660,16 @@ public final class Trace implements AutoCloseable {
         }
     }
 
-    private Tracee stopped(long pid) {
+    private Tracee traced(long pid) {
         Tracee t = tracees.get(pid);
         if (t == null) {
             throw new IllegalStateException("pid=" + pid + " is not traced");
         }
+        return t;
+    }
+
+    private Tracee stopped(long pid) {
+        Tracee t = traced(pid);
         if (t.stop == null) {
             throw new IllegalStateException("pid=" + pid + " is running: it is not stopped at an event");
         }
@@ -665,14 +681,14 @@ public final class Trace implements AutoCloseable {
      * an {@link InterruptStop} (or another stop it reached first).
      *
      * @param pid the tracee
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not traced, or the trace is closed
      * @throws IOException if the request fails
      */
     public void interrupt(long pid) throws IOException {
+        Check.pid(pid);
         onTracer(() -> {
-            if (!tracees.containsKey(pid)) {
-                throw new IllegalStateException("pid=" + pid + " is not traced");
-            }
+            traced(pid);
             check(TraceCalls.ptrace(LibC.PTRACE_INTERRUPT(), (int) pid, 0, 0), "PTRACE_INTERRUPT", pid);
             return null;
         });
@@ -683,10 +699,12 @@ public final class Trace implements AutoCloseable {
      * the signal of a {@link SignalStop} delivered.
      *
      * @param pid the tracee
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public void detach(long pid) throws IOException {
+        Check.pid(pid);
         onTracer(() -> {
             detachHere(stopped(pid));
             return null;
@@ -705,10 +723,12 @@ public final class Trace implements AutoCloseable {
      *
      * @param pid the tracee
      * @return a copy
+     * @throws IllegalArgumentException if {@code pid} is not positive
      * @throws IllegalStateException if it is not a stopped tracee, or the trace is closed
      * @throws IOException if the request fails
      */
     public Registers registers(long pid) throws IOException {
+        Check.pid(pid);
         return onTracer(() -> {
             stopped(pid);
             iovec.iov_base(vec, regs);
@@ -731,14 +751,20 @@ public final class Trace implements AutoCloseable {
      * @param pid the tracee
      * @param address where in its address space
      * @param length how many bytes at most
-     * @return the bytes read; empty if {@code address} is not mapped
-     * @throws IllegalArgumentException if {@code length} is negative
+     * @return the bytes read; empty if {@code address} is not mapped (an address in the upper
+     *         half, negative as a {@code long}, never is)
+     * @throws IllegalArgumentException if {@code length} is negative or {@code pid} not positive
+     * @throws IllegalStateException if {@code pid} is not traced, or the trace is closed
      * @throws IOException if the file cannot be read
      * @see <a href="https://man7.org/linux/man-pages/man5/proc_pid_mem.5.html">proc_pid_mem(5)</a>
      */
     public byte[] readMemory(long pid, long address, int length) throws IOException {
         Check.notNegative("length", length);
         Check.pid(pid);
+        onTracer(() -> traced(pid));
+        if (address < 0) {
+            return new byte[0];
+        }
         ByteBuffer buf = ByteBuffer.allocate(length);
         try (FileChannel mem = FileChannel.open(Path.of("/proc", Long.toString(pid), "mem"), StandardOpenOption.READ)) {
             while (buf.hasRemaining()) {

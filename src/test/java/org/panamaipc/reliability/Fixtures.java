@@ -5,10 +5,17 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.WaitSet;
+import org.panamaipc.channel.BroadcastReceiver;
+import org.panamaipc.channel.BroadcastTransmitter;
+import org.panamaipc.channel.Channel;
+import org.panamaipc.channel.ChannelKind;
+import org.panamaipc.channel.ChannelReader;
+import org.panamaipc.channel.ChannelWriter;
 import org.panamaipc.lock.HeldLock;
 import org.panamaipc.lock.LockKind;
 import org.panamaipc.lock.LockMode;
@@ -21,9 +28,11 @@ import org.panamaipc.pipe.PipeSink;
 import org.panamaipc.pipe.PipeSource;
 import org.panamaipc.process.ChildProcess;
 import org.panamaipc.process.PidFd;
+import org.panamaipc.process.Trace;
 import org.panamaipc.shm.MappedFile;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
+import org.panamaipc.shm.Seal;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.shm.SysVSharedMemory;
 import org.panamaipc.signal.Signal;
@@ -126,6 +135,17 @@ final class Fixtures {
                 .register(s.own(EventFd.create(0, EventFd.Mode.COUNTER)), Interest.READABLE));
         FACTORIES.put(SysVMessage.class, s -> SysVMessage.allocate(s.own(Arena.ofShared()), 64));
         FACTORIES.put(SignalRegistration.class, s -> s.own(Signals.handle(Signal.SIGWINCH, info -> { })));
+        // Channels in a memfd: no name to remove; closing the channel closes its ends too.
+        FACTORIES.put(Channel.class, s -> s.own(Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 4096)));
+        FACTORIES.put(ChannelWriter.class, s -> s.own(s.own(Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 4096))
+                .writer()));
+        FACTORIES.put(ChannelReader.class, s -> s.own(s.own(Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 4096))
+                .reader()));
+        FACTORIES.put(BroadcastTransmitter.class, s -> s.own(s.own(Channel.createAnonymous(ChannelKind.BROADCAST, 4096))
+                .transmitter()));
+        FACTORIES.put(BroadcastReceiver.class, s -> s.own(s.own(Channel.createAnonymous(ChannelKind.BROADCAST, 4096))
+                .receiver()));
+        FACTORIES.put(Trace.class, Fixtures::trace);
     }
 
     private Fixtures() {
@@ -213,9 +233,29 @@ final class Fixtures {
         return made;
     }
 
-    /** {@return 4 KiB of shared memory that cannot shrink (a sealed memfd), mapped for the scope} */
+    /**
+     * A trace of a sleeping child of this process, attached to it: the trace leaves the child
+     * to its caller, so the scope closes the trace, then kills and reaps the child and closes it.
+     *
+     * @param scope where it is undone
+     * @return the trace
+     * @throws Exception if it cannot be made
+     */
+    static Trace trace(Scope scope) throws Exception {
+        ChildProcess child = scope.own(ChildProcess.builder(List.of("sleep", "30")).start());
+        scope.defer(() -> {
+            if (child.fd().isOpen()) {
+                child.kill();
+                child.waitFor();
+            }
+        });
+        return scope.own(Trace.attach(child));
+    }
+
+    /** {@return 4 KiB of shared memory that cannot shrink (a memfd sealed with Seal.SHRINK), mapped for the scope} */
     static MemorySegment sharedRegion(Scope scope) throws Exception {
         Memfd memfd = scope.own(Memfd.create("rel-region", 4096));
+        memfd.addSeals(Seal.SHRINK);
         return scope.own(memfd.map()).segment();
     }
 

@@ -55,27 +55,38 @@ class UseAfterCloseTest {
             Map.entry("UnixSocket.outputStream", "an adapter: its writes throw"),
             Map.entry("UnixSocket.isBlocking", "the mode is remembered, not asked of the kernel"),
             Map.entry("UnixSocket.supportedOptions", "a constant set"),
-            Map.entry("ReceivedMessage.descriptors", "the descriptors, closed with the message"));
+            Map.entry("ReceivedMessage.descriptors", "the descriptors, closed with the message"),
+            Map.entry("Channel.capacity", "the size the channel was mapped with, remembered"),
+            Map.entry("Channel.maxPayloadLength", "computed from the remembered capacity"),
+            Map.entry("ChannelWriter.channel", "the channel the end was made from, as a pipe end's source()"),
+            Map.entry("ChannelReader.channel", "the channel the end was made from, as a pipe end's source()"),
+            Map.entry("ChannelReader.position", "the reader's own head, in the object"),
+            Map.entry("BroadcastTransmitter.channel", "the channel the end was made from, as a pipe end's source()"),
+            Map.entry("BroadcastTransmitter.nextSequence", "a counter of the transmitter's own, in the object"),
+            Map.entry("BroadcastReceiver.channel", "the channel the end was made from, as a pipe end's source()"),
+            Map.entry("BroadcastReceiver.lappedCount", "a counter of the receiver's own, in the object"),
+            Map.entry("BroadcastReceiver.lostCount", "a counter of the receiver's own, in the object"),
+            Map.entry("BroadcastReceiver.position", "the receiver's own cursor, in the object"),
+            Map.entry("Trace.child", "the child the trace was made for, remembered (closed with a trace that started it)"),
+            Map.entry("Trace.options", "the options the trace was made with, remembered"),
+            Map.entry("ChildProcess.waitFor", "documented: the collected status is remembered and answered after close;"
+                    + " an uncollected one throws IllegalStateException"),
+            Map.entry("ChildProcess.isAlive", "a reaped child's answer (false) is remembered; an unreaped one asks"
+                    + " the closed pidfd and throws IllegalStateException"),
+            Map.entry("ChildProcess.kill", "documented: does nothing once the child has been reaped; before that it"
+                    + " signals through the closed pidfd, which throws IllegalStateException"),
+            Map.entry("ChildProcess.pidFd", "the owned pidfd, closed with the child: its own methods throw, as fd()"));
 
-    /** What the sweep does not try, with why. */
-    private static final Map<String, String> NOT_TRIED = Map.of(
-            "OwnedFd.acquire", "the use count of OwnedFd is the subject of defect 5 of the reliability issue",
-            "OwnedFd.release", "the use count of OwnedFd is the subject of defect 5 of the reliability issue");
+    /** What the sweep does not try, {@code Type.method} to why: nothing at present. */
+    private static final Map<String, String> NOT_TRIED = Map.of();
 
     /** Cases found failing that this change does not fix: {@code Type.method} to the reason. */
     private static final Map<String, String> KNOWN = Map.ofEntries(
             Map.entry("WaitSet.keys", "found by the reliability suite: keys() answers [] after close (Selector.keys"
-                    + " throws ClosedSelectorException)"),
+                    + " throws ClosedSelectorException), and WaitSetTest.closingTheSetReleasesAWaitingSelect expects"
+                    + " that [] after close: the rule is the WaitSet's to settle"),
             Map.entry("SharedMemory.unlink", "defect 7 of the reliability issue sets the rule for remove/unlink after"
-                    + " close (unlink by name works today)"),
-            Map.entry("ChildProcess.isAlive", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): answers false after close"),
-            Map.entry("ChildProcess.kill", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): after close it signals by pid, which another process may have by then"),
-            Map.entry("ChildProcess.pidFd", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): returns the closed PidFd after close"),
-            Map.entry("ChildProcess.waitFor", "found by the reliability suite (ChildProcess work of the reliability"
-                    + " issue): returns the remembered status after close"));
+                    + " close (unlink by name works today)"));
 
     @TestFactory
     Stream<DynamicNode> everyCloseableTypeHasAFixture() {
@@ -115,7 +126,7 @@ class UseAfterCloseTest {
 
     private static void afterClose(Class<?> type, Method m, Scope scope) throws Throwable {
         Object object = Fixtures.make(type, scope);
-        int stale = object instanceof DescriptorBased d ? d.fd().get() : object instanceof OwnedFd fd ? fd.get() : -1;
+        int stale = descriptorOf(object);
         ((AutoCloseable) object).close();
         ((AutoCloseable) object).close();
         EventFd decoy = scope.own(EventFd.create(5, EventFd.Mode.COUNTER));
@@ -164,6 +175,18 @@ class UseAfterCloseTest {
         }
         assertThat(thrown.getMessage() == null ? thrown.getClass().getSimpleName() : thrown.getMessage())
                 .as(sig + ": the message").isNotBlank();
+    }
+
+    /**
+     * {@return the number of the object's descriptor, or -1 if it has none: a channel end has
+     * one only once it has been given a doorbell, and its fd() says so with IllegalStateException}
+     */
+    private static int descriptorOf(Object object) {
+        try {
+            return object instanceof DescriptorBased d ? d.fd().get() : object instanceof OwnedFd fd ? fd.get() : -1;
+        } catch (IllegalStateException noDescriptor) {
+            return -1;
+        }
     }
 
     private static boolean isArgumentRefusal(Throwable thrown) {
