@@ -1,12 +1,8 @@
 package org.panamaipc.channel;
 
-import java.io.IOException;
-import java.io.InputStream;
+import org.panamaipc.internal.ProcFiles;
+
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import org.panamaipc.shm.SharedAtomics;
 
 /**
@@ -39,32 +35,7 @@ final class Identities {
      * @return its start time, or -1 if there is no such process
      */
     static long startTime(int pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), "stat"))) {
-            bytes = in.readAllBytes();
-        } catch (NoSuchFileException gone) {
-            return -1;
-        } catch (IOException e) {
-            return -1; // ESRCH while reading: the process ended
-        }
-        String s = new String(bytes, StandardCharsets.US_ASCII);
-        int close = s.lastIndexOf(')'); // the command may hold spaces and parentheses
-        if (close < 0) {
-            return -1;
-        }
-        String[] fields = s.substring(close + 2).split(" ");
-        int index = 22 - 3; // fields[0] is field 3 (state)
-        if (fields.length <= index) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(fields[index]);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return ProcFiles.statField(pid, 22);
     }
 
     /**

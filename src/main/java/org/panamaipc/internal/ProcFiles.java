@@ -28,4 +28,39 @@ public final class ProcFiles {
             return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         }
     }
+
+    /**
+     * Reads one numeric field of {@code /proc/PID/stat} (proc(5) numbers them from 1: 4 is
+     * the parent's pid, 22 the start time in clock ticks after boot). The command, field 2,
+     * may hold spaces and parentheses, so fields are counted from its last {@code ')'}.
+     *
+     * @param pid the process
+     * @param field the field's number, 3 or more
+     * @return the field, or -1 if the process is gone or the file does not hold the field
+     */
+    public static long statField(long pid, int field) {
+        if (pid <= 0 || field < 3) {
+            return -1;
+        }
+        String s;
+        try (InputStream in = Files.newInputStream(Path.of("/proc", Long.toString(pid), "stat"))) {
+            s = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException gone) {
+            return -1; // ENOENT, or ESRCH while reading: the process ended
+        }
+        int close = s.lastIndexOf(')');
+        if (close < 0 || close + 2 > s.length()) {
+            return -1;
+        }
+        String[] fields = s.substring(close + 2).split(" ");
+        int index = field - 3; // fields[0] is field 3 (state)
+        if (fields.length <= index) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[index].trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

@@ -31,6 +31,7 @@ import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.ProcFiles;
 import org.panamaipc.internal.OwnerThread;
 import org.panamaipc.internal.ProcessCalls;
 import org.panamaipc.internal.TraceCalls;
@@ -268,13 +269,7 @@ public final class Trace implements AutoCloseable {
 
     /** The parent's pid from {@code /proc/PID/stat}, or 0 if the process is gone. */
     private static long parentOf(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(after[1]);
-        } catch (IOException | RuntimeException gone) {
-            return 0;
-        }
+        return Math.max(0, ProcFiles.statField(pid, 4));
     }
 
     private static Trace attach(long pid, ChildProcess child, TraceOption... options) throws IOException {

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.stat;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Macros;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.Sys;
 
@@ -49,7 +50,7 @@ final class SocketFileMode {
                     throw Errors.of("fstat", Errors.quote(path.toString()), -r);
                 }
                 int found = stat.st_mode(st);
-                if ((found & LibC.S_IFMT()) != LibC.S_IFSOCK()) {
+                if (!Macros.isSocket(found)) {
                     throw new IOException("socket file " + path + " was replaced by another file (mode="
                             + Modes.octal(found) + ") before its permissions were set");
                 }
