@@ -68,6 +68,9 @@ public final class BroadcastReceiver implements AutoCloseable {
     private final NewRecord ready = new NewRecord();
     private final EndWaits.Poll poller = this::poll;
 
+    /** Laps one poll takes before it returns, so that a transmitter outrunning it cannot hold it. */
+    private static final int MAX_LAPS_PER_POLL = 16;
+
     private long cursor;
     private long expected = -1;
     private long lapped;
@@ -106,7 +109,8 @@ public final class BroadcastReceiver implements AutoCloseable {
      *
      * @param handler sees each record in the receiver's copy; see {@link RecordHandler}
      * @param limit the most records to deliver, at least 1
-     * @return how many were delivered, 0 if none was new
+     * @return how many were delivered: 0 if none was new, or if the transmitter lapped this
+     *     receiver again and again during the call (each lap is counted)
      * @throws ChannelCorruptedException if a record or position breaks the layout
      * @throws IllegalArgumentException if {@code limit} is below 1
      * @throws IllegalStateException if the receiver is closed
@@ -120,7 +124,7 @@ public final class BroadcastReceiver implements AutoCloseable {
             throw new IllegalArgumentException("limit=" + limit + " must be at least 1");
         }
         int count = 0;
-        int steps = 0;
+        int laps = 0;
         while (count < limit) {
             long tail = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
             if (tail <= cursor) {
@@ -129,11 +133,10 @@ public final class BroadcastReceiver implements AutoCloseable {
                 }
                 break;
             }
-            if (++steps > 4 * (capacity / 8) + 16) { // more looks than the ring holds records: not progressing
-                throw corrupt("no progress after " + steps + " records, cursor=" + cursor + " tail=" + tail);
-            }
-            long intent = SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET);
-            if (cursor + capacity < intent) {
+            if (overwritten()) {
+                if (++laps > MAX_LAPS_PER_POLL) {
+                    break; // the transmitter outruns this receiver: let the caller come back
+                }
                 lap();
                 continue;
             }
@@ -146,8 +149,8 @@ public final class BroadcastReceiver implements AutoCloseable {
                 MemorySegment.copy(data, index, copy, 0, length);
             }
             VarHandle.loadLoadFence();
-            intent = SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET);
-            if (intent > cursor + capacity) {
+            if (overwritten()) {
+                laps++;
                 lap(); // overwritten during the copy: discard it
                 continue;
             }
@@ -157,14 +160,25 @@ public final class BroadcastReceiver implements AutoCloseable {
                 continue;
             }
             if (!plausible && length == toEnd && length >= ChannelLayout.ALIGNMENT) {
-                // a padding record longer than any record: read its type in place
-                if (SharedAtomics.getInt(data, index + RECORD_TYPE_OFFSET) == PADDING_TYPE
-                        && SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET) <= cursor + capacity) {
+                // a padding record shorter than a record header, or longer than any record: read its type in place
+                int inPlace = SharedAtomics.getInt(data, index + RECORD_TYPE_OFFSET);
+                VarHandle.loadLoadFence();
+                if (overwritten()) {
+                    laps++;
+                    lap();
+                    continue;
+                }
+                if (inPlace == PADDING_TYPE) {
                     cursor += length;
                     continue;
                 }
             }
             if (!plausible || type < 1 || length - BROADCAST_RECORD_HEADER_LENGTH > maxPayloadLength) {
+                if (overwritten()) { // what looked wrong was the transmitter's newer record: lapped, not corrupt
+                    laps++;
+                    lap();
+                    continue;
+                }
                 throw corrupt("record length=" + length + " type=" + type + " at position=" + cursor + " (index="
                         + index + ")");
             }
@@ -180,11 +194,23 @@ public final class BroadcastReceiver implements AutoCloseable {
         return count;
     }
 
+    /** Whether the transmitter has begun (or finished) overwriting the record at the cursor. */
+    private boolean overwritten() {
+        return SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET) > cursor + capacity;
+    }
+
+    /**
+     * Jumps to the latest record. Read in the order the transmitter writes them (intent, then
+     * latest, then tail), a working transmitter's latest is never past its tail and its intent
+     * never a ring ahead of it; anything else is a corrupt header, which would lap forever.
+     */
     private void lap() throws ChannelCorruptedException {
         lapped++;
+        long intent = SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET);
         long latest = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
-        if ((latest & 7) != 0 || latest < 0) {
-            throw corrupt("latest=" + latest + " is not an 8-aligned position");
+        long tail = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
+        if ((latest & 7) != 0 || latest < 0 || latest > tail || intent - tail > capacity) {
+            throw corrupt("positions tailIntent=" + intent + " latest=" + latest + " tail=" + tail);
         }
         cursor = latest;
     }
