@@ -10,6 +10,12 @@
 #          --no-build       reuse bench/target/benchmarks.jar
 #          --out DIR        write results to DIR
 #          --jmh "ARGS"     more JMH options, e.g. --jmh "-prof perfnorm" or --jmh "-p placement=cross"
+#          --wait-healthy   check the machine's health first (C pipe round trip across CPUs and
+#                           getpid, about 2 s) until it is healthy: at most --health-attempts N
+#                           checks (6), --health-wait S seconds apart (30); if it never is, say so
+#                           and run anyway (the report says so at its top)
+#          --health-only    only the health check(s): exit 0 healthy, 1 disturbed, 2 not judged
+#          --no-health      no health check (by default one before and one after the run)
 #
 # Needs: Maven and a JDK >= 25 (found like the build finds it: JAVA_HOME, /usr/lib/jvm, PATH),
 # python3 for the report, gcc for the C column (skipped with a note without it), taskset
@@ -23,6 +29,10 @@ filter=
 build=1
 out=
 extra=()
+health=once
+health_attempts=6
+health_wait=30
+health_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) mode=quick ;;
@@ -32,12 +42,18 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --out) out=$2; shift ;;
         --jmh) read -r -a extra <<<"$2"; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --wait-healthy) health=wait ;;
+        --health-attempts) health_attempts=$2; shift ;;
+        --health-wait) health_wait=$2; shift ;;
+        --health-only) health_only=1 ;;
+        --no-health) health=off ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 64 ;;
     esac
     shift
 done
 
+if [ "$health_only" = 1 ] && [ -z "$out" ]; then out=$(mktemp -d /tmp/panama-bench-health.XXXXXX); fi
 case "$mode" in
     smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
     quick) jmh=(-f 1 -wi 1 -w 800ms -i 4 -r 600ms); c_warmup=1; c_iters=4; c_ms=200; out=${out:-$here/results} ;;
@@ -68,10 +84,62 @@ find_java() {
 JAVA=$(find_java)
 log "mode=$mode java=$JAVA out=$out"
 
-if [ "$build" = 1 ]; then
+if [ "$build" = 1 ] && [ "$health_only" = 0 ]; then
     log "building bench/target/benchmarks.jar"
     mvn -q -B -f "$here/pom.xml" package
 fi
+
+# --- C programs and the machine's health -----------------------------------------------------
+cbin="$here/target/c"
+if command -v gcc >/dev/null; then
+    mkdir -p "$cbin"
+    for src in "$here"/c/*.c; do
+        gcc -O2 -Wall -Wextra -o "$cbin/$(basename "$src" .c)" "$src" -lrt -lpthread
+    done
+fi
+
+# One health check (PHASE ATTEMPT): C's pipe round trip across CPUs and getpid, appended to
+# health.txt; returns render.py's verdict (0 healthy, 1 disturbed, 2 not judged).
+health_check() {
+    local tmp verdict status=0
+    tmp=$(mktemp)
+    if command -v gcc >/dev/null; then
+        "$cbin/pipe" rtt cross 1 5 100 >> "$tmp" < /dev/null || echo "FAILED pipe.rtt cross" >> "$tmp"
+        "$cbin/syscall" getpid none 1 5 50 >> "$tmp" < /dev/null || echo "FAILED syscall.getpid none" >> "$tmp"
+    fi
+    { echo "check $1 $2 $(date -u +%H:%M:%SZ), load $(cut -d' ' -f1-3 /proc/loadavg)"; cat "$tmp"; } >> "$out/health.txt"
+    verdict=$(python3 "$here/report/render.py" --health "$tmp") || status=$?
+    log "health check $1 the run, attempt $2: $verdict"
+    rm -f "$tmp"
+    return "$status"
+}
+
+health_status=0
+if [ "$health" != off ] || [ "$health_only" = 1 ]; then
+    : > "$out/health.txt"
+    attempts=1
+    [ "$health" = wait ] && attempts=$health_attempts
+    for ((attempt = 1; attempt <= attempts; attempt++)); do
+        health_status=0
+        health_check before "$attempt" || health_status=$?
+        [ "$health_status" = 1 ] || break
+        if [ "$attempt" -lt "$attempts" ]; then
+            log "the machine is disturbed: checking again in ${health_wait} s"
+            sleep "$health_wait"
+        elif [ "$attempts" -gt 1 ]; then
+            log "the machine NEVER became healthy in $attempts checks ${health_wait} s apart$([ "$health_only" = 1 ] || echo ': running anyway, the report says so')"
+        elif [ "$health_only" = 0 ]; then
+            log "the machine is disturbed: running anyway, the report flags the rows (--wait-healthy waits for a healthy machine)"
+        fi
+    done
+    if [ "$health_only" = 1 ]; then
+        log "health checks: $out/health.txt"
+        exit "$health_status"
+    fi
+else
+    rm -f "$out/health.txt"
+fi
+
 
 # --- the registry: rows to run and report ------------------------------------------------
 rows=$(grep -v '^#' "$here/registry.tsv" | grep -v '^[[:space:]]*$')
@@ -97,11 +165,6 @@ rows=$(grep -v '^#' "$here/registry.tsv" | grep -v '^[[:space:]]*$')
 # --- C baselines -----------------------------------------------------------------------
 : > "$out/c.txt"
 if command -v gcc >/dev/null; then
-    cbin="$here/target/c"
-    mkdir -p "$cbin"
-    for src in "$here"/c/*.c; do
-        gcc -O2 -Wall -Wextra -o "$cbin/$(basename "$src" .c)" "$src" -lrt -lpthread
-    done
     declare -A done_runs=()
     while IFS=$'\t' read -r id title kind items placements c ours jdk junix agrona target; do
         [ "$c" = "-" ] && continue
@@ -135,6 +198,7 @@ cd "$root"
     -rf json -rff "$out/jmh.json" ${filter:+"$filter"} 2>&1 | tee "$out/jmh.log" | grep -E '^# (Benchmark|Parameters):|^Iteration|ERROR|Exception' >&2 || true
 [ -s "$out/jmh.json" ] || { echo "JMH wrote no results; see $out/jmh.log" >&2; exit 1; }
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
+[ "$health" = off ] || health_check after 1 || true
 
 # --- leftovers ---------------------------------------------------------------------------
 left=$(ls /dev/shm /tmp 2>/dev/null | grep -c '^panama-bench-' || true)

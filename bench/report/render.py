@@ -2,10 +2,12 @@
 """Renders the benchmark report from one run of bench/run.sh.
 
     render.py REGISTRY RESULTS_DIR
+    render.py --health C_RESULTS   (judges a health check: exit 0 good, 1 disturbed, 2 not judged)
 
 reads RESULTS_DIR/jmh.json (JMH's JSON), RESULTS_DIR/c.txt (the RESULT lines of the C
 programs), RESULTS_DIR/env.txt (machine, kernel, settings) and writes
-RESULTS_DIR/REPORT.md (the table) and RESULTS_DIR/ratios.svg (the chart). Python 3
+RESULTS_DIR/REPORT.md (the table) and RESULTS_DIR/ratios.svg (the chart); where
+RESULTS_DIR/health.txt holds bench/run.sh's health checks, the report judges them too. Python 3
 standard library only.
 
 Statistics: every figure is the median of the iteration means of its run (all forks),
@@ -33,6 +35,11 @@ HEALTH_REFERENCE = {("pipe.rtt", "cross"): ("C pipe round trip across CPUs", 773
                     ("syscall.getpid", "none"): ("getpid", 86.5)}
 HEALTH_FACTOR = 1.5   # a C figure further than this from its reference: the machine is not itself
 HEALTH_SPREAD = 1.15  # C round trips varying more than this between iterations (median row): noisy
+# A row whose own C iterations spread more than this (slowest / fastest iteration mean) cannot
+# judge a target of 1.03-1.10 on the ratio: on a quiet machine 57 of 60 C runs stay within
+# 1.07 (bench/README.md, "Machine health").
+ROW_SPREAD = 1.10
+HEALTH_FILE = "health.txt"  # the health checks bench/run.sh made before and after the run
 TWIN_SUFFIX = ".vt"   # registry id of a row measured on virtual threads: its twin's id plus this
 
 
@@ -242,8 +249,14 @@ def build_lines(rows, c, jmh, available):
     return lines
 
 
+def judged(line, met):
+    """A ratio target's verdict: None (not judged) on a line marked unreliable."""
+    return None if line.get("unreliable") else met
+
+
 def verdicts(line):
-    """[(text, met)] for every target of the line that can be judged in this run."""
+    """[(text, met)] for every target of the line that can be judged in this run; met is None
+    for a ratio target of a line marked unreliable (B/op targets are judged on every line)."""
     row, out = line["row"], []
     ours = line["impl"].get("ours")
     for subject, op, bound in parse_targets(row["target"], line["placement"]):
@@ -253,13 +266,13 @@ def verdicts(line):
             if line["c"] is None:
                 continue
             value = display_ratio(row, ours[0], line["c"])
-            out.append((f"{value:.2f}× C {op} {bound:.2f}", check(op, value, bound)))
+            out.append((f"{value:.2f}× C {op} {bound:.2f}", judged(line, check(op, value, bound))))
         else:
             other = line["impl"].get(subject)
             if other is None:
                 continue
             value = display_ratio(row, ours[0], other[0])
-            out.append((f"{value:.2f}× {IMPL_NAMES[subject]} {op} {bound:.2f}", check(op, value, bound)))
+            out.append((f"{value:.2f}× {IMPL_NAMES[subject]} {op} {bound:.2f}", judged(line, check(op, value, bound))))
     if ours is not None and ours[1] is not None and ours[1] >= ZERO_ALLOC:
         out.append((f"{ours[1]:.1f} B/op > 0", False))
     return out
@@ -307,31 +320,135 @@ def render_virtual_threads(pairs):
     return md
 
 
-def machine_health(c):
-    """Judges the machine from this run's own C figures: (healthy or None, sentence)."""
-    facts, bad = [], []
+def judge_health(c):
+    """Judges the machine from C figures (a run's own, or a health check's).
+
+    Returns (healthy or None when nothing could be judged, [facts], {keys of HEALTH_REFERENCE off}, spread off).
+    """
+    facts, off = [], set()
     for key, (label, ref) in HEALTH_REFERENCE.items():
         if key in c:
-            ratio = c[key].median / ref
-            facts.append(f"{label} {fmt_ns(c[key].median)} ns ({ratio:.2f}× the quiet-machine {fmt_ns(ref)} ns)")
+            stat = c[key]
+            ratio = stat.median / ref
+            facts.append(f"{label} {fmt_ns(stat.median)} ns ({ratio:.2f}× the quiet-machine {fmt_ns(ref)} ns; "
+                         f"iterations {fmt_ns(stat.lo)}–{fmt_ns(stat.hi)}, {spread_of(stat):.2f}×)")
             if not 1 / HEALTH_FACTOR <= ratio <= HEALTH_FACTOR:
-                bad.append(label)
-    spreads = [stat.hi / stat.lo for (cid, _), stat in c.items() if cid.endswith(".rtt") and stat.lo > 0]
+                off.add(key)
+    spreads = [spread_of(stat) for (cid, _), stat in c.items() if cid.endswith(".rtt") and stat.lo > 0]
+    noisy = False
     if spreads:
         spread = statistics.median(spreads)
-        facts.append(f"C round trips vary {spread:.2f}× between iterations (median of {len(spreads)} rows)")
-        if spread > HEALTH_SPREAD:
-            bad.append("C's spread")
+        facts.append(f"C round trips vary {spread:.2f}× between iterations (median of {len(spreads)} rows)"
+                     if len(spreads) > 1 else f"C round trips vary {spread:.2f}× between iterations")
+        noisy = spread > HEALTH_SPREAD
     if not facts:
+        return None, facts, off, noisy
+    return not off and not noisy, facts, off, noisy
+
+
+def spread_of(stat):
+    """Slowest iteration mean over the fastest."""
+    return stat.hi / stat.lo if stat.lo > 0 else float("inf")
+
+
+def machine_health(c):
+    """Judges the machine from this run's own C figures: (healthy or None, sentence)."""
+    healthy, facts, off, noisy = judge_health(c)
+    if healthy is None:
         return None, "not judged: this run has no C figure to hold against the reference"
-    if bad:
+    if not healthy:
+        bad = [HEALTH_REFERENCE[k][0] for k in HEALTH_REFERENCE if k in off] + (["C's spread"] if noisy else [])
         return False, ("**DISTURBED** (" + ", ".join(bad) + " off): " + "; ".join(facts)
                        + ". Ratios across CPUs from this run are not evidence.")
     return True, "good: " + "; ".join(facts) + "."
 
 
-def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
+def read_health_checks(path):
+    """The health checks of bench/run.sh: [(phase, attempt, header text, {C results})], in order.
+
+    The file holds, per check, a line `check PHASE ATTEMPT TEXT...` followed by the RESULT lines
+    of the C programs it ran (pipe rtt cross, syscall getpid none).
+    """
+    checks = []
+    if not os.path.exists(path):
+        return checks
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            if parts[0] == "check" and len(parts) >= 3:
+                checks.append((parts[1], int(parts[2]), " ".join(parts[3:]), {}))
+            elif parts[0] == "RESULT" and len(parts) >= 5 and checks:
+                checks[-1][3][(parts[1], parts[2])] = Stat([float(v) for v in parts[4:]])
+    return checks
+
+
+def run_health(c, checks):
+    """The machine's state over the whole run: the last check before it, the check after it and
+    the run's own C figures. Returns {"cross": reasons, "all": reasons, "before": [verdicts],
+    "never": bool, "lines": [markdown bullets]} where "cross" reasons (the cross-CPU pipe round
+    trip off, or C's round trips spreading) make every cross-CPU row unreliable and "all" reasons
+    (getpid off: every system call slow) every row."""
+    state = {"cross": [], "all": [], "before": [], "never": False, "lines": []}
+    before = [ch for ch in checks if ch[0] == "before"]
+    after = [ch for ch in checks if ch[0] == "after"]
+    judged = [("the run's own C figures", c)]
+    if before:
+        judged.append(("the health check before the run", before[-1][3]))
+    if after:
+        judged.append(("the health check after the run", after[-1][3]))
+    for phase, group in (("before", before), ("after", after)):
+        if not group:
+            continue
+        verdicts_ = []
+        for _, attempt, text, results in group:
+            healthy, facts, _, _ = judge_health(results)
+            word = "not judged" if healthy is None else ("good" if healthy else "**DISTURBED**")
+            verdicts_.append(word)
+            state["lines"].append(f"Health check {phase} the run, attempt {attempt} ({text}): {word}: "
+                                  + ("; ".join(facts) or "no C figure") + ".")
+        if phase == "before":
+            state["before"] = verdicts_
+            state["never"] = verdicts_[-1] != "good"
+    for source, results in judged:
+        healthy, _, off, noisy = judge_health(results)
+        if ("pipe.rtt", "cross") in off:
+            state["cross"].append(f"C pipe round trip across CPUs off in {source}")
+        if ("syscall.getpid", "none") in off:
+            state["all"].append(f"getpid off in {source}")
+        if noisy:  # cross-CPU round trips spread first; a one-CPU row is judged by its own spread
+            state["cross"].append(f"C round trips spread in {source}")
+    return state
+
+
+def unreliable(line, state):
+    """Why a line's ratio is not evidence in this run ([] when it is, or when it has no ratio)."""
+    why = []
+    if "ours" not in line["impl"]:
+        return why
+    cstat = line["c"]
+    if cstat is not None and spread_of(cstat) > ROW_SPREAD:
+        why.append(f"C's iterations spread {spread_of(cstat):.2f}× > {ROW_SPREAD:.2f}")
+    why += state["all"]
+    if line["placement"] == "cross":
+        why += state["cross"]
+    return why
+
+
+def judge_health_file(path):
+    """`render.py --health FILE`: judges the C results in FILE (RESULT lines), prints one line,
+    exits 0 when the machine is healthy, 1 when it is disturbed, 2 when nothing could be judged."""
+    results, _ = read_c(path)
+    healthy, facts, _, _ = judge_health(results)
+    word = "not judged" if healthy is None else ("good" if healthy else "DISTURBED")
+    print(f"{word}: " + ("; ".join(facts) or "no C figure"))
+    return 2 if healthy is None else (0 if healthy else 1)
+
+
+def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text, checks=()):
     md = []
+    state = run_health(c, checks)
     mode = env.get("mode", "?")
     md.append("# panama-ipc benchmarks")
     md.append("")
@@ -340,13 +457,23 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
                   "its figures mean nothing.")
         md.append("")
     healthy, health = machine_health(c)
-    if healthy is False:
-        md.append("> **DISTURBED MACHINE** — this run's own C figures are far from a quiet machine's "
-                  "(see Machine health below): read its ratios as noise.")
+    if state["never"]:
+        n = len(state["before"])
+        md.append("> **NEVER HEALTHY** — the machine was disturbed at "
+                  + (f"each of the {n} health checks" if n > 1 else "the health check")
+                  + " before this run (see Machine health below), and the run was made anyway.")
+        md.append("")
+    if healthy is False or state["cross"] or state["all"]:
+        md.append("> **DISTURBED MACHINE** — C's own figures of this run or of its health checks are far from a "
+                  "quiet machine's (see Machine health below): " + "; ".join(state["all"] + state["cross"]
+                                                                        or ["C's spread"])
+                  + ". The rows this makes unreliable are marked **UNRELIABLE** and their targets are not "
+                  "judged; quote only ratios to the same run's baselines, never absolute times.")
         md.append("")
     md.append(f"Run `bench/run.sh --{mode}` on {env.get('date', '?')}, commit {env.get('commit', '?')}.")
     md.append("")
     md.append(f"- Machine health: {health}")
+    md += [f"- {text}" for text in state["lines"]]
     md.append(f"- Machine: {env.get('cpu', '?')}, {env.get('cpus', '?')} CPUs, {env.get('memory', '?')}, "
               f"virtualization: {env.get('virtualization', '?')}")
     md.append(f"- Kernel: {env.get('kernel', '?')}")
@@ -367,12 +494,20 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
         md.append(f"- C: {note}")
     if c_notes:
         md.append("")
-    judged = [(line, text, ok) for line in lines for text, ok in verdicts(line)]
+    for line in lines:
+        line["unreliable"] = unreliable(line, state)
+    judged = [(line, text, ok) for line in lines for text, ok in verdicts(line) if ok is not None]
     n_met = sum(1 for _, _, ok in judged if ok)
+    n_unjudged = sum(1 for line in lines for _, ok in verdicts(line) if ok is None)
+    n_unreliable = sum(1 for line in lines if line["unreliable"])
     n_pending = len({line["row"]["id"] for line in lines if not line["row"]["in_library"]})
     md.append(f"**Summary:** {n_met} of {len(judged)} targets judged in this run met, "
               f"{len(judged) - n_met} missed; {n_pending} registry rows are not yet in the library "
-              f"(C and baselines only).")
+              f"(C and baselines only)."
+              + (f" {n_unreliable} lines are UNRELIABLE (their C spread more than {ROW_SPREAD:.2f}× between "
+                 f"iterations, or the machine was disturbed): {n_unjudged} targets on their ratios are not "
+                 f"judged (B/op targets still are: allocation does not depend on the machine's state)."
+                 if n_unreliable else ""))
     md.append("")
     md.append("![time relative to C](ratios.svg)")
     md.append("")
@@ -390,7 +525,8 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
         else:
             cells.append("(no result in this run)" if row["in_library"] else "not yet in the library")
         cells.append(fmt_value(row, cstat) if cstat else "—")
-        cells.append(f"{display_ratio(row, ours[0], cstat):.2f}" if ours and cstat else "—")
+        cells.append((f"{display_ratio(row, ours[0], cstat):.2f}" + (" ⚠" if line["unreliable"] else ""))
+                     if ours and cstat else "—")
         targets = [t for t in parse_targets(row["target"], line["placement"])]
         cells.append(" ".join(f"{'' if s == 'c' else 'vs ' + IMPL_NAMES[s] + ' '}{op}{v:g}"
                               for s, op, v in targets) or "—")
@@ -405,9 +541,11 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text):
             cells.append(text)
         cells.append(f"{ours[1]:.1f}" if ours and ours[1] is not None else "—")
         v = verdicts(line)
-        if v:
-            cells.append("; ".join(("met: " if ok else "**MISSED**: ") + text for text, ok in v))
-            missed += [f"{row['title']} ({line['placement']}): {text}" for text, ok in v if not ok]
+        flag = ["**UNRELIABLE** (" + "; ".join(line["unreliable"]) + ")"] if line["unreliable"] else []
+        if v or flag:
+            cells.append("; ".join(flag + [{True: "met: ", False: "**MISSED**: ", None: "not judged: "}[ok] + text
+                                           for text, ok in v]))
+            missed += [f"{row['title']} ({line['placement']}): {text}" for text, ok in v if ok is False]
         else:
             cells.append("—")
         md.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -469,6 +607,8 @@ def render_svg(lines, env, results_dir):
             if subject == "c":
                 target = 1 / bound if is_rate(line["row"]) else bound
         label = line["row"]["title"] + ("" if line["placement"] == "none" else f" ({line['placement']})")
+        if line.get("unreliable"):
+            label += " — UNRELIABLE"
         groups.append((label, bars, target))
 
     bar_h, gap, right, top = 12, 10, 40, 70
@@ -537,6 +677,8 @@ def render_svg(lines, env, results_dir):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--health":
+        sys.exit(judge_health_file(sys.argv[2]))
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
     registry, results_dir = sys.argv[1], sys.argv[2]
@@ -548,7 +690,8 @@ def main():
     notes_text = open(notes_path, encoding="utf-8").read() if os.path.exists(notes_path) else ""
     available = read_available(os.path.join(results_dir, "benchmarks.txt"))
     lines = build_lines(rows, c, jmh, available)
-    render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text)
+    checks = read_health_checks(os.path.join(results_dir, HEALTH_FILE))
+    render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text, checks)
     render_svg(lines, env, results_dir)
 
 

@@ -28,8 +28,11 @@ def jmh_entry(name, params, samples, alloc):
 
 
 class RenderTest(unittest.TestCase):
-    def render(self, c_lines=None):
+    def render(self, c_lines=None, health=None):
         d = tempfile.mkdtemp()
+        if health is not None:
+            with open(os.path.join(d, "health.txt"), "w") as f:
+                f.write(health)
         with open(os.path.join(d, "registry.tsv"), "w") as f:
             f.write(REGISTRY)
         with open(os.path.join(d, "c.txt"), "w") as f:
@@ -107,6 +110,92 @@ class RenderTest(unittest.TestCase):
         self.assertIn("Machine health: **DISTURBED** (C pipe round trip across CPUs, C's spread off)", slow)
         none, _ = self.render("RESULT pipe.tput cross ns 400 400 400\n")
         self.assertIn("Machine health: not judged", none)
+
+    C_SAME_SPREADS = ("RESULT pipe.rtt cross ns 7000 7100 7200\n"
+                      "RESULT pipe.rtt same ns 2000 2100 2400\n"      # 1.20x between iterations
+                      "RESULT pipe.tput cross ns 400 400 400\n")
+
+    @staticmethod
+    def line(report, title, placement):
+        return [line for line in report.splitlines() if line.startswith(f"| {title} | {placement} |")][0]
+
+    def test_a_row_whose_c_iterations_spread_is_unreliable_and_its_ratio_not_judged(self):
+        report, svg = self.render(self.C_SAME_SPREADS)
+        same = self.line(report, "pipe, round trip", "same")
+        self.assertIn("| 1.14 ⚠ |", same)                                       # 2400 / 2100
+        self.assertIn("**UNRELIABLE** (C's iterations spread 1.20× > 1.10)", same)
+        self.assertIn("not judged: 1.14× C <= 1.10", same)
+        self.assertNotIn("MISSED", same)
+        cross = self.line(report, "pipe, round trip", "cross")
+        self.assertNotIn("UNRELIABLE", cross)                                    # 1.03x: within 1.10
+        self.assertIn("met: 1.01× C <= 1.03", cross)
+        tput = self.line(report, "pipe, one way", "cross")
+        self.assertIn("**MISSED**: 24.0 B/op > 0", tput)                         # allocation is still judged
+        self.assertIn("1 lines are UNRELIABLE", report)
+        self.assertIn("1 targets on their ratios are not judged", report)
+        self.assertNotIn("pipe, round trip (same)", report.split("## Targets missed in this run")[1])
+        self.assertIn("pipe, round trip (same) — UNRELIABLE", svg)
+
+    HEALTH_DISTURBED = ("check before 1 21:40:00Z, load 7.45 3.05 2.03\n"
+                        "RESULT pipe.rtt cross ns 71498 79383 93858\n"
+                        "RESULT syscall.getpid none ns 85 86 87\n")
+    HEALTH_GOOD = ("check before 2 21:40:30Z, load 0.50 2.00 2.00\n"
+                   "RESULT pipe.rtt cross ns 7600 7700 7800\n"
+                   "RESULT syscall.getpid none ns 86 86 87\n")
+
+    def test_a_disturbed_health_check_flags_the_cross_cpu_rows_and_says_the_machine_never_was_healthy(self):
+        report, _ = self.render(health=self.HEALTH_DISTURBED)
+        self.assertIn("> **NEVER HEALTHY** — the machine was disturbed at the health check before this run", report)
+        self.assertIn("> **DISTURBED MACHINE**", report)
+        self.assertIn("- Health check before the run, attempt 1 (21:40:00Z, load 7.45 3.05 2.03): **DISTURBED**: "
+                      "C pipe round trip across CPUs 79,383 ns (10.26×", report)
+        cross = self.line(report, "pipe, round trip", "cross")
+        self.assertIn("**UNRELIABLE** (C pipe round trip across CPUs off in the health check before the run; "
+                      "C round trips spread in the health check before the run)", cross)
+        self.assertIn("not judged: 1.01× C <= 1.03", cross)
+        same = self.line(report, "pipe, round trip", "same")
+        self.assertNotIn("UNRELIABLE", same)                                     # getpid was fine: one CPU holds up
+        self.assertIn("**MISSED**: 1.20× C <= 1.10", same)
+
+    def test_a_slow_getpid_flags_every_row(self):
+        health = self.HEALTH_GOOD.replace("86 86 87", "180 200 214")
+        report, _ = self.render(health=health)
+        for title, placement in (("pipe, round trip", "cross"), ("pipe, round trip", "same"),
+                                 ("pipe, one way", "cross")):
+            self.assertIn("**UNRELIABLE** (getpid off in the health check before the run",
+                          self.line(report, title, placement))
+
+    def test_a_check_after_the_run_counts_too(self):
+        report, _ = self.render(health=self.HEALTH_GOOD + self.HEALTH_DISTURBED.replace("before 1", "after 1"))
+        self.assertNotIn("NEVER HEALTHY", report)
+        self.assertIn("off in the health check after the run", self.line(report, "pipe, round trip", "cross"))
+
+    def test_waiting_until_the_machine_is_healthy(self):
+        report, _ = self.render(health=self.HEALTH_DISTURBED + self.HEALTH_GOOD)
+        self.assertNotIn("NEVER HEALTHY", report)
+        self.assertNotIn("DISTURBED MACHINE", report)
+        self.assertIn("attempt 1 (21:40:00Z, load 7.45 3.05 2.03): **DISTURBED**", report)
+        self.assertIn("attempt 2 (21:40:30Z, load 0.50 2.00 2.00): good", report)
+        self.assertNotIn("UNRELIABLE", report)
+        never, _ = self.render(health=self.HEALTH_DISTURBED + self.HEALTH_DISTURBED.replace("before 1", "before 2"))
+        self.assertIn("disturbed at each of the 2 health checks before this run", never)
+
+    def test_health_command_exit_status(self):
+        d = tempfile.mkdtemp()
+
+        def judge(text):
+            path = os.path.join(d, "check.txt")
+            with open(path, "w") as f:
+                f.write(text)
+            return subprocess.run([sys.executable, os.path.join(HERE, "render.py"), "--health", path],
+                                  capture_output=True, text=True)
+        good = judge(self.HEALTH_GOOD)
+        self.assertEqual(good.returncode, 0, good.stdout)
+        self.assertTrue(good.stdout.startswith("good: C pipe round trip across CPUs 7,700 ns"))
+        bad = judge(self.HEALTH_DISTURBED)
+        self.assertEqual(bad.returncode, 1)
+        self.assertTrue(bad.stdout.startswith("DISTURBED: "))
+        self.assertEqual(judge("FAILED pipe.rtt cross\n").returncode, 2)
 
     def test_chart_has_a_bar_per_result(self):
         _, svg = self.render()
