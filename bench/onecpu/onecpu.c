@@ -1,0 +1,165 @@
+/*
+ * The one-CPU gap, C side (bench/NOTES.md, "The one-CPU gap"): 8-byte FIFO round trips with
+ * both ends on one CPU, as bench/c/fifo.c, in variants that isolate what a JVM brings.
+ *
+ *   onecpu proc  KIB ITERATIONS ITERATION_MS   two processes (fifo.c's `rtt same`); each side
+ *                                              reads and writes KIB KiB of its own memory per
+ *                                              message (0: none), a JVM-sized working set;
+ *                                              KIBc (e.g. 64c): only the measuring side does,
+ *                                              and the peer's time shows what that costs it
+ *   onecpu thread 0 ITERATIONS ITERATION_MS    two threads of one process, no address-space switch
+ *   onecpu client DOWN UP ITERATIONS ITERATION_MS   the measuring end against a peer already
+ *                                              started on the FIFOs DOWN and UP (a JVM peer)
+ *   onecpu peer DOWN UP                        the echoing end, for a JVM client
+ *
+ * With ONECPU_DIRTY_YMM=1 in the environment, the AVX registers' upper halves are left in use.
+ * Prints `RESULT onecpu.MODE same ns <iteration means>` like the suite's C programs (one
+ * warm-up iteration dropped). Pins itself to CPU 0; `peer` and `client` do not fork.
+ */
+#include "../c/bench.h"
+#include <fcntl.h>
+#include <glob.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+static size_t touch_bytes;
+static volatile unsigned char *touch_area;
+
+/* Reads and writes every cache line of this side's working set once. */
+static void touch(void) {
+    for (size_t i = 0; i < touch_bytes; i += 64) touch_area[i]++;
+}
+
+static void echo(int in, int out) {
+    char b[RTT_BYTES];
+    for (;;) {
+        read_full(in, b, RTT_BYTES);
+        touch();
+        write_full(out, b, RTT_BYTES);
+    }
+}
+
+/*
+ * Of every thread of process `pid`: voluntary and involuntary context switches, time on the CPU
+ * and time waiting in the run queue (ns, /proc/PID/task/TID/schedstat). Time on the CPU per round
+ * trip hardly depends on what else the machine runs; the wall time per round trip does.
+ */
+static void switches(pid_t pid, long long sum[4]) {
+    char pattern[64];
+    glob_t g;
+    sum[0] = sum[1] = sum[2] = sum[3] = 0;
+    snprintf(pattern, sizeof pattern, "/proc/%d/task/*/status", (int) pid);
+    if (glob(pattern, 0, NULL, &g) != 0) return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        FILE *f = fopen(g.gl_pathv[i], "r");
+        char line[256];
+        long long v, w;
+        while (f && fgets(line, sizeof line, f)) {
+            if (sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1) sum[0] += v;
+            if (sscanf(line, "nonvoluntary_ctxt_switches: %lld", &v) == 1) sum[1] += v;
+        }
+        if (f) fclose(f);
+        strcpy(strrchr(g.gl_pathv[i], '/'), "/schedstat");
+        f = fopen(g.gl_pathv[i], "r");
+        if (f && fscanf(f, "%lld %lld", &v, &w) == 2) {
+            sum[2] += v;
+            sum[3] += w;
+        }
+        if (f) fclose(f);
+    }
+    globfree(&g);
+}
+
+static void measure(const char *mode, int in, int out, int iterations, long long iteration_ns, pid_t peer) {
+    char b[RTT_BYTES] = {0};
+    long long n = 0, self0[4], self1[4], peer0[4] = {0}, peer1[4] = {0};
+    opts_t o = {.program = "onecpu", .mode = mode, .placement = "same", .warmup = 1,
+                .iterations = iterations, .iteration_ns = iteration_ns};
+    switches(getpid(), self0);
+    if (peer > 0) switches(peer, peer0);
+    MEASURE(&o, { n++; b[0]++; touch(); write_full(out, b, RTT_BYTES); read_full(in, b, RTT_BYTES); });
+    switches(getpid(), self1);
+    if (peer > 0) switches(peer, peer1);
+    printf("SWITCHES onecpu.%s self %.3f/%.3f peer %.3f/%.3f per round trip "
+           "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f\n", mode,
+           (double) (self1[0] - self0[0]) / n, (double) (self1[1] - self0[1]) / n,
+           (double) (peer1[0] - peer0[0]) / n, (double) (peer1[1] - peer0[1]) / n,
+           (double) (self1[2] - self0[2]) / n, (double) (peer1[2] - peer0[2]) / n,
+           (double) (self1[2] - self0[2] + peer1[2] - peer0[2]) / n,
+           (double) (self1[3] - self0[3]) / n, (double) (peer1[3] - peer0[3]) / n);
+}
+
+static int open_or_die(const char *path, int flags) {
+    int fd = open(path, flags | O_CLOEXEC);
+    if (fd < 0) die(path);
+    return fd;
+}
+
+struct pair { int in, out; };
+
+static void *echo_thread(void *arg) {
+    struct pair *p = arg;
+    echo(p->in, p->out);
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: see the comment at the top of onecpu.c\n");
+        return 64;
+    }
+    pin_to(0);
+#if defined(__x86_64__)
+    /* ONECPU_DIRTY_YMM=1: leave the upper halves of the AVX registers in use, as a JVM may, so
+     * that every context switch saves and restores the AVX state (XSAVE's init optimization
+     * skips it for a program that never touches them). Kept across fork. */
+    if (getenv("ONECPU_DIRTY_YMM")) __asm__ volatile("vpcmpeqd %%ymm8, %%ymm8, %%ymm8" ::: "xmm8");
+#endif
+    const char *mode = argv[1];
+    if (strcmp(mode, "peer") == 0) {
+        int in = open_or_die(argv[2], O_RDWR);      /* as SysFifoPeer: never waits, never sees EOF */
+        int out = open_or_die(argv[3], O_WRONLY);
+        printf("READY\n");
+        fflush(stdout);
+        echo(in, out);
+    }
+    if (strcmp(mode, "client") == 0 && argc == 6) {
+        int in = open_or_die(argv[3], O_RDONLY | O_NONBLOCK);
+        int out = open_or_die(argv[2], O_WRONLY);   /* waits for the peer's read end */
+        fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
+        measure("client", in, out, atoi(argv[4]), atoll(argv[5]) * 1000000LL, 0);
+        return 0;
+    }
+    if (argc != 5) return 64;
+    touch_bytes = (size_t) atol(argv[2]) * 1024;
+    int iterations = atoi(argv[3]);
+    long long iteration_ns = atoll(argv[4]) * 1000000LL;
+    int down[2], up[2];
+    if (pipe2(down, O_CLOEXEC) || pipe2(up, O_CLOEXEC)) die("pipe2");
+    char label[64];
+    if (strcmp(mode, "thread") == 0) {
+        struct pair p = {down[0], up[1]};
+        pthread_t t;
+        if (pthread_create(&t, NULL, echo_thread, &p)) die("pthread_create");
+        measure("thread", up[0], down[1], iterations, iteration_ns, 0);
+        return 0;
+    }
+    if (strcmp(mode, "proc") != 0) return 64;
+    if (touch_bytes) {
+        touch_area = mmap(NULL, touch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (touch_area == MAP_FAILED) die("mmap");
+        touch();                                     /* fault it in before fork: both sides own a copy */
+    }
+    opts_t o = {.child_cpu = 0};
+    pid_t pid;
+    int client_only = strchr(argv[2], 'c') != NULL;
+    SPAWN(&o, pid, {
+        if (client_only) touch_bytes = 0;
+        if (touch_bytes) touch();                    /* copy-on-write: the child's own pages */
+        echo(down[0], up[1]);
+    });
+    snprintf(label, sizeof label, "proc.%skib", argv[2]);
+    measure(label, up[0], down[1], iterations, iteration_ns, pid);
+    end_child(pid);
+    return 0;
+}
