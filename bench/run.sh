@@ -53,7 +53,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-if [ "$health_only" = 1 ] && [ -z "$out" ]; then out=$(mktemp -d /tmp/panama-bench-health.XXXXXX); fi
+if [ "$health_only" = 1 ] && [ -z "$out" ]; then
+    out=$(mktemp -d)   # the verdicts go to the terminal; --out DIR keeps health.txt
+    trap 'rm -rf "$out"' EXIT
+fi
 case "$mode" in
     smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
     quick) jmh=(-f 1 -wi 1 -w 800ms -i 4 -r 600ms); c_warmup=1; c_iters=4; c_ms=200; out=${out:-$here/results} ;;
@@ -133,7 +136,6 @@ if [ "$health" != off ] || [ "$health_only" = 1 ]; then
         fi
     done
     if [ "$health_only" = 1 ]; then
-        log "health checks: $out/health.txt"
         exit "$health_status"
     fi
 else

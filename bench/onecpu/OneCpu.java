@@ -109,6 +109,7 @@ public final class OneCpu {
             }
         }
         long thread0 = threadCpuNs();
+        long[] threadTimes0 = threadTimes();
         long[] self0 = switches(ProcessHandle.current().pid());
         long[] peer0 = peerPid > 0 ? switches(peerPid) : new long[4];
         long total = 0;
@@ -128,18 +129,20 @@ public final class OneCpu {
             result.append(String.format(" %.2f", (double) (now - start) / n));
         }
         long thread1 = threadCpuNs();
+        long[] threadTimes1 = threadTimes();
         long[] self1 = switches(ProcessHandle.current().pid());
         long[] peer1 = peerPid > 0 ? switches(peerPid) : new long[4];
         System.out.println(result);
         double n = total;
         System.out.printf("SWITCHES onecpu.%s self %.3f/%.3f peer %.3f/%.3f per round trip "
                         + "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f "
-                        + "measuring_thread_cpu_ns %.0f%n", label,
+                        + "measuring_thread_cpu_ns %.0f user_share thread %.2f peer %.2f%n", label,
                 (self1[0] - self0[0]) / n, (self1[1] - self0[1]) / n,
                 (peer1[0] - peer0[0]) / n, (peer1[1] - peer0[1]) / n,
                 (self1[2] - self0[2]) / n, (peer1[2] - peer0[2]) / n,
                 (self1[2] - self0[2] + peer1[2] - peer0[2]) / n,
-                (self1[3] - self0[3]) / n, (peer1[3] - peer0[3]) / n, (thread1 - thread0) / n);
+                (self1[3] - self0[3]) / n, (peer1[3] - peer0[3]) / n, (thread1 - thread0) / n,
+                share(threadTimes0, threadTimes1), share(peer0, peer1));
     }
 
     /**
@@ -147,7 +150,7 @@ public final class OneCpu {
      * and time waiting in the run queue (ns, from {@code /proc/PID/task/TID/schedstat}).
      */
     private static long[] switches(long pid) throws IOException {
-        long[] sum = new long[4];
+        long[] sum = new long[6];
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
@@ -161,12 +164,33 @@ public final class OneCpu {
                     String[] sched = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
                     sum[2] += Long.parseLong(sched[0]);
                     sum[3] += Long.parseLong(sched[1]);
+                    addUserSystem(task.resolve("stat"), sum);
                 } catch (IOException gone) {
                     // a thread that ended meanwhile
                 }
             }
         }
         return sum;
+    }
+
+    /** Adds utime and stime (clock ticks) of a {@code /proc/.../stat} file to sum[4] and sum[5]. */
+    private static void addUserSystem(Path stat, long[] sum) throws IOException {
+        String text = Files.readString(stat);
+        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        sum[4] += Long.parseLong(f[11]);
+        sum[5] += Long.parseLong(f[12]);
+    }
+
+    private static double share(long[] a, long[] b) {
+        long user = b[4] - a[4];
+        long all = user + b[5] - a[5];
+        return all > 0 ? (double) user / all : 0;
+    }
+
+    private static long[] threadTimes() throws IOException {
+        long[] t = new long[6];
+        addUserSystem(Path.of("/proc/thread-self/stat"), t);
+        return t;
     }
 
     private static long threadCpuNs() throws IOException {

@@ -44,10 +44,10 @@ static void echo(int in, int out) {
  * and time waiting in the run queue (ns, /proc/PID/task/TID/schedstat). Time on the CPU per round
  * trip hardly depends on what else the machine runs; the wall time per round trip does.
  */
-static void switches(pid_t pid, long long sum[4]) {
+static void switches(pid_t pid, long long sum[6]) {
     char pattern[64];
     glob_t g;
-    sum[0] = sum[1] = sum[2] = sum[3] = 0;
+    sum[0] = sum[1] = sum[2] = sum[3] = sum[4] = sum[5] = 0;
     snprintf(pattern, sizeof pattern, "/proc/%d/task/*/status", (int) pid);
     if (glob(pattern, 0, NULL, &g) != 0) return;
     for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -66,13 +66,29 @@ static void switches(pid_t pid, long long sum[4]) {
             sum[3] += w;
         }
         if (f) fclose(f);
+        /* utime and stime (clock ticks): the split of the time on the CPU between user and kernel */
+        strcpy(strrchr(g.gl_pathv[i], '/'), "/stat");
+        f = fopen(g.gl_pathv[i], "r");
+        if (f && fgets(line, sizeof line, f)) {
+            char *p = strrchr(line, ')');
+            if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld", &v, &w) == 2) {
+                sum[4] += v;
+                sum[5] += w;
+            }
+        }
+        if (f) fclose(f);
     }
     globfree(&g);
 }
 
+static double share(const long long a[6], const long long b[6]) {
+    long long user = b[4] - a[4], all = user + b[5] - a[5];
+    return all > 0 ? (double) user / (double) all : 0;
+}
+
 static void measure(const char *mode, int in, int out, int iterations, long long iteration_ns, pid_t peer) {
     char b[RTT_BYTES] = {0};
-    long long n = 0, self0[4], self1[4], peer0[4] = {0}, peer1[4] = {0};
+    long long n = 0, self0[6], self1[6], peer0[6] = {0}, peer1[6] = {0};
     opts_t o = {.program = "onecpu", .mode = mode, .placement = "same", .warmup = 1,
                 .iterations = iterations, .iteration_ns = iteration_ns};
     switches(getpid(), self0);
@@ -81,12 +97,13 @@ static void measure(const char *mode, int in, int out, int iterations, long long
     switches(getpid(), self1);
     if (peer > 0) switches(peer, peer1);
     printf("SWITCHES onecpu.%s self %.3f/%.3f peer %.3f/%.3f per round trip "
-           "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f\n", mode,
+           "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f user_share self %.2f peer %.2f\n", mode,
            (double) (self1[0] - self0[0]) / n, (double) (self1[1] - self0[1]) / n,
            (double) (peer1[0] - peer0[0]) / n, (double) (peer1[1] - peer0[1]) / n,
            (double) (self1[2] - self0[2]) / n, (double) (peer1[2] - peer0[2]) / n,
            (double) (self1[2] - self0[2] + peer1[2] - peer0[2]) / n,
-           (double) (self1[3] - self0[3]) / n, (double) (peer1[3] - peer0[3]) / n);
+           (double) (self1[3] - self0[3]) / n, (double) (peer1[3] - peer0[3]) / n,
+           share(self0, self1), share(peer0, peer1));
 }
 
 static int open_or_die(const char *path, int flags) {

@@ -393,11 +393,11 @@ def run_health(c, checks):
     state = {"cross": [], "all": [], "before": [], "never": False, "lines": []}
     before = [ch for ch in checks if ch[0] == "before"]
     after = [ch for ch in checks if ch[0] == "after"]
-    judged = [("the run's own C figures", c)]
+    judged = [("this run", c)]
     if before:
-        judged.append(("the health check before the run", before[-1][3]))
+        judged.append(("check before", before[-1][3]))
     if after:
-        judged.append(("the health check after the run", after[-1][3]))
+        judged.append(("check after", after[-1][3]))
     for phase, group in (("before", before), ("after", after)):
         if not group:
             continue
@@ -411,14 +411,17 @@ def run_health(c, checks):
         if phase == "before":
             state["before"] = verdicts_
             state["never"] = verdicts_[-1] != "good"
+    reasons = {}
     for source, results in judged:
         healthy, _, off, noisy = judge_health(results)
-        if ("pipe.rtt", "cross") in off:
-            state["cross"].append(f"C pipe round trip across CPUs off in {source}")
         if ("syscall.getpid", "none") in off:
-            state["all"].append(f"getpid off in {source}")
+            reasons.setdefault(("all", "getpid off"), []).append(source)
+        if ("pipe.rtt", "cross") in off:
+            reasons.setdefault(("cross", "C pipe round trip across CPUs off"), []).append(source)
         if noisy:  # cross-CPU round trips spread first; a one-CPU row is judged by its own spread
-            state["cross"].append(f"C round trips spread in {source}")
+            reasons.setdefault(("cross", "C round trips spread"), []).append(source)
+    for (scope, what), sources in reasons.items():
+        state[scope].append(f"{what} ({', '.join(sources)})")
     return state
 
 
