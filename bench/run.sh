@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
         --health-wait) health_wait=$2; shift ;;
         --health-only) health_only=1 ;;
         --no-health) health=off ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 64 ;;
     esac
     shift
@@ -141,7 +141,6 @@ if [ "$health" != off ] || [ "$health_only" = 1 ]; then
 else
     rm -f "$out/health.txt"
 fi
-
 
 # --- the registry: rows to run and report ------------------------------------------------
 rows=$(grep -v '^#' "$here/registry.tsv" | grep -v '^[[:space:]]*$')

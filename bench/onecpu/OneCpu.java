@@ -8,7 +8,9 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.panamaipc.bench.infra.Affinity;
 import org.panamaipc.internal.Sys;
 
@@ -111,7 +113,8 @@ public final class OneCpu {
         long thread0 = threadCpuNs();
         long[] threadTimes0 = threadTimes();
         long[] self0 = switches(ProcessHandle.current().pid());
-        long[] peer0 = peerPid > 0 ? switches(peerPid) : new long[4];
+        long[] peer0 = peerPid > 0 ? switches(peerPid) : new long[6];
+        Map<String, Long> peerTasks0 = peerPid > 0 ? taskCpu(peerPid) : Map.of();
         long total = 0;
         StringBuilder result = new StringBuilder("RESULT onecpu." + label + " same ns");
         for (int it = 0; it < iterations; it++) {
@@ -131,18 +134,24 @@ public final class OneCpu {
         long thread1 = threadCpuNs();
         long[] threadTimes1 = threadTimes();
         long[] self1 = switches(ProcessHandle.current().pid());
-        long[] peer1 = peerPid > 0 ? switches(peerPid) : new long[4];
+        Map<String, Long> peerTasks1 = peerPid > 0 ? taskCpu(peerPid) : Map.of();
+        long[] peer1 = peerPid > 0 ? switches(peerPid) : new long[6];
+        long busiest = 0;
+        for (var e : peerTasks1.entrySet()) {
+            busiest = Math.max(busiest, e.getValue() - peerTasks0.getOrDefault(e.getKey(), e.getValue()));
+        }
         System.out.println(result);
         double n = total;
         System.out.printf("SWITCHES onecpu.%s self %.3f/%.3f peer %.3f/%.3f per round trip "
                         + "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f "
-                        + "measuring_thread_cpu_ns %.0f user_share thread %.2f peer %.2f%n", label,
+                        + "measuring_thread_cpu_ns %.0f user_share thread %.2f peer %.2f "
+                        + "peer_busiest_thread_cpu_ns %.0f%n", label,
                 (self1[0] - self0[0]) / n, (self1[1] - self0[1]) / n,
                 (peer1[0] - peer0[0]) / n, (peer1[1] - peer0[1]) / n,
                 (self1[2] - self0[2]) / n, (peer1[2] - peer0[2]) / n,
                 (self1[2] - self0[2] + peer1[2] - peer0[2]) / n,
                 (self1[3] - self0[3]) / n, (peer1[3] - peer0[3]) / n, (thread1 - thread0) / n,
-                share(threadTimes0, threadTimes1), share(peer0, peer1));
+                share(threadTimes0, threadTimes1), share(peer0, peer1), busiest / n);
     }
 
     /**
@@ -185,6 +194,22 @@ public final class OneCpu {
         long user = b[4] - a[4];
         long all = user + b[5] - a[5];
         return all > 0 ? (double) user / all : 0;
+    }
+
+    /** Time on the CPU (ns) of each thread of a process, by thread id. */
+    private static Map<String, Long> taskCpu(long pid) throws IOException {
+        Map<String, Long> cpu = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    cpu.put(task.getFileName().toString(),
+                            Long.parseLong(Files.readString(task.resolve("schedstat")).split("\\s+")[0]));
+                } catch (IOException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        }
+        return cpu;
     }
 
     private static long[] threadTimes() throws IOException {

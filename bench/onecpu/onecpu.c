@@ -8,8 +8,9 @@
  *                                              KIBc (e.g. 64c): only the measuring side does,
  *                                              and the peer's time shows what that costs it
  *   onecpu thread 0 ITERATIONS ITERATION_MS    two threads of one process, no address-space switch
- *   onecpu client DOWN UP ITERATIONS ITERATION_MS   the measuring end against a peer already
- *                                              started on the FIFOs DOWN and UP (a JVM peer)
+ *   onecpu client DOWN UP ITERATIONS ITERATION_MS [PEER_PID]   the measuring end against a
+ *                                              peer started on the FIFOs DOWN and UP (a JVM
+ *                                              peer: 5 warm-up iterations for its JIT)
  *   onecpu peer DOWN UP                        the echoing end, for a JVM client
  *
  * With ONECPU_DIRTY_YMM=1 in the environment, the AVX registers' upper halves are left in use.
@@ -81,6 +82,38 @@ static void switches(pid_t pid, long long sum[6]) {
     globfree(&g);
 }
 
+#define MAX_TASKS 256
+
+/* Time on the CPU (ns) of each thread of process `pid`: returns how many were read. */
+static int task_cpu(pid_t pid, long long tids[MAX_TASKS], long long ns[MAX_TASKS]) {
+    char pattern[64];
+    glob_t g;
+    int n = 0;
+    snprintf(pattern, sizeof pattern, "/proc/%d/task/*/schedstat", (int) pid);
+    if (glob(pattern, 0, NULL, &g) != 0) return 0;
+    for (size_t i = 0; i < g.gl_pathc && n < MAX_TASKS; i++) {
+        FILE *f = fopen(g.gl_pathv[i], "r");
+        long long v;
+        if (f && fscanf(f, "%lld", &v) == 1) {
+            tids[n] = atoll(strstr(g.gl_pathv[i], "/task/") + 6);
+            ns[n++] = v;
+        }
+        if (f) fclose(f);
+    }
+    globfree(&g);
+    return n;
+}
+
+/* The largest growth of one thread's time on the CPU between two task_cpu readings. */
+static long long busiest(int n0, const long long t0[], const long long c0[], int n1, const long long t1[],
+                         const long long c1[]) {
+    long long best = 0;
+    for (int i = 0; i < n1; i++)
+        for (int j = 0; j < n0; j++)
+            if (t1[i] == t0[j] && c1[i] - c0[j] > best) best = c1[i] - c0[j];
+    return best;
+}
+
 static double share(const long long a[6], const long long b[6]) {
     long long user = b[4] - a[4], all = user + b[5] - a[5];
     return all > 0 ? (double) user / (double) all : 0;
@@ -89,21 +122,26 @@ static double share(const long long a[6], const long long b[6]) {
 static void measure(const char *mode, int in, int out, int iterations, long long iteration_ns, pid_t peer) {
     char b[RTT_BYTES] = {0};
     long long n = 0, self0[6], self1[6], peer0[6] = {0}, peer1[6] = {0};
-    opts_t o = {.program = "onecpu", .mode = mode, .placement = "same", .warmup = 1,
+    opts_t o = {.program = "onecpu", .mode = mode, .placement = "same", .warmup = strcmp(mode, "client") ? 1 : 5,
                 .iterations = iterations, .iteration_ns = iteration_ns};
+    static long long pt0[MAX_TASKS], pc0[MAX_TASKS], pt1[MAX_TASKS], pc1[MAX_TASKS];
+    int pn0 = 0, pn1 = 0;
     switches(getpid(), self0);
     if (peer > 0) switches(peer, peer0);
+    if (peer > 0) pn0 = task_cpu(peer, pt0, pc0);
     MEASURE(&o, { n++; b[0]++; touch(); write_full(out, b, RTT_BYTES); read_full(in, b, RTT_BYTES); });
+    if (peer > 0) pn1 = task_cpu(peer, pt1, pc1);
     switches(getpid(), self1);
     if (peer > 0) switches(peer, peer1);
     printf("SWITCHES onecpu.%s self %.3f/%.3f peer %.3f/%.3f per round trip "
-           "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f user_share self %.2f peer %.2f\n", mode,
+           "cpu_ns self %.0f peer %.0f sum %.0f runq_wait_ns self %.0f peer %.0f user_share self %.2f peer %.2f "
+           "peer_busiest_thread_cpu_ns %.0f\n", mode,
            (double) (self1[0] - self0[0]) / n, (double) (self1[1] - self0[1]) / n,
            (double) (peer1[0] - peer0[0]) / n, (double) (peer1[1] - peer0[1]) / n,
            (double) (self1[2] - self0[2]) / n, (double) (peer1[2] - peer0[2]) / n,
            (double) (self1[2] - self0[2] + peer1[2] - peer0[2]) / n,
            (double) (self1[3] - self0[3]) / n, (double) (peer1[3] - peer0[3]) / n,
-           share(self0, self1), share(peer0, peer1));
+           share(self0, self1), share(peer0, peer1), (double) busiest(pn0, pt0, pc0, pn1, pt1, pc1) / n);
 }
 
 static int open_or_die(const char *path, int flags) {
@@ -140,11 +178,10 @@ int main(int argc, char **argv) {
         fflush(stdout);
         echo(in, out);
     }
-    if (strcmp(mode, "client") == 0 && argc == 6) {
-        int in = open_or_die(argv[3], O_RDONLY | O_NONBLOCK);
-        int out = open_or_die(argv[2], O_WRONLY);   /* waits for the peer's read end */
-        fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
-        measure("client", in, out, atoi(argv[4]), atoll(argv[5]) * 1000000LL, 0);
+    if (strcmp(mode, "client") == 0 && (argc == 6 || argc == 7)) {
+        int in = open_or_die(argv[3], O_RDONLY);    /* waits for the peer's write end: no early EOF */
+        int out = open_or_die(argv[2], O_WRONLY);
+        measure("client", in, out, atoi(argv[4]), atoll(argv[5]) * 1000000LL, argc == 7 ? atoi(argv[6]) : 0);
         return 0;
     }
     if (argc != 5) return 64;

@@ -5,7 +5,7 @@
 #
 #   bench/onecpu/run.sh [ROUNDS] [ITERATIONS] [ITERATION_MS] [VARIANT...]   (defaults 3 3 300, all)
 #
-# VARIANT: c c-ymm c-thread c-256k c-16k-client c-64k-client c-2m j j-thread j-cpeer j-plain j-critical j-c1 j-small j-noavx
+# VARIANT: c c-ymm c-thread c-256k c-16k-client c-64k-client c-2m c-jpeer j j-thread j-cpeer j-plain j-critical j-c1 j-small j-noavx
 # (see run() below). The figure to read is cpu_ns (time on the CPU per round trip, both sides):
 # it hardly depends on what else the machine runs, while the wall time per round trip does.
 # Needs bench/target/benchmarks.jar (mvn -f bench/pom.xml package), gcc, taskset and a JDK >= 25
@@ -42,6 +42,16 @@ run() {
         c-2m) variant "C, two processes touching 2 MiB each per message" "$target/onecpu" proc 2048 "$iters" "$ms" ;;
         j) variant "JVM-JVM, Sys (the benchmark)" "${java[@]}" OneCpu proc sys "$iters" "$ms" "${peer[@]}" sys ;;
         j-thread) variant "JVM, two threads of one JVM, Sys" "${java[@]}" OneCpu thread sys "$iters" "$ms" ;;
+        c-jpeer)
+            local d peer_pid
+            d=$(mktemp -d)
+            mkfifo -m 600 "$d/down" "$d/up"
+            "${peer[@]}" sys "$d/down" "$d/up" > /dev/null &
+            peer_pid=$!
+            variant "C client, JVM peer, Sys" "$target/onecpu" client "$d/down" "$d/up" "$iters" "$ms" "$peer_pid"
+            kill "$peer_pid" 2> /dev/null || true
+            wait "$peer_pid" 2> /dev/null || true
+            rm -rf "$d" ;;
         j-cpeer) variant "JVM client, C peer, Sys" "${java[@]}" OneCpu proc sys "$iters" "$ms" "$target/onecpu" peer ;;
         j-plain) variant "JVM-JVM, plain downcalls (no errno capture)" "${java[@]}" OneCpu proc plain "$iters" "$ms" "${peer[@]}" plain ;;
         j-critical) variant "JVM-JVM, critical downcalls (no thread-state transition)" "${java[@]}" OneCpu proc critical "$iters" "$ms" "${peer[@]}" critical ;;

@@ -272,7 +272,8 @@ def verdicts(line):
             if other is None:
                 continue
             value = display_ratio(row, ours[0], other[0])
-            out.append((f"{value:.2f}× {IMPL_NAMES[subject]} {op} {bound:.2f}", judged(line, check(op, value, bound))))
+            out.append((f"{value:.2f}× {IMPL_NAMES[subject]} {op} {bound:.2f}",
+                        judged(line, check(op, value, bound))))
     if ours is not None and ours[1] is not None and ours[1] >= ZERO_ALLOC:
         out.append((f"{ours[1]:.1f} B/op > 0", False))
     return out
@@ -323,7 +324,8 @@ def render_virtual_threads(pairs):
 def judge_health(c):
     """Judges the machine from C figures (a run's own, or a health check's).
 
-    Returns (healthy or None when nothing could be judged, [facts], {keys of HEALTH_REFERENCE off}, spread off).
+    Returns (healthy, or None when nothing could be judged; [facts]; {keys of HEALTH_REFERENCE
+    off}; whether C's round trips spread more than HEALTH_SPREAD).
     """
     facts, off = [], set()
     for key, (label, ref) in HEALTH_REFERENCE.items():
