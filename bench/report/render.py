@@ -71,6 +71,14 @@ def read_registry(path):
     return rows
 
 
+def result_line(parts):
+    """A C program's `RESULT program.mode placement ns means...` line, split into words:
+    ((program.mode, placement), Stat), or None for any other line."""
+    if len(parts) >= 5 and parts[0] == "RESULT":
+        return (parts[1], parts[2]), Stat([float(v) for v in parts[4:]])
+    return None
+
+
 def read_c(path):
     results, notes = {}, []
     if not os.path.exists(path):
@@ -80,8 +88,9 @@ def read_c(path):
             parts = line.split()
             if not parts:
                 continue
-            if parts[0] == "RESULT" and len(parts) >= 5:
-                results[(parts[1], parts[2])] = Stat([float(v) for v in parts[4:]])
+            result = result_line(parts)
+            if result:
+                results[result[0]] = result[1]
             elif parts[0] in ("NOTE", "SKIP", "FAILED"):
                 notes.append(line.strip())
     return results, notes
@@ -375,14 +384,12 @@ def read_health_checks(path):
     if not os.path.exists(path):
         return checks
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if not parts:
-                continue
-            if parts[0] == "check" and len(parts) >= 3:
+        for parts in (line.split() for line in f):
+            result = result_line(parts)
+            if parts[:1] == ["check"] and len(parts) >= 3:
                 checks.append((parts[1], int(parts[2]), " ".join(parts[3:]), {}))
-            elif parts[0] == "RESULT" and len(parts) >= 5 and checks:
-                checks[-1][3][(parts[1], parts[2])] = Stat([float(v) for v in parts[4:]])
+            elif result and checks:
+                checks[-1][3][result[0]] = result[1]
     return checks
 
 
