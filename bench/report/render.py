@@ -419,7 +419,7 @@ def run_health(c, checks):
                                   + ("; ".join(facts) or "no C figure") + ".")
         if phase == "before":
             state["before"] = verdicts_
-            state["never"] = verdicts_[-1] != "good"
+            state["never"] = verdicts_[-1] == "**DISTURBED**"
     reasons = {}
     for source, results in judged:
         healthy, _, off, noisy = judge_health(results)

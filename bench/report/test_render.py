@@ -180,6 +180,11 @@ class RenderTest(unittest.TestCase):
         never, _ = self.render(health=self.HEALTH_DISTURBED + self.HEALTH_DISTURBED.replace("before 1", "before 2"))
         self.assertIn("disturbed at each of the 2 health checks before this run", never)
 
+    def test_a_check_that_could_not_judge_is_no_verdict(self):
+        report, _ = self.render(health="check before 1 21:40:00Z, load 0.1 0.1 0.1\n")   # no gcc: no C figure
+        self.assertNotIn("NEVER HEALTHY", report)
+        self.assertIn("attempt 1 (21:40:00Z, load 0.1 0.1 0.1): not judged: no C figure.", report)
+
     def test_health_command_exit_status(self):
         d = tempfile.mkdtemp()
 
