@@ -369,8 +369,9 @@ def machine_health(c):
         return None, "not judged: this run has no C figure to hold against the reference"
     if not healthy:
         bad = [HEALTH_REFERENCE[k][0] for k in HEALTH_REFERENCE if k in off] + (["C's spread"] if noisy else [])
+        scope = "Ratios" if ("syscall.getpid", "none") in off else "Ratios across CPUs"
         return False, ("**DISTURBED** (" + ", ".join(bad) + " off): " + "; ".join(facts)
-                       + ". Ratios across CPUs from this run are not evidence.")
+                       + f". {scope} from this run are not evidence.")
     return True, "good: " + "; ".join(facts) + "."
 
 
