@@ -69,6 +69,10 @@ import org.panamaipc.sync.EventFd;
  */
 public final class ChannelReader implements Waitable, AutoCloseable {
     private static final long RECOVERY_CONFIRM_NANOS = EndWaits.SLICE_NANOS;
+    /** A polling reader looks at {@code tail} once per this many empty polls (a power of two). */
+    private static final int STALL_SAMPLE = 16;
+    /** What {@link #recoverAtHead} returns for an empty ring. */
+    private static final long EMPTY = -1;
 
     private final Channel channel;
     private final String what;
@@ -90,6 +94,9 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     private long recoverPosition = -1;
     private int recoverSlot;
     private long recoverSince;
+    private int emptyPolls;
+    private long stallPosition = -1;
+    private long stallSince;
 
     ChannelReader(Channel channel, IdleStrategy idle) throws IOException {
         this.channel = channel;
@@ -162,8 +169,8 @@ public final class ChannelReader implements Waitable, AutoCloseable {
                 int index = (int) position & mask;
                 int length = SharedAtomics.getIntAcquire(data, index);
                 if (length <= 0) {
-                    if (length < 0 && count == 0) {
-                        noteClaimAtHead(position);
+                    if (count == 0) {
+                        noteStallAtHead(position, length);
                     }
                     break;
                 }
@@ -408,46 +415,74 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         }
     }
 
-    /** A claim at head seen by {@link #poll}: recover it once it has stayed there a slice. */
-    private void noteClaimAtHead(long position) throws ChannelCorruptedException {
+    /**
+     * What {@link #poll} does when it finds nothing at head, so that a reader that only polls
+     * also recovers what a dead writer left there. Cheap on purpose: an empty ring costs a
+     * counter, and one look at {@code tail} every {@value #STALL_SAMPLE} empty polls; only a
+     * claim at head, or a reservation ({@code tail > head} with nothing written), takes the
+     * time, and only one that has stayed there a slice is looked into ({@code /proc} reads).
+     */
+    private void noteStallAtHead(long position, int length) throws ChannelCorruptedException {
+        if (length == 0 && ((++emptyPolls & (STALL_SAMPLE - 1)) != 0
+                || SharedAtomics.getLongAcquire(header, TAIL_OFFSET) == position)) {
+            return; // empty, or not looked at this time
+        }
         long now = System.nanoTime();
-        if (recoverPosition != position) {
-            recoverPosition = position;
-            recoverSlot = -1;
-            recoverSince = now;
-        } else if (now - recoverSince > RECOVERY_CONFIRM_NANOS) {
-            recoverSince = now;
-            recoverDeadClaim(position);
+        if (stallPosition != position) {
+            stallPosition = position;
+            stallSince = now;
+        } else if (now - stallSince >= RECOVERY_CONFIRM_NANOS) {
+            stallSince = now;
+            recoverAtHead();
         }
     }
 
-    /** Called while waiting, every slice at most: see "Claims and dead writers" in the layout. */
+    /**
+     * Called while waiting, every slice at most: recovers what a dead writer left, and reports
+     * a writer side with no live process once nothing is left to read. When what it recovered
+     * was the last thing in the ring, it skips that padding at once rather than a slice later.
+     */
     private void recoverOrReportDeath() throws IOException {
+        long h = head;
+        long padded = recoverAtHead();
+        if (padded == EMPTY || (padded != h && padded == SharedAtomics.getLongAcquire(header, TAIL_OFFSET))) {
+            int dead = deadWriter();
+            if (dead != 0) {
+                if (padded != EMPTY) {
+                    consume(h, padded); // only the padding just written: nothing committed is skipped
+                }
+                throw new PeerDeadException(what, many ? "last producer" : "writer", dead);
+            }
+        }
+    }
+
+    /**
+     * Recovers what a dead writer left at head: see "Claims and dead writers" in the layout.
+     *
+     * @return where the padding written from head ends (head itself when none was written), or
+     *         {@link #EMPTY} if the ring is empty
+     */
+    private long recoverAtHead() throws ChannelCorruptedException {
         long h = head;
         long t = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
         checkPositions(t, h);
         int index = (int) h & mask;
         int length = SharedAtomics.getIntAcquire(data, index);
         if (length > 0) {
-            return;
+            return h;
         }
         if (length < 0) {
-            recoverDeadClaim(h);
-            return;
+            return recoverDeadClaim(h);
         }
-        if (t == h) { // empty: is anyone left to write?
-            int dead = deadWriter();
-            if (dead != 0) {
-                throw new PeerDeadException(what, many ? "last producer" : "writer", dead);
-            }
-            return;
+        if (t == h) {
+            return EMPTY;
         }
         // t > h with nothing at head: a reservation not yet claimed
         if (!many) {
             if (Identities.holder(header, ChannelLayout.WRITER_OFFSET) <= 0) {
-                pad(h, t); // the writer died between reserving and claiming
+                return pad(h, t); // the writer died between reserving and claiming
             }
-            return;
+            return h;
         }
         int slot = deadClaimant(h);
         long now = System.nanoTime();
@@ -461,17 +496,22 @@ public final class ChannelReader implements Waitable, AutoCloseable {
             int offset = ChannelLayout.slotOffset(slot);
             long claimPosition = SharedAtomics.getLongAcquire(header, offset + IDENTITY_CLAIM_POSITION_OFFSET);
             long claimLength = SharedAtomics.getLongAcquire(header, offset + IDENTITY_CLAIM_LENGTH_OFFSET);
-            pad(h, claimPosition + claimLength);
             recoverPosition = -1;
+            return pad(h, claimPosition + claimLength);
         }
+        return h;
     }
 
-    /** Turns a claim whose claimer died into padding; checks the claim first. */
-    private void recoverDeadClaim(long position) throws ChannelCorruptedException {
+    /**
+     * Turns a claim whose claimer died into padding; checks the claim first.
+     *
+     * @return the end of the padding, or {@code position} if the claim was left alone
+     */
+    private long recoverDeadClaim(long position) throws ChannelCorruptedException {
         int index = (int) position & mask;
         int length = SharedAtomics.getIntAcquire(data, index);
         if (length >= 0) {
-            return;
+            return position;
         }
         int claimer = SharedAtomics.getInt(data, index + RECORD_TYPE_OFFSET);
         if (-length < RECORD_HEADER_LENGTH || -length > capacity - index
@@ -480,10 +520,11 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         }
         int identity = many ? ChannelLayout.slotOffset(claimer) : ChannelLayout.WRITER_OFFSET;
         if (Identities.holder(header, identity) > 0) {
-            return; // alive: it will commit or abort
+            return position; // alive: it will commit or abort
         }
         SharedAtomics.putInt(data, index + RECORD_TYPE_OFFSET, PADDING_TYPE);
-        SharedAtomics.compareAndSetInt(data, index, length, -length);
+        return SharedAtomics.compareAndSetInt(data, index, length, -length)
+                ? position + ChannelLayout.align(-length) : position;
     }
 
     /**
@@ -530,8 +571,12 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         return dead;
     }
 
-    /** Writes padding over [from, to), split at the end of the ring as a reservation is. */
-    private void pad(long from, long to) throws ChannelCorruptedException {
+    /**
+     * Writes padding over [from, to), split at the end of the ring as a reservation is.
+     *
+     * @return {@code to}
+     */
+    private long pad(long from, long to) throws ChannelCorruptedException {
         long t = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
         if (to <= from || to > t || to - from > capacity || ((to - from) & 7) != 0) {
             throw new ChannelCorruptedException(what + ": corrupt reservation from=" + from + " to=" + to
@@ -544,6 +589,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
             padRecord(0, (int) (bytes - first));
         }
         padRecord(index, first);
+        return to;
     }
 
     private void padRecord(int index, int length) {

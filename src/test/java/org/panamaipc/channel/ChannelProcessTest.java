@@ -241,6 +241,45 @@ class ChannelProcessTest {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aReaderThatOnlyPollsSkipsTheClaimOfAKilledWriter() throws Exception {
+        try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, 64 * 1024).unlinkOnClose();
+                ChannelReader reader = channel.reader();
+                PeerProcess writer = PeerJvm.start(ChannelPeer.class, "claim", name, "20")) {
+            writer.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
+            writer.expectLine("claimed", WAIT);
+            int max = channel.maxPayloadLength();
+            long[] next = {0};
+            RecordHandler check = (type, buffer, offset, length) -> {
+                assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
+                next[0]++;
+            };
+            Deadline deadline = Deadline.after(WAIT);
+            while (next[0] < 20 && !deadline.isExpired()) {
+                reader.poll(check, 16);
+            }
+            assertThat(next[0]).isEqualTo(20);
+            assertThat(channel.status().bytesUsed()).as("the claim holds its place").isPositive();
+            writer.kill9();
+            long killed = System.nanoTime();
+            while (channel.status().bytesUsed() != 0 && !deadline.isExpired()) {
+                assertThat(reader.poll(check, 16)).isZero();
+                Thread.onSpinWait();
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            assertThat(channel.status().bytesUsed()).as("the dead claim was skipped by poll alone").isZero();
+            assertThat(next[0]).isEqualTo(20);
+            System.out.println("a polling reader skipped the killed writer's claim in " + millis + " ms");
+            try (ChannelWriter again = channel.writer()) {
+                MemorySegment payload = MemorySegment.ofArray(new byte[Records.length(20, max)]);
+                Records.fill(20, payload, 0, (int) payload.byteSize());
+                assertThat(again.offer(Records.type(20), payload)).isTrue();
+                assertThat(reader.poll(check, 16)).as("the next writer's record").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aWaitingBroadcastReceiverLearnsThatItsTransmitterWasKilled() throws Exception {
         try (Channel channel = Channel.create(name, ChannelKind.BROADCAST, 64 * 1024).unlinkOnClose();
                 BroadcastReceiver receiver = channel.receiver();

@@ -95,4 +95,67 @@ class ChannelRecoveryTest {
             assertThat(got).isEqualTo(1);
         }
     }
+
+    @Test
+    void aOneToOneGapOfADeadWriterIsPaddedByAReaderThatOnlyPolls() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelReader reader = channel.reader()) {
+            pretendAttached(channel.header(), ChannelLayout.WRITER_OFFSET, deadPid());
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 64); // reserved, never claimed
+            pollUntilEmpty(channel, reader);
+            assertThat(reader.position()).isEqualTo(64);
+        }
+    }
+
+    @Test
+    void aManyToOneGapOfADeadProducerIsPaddedByAReaderThatOnlyPolls() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.MANY_TO_ONE, 1024);
+                ChannelReader reader = channel.reader();
+                ChannelWriter live = channel.writer()) {
+            MemorySegment header = channel.header();
+            int slot = ChannelLayout.slotOffset(3);
+            pretendAttached(header, slot, deadPid());
+            // slot 3 reserved 48 bytes at 0 (tail moved) and died before writing anything
+            SharedAtomics.putLong(header, slot + ChannelLayout.IDENTITY_CLAIM_POSITION_OFFSET, 0);
+            SharedAtomics.putLongRelease(header, slot + ChannelLayout.IDENTITY_CLAIM_LENGTH_OFFSET, 48);
+            SharedAtomics.putLongRelease(header, ChannelLayout.TAIL_OFFSET, 48);
+            live.offer(4, new byte[] {7});
+            long end = System.nanoTime() + WAIT.toNanos();
+            int got = 0;
+            while (got == 0 && System.nanoTime() - end < 0) {
+                got = reader.poll((t, b, o, l) -> assertThat(t).isEqualTo(4), 10);
+                Thread.onSpinWait();
+            }
+            assertThat(got).isEqualTo(1);
+            assertThat(channel.status().bytesUsed()).isZero();
+        }
+    }
+
+    @Test
+    void aPollingReaderLeavesTheGapOfALiveWriterAlone() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelReader reader = channel.reader()) {
+            pretendAttached(channel.header(), ChannelLayout.WRITER_OFFSET, Identities.SELF_PID);
+            SharedAtomics.putLong(channel.header(), ChannelLayout.WRITER_OFFSET
+                    + ChannelLayout.IDENTITY_START_TIME_OFFSET, Identities.selfStartTime());
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 64);
+            long end = System.nanoTime() + 3 * EndWaits.SLICE_NANOS;
+            while (System.nanoTime() - end < 0) {
+                assertThat(reader.poll((t, b, o, l) -> { }, 10)).isZero();
+            }
+            assertThat(reader.position()).as("a live writer's reservation is waited for").isZero();
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 0);
+        }
+    }
+
+    /** Polls (and only polls) until the ring is empty, or fails after {@link #WAIT}. */
+    private static void pollUntilEmpty(Channel channel, ChannelReader reader) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (channel.status().bytesUsed() != 0 && System.nanoTime() - end < 0) {
+            assertThat(reader.poll((t, b, o, l) -> { }, 10)).isZero();
+            Thread.onSpinWait();
+        }
+        assertThat(channel.status().bytesUsed()).as("the gap was padded and consumed by poll alone").isZero();
+    }
 }
+
