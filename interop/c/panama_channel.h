@@ -73,7 +73,8 @@ enum pc_kind { PC_ONE_TO_ONE = 1, PC_MANY_TO_ONE = 2, PC_BROADCAST = 3 };
 #define PC_END_CLAIM_LENGTH 24
 
 #define PC_TYPE_PADDING (-1)
-#define PC_SLICE_NS 50000000LL  /* longest futex wait between liveness checks */
+#define PC_SLICE_NS 25000000LL  /* longest futex wait between liveness checks */
+#define PC_CONFIRM_NS 50000000LL /* a dead producer's reservation stays this long before it is padded */
 #define PC_INIT_WAIT_NS 100000000LL
 
 /* ---- results -------------------------------------------------------------------------- */
@@ -878,7 +879,7 @@ static inline int pc_check_writers(pc_channel *ch) {
         if (ch->gap_head != head || ch->gap_seen_ns == 0) {
             ch->gap_head = head;
             ch->gap_seen_ns = now;
-        } else if (now - ch->gap_seen_ns >= PC_SLICE_NS) {
+        } else if (now - ch->gap_seen_ns >= PC_CONFIRM_NS) {
             pc_pad(ch, head, cover_end - head);
             ch->gap_seen_ns = 0;
             return pc_after_recovery(ch, head, cover_end);

@@ -44,7 +44,8 @@ OFF_ROOM_SEQ, OFF_ROOM_SLEEPERS = 640, 644
 OFF_READER, OFF_WRITER, OFF_SLOTS = 768, 800, 1024
 END_SIZE, END_PID, END_START, END_CLAIM_POSITION, END_CLAIM_LENGTH = 32, 0, 8, 16, 24
 
-SLICE = 0.050  # longest futex wait between liveness checks
+SLICE = 0.025  # longest futex wait between liveness checks
+CONFIRM = 0.050  # a dead producer's reservation stays this long before it is padded
 INIT_WAIT = 0.100
 
 _RELAXED, _ACQUIRE, _RELEASE, _SEQ_CST = 0, 2, 3, 5
@@ -717,7 +718,7 @@ class Channel:
             now = time.monotonic()
             if self._gap is None or self._gap[0] != head:
                 self._gap = (head, now)
-            elif now - self._gap[1] >= SLICE:  # the same on two looks 50 ms apart
+            elif now - self._gap[1] >= CONFIRM:  # the same on two looks 50 ms apart
                 self._pad(head, dead_covers[0] - head)
                 self._gap = None
                 self._after_recovery(head, dead_covers[0])

@@ -20,6 +20,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
@@ -50,10 +51,14 @@ import org.panamaipc.sync.EventFd;
  *
  * <p>Every length, type and position read from the shared memory is checked before use: a
  * corrupt ring is reported with {@link ChannelCorruptedException}, never read out of bounds.
- * A claim whose writer died is skipped; a waiting reader whose writer (for many-to-one: every
- * producer) died learns it within 100 ms ({@link PeerDeadException}) once every committed
- * record was delivered. Records are delivered at least once: a reader that restarts continues
- * from the last batch it finished.
+ * A claim whose writer died is skipped, by a reader that only {@linkplain #poll polls} too
+ * (once the claim has stayed at head for a 25 ms slice). A waiting reader whose writer (for
+ * many-to-one: every producer) died learns it ({@link PeerDeadException}) once every committed
+ * record was delivered, at the end of the 25 ms slice in progress after the writer's process
+ * has exited: within 100 ms of a {@code kill -9} when the kernel ends the process in 75 ms
+ * (a few milliseconds for a small process, tens for a large JVM on a loaded machine); see
+ * {@link PeerDeadException}. Records are delivered at least once: a reader that restarts
+ * continues from the last batch it finished.
  *
  * <p>A reader is used by one thread at a time (a channel has one reader).
  *
@@ -68,7 +73,8 @@ import org.panamaipc.sync.EventFd;
  * {@link IllegalStateException}.
  */
 public final class ChannelReader implements Waitable, AutoCloseable {
-    private static final long RECOVERY_CONFIRM_NANOS = EndWaits.SLICE_NANOS;
+    /** How long a dead producer's reservation must stay at head before it is padded (the layout's 50 ms). */
+    private static final long RECOVERY_CONFIRM_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** A polling reader looks at {@code tail} once per this many empty polls (a power of two). */
     private static final int STALL_SAMPLE = 16;
     /** What {@link #recoverAtHead} returns for an empty ring. */
@@ -136,7 +142,10 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     /**
      * Delivers the records ready now, at most {@code limit}, to {@code handler}, then frees
      * their room (one store of {@code head} per call) and wakes writers waiting for room.
-     * Never waits. A handler that throws has consumed its record.
+     * Never waits. A handler that throws has consumed its record. A claim or reservation that
+     * a dead writer left at head is skipped once it has stayed there a 25 ms slice (the
+     * writer's liveness is read from {@code /proc} only then; an empty ring costs a look at
+     * the ring's tail every 16 polls).
      *
      * @param handler sees each record in place; see {@link RecordHandler} for how long
      * @param limit the most records to deliver, at least 1
@@ -431,7 +440,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         if (stallPosition != position) {
             stallPosition = position;
             stallSince = now;
-        } else if (now - stallSince >= RECOVERY_CONFIRM_NANOS) {
+        } else if (now - stallSince >= EndWaits.SLICE_NANOS) {
             stallSince = now;
             recoverAtHead();
         }
@@ -492,7 +501,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
             recoverPosition = h;
             recoverSlot = slot;
             recoverSince = now;
-        } else if (now - recoverSince >= RECOVERY_CONFIRM_NANOS) { // the same on two looks a slice apart
+        } else if (now - recoverSince >= RECOVERY_CONFIRM_NANOS) { // the same on two looks 50 ms apart
             int offset = ChannelLayout.slotOffset(slot);
             long claimPosition = SharedAtomics.getLongAcquire(header, offset + IDENTITY_CLAIM_POSITION_OFFSET);
             long claimLength = SharedAtomics.getLongAcquire(header, offset + IDENTITY_CLAIM_LENGTH_OFFSET);

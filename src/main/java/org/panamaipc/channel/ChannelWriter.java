@@ -54,7 +54,9 @@ import org.panamaipc.sync.EventFd;
  * producer slot of its own: threads of one process that produce concurrently attach a writer
  * each.
  *
- * <p>A blocking send whose reader died learns it within 100 ms ({@link PeerDeadException});
+ * <p>A blocking send whose reader died learns it at the end of the 25 ms slice in progress
+ * after the reader's process has exited ({@link PeerDeadException}, which says how long that
+ * takes);
  * {@link #close()} from another thread releases it ({@link AsynchronousCloseException}), and
  * an interrupt ends it ({@link InterruptedIOException}, the writer still open, the record not
  * written).

@@ -259,8 +259,8 @@ class ChannelProcessTest {
             }
             assertThat(next[0]).isEqualTo(20);
             assertThat(channel.status().bytesUsed()).as("the claim holds its place").isPositive();
-            writer.kill9();
             long killed = System.nanoTime();
+            writer.kill9();
             while (channel.status().bytesUsed() != 0 && !deadline.isExpired()) {
                 assertThat(reader.poll(check, 16)).isZero();
                 Thread.onSpinWait();
