@@ -418,7 +418,7 @@ class Channel:
             self._futex(seq, _FUTEX_WAKE, _INT_MAX)
 
     def _await(self, seq, sleepers, deadline, ready, check):
-        """The eventcount wait: announce, read the sequence, check again, sleep at most 50 ms."""
+        """The eventcount wait: announce, read the sequence, check again, sleep at most a slice."""
         last_check = time.monotonic()
         while True:
             if ready():

@@ -176,14 +176,15 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         try {
             while (count < limit && position - start < capacity) { // at most the whole ring per batch
                 int index = (int) position & mask;
-                int length = SharedAtomics.getIntAcquire(data, index);
+                long word = SharedAtomics.getLongAcquire(data, index); // length and type in one access
+                int length = (int) word;
                 if (length <= 0) {
                     if (count == 0) {
                         noteStallAtHead(position, length);
                     }
                     break;
                 }
-                int type = SharedAtomics.getInt(data, index + RECORD_TYPE_OFFSET);
+                int type = (int) (word >>> 32);
                 if (length < RECORD_HEADER_LENGTH || length > capacity - index
                         || (type != PADDING_TYPE && (type < 1 || length - RECORD_HEADER_LENGTH > maxPayloadLength))
                         || position + ChannelLayout.align(length) - start > capacity) {
