@@ -60,6 +60,16 @@ static void sleep_us(long us) {
     nanosleep(&ts, NULL);
 }
 
+/* Opens a channel and attaches one end (exiting with an ERROR line on failure). */
+static void open_end(pc_channel *ch, const char *name, uint32_t kind, int role) {
+    int rc = open_channel(ch, name, kind);
+    if (rc != PC_OK) fail("open", rc);
+    rc = role == PC_ROLE_READER ? pc_attach_reader(ch)
+         : role == PC_ROLE_RECEIVER ? pc_attach_receiver(ch, 0) : pc_attach_writer(ch);
+    if (rc != PC_OK) fail(role == PC_ROLE_READER ? "attach-reader" : role == PC_ROLE_RECEIVER ? "attach-receiver"
+                                                                                            : "attach-writer", rc);
+}
+
 /* Waits (bounded) until the ring is empty and a reader announced that it sleeps. */
 static void await_parked_reader(pc_channel *ch) {
     long long until = pc_now_ns() + PEER_TIMEOUT_NS;
@@ -111,10 +121,7 @@ static void write_one(pc_channel *ch, uint64_t i, uint32_t p, uint8_t *buf) {
 
 static int do_write(const char *name, uint32_t kind, uint64_t count, uint32_t p, uint64_t burst) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, kind);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_writer(&ch);
-    if (rc != PC_OK) fail("attach-writer", rc);
+    open_end(&ch, name, kind, PC_ROLE_WRITER);
     printf("READY\n");
     fflush(stdout);
     await_reader(&ch);
@@ -153,10 +160,8 @@ static void on_record(void *ctx, int32_t type, const uint8_t *payload, uint32_t 
 
 static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t producers) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, kind);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_reader(&ch);
-    if (rc != PC_OK) fail("attach-reader", rc);
+    int rc;
+    open_end(&ch, name, kind, PC_ROLE_READER);
     reader_state st = {0};
     st.producers = producers;
     st.next = calloc(producers, sizeof(uint64_t));
@@ -184,10 +189,8 @@ static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t pro
 
 static int do_bc_send(const char *name, uint64_t count, uint64_t burst) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, PC_BROADCAST);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_writer(&ch);
-    if (rc != PC_OK) fail("attach-writer", rc);
+    int rc;
+    open_end(&ch, name, PC_BROADCAST, PC_ROLE_WRITER);
     printf("READY\n");
     fflush(stdout);
     char line[64];
@@ -222,10 +225,8 @@ static void on_broadcast(void *ctx, int32_t type, const uint8_t *payload, uint32
 
 static int do_bc_recv(const char *name, uint64_t count, uint64_t slow_us) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, PC_BROADCAST);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_receiver(&ch, 0);
-    if (rc != PC_OK) fail("attach-receiver", rc);
+    int rc;
+    open_end(&ch, name, PC_BROADCAST, PC_ROLE_RECEIVER);
     printf("READY\n");
     fflush(stdout);
     bc_state st = {count, 0, 0, UINT64_MAX, slow_us};
@@ -242,10 +243,8 @@ static int do_bc_recv(const char *name, uint64_t count, uint64_t slow_us) {
 
 static int do_claim(const char *name, uint32_t kind, uint64_t count) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, kind);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_writer(&ch);
-    if (rc != PC_OK) fail("attach-writer", rc);
+    int rc;
+    open_end(&ch, name, kind, PC_ROLE_WRITER);
     printf("READY\n");
     fflush(stdout);
     uint8_t buf[1024];
@@ -263,10 +262,8 @@ static int do_claim(const char *name, uint32_t kind, uint64_t count) {
 
 static int do_poll_read(const char *name, uint32_t kind, uint64_t count) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, kind);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_reader(&ch);
-    if (rc != PC_OK) fail("attach-reader", rc);
+    int rc;
+    open_end(&ch, name, kind, PC_ROLE_READER);
     reader_state st = {0};
     st.producers = 1;
     st.next = calloc(1, sizeof(uint64_t));

@@ -219,9 +219,7 @@ class ChannelProcessTest {
     void aWriterKilledBetweenClaimAndCommitLeavesNoTornRecord() throws Exception {
         try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, 64 * 1024).unlinkOnClose();
                 ChannelReader reader = channel.reader();
-                PeerProcess writer = PeerJvm.start(ChannelPeer.class, "claim", name, "20")) {
-            writer.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
-            writer.expectLine("claimed", WAIT);
+                PeerProcess writer = claimingWriter(20)) {
             int max = channel.maxPayloadLength();
             long[] next = {0};
             CompletableFuture<Throwable> outcome = receiveUntilFailure(reader, max, next);
@@ -244,9 +242,7 @@ class ChannelProcessTest {
     void aReaderThatOnlyPollsSkipsTheClaimOfAKilledWriter() throws Exception {
         try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, 64 * 1024).unlinkOnClose();
                 ChannelReader reader = channel.reader();
-                PeerProcess writer = PeerJvm.start(ChannelPeer.class, "claim", name, "20")) {
-            writer.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
-            writer.expectLine("claimed", WAIT);
+                PeerProcess writer = claimingWriter(20)) {
             int max = channel.maxPayloadLength();
             long[] next = {0};
             RecordHandler check = (type, buffer, offset, length) -> {
@@ -305,6 +301,19 @@ class ChannelProcessTest {
             assertThat(delivered[0]).isEqualTo(10);
             assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
             System.out.println("receiver learned of the killed transmitter in " + millis + " ms");
+        }
+    }
+
+    /** {@return a peer JVM that has sent {@code records} records and holds a claim on the next} */
+    private PeerProcess claimingWriter(int records) {
+        PeerProcess writer = PeerJvm.start(ChannelPeer.class, "claim", name, Integer.toString(records));
+        try {
+            writer.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
+            writer.expectLine("claimed", WAIT);
+            return writer;
+        } catch (RuntimeException | Error e) {
+            writer.close();
+            throw e;
         }
     }
 
