@@ -1,5 +1,6 @@
 package org.panamaipc.bench.channel;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -90,7 +91,7 @@ public final class ChannelPeer {
      * Runs the peer's paths (offer, poll of a record, poll of an empty ring, the echo and sink
      * handlers) {@value #WARM_UP_ROUNDS} times on two private rings.
      */
-    private static void warmUp(int bytes, int batch) throws Exception {
+    static void warmUp(int bytes, int batch) throws IOException {
         try (Channel a = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, Rings.CAPACITY);
                 Channel b = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, Rings.CAPACITY);
                 ChannelWriter toA = a.writer(IdleStrategy.busySpin());

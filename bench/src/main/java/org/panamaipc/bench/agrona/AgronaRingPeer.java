@@ -28,7 +28,7 @@ public final class AgronaRingPeer {
     }
 
     /** Runs the echo path {@value #WARM_UP_ROUNDS} times on two private rings, so that it is compiled. */
-    private static void warmUp() {
+    static void warmUp() {
         OneToOneRingBuffer a = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(AgronaRing.RING_BYTES)));
         OneToOneRingBuffer b = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(AgronaRing.RING_BYTES)));
         UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(Messages.ROUND_TRIP_BYTES));
