@@ -73,7 +73,8 @@ enum pc_kind { PC_ONE_TO_ONE = 1, PC_MANY_TO_ONE = 2, PC_BROADCAST = 3 };
 #define PC_END_CLAIM_LENGTH 24
 
 #define PC_TYPE_PADDING (-1)
-#define PC_SLICE_NS 50000000LL  /* longest futex wait between liveness checks */
+#define PC_SLICE_NS 25000000LL  /* longest futex wait between liveness checks */
+#define PC_CONFIRM_NS 50000000LL /* a dead producer's reservation stays this long before it is padded */
 #define PC_INIT_WAIT_NS 100000000LL
 
 /* ---- results -------------------------------------------------------------------------- */
@@ -157,6 +158,9 @@ typedef struct pc_channel {
     /* MANY_TO_ONE reader: recovery of a dead producer's unwritten claim */
     uint64_t gap_head;
     long long gap_seen_ns;
+    /* a reader that only polls: where head stalled on a claim or a reservation, and since when */
+    uint64_t stall_head;
+    long long stall_since_ns;
     /* a writer waiting for room: the record length it needs */
     uint32_t need;
 } pc_channel;
@@ -208,7 +212,10 @@ static inline void pc_futex_wake(_Atomic uint32_t *word) {
     syscall(SYS_futex, (uint32_t *) word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-/* Field 22 of /proc/PID/stat (start time in clock ticks), or 0 when there is no such process. */
+/*
+ * Field 22 of /proc/PID/stat (start time in clock ticks), or 0 when there is no such process
+ * or it has exited (state Z or X: its parent may reap it late, or never).
+ */
 static inline uint64_t pc_start_time(pid_t pid) {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
@@ -221,6 +228,7 @@ static inline uint64_t pc_start_time(pid_t pid) {
     char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
     if (p == NULL) return 0;
     p++;
+    if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X')) return 0; /* exited, not reaped: dead */
     for (int field = 2; field < 22 && *p; p++) {
         if (*p == ' ') field++;
     }
@@ -575,6 +583,7 @@ static inline int pc_reserve(pc_channel *ch, uint32_t length, uint64_t *position
     uint64_t aligned = pc_align8(length);
     for (;;) {
         uint64_t tail = atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq);
+        if ((tail & 7) != 0) return PC_ECORRUPT;
         uint64_t index = tail & ch->mask, to_end = ch->capacity - index;
         uint64_t padding = aligned > to_end ? to_end : 0;
         int room = pc_room(ch, tail, padding + aligned);
@@ -709,16 +718,37 @@ static inline void pc_pad(pc_channel *ch, uint64_t from, uint64_t length) {
     }
 }
 
+static inline int pc_check_writers(pc_channel *ch);
+
+/*
+ * A poll found a claim at head, or a reservation (tail > head, nothing written): once head has
+ * stayed there a slice, look at its writer as a waiting reader does (pc_check_writers), so
+ * that a reader that only polls also skips what a dead writer left. Costs a clock read.
+ */
+static inline int pc_note_stall(pc_channel *ch, uint64_t head) {
+    long long now = pc_now_ns();
+    if (ch->stall_since_ns == 0 || ch->stall_head != head) {
+        ch->stall_head = head;
+        ch->stall_since_ns = now;
+        return PC_OK;
+    }
+    if (now - ch->stall_since_ns < PC_SLICE_NS) return PC_OK;
+    ch->stall_since_ns = now;
+    int rc = pc_check_writers(ch);
+    return rc == PC_EPEERDEAD ? PC_OK : rc; /* a poll reports records, not the writer's death */
+}
+
 /*
  * Reads up to `limit` records from head, calling handler for each user record, then zeroes
  * what it consumed, stores head and wakes writers. Returns the number of records delivered.
+ * What a dead writer left at head is skipped once it has stayed there a slice.
  */
 static inline int pc_poll(pc_channel *ch, pc_handler handler, void *ctx, int limit) {
     if (ch->base == NULL) return PC_ECLOSED;
     if (ch->role != PC_ROLE_READER) return PC_EARG;
     uint64_t head = atomic_load_explicit(PC_U64(ch, PC_OFF_HEAD), pc_rlx);
     uint64_t start = head;
-    int count = 0, rc = 0;
+    int count = 0, rc = 0, stalled = 0;
     uint64_t tail = atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq);
     /* a batch stops after one lap: what it consumed is zeroed only at its end */
     while (count < limit && head - start < ch->capacity) {
@@ -726,7 +756,10 @@ static inline int pc_poll(pc_channel *ch, pc_handler handler, void *ctx, int lim
         uint64_t index = head & ch->mask;
         uint8_t *rec = ch->data + index;
         int32_t length = atomic_load_explicit(PC_I32P(rec), pc_acq);
-        if (length <= 0) break;
+        if (length <= 0) {
+            stalled = head == start && (length < 0 || tail != head);
+            break;
+        }
         int32_t type = atomic_load_explicit(PC_I32P(rec + 4), pc_rlx);
         uint64_t aligned = pc_align8((uint64_t) length);
         if (aligned > tail - head) tail = atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq);
@@ -746,13 +779,40 @@ static inline int pc_poll(pc_channel *ch, pc_handler handler, void *ctx, int lim
         atomic_store_explicit(PC_U64(ch, PC_OFF_HEAD), head, pc_rel);
         pc_wake(ch, PC_OFF_ROOM_SEQ, PC_OFF_ROOM_SLEEPERS);
     }
+    if (stalled) rc = pc_note_stall(ch, start);
     return rc < 0 && count == 0 ? rc : count;
 }
 
-/* 1 when a committed record (or padding) is at head. */
+/* 1 when a committed record (or padding) is at head, PC_ECORRUPT for a head no reader stores. */
 static inline int pc_has_data(pc_channel *ch) {
     uint64_t head = atomic_load_explicit(PC_U64(ch, PC_OFF_HEAD), pc_rlx);
+    if ((head & 7) != 0) return PC_ECORRUPT;
     return atomic_load_explicit(PC_I32P(ch->data + (head & ch->mask)), pc_acq) > 0;
+}
+
+/* 1 when no live process is left on the writing side and one died, else 0. */
+static inline int pc_writers_dead(pc_channel *ch) {
+    if (ch->kind == PC_ONE_TO_ONE) return pc_end_alive(ch->base + PC_OFF_WRITER) == 0;
+    int dead = 0;
+    for (int s = 0; s < PC_MAX_PRODUCERS; s++) {
+        int alive = pc_end_alive(ch->base + PC_OFF_SLOTS + s * PC_END_SIZE);
+        if (alive == 1) return 0;
+        if (alive == 0) dead = 1;
+    }
+    return dead;
+}
+
+/*
+ * After [head, end) was turned into padding for a dead writer: when that was all the ring held
+ * and no writer is left, skips it now (nothing committed is in it) and reports PC_EPEERDEAD,
+ * rather than a slice later.
+ */
+static inline int pc_after_recovery(pc_channel *ch, uint64_t head, uint64_t end) {
+    if (end != atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq) || !pc_writers_dead(ch)) return PC_OK;
+    pc_zero(ch, head, end);
+    atomic_store_explicit(PC_U64(ch, PC_OFF_HEAD), end, pc_rel);
+    pc_wake(ch, PC_OFF_ROOM_SEQ, PC_OFF_ROOM_SLEEPERS);
+    return PC_EPEERDEAD;
 }
 
 /*
@@ -761,11 +821,16 @@ static inline int pc_has_data(pc_channel *ch) {
  */
 static inline int pc_check_writers(pc_channel *ch) {
     uint64_t head = atomic_load_explicit(PC_U64(ch, PC_OFF_HEAD), pc_rlx);
-    uint8_t *rec = ch->data + (head & ch->mask);
+    uint64_t tail = atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq);
+    if ((head & 7) != 0 || (tail & 7) != 0 || tail < head || tail - head > ch->capacity) return PC_ECORRUPT;
+    uint64_t index = head & ch->mask;
+    uint8_t *rec = ch->data + index;
     int32_t length = atomic_load_explicit(PC_I32P(rec), pc_acq);
     if (length < 0) { /* a claim: is its claimer alive? */
         int32_t claimer = atomic_load_explicit(PC_I32P(rec + 4), pc_rlx);
+        uint64_t claimed_length = (uint64_t) -(int64_t) length;
         uint8_t *end;
+        if (claimed_length < 8 || claimed_length > ch->capacity - index) return PC_ECORRUPT;
         if (ch->kind == PC_ONE_TO_ONE && claimer == 0) end = ch->base + PC_OFF_WRITER;
         else if (ch->kind == PC_MANY_TO_ONE && claimer >= 0 && claimer < PC_MAX_PRODUCERS)
             end = ch->base + PC_OFF_SLOTS + claimer * PC_END_SIZE;
@@ -773,21 +838,20 @@ static inline int pc_check_writers(pc_channel *ch) {
         if (pc_end_alive(end) != 1) {
             atomic_store_explicit(PC_I32P(rec + 4), PC_TYPE_PADDING, pc_rlx);
             int32_t claimed = length;
-            atomic_compare_exchange_strong(PC_I32P(rec), &claimed, -length);
+            if (atomic_compare_exchange_strong(PC_I32P(rec), &claimed, -length))
+                return pc_after_recovery(ch, head, head + pc_align8(claimed_length));
         }
         return PC_OK;
     }
-    uint64_t tail = atomic_load_explicit(PC_U64(ch, PC_OFF_TAIL), pc_acq);
     if (ch->kind == PC_ONE_TO_ONE) {
         uint8_t *w = ch->base + PC_OFF_WRITER;
         uint32_t pid = atomic_load_explicit(PC_U32P(w + PC_END_PID), pc_acq);
         int alive = pc_end_alive(w);
         if (alive == 1) return PC_OK;
         /* the writer is dead (or gone): a reservation it never wrote is padded over */
-        if (length == 0 && tail > head && tail - head <= ch->capacity
-            && atomic_load_explicit(PC_U32P(w + PC_END_PID), pc_acq) == pid) {
+        if (length == 0 && tail > head && atomic_load_explicit(PC_U32P(w + PC_END_PID), pc_acq) == pid) {
             pc_pad(ch, head, tail - head);
-            return PC_OK;
+            return pc_after_recovery(ch, head, tail);
         }
         return alive == 0 && length == 0 ? PC_EPEERDEAD : PC_OK; /* nobody attached (0): wait on */
     }
@@ -809,14 +873,16 @@ static inline int pc_check_writers(pc_channel *ch) {
             }
         }
     }
-    if (length == 0 && tail > head && live_covers == 0 && dead_covers > 0 && cover_end <= tail) {
+    if (length == 0 && tail > head && live_covers == 0 && dead_covers > 0) {
+        if (cover_end > tail || (cover_end & 7) != 0) return PC_ECORRUPT; /* head < cover_end: see the loop */
         long long now = pc_now_ns();
         if (ch->gap_head != head || ch->gap_seen_ns == 0) {
             ch->gap_head = head;
             ch->gap_seen_ns = now;
-        } else if (now - ch->gap_seen_ns >= PC_SLICE_NS) {
+        } else if (now - ch->gap_seen_ns >= PC_CONFIRM_NS) {
             pc_pad(ch, head, cover_end - head);
             ch->gap_seen_ns = 0;
+            return pc_after_recovery(ch, head, cover_end);
         }
         return PC_OK;
     }
@@ -835,10 +901,11 @@ static inline int pc_await_data(pc_channel *ch, long long timeout_ns) {
 /* Receives up to `limit` records, waiting for the first: a count > 0, or a negative code. */
 static inline int pc_receive(pc_channel *ch, pc_handler handler, void *ctx, int limit, long long timeout_ns) {
     long long deadline = pc_deadline(timeout_ns);
-    for (;;) {
+    for (int round = 0;; round++) {
         int n = pc_poll(ch, handler, ctx, limit);
         if (n != 0) return n;
         long long now = pc_now_ns();
+        if (round > 0 && now >= deadline) return PC_ETIMEDOUT; /* padding only, until the deadline */
         int rc = pc_await_data(ch, deadline == LLONG_MAX ? -1 : (deadline > now ? deadline - now : 0));
         if (rc < 0) return rc;
     }
@@ -940,9 +1007,10 @@ static inline int pc_bc_receive(pc_channel *ch, pc_handler handler, void *ctx, i
     if (ch->base == NULL) return PC_ECLOSED;
     if (ch->role != PC_ROLE_RECEIVER) return PC_EARG;
     long long deadline = pc_deadline(timeout_ns);
-    for (;;) {
+    for (int round = 0;; round++) {
         int n = pc_bc_poll(ch, handler, ctx, limit);
         if (n != 0) return n;
+        if (round > 0 && pc_now_ns() >= deadline) return PC_ETIMEDOUT; /* padding and laps only */
         int rc = pc_await(ch, PC_OFF_DATA_SEQ, PC_OFF_DATA_SLEEPERS, deadline, pc_bc_ready, pc_transmitter_alive);
         if (rc < 0) return rc;
     }

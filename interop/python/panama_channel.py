@@ -44,7 +44,8 @@ OFF_ROOM_SEQ, OFF_ROOM_SLEEPERS = 640, 644
 OFF_READER, OFF_WRITER, OFF_SLOTS = 768, 800, 1024
 END_SIZE, END_PID, END_START, END_CLAIM_POSITION, END_CLAIM_LENGTH = 32, 0, 8, 16, 24
 
-SLICE = 0.050  # longest futex wait between liveness checks
+SLICE = 0.025  # longest futex wait between liveness checks
+CONFIRM = 0.050  # a dead producer's reservation stays this long before it is padded
 INIT_WAIT = 0.100
 
 _RELAXED, _ACQUIRE, _RELEASE, _SEQ_CST = 0, 2, 3, 5
@@ -113,14 +114,17 @@ def _record_header(kind):
 
 
 def start_time(pid):
-    """Field 22 of /proc/PID/stat (clock ticks after boot), or 0 when there is no such process."""
+    """Field 22 of /proc/PID/stat (clock ticks after boot), or 0 when there is no such process
+    or it has exited (state Z or X: its parent may reap it late, or never)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             text = f.read()
     except OSError:
         return 0
     fields = text[text.rfind(b")") + 2:].split()  # fields[0] is field 3
-    return int(fields[19]) if len(fields) > 19 else 0
+    if len(fields) <= 19 or fields[0] in (b"Z", b"X"):
+        return 0
+    return int(fields[19])
 
 
 class Claim:
@@ -155,6 +159,7 @@ class Channel:
         self.laps = 0
         self.lost = 0
         self._gap = None
+        self._stall = None
 
     # ---- opening --------------------------------------------------------------------------
 
@@ -413,7 +418,7 @@ class Channel:
             self._futex(seq, _FUTEX_WAKE, _INT_MAX)
 
     def _await(self, seq, sleepers, deadline, ready, check):
-        """The eventcount wait: announce, read the sequence, check again, sleep at most 50 ms."""
+        """The eventcount wait: announce, read the sequence, check again, sleep at most a slice."""
         last_check = time.monotonic()
         while True:
             if ready():
@@ -451,6 +456,8 @@ class Channel:
         aligned = _align8(length)
         while True:
             tail = self._ld8(OFF_TAIL)
+            if tail % 8:
+                raise ChannelError("CORRUPT", f"tail={tail} is not 8-aligned")
             index = tail & self.mask
             to_end = self.capacity - index
             padding = to_end if aligned > to_end else 0
@@ -583,6 +590,7 @@ class Channel:
         head = start = self._ld8(OFF_HEAD, _RELAXED)
         tail = self._ld8(OFF_TAIL)
         count = 0
+        stalled = False
         view = memoryview(self._mm)
         try:
             # a batch stops after one lap: what it consumed is zeroed only at its end
@@ -593,6 +601,7 @@ class Channel:
                 at = self.data + index
                 length = self._ldi(at)
                 if length <= 0:
+                    stalled = head == start and (length < 0 or tail != head)
                     break
                 type = self._ldi(at + 4, _RELAXED)
                 aligned = _align8(length)
@@ -615,16 +624,53 @@ class Channel:
                 self._zero(start, head)
                 self._st8(OFF_HEAD, head)
                 self._wake(OFF_ROOM_SEQ, OFF_ROOM_SLEEPERS)
+        if stalled:
+            self._note_stall(start)
         return count
+
+    def _note_stall(self, head):
+        """A poll found a claim or a reservation at head: once it has stayed a slice, look at its
+        writer as a waiting reader does, so that a reader that only polls skips what a dead one left."""
+        now = time.monotonic()
+        if self._stall is None or self._stall[0] != head:
+            self._stall = (head, now)
+        elif now - self._stall[1] >= SLICE:
+            self._stall = (head, now)
+            try:
+                self._check_writers()
+            except ChannelError as e:
+                if e.code != "PEERDEAD":  # a poll reports records, not the writer's death
+                    raise
 
     def _has_data(self):
         head = self._ld8(OFF_HEAD, _RELAXED)
+        if head % 8:
+            raise ChannelError("CORRUPT", f"head={head} is not 8-aligned")
         return self._ldi(self.data + (head & self.mask)) > 0
+
+    def _writers_dead(self):
+        if self.kind == ONE_TO_ONE:
+            return self.end_alive(OFF_WRITER) == 0
+        states = [self.end_alive(OFF_SLOTS + s * END_SIZE) for s in range(MAX_PRODUCERS)]
+        return 1 not in states and 0 in states
+
+    def _after_recovery(self, head, end):
+        """[head, end) was just turned into padding: when that was all and no writer is left,
+        skip it now (nothing committed is in it) and report PEERDEAD rather than a slice later."""
+        if end == self._ld8(OFF_TAIL) and self._writers_dead():
+            self._zero(head, end)
+            self._st8(OFF_HEAD, end)
+            self._wake(OFF_ROOM_SEQ, OFF_ROOM_SLEEPERS)
+            raise ChannelError("PEERDEAD", "the writer died; what it left was skipped")
 
     def _check_writers(self):
         """After a slice: recovers what a dead writer left at head; raises PEERDEAD when no writer is left."""
         head = self._ld8(OFF_HEAD, _RELAXED)
-        at = self.data + (head & self.mask)
+        tail = self._ld8(OFF_TAIL)
+        if head % 8 or tail % 8 or head > tail or tail - head > self.capacity:
+            raise ChannelError("CORRUPT", f"tail={tail} head={head} capacity={self.capacity}")
+        index = head & self.mask
+        at = self.data + index
         length = self._ldi(at)
         if length < 0:  # a claim: is its claimer alive?
             claimer = self._ldi(at + 4, _RELAXED)
@@ -634,18 +680,21 @@ class Channel:
                 end = OFF_SLOTS + claimer * END_SIZE
             else:
                 raise ChannelError("CORRUPT", f"claimed record at position={head} claimer={claimer}")
+            if not 8 <= -length <= self.capacity - index:
+                raise ChannelError("CORRUPT", f"claimed record at position={head} length={length}")
             if self.end_alive(end) != 1:
                 self._st4(at + 4, PADDING, _RELAXED)
-                self._cas4(at, length, -length)
+                if self._cas4(at, length, -length):
+                    self._after_recovery(head, head + _align8(-length))
             return
-        tail = self._ld8(OFF_TAIL)
         if self.kind == ONE_TO_ONE:
             pid = self._ld4(OFF_WRITER + END_PID)
             alive = self.end_alive(OFF_WRITER)
             if alive == 1:
                 return
-            if length == 0 and head < tail <= head + self.capacity and self._ld4(OFF_WRITER + END_PID) == pid:
+            if length == 0 and head < tail and self._ld4(OFF_WRITER + END_PID) == pid:
                 self._pad(head, tail - head)  # a reservation the dead writer never wrote
+                self._after_recovery(head, tail)
                 return
             if length == 0 and alive == 0:  # nobody attached (-1): wait on
                 raise ChannelError("PEERDEAD", f"writer pid={pid} died")
@@ -663,13 +712,16 @@ class Channel:
                 covers.append((pos + n, alive))
         live_covers = [end for end, alive in covers if alive == 1]
         dead_covers = [end for end, alive in covers if alive == 0]
-        if length == 0 and tail > head and not live_covers and dead_covers and dead_covers[0] <= tail:
+        if length == 0 and tail > head and not live_covers and dead_covers:
+            if dead_covers[0] > tail or dead_covers[0] % 8:
+                raise ChannelError("CORRUPT", f"a dead producer's claim ends at {dead_covers[0]}, tail={tail}")
             now = time.monotonic()
             if self._gap is None or self._gap[0] != head:
                 self._gap = (head, now)
-            elif now - self._gap[1] >= SLICE:  # the same on two looks 50 ms apart
+            elif now - self._gap[1] >= CONFIRM:  # the same on two looks 50 ms apart
                 self._pad(head, dead_covers[0] - head)
                 self._gap = None
+                self._after_recovery(head, dead_covers[0])
             return
         self._gap = None
         if live == 0 and dead > 0 and length == 0 and tail == head:
@@ -684,11 +736,15 @@ class Channel:
     def receive(self, handler, limit=256, timeout=None):
         """Delivers up to ``limit`` records, waiting for the first: the count, 0 on timeout."""
         deadline = self._deadline(timeout)
+        first = True
         while True:
             n = self.poll(handler, limit)
             if n:
                 return n
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not first and left == 0.0:
+                return 0  # padding only, until the deadline
+            first = False
             if not self.await_data(left):
                 return 0
 
@@ -782,10 +838,14 @@ class Channel:
     def bc_receive(self, handler, limit=64, timeout=None):
         """Delivers up to ``limit`` broadcast records, waiting for the first: the count, 0 on timeout."""
         deadline = self._deadline(timeout)
+        first = True
         while True:
             n = self.bc_poll(handler, limit)
             if n:
                 return n
+            if not first and deadline is not None and time.monotonic() >= deadline:
+                return 0  # padding and laps only, until the deadline
+            first = False
             if not self._await(OFF_DATA_SEQ, OFF_DATA_SLEEPERS, deadline,
                                lambda: self._ld8(OFF_TAIL) > self.cursor, self._check_transmitter):
                 return 0

@@ -7,6 +7,14 @@
  *   channel_peer bc-send NAME COUNT BURST              transmit COUNT records after a "go" line on stdin
  *   channel_peer bc-recv NAME COUNT SLOW_US            receive until the last of COUNT, sleeping SLOW_US per record
  *   channel_peer check  NAME KIND                      open and print OPENED or the error (bad headers)
+ *   channel_peer claim  NAME KIND COUNT                write COUNT test records, claim one more, print
+ *                                                      CLAIMED and wait (to be killed)
+ *   channel_peer poll-read NAME KIND COUNT             read COUNT records with pc_poll only (never waiting),
+ *                                                      print RECEIVED, poll on until head reaches tail
+ *                                                      (what a killed writer left is skipped), print DONE
+ *   channel_peer hostile-read NAME KIND SECONDS        read (or receive broadcast) for SECONDS while a hostile
+ *                                                      peer scribbles over the ring, the mapping between two
+ *                                                      PROT_NONE guard pages; print DONE with the results
  *
  * NAME is a POSIX shm name ("/x") or "fd:N" (an inherited descriptor, e.g. a memfd). KIND is
  * 1 ONE_TO_ONE, 2 MANY_TO_ONE, 3 BROADCAST. Test record i of producer p (the same in Java
@@ -50,6 +58,16 @@ static int open_channel(pc_channel *ch, const char *name, uint32_t kind) {
 static void sleep_us(long us) {
     struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
     nanosleep(&ts, NULL);
+}
+
+/* Opens a channel and attaches one end (exiting with an ERROR line on failure). */
+static void open_end(pc_channel *ch, const char *name, uint32_t kind, int role) {
+    int rc = open_channel(ch, name, kind);
+    if (rc != PC_OK) fail("open", rc);
+    rc = role == PC_ROLE_READER ? pc_attach_reader(ch)
+         : role == PC_ROLE_RECEIVER ? pc_attach_receiver(ch, 0) : pc_attach_writer(ch);
+    if (rc != PC_OK) fail(role == PC_ROLE_READER ? "attach-reader" : role == PC_ROLE_RECEIVER ? "attach-receiver"
+                                                                                            : "attach-writer", rc);
 }
 
 /* Waits (bounded) until the ring is empty and a reader announced that it sleeps. */
@@ -103,10 +121,7 @@ static void write_one(pc_channel *ch, uint64_t i, uint32_t p, uint8_t *buf) {
 
 static int do_write(const char *name, uint32_t kind, uint64_t count, uint32_t p, uint64_t burst) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, kind);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_writer(&ch);
-    if (rc != PC_OK) fail("attach-writer", rc);
+    open_end(&ch, name, kind, PC_ROLE_WRITER);
     printf("READY\n");
     fflush(stdout);
     await_reader(&ch);
@@ -145,10 +160,8 @@ static void on_record(void *ctx, int32_t type, const uint8_t *payload, uint32_t 
 
 static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t producers) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, kind);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_reader(&ch);
-    if (rc != PC_OK) fail("attach-reader", rc);
+    int rc;
+    open_end(&ch, name, kind, PC_ROLE_READER);
     reader_state st = {0};
     st.producers = producers;
     st.next = calloc(producers, sizeof(uint64_t));
@@ -176,10 +189,8 @@ static int do_read(const char *name, uint32_t kind, uint64_t count, uint32_t pro
 
 static int do_bc_send(const char *name, uint64_t count, uint64_t burst) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, PC_BROADCAST);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_writer(&ch);
-    if (rc != PC_OK) fail("attach-writer", rc);
+    int rc;
+    open_end(&ch, name, PC_BROADCAST, PC_ROLE_WRITER);
     printf("READY\n");
     fflush(stdout);
     char line[64];
@@ -214,10 +225,8 @@ static void on_broadcast(void *ctx, int32_t type, const uint8_t *payload, uint32
 
 static int do_bc_recv(const char *name, uint64_t count, uint64_t slow_us) {
     pc_channel ch;
-    int rc = open_channel(&ch, name, PC_BROADCAST);
-    if (rc != PC_OK) fail("open", rc);
-    rc = pc_attach_receiver(&ch, 0);
-    if (rc != PC_OK) fail("attach-receiver", rc);
+    int rc;
+    open_end(&ch, name, PC_BROADCAST, PC_ROLE_RECEIVER);
     printf("READY\n");
     fflush(stdout);
     bc_state st = {count, 0, 0, UINT64_MAX, slow_us};
@@ -229,6 +238,106 @@ static int do_bc_recv(const char *name, uint64_t count, uint64_t slow_us) {
            (unsigned long long) ch.lost, (unsigned long long) ch.laps, (unsigned long long) st.bad);
     fflush(stdout);
     pc_close(&ch);
+    return 0;
+}
+
+static int do_claim(const char *name, uint32_t kind, uint64_t count) {
+    pc_channel ch;
+    int rc;
+    open_end(&ch, name, kind, PC_ROLE_WRITER);
+    printf("READY\n");
+    fflush(stdout);
+    uint8_t buf[1024];
+    for (uint64_t i = 0; i < count; i++) write_one(&ch, i, 0, buf);
+    pc_claimed c;
+    rc = pc_claim(&ch, 100, &c);
+    if (rc != PC_OK) fail("claim", rc);
+    memset(c.payload, 0xEE, 100);
+    printf("CLAIMED\n");
+    fflush(stdout);
+    char line[64];
+    while (fgets(line, sizeof line, stdin) != NULL) {}
+    return 0;
+}
+
+static int do_poll_read(const char *name, uint32_t kind, uint64_t count) {
+    pc_channel ch;
+    int rc;
+    open_end(&ch, name, kind, PC_ROLE_READER);
+    reader_state st = {0};
+    st.producers = 1;
+    st.next = calloc(1, sizeof(uint64_t));
+    printf("READY\n");
+    fflush(stdout);
+    long long until = pc_now_ns() + PEER_TIMEOUT_NS;
+    int received = 0;
+    for (;;) {
+        rc = pc_poll(&ch, on_record, &st, 16);
+        if (rc < 0) fail("poll", rc);
+        if (!received && st.total >= count) {
+            received = 1;
+            printf("RECEIVED %llu\n", (unsigned long long) st.total);
+            fflush(stdout);
+        }
+        if (received && atomic_load_explicit(PC_U64(&ch, PC_OFF_HEAD), pc_acq)
+                            == atomic_load_explicit(PC_U64(&ch, PC_OFF_TAIL), pc_acq)) break;
+        if (pc_now_ns() > until) fail("poll-until-empty", PC_ETIMEDOUT);
+        if (rc == 0) sleep_us(100);
+    }
+    printf("DONE records=%llu bad=%llu dup=%llu lost=%llu\n", (unsigned long long) st.total,
+           (unsigned long long) st.bad, (unsigned long long) st.dup, (unsigned long long) st.gap);
+    fflush(stdout);
+    pc_close(&ch);
+    return 0;
+}
+
+static void on_any(void *ctx, int32_t type, const uint8_t *payload, uint32_t length) {
+    uint64_t *sum = ctx;
+    (void) type;
+    for (uint32_t k = 0; k < length; k++) *sum += payload[k]; /* touch every byte handed over */
+}
+
+/* Maps a shm channel between two PROT_NONE pages: a read or write outside it faults. */
+static int open_guarded(pc_channel *ch, const char *name, uint32_t kind) {
+    int fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
+    if (fd < 0) return PC_ESYS;
+    struct stat st;
+    if (fstat(fd, &st) != 0) return PC_ESYS;
+    size_t size = (size_t) st.st_size, page = (size_t) sysconf(_SC_PAGESIZE);
+    uint8_t *area = mmap(NULL, size + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED) return PC_ESYS;
+    if (mmap(area + page, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) return PC_ESYS;
+    close(fd);
+    return pc_attach_region(ch, area + page, size, kind);
+}
+
+static int do_hostile_read(const char *name, uint32_t kind, long long seconds) {
+    pc_channel ch;
+    int rc = open_guarded(&ch, name, kind);
+    if (rc != PC_OK) fail("open", rc);
+    rc = kind == PC_BROADCAST ? pc_attach_receiver(&ch, 0) : pc_attach_reader(&ch);
+    if (rc != PC_OK) fail("attach", rc);
+    printf("READY\n");
+    fflush(stdout);
+    uint64_t sum = 0, records = 0, corrupt = 0, peerdead = 0, timedout = 0, other = 0;
+    long long slowest = 0, end = pc_now_ns() + seconds * 1000000000LL;
+    int last_other = 0;
+    while (pc_now_ns() < end) {
+        long long t0 = pc_now_ns();
+        rc = kind == PC_BROADCAST ? pc_bc_receive(&ch, on_any, &sum, 16, 2000000)
+                                  : pc_receive(&ch, on_any, &sum, 16, 2000000);
+        long long took = pc_now_ns() - t0;
+        if (took > slowest) slowest = took;
+        if (rc > 0) records += (uint64_t) rc;
+        else if (rc == PC_ECORRUPT) corrupt++;
+        else if (rc == PC_EPEERDEAD) peerdead++;
+        else if (rc == PC_ETIMEDOUT) timedout++;
+        else { other++; last_other = rc; }
+    }
+    printf("DONE records=%llu corrupt=%llu peerdead=%llu timedout=%llu other=%llu slowest_ms=%lld last_other=%s\n",
+           (unsigned long long) records, (unsigned long long) corrupt, (unsigned long long) peerdead,
+           (unsigned long long) timedout, (unsigned long long) other, slowest / 1000000, pc_errname(last_other));
+    fflush(stdout);
     return 0;
 }
 
@@ -266,6 +375,12 @@ int main(int argc, char **argv) {
         return do_read(name, (uint32_t) atoi(argv[3]), strtoull(argv[4], NULL, 10), (uint32_t) atoi(argv[5]));
     if (strcmp(mode, "bc-send") == 0 && argc == 5)
         return do_bc_send(name, strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
+    if (strcmp(mode, "claim") == 0 && argc == 5)
+        return do_claim(name, (uint32_t) atoi(argv[3]), strtoull(argv[4], NULL, 10));
+    if (strcmp(mode, "poll-read") == 0 && argc == 5)
+        return do_poll_read(name, (uint32_t) atoi(argv[3]), strtoull(argv[4], NULL, 10));
+    if (strcmp(mode, "hostile-read") == 0 && argc == 5)
+        return do_hostile_read(name, (uint32_t) atoi(argv[3]), atoll(argv[4]));
     if (strcmp(mode, "bc-recv") == 0 && argc == 5)
         return do_bc_recv(name, strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
     fprintf(stderr, "usage: see the comment at the top of channel_peer.c\n");

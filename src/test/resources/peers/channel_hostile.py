@@ -5,7 +5,8 @@ its header and records until stdin closes.
 
 NAME is the POSIX name without its slash (the file in /dev/shm). The magic, version and
 capacity are left alone half the time so that the reader keeps trying to make sense of
-the rest; everything else is fair game: positions, lengths, types, identities, futex words.
+the rest; everything else is fair game: positions (some unaligned and just short of the end
+of the data area), lengths, types, identities, futex words.
 """
 import mmap
 import os
@@ -19,6 +20,7 @@ fd = os.open("/dev/shm/" + name, os.O_RDWR)
 size = os.fstat(fd).st_size
 m = mmap.mmap(fd, size)
 os.close(fd)
+capacity = int.from_bytes(m[16:24], "little")
 
 done = threading.Event()
 
@@ -33,7 +35,14 @@ print("READY", flush=True)
 rounds = 0
 while not done.is_set():
     rounds += 1
-    if rng.random() < 0.5:
+    r = rng.random()
+    if r < 0.2:
+        # tail, headCache or head just short of the end of the data area, unaligned: an end
+        # that uses such a position before checking it reads or writes past the mapping
+        offset = rng.choice([128, 256, 384])
+        value = rng.randrange(0, 1 << 20) * capacity + capacity - rng.randrange(1, 8)
+        m[offset:offset + 8] = value.to_bytes(8, "little")
+    elif r < 0.6:
         # a run of random bytes anywhere past the fixed fields
         start = rng.randrange(40, size - 64)
         m[start:start + 64] = rng.randbytes(64)

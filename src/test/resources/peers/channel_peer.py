@@ -8,6 +8,11 @@ The same commands, test records and output as src/test/resources/c/channel_peer.
   channel_peer.py bc-send NAME COUNT BURST               transmit COUNT records after a "go" line on stdin
   channel_peer.py bc-recv NAME COUNT SLOW_US             receive until the last of COUNT, SLOW_US per record
   channel_peer.py check  NAME KIND                       open and print OPENED or the error
+  channel_peer.py claim  NAME KIND COUNT                 write COUNT records, claim one more, print CLAIMED, wait
+  channel_peer.py poll-read NAME KIND COUNT              read COUNT records with poll only, print RECEIVED, poll on
+                                                         until head reaches tail, print DONE
+  channel_peer.py hostile-read NAME KIND SECONDS         read (or receive broadcast) for SECONDS while a hostile
+                                                         peer scribbles over the ring; print DONE with the results
   channel_peer.py memfd-write KIND CAPACITY COUNT PROGRAM...
                                                          create a sealed memfd channel, start PROGRAM with
                                                          "fd:3" for it, write COUNT records, relay its output
@@ -140,6 +145,76 @@ def read(ch, count, producers):
     return 0
 
 
+def claim(ch, count):
+    ch.attach_writer()
+    say("READY")
+    for i in range(count):
+        if not ch.send(rec_type(i), rec_payload(i, 0), TIMEOUT):
+            say("ERROR send TIMEDOUT")
+            return 1
+    c = ch.claim(100)
+    c.payload[:] = b"\xee" * 100
+    say("CLAIMED")
+    sys.stdin.read()
+    return 0
+
+
+def poll_read(ch, count):
+    ch.attach_reader()
+    say("READY")
+    check = Checker(1)
+    until = time.monotonic() + TIMEOUT
+    received = False
+    while True:
+        n = ch.poll(check, 16)
+        if not received and check.total >= count:
+            received = True
+            say(f"RECEIVED {check.total}")
+        if received and ch._ld8(pc.OFF_HEAD) == ch._ld8(pc.OFF_TAIL):
+            break
+        if time.monotonic() > until:
+            say("ERROR poll-until-empty TIMEDOUT")
+            return 1
+        if n == 0:
+            time.sleep(0.0001)
+    say(f"DONE records={check.total} bad={check.bad} dup={check.dup} lost={check.lost}")
+    return 0
+
+
+def hostile_read(ch, kind, seconds):
+    if kind == pc.BROADCAST:
+        ch.attach_receiver()
+    else:
+        ch.attach_reader()
+    say("READY")
+    counts = {"records": 0, "CORRUPT": 0, "PEERDEAD": 0, "timedout": 0, "other": 0}
+    last_other = "none"
+    slowest = 0.0
+    end = time.monotonic() + seconds
+
+    def touch(type, payload):
+        bytes(payload)  # every byte handed over is read
+
+    while time.monotonic() < end:
+        t0 = time.monotonic()
+        try:
+            n = ch.bc_receive(touch, 16, 0.002) if kind == pc.BROADCAST else ch.receive(touch, 16, 0.002)
+            if n:
+                counts["records"] += n
+            else:
+                counts["timedout"] += 1
+        except pc.ChannelError as e:
+            if e.code in counts:
+                counts[e.code] += 1
+            else:
+                counts["other"] += 1
+                last_other = e.code
+        slowest = max(slowest, time.monotonic() - t0)
+    say(f"DONE records={counts['records']} corrupt={counts['CORRUPT']} peerdead={counts['PEERDEAD']} "
+        f"timedout={counts['timedout']} other={counts['other']} slowest_ms={int(slowest * 1000)} last_other={last_other}")
+    return 0
+
+
 def bc_send(ch, count, burst):
     ch.attach_writer()
     say("READY")
@@ -223,6 +298,12 @@ def main(argv):
             return write(ch, int(argv[4]), int(argv[5]), int(argv[6]))
         if mode == "read":
             return read(ch, int(argv[4]), int(argv[5]))
+        if mode == "claim":
+            return claim(ch, int(argv[4]))
+        if mode == "poll-read":
+            return poll_read(ch, int(argv[4]))
+        if mode == "hostile-read":
+            return hostile_read(ch, int(argv[3]), float(argv[4]))
     say("usage: see the doc string of channel_peer.py")
     return 64
 

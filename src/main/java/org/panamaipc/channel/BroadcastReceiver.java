@@ -36,8 +36,9 @@ import org.panamaipc.shm.SharedAtomics;
  * }</pre>
  *
  * <p>Receivers are not recorded in the header: any number may read, and the transmitter never
- * waits for them. A receiver waiting with nothing new whose transmitter died learns it within
- * 100 ms ({@link PeerDeadException}).
+ * waits for them. A receiver waiting with nothing new whose transmitter died learns it at the
+ * end of the 25 ms slice in progress after the transmitter's process has exited
+ * ({@link PeerDeadException}).
  *
  * <h2>Lifetime</h2>
  * The copy buffer ({@code capacity / 8} bytes, on the heap) is reused by every record: the

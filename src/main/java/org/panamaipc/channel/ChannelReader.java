@@ -20,6 +20,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
@@ -50,10 +51,14 @@ import org.panamaipc.sync.EventFd;
  *
  * <p>Every length, type and position read from the shared memory is checked before use: a
  * corrupt ring is reported with {@link ChannelCorruptedException}, never read out of bounds.
- * A claim whose writer died is skipped; a waiting reader whose writer (for many-to-one: every
- * producer) died learns it within 100 ms ({@link PeerDeadException}) once every committed
- * record was delivered. Records are delivered at least once: a reader that restarts continues
- * from the last batch it finished.
+ * A claim whose writer died is skipped, by a reader that only {@linkplain #poll polls} too
+ * (once the claim has stayed at head for a 25 ms slice). A waiting reader whose writer (for
+ * many-to-one: every producer) died learns it ({@link PeerDeadException}) once every committed
+ * record was delivered, at the end of the 25 ms slice in progress after the writer's process
+ * has exited: within 100 ms of a {@code kill -9} when the kernel ends the process in 75 ms
+ * (a few milliseconds for a small process, tens for a large JVM on a loaded machine); see
+ * {@link PeerDeadException}. Records are delivered at least once: a reader that restarts
+ * continues from the last batch it finished.
  *
  * <p>A reader is used by one thread at a time (a channel has one reader).
  *
@@ -68,7 +73,12 @@ import org.panamaipc.sync.EventFd;
  * {@link IllegalStateException}.
  */
 public final class ChannelReader implements Waitable, AutoCloseable {
-    private static final long RECOVERY_CONFIRM_NANOS = EndWaits.SLICE_NANOS;
+    /** How long a dead producer's reservation must stay at head before it is padded (the layout's 50 ms). */
+    private static final long RECOVERY_CONFIRM_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A polling reader looks at {@code tail} once per this many empty polls (a power of two). */
+    private static final int STALL_SAMPLE = 16;
+    /** What {@link #recoverAtHead} returns for an empty ring. */
+    private static final long EMPTY = -1;
 
     private final Channel channel;
     private final String what;
@@ -90,6 +100,9 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     private long recoverPosition = -1;
     private int recoverSlot;
     private long recoverSince;
+    private int emptyPolls;
+    private long stallPosition = -1;
+    private long stallSince;
 
     ChannelReader(Channel channel, IdleStrategy idle) throws IOException {
         this.channel = channel;
@@ -129,7 +142,10 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     /**
      * Delivers the records ready now, at most {@code limit}, to {@code handler}, then frees
      * their room (one store of {@code head} per call) and wakes writers waiting for room.
-     * Never waits. A handler that throws has consumed its record.
+     * Never waits. A handler that throws has consumed its record. A claim or reservation that
+     * a dead writer left at head is skipped once it has stayed there a 25 ms slice (the
+     * writer's liveness is read from {@code /proc} only then; an empty ring costs a look at
+     * the ring's tail every 16 polls).
      *
      * @param handler sees each record in place; see {@link RecordHandler} for how long
      * @param limit the most records to deliver, at least 1
@@ -160,14 +176,15 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         try {
             while (count < limit && position - start < capacity) { // at most the whole ring per batch
                 int index = (int) position & mask;
-                int length = SharedAtomics.getIntAcquire(data, index);
+                long word = SharedAtomics.getLongAcquire(data, index); // length and type in one access
+                int length = (int) word;
                 if (length <= 0) {
-                    if (length < 0 && count == 0) {
-                        noteClaimAtHead(position);
+                    if (count == 0) {
+                        noteStallAtHead(position, length);
                     }
                     break;
                 }
-                int type = SharedAtomics.getInt(data, index + RECORD_TYPE_OFFSET);
+                int type = (int) (word >>> 32);
                 if (length < RECORD_HEADER_LENGTH || length > capacity - index
                         || (type != PADDING_TYPE && (type < 1 || length - RECORD_HEADER_LENGTH > maxPayloadLength))
                         || position + ChannelLayout.align(length) - start > capacity) {
@@ -408,46 +425,74 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         }
     }
 
-    /** A claim at head seen by {@link #poll}: recover it once it has stayed there a slice. */
-    private void noteClaimAtHead(long position) throws ChannelCorruptedException {
+    /**
+     * What {@link #poll} does when it finds nothing at head, so that a reader that only polls
+     * also recovers what a dead writer left there. Cheap on purpose: an empty ring costs a
+     * counter, and one look at {@code tail} every {@value #STALL_SAMPLE} empty polls; only a
+     * claim at head, or a reservation ({@code tail > head} with nothing written), takes the
+     * time, and only one that has stayed there a slice is looked into ({@code /proc} reads).
+     */
+    private void noteStallAtHead(long position, int length) throws ChannelCorruptedException {
+        if (length == 0 && ((++emptyPolls & (STALL_SAMPLE - 1)) != 0
+                || SharedAtomics.getLongAcquire(header, TAIL_OFFSET) == position)) {
+            return; // empty, or not looked at this time
+        }
         long now = System.nanoTime();
-        if (recoverPosition != position) {
-            recoverPosition = position;
-            recoverSlot = -1;
-            recoverSince = now;
-        } else if (now - recoverSince > RECOVERY_CONFIRM_NANOS) {
-            recoverSince = now;
-            recoverDeadClaim(position);
+        if (stallPosition != position) {
+            stallPosition = position;
+            stallSince = now;
+        } else if (now - stallSince >= EndWaits.SLICE_NANOS) {
+            stallSince = now;
+            recoverAtHead();
         }
     }
 
-    /** Called while waiting, every slice at most: see "Claims and dead writers" in the layout. */
+    /**
+     * Called while waiting, every slice at most: recovers what a dead writer left, and reports
+     * a writer side with no live process once nothing is left to read. When what it recovered
+     * was the last thing in the ring, it skips that padding at once rather than a slice later.
+     */
     private void recoverOrReportDeath() throws IOException {
+        long h = head;
+        long padded = recoverAtHead();
+        if (padded == EMPTY || (padded != h && padded == SharedAtomics.getLongAcquire(header, TAIL_OFFSET))) {
+            int dead = deadWriter();
+            if (dead != 0) {
+                if (padded != EMPTY) {
+                    consume(h, padded); // only the padding just written: nothing committed is skipped
+                }
+                throw new PeerDeadException(what, many ? "last producer" : "writer", dead);
+            }
+        }
+    }
+
+    /**
+     * Recovers what a dead writer left at head: see "Claims and dead writers" in the layout.
+     *
+     * @return where the padding written from head ends (head itself when none was written), or
+     *         {@link #EMPTY} if the ring is empty
+     */
+    private long recoverAtHead() throws ChannelCorruptedException {
         long h = head;
         long t = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
         checkPositions(t, h);
         int index = (int) h & mask;
         int length = SharedAtomics.getIntAcquire(data, index);
         if (length > 0) {
-            return;
+            return h;
         }
         if (length < 0) {
-            recoverDeadClaim(h);
-            return;
+            return recoverDeadClaim(h);
         }
-        if (t == h) { // empty: is anyone left to write?
-            int dead = deadWriter();
-            if (dead != 0) {
-                throw new PeerDeadException(what, many ? "last producer" : "writer", dead);
-            }
-            return;
+        if (t == h) {
+            return EMPTY;
         }
         // t > h with nothing at head: a reservation not yet claimed
         if (!many) {
             if (Identities.holder(header, ChannelLayout.WRITER_OFFSET) <= 0) {
-                pad(h, t); // the writer died between reserving and claiming
+                return pad(h, t); // the writer died between reserving and claiming
             }
-            return;
+            return h;
         }
         int slot = deadClaimant(h);
         long now = System.nanoTime();
@@ -457,21 +502,26 @@ public final class ChannelReader implements Waitable, AutoCloseable {
             recoverPosition = h;
             recoverSlot = slot;
             recoverSince = now;
-        } else if (now - recoverSince >= RECOVERY_CONFIRM_NANOS) { // the same on two looks a slice apart
+        } else if (now - recoverSince >= RECOVERY_CONFIRM_NANOS) { // the same on two looks 50 ms apart
             int offset = ChannelLayout.slotOffset(slot);
             long claimPosition = SharedAtomics.getLongAcquire(header, offset + IDENTITY_CLAIM_POSITION_OFFSET);
             long claimLength = SharedAtomics.getLongAcquire(header, offset + IDENTITY_CLAIM_LENGTH_OFFSET);
-            pad(h, claimPosition + claimLength);
             recoverPosition = -1;
+            return pad(h, claimPosition + claimLength);
         }
+        return h;
     }
 
-    /** Turns a claim whose claimer died into padding; checks the claim first. */
-    private void recoverDeadClaim(long position) throws ChannelCorruptedException {
+    /**
+     * Turns a claim whose claimer died into padding; checks the claim first.
+     *
+     * @return the end of the padding, or {@code position} if the claim was left alone
+     */
+    private long recoverDeadClaim(long position) throws ChannelCorruptedException {
         int index = (int) position & mask;
         int length = SharedAtomics.getIntAcquire(data, index);
         if (length >= 0) {
-            return;
+            return position;
         }
         int claimer = SharedAtomics.getInt(data, index + RECORD_TYPE_OFFSET);
         if (-length < RECORD_HEADER_LENGTH || -length > capacity - index
@@ -480,10 +530,11 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         }
         int identity = many ? ChannelLayout.slotOffset(claimer) : ChannelLayout.WRITER_OFFSET;
         if (Identities.holder(header, identity) > 0) {
-            return; // alive: it will commit or abort
+            return position; // alive: it will commit or abort
         }
         SharedAtomics.putInt(data, index + RECORD_TYPE_OFFSET, PADDING_TYPE);
-        SharedAtomics.compareAndSetInt(data, index, length, -length);
+        return SharedAtomics.compareAndSetInt(data, index, length, -length)
+                ? position + ChannelLayout.align(-length) : position;
     }
 
     /**
@@ -530,8 +581,12 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         return dead;
     }
 
-    /** Writes padding over [from, to), split at the end of the ring as a reservation is. */
-    private void pad(long from, long to) throws ChannelCorruptedException {
+    /**
+     * Writes padding over [from, to), split at the end of the ring as a reservation is.
+     *
+     * @return {@code to}
+     */
+    private long pad(long from, long to) throws ChannelCorruptedException {
         long t = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
         if (to <= from || to > t || to - from > capacity || ((to - from) & 7) != 0) {
             throw new ChannelCorruptedException(what + ": corrupt reservation from=" + from + " to=" + to
@@ -544,6 +599,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
             padRecord(0, (int) (bytes - first));
         }
         padRecord(index, first);
+        return to;
     }
 
     private void padRecord(int index, int length) {

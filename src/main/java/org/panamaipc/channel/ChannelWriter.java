@@ -9,7 +9,6 @@ import static org.panamaipc.channel.ChannelLayout.IDENTITY_CLAIM_LENGTH_OFFSET;
 import static org.panamaipc.channel.ChannelLayout.IDENTITY_CLAIM_POSITION_OFFSET;
 import static org.panamaipc.channel.ChannelLayout.PADDING_TYPE;
 import static org.panamaipc.channel.ChannelLayout.RECORD_HEADER_LENGTH;
-import static org.panamaipc.channel.ChannelLayout.RECORD_TYPE_OFFSET;
 import static org.panamaipc.channel.ChannelLayout.ROOM_SEQ_OFFSET;
 import static org.panamaipc.channel.ChannelLayout.ROOM_SLEEPERS_OFFSET;
 import static org.panamaipc.channel.ChannelLayout.TAIL_OFFSET;
@@ -54,7 +53,9 @@ import org.panamaipc.sync.EventFd;
  * producer slot of its own: threads of one process that produce concurrently attach a writer
  * each.
  *
- * <p>A blocking send whose reader died learns it within 100 ms ({@link PeerDeadException});
+ * <p>A blocking send whose reader died learns it at the end of the 25 ms slice in progress
+ * after the reader's process has exited ({@link PeerDeadException}, which says how long that
+ * takes);
  * {@link #close()} from another thread releases it ({@link AsynchronousCloseException}), and
  * an interrupt ends it ({@link InterruptedIOException}, the writer still open, the record not
  * written).
@@ -464,21 +465,18 @@ public final class ChannelWriter implements AutoCloseable {
         }
         int index = (int) t & mask;
         if (padding != 0) {
-            SharedAtomics.putInt(data, index + RECORD_TYPE_OFFSET, PADDING_TYPE);
-            SharedAtomics.putIntRelease(data, index, padding);
+            putRecordHeader(index, PADDING_TYPE, padding);
             index = 0;
         }
         if (mark) {
-            SharedAtomics.putInt(data, index + RECORD_TYPE_OFFSET, claimer);
-            SharedAtomics.putIntRelease(data, index, -length);
+            putRecordHeader(index, claimer, -length);
         }
         return index;
     }
 
     /** Commits (or, with {@link ChannelLayout#PADDING_TYPE}, aborts) a record and wakes the reader. */
     void publish(int index, int type, int length) {
-        SharedAtomics.putInt(data, index + RECORD_TYPE_OFFSET, type);
-        SharedAtomics.putIntRelease(data, index, length);
+        putRecordHeader(index, type, length);
         EndWaits.wake(header, dataSeqWord, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET);
         EventFd bell = doorbell;
         if (bell != null && SharedAtomics.getInt(header, DOORBELL_OFFSET) != 0) {
@@ -488,6 +486,14 @@ public final class ChannelWriter implements AutoCloseable {
                 // a doorbell that fails only costs the reader a wake-up; the record is in the ring
             }
         }
+    }
+
+    /**
+     * Stores a record's length and type as one 8-byte release store: the layout's "type, then
+     * length (release)", in one access (little-endian: length at +0, type at +4).
+     */
+    private void putRecordHeader(int index, int type, int length) {
+        SharedAtomics.putLongRelease(data, index, ((long) type << 32) | (length & 0xFFFFFFFFL));
     }
 
     private boolean awaitRoom(int payloadLength, long deadline) throws IOException {

@@ -51,8 +51,12 @@ final class EndWaits {
         int poll(RecordHandler handler, int limit) throws IOException;
     }
 
-    /** A futex sleep never lasts longer, so that a dead peer is noticed within two. */
-    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * A futex sleep never lasts longer: a dead peer is noticed at the end of the slice in
+     * progress once its process has exited (a look costs a {@code /proc} read, 40 a second
+     * while an end sleeps).
+     */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     /** How often a spinning end looks at its peer. */
     private static final long PEER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int EAGAIN = LibC.EAGAIN();

@@ -28,19 +28,28 @@ final class Identities {
     }
 
     /**
-     * The start time of a process: field 22 of {@code /proc/PID/stat}, in clock ticks after
-     * boot.
+     * The start time of a live process: field 22 of {@code /proc/PID/stat}, in clock ticks
+     * after boot. A process that has exited and is not yet reaped (state {@code Z} or
+     * {@code X}) is not alive: its parent may reap it late, or never.
      *
      * @param pid the process
-     * @return its start time, or -1 if there is no such process
+     * @return its start time, or -1 if there is no such process or it has exited
      */
     static long startTime(int pid) {
-        return ProcFiles.statField(pid, 22);
+        String[] fields = ProcFiles.statFields(pid);
+        if (fields == null || fields.length < 20 || fields[0].equals("Z") || fields[0].equals("X")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[19].trim()); // field 22
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
-     * Whether the process an identity names is alive: its {@code /proc/PID/stat} exists and
-     * names the same start time (a start time of 0 is an end attaching right now: alive if the
+     * Whether the process an identity names is alive: its {@code /proc/PID/stat} exists, its
+     * state is not {@code Z} (exited, not reaped) and it names the same start time (a start time of 0 is an end attaching right now: alive if the
      * pid is).
      *
      * @param pid the recorded pid, not 0

@@ -39,22 +39,9 @@ public final class ProcFiles {
      * @return the field, or -1 if the process is gone or the file does not hold the field
      */
     public static long statField(long pid, int field) {
-        if (pid <= 0 || field < 3) {
-            return -1;
-        }
-        String s;
-        try (InputStream in = Files.newInputStream(Path.of("/proc", Long.toString(pid), "stat"))) {
-            s = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException gone) {
-            return -1; // ENOENT, or ESRCH while reading: the process ended
-        }
-        int close = s.lastIndexOf(')');
-        if (close < 0 || close + 2 > s.length()) {
-            return -1;
-        }
-        String[] fields = s.substring(close + 2).split(" ");
+        String[] fields = field < 3 ? null : statFields(pid);
         int index = field - 3; // fields[0] is field 3 (state)
-        if (fields.length <= index) {
+        if (fields == null || fields.length <= index) {
             return -1;
         }
         try {
@@ -62,5 +49,29 @@ public final class ProcFiles {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * Reads {@code /proc/PID/stat} from field 3 (the state: {@code "R"}, {@code "S"},
+     * {@code "Z"}, ...) on, as {@link #statField} counts them.
+     *
+     * @param pid the process
+     * @return the fields, element 0 being field 3, or {@code null} if the process is gone
+     */
+    public static String[] statFields(long pid) {
+        if (pid <= 0) {
+            return null;
+        }
+        String s;
+        try (InputStream in = Files.newInputStream(Path.of("/proc", Long.toString(pid), "stat"))) {
+            s = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException gone) {
+            return null; // ENOENT, or ESRCH while reading: the process ended
+        }
+        int close = s.lastIndexOf(')');
+        if (close < 0 || close + 2 > s.length()) {
+            return null;
+        }
+        return s.substring(close + 2).split(" ");
     }
 }

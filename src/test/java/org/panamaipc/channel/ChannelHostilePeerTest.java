@@ -3,11 +3,15 @@ package org.panamaipc.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.panamaipc.shm.SharedMemory;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.Peer;
@@ -17,7 +21,9 @@ import org.panamaipc.testing.PythonPeer;
 /**
  * A python3 peer writes random bytes over a live channel while this JVM reads and writes
  * it: every end reports corruption (or a "dead" peer, when the identities are garbage),
- * never reads or writes out of bounds, never spins forever, never crashes the JVM.
+ * never reads or writes out of bounds, never spins forever, never crashes the JVM. The same
+ * for the C reader (its mapping between two {@code PROT_NONE} pages, so that any access
+ * outside it kills it) and the Python reader, fed by a Java writer.
  */
 @IpcTest
 class ChannelHostilePeerTest {
@@ -72,6 +78,43 @@ class ChannelHostilePeerTest {
             hostile.close();
             System.out.printf("broadcast under random bytes: %d records, %d reports%n", records, corrupt);
             assertThat(corrupt).isPositive();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} reader, kind {1}")
+    @CsvSource({"C, 1", "C, 2", "C, 3", "PYTHON, 1", "PYTHON, 2", "PYTHON, 3"})
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void foreignReadersUnderRandomBytesReportCorruptionAndNothingWorse(ForeignPeers lang, int code) throws Exception {
+        ChannelKind kind = ChannelKind.ofCode(code);
+        try (Channel channel = Channel.create(name, kind, 4096).unlinkOnClose();
+                PeerProcess reader = lang.start("hostile-read", name, Integer.toString(code),
+                        Long.toString(RUN.toSeconds() + 1))) {
+            reader.expectReady();
+            try (AutoCloseable writer = kind == ChannelKind.BROADCAST ? channel.transmitter()
+                    : channel.writer(IdleStrategy.backoff(10, 10, 100_000));
+                    PeerProcess hostile = PythonPeer.start("channel_hostile.py", name.substring(1),
+                            Integer.toString(code))) {
+                hostile.expectLine(Peer.READY, Duration.ofSeconds(30));
+                long end = System.nanoTime() + RUN.toNanos();
+                for (int n = 0; System.nanoTime() - end < 0; n++) {
+                    try {
+                        if (writer instanceof BroadcastTransmitter tx) {
+                            tx.transmit(1 + n % 5, new byte[n % 200]);
+                            Thread.sleep(0, 100_000);
+                        } else {
+                            ((ChannelWriter) writer).send(1 + n % 5, MemorySegment.ofArray(new byte[n % 200]),
+                                    Duration.ofMillis(2));
+                        }
+                    } catch (ChannelCorruptedException | PeerDeadException expected) {
+                        // the writer's side of the same garbage: the Java end is tested above
+                    }
+                }
+            }
+            Map<String, Long> done = ForeignPeers.done(reader, Duration.ofSeconds(60));
+            System.out.printf("%s reader of a %s channel under random bytes: %s%n", lang, kind, done);
+            assertThat(reader.waitFor(Duration.ofSeconds(30))).as("exit status (a signal is a crash)").isZero();
+            assertThat(done).as("every result is a record, CORRUPT, PEERDEAD or a timeout").containsEntry("other", 0L);
+            assertThat(done.get("corrupt") + done.get("peerdead")).as("corruption is reported").isPositive();
         }
     }
 

@@ -219,9 +219,7 @@ class ChannelProcessTest {
     void aWriterKilledBetweenClaimAndCommitLeavesNoTornRecord() throws Exception {
         try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, 64 * 1024).unlinkOnClose();
                 ChannelReader reader = channel.reader();
-                PeerProcess writer = PeerJvm.start(ChannelPeer.class, "claim", name, "20")) {
-            writer.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
-            writer.expectLine("claimed", WAIT);
+                PeerProcess writer = claimingWriter(20)) {
             int max = channel.maxPayloadLength();
             long[] next = {0};
             CompletableFuture<Throwable> outcome = receiveUntilFailure(reader, max, next);
@@ -236,6 +234,43 @@ class ChannelProcessTest {
             assertThat(channel.status().bytesUsed()).as("the dead claim was skipped").isZero();
             assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
             System.out.println("reader skipped the dead claim and learned of the killed writer in " + millis + " ms");
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aReaderThatOnlyPollsSkipsTheClaimOfAKilledWriter() throws Exception {
+        try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, 64 * 1024).unlinkOnClose();
+                ChannelReader reader = channel.reader();
+                PeerProcess writer = claimingWriter(20)) {
+            int max = channel.maxPayloadLength();
+            long[] next = {0};
+            RecordHandler check = (type, buffer, offset, length) -> {
+                assertThat(Records.check(next[0], type, buffer, offset, length, max)).isNull();
+                next[0]++;
+            };
+            Deadline deadline = Deadline.after(WAIT);
+            while (next[0] < 20 && !deadline.isExpired()) {
+                reader.poll(check, 16);
+            }
+            assertThat(next[0]).isEqualTo(20);
+            assertThat(channel.status().bytesUsed()).as("the claim holds its place").isPositive();
+            long killed = System.nanoTime();
+            writer.kill9();
+            while (channel.status().bytesUsed() != 0 && !deadline.isExpired()) {
+                assertThat(reader.poll(check, 16)).isZero();
+                Thread.onSpinWait();
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            assertThat(channel.status().bytesUsed()).as("the dead claim was skipped by poll alone").isZero();
+            assertThat(next[0]).isEqualTo(20);
+            System.out.println("a polling reader skipped the killed writer's claim in " + millis + " ms");
+            try (ChannelWriter again = channel.writer()) {
+                MemorySegment payload = MemorySegment.ofArray(new byte[Records.length(20, max)]);
+                Records.fill(20, payload, 0, (int) payload.byteSize());
+                assertThat(again.offer(Records.type(20), payload)).isTrue();
+                assertThat(reader.poll(check, 16)).as("the next writer's record").isEqualTo(1);
+            }
         }
     }
 
@@ -266,6 +301,19 @@ class ChannelProcessTest {
             assertThat(delivered[0]).isEqualTo(10);
             assertThat(millis).as("noticed in %d ms", millis).isLessThan(1000);
             System.out.println("receiver learned of the killed transmitter in " + millis + " ms");
+        }
+    }
+
+    /** {@return a peer JVM that has sent {@code records} records and holds a claim on the next} */
+    private PeerProcess claimingWriter(int records) {
+        PeerProcess writer = PeerJvm.start(ChannelPeer.class, "claim", name, Integer.toString(records));
+        try {
+            writer.expectLine(org.panamaipc.testing.Peer.READY, WAIT);
+            writer.expectLine("claimed", WAIT);
+            return writer;
+        } catch (RuntimeException | Error e) {
+            writer.close();
+            throw e;
         }
     }
 

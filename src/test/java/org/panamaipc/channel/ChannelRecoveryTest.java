@@ -25,6 +25,16 @@ class ChannelRecoveryTest {
         return (int) p.pid();
     }
 
+    /** Writes what a producer in {@code slot} that reserved [position, position + length) and died leaves. */
+    private static void pretendDeadProducerReserved(MemorySegment header, int slot, long position, long length)
+            throws Exception {
+        int offset = ChannelLayout.slotOffset(slot);
+        pretendAttached(header, offset, deadPid());
+        SharedAtomics.putLong(header, offset + ChannelLayout.IDENTITY_CLAIM_POSITION_OFFSET, position);
+        SharedAtomics.putLongRelease(header, offset + ChannelLayout.IDENTITY_CLAIM_LENGTH_OFFSET, length);
+        SharedAtomics.putLongRelease(header, ChannelLayout.TAIL_OFFSET, position + length);
+    }
+
     private static void pretendAttached(MemorySegment header, int identity, int pid) {
         SharedAtomics.putLong(header, identity + ChannelLayout.IDENTITY_START_TIME_OFFSET, 12345);
         SharedAtomics.putIntRelease(header, identity + ChannelLayout.IDENTITY_PID_OFFSET, pid);
@@ -76,23 +86,75 @@ class ChannelRecoveryTest {
         try (Channel channel = Channel.createAnonymous(ChannelKind.MANY_TO_ONE, 1024);
                 ChannelReader reader = channel.reader();
                 ChannelWriter live = channel.writer()) {
-            MemorySegment header = channel.header();
-            int slot = ChannelLayout.slotOffset(2);
-            pretendAttached(header, slot, deadPid());
             // slot 2 claimed 64 bytes at 0 and died before committing
-            SharedAtomics.putLong(header, slot + ChannelLayout.IDENTITY_CLAIM_POSITION_OFFSET, 0);
-            SharedAtomics.putLongRelease(header, slot + ChannelLayout.IDENTITY_CLAIM_LENGTH_OFFSET, 64);
-            SharedAtomics.putLongRelease(header, ChannelLayout.TAIL_OFFSET, 64);
+            pretendDeadProducerReserved(channel.header(), 2, 0, 64);
             SharedAtomics.putInt(channel.data(), ChannelLayout.RECORD_TYPE_OFFSET, 2);
             SharedAtomics.putIntRelease(channel.data(), 0, -64);
             live.offer(9, new byte[8]);
-            long end = System.nanoTime() + WAIT.toNanos();
-            int got = 0;
-            while (got == 0 && System.nanoTime() - end < 0) {
-                got = reader.poll((t, b, o, l) -> assertThat(t).isEqualTo(9), 10);
-                Thread.onSpinWait();
-            }
-            assertThat(got).isEqualTo(1);
+            pollUntilDelivered(reader, 9);
         }
     }
+
+    @Test
+    void aOneToOneGapOfADeadWriterIsPaddedByAReaderThatOnlyPolls() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelReader reader = channel.reader()) {
+            pretendAttached(channel.header(), ChannelLayout.WRITER_OFFSET, deadPid());
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 64); // reserved, never claimed
+            pollUntilEmpty(channel, reader);
+            assertThat(reader.position()).isEqualTo(64);
+        }
+    }
+
+    @Test
+    void aManyToOneGapOfADeadProducerIsPaddedByAReaderThatOnlyPolls() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.MANY_TO_ONE, 1024);
+                ChannelReader reader = channel.reader();
+                ChannelWriter live = channel.writer()) {
+            // slot 3 reserved 48 bytes at 0 (tail moved) and died before writing anything
+            pretendDeadProducerReserved(channel.header(), 3, 0, 48);
+            live.offer(4, new byte[] {7});
+            pollUntilDelivered(reader, 4);
+            assertThat(channel.status().bytesUsed()).isZero();
+        }
+    }
+
+    @Test
+    void aPollingReaderLeavesTheGapOfALiveWriterAlone() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelReader reader = channel.reader()) {
+            pretendAttached(channel.header(), ChannelLayout.WRITER_OFFSET, Identities.SELF_PID);
+            SharedAtomics.putLong(channel.header(), ChannelLayout.WRITER_OFFSET
+                    + ChannelLayout.IDENTITY_START_TIME_OFFSET, Identities.selfStartTime());
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 64);
+            long end = System.nanoTime() + 3 * EndWaits.SLICE_NANOS;
+            while (System.nanoTime() - end < 0) {
+                assertThat(reader.poll((t, b, o, l) -> { }, 10)).isZero();
+            }
+            assertThat(reader.position()).as("a live writer's reservation is waited for").isZero();
+            SharedAtomics.putLongRelease(channel.header(), ChannelLayout.TAIL_OFFSET, 0);
+        }
+    }
+
+    /** Polls (and only polls) until one record of {@code type} is delivered, or fails after {@link #WAIT}. */
+    private static void pollUntilDelivered(ChannelReader reader, int type) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        int got = 0;
+        while (got == 0 && System.nanoTime() - end < 0) {
+            got = reader.poll((t, b, o, l) -> assertThat(t).isEqualTo(type), 10);
+            Thread.onSpinWait();
+        }
+        assertThat(got).isEqualTo(1);
+    }
+
+    /** Polls (and only polls) until the ring is empty, or fails after {@link #WAIT}. */
+    private static void pollUntilEmpty(Channel channel, ChannelReader reader) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (channel.status().bytesUsed() != 0 && System.nanoTime() - end < 0) {
+            assertThat(reader.poll((t, b, o, l) -> { }, 10)).isZero();
+            Thread.onSpinWait();
+        }
+        assertThat(channel.status().bytesUsed()).as("the gap was padded and consumed by poll alone").isZero();
+    }
 }
+

@@ -154,6 +154,22 @@ class ForeignPeersTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} reader that only polls, {1} writer killed holding a claim")
+    @CsvSource({"C, PYTHON", "PYTHON, C"})
+    void aReaderThatOnlyPollsSkipsTheClaimOfAKilledWriter(ForeignPeers readerLang, ForeignPeers writerLang) {
+        String name = name();
+        try (PeerProcess creator = create(readerLang, name, ONE_TO_ONE, CAPACITY);
+             PeerProcess reader = readerLang.start("poll-read", name, ONE_TO_ONE, "20");
+             PeerProcess writer = writerLang.start("claim", name, ONE_TO_ONE, "20")) {
+            reader.expectReady();
+            writer.expectReady();
+            assertThat(writer.readLine(PEER_TIME)).isEqualTo("CLAIMED");
+            assertThat(reader.readLine(PEER_TIME)).isEqualTo("RECEIVED 20");
+            writer.kill9();
+            assertAllArrived(ForeignPeers.done(reader, PEER_TIME), 20);
+        }
+    }
+
     @ParameterizedTest(name = "{0} writer")
     @EnumSource(ForeignPeers.class)
     void aWriterWaitingForRoomLearnsThatTheReaderWasKilled(ForeignPeers writerLang) {

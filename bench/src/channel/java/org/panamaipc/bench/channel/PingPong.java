@@ -3,6 +3,7 @@ package org.panamaipc.bench.channel;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.panamaipc.bench.infra.Messages;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
 import org.panamaipc.channel.Channel;
@@ -37,6 +38,7 @@ final class PingPong implements AutoCloseable {
             String in = Channel.uniqueName("panama-bench-channel");
             p.ping = Channel.create(out, ChannelKind.ONE_TO_ONE, Rings.CAPACITY).unlinkOnClose();
             p.pong = Channel.create(in, ChannelKind.ONE_TO_ONE, Rings.CAPACITY).unlinkOnClose();
+            ChannelPeer.warmUp(Messages.ROUND_TRIP_BYTES, 1); // compiled in this JVM too, as Agrona's ring is
             IdleStrategy idle = park ? IdleStrategy.park() : IdleStrategy.busySpin();
             p.writer = p.ping.writer(idle);
             p.reader = p.pong.reader(idle);

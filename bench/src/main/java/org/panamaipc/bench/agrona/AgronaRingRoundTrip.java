@@ -66,6 +66,7 @@ public class AgronaRingRoundTrip {
         out = AgronaRing.ring(mapping, 0);
         in = AgronaRing.ring(mapping, 1);
         idleStrategy = AgronaRing.idle(idle);
+        AgronaRingPeer.warmUp(); // the ring's paths compiled in this JVM too, as ChannelRoundTrip's are
         peer = Peer.jvm(Placement.of(placement), AgronaRingPeer.class, path.toString(), idle);
     }
 
