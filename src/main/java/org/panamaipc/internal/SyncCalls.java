@@ -42,6 +42,11 @@ public final class SyncCalls {
             Downcalls.nonBlocking(LibC.sem_trywait$address(), LibC.sem_trywait$descriptor());
     private static final MethodHandle SEM_POST =
             Downcalls.nonBlocking(LibC.sem_post$address(), LibC.sem_post$descriptor());
+    // the uncontended fast paths: critical and without errno capture, which a success does not need
+    private static final MethodHandle SEM_TRYWAIT_QUICK =
+            Downcalls.plain(LibC.sem_trywait$address(), LibC.sem_trywait$descriptor(), true);
+    private static final MethodHandle SEM_POST_QUICK =
+            Downcalls.plain(LibC.sem_post$address(), LibC.sem_post$descriptor(), true);
     private static final MethodHandle SEM_GETVALUE =
             Downcalls.nonBlocking(LibC.sem_getvalue$address(), LibC.sem_getvalue$descriptor());
     private static final MethodHandle SEM_INIT =
@@ -84,6 +89,11 @@ public final class SyncCalls {
             LibC.pthread_mutex_destroy$address(), LibC.pthread_mutex_destroy$descriptor(), true);
     private static final MethodHandle MUTEX_TIMEDLOCK = Downcalls.plain(
             LibC.pthread_mutex_timedlock$address(), LibC.pthread_mutex_timedlock$descriptor(), false);
+    // with a deadline before the epoch it never sleeps: glibc answers ETIMEDOUT for a held
+    // mutex without the futex call it makes for a later deadline (the kernel refuses negative times)
+    private static final MethodHandle MUTEX_TIMEDLOCK_NOW = Downcalls.plain(
+            LibC.pthread_mutex_timedlock$address(), LibC.pthread_mutex_timedlock$descriptor(), true);
+    private static final MemorySegment BEFORE_EPOCH = beforeEpoch();
     private static final MethodHandle MUTEX_UNLOCK = Downcalls.plain(
             LibC.pthread_mutex_unlock$address(), LibC.pthread_mutex_unlock$descriptor(), true);
     private static final MethodHandle MUTEX_CONSISTENT = Downcalls.plain(
@@ -184,6 +194,28 @@ public final class SyncCalls {
      */
     public static int semTrywait(MemorySegment sem) {
         return check(SEM_TRYWAIT, sem);
+    }
+
+    /**
+     * {@code sem_trywait(sem)} for the uncontended fast path: a critical call that does not
+     * capture errno. Ask {@link #semTrywait} why, when it fails.
+     *
+     * @param sem the semaphore
+     * @return 0 if decremented, -1 if not
+     */
+    public static int semTrywaitQuick(MemorySegment sem) {
+        return plain(SEM_TRYWAIT_QUICK, sem);
+    }
+
+    /**
+     * {@code sem_post(sem)} for the uncontended fast path: a critical call that does not
+     * capture errno. A failed post changed nothing: {@link #semPost} tells why.
+     *
+     * @param sem the semaphore
+     * @return 0, or -1
+     */
+    public static int semPostQuick(MemorySegment sem) {
+        return plain(SEM_POST_QUICK, sem);
     }
 
     /**
@@ -473,6 +505,22 @@ public final class SyncCalls {
     }
 
     /**
+     * {@code pthread_mutex_timedlock} with a deadline already passed (one second before the
+     * epoch), linked critical: one attempt that never sleeps and, on glibc, makes no system call
+     * unless the mutex is free of an owner that died.
+     *
+     * @param mutex the mutex
+     * @return 0, or the error number ({@code ETIMEDOUT} if it is held, {@code EOWNERDEAD}, ...)
+     */
+    public static int mutexTimedlockNow(MemorySegment mutex) {
+        try {
+            return (int) MUTEX_TIMEDLOCK_NOW.invokeExact(mutex, BEFORE_EPOCH);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
+    }
+
+    /**
      * {@code pthread_mutex_unlock}.
      *
      * @param mutex the mutex
@@ -680,6 +728,12 @@ public final class SyncCalls {
     public static long condWaitCall(int unused, MemorySegment cond, MemorySegment mutex, long x, long y, long z,
             MemorySegment timeout) {
         return -condTimedwait(cond, mutex, timeout);
+    }
+
+    private static MemorySegment beforeEpoch() {
+        MemorySegment t = Arena.global().allocate(org.panamaipc.bindings.timespec.layout());
+        org.panamaipc.bindings.timespec.tv_sec(t, -1);
+        return t;
     }
 
     private static int plain(MethodHandle handle, MemorySegment arg) {

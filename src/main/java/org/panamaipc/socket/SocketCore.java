@@ -102,17 +102,25 @@ final class SocketCore {
     }
 
     void setBlocking(boolean block) throws IOException {
+        setNonBlockingFlag(!block);
+        blocking = block;
+    }
+
+    /**
+     * Sets or clears {@code O_NONBLOCK} on the open file, leaving what the calls here do
+     * without a deadline ({@link #isBlocking()}) as it is.
+     */
+    void setNonBlockingFlag(boolean nonBlocking) throws IOException {
         int n = enter();
         try {
             int fl = Sys.fcntl(n, LibC.F_GETFL(), 0);
             if (fl >= 0) {
-                int want = block ? fl & ~LibC.O_NONBLOCK() : fl | LibC.O_NONBLOCK();
+                int want = nonBlocking ? fl | LibC.O_NONBLOCK() : fl & ~LibC.O_NONBLOCK();
                 fl = want == fl ? 0 : Sys.fcntl(n, LibC.F_SETFL(), want);
             }
             if (fl < 0) {
                 throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -fl);
             }
-            blocking = block;
         } finally {
             exit();
         }
@@ -187,7 +195,11 @@ final class SocketCore {
         return SocketCalls.recvmsg(fd, a, flags(y, timeout));
     }
 
-    /** {@code accept4} on a listening socket, which is always non-blocking: {@code y} the flags. */
+    /**
+     * {@code accept4} on a listening socket: {@code y} the flags. It blocks only on a blocking
+     * listening socket from a platform thread's untimed {@code accept()};
+     * {@link UnixServerSocket} makes the socket non-blocking before any accept that must not wait.
+     */
     static long accept(int fd, MemorySegment a, MemorySegment b, long x, long y, long z, MemorySegment timeout) {
         return SocketCalls.accept4(fd, (int) y);
     }

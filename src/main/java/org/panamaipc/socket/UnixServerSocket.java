@@ -44,6 +44,12 @@ import org.panamaipc.internal.SocketCalls;
  * interrupt status set; a client connecting afterwards is accepted by the next
  * {@code accept}.
  *
+ * <p>The socket starts in blocking mode, so that {@link #accept()} on a platform thread is the
+ * one blocking {@code accept4} C makes. {@code accept4} has no form that does not wait, so the
+ * first {@link #tryAccept()}, {@link #accept(Duration)} or {@code accept()} on a virtual thread
+ * makes the socket non-blocking, once (as the JDK's channels do for virtual threads); untimed
+ * accepts then wait in {@code poll} first.
+ *
  * @see <a href="https://man7.org/linux/man-pages/man2/listen.2.html">listen(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
  */
@@ -60,6 +66,8 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
 
 
     private final SocketCore core;
+    /** Whether this object made the socket non-blocking: accept4 then never sleeps. */
+    private volatile boolean nonBlocking;
 
     private UnixServerSocket(SocketCore core) {
         this.core = core;
@@ -142,9 +150,10 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
         }
         Check.positive("backlog", backlog);
         Addresses.checkedPath(address);
-        // Non-blocking, so that accept4 never sleeps where the engine does not expect it: a
-        // connection another thread took between poll and accept4 is EAGAIN, and the wait goes on.
-        SocketCore core = new SocketCore(SocketCore.open(type, true), type, true, null);
+        // Blocking, so that a platform thread's accept() is the one blocking accept4 C makes (close
+        // and interrupt release it through the engine's signal); the first accept that must not
+        // wait makes it non-blocking (see acceptsMustNotWait)
+        SocketCore core = new SocketCore(SocketCore.open(type, false), type, true, null);
         try {
             core.bind(address, permissions);
             int n = core.enter();
@@ -203,6 +212,9 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket accept() throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            acceptsMustNotWait(); // a virtual thread tries, then parks on the poller
+        }
         return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC, Deadline.NONE,
                 Timing.POLL_IN));
     }
@@ -220,7 +232,9 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket accept(Duration timeout) throws IOException {
-        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC, Deadline.end(timeout),
+        long deadline = Deadline.end(timeout);
+        acceptsMustNotWait();
+        return accepted(core.call(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC, deadline,
                 Timing.POLL_IN));
     }
 
@@ -233,7 +247,21 @@ public final class UnixServerSocket implements AutoCloseable, Waitable {
      * @see <a href="https://man7.org/linux/man-pages/man2/accept.2.html">accept(2)</a>
      */
     public UnixSocket tryAccept() throws IOException {
+        acceptsMustNotWait();
         return accepted(core.tryCall(SocketCore::accept, MemorySegment.NULL, 0, Native.SOCK_CLOEXEC));
+    }
+
+    /**
+     * Makes the socket non-blocking, once: {@code accept4} has no per-call form that does not
+     * wait, and the engine's attempts before it polls (a timed accept, a virtual thread's) must
+     * not sleep. As the JDK's channels do when a virtual thread first uses them; from then on
+     * an untimed accept polls before it takes the connection.
+     */
+    private void acceptsMustNotWait() throws IOException {
+        if (!nonBlocking) {
+            core.setNonBlockingFlag(true);
+            nonBlocking = true;
+        }
     }
 
     private UnixSocket accepted(long r) throws IOException {

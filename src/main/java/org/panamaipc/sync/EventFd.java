@@ -21,6 +21,7 @@ import org.panamaipc.internal.Errors;
 import org.panamaipc.internal.FdUse;
 import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.NativeAccess;
+import org.panamaipc.internal.PipeCalls;
 import org.panamaipc.internal.Sys;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.internal.Waiter;
@@ -32,9 +33,16 @@ import org.panamaipc.internal.Waiter;
  * another process by inheritance or by passing it over a Unix socket ({@link #fd()},
  * {@link #adopt}).
  *
- * <p>The descriptor is always non-blocking ({@code EFD_NONBLOCK}, so that a process it is
- * shared with never blocks on it unawares); the waiting forms here wait in {@code poll}.
- * It is close-on-exec.
+ * <p>The descriptor starts in blocking mode, as C's {@code eventfd(initval, EFD_CLOEXEC)}, so
+ * that {@link #await()} on a platform thread is the one blocking {@code read} C makes (and
+ * {@link #signal(long)} one {@code write}); {@link #close()} and interrupt still release it. A
+ * read that must not wait ({@link #tryAwait()}, a virtual thread's attempt before it parks) is a
+ * {@code preadv2(RWF_NOWAIT)}, which leaves the mode alone. A write that must not wait
+ * ({@link #trySignal(long)}, {@link #signal(long, Duration)}, a signal on a virtual thread) has no
+ * such form: the first one switches the descriptor to non-blocking, once, as the JDK's channels
+ * do when a virtual thread first uses them. The mode belongs to the open file and is shared with
+ * every process holding the descriptor; the calls here wait correctly in either mode, so a
+ * process that changes it changes only how many system calls a wait takes. It is close-on-exec.
  *
  * <p>{@link Thread#interrupt()} ends a wait promptly with {@link InterruptedIOException}:
  * the eventfd stays open, the thread's interrupt status stays set, and nothing was taken from
@@ -78,6 +86,8 @@ public final class EventFd implements Waitable, AutoCloseable {
     private static final class Native {
         static final int EAGAIN = LibC.EAGAIN();
         static final int ETIMEDOUT = LibC.ETIMEDOUT();
+        static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
+        static final int O_NONBLOCK = LibC.O_NONBLOCK();
     }
 
     private static final long COUNTER_BYTES = 8;
@@ -85,10 +95,19 @@ public final class EventFd implements Waitable, AutoCloseable {
     private final OwnedFd fd;
     private final Mode mode;
     private final Blocker blocker;
+    /** Whether this object set (or found) {@code O_NONBLOCK}: a write that must not wait may then be tried. */
+    private volatile boolean nonBlocking;
+    /**
+     * The {@code y} argument of {@link PipeCalls#read}: 0 while reads that must not wait use
+     * {@code RWF_NOWAIT}; {@link PipeCalls#NON_BLOCKING} once the kernel refused it (before
+     * Linux 5.12 an eventfd had no {@code read_iter}), after the switch to non-blocking mode.
+     */
+    private volatile long readFlags;
 
-    private EventFd(OwnedFd fd, Mode mode) {
+    private EventFd(OwnedFd fd, Mode mode, boolean nonBlocking) {
         this.fd = fd;
         this.mode = mode;
+        this.nonBlocking = nonBlocking;
         this.blocker = Blocker.forDescriptor("eventfd fd=" + fd.get(), fd);
     }
 
@@ -107,17 +126,17 @@ public final class EventFd implements Waitable, AutoCloseable {
         if (initialValue < 0 || initialValue > 0xffff_ffffL) {
             throw new IllegalArgumentException("initialValue=" + initialValue + " must be 0 to " + 0xffff_ffffL);
         }
-        int flags = LibC.EFD_CLOEXEC() | LibC.EFD_NONBLOCK() | (mode == Mode.SEMAPHORE ? LibC.EFD_SEMAPHORE() : 0);
+        int flags = LibC.EFD_CLOEXEC() | (mode == Mode.SEMAPHORE ? LibC.EFD_SEMAPHORE() : 0);
         int r = SyncCalls.eventfd((int) initialValue, flags);
         if (r < 0) {
             throw Errors.of("eventfd", initialValue + ", " + mode, -r);
         }
-        return new EventFd(OwnedFd.adopt(r), mode);
+        return new EventFd(OwnedFd.adopt(r), mode, false);
     }
 
     /**
-     * Takes ownership of an eventfd descriptor that this process inherited or received.
-     * Makes it non-blocking (which the process sharing it sees too).
+     * Takes ownership of an eventfd descriptor that this process inherited or received. Its
+     * mode (blocking or not) stays as the process that made it set it.
      *
      * <p><b>Lifetime.</b> The number is detached from {@code fd} (so that closing {@code fd},
      * or the received message that held it, no longer closes it): close the returned object.
@@ -137,18 +156,13 @@ public final class EventFd implements Waitable, AutoCloseable {
         Check.notNull("mode", mode);
         FdKinds.require(fd, "EventFd.adopt", "an eventfd", DescriptorKind.EVENTFD);
         int raw = FdUse.enter(fd);
+        boolean nonBlocking;
         try {
-            int flags = Sys.fcntl(raw, LibC.F_GETFL(), 0);
-            if (flags >= 0) {
-                flags = Sys.fcntl(raw, LibC.F_SETFL(), flags | LibC.O_NONBLOCK());
-            }
-            if (flags < 0) {
-                throw Errors.of("fcntl", "fd=" + raw + ", F_SETFL, O_NONBLOCK", -flags);
-            }
+            nonBlocking = (FdKinds.statusFlags(raw) & Native.O_NONBLOCK) != 0;
         } finally {
             FdUse.exit(fd);
         }
-        return new EventFd(OwnedFd.adopt(fd.detach()), mode);
+        return new EventFd(OwnedFd.adopt(fd.detach()), mode, nonBlocking);
     }
 
     /** {@return the descriptor, to pass to another process or poll; owned by this object} */
@@ -203,8 +217,8 @@ public final class EventFd implements Waitable, AutoCloseable {
         checkValue(value);
         int raw = blocker.enter();
         try {
-            return result(transfer(raw, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0, MemorySegment.NULL),
-                    "write") != 0;
+            writesMustNotWait(raw);
+            return result(Sys.write(raw, counter(value), COUNTER_BYTES), "write") != 0;
         } finally {
             blocker.exit();
         }
@@ -230,7 +244,16 @@ public final class EventFd implements Waitable, AutoCloseable {
 
     private boolean signal(long value, long deadline) throws IOException {
         checkValue(value);
-        long r = blocker.call(EventFd::transfer, 0, counter(value), MemorySegment.NULL, COUNTER_BYTES, 1, 0,
+        if ((deadline != Deadline.NONE || Thread.currentThread().isVirtual()) && !nonBlocking) {
+            // the engine tries such a write without waiting, and a blocking write has no form that does not
+            int raw = blocker.enter();
+            try {
+                writesMustNotWait(raw);
+            } finally {
+                blocker.exit();
+            }
+        }
+        long r = blocker.call(EventFd::write, 0, counter(value), MemorySegment.NULL, COUNTER_BYTES, 0, 0,
                 deadline, Blocker.Timing.POLL_OUT);
         return result(r, "write") != 0;
     }
@@ -258,13 +281,15 @@ public final class EventFd implements Waitable, AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/eventfd.2.html">eventfd(2)</a>
      */
     public long tryAwait() throws IOException {
-        int raw = blocker.enter();
-        try {
-            MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
-            return result(transfer(raw, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, MemorySegment.NULL),
-                    "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
-        } finally {
-            blocker.exit();
+        MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
+        while (true) {
+            long flags = readFlags;
+            long r = blocker.callNow(PipeCalls::read, buf, MemorySegment.NULL, COUNTER_BYTES, flags, 0);
+            if (r == -Native.EOPNOTSUPP && flags == 0) {
+                refuseRwfNoWait();
+                continue;
+            }
+            return result(r, "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
         }
     }
 
@@ -286,9 +311,47 @@ public final class EventFd implements Waitable, AutoCloseable {
 
     private long await(long deadline) throws IOException {
         MemorySegment buf = Waiter.current().scratch(COUNTER_BYTES);
-        long r = blocker.call(EventFd::transfer, 0, buf, MemorySegment.NULL, COUNTER_BYTES, 0, 0, deadline,
-                Blocker.Timing.POLL_IN);
-        return result(r, "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+        while (true) {
+            // untimed on a platform thread: one blocking read(2), released by close and interrupt
+            // through the engine's signal; otherwise attempts with RWF_NOWAIT between polls
+            long flags = readFlags;
+            long r = blocker.call(PipeCalls::read, 0, buf, MemorySegment.NULL, COUNTER_BYTES, flags, 0, deadline,
+                    Blocker.Timing.POLL_IN);
+            if (r == -Native.EOPNOTSUPP && flags == 0) {
+                refuseRwfNoWait();
+                continue;
+            }
+            return result(r, "read") == 0 ? 0 : buf.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /** The kernel has no {@code RWF_NOWAIT} for this eventfd: non-blocking mode, and plain reads, from now on. */
+    private void refuseRwfNoWait() throws IOException {
+        int raw = blocker.enter();
+        try {
+            writesMustNotWait(raw);
+        } finally {
+            blocker.exit();
+        }
+        readFlags = PipeCalls.NON_BLOCKING;
+    }
+
+    /**
+     * Switches the descriptor to non-blocking mode unless this object did already: a write
+     * that must not wait is then a plain {@code write}. Once only; see the class comment.
+     */
+    private void writesMustNotWait(int raw) throws IOException {
+        if (nonBlocking) {
+            return;
+        }
+        int flags = FdKinds.statusFlags(raw);
+        if ((flags & Native.O_NONBLOCK) == 0) {
+            int r = Sys.fcntl(raw, LibC.F_SETFL(), flags | Native.O_NONBLOCK);
+            if (r < 0) {
+                throw Errors.of("fcntl", "fd=" + raw + ", F_SETFL, O_NONBLOCK", -r);
+            }
+        }
+        nonBlocking = true;
     }
 
     private static void checkValue(long value) {
@@ -304,10 +367,13 @@ public final class EventFd implements Waitable, AutoCloseable {
         return buf;
     }
 
-    /** One {@code read} ({@code write == 0}) or {@code write} of the 8-byte counter: a BlockingCall. */
-    private static long transfer(int fd, MemorySegment buf, MemorySegment unused, long bytes, long write, long z,
+    /**
+     * One {@code write} of the 8-byte counter: a BlockingCall. A call that must not wait
+     * ({@code timeout} not {@code NULL}) comes only once the descriptor is non-blocking.
+     */
+    private static long write(int fd, MemorySegment buf, MemorySegment unused, long bytes, long y, long z,
             MemorySegment timeout) {
-        return write != 0 ? Sys.write(fd, buf, bytes) : Sys.read(fd, buf, bytes);
+        return Sys.write(fd, buf, bytes);
     }
 
     /** {@return 8 if the counter was transferred, 0 if it would have blocked or timed out} */

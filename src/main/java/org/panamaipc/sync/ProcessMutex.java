@@ -193,13 +193,11 @@ public final class ProcessMutex implements AutoCloseable {
     }
 
     private LockState tryLockHere() throws IOException {
-        blocker.enter();
-        try {
-            int r = tryOnce();
-            return r == Native.ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
-        } finally {
-            blocker.exit();
+        if (!blocker.isOpen()) {
+            blocker.enter(); // throws the closed handle's exception
         }
+        int r = tryOnce();
+        return r == Native.ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
     }
 
     /**
@@ -221,16 +219,25 @@ public final class ProcessMutex implements AutoCloseable {
 
     private LockState lock(long deadline) throws IOException {
         if (Thread.currentThread().isVirtual()) {
-            return BoundThread.run(() -> lockHere(deadline));
+            return BoundThread.run(() -> lockHere(deadline, false));
         }
-        return lockHere(deadline);
+        // the uncontended fast path, as C's inlined one: one critical call, no use count (closing
+        // frees nothing, and the segment's scope keeps the memory mapped through the call)
+        if (blocker.isOpen() && !Thread.currentThread().isInterrupted()) {
+            int r = tryOnce();
+            if (r != Native.ETIMEDOUT) {
+                return state(r, "pthread_mutex_timedlock");
+            }
+            return lockHere(deadline, true);
+        }
+        return lockHere(deadline, false);
     }
 
-    private LockState lockHere(long deadline) throws IOException {
+    private LockState lockHere(long deadline, boolean tried) throws IOException {
         blocker.enter();
         try {
             // an interrupted thread takes nothing, even a free mutex: the engine says so
-            if (!Thread.currentThread().isInterrupted()) {
+            if (!tried && !Thread.currentThread().isInterrupted()) {
                 int r = tryOnce();
                 if (r != Native.ETIMEDOUT) {
                     return state(r, "pthread_mutex_timedlock");
@@ -252,7 +259,7 @@ public final class ProcessMutex implements AutoCloseable {
      * forever instead of learning it is unrecoverable; timedlock releases it.
      */
     private int tryOnce() {
-        return SyncCalls.mutexTimedlock(mutex, Deadline.EXPIRED);
+        return SyncCalls.mutexTimedlockNow(mutex);
     }
 
     LockState state(int r, String call) throws IOException {
@@ -283,16 +290,14 @@ public final class ProcessMutex implements AutoCloseable {
     }
 
     private Void unlockHere() throws IOException {
-        blocker.enter();
-        try {
-            int r = SyncCalls.mutexUnlock(mutex);
-            if (r != 0) {
-                throw Errors.of("pthread_mutex_unlock", "mutex", r);
-            }
-            return null;
-        } finally {
-            blocker.exit();
+        if (!blocker.isOpen()) {
+            blocker.enter(); // throws the closed handle's exception
         }
+        int r = SyncCalls.mutexUnlock(mutex); // never waits: no use count (see lock)
+        if (r != 0) {
+            throw Errors.of("pthread_mutex_unlock", "mutex", r);
+        }
+        return null;
     }
 
     /**

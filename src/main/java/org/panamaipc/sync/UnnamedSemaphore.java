@@ -107,6 +107,9 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_wait.3.html">sem_wait(3)</a>
      */
     public void acquire() throws IOException {
+        if (takenNow()) {
+            return;
+        }
         if (!NamedSemaphore.acquire(blocker, sem, Deadline.NONE, "sem")) {
             throw new AssertionError("an unlimited wait timed out");
         }
@@ -120,7 +123,7 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException on a failure of {@code sem_trywait}
      */
     public boolean tryAcquire() throws IOException {
-        return NamedSemaphore.tryAcquire(blocker, sem, "sem");
+        return takenNow() || NamedSemaphore.tryAcquire(blocker, sem, "sem");
     }
 
     /**
@@ -136,7 +139,18 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man3/sem_timedwait.3.html">sem_timedwait(3)</a>
      */
     public boolean tryAcquire(Duration timeout) throws IOException {
-        return NamedSemaphore.acquire(blocker, sem, Deadline.end(timeout), "sem");
+        long deadline = Deadline.end(timeout);
+        return takenNow() || NamedSemaphore.acquire(blocker, sem, deadline, "sem");
+    }
+
+    /**
+     * The uncontended fast path, as C's inlined one: one critical {@code sem_trywait} without
+     * errno capture or use count (closing frees nothing here, and the segment's scope keeps the
+     * memory mapped through the call). A failure goes the full way, which tells why.
+     */
+    private boolean takenNow() {
+        // an interrupted thread takes nothing, even a unit that is there: the full way says so
+        return blocker.isOpen() && !Thread.currentThread().isInterrupted() && SyncCalls.semTrywaitQuick(sem) == 0;
     }
 
     /**
@@ -146,7 +160,10 @@ public final class UnnamedSemaphore implements AutoCloseable {
      * @throws IOException (EOVERFLOW) if the value is already {@link NamedSemaphore#MAX_VALUE}
      */
     public void release() throws IOException {
-        NamedSemaphore.release(blocker, sem, "sem");
+        // the fast path of acquire: a failed post changed nothing, and the full way tells why
+        if (!blocker.isOpen() || SyncCalls.semPostQuick(sem) != 0) {
+            NamedSemaphore.release(blocker, sem, "sem");
+        }
     }
 
     /**

@@ -125,7 +125,7 @@ class SocketBlockingTest {
     void interruptEndsAnAcceptAndTheNextAcceptTakesTheNextConnection() throws Exception {
         AbstractSocketAddress address = AbstractSocketAddress.unique("panama-ipc-accept");
         try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address)) {
-            Blocked<UnixSocket> blocked = Blocked.start(Blocked.POLL, server::accept);
+            Blocked<UnixSocket> blocked = Blocked.start(Blocked.ACCEPT4, server::accept); // one blocking accept4
             assertInterruptedWithin100Ms(blocked, InterruptedIOException.class);
             assertThat(server.isOpen()).isTrue();
             try (UnixSocket client = UnixSocket.connect(SocketType.STREAM, address);

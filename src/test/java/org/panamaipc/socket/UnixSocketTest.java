@@ -285,12 +285,27 @@ class UnixSocketTest {
     void closeFromAnotherThreadReleasesABlockedAccept() throws Exception {
         AbstractSocketAddress address = abstractName();
         UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
-        Blocked<UnixSocket> blocked = Blocked.start(Blocked.POLL, server::accept); // accept waits in poll
+        Blocked<UnixSocket> blocked = Blocked.start(Blocked.ACCEPT4, server::accept); // one blocking accept4, as C
         server.close();
         assertReleasedByClose(blocked);
         assertThat(server.isOpen()).isFalse();
         assertThatThrownBy(server::accept).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(server::tryAccept).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void afterATryAcceptTheSocketIsNonBlockingAndAnAcceptWaitsInPollUntilCloseReleasesIt() throws Exception {
+        AbstractSocketAddress address = abstractName();
+        UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, address);
+        assertThat(server.tryAccept()).isNull(); // never sleeps: switches the socket to non-blocking
+        assertThat(org.panamaipc.internal.Sys.fcntl(server.fd().get(), org.panamaipc.bindings.LibC.F_GETFL(), 0)
+                & org.panamaipc.bindings.LibC.O_NONBLOCK()).isNotZero();
+        try (UnixSocket client = UnixSocket.connect(SocketType.STREAM, address); UnixSocket accepted = server.accept()) {
+            assertThat(accepted).isNotNull();
+        }
+        Blocked<UnixSocket> blocked = Blocked.start(Blocked.POLL, server::accept);
+        server.close();
+        assertReleasedByClose(blocked);
     }
 
     /** The call was sleeping in the kernel when the close came: it must end in AsynchronousCloseException. */

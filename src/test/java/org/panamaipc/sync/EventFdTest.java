@@ -138,7 +138,8 @@ class EventFdTest {
     @Test
     void interruptEndsAnAwaitTakingNothingAndTheEventFdStaysUsable() throws Exception {
         try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
-            BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, event::await,
+            // untimed: the one blocking read(2), as in C; timed: poll
+            BlockingChecks.interruptEndsTheCallPromptly(Blocked.READ, event::waiting, event::await,
                     InterruptedIOException.class);
             BlockingChecks.interruptEndsTheCallPromptly(Blocked.POLL, event::waiting, () -> event.await(Duration.ofSeconds(30)),
                     InterruptedIOException.class);
@@ -146,6 +147,55 @@ class EventFdTest {
             event.signal(2);
             assertThat(event.await(Duration.ofSeconds(1))).isEqualTo(2); // nothing was taken before
         }
+    }
+
+    @Test
+    void anUntimedAwaitIsOneBlockingReadThatCloseReleases() throws Exception {
+        EventFd event = EventFd.create(0, EventFd.Mode.COUNTER);
+        try {
+            Blocked<Long> blocked = Blocked.start(Blocked.READ, event::await); // in read(2), not poll(2)
+            Deadline.after(Duration.ofSeconds(10)).await(() -> event.waiting() == 1, "the waiter is in the call");
+            event.close();
+            assertThatThrownBy(() -> blocked.get(Duration.ofSeconds(10)))
+                    .hasCauseInstanceOf(AsynchronousCloseException.class);
+        } finally {
+            event.close();
+        }
+    }
+
+    @Test
+    void aBlockedReadTakesASignalAndTheDescriptorStaysBlockingUntilAWriteMustNotWait() throws Exception {
+        try (EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
+            Blocked<Long> blocked = Blocked.start(Blocked.READ, event::await);
+            event.signal(7);
+            assertThat(blocked.get(Duration.ofSeconds(10))).isEqualTo(7);
+            assertThat(event.tryAwait()).isZero(); // preadv2(RWF_NOWAIT): never waits, changes no mode
+            assertThat(nonBlocking(event)).as("O_NONBLOCK after signal, await and tryAwait").isFalse();
+            assertThat(event.trySignal(2)).isTrue();
+            assertThat(nonBlocking(event)).as("O_NONBLOCK after trySignal").isTrue();
+            assertThat(event.await()).isEqualTo(2); // a non-blocking descriptor: read, then poll if empty
+            Blocked<Long> again = Blocked.start(Blocked.POLL, event::await);
+            event.signal(1);
+            assertThat(again.get(Duration.ofSeconds(10))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAdoptedDescriptorKeepsTheModeItCameWith() throws Exception {
+        try (EventFd made = EventFd.create(0, EventFd.Mode.COUNTER);
+             EventFd adopted = EventFd.adopt(made.fd().dup(), EventFd.Mode.COUNTER)) {
+            assertThat(nonBlocking(adopted)).isFalse();
+            Blocked<Long> blocked = Blocked.start(Blocked.READ, adopted::await);
+            made.signal(3);
+            assertThat(blocked.get(Duration.ofSeconds(10))).isEqualTo(3);
+            assertThat(adopted.trySignal(1)).isTrue(); // switches the shared open file
+            assertThat(nonBlocking(made)).isTrue();
+            assertThat(made.await(Duration.ofSeconds(10))).isEqualTo(1);
+        }
+    }
+
+    private static boolean nonBlocking(EventFd event) {
+        return (org.panamaipc.internal.Sys.fcntl(event.fd().get(), LibC.F_GETFL(), 0) & LibC.O_NONBLOCK()) != 0;
     }
 
     @Test

@@ -161,6 +161,50 @@ class ProcessMutexTest {
     }
 
     @Test
+    void theUncontendedFastPathReportsADeadOwnerAndKeepsTheContracts() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(256, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0)) {
+                for (int round = 0; round < 2; round++) { // tryLock() then lock(), each the one-call fast path
+                    long[] tid = new long[1];
+                    Thread holder = Thread.ofPlatform().start(() -> {
+                        tid[0] = org.panamaipc.internal.Sys.syscall(org.panamaipc.bindings.LibC.SYS_gettid());
+                        try {
+                            assertThat(mutex.lock()).isEqualTo(LockState.ACQUIRED);
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+                    holder.join(10_000);
+                    // the kernel marks the owner dead when the thread itself is gone, after join returns
+                    java.nio.file.Path task = java.nio.file.Path.of("/proc/self/task/" + tid[0]);
+                    Deadline.after(WAIT).await(() -> !java.nio.file.Files.exists(task), "the holder thread has exited");
+                    assertThat(round == 0 ? mutex.tryLock() : mutex.lock()).isEqualTo(LockState.OWNER_DIED);
+                    mutex.markConsistent();
+                    mutex.unlock();
+                }
+                assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED);
+                mutex.unlock();
+                assertThatThrownBy(mutex::unlock).isInstanceOf(ErrnoException.class).hasMessageContaining("EPERM");
+                Thread.currentThread().interrupt(); // an interrupted thread takes nothing, even a free mutex
+                try {
+                    assertThatThrownBy(mutex::lock).isInstanceOf(InterruptedIOException.class);
+                } finally {
+                    Thread.interrupted();
+                }
+                assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED); // it was not taken
+                mutex.close();
+                assertThatThrownBy(mutex::unlock).isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(mutex::lock).isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(mutex::tryLock).isInstanceOf(IllegalStateException.class);
+                ProcessMutex again = ProcessMutex.attach(s, 0);
+                again.unlock(); // the same thread holds it still
+                again.close();
+            }
+        }
+    }
+
+    @Test
     void closeReleasesAThreadWaitingForTheLock() throws Exception {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment s = arena.allocate(256, 8);

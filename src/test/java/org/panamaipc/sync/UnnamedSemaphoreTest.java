@@ -118,4 +118,32 @@ class UnnamedSemaphoreTest {
             sem.destroy();
         }
     }
+
+    @Test
+    void theUncontendedFastPathKeepsTheContracts() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            UnnamedSemaphore sem = UnnamedSemaphore.initialize(arena.allocate(64, 8), 0, 1);
+            Thread.currentThread().interrupt(); // an interrupted thread takes nothing, even a unit that is there
+            try {
+                assertThatThrownBy(sem::acquire).isInstanceOf(InterruptedIOException.class);
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(sem.value()).isEqualTo(1);
+            assertThat(sem.tryAcquire()).isTrue();
+            assertThat(sem.tryAcquire()).isFalse();
+            sem.release();
+            assertThat(sem.tryAcquire(Duration.ZERO)).isTrue();
+            sem.close();
+            try (UnnamedSemaphore full = UnnamedSemaphore.initialize(arena.allocate(64, 8), 0, NamedSemaphore.MAX_VALUE)) {
+                // the fast post fails without errno: the full way names it
+                assertThatThrownBy(full::release).isInstanceOf(IOException.class).hasMessageContaining("EOVERFLOW");
+                assertThat(full.value()).isEqualTo(NamedSemaphore.MAX_VALUE);
+            }
+            assertThatThrownBy(sem::acquire).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(sem::tryAcquire).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(sem::release).isInstanceOf(IllegalStateException.class);
+        }
+    }
 }
