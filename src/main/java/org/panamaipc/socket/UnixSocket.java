@@ -20,7 +20,6 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -97,6 +96,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
 
     /** The most descriptors one message carries ({@code SCM_MAX_FD}). */
     public static final int MAX_DESCRIPTORS = 253;
+    private static final OwnedFd[] NO_DESCRIPTORS = {};
 
     /** Heap data up to this size is copied through the thread's scratch memory. */
     private static final int SCRATCH_SIZE = 64 * 1024;
@@ -752,8 +752,9 @@ public final class UnixSocket implements ByteChannel, Waitable {
         if (fds.isEmpty() || fds.size() > MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("descriptors=" + fds.size() + " must be 1 to " + MAX_DESCRIPTORS);
         }
-        for (OwnedFd fd : fds) {
-            if (!Check.notNull("fd", fd).isOpen()) {
+        for (int i = 0; i < fds.size(); i++) { // by index: an iterator per message would be garbage
+            OwnedFd fd = Check.notNull("fd", fds.get(i));
+            if (!fd.isOpen()) {
                 throw new IllegalStateException(fd + " is closed and cannot be sent");
             }
         }
@@ -878,8 +879,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
                     cmsghdr.cmsg_type(hdr, Native.SCM_RIGHTS);
                     long d = Cmsg.data(h);
-                    for (OwnedFd fd : fds) {
-                        int n = FdUse.enter(fd);
+                    for (int i = 0; i < fds.size(); i++) {
+                        int n = FdUse.enter(fds.get(i));
                         acquired++;
                         control.set(ValueLayout.JAVA_INT, d, n);
                         d += Integer.BYTES;
@@ -1181,7 +1182,10 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             boolean controlTruncated = (msghdr.msg_flags(msg) & Native.MSG_CTRUNC) != 0;
             long controlLength = room == 0 ? 0 : Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
-            List<OwnedFd> fds = new ArrayList<>();
+            // the descriptors in an array of their number, which the message's list wraps: with
+            // the OwnedFds, the message and its list, all a received message allocates
+            OwnedFd[] fds = NO_DESCRIPTORS;
+            int received = 0;
             Credentials credentials = null;
             try {
                 for (long h = Cmsg.firstHeader(controlLength); h >= 0; h = Cmsg.nextHeader(control, controlLength, h)) {
@@ -1194,9 +1198,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
                         continue;
                     }
                     if (cmsghdr.cmsg_type(hdr) == Native.SCM_RIGHTS) {
-                        long count = (len - Cmsg.len(0)) / Integer.BYTES;
-                        for (long i = 0; i < count; i++) {
-                            fds.add(OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + i * Integer.BYTES)));
+                        int count = (int) ((len - Cmsg.len(0)) / Integer.BYTES);
+                        fds = Arrays.copyOf(fds, received + count);
+                        for (int i = 0; i < count; i++) {
+                            fds[received] = OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + (long) i * Integer.BYTES));
+                            received++;
                         }
                     } else if (cmsghdr.cmsg_type(hdr) == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
                         MemorySegment c = control.asSlice(Cmsg.data(h), ucred.sizeof());
@@ -1204,19 +1210,26 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     }
                 }
             } catch (Throwable t) {
-                fds.forEach(OwnedFd::close);
+                closeAll(fds, received);
                 throw t;
             }
             if (controlTruncated) {
-                fds.forEach(OwnedFd::close);
-                fds.clear();
+                closeAll(fds, received);
+                received = 0;
             }
             if (copied && r > 0) {
                 MemorySegment.copy(buf, 0, buffer, 0, Math.min(r, buffer.byteSize()));
             }
             long length = r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
             SocketAddress from = wantSender ? Addresses.decode(scratch.name, msghdr.msg_namelen(msg)) : null;
-            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
+            List<OwnedFd> list = received == 0 ? List.of() : new DescriptorList(fds, received);
+            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, list, credentials, from);
+        }
+    }
+
+    private static void closeAll(OwnedFd[] fds, int count) {
+        for (int i = 0; i < count; i++) {
+            fds[i].close();
         }
     }
 
