@@ -24,6 +24,44 @@ public final class Allocation {
     private Allocation() {
     }
 
+    /** Calls whose allocation {@link #bytesPerCall} measures. */
+    @FunctionalInterface
+    public interface Calls {
+        /**
+         * Makes the calls of one step.
+         *
+         * @throws Exception as the calls do
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * The bytes the calling thread allocates per step of {@code step} once warm: after 20,000
+     * steps of warm-up, rounds of {@code perRound} steps until one allocates less than a byte
+     * per step (or 40 rounds), the fewest of any round. Until the JIT has compiled a path,
+     * interpreted code allocates; a real allocation per step is at least 16 bytes, so a result
+     * below 1 means none (what remains is the measurement's own, spread over the round).
+     *
+     * @param perRound steps per round
+     * @param step the calls of one step
+     * @return the bytes per step of the best round
+     * @throws Exception as the step does
+     */
+    public static double bytesPerCall(int perRound, Calls step) throws Exception {
+        for (int i = 0; i < 20_000; i++) {
+            step.run();
+        }
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 40 && best >= perRound; round++) {
+            long before = currentThread();
+            for (int i = 0; i < perRound; i++) {
+                step.run();
+            }
+            best = Math.min(best, currentThread() - before);
+        }
+        return (double) best / perRound;
+    }
+
     /**
      * {@return the bytes the calling thread has allocated since it started}
      */
