@@ -32,7 +32,6 @@ import org.panamaipc.DescriptorKind;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.cmsghdr;
 import org.panamaipc.bindings.msghdr;
 import org.panamaipc.bindings.ucred;
 import org.panamaipc.internal.Blocker.Timing;
@@ -870,14 +869,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
             long rightsSpace = fds.isEmpty() ? 0 : Cmsg.space((long) Integer.BYTES * fds.size());
             long credSpace = credentials ? Cmsg.space(ucred.sizeof()) : 0;
             if (rightsSpace + credSpace > 0) {
-                MemorySegment control = scratch.control.asSlice(0, rightsSpace + credSpace);
-                control.fill((byte) 0);
+                MemorySegment control = scratch.control; // written at offsets: no slice per message
+                Cmsg.clear(control, rightsSpace + credSpace);
                 long h = 0;
                 if (!fds.isEmpty()) {
-                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
-                    cmsghdr.cmsg_len(hdr, Cmsg.len((long) Integer.BYTES * fds.size()));
-                    cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
-                    cmsghdr.cmsg_type(hdr, Native.SCM_RIGHTS);
+                    Cmsg.writeHeader(control, h, (long) Integer.BYTES * fds.size(), Native.SOL_SOCKET, Native.SCM_RIGHTS);
                     long d = Cmsg.data(h);
                     for (int i = 0; i < fds.size(); i++) {
                         int n = FdUse.enter(fds.get(i));
@@ -888,17 +884,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     h += rightsSpace;
                 }
                 if (credentials) {
-                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
-                    cmsghdr.cmsg_len(hdr, Cmsg.len(ucred.sizeof()));
-                    cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
-                    cmsghdr.cmsg_type(hdr, Native.SCM_CREDENTIALS);
+                    Cmsg.writeHeader(control, h, ucred.sizeof(), Native.SOL_SOCKET, Native.SCM_CREDENTIALS);
                     MemorySegment cred = control.asSlice(Cmsg.data(h), ucred.sizeof());
                     ucred.pid(cred, SocketCalls.getpid());
                     ucred.uid(cred, SocketCalls.getuid());
                     ucred.gid(cred, SocketCalls.getgid());
                 }
                 msghdr.msg_control(msg, control);
-                msghdr.msg_controllen(msg, control.byteSize());
+                msghdr.msg_controllen(msg, rightsSpace + credSpace);
             }
             Duration limit = sendTimeout;
             long deadline = untimed(limit); // one limit for the message and the rest of its data
@@ -1166,8 +1159,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
             long credentialRoom = passCredentials ? Cmsg.space(ucred.sizeof()) : 0;
             long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
             long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
-            MemorySegment control = scratch.control.asSlice(0, allocated);
-            control.fill((byte) 0);
+            MemorySegment control = scratch.control; // read and written at offsets: no slice per message
+            Cmsg.clear(control, allocated);
             msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
             long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | Native.MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
@@ -1189,22 +1182,22 @@ public final class UnixSocket implements ByteChannel, Waitable {
             Credentials credentials = null;
             try {
                 for (long h = Cmsg.firstHeader(controlLength); h >= 0; h = Cmsg.nextHeader(control, controlLength, h)) {
-                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
-                    long len = cmsghdr.cmsg_len(hdr);
+                    long len = Cmsg.length(control, h);
                     if (len < Cmsg.len(0) || h + len > controlLength) {
                         break;
                     }
-                    if (cmsghdr.cmsg_level(hdr) != Native.SOL_SOCKET) {
+                    if (Cmsg.level(control, h) != Native.SOL_SOCKET) {
                         continue;
                     }
-                    if (cmsghdr.cmsg_type(hdr) == Native.SCM_RIGHTS) {
+                    int kind = Cmsg.type(control, h);
+                    if (kind == Native.SCM_RIGHTS) {
                         int count = (int) ((len - Cmsg.len(0)) / Integer.BYTES);
                         fds = Arrays.copyOf(fds, received + count);
                         for (int i = 0; i < count; i++) {
                             fds[received] = OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + (long) i * Integer.BYTES));
                             received++;
                         }
-                    } else if (cmsghdr.cmsg_type(hdr) == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
+                    } else if (kind == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
                         MemorySegment c = control.asSlice(Cmsg.data(h), ucred.sizeof());
                         credentials = new Credentials(ucred.pid(c), ucred.uid(c), ucred.gid(c));
                     }
