@@ -42,13 +42,11 @@ class ZeroAllocationTest {
 
     @Test
     void sendingDescriptorsAllocatesNothing() throws Exception {
-        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofConfined();
-                EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
-            OwnedFd file = event.fd();
-            MemorySegment one = arena.allocate(1);
-            List<OwnedFd> fds = Collections.nCopies(4, file); // built once: the varargs form makes an array per call
-            UnixSocket a = pair.first();
-            UnixSocket b = pair.second();
+        try (Link link = new Link()) {
+            MemorySegment one = link.one;
+            List<OwnedFd> fds = Collections.nCopies(4, link.file()); // built once: the varargs form makes an array per call
+            UnixSocket a = link.pair.first();
+            UnixSocket b = link.pair.second();
             // rounds of 32 messages (the kernel bounds the descriptors in flight), each round
             // received outside the measurement
             long best = Long.MAX_VALUE;
@@ -74,14 +72,12 @@ class ZeroAllocationTest {
 
     @Test
     void aReceivedDescriptorCostsOneSmallObject() throws Exception {
-        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofConfined();
-                EventFd event = EventFd.create(0, EventFd.Mode.COUNTER)) {
-            OwnedFd file = event.fd();
-            MemorySegment one = arena.allocate(1);
-            UnixSocket a = pair.first();
-            UnixSocket b = pair.second();
-            List<OwnedFd> single = List.of(file);
-            List<OwnedFd> sixteen = Collections.nCopies(16, file);
+        try (Link link = new Link()) {
+            MemorySegment one = link.one;
+            UnixSocket a = link.pair.first();
+            UnixSocket b = link.pair.second();
+            List<OwnedFd> single = List.of(link.file());
+            List<OwnedFd> sixteen = Collections.nCopies(16, link.file());
             double withOne = Allocation.bytesPerCall(5_000, 48 + 48 + 32 + 8, () -> {
                 a.sendDescriptors(one, single);
                 try (ReceivedMessage m = b.receiveMessage(one, 16)) {
@@ -107,6 +103,28 @@ class ZeroAllocationTest {
             assertThat(withNone).as("bytes per message without descriptors").isLessThanOrEqualTo(56);
             assertThat(withOne).as("bytes per message with one descriptor").isLessThanOrEqualTo(56 + 48 + 40);
             assertThat((withSixteen - withOne) / 15).as("bytes per further descriptor").isLessThanOrEqualTo(40);
+        }
+    }
+
+    /** A connected stream pair, a 1-byte buffer, and a descriptor to send (an eventfd's). */
+    private static final class Link implements AutoCloseable {
+        final SocketPair pair = UnixSocket.pair(SocketType.STREAM);
+        final Arena arena = Arena.ofConfined();
+        final MemorySegment one = arena.allocate(1);
+        final EventFd event = EventFd.create(0, EventFd.Mode.COUNTER);
+
+        Link() throws java.io.IOException {
+        }
+
+        OwnedFd file() {
+            return event.fd();
+        }
+
+        @Override
+        public void close() {
+            event.close();
+            arena.close();
+            pair.close();
         }
     }
 }
