@@ -51,6 +51,7 @@ import org.panamaipc.internal.UseCount;
 public final class OwnedFd implements AutoCloseable {
     private static final VarHandle LISTENERS;
     private static final VarHandle LENT;
+    private static final VarHandle USES;
     private static final Runnable[] NONE = {};
     /** The kinds of descriptor that {@link #toInputStream()} and {@link #toOutputStream()} take. */
     private static final DescriptorKind[] STREAMS = {DescriptorKind.PIPE, DescriptorKind.UNIX_SOCKET,
@@ -62,6 +63,7 @@ public final class OwnedFd implements AutoCloseable {
         try {
             LISTENERS = MethodHandles.lookup().findVarHandle(OwnedFd.class, "listeners", Runnable[].class);
             LENT = MethodHandles.lookup().findVarHandle(OwnedFd.class, "lent", int.class);
+            USES = MethodHandles.lookup().findVarHandle(OwnedFd.class, "uses", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -73,19 +75,17 @@ public final class OwnedFd implements AutoCloseable {
 
             @Override
             public void exit(OwnedFd fd) {
-                fd.uses.exit();
+                fd.exit();
             }
         });
     }
 
     private final int fd;
-    private final UseCount uses = new UseCount() {
-        @Override
-        protected void release() {
-            runCloseListeners();
-            Sys.close(fd);
-        }
-    };
+    // the calls in flight and the open state, run by UseCount's static forms: kept here rather
+    // than in a UseCount of its own, so that an owned descriptor (one per descriptor received)
+    // is one object
+    @SuppressWarnings("unused") // accessed through USES
+    private volatile int uses;
     // copied on write with a compare-and-set, so that close stays lock-free; rarely longer than one
     @SuppressWarnings("unused") // accessed through LISTENERS
     private volatile Runnable[] listeners = NONE;
@@ -126,7 +126,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalStateException if the descriptor is closed
      */
     public int acquire() {
-        if (!uses.tryEnter()) {
+        if (!UseCount.tryEnter(USES, this)) {
             throw closed();
         }
         LENT.getAndAdd(this, 1);
@@ -135,17 +135,19 @@ public final class OwnedFd implements AutoCloseable {
 
     /**
      * As {@link #acquire()}, for the library's callers to whom a closed descriptor is no error;
-     * such a use is ended by {@code uses.exit()} (see {@link FdUse}), not by {@link #release()}.
+     * such a use is ended by {@code exit()} (see {@link FdUse}), not by {@link #release()}.
      *
      * @return the descriptor's number, or -1 if it is closed (nothing to end then)
      */
     int tryAcquire() {
-        return uses.tryEnter() ? fd : -1;
+        return UseCount.tryEnter(USES, this) ? fd : -1;
     }
 
     /** Ends a use of the library's begun by {@link #tryAcquire()}. */
     void exit() {
-        uses.exit();
+        if (UseCount.exit(USES, this)) {
+            closeNow();
+        }
     }
 
     /**
@@ -162,7 +164,7 @@ public final class OwnedFd implements AutoCloseable {
                 throw new IllegalStateException("fd=" + fd + ": release() without a matching acquire()");
             }
         } while (!LENT.weakCompareAndSet(this, n, n - 1));
-        uses.exit();
+        exit();
     }
 
     /**
@@ -180,7 +182,7 @@ public final class OwnedFd implements AutoCloseable {
 
     /** {@return whether {@link #close()} or {@link #detach()} has not been called yet} */
     public boolean isOpen() {
-        return uses.isOpen();
+        return UseCount.isOpen(USES, this);
     }
 
     /**
@@ -214,7 +216,7 @@ public final class OwnedFd implements AutoCloseable {
      * @throws IllegalStateException if the descriptor is closed or in use by a call
      */
     public int detach() {
-        if (!uses.detach()) {
+        if (!UseCount.detach(USES, this)) {
             throw isOpen()
                     ? new IllegalStateException("fd=" + fd + " is in use and cannot be detached")
                     : closed();
@@ -418,7 +420,15 @@ public final class OwnedFd implements AutoCloseable {
      */
     @Override
     public void close() {
-        uses.close();
+        if (UseCount.close(USES, this) == UseCount.CLOSED_IDLE) {
+            closeNow();
+        }
+    }
+
+    /** Closes the number: once, after close and the last call in flight. */
+    private void closeNow() {
+        runCloseListeners();
+        Sys.close(fd);
     }
 
     private IllegalStateException closed() {

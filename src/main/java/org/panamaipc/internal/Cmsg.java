@@ -1,6 +1,7 @@
 package org.panamaipc.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.panamaipc.bindings.cmsghdr;
 
 /**
@@ -87,7 +88,7 @@ public final class Cmsg {
      * @return the offset of the next header, or -1
      */
     public static long nextHeader(MemorySegment control, long controlLength, long header) {
-        long length = control.get(cmsghdr.cmsg_len$layout(), header + cmsghdr.cmsg_len$offset());
+        long length = length(control, header);
         if (Long.compareUnsigned(length, HEADER_SIZE) < 0) {
             return -1;
         }
@@ -98,6 +99,69 @@ public final class Cmsg {
             return -1;
         }
         return header + align(length);
+    }
+
+    // Header fields read and written at their offsets in the control buffer: a slice per header
+    // would be allocated on every message wherever the compiler cannot inline the slicing
+    // (a process that uses heap and native segments alike makes it polymorphic).
+
+    /**
+     * Writes a header at {@code header}: {@code cmsg_len} = {@code CMSG_LEN(dataLength)}, its
+     * level and its type.
+     *
+     * @param control the control buffer
+     * @param header the offset of the header
+     * @param dataLength the bytes of data that follow the header
+     * @param level {@code cmsg_level}
+     * @param type {@code cmsg_type}
+     */
+    public static void writeHeader(MemorySegment control, long header, long dataLength, int level, int type) {
+        control.set(cmsghdr.cmsg_len$layout(), header + cmsghdr.cmsg_len$offset(), len(dataLength));
+        control.set(cmsghdr.cmsg_level$layout(), header + cmsghdr.cmsg_level$offset(), level);
+        control.set(cmsghdr.cmsg_type$layout(), header + cmsghdr.cmsg_type$offset(), type);
+    }
+
+    /**
+     * {@return the {@code cmsg_len} of the header at {@code header}}
+     *
+     * @param control the control buffer
+     * @param header the offset of the header
+     */
+    public static long length(MemorySegment control, long header) {
+        return control.get(cmsghdr.cmsg_len$layout(), header + cmsghdr.cmsg_len$offset());
+    }
+
+    /**
+     * {@return the {@code cmsg_level} of the header at {@code header}}
+     *
+     * @param control the control buffer
+     * @param header the offset of the header
+     */
+    public static int level(MemorySegment control, long header) {
+        return control.get(cmsghdr.cmsg_level$layout(), header + cmsghdr.cmsg_level$offset());
+    }
+
+    /**
+     * {@return the {@code cmsg_type} of the header at {@code header}}
+     *
+     * @param control the control buffer
+     * @param header the offset of the header
+     */
+    public static int type(MemorySegment control, long header) {
+        return control.get(cmsghdr.cmsg_type$layout(), header + cmsghdr.cmsg_type$offset());
+    }
+
+    /**
+     * Zeroes the first {@code length} bytes of the control buffer, a multiple of 8 (as every
+     * {@link #space} is), without slicing it.
+     *
+     * @param control the control buffer
+     * @param length the bytes to clear
+     */
+    public static void clear(MemorySegment control, long length) {
+        for (long i = 0; i < length; i += Long.BYTES) {
+            control.set(ValueLayout.JAVA_LONG, i, 0L);
+        }
     }
 
     /**

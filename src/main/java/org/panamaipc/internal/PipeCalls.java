@@ -147,7 +147,7 @@ public final class PipeCalls {
             return Sys.read(fd, buf, count);
         }
         if ((y & NO_RWF_NOWAIT) == 0) {
-            return vectored(PREADV2, fd, buf, count);
+            return vectored(false, fd, buf, count);
         }
         // data or end of file now means the read returns at once (unless another reader
         // of the same pipe takes the data in between, when it waits for more)
@@ -176,7 +176,7 @@ public final class PipeCalls {
             return Sys.write(fd, buf, count);
         }
         if ((y & NO_RWF_NOWAIT) == 0) {
-            return vectored(PWRITEV2, fd, buf, count);
+            return vectored(true, fd, buf, count);
         }
         // a writable pipe has room for PIPE_BUF bytes at least: so much is written at once
         long ready = ready(fd, Sys.POLLOUT);
@@ -192,15 +192,21 @@ public final class PipeCalls {
         return Sys.poll(p, 1, 0);
     }
 
-    /** One {@code preadv2}/{@code pwritev2} of one buffer at the current offset with {@code RWF_NOWAIT}. */
-    private static long vectored(MethodHandle call, int fd, MemorySegment buf, long count) {
+    /**
+     * One {@code preadv2}/{@code pwritev2} of one buffer at the current offset with {@code RWF_NOWAIT}.
+     * Each handle is invoked at a call site of its own: a handle passed in would be constant
+     * only where the compiler inlines this method, and elsewhere the downcall's errno-capture
+     * slice would be allocated on every call.
+     */
+    private static long vectored(boolean write, int fd, MemorySegment buf, long count) {
         Waiter w = Waiter.current();
         MemorySegment iov = w.iovec;
         org.panamaipc.bindings.iovec.iov_base(iov, buf);
         org.panamaipc.bindings.iovec.iov_len(iov, count);
         MemorySegment st = w.callState;
         try {
-            long r = (long) call.invokeExact(st, fd, iov, 1, -1L, RWF_NOWAIT);
+            long r = write ? (long) PWRITEV2.invokeExact(st, fd, iov, 1, -1L, RWF_NOWAIT)
+                    : (long) PREADV2.invokeExact(st, fd, iov, 1, -1L, RWF_NOWAIT);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);

@@ -166,7 +166,13 @@ public final class SyncCalls {
      * @return 0, or {@code -errno}
      */
     public static int semWait(MemorySegment sem) {
-        return check(SEM_WAIT, sem);
+        MemorySegment st = CallState.get();
+        try {
+            int r = (int) SEM_WAIT.invokeExact(st, sem);
+            return r == 0 ? 0 : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
     }
 
     /**
@@ -193,7 +199,13 @@ public final class SyncCalls {
      * @return 0, or {@code -errno} ({@code -EAGAIN} when the value is 0)
      */
     public static int semTrywait(MemorySegment sem) {
-        return check(SEM_TRYWAIT, sem);
+        MemorySegment st = CallState.get();
+        try {
+            int r = (int) SEM_TRYWAIT.invokeExact(st, sem);
+            return r == 0 ? 0 : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
     }
 
     /**
@@ -225,7 +237,13 @@ public final class SyncCalls {
      * @return 0, or {@code -errno} ({@code -EOVERFLOW} at {@code SEM_VALUE_MAX})
      */
     public static int semPost(MemorySegment sem) {
-        return check(SEM_POST, sem);
+        MemorySegment st = CallState.get();
+        try {
+            int r = (int) SEM_POST.invokeExact(st, sem);
+            return r == 0 ? 0 : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
     }
 
     /**
@@ -273,6 +291,9 @@ public final class SyncCalls {
         return check(SEM_DESTROY, sem);
     }
 
+    // Not for hot paths: the handle is constant only where the compiler inlines this method into
+    // its caller; elsewhere the downcall is not inlined and its errno-capture slice is allocated
+    // on every call (a hot call invokes its own static final handle, as sem_post does above).
     private static int check(MethodHandle handle, MemorySegment arg) {
         MemorySegment st = CallState.get();
         try {

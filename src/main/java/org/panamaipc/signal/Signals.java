@@ -8,12 +8,11 @@ import java.lang.reflect.Proxy;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
@@ -241,7 +240,7 @@ public final class Signals {
                     SLOTS.put(signal, slot);
                 }
                 SignalRegistration reg = new SignalRegistration(slot, handler, deliveries);
-                slot.registrations.add(reg);
+                slot.add(reg);
                 return reg;
             }
         } catch (IOException | RuntimeException e) {
@@ -253,7 +252,9 @@ public final class Signals {
     /** The handlers of one signal and the way it reaches them. */
     abstract static sealed class Slot permits SignalfdSlot, JvmSlot {
         final Signal signal;
-        final List<SignalRegistration> registrations = new CopyOnWriteArrayList<>();
+        // copied on write under the lock on Signals.class; read without a lock by the delivery,
+        // which walks the array by index: no iterator per signal
+        private volatile SignalRegistration[] registrations = {};
 
         Slot(Signal signal) {
             this.signal = signal;
@@ -264,15 +265,31 @@ public final class Signals {
         abstract void uninstall();
 
         final void dispatch(SignalInfo info) {
-            for (SignalRegistration r : registrations) {
-                r.deliver(info);
+            SignalRegistration[] all = registrations;
+            for (int i = 0; i < all.length; i++) {
+                all[i].deliver(info);
             }
         }
 
         /** Called with the lock on {@code Signals.class} held. */
+        final void add(SignalRegistration reg) {
+            SignalRegistration[] all = Arrays.copyOf(registrations, registrations.length + 1);
+            all[all.length - 1] = reg;
+            registrations = all;
+        }
+
+        /** Called with the lock on {@code Signals.class} held. */
         final void remove(SignalRegistration reg) {
-            registrations.remove(reg);
-            if (registrations.isEmpty()) {
+            SignalRegistration[] all = registrations;
+            int at = Arrays.asList(all).indexOf(reg);
+            if (at < 0) {
+                return;
+            }
+            SignalRegistration[] rest = new SignalRegistration[all.length - 1];
+            System.arraycopy(all, 0, rest, 0, at);
+            System.arraycopy(all, at + 1, rest, at, rest.length - at);
+            registrations = rest;
+            if (rest.length == 0) {
                 SLOTS.remove(signal);
                 uninstall();
             }

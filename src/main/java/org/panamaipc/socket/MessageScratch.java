@@ -15,9 +15,14 @@ import org.panamaipc.internal.Waiter;
  * {@code struct iovec}, an address, a control buffer large enough for the most descriptors
  * a message carries plus credentials, and room for a copy of heap data.
  *
- * <p>Valid until the thread's next use of its scratch memory.
+ * <p>Valid until the thread's next use of its scratch memory. A thread's last structures are
+ * kept and handed out again while its scratch memory hands out the same segment (the same
+ * size asked for), so that a hot path does not make them, and their slices, on every message:
+ * the slices escape into the engine's call, where the compiler cannot remove them.
  */
 final class MessageScratch {
+    private static final ThreadLocal<MessageScratch> LAST = new ThreadLocal<>();
+
     /** Room for {@code SCM_MAX_FD} descriptors and one {@code struct ucred}. */
     static final long CONTROL_CAPACITY = Cmsg.space((long) Integer.BYTES * UnixSocket.MAX_DESCRIPTORS)
             + Cmsg.space(ucred.sizeof());
@@ -29,6 +34,8 @@ final class MessageScratch {
     private static final long CONTROL = NAME + align(sockaddr_un.sizeof());
     private static final long DATA = CONTROL + align(CONTROL_CAPACITY);
 
+    /** The scratch segment these structures lie in. */
+    private final MemorySegment base;
     final MemorySegment msg;
     final MemorySegment iov;
     final MemorySegment name;
@@ -37,6 +44,7 @@ final class MessageScratch {
     final MemorySegment data;
 
     private MessageScratch(MemorySegment s, long dataBytes) {
+        base = s;
         msg = s.asSlice(0, msghdr.sizeof());
         iov = s.asSlice(IOV, iovec.sizeof());
         name = s.asSlice(NAME, sockaddr_un.sizeof());
@@ -51,7 +59,14 @@ final class MessageScratch {
      * @return the structures
      */
     static MessageScratch get(long dataBytes) {
-        return new MessageScratch(Waiter.current().scratch(DATA + dataBytes), dataBytes);
+        MemorySegment s = Waiter.current().scratch(DATA + dataBytes);
+        MessageScratch last = LAST.get();
+        if (last != null && last.base == s) {
+            return last;
+        }
+        MessageScratch made = new MessageScratch(s, dataBytes);
+        LAST.set(made);
+        return made;
     }
 
     private static long align(long n) {

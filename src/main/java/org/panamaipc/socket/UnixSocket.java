@@ -20,7 +20,6 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -33,7 +32,6 @@ import org.panamaipc.DescriptorKind;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.Waitable;
 import org.panamaipc.bindings.LibC;
-import org.panamaipc.bindings.cmsghdr;
 import org.panamaipc.bindings.msghdr;
 import org.panamaipc.bindings.ucred;
 import org.panamaipc.internal.Blocker.Timing;
@@ -97,6 +95,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
 
     /** The most descriptors one message carries ({@code SCM_MAX_FD}). */
     public static final int MAX_DESCRIPTORS = 253;
+    private static final OwnedFd[] NO_DESCRIPTORS = {};
 
     /** Heap data up to this size is copied through the thread's scratch memory. */
     private static final int SCRATCH_SIZE = 64 * 1024;
@@ -752,8 +751,9 @@ public final class UnixSocket implements ByteChannel, Waitable {
         if (fds.isEmpty() || fds.size() > MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("descriptors=" + fds.size() + " must be 1 to " + MAX_DESCRIPTORS);
         }
-        for (OwnedFd fd : fds) {
-            if (!Check.notNull("fd", fd).isOpen()) {
+        for (int i = 0; i < fds.size(); i++) { // by index: an iterator per message would be garbage
+            OwnedFd fd = Check.notNull("fd", fds.get(i));
+            if (!fd.isOpen()) {
                 throw new IllegalStateException(fd + " is closed and cannot be sent");
             }
         }
@@ -869,17 +869,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
             long rightsSpace = fds.isEmpty() ? 0 : Cmsg.space((long) Integer.BYTES * fds.size());
             long credSpace = credentials ? Cmsg.space(ucred.sizeof()) : 0;
             if (rightsSpace + credSpace > 0) {
-                MemorySegment control = scratch.control.asSlice(0, rightsSpace + credSpace);
-                control.fill((byte) 0);
+                MemorySegment control = scratch.control; // written at offsets: no slice per message
+                Cmsg.clear(control, rightsSpace + credSpace);
                 long h = 0;
                 if (!fds.isEmpty()) {
-                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
-                    cmsghdr.cmsg_len(hdr, Cmsg.len((long) Integer.BYTES * fds.size()));
-                    cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
-                    cmsghdr.cmsg_type(hdr, Native.SCM_RIGHTS);
+                    Cmsg.writeHeader(control, h, (long) Integer.BYTES * fds.size(), Native.SOL_SOCKET, Native.SCM_RIGHTS);
                     long d = Cmsg.data(h);
-                    for (OwnedFd fd : fds) {
-                        int n = FdUse.enter(fd);
+                    for (int i = 0; i < fds.size(); i++) {
+                        int n = FdUse.enter(fds.get(i));
                         acquired++;
                         control.set(ValueLayout.JAVA_INT, d, n);
                         d += Integer.BYTES;
@@ -887,17 +884,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     h += rightsSpace;
                 }
                 if (credentials) {
-                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
-                    cmsghdr.cmsg_len(hdr, Cmsg.len(ucred.sizeof()));
-                    cmsghdr.cmsg_level(hdr, Native.SOL_SOCKET);
-                    cmsghdr.cmsg_type(hdr, Native.SCM_CREDENTIALS);
+                    Cmsg.writeHeader(control, h, ucred.sizeof(), Native.SOL_SOCKET, Native.SCM_CREDENTIALS);
                     MemorySegment cred = control.asSlice(Cmsg.data(h), ucred.sizeof());
                     ucred.pid(cred, SocketCalls.getpid());
                     ucred.uid(cred, SocketCalls.getuid());
                     ucred.gid(cred, SocketCalls.getgid());
                 }
                 msghdr.msg_control(msg, control);
-                msghdr.msg_controllen(msg, control.byteSize());
+                msghdr.msg_controllen(msg, rightsSpace + credSpace);
             }
             Duration limit = sendTimeout;
             long deadline = untimed(limit); // one limit for the message and the rest of its data
@@ -1165,8 +1159,8 @@ public final class UnixSocket implements ByteChannel, Waitable {
             long credentialRoom = passCredentials ? Cmsg.space(ucred.sizeof()) : 0;
             long room = credentialRoom + (maxDescriptors > 0 ? Cmsg.len((long) Integer.BYTES * maxDescriptors) : 0);
             long allocated = credentialRoom + (maxDescriptors > 0 ? Cmsg.space((long) Integer.BYTES * maxDescriptors) : 0);
-            MemorySegment control = scratch.control.asSlice(0, allocated);
-            control.fill((byte) 0);
+            MemorySegment control = scratch.control; // read and written at offsets: no slice per message
+            Cmsg.clear(control, allocated);
             msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
             long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | Native.MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
@@ -1181,42 +1175,54 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             boolean controlTruncated = (msghdr.msg_flags(msg) & Native.MSG_CTRUNC) != 0;
             long controlLength = room == 0 ? 0 : Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
-            List<OwnedFd> fds = new ArrayList<>();
+            // the descriptors in an array of their number, which the message's list wraps: with
+            // the OwnedFds, the message and its list, all a received message allocates
+            OwnedFd[] fds = NO_DESCRIPTORS;
+            int received = 0;
             Credentials credentials = null;
             try {
                 for (long h = Cmsg.firstHeader(controlLength); h >= 0; h = Cmsg.nextHeader(control, controlLength, h)) {
-                    MemorySegment hdr = control.asSlice(h, Cmsg.HEADER_SIZE);
-                    long len = cmsghdr.cmsg_len(hdr);
+                    long len = Cmsg.length(control, h);
                     if (len < Cmsg.len(0) || h + len > controlLength) {
                         break;
                     }
-                    if (cmsghdr.cmsg_level(hdr) != Native.SOL_SOCKET) {
+                    if (Cmsg.level(control, h) != Native.SOL_SOCKET) {
                         continue;
                     }
-                    if (cmsghdr.cmsg_type(hdr) == Native.SCM_RIGHTS) {
-                        long count = (len - Cmsg.len(0)) / Integer.BYTES;
-                        for (long i = 0; i < count; i++) {
-                            fds.add(OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + i * Integer.BYTES)));
+                    int kind = Cmsg.type(control, h);
+                    if (kind == Native.SCM_RIGHTS) {
+                        int count = (int) ((len - Cmsg.len(0)) / Integer.BYTES);
+                        fds = Arrays.copyOf(fds, received + count);
+                        for (int i = 0; i < count; i++) {
+                            fds[received] = OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + (long) i * Integer.BYTES));
+                            received++;
                         }
-                    } else if (cmsghdr.cmsg_type(hdr) == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
+                    } else if (kind == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
                         MemorySegment c = control.asSlice(Cmsg.data(h), ucred.sizeof());
                         credentials = new Credentials(ucred.pid(c), ucred.uid(c), ucred.gid(c));
                     }
                 }
             } catch (Throwable t) {
-                fds.forEach(OwnedFd::close);
+                closeAll(fds, received);
                 throw t;
             }
             if (controlTruncated) {
-                fds.forEach(OwnedFd::close);
-                fds.clear();
+                closeAll(fds, received);
+                received = 0;
             }
             if (copied && r > 0) {
                 MemorySegment.copy(buf, 0, buffer, 0, Math.min(r, buffer.byteSize()));
             }
             long length = r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
             SocketAddress from = wantSender ? Addresses.decode(scratch.name, msghdr.msg_namelen(msg)) : null;
-            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, List.copyOf(fds), credentials, from);
+            List<OwnedFd> list = received == 0 ? List.of() : new DescriptorList(fds, received);
+            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, list, credentials, from);
+        }
+    }
+
+    private static void closeAll(OwnedFd[] fds, int count) {
+        for (int i = 0; i < count; i++) {
+            fds[i].close();
         }
     }
 
