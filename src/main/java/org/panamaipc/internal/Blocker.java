@@ -458,8 +458,11 @@ public final class Blocker {
                     continue;
                 }
                 if (r == -ETIMEDOUT && (timing == Timing.SLICED_ABSOLUTE_REALTIME
-                        || timing == Timing.SLICED_ABSOLUTE_MONOTONIC) && !Deadline.expired(deadline)) {
-                    continue; // a slice ended: look at close and interrupt, then wait on
+                        || timing == Timing.SLICED_ABSOLUTE_MONOTONIC)) {
+                    checkNotClosedOrInterrupted(w); // a slice ended: close and interrupt come first
+                    if (!Deadline.expired(deadline)) {
+                        continue; // then wait on
+                    }
                 }
                 if (r == -EAGAIN && (timing == Timing.POLL_IN || timing == Timing.POLL_OUT)) {
                     if (Deadline.expired(deadline)) {

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
@@ -31,7 +32,10 @@ import org.panamaipc.internal.SyncCalls;
  * }</pre>
  *
  * <p>As in C, a wait may return without a signal (a spurious wake-up): always wait in a loop
- * on the predicate. If the mutex's previous owner died while the caller waited, the wait
+ * on the predicate. Here a wait returns so at least every 50 ms: the C library of this
+ * generation (glibc before 2.41, bug 25847) can lose a {@code pthread_cond_signal} when
+ * waiters time out, and the loop on the predicate turns such a loss into a delay of one such
+ * interval instead of a wait that never ends. If the mutex's previous owner died while the caller waited, the wait
  * returns {@link LockState#OWNER_DIED} and the caller repairs and
  * {@linkplain ProcessMutex#markConsistent() marks it consistent} as after a lock.
  *
@@ -52,6 +56,9 @@ public final class ProcessCondition implements AutoCloseable {
     public static final long SIZE = SyncDescriptor.CONDITION_SIZE;
 
     private static final String KIND = "ProcessCondition";
+
+    /** The longest one {@code await} sleeps before it returns as a spurious wake-up. */
+    private static final long SPURIOUS_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** The C library's values, read only once native access was checked ({@link NativeAccess}). */
     private static final class Native {
@@ -171,10 +178,18 @@ public final class ProcessCondition implements AutoCloseable {
             mutex.blocker().enter();
             try {
                 // glibc restarts pthread_cond_timedwait after a signal: the engine waits in slices,
-                // each ending with the mutex held again
-                long r = blocker.call(SyncCalls::condWaitCall, 0, cond, mutex.nativeMutex(), 0, 0, 0, deadline,
+                // each ending with the mutex held again. One call is one slice at most, returned
+                // as a spurious wake-up, so that the caller looks at its predicate again: glibc
+                // before 2.41 can lose a pthread_cond_signal (bug 25847), which would otherwise
+                // leave a waiter asleep until its deadline.
+                long end = Deadline.remainingNanos(deadline) > SPURIOUS_NANOS ? System.nanoTime() + SPURIOUS_NANOS
+                        : deadline;
+                long r = blocker.call(SyncCalls::condWaitCall, 0, cond, mutex.nativeMutex(), 0, 0, 0, end,
                         Blocker.Timing.SLICED_ABSOLUTE_MONOTONIC);
-                return r == -Native.ETIMEDOUT ? null : mutex.state((int) -r, "pthread_cond_timedwait");
+                if (r == -Native.ETIMEDOUT) {
+                    return Deadline.expired(deadline) ? null : LockState.ACQUIRED;
+                }
+                return mutex.state((int) -r, "pthread_cond_timedwait");
             } finally {
                 mutex.blocker().exit();
             }

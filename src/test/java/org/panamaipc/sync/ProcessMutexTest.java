@@ -282,6 +282,35 @@ class ProcessMutexTest {
     }
 
     @Test
+    void anUntimedAwaitReturnsAsASpuriousWakeUpSoThatALostSignalCannotStrandTheWaiter() throws Exception {
+        // glibc before 2.41 can lose a pthread_cond_signal (bug 25847): a waiter that looks at its
+        // predicate again after each slice is delayed, never stranded
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(512, 8);
+            try (ProcessMutex mutex = ProcessMutex.initialize(s, 0);
+                 ProcessCondition condition = ProcessCondition.initialize(s, 64)) {
+                CompletableFuture<LockState> waiter = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        mutex.lock();
+                        try {
+                            return condition.await(mutex); // nobody signals
+                        } finally {
+                            mutex.unlock();
+                        }
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(LockState.ACQUIRED);
+                assertThat(mutex.tryLock()).isEqualTo(LockState.ACQUIRED); // the waiter let it go
+                mutex.unlock();
+                condition.destroy();
+                mutex.destroy();
+            }
+        }
+    }
+
+    @Test
     void closingTheConditionReleasesAWaiterWithTheMutexHeldAgain() throws Exception {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment s = arena.allocate(512, 8);
@@ -321,8 +350,14 @@ class ProcessMutexTest {
                 try {
                     mutex.lock();
                     locked.complete(null);
-                    // the wait releases the mutex, so the peer gets it; waking needs it back
-                    LockState s = condition.await(mutex, WAIT);
+                    // the wait releases the mutex, so the peer gets it; waking needs it back.
+                    // A wake-up before the peer died (spurious, or the peer not there yet) finds
+                    // the mutex as it was: wait on, as a caller looping on its predicate does.
+                    long end = System.nanoTime() + WAIT.toNanos();
+                    LockState s;
+                    do {
+                        s = condition.await(mutex, WAIT);
+                    } while (s == LockState.ACQUIRED && System.nanoTime() - end < 0);
                     if (s == LockState.OWNER_DIED) {
                         mutex.markConsistent();
                     }
