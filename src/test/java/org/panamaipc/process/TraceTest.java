@@ -459,6 +459,155 @@ class TraceTest {
         }
     }
 
+    @Test
+    void driveHandlesEveryEventOnTheTracerThreadAndSeesWhatStraceSees() throws Exception {
+        List<String> expected = program.straceNames("g", "calls");
+        try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
+            t.send("g");
+            List<TraceEvent> events = new ArrayList<>();
+            Set<String> threads = new HashSet<>();
+            assertThat(trace.drive(e -> {
+                events.add(e);
+                threads.add(Thread.currentThread().getName());
+                if (!(e instanceof TraceeExit)) {
+                    trace.resume(e);
+                }
+                return true;
+            }, WAIT)).isNull();
+            assertThat(trace.tracees()).isEmpty();
+            assertThat(threads).singleElement().asString().startsWith("panama-ipc-tracer");
+            assertThat(fromStdinRead(events)).isEqualTo(expected);
+            assertThat(events.getLast()).isEqualTo(new TraceeExit(t.child().pid(), ExitStatus.exited(0)));
+            assertThat(t.line()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void driveEndsWhereTheHandlerSaysAndNextGoesOnFromThere() throws Exception {
+        try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
+            t.send("g");
+            TraceEvent at = trace.drive(e -> {
+                if (e instanceof SyscallStop s && s.isEntry() && s.name().equals("getpid")) {
+                    return false;
+                }
+                trace.resume(e);
+                return true;
+            }, WAIT);
+            assertThat(at).isInstanceOf(SyscallStop.class);
+            assertThat(stateOf(t.child().pid())).isEqualTo('t');
+            // left stopped, it is not reported a second time
+            assertThat(trace.next(Duration.ofMillis(200))).isNull();
+            trace.resume(at);
+            TraceEvent exit = trace.next(WAIT);
+            assertThat(exit).isInstanceOf(SyscallStop.class);
+            assertThat(((SyscallStop) exit).isEntry()).isFalse();
+            assertThat(((SyscallStop) exit).name()).isEqualTo("getpid");
+            assertThat(((SyscallStop) exit).result()).isEqualTo(t.child().pid());
+            trace.resume(exit);
+            assertThat(fromStdinRead(drain(trace))).isEmpty(); // the read was before the loop's stop
+            assertThat(t.line()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void aStopLeftStoppedIsReportedOnce() throws Exception {
+        try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child())) {
+            SignalStop stop = t.usr1(trace);
+            assertThat(trace.tryNext()).isNull();
+            assertThat(trace.next(Duration.ofMillis(100))).isNull();
+            assertThat(stateOf(t.child().pid())).isEqualTo('t');
+            trace.resume(stop);
+            t.send("g");
+            assertThat(t.line()).isEqualTo("got SIGUSR1");
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(t.child().pid(), ExitStatus.exited(0)));
+        }
+    }
+
+    @Test
+    void aFollowedChildsEventsComeWhileItsParentStaysStopped() throws Exception {
+        try (Traced t = Traced.start("fork");
+             Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS, TraceOption.FOLLOW_FORKS)) {
+            long parent = t.child().pid();
+            t.send("g");
+            // after its fork, the parent's stops stay stopped, unresumed: the child's events still come
+            boolean forked = false;
+            boolean childExited = false;
+            List<TraceEvent> parentStopsAfterFork = new ArrayList<>();
+            while (!childExited) {
+                TraceEvent e = trace.next(WAIT);
+                assertThat(e).as("events after %s", parentStopsAfterFork).isNotNull();
+                if (e.pid() != parent) {
+                    childExited = e instanceof TraceeExit;
+                    if (!childExited) {
+                        trace.resume(e);
+                    }
+                } else if (forked) {
+                    parentStopsAfterFork.add(e);
+                } else {
+                    forked = e instanceof ForkStop;
+                    trace.resume(e);
+                }
+            }
+            assertThat(parentStopsAfterFork).hasSizeLessThanOrEqualTo(1);
+            for (TraceEvent p : parentStopsAfterFork) {
+                trace.resume(p);
+            }
+            drain(trace);
+            assertThat(t.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(3));
+        }
+    }
+
+    @Test
+    void closeEndsADriveAndInterruptEndsItsWait() throws Exception {
+        try (Traced t = Traced.start("echo"); Trace trace = Trace.attach(t.child())) {
+            Thread self = Thread.currentThread();
+            CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
+                sleepUntilBlocked();
+                self.interrupt();
+            });
+            assertThatThrownBy(() -> trace.drive(e -> true)).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.interrupted()).isTrue();
+            interrupter.join();
+            try (ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<TraceEvent> driving = vt.submit(() -> trace.drive(e -> {
+                    trace.resume(e);
+                    return true;
+                }));
+                sleepUntilBlocked();
+                trace.close();
+                assertThatThrownBy(driving::get).hasCauseInstanceOf(AsynchronousCloseException.class);
+            }
+            assertThatThrownBy(() -> trace.drive(e -> true)).isInstanceOf(IllegalStateException.class);
+            t.send("g");
+            t.send("z\n");
+            assertThat(t.line()).isEqualTo("z");
+            t.endsUntraced();
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsEndsTheLoopAndCloseLeavesTheTraceeRunning() throws Exception {
+        try (Traced t = Traced.start("echo")) {
+            try (Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
+                t.send("g");
+                assertThatThrownBy(() -> trace.drive(e -> {
+                    throw new IllegalArgumentException("handler gave up at " + e);
+                }, WAIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SyscallStop");
+                assertThat(stateOf(t.child().pid())).isEqualTo('t');
+                assertThatThrownBy(() -> trace.drive(null)).isInstanceOf(NullPointerException.class);
+            }
+            t.send("q\n");
+            assertThat(t.line()).isEqualTo("q");
+            t.endsUntraced();
+        }
+    }
+
+    /** The state letter of {@code /proc/PID/stat} ({@code t}: stopped by a tracer). */
+    private static char stateOf(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
     /** Waits until the trace's tracer thread sleeps in its {@code waitid}. */
     private static void sleepUntilBlocked() {
         long end = System.nanoTime() + WAIT.toNanos();
