@@ -334,6 +334,9 @@ public final class Trace implements AutoCloseable {
         if (options.contains(TraceOption.FOLLOW_FORKS)) {
             o |= LibC.PTRACE_O_TRACEFORK() | LibC.PTRACE_O_TRACEVFORK() | LibC.PTRACE_O_TRACECLONE();
         }
+        if (options.contains(TraceOption.EXITS)) {
+            o |= LibC.PTRACE_O_TRACEEXIT();
+        }
         return o;
     }
 
@@ -610,6 +613,8 @@ public final class Trace implements AutoCloseable {
             }
             t.syscall = -1;
             e = new ExecStop(pid, former);
+        } else if (event == LibC.PTRACE_EVENT_EXIT()) {
+            e = new ExitStop(pid, waitStatus((int) eventMessage(pid)));
         } else if (event != 0) {
             e = new InterruptStop(pid); // an event not asked for: report it as a plain stop
         } else {
@@ -618,6 +623,12 @@ public final class Trace implements AutoCloseable {
         t.started = true;
         t.stop = e;
         return e;
+    }
+
+    /** A {@code waitpid} status word as an {@link ExitStatus}. */
+    private static ExitStatus waitStatus(int status) {
+        int signal = status & 0x7f;
+        return signal == 0 ? ExitStatus.exited((status >> 8) & 0xff) : ExitStatus.killed(Signal.of(signal), (status & 0x80) != 0);
     }
 
     private long eventMessage(long pid) {

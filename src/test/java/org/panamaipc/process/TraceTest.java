@@ -460,6 +460,33 @@ class TraceTest {
     }
 
     @Test
+    void anExitStopComesBeforeTheExitWithTheStatusAndTheRegistersStillThere() throws Exception {
+        try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.EXITS)) {
+            t.send("g");
+            long pid = t.child().pid();
+            TraceEvent e = trace.next(WAIT);
+            assertThat(e).isEqualTo(new ExitStop(pid, ExitStatus.exited(0)));
+            assertThat(stateOf(pid)).isEqualTo('t');
+            assertThat(trace.registers(pid).instructionPointer()).isNotZero();
+            trace.resume(e);
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(pid, ExitStatus.exited(0)));
+            assertThat(t.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+        }
+    }
+
+    @Test
+    void aTraceeEndedByASignalStopsOnItsWayOutWithThatSignal() throws Exception {
+        try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child(), TraceOption.EXITS)) {
+            trace.resume(t.usr1(trace).pid(), Signal.SIGUSR2); // not handled: it ends the child
+            long pid = t.child().pid();
+            TraceEvent e = trace.next(WAIT);
+            assertThat(e).isEqualTo(new ExitStop(pid, ExitStatus.killed(Signal.SIGUSR2, false)));
+            trace.resume(e);
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(pid, ExitStatus.killed(Signal.SIGUSR2, false)));
+        }
+    }
+
+    @Test
     void driveHandlesEveryEventOnTheTracerThreadAndSeesWhatStraceSees() throws Exception {
         List<String> expected = program.straceNames("g", "calls");
         try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
