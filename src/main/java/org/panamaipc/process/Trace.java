@@ -354,15 +354,8 @@ public final class Trace implements AutoCloseable {
     private static IOException seizeFailure(long pid, long tid, int errno) {
         String args = "PTRACE_SEIZE, pid=" + tid;
         if (errno == LibC.EPERM()) {
-            String scope;
-            try {
-                scope = Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).strip();
-            } catch (IOException e) {
-                scope = "absent";
-            }
-            return new IpcAccessDeniedException("ptrace", "pid " + pid, args + "; not permitted: pid " + pid
-                    + " is traced already, or tracing it needs CAP_SYS_PTRACE (kernel.yama.ptrace_scope=" + scope + ")",
-                    errno);
+            return new IpcAccessDeniedException("ptrace", "pid " + pid, args, errno,
+                    "pid " + pid + " is traced already, or " + ProcessMemory.permissionNeeded());
         }
         return Errors.of("ptrace", args, errno);
     }

@@ -2,6 +2,7 @@ package org.panamaipc.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -25,6 +26,8 @@ import org.panamaipc.pipe.Pipe;
 import org.panamaipc.signal.Signal;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.KernelWaits;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
 
 @IpcTest
 class TraceTest {
@@ -444,6 +447,30 @@ class TraceTest {
                     .hasMessageContaining("ptrace_scope")
                     .hasMessageContaining("CAP_SYS_PTRACE");
             assertThat(trace.tracees()).containsExactly(t.child().pid());
+        }
+    }
+
+    @Test
+    void anotherUsersProcessCannotBeTracedAndTheExceptionSaysWhy() throws Exception {
+        assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)
+                && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv to run a peer as nobody");
+        try (Traced t = Traced.start("echo")) {
+            List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            command.addAll(PeerJvm.builder(TracerPeer.class).onClassPath().command(Long.toString(t.child().pid())));
+            try (PeerProcess tracer = PeerProcess.start("TracerPeer", new ProcessBuilder(command))) {
+                assertThat(tracer.readLine(WAIT))
+                        .startsWith(org.panamaipc.IpcAccessDeniedException.class.getSimpleName())
+                        .contains("PTRACE_SEIZE, pid=" + t.child().pid())
+                        .contains("EPERM")
+                        .contains("ptrace_scope")
+                        .contains("CAP_SYS_PTRACE (this process lacks it)")
+                        .contains("same real uid");
+                tracer.expectExit(0, WAIT);
+            }
+            assertThat(Files.readString(Path.of("/proc/" + t.child().pid() + "/status"))).contains("TracerPid:\t0");
+            t.send("g");
+            t.send("u\n");
+            assertThat(t.line()).isEqualTo("u");
         }
     }
 
