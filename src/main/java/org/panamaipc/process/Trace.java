@@ -99,6 +99,7 @@ public final class Trace implements AutoCloseable {
     private static final int ECHILD = LibC.ECHILD();
     private static final int ESRCH = LibC.ESRCH();
     private static final long SETTLE_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final long[] NO_ARGUMENTS = {};
     private static final Set<Integer> STOP_SIGNALS = Set.of(LibC.SIGSTOP(), LibC.SIGTSTP(), LibC.SIGTTIN(), LibC.SIGTTOU());
 
     private final Set<TraceOption> options;
@@ -130,7 +131,7 @@ public final class Trace implements AutoCloseable {
         TraceEvent stop; // the stop it waits in, or null while it runs
         boolean unconsumed; // its stop was reported (peeked with WNOWAIT) and is still the kernel's to report
         int syscall = -1; // the call it is in between entry and exit
-        long[] arguments = new long[0];
+        long[] arguments = NO_ARGUMENTS; // never written: shared with the events, which hand out copies
         boolean started; // a new tracee's first stop, the attach, has been seen
 
         Tracee(long pid, boolean started) {
@@ -645,14 +646,14 @@ public final class Trace implements AutoCloseable {
             }
             t.syscall = (int) __ptrace_syscall_info.entry.nr(entry);
             t.arguments = args;
-            return new SyscallStop(t.pid, true, t.syscall, args.clone(), 0, false);
+            return new SyscallStop(t.pid, true, t.syscall, args, 0, false);
         }
         MemorySegment exit = __ptrace_syscall_info.exit(syscallInfo);
         long value = __ptrace_syscall_info.exit.rval(exit);
         boolean error = __ptrace_syscall_info.exit.is_error(exit) != 0;
-        SyscallStop s = new SyscallStop(t.pid, false, t.syscall, t.arguments.clone(), value, error);
+        SyscallStop s = new SyscallStop(t.pid, false, t.syscall, t.arguments, value, error);
         t.syscall = -1;
-        t.arguments = new long[0];
+        t.arguments = NO_ARGUMENTS;
         return s;
     }
 
