@@ -65,6 +65,12 @@ class TraceTest {
             return TraceTest.line(out);
         }
 
+        /** The echo child, running, echoes a line. */
+        void echoes(String line) throws Exception {
+            send(line + "\n");
+            assertThat(line()).isEqualTo(line);
+        }
+
         /** The signal child, traced, gets SIGUSR1 once it is ready: the trace's stop for it. */
         SignalStop usr1(Trace trace) throws Exception {
             send("g");
@@ -307,14 +313,7 @@ class TraceTest {
     @Test
     void closeReleasesAWaitingThreadAndInterruptEndsAWait() throws Exception {
         try (Traced t = Traced.start("echo"); Trace trace = Trace.attach(t.child())) {
-            Thread self = Thread.currentThread();
-            CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
-                sleepUntilBlocked();
-                self.interrupt();
-            });
-            assertThatThrownBy(trace::next).isInstanceOf(InterruptedIOException.class);
-            assertThat(Thread.interrupted()).isTrue();
-            interrupter.join();
+            endsWhenInterrupted(trace::next);
             try (ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<TraceEvent> waiting = vt.submit(() -> trace.next());
                 sleepUntilBlocked();
@@ -469,8 +468,7 @@ class TraceTest {
             }
             assertThat(Files.readString(Path.of("/proc/" + t.child().pid() + "/status"))).contains("TracerPid:\t0");
             t.send("g");
-            t.send("u\n");
-            assertThat(t.line()).isEqualTo("u");
+            t.echoes("u");
         }
     }
 
@@ -614,14 +612,7 @@ class TraceTest {
     @Test
     void closeEndsADriveAndInterruptEndsItsWait() throws Exception {
         try (Traced t = Traced.start("echo"); Trace trace = Trace.attach(t.child())) {
-            Thread self = Thread.currentThread();
-            CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
-                sleepUntilBlocked();
-                self.interrupt();
-            });
-            assertThatThrownBy(() -> trace.drive(e -> true)).isInstanceOf(InterruptedIOException.class);
-            assertThat(Thread.interrupted()).isTrue();
-            interrupter.join();
+            endsWhenInterrupted(() -> trace.drive(e -> true));
             try (ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<TraceEvent> driving = vt.submit(() -> trace.drive(e -> {
                     trace.resume(e);
@@ -633,8 +624,7 @@ class TraceTest {
             }
             assertThatThrownBy(() -> trace.drive(e -> true)).isInstanceOf(IllegalStateException.class);
             t.send("g");
-            t.send("z\n");
-            assertThat(t.line()).isEqualTo("z");
+            t.echoes("z");
             t.endsUntraced();
         }
     }
@@ -650,8 +640,7 @@ class TraceTest {
                 assertThat(stateOf(t.child().pid())).isEqualTo('t');
                 assertThatThrownBy(() -> trace.drive(null)).isInstanceOf(NullPointerException.class);
             }
-            t.send("q\n");
-            assertThat(t.line()).isEqualTo("q");
+            t.echoes("q");
             t.endsUntraced();
         }
     }
@@ -660,6 +649,18 @@ class TraceTest {
     private static char stateOf(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    /** Runs {@code call}, interrupted once the tracer thread waits: it ends with the interrupt status set. */
+    private static void endsWhenInterrupted(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Thread self = Thread.currentThread();
+        CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
+            sleepUntilBlocked();
+            self.interrupt();
+        });
+        assertThatThrownBy(call).isInstanceOf(InterruptedIOException.class);
+        assertThat(Thread.interrupted()).isTrue();
+        interrupter.join();
     }
 
     /** Waits until the trace's tracer thread sleeps in its {@code waitid}. */
