@@ -115,24 +115,27 @@ final class TraceCommand {
         Runtime.getRuntime().addShutdownHook(detachOnExit);
         try (trace) {
             Printer printer = new Printer(trace, io, args.has("json"), args.has("follow"), root, only);
-            ExitStatus status = null;
+            ExitStatus[] rootExit = new ExitStatus[1];
             try {
-                for (TraceEvent e; (e = trace.next()) != null; ) {
+                // on the tracer thread: no hand-over per event
+                trace.drive(e -> {
                     printer.print(e);
                     if (e instanceof TraceeExit exit) {
                         if (exit.pid() == root) {
-                            status = exit.status();
+                            rootExit[0] = exit.status();
                         }
                     } else {
                         trace.resume(e);
                     }
-                }
+                    return true;
+                });
             } catch (IOException | IllegalStateException closed) {
                 if (exiting.get()) { // Ctrl-C or SIGTERM: the hook detaches, the tracees run on
                     return Main.OK;
                 }
                 throw closed;
             }
+            ExitStatus status = rootExit[0];
             if (command && status == null) {
                 status = trace.child().waitFor();
             }

@@ -32,7 +32,10 @@ import org.panamaipc.internal.Waiter;
  * The reader copies once, straight into its own memory, and answers when done, after which
  * the owner may reuse the buffer. Nothing is mapped into both processes and no byte goes
  * through a kernel buffer; the reader needs the permission below, which the owner can grant
- * with {@code prctl(PR_SET_PTRACER, reader)} where Yama restricts it.
+ * with {@code prctl(PR_SET_PTRACER, reader)} where Yama restricts it. Over a Unix socket the
+ * owner connects and the reader takes its pid from the connection
+ * ({@link org.panamaipc.socket.UnixSocket#peerCredentials()}, the kernel's word) rather than
+ * from the message; then only the address and the length travel.
  *
  * <p><b>Permission.</b> The kernel allows it only to a process that could ptrace the other
  * ({@code PTRACE_MODE_ATTACH_REALCREDS}): the same real user and group and a dumpable process,

@@ -64,6 +64,12 @@ import org.panamaipc.signal.Signal;
  * {@link #resume} or {@link #detach}. Requests are served in the order they are made: one
  * made while another thread waits in {@code next()} runs when that wait ends.
  *
+ * <p><b>Handling events on the tracer thread.</b> Each request from another thread is a
+ * hand-over to the tracer thread and a wake-up back, which costs more than the request itself
+ * (two per system call stop with {@code next()} and {@code resume}). {@link #drive} runs a
+ * {@link TraceHandler} on the tracer thread for each event instead, where the trace's requests
+ * run at once: one hand-over for the whole loop, as a tracer written in C pays none.
+ *
  * <p><b>Who collects what.</b> The tracer thread collects its tracees' stops and exits with
  * {@code waitid(__WALL|__WNOTHREAD)}, which sees its tracees and nothing else of this process.
  * A traced child of this process is never reaped by the trace: its exit is reported as a
@@ -93,6 +99,7 @@ public final class Trace implements AutoCloseable {
     private static final int ECHILD = LibC.ECHILD();
     private static final int ESRCH = LibC.ESRCH();
     private static final long SETTLE_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final long[] NO_ARGUMENTS = {};
     private static final Set<Integer> STOP_SIGNALS = Set.of(LibC.SIGSTOP(), LibC.SIGTSTP(), LibC.SIGTTIN(), LibC.SIGTTOU());
 
     private final Set<TraceOption> options;
@@ -108,6 +115,8 @@ public final class Trace implements AutoCloseable {
     /** The process whose state-change waits this trace owns, or 0. */
     private volatile long claimed;
     private final ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
+    /** Tracees whose stop may still be unconsumed (see {@link #consumeReportedStops()}). */
+    private final List<Tracee> reported = new ArrayList<>();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment info = arena.allocate(siginfo_t.layout());
     private final MemorySegment syscallInfo = arena.allocate(__ptrace_syscall_info.layout());
@@ -120,8 +129,9 @@ public final class Trace implements AutoCloseable {
     private static final class Tracee {
         final long pid;
         TraceEvent stop; // the stop it waits in, or null while it runs
+        boolean unconsumed; // its stop was reported (peeked with WNOWAIT) and is still the kernel's to report
         int syscall = -1; // the call it is in between entry and exit
-        long[] arguments = new long[0];
+        long[] arguments = NO_ARGUMENTS; // never written: shared with the events, which hand out copies
         boolean started; // a new tracee's first stop, the attach, has been seen
 
         Tracee(long pid, boolean started) {
@@ -311,6 +321,7 @@ public final class Trace implements AutoCloseable {
                 TraceEvent first = awaitStopHere(t, deadline, blocker);
                 if (first instanceof InterruptStop) {
                     t.stop = null;
+                    t.unconsumed = false;
                     TraceCalls.ptrace(resumeRequest, (int) t.pid, 0, 0); // from now on, every call stops
                 } else if (first != null) {
                     pending.add(first);
@@ -323,6 +334,9 @@ public final class Trace implements AutoCloseable {
         long o = LibC.PTRACE_O_TRACESYSGOOD() | LibC.PTRACE_O_TRACEEXEC();
         if (options.contains(TraceOption.FOLLOW_FORKS)) {
             o |= LibC.PTRACE_O_TRACEFORK() | LibC.PTRACE_O_TRACEVFORK() | LibC.PTRACE_O_TRACECLONE();
+        }
+        if (options.contains(TraceOption.EXITS)) {
+            o |= LibC.PTRACE_O_TRACEEXIT();
         }
         return o;
     }
@@ -341,15 +355,8 @@ public final class Trace implements AutoCloseable {
     private static IOException seizeFailure(long pid, long tid, int errno) {
         String args = "PTRACE_SEIZE, pid=" + tid;
         if (errno == LibC.EPERM()) {
-            String scope;
-            try {
-                scope = Files.readString(Path.of("/proc/sys/kernel/yama/ptrace_scope")).strip();
-            } catch (IOException e) {
-                scope = "absent";
-            }
-            return new IpcAccessDeniedException("ptrace", "pid " + pid, args + "; not permitted: pid " + pid
-                    + " is traced already, or tracing it needs CAP_SYS_PTRACE (kernel.yama.ptrace_scope=" + scope + ")",
-                    errno);
+            return new IpcAccessDeniedException("ptrace", "pid " + pid, args, errno,
+                    "pid " + pid + " is traced already, or " + ProcessMemory.permissionNeeded());
         }
         return Errors.of("ptrace", args, errno);
     }
@@ -416,6 +423,66 @@ public final class Trace implements AutoCloseable {
         return next(Duration.ZERO);
     }
 
+    /**
+     * Runs {@code handler} on the tracer thread for each event, until it returns {@code false}
+     * or nothing is traced any more: the loop of {@link #next()} and {@link #resume} without a
+     * hand-over to the tracer thread and back per request. The handler's own requests to this
+     * trace run at once; requests from other threads wait until the loop ends (as they wait
+     * for a {@link #next()}).
+     *
+     * @param handler what to do with each event
+     * @return the event the handler ended the loop at (its tracee still stopped there, unless
+     *         the handler resumed it), or {@code null} once nothing is traced any more
+     * @throws AsynchronousCloseException if another thread closed the trace meanwhile
+     * @throws InterruptedIOException if the thread was interrupted during a wait (nothing is
+     *         lost; the interrupt status stays set)
+     * @throws IllegalStateException if the trace is closed
+     * @throws IOException if a call fails, or as the handler throws
+     */
+    public TraceEvent drive(TraceHandler handler) throws IOException {
+        Check.notNull("handler", handler);
+        return onTracer(() -> driveHere(handler, Deadline.NONE));
+    }
+
+    /**
+     * Runs {@code handler} on the tracer thread for each event, as {@link #drive(TraceHandler)},
+     * until it returns {@code false}, nothing is traced any more, or no event came in
+     * {@code timeout}.
+     *
+     * @param handler what to do with each event
+     * @param timeout the longest the whole loop waits for events; zero takes only the events
+     *        ready now
+     * @return the event the handler ended the loop at, or {@code null} on timeout or once
+     *         nothing is traced any more ({@link #tracees()} tells which)
+     * @throws AsynchronousCloseException if another thread closed the trace meanwhile
+     * @throws InterruptedIOException if the thread was interrupted during a wait
+     * @throws IllegalStateException if the trace is closed
+     * @throws IOException if a call fails, or as the handler throws
+     */
+    public TraceEvent drive(TraceHandler handler, Duration timeout) throws IOException {
+        Check.notNull("handler", handler);
+        long deadline = Deadline.end(Check.timeout(timeout));
+        return onTracer(() -> driveHere(handler, deadline));
+    }
+
+    private TraceEvent driveHere(TraceHandler handler, long deadline) throws IOException {
+        try {
+            while (true) {
+                TraceEvent e = nextHere(deadline);
+                if (e == null || !handler.handle(e)) {
+                    return e;
+                }
+            }
+        } catch (IllegalStateException e) {
+            if (closed) { // a request of the handler's after another thread's close()
+                AsynchronousCloseException c = new AsynchronousCloseException();
+                c.addSuppressed(e);
+                throw c;
+            }
+            throw e;
+        }
+    }
+
     private TraceEvent nextHere(long deadline) throws IOException {
         while (true) {
             TraceEvent e = pending.poll();
@@ -423,6 +490,7 @@ public final class Trace implements AutoCloseable {
                 if (tracees.isEmpty()) {
                     return null;
                 }
+                consumeReportedStops();
                 int options = LibC.WEXITED() | LibC.WSTOPPED() | WALL | LibC.WNOWAIT();
                 long r = Deadline.expired(deadline)
                         ? ProcessCalls.waitid(LibC.P_ALL(), 0, info, options | LibC.WNOHANG())
@@ -448,6 +516,26 @@ public final class Trace implements AutoCloseable {
                 return e;
             }
         }
+    }
+
+    /**
+     * Consumes the stops that were reported and are still there, before the next wait. A stop
+     * is only peeked at when it is reported ({@code WNOWAIT}), and a resume, listen or detach
+     * takes it back from wait's reports in the kernel (the tracee's {@code exit_code} is
+     * replaced under the same lock that clears its traced state), so the usual step, report
+     * then resume, costs one {@code waitid} per stop as C's {@code waitpid} loop does. A
+     * tracee left stopped at a reported stop would be reported again by the next wait, and would
+     * hide the others' stops behind it: here its stop is consumed.
+     */
+    private void consumeReportedStops() {
+        for (int i = 0; i < reported.size(); i++) {
+            Tracee t = reported.get(i);
+            if (t.unconsumed && tracees.get(t.pid) == t) {
+                ProcessCalls.waitid(LibC.P_PID(), (int) t.pid, info, LibC.WSTOPPED() | WALL | LibC.WNOHANG());
+            }
+            t.unconsumed = false;
+        }
+        reported.clear();
     }
 
     /** The kernel knows no tracee of this thread any more: the ones left were reaped elsewhere. */
@@ -490,8 +578,9 @@ public final class Trace implements AutoCloseable {
             tracees.remove(pid);
             return new TraceeExit(pid, s);
         }
-        ProcessCalls.waitid(LibC.P_PID(), (int) pid, info, LibC.WSTOPPED() | WALL | LibC.WNOHANG());
         Tracee t = tracees.computeIfAbsent(pid, p -> new Tracee(p, false)); // a new one, before its parent's event
+        t.unconsumed = true; // consumed only if it is still stopped when the trace next waits
+        reported.add(t);
         int sig = status & 0xff;
         int event = (status >> 8) & 0xff;
         TraceEvent e;
@@ -500,6 +589,7 @@ public final class Trace implements AutoCloseable {
         } else if (event == LibC.PTRACE_EVENT_STOP()) {
             if (!t.started) {
                 t.started = true; // a followed child's first stop: it runs under the trace now
+                t.unconsumed = false;
                 TraceCalls.ptrace(resumeRequest, (int) pid, 0, 0);
                 return null;
             }
@@ -517,6 +607,8 @@ public final class Trace implements AutoCloseable {
             }
             t.syscall = -1;
             e = new ExecStop(pid, former);
+        } else if (event == LibC.PTRACE_EVENT_EXIT()) {
+            e = new ExitStop(pid, waitStatus((int) eventMessage(pid)));
         } else if (event != 0) {
             e = new InterruptStop(pid); // an event not asked for: report it as a plain stop
         } else {
@@ -525,6 +617,12 @@ public final class Trace implements AutoCloseable {
         t.started = true;
         t.stop = e;
         return e;
+    }
+
+    /** A {@code waitpid} status word as an {@link ExitStatus}. */
+    private static ExitStatus waitStatus(int status) {
+        int signal = status & 0x7f;
+        return signal == 0 ? ExitStatus.exited((status >> 8) & 0xff) : ExitStatus.killed(Signal.of(signal), (status & 0x80) != 0);
     }
 
     private long eventMessage(long pid) {
@@ -548,14 +646,14 @@ public final class Trace implements AutoCloseable {
             }
             t.syscall = (int) __ptrace_syscall_info.entry.nr(entry);
             t.arguments = args;
-            return new SyscallStop(t.pid, true, t.syscall, args.clone(), 0, false);
+            return new SyscallStop(t.pid, true, t.syscall, args, 0, false);
         }
         MemorySegment exit = __ptrace_syscall_info.exit(syscallInfo);
         long value = __ptrace_syscall_info.exit.rval(exit);
         boolean error = __ptrace_syscall_info.exit.is_error(exit) != 0;
-        SyscallStop s = new SyscallStop(t.pid, false, t.syscall, t.arguments.clone(), value, error);
+        SyscallStop s = new SyscallStop(t.pid, false, t.syscall, t.arguments, value, error);
         t.syscall = -1;
-        t.arguments = new long[0];
+        t.arguments = NO_ARGUMENTS;
         return s;
     }
 
@@ -596,6 +694,7 @@ public final class Trace implements AutoCloseable {
             }
             if (stop instanceof GroupStop) {
                 t.stop = null;
+                t.unconsumed = false; // a listening tracee is not reported as stopped
                 check(TraceCalls.ptrace(LibC.PTRACE_LISTEN(), (int) t.pid, 0, 0), "PTRACE_LISTEN", t.pid);
             } else {
                 resumeHere(t.pid, stop instanceof SignalStop s ? s.signal().number() : 0, true);
@@ -642,6 +741,7 @@ public final class Trace implements AutoCloseable {
     private void resumeHere(long pid, int signal, boolean report) throws IOException {
         Tracee t = tracees.get(pid);
         t.stop = null;
+        t.unconsumed = false; // resuming takes the stop back from wait's reports
         long r = TraceCalls.ptrace(resumeRequest, (int) pid, 0, signal);
         if (report) {
             check(r, resumeRequest == LibC.PTRACE_SYSCALL() ? "PTRACE_SYSCALL" : "PTRACE_CONT", pid);
@@ -709,6 +809,7 @@ public final class Trace implements AutoCloseable {
     private void detachHere(Tracee t) throws IOException {
         int signal = t.stop instanceof SignalStop s ? s.signal().number() : 0;
         tracees.remove(t.pid);
+        t.unconsumed = false;
         check(TraceCalls.ptrace(LibC.PTRACE_DETACH(), (int) t.pid, 0, signal), "PTRACE_DETACH", t.pid);
     }
 

@@ -8,7 +8,7 @@ package org.panamaipc.process;
  * @see <a href="https://man7.org/linux/man-pages/man2/ptrace.2.html">ptrace(2)</a>
  */
 public sealed interface TraceEvent permits SyscallStop, SignalStop, GroupStop, InterruptStop, ExecStop, ForkStop,
-        TraceeExit {
+        ExitStop, TraceeExit {
     /** {@return the tracee's id (its thread id, which is the process id for the main thread)} */
     long pid();
 }

@@ -17,5 +17,11 @@ public enum TraceOption {
      * ({@code PTRACE_O_TRACEFORK}, {@code TRACEVFORK}, {@code TRACECLONE}): the parent stops
      * with a {@link ForkStop}, and the new one runs under the trace by itself.
      */
-    FOLLOW_FORKS
+    FOLLOW_FORKS,
+    /**
+     * Stop each tracee on its way out, before it ends ({@code PTRACE_O_TRACEEXIT}): an
+     * {@link ExitStop} with the status it will end with, while its registers and memory can
+     * still be read.
+     */
+    EXITS
 }

@@ -26,7 +26,8 @@
  *     entry and exit ({@link org.panamaipc.process.SyscallStop}), signals before delivery,
  *     exec, fork and exit as {@link org.panamaipc.process.TraceEvent}s; registers and memory
  *     of a stopped tracee. One platform thread per trace makes every request; any thread
- *     drives it.
+ *     drives it, or a {@link org.panamaipc.process.TraceHandler} runs on that thread for each
+ *     event ({@code Trace.drive}).
  * </ul>
  *
  * <h2>State changes in a {@link org.panamaipc.WaitSet}</h2>

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.panamaipc.IpcException;
+import org.panamaipc.socket.SocketType;
+import org.panamaipc.socket.UnixServerSocket;
+import org.panamaipc.socket.UnixSocket;
 import org.panamaipc.testing.CProgram;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.PeerJvm;
 import org.panamaipc.testing.PeerProcess;
+import org.panamaipc.testing.PythonPeer;
 
 /**
  * Cross-memory attach against a C program ({@code src/test/resources/c/cma_peer.c}) that owns a
@@ -87,6 +92,57 @@ class ProcessMemoryTest {
             }
             c.send("quit");
             c.expectExit(0, PEER_TIME);
+        }
+    }
+
+    /**
+     * The large-message pattern: the owner keeps the bytes and publishes where they are over a
+     * Unix socket; the reader takes the owner's pid from the connection's credentials (the
+     * kernel's word, not the message's), copies once, and answers so that the owner may let go.
+     */
+    @Test
+    void aLargeMessagePublishedOverAUnixSocketIsCopiedOnce(@TempDir Path dir) throws Exception {
+        String owner = """
+                import ctypes, socket, struct, sys
+                size = int(sys.argv[2])
+                buf = ctypes.create_string_buffer(bytes(range(256)) * (size // 256), size)
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(sys.argv[1])
+                s.sendall(struct.pack('<QQ', ctypes.addressof(buf), size))
+                if s.recv(1) != b'D':
+                    sys.exit(1)
+                ctypes.memset(buf, 0, size)
+                print('let go', flush=True)
+                """;
+        Path socket = dir.resolve("owner.sock");
+        try (UnixServerSocket server = UnixServerSocket.create(SocketType.STREAM, UnixDomainSocketAddress.of(socket));
+             PeerProcess python = PythonPeer.startInline(owner, socket.toString(), Integer.toString(SIXTEEN_MIB));
+             UnixSocket connection = server.accept(PEER_TIME);
+             Arena arena = Arena.ofConfined()) {
+            long pid = connection.peerCredentials().pid();
+            assertThat(pid).isEqualTo(python.pid());
+            MemorySegment where = arena.allocate(16, 8);
+            for (long got = 0; got < where.byteSize(); ) {
+                long n = connection.receive(where.asSlice(got), PEER_TIME);
+                assertThat(n).as("the owner's message").isPositive();
+                got += n;
+            }
+            ValueLayout.OfLong le = ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long address = where.get(le, 0);
+            long length = where.get(le, 8);
+            assertThat(length).isEqualTo(SIXTEEN_MIB);
+            MemorySegment copy = arena.allocate(length);
+            try (PidFd process = PidFd.open(pid)) {
+                assertThat(ProcessMemory.of(process).read(address, copy)).isEqualTo(length);
+            }
+            for (long i = 0; i < length; i++) {
+                if (copy.get(ValueLayout.JAVA_BYTE, i) != (byte) i) {
+                    throw new AssertionError("byte " + i + " is " + copy.get(ValueLayout.JAVA_BYTE, i));
+                }
+            }
+            connection.send(new byte[] {'D'});
+            python.expectLine("let go", PEER_TIME);
+            python.expectExit(0, PEER_TIME);
         }
     }
 

@@ -2,6 +2,7 @@ package org.panamaipc.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -25,6 +26,8 @@ import org.panamaipc.pipe.Pipe;
 import org.panamaipc.signal.Signal;
 import org.panamaipc.testing.IpcTest;
 import org.panamaipc.testing.KernelWaits;
+import org.panamaipc.testing.PeerJvm;
+import org.panamaipc.testing.PeerProcess;
 
 @IpcTest
 class TraceTest {
@@ -60,6 +63,12 @@ class TraceTest {
 
         String line() throws Exception {
             return TraceTest.line(out);
+        }
+
+        /** The echo child, running, echoes a line. */
+        void echoes(String line) throws Exception {
+            send(line + "\n");
+            assertThat(line()).isEqualTo(line);
         }
 
         /** The signal child, traced, gets SIGUSR1 once it is ready: the trace's stop for it. */
@@ -304,14 +313,7 @@ class TraceTest {
     @Test
     void closeReleasesAWaitingThreadAndInterruptEndsAWait() throws Exception {
         try (Traced t = Traced.start("echo"); Trace trace = Trace.attach(t.child())) {
-            Thread self = Thread.currentThread();
-            CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
-                sleepUntilBlocked();
-                self.interrupt();
-            });
-            assertThatThrownBy(trace::next).isInstanceOf(InterruptedIOException.class);
-            assertThat(Thread.interrupted()).isTrue();
-            interrupter.join();
+            endsWhenInterrupted(trace::next);
             try (ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<TraceEvent> waiting = vt.submit(() -> trace.next());
                 sleepUntilBlocked();
@@ -448,6 +450,29 @@ class TraceTest {
     }
 
     @Test
+    void anotherUsersProcessCannotBeTracedAndTheExceptionSaysWhy() throws Exception {
+        assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)
+                && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv to run a peer as nobody");
+        try (Traced t = Traced.start("echo")) {
+            List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            command.addAll(PeerJvm.builder(TracerPeer.class).onClassPath().command(Long.toString(t.child().pid())));
+            try (PeerProcess tracer = PeerProcess.start("TracerPeer", new ProcessBuilder(command))) {
+                assertThat(tracer.readLine(WAIT))
+                        .startsWith(org.panamaipc.IpcAccessDeniedException.class.getSimpleName())
+                        .contains("PTRACE_SEIZE, pid=" + t.child().pid())
+                        .contains("EPERM")
+                        .contains("ptrace_scope")
+                        .contains("CAP_SYS_PTRACE (this process lacks it)")
+                        .contains("same real uid");
+                tracer.expectExit(0, WAIT);
+            }
+            assertThat(Files.readString(Path.of("/proc/" + t.child().pid() + "/status"))).contains("TracerPid:\t0");
+            t.send("g");
+            t.echoes("u");
+        }
+    }
+
+    @Test
     void startedCommandIsTracedFromItsExec() throws Exception {
         try (Trace trace = Trace.start(List.of("true"), TraceOption.SYSCALLS)) {
             List<TraceEvent> events = drain(trace);
@@ -457,6 +482,185 @@ class TraceTest {
             assertThat(entries(events).getLast()).isEqualTo("exit_group");
             assertThat(trace.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
         }
+    }
+
+    @Test
+    void anExitStopComesBeforeTheExitWithTheStatusAndTheRegistersStillThere() throws Exception {
+        try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.EXITS)) {
+            t.send("g");
+            long pid = t.child().pid();
+            TraceEvent e = trace.next(WAIT);
+            assertThat(e).isEqualTo(new ExitStop(pid, ExitStatus.exited(0)));
+            assertThat(stateOf(pid)).isEqualTo('t');
+            assertThat(trace.registers(pid).instructionPointer()).isNotZero();
+            trace.resume(e);
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(pid, ExitStatus.exited(0)));
+            assertThat(t.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(0));
+        }
+    }
+
+    @Test
+    void aTraceeEndedByASignalStopsOnItsWayOutWithThatSignal() throws Exception {
+        try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child(), TraceOption.EXITS)) {
+            trace.resume(t.usr1(trace).pid(), Signal.SIGUSR2); // not handled: it ends the child
+            long pid = t.child().pid();
+            TraceEvent e = trace.next(WAIT);
+            assertThat(e).isEqualTo(new ExitStop(pid, ExitStatus.killed(Signal.SIGUSR2, false)));
+            trace.resume(e);
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(pid, ExitStatus.killed(Signal.SIGUSR2, false)));
+        }
+    }
+
+    @Test
+    void driveHandlesEveryEventOnTheTracerThreadAndSeesWhatStraceSees() throws Exception {
+        List<String> expected = program.straceNames("g", "calls");
+        try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
+            t.send("g");
+            List<TraceEvent> events = new ArrayList<>();
+            Set<String> threads = new HashSet<>();
+            assertThat(trace.drive(e -> {
+                events.add(e);
+                threads.add(Thread.currentThread().getName());
+                if (!(e instanceof TraceeExit)) {
+                    trace.resume(e);
+                }
+                return true;
+            }, WAIT)).isNull();
+            assertThat(trace.tracees()).isEmpty();
+            assertThat(threads).singleElement().asString().startsWith("panama-ipc-tracer");
+            assertThat(fromStdinRead(events)).isEqualTo(expected);
+            assertThat(events.getLast()).isEqualTo(new TraceeExit(t.child().pid(), ExitStatus.exited(0)));
+            assertThat(t.line()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void driveEndsWhereTheHandlerSaysAndNextGoesOnFromThere() throws Exception {
+        try (Traced t = Traced.start("calls"); Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
+            t.send("g");
+            TraceEvent at = trace.drive(e -> {
+                if (e instanceof SyscallStop s && s.isEntry() && s.name().equals("getpid")) {
+                    return false;
+                }
+                trace.resume(e);
+                return true;
+            }, WAIT);
+            assertThat(at).isInstanceOf(SyscallStop.class);
+            assertThat(stateOf(t.child().pid())).isEqualTo('t');
+            // left stopped, it is not reported a second time
+            assertThat(trace.next(Duration.ofMillis(200))).isNull();
+            trace.resume(at);
+            TraceEvent exit = trace.next(WAIT);
+            assertThat(exit).isInstanceOf(SyscallStop.class);
+            assertThat(((SyscallStop) exit).isEntry()).isFalse();
+            assertThat(((SyscallStop) exit).name()).isEqualTo("getpid");
+            assertThat(((SyscallStop) exit).result()).isEqualTo(t.child().pid());
+            trace.resume(exit);
+            assertThat(fromStdinRead(drain(trace))).isEmpty(); // the read was before the loop's stop
+            assertThat(t.line()).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void aStopLeftStoppedIsReportedOnce() throws Exception {
+        try (Traced t = Traced.start("signal"); Trace trace = Trace.attach(t.child())) {
+            SignalStop stop = t.usr1(trace);
+            assertThat(trace.tryNext()).isNull();
+            assertThat(trace.next(Duration.ofMillis(100))).isNull();
+            assertThat(stateOf(t.child().pid())).isEqualTo('t');
+            trace.resume(stop);
+            t.send("g");
+            assertThat(t.line()).isEqualTo("got SIGUSR1");
+            assertThat(trace.next(WAIT)).isEqualTo(new TraceeExit(t.child().pid(), ExitStatus.exited(0)));
+        }
+    }
+
+    @Test
+    void aFollowedChildsEventsComeWhileItsParentStaysStopped() throws Exception {
+        try (Traced t = Traced.start("fork");
+             Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS, TraceOption.FOLLOW_FORKS)) {
+            long parent = t.child().pid();
+            t.send("g");
+            // after its fork, the parent's stops stay stopped, unresumed: the child's events still come
+            boolean forked = false;
+            boolean childExited = false;
+            List<TraceEvent> parentStopsAfterFork = new ArrayList<>();
+            while (!childExited) {
+                TraceEvent e = trace.next(WAIT);
+                assertThat(e).as("events after %s", parentStopsAfterFork).isNotNull();
+                if (e.pid() != parent) {
+                    childExited = e instanceof TraceeExit;
+                    if (!childExited) {
+                        trace.resume(e);
+                    }
+                } else if (forked) {
+                    parentStopsAfterFork.add(e);
+                } else {
+                    forked = e instanceof ForkStop;
+                    trace.resume(e);
+                }
+            }
+            assertThat(parentStopsAfterFork).hasSizeLessThanOrEqualTo(1);
+            for (TraceEvent p : parentStopsAfterFork) {
+                trace.resume(p);
+            }
+            drain(trace);
+            assertThat(t.child().waitFor(WAIT)).isEqualTo(ExitStatus.exited(3));
+        }
+    }
+
+    @Test
+    void closeEndsADriveAndInterruptEndsItsWait() throws Exception {
+        try (Traced t = Traced.start("echo"); Trace trace = Trace.attach(t.child())) {
+            endsWhenInterrupted(() -> trace.drive(e -> true));
+            try (ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<TraceEvent> driving = vt.submit(() -> trace.drive(e -> {
+                    trace.resume(e);
+                    return true;
+                }));
+                sleepUntilBlocked();
+                trace.close();
+                assertThatThrownBy(driving::get).hasCauseInstanceOf(AsynchronousCloseException.class);
+            }
+            assertThatThrownBy(() -> trace.drive(e -> true)).isInstanceOf(IllegalStateException.class);
+            t.send("g");
+            t.echoes("z");
+            t.endsUntraced();
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsEndsTheLoopAndCloseLeavesTheTraceeRunning() throws Exception {
+        try (Traced t = Traced.start("echo")) {
+            try (Trace trace = Trace.attach(t.child(), TraceOption.SYSCALLS)) {
+                t.send("g");
+                assertThatThrownBy(() -> trace.drive(e -> {
+                    throw new IllegalArgumentException("handler gave up at " + e);
+                }, WAIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SyscallStop");
+                assertThat(stateOf(t.child().pid())).isEqualTo('t');
+                assertThatThrownBy(() -> trace.drive(null)).isInstanceOf(NullPointerException.class);
+            }
+            t.echoes("q");
+            t.endsUntraced();
+        }
+    }
+
+    /** The state letter of {@code /proc/PID/stat} ({@code t}: stopped by a tracer). */
+    private static char stateOf(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    /** Runs {@code call}, interrupted once the tracer thread waits: it ends with the interrupt status set. */
+    private static void endsWhenInterrupted(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Thread self = Thread.currentThread();
+        CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
+            sleepUntilBlocked();
+            self.interrupt();
+        });
+        assertThatThrownBy(call).isInstanceOf(InterruptedIOException.class);
+        assertThat(Thread.interrupted()).isTrue();
+        interrupter.join();
     }
 
     /** Waits until the trace's tracer thread sleeps in its {@code waitid}. */

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.panamaipc.Interest;
 import org.panamaipc.OwnedFd;
@@ -45,6 +46,7 @@ import org.panamaipc.mq.PriorityMessage;
 import org.panamaipc.mq.SysVMessageQueue;
 import org.panamaipc.mq.TypeFilter;
 import org.panamaipc.process.ChildProcess;
+import org.panamaipc.process.ExitStatus;
 import org.panamaipc.process.ProcessMemory;
 import org.panamaipc.process.SyscallStop;
 import org.panamaipc.process.Trace;
@@ -111,6 +113,33 @@ class ReadmeExamplesTest {
         }
         // END
         assertThat(printed()).isEqualTo("write(1, ..., 3) = 3\n");
+    }
+
+    @Test
+    void driveATraceOnTheTracerThread(@TempDir Path dir) throws IOException {
+        Path file = Files.createFile(dir.resolve("kept"));
+        try (Trace trace = Trace.start(List.of("rm", file.toString()), TraceOption.SYSCALLS)) {
+            // README:drive
+            trace.drive(e -> {                           // on the tracer thread
+                if (e instanceof SyscallStop call && call.isEntry() && call.name().equals("unlinkat")) {
+                    return false;                        // ends the loop; the tracee stays stopped there
+                }
+                if (!(e instanceof TraceeExit)) {
+                    trace.resume(e);
+                }
+                return true;
+            });
+            // END
+            assertThat(file).exists(); // rm waits at its unlinkat
+            trace.resume(trace.child().pid());
+            for (TraceEvent e; (e = trace.next()) != null; ) {
+                if (!(e instanceof TraceeExit)) {
+                    trace.resume(e);
+                }
+            }
+            assertThat(trace.child().waitFor(Duration.ofSeconds(10))).isEqualTo(ExitStatus.exited(0));
+        }
+        assertThat(file).doesNotExist();
     }
 
     @Test
@@ -375,7 +404,7 @@ class ReadmeExamplesTest {
             String code = m.group(2).stripIndent().strip();
             assertThat(blocks).as("README.md has the example \"" + m.group(1) + "\" as a java block").contains(code);
         }
-        assertThat(examples).isEqualTo(16);
+        assertThat(examples).isEqualTo(17);
         assertThat(blocks).as("every java block in README.md is an example here").hasSize(examples);
     }
 }

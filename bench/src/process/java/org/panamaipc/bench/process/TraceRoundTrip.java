@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -22,16 +23,27 @@ import org.panamaipc.process.ChildProcess;
 import org.panamaipc.process.SyscallStop;
 import org.panamaipc.process.Trace;
 import org.panamaipc.process.TraceEvent;
+import org.panamaipc.process.TraceHandler;
 import org.panamaipc.process.TraceOption;
 
 /**
  * A traced child's system call, round trip: the child ({@code bench/c/ptrace.c} run as
  * {@code ptrace tracee}, built by {@code bench/run.sh}) calls {@code getppid} in a loop; from
- * the call's entry stop, {@code resume} then {@code next} reach its exit stop, and again reach
- * the next call's entry stop. Each step is a hand-over to the trace's tracer thread (pinned,
- * like the measuring thread, to the benchmark's CPU); each stop also reads
- * {@code PTRACE_GET_SYSCALL_INFO}. C: {@code bench/c/ptrace.c} ({@code syscall}: the bare
- * {@code waitpid} loop; {@code syscall_info}: with the same read at each stop).
+ * the call's entry stop, a resume reaches its exit stop, and a second the next call's entry
+ * stop. Each stop costs the tracer {@code PTRACE_SYSCALL}, one {@code waitid} and
+ * {@code PTRACE_GET_SYSCALL_INFO}, as C's {@code syscall_info} mode does with {@code waitpid}.
+ *
+ * <ul>
+ * <li>{@link #roundTrip}: {@code resume} then {@code next} from the measuring thread, each a
+ *     hand-over to the trace's tracer thread (pinned, like the measuring thread, to the
+ *     benchmark's CPU) and a wake-up back: four per round trip.</li>
+ * <li>{@link #handler}: {@code Trace.drive} runs a handler on the tracer thread that resumes
+ *     each stop there, {@value #ROUNDS} round trips per call (one hand-over for them all, as
+ *     C's loop reads its clock every 64 operations).</li>
+ * </ul>
+ *
+ * C: {@code bench/c/ptrace.c} ({@code syscall}: the bare {@code waitpid} loop;
+ * {@code syscall_info}: with the same read at each stop, the like-for-like row).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +51,8 @@ import org.panamaipc.process.TraceOption;
 @Fork(value = 1, jvmArgsAppend = Jvm.NATIVE_ACCESS)
 public class TraceRoundTrip {
     private static final Path TRACEE = Path.of("bench", "target", "c", "ptrace");
+    /** Round trips per call of {@link #handler}. */
+    static final int ROUNDS = 64;
 
     /** {@code cross} or {@code same}: see {@link Placement}. */
     @Param({"cross", "same"})
@@ -48,6 +62,8 @@ public class TraceRoundTrip {
     private ChildProcess tracee;
     private Trace trace;
     private TraceEvent stop;
+    private int stopsLeft;
+    private TraceHandler twoStopsARound;
 
     /**
      * Starts the tracee pinned to the peer's CPU and traces it from its next system call; the
@@ -70,6 +86,13 @@ public class TraceRoundTrip {
         if (!(stop instanceof SyscallStop)) {
             throw new IllegalStateException("the tracee's first stop is " + stop);
         }
+        twoStopsARound = e -> {
+            if (--stopsLeft == 0) {
+                return false; // the next round's entry stop: left stopped
+            }
+            trace.resume(e);
+            return true;
+        };
     }
 
     /** Waits until taskset has exec'd the tracee (so that the trace sees the loop, not taskset). */
@@ -102,6 +125,22 @@ public class TraceRoundTrip {
         stop = trace.next(); // the exit stop
         trace.resume(stop);
         stop = trace.next(); // the next entry stop
+        return ((SyscallStop) stop).number();
+    }
+
+    /**
+     * {@value #ROUNDS} system calls of the tracee, entry stop to next entry stop, the stops
+     * resumed by a handler on the tracer thread ({@code Trace.drive}).
+     *
+     * @return the last call's number
+     * @throws Exception if the trace fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public long handler() throws Exception {
+        stopsLeft = 2 * ROUNDS;
+        trace.resume(stop);
+        stop = trace.drive(twoStopsARound);
         return ((SyscallStop) stop).number();
     }
 

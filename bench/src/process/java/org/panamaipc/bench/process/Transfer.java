@@ -38,6 +38,15 @@ import org.panamaipc.shm.SharedMemory;
  * The peer ({@link TransferPeer}) runs on CPU 1, this thread on CPU 0. C: {@code bench/c/xfer.c}
  * (modes {@code cma.SIZE}, {@code shm.SIZE}, {@code pipe.SIZE}, and {@code vmsplice.SIZE}, which
  * has no Java row: the library does not offer {@code vmsplice}).
+ *
+ * <p><b>Warm-up.</b> A 16 MiB transfer takes milliseconds, so JMH's quick warm-up makes only a
+ * few hundred of them: the path stays interpreted, and the JIT compiles it during the measured
+ * iterations, its compiler threads busy beside the copy (measured: the path's methods were first
+ * compiled in the third of four iterations). With 16 MiB read into 16 MiB, the copy's 32 MiB
+ * fill the L3 cache (32 MiB), so anything else running meanwhile shows in its time. C has no
+ * JIT to wait for; so before JMH's warm-up, {@link #setUp} makes {@value #WARM_UP_MOVES} moves of
+ * {@value #WARM_UP_BYTES} bytes down the same path ({@link #move}), which the JIT compiles
+ * then.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +64,12 @@ public class Transfer {
     /** Bytes per transfer: 1 MiB or 16 MiB. */
     @Param({"1048576", "16777216"})
     public int size;
+
+    /** Moves made before JMH's warm-up, of {@link #WARM_UP_BYTES} each (at most {@link #WARM_UP_NANOS}). */
+    static final int WARM_UP_MOVES = 20_000;
+    /** The size of a warm-up move. */
+    static final int WARM_UP_BYTES = 4096;
+    private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Arena arena = Arena.ofShared();
     private MemorySegment local;
@@ -111,6 +126,13 @@ public class Transfer {
         remote = hello.get(ValueLayout.JAVA_LONG, 8);
         peer = PidFd.open(child.pid());
         memory = ProcessMemory.of(peer);
+        if (!mode.equals("shm")) { // a shm move is the peer's whole copy: its Java side is warm after a few
+            MemorySegment small = local.asSlice(0, WARM_UP_BYTES);
+            long end = System.nanoTime() + WARM_UP_NANOS;
+            for (int i = 0; i < WARM_UP_MOVES && System.nanoTime() - end < 0; i++) {
+                move(small);
+            }
+        }
     }
 
     /** Pins the measuring thread to CPU 0. */
@@ -127,9 +149,22 @@ public class Transfer {
      */
     @Benchmark
     public MemorySegment transfer() throws IOException {
+        move(local);
+        return local;
+    }
+
+    /**
+     * Moves {@code into.byteSize()} bytes into {@code into} the mode's way ({@code shm}: the
+     * whole buffer, with the peer's copy).
+     *
+     * @param into where the bytes go
+     * @throws IOException on a failure
+     */
+    private void move(MemorySegment into) throws IOException {
+        long length = into.byteSize();
         switch (mode) {
             case "cma" -> {
-                if (memory.read(remote, local) != size) {
+                if (memory.read(remote, into) != length) {
                     throw new IOException("short cross-memory read");
                 }
             }
@@ -138,12 +173,12 @@ public class Transfer {
                 if (answers.source().read(one) != 1) {
                     throw new EOFException("shm peer ended");
                 }
-                MemorySegment.copy(shared, 0, local, 0, size);
+                MemorySegment.copy(shared, 0, into, 0, length);
             }
             default -> {
                 long got = 0;
-                while (got < size) {
-                    long r = answers.source().read(got == 0 ? local : local.asSlice(got));
+                while (got < length) {
+                    long r = answers.source().read(got == 0 ? into : into.asSlice(got));
                     if (r < 0) {
                         throw new EOFException("pipe peer ended");
                     }
@@ -151,7 +186,6 @@ public class Transfer {
                 }
             }
         }
-        return local;
     }
 
     /**
