@@ -200,18 +200,27 @@ public final class BroadcastReceiver implements AutoCloseable {
         return SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET) > cursor + capacity;
     }
 
+    /** Jumps to the latest record because the transmitter overwrote the one at the cursor. */
+    private void lap() throws ChannelCorruptedException {
+        jump(true);
+    }
+
     /**
      * Jumps to the latest record. Read in the order the transmitter writes them (intent, then
-     * latest, then tail), a working transmitter's latest is never past its tail and its intent
-     * never a ring ahead of it; anything else is a corrupt header, which would lap forever.
+     * latest, then tail), a working transmitter's intent is never a ring ahead of its tail, and
+     * its latest never a ring ahead of the tail read after it (a padding may put it a little
+     * ahead). Overwritten at the latest record itself cannot be: the intent read before was
+     * at most a few records past it. Anything else is a corrupt header, which would lap forever.
      */
-    private void lap() throws ChannelCorruptedException {
+    private void jump(boolean overwritten) throws ChannelCorruptedException {
         lapped++;
         long intent = SharedAtomics.getLongAcquire(header, TAIL_INTENT_OFFSET);
         long latest = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);
         long tail = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
-        if ((latest & 7) != 0 || latest < 0 || latest > tail || intent - tail > capacity) {
-            throw corrupt("positions tailIntent=" + intent + " latest=" + latest + " tail=" + tail);
+        if ((latest & 7) != 0 || latest < 0 || latest - tail > capacity || intent - tail > capacity
+                || (overwritten && latest == cursor)) {
+            throw corrupt("positions tailIntent=" + intent + " latest=" + latest + " tail=" + tail + " cursor="
+                    + cursor);
         }
         cursor = latest;
     }
@@ -282,7 +291,7 @@ public final class BroadcastReceiver implements AutoCloseable {
                 throw corrupt("tail=" + tail + " is behind this receiver's cursor=" + cursor);
             }
             if (tail < cursor) {
-                lap(); // a transmitter started over
+                jump(false); // a transmitter started over
             }
             int holder = Identities.holder(header, ChannelLayout.WRITER_OFFSET);
             if (holder < 0) {
