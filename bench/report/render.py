@@ -115,7 +115,10 @@ def read_jmh(path):
         alloc = None
         for name, sec in entry.get("secondaryMetrics", {}).items():
             if name.lstrip("·:").endswith("gc.alloc.rate.norm"):
-                alloc = sec.get("score")
+                # the median iteration: JMH runs a trial's tear-down (closing objects, ending a
+                # peer JVM) inside the last measured iteration, which the mean would charge to it
+                raw = [v for fork in sec.get("rawData") or [] for v in fork]
+                alloc = statistics.median(raw) if raw else sec.get("score")
         params = frozenset((entry.get("params") or {}).items())
         results[(entry["benchmark"], params)] = (Stat(samples), alloc)
     return results

@@ -21,10 +21,13 @@ REGISTRY = "\n".join([
 ]) + "\n"
 
 
-def jmh_entry(name, params, samples, alloc):
+def jmh_entry(name, params, samples, alloc, alloc_iterations=None):
+    norm = {"score": alloc}
+    if alloc_iterations:
+        norm["rawData"] = [alloc_iterations]
     return {"benchmark": "org.panamaipc.bench." + name, "params": params,
             "primaryMetric": {"score": sum(samples) / len(samples), "scoreUnit": "ns/op", "rawData": [samples]},
-            "secondaryMetrics": {"·gc.alloc.rate.norm": {"score": alloc}}}
+            "secondaryMetrics": {"·gc.alloc.rate.norm": norm}}
 
 
 class RenderTest(unittest.TestCase):
@@ -45,7 +48,8 @@ class RenderTest(unittest.TestCase):
         with open(os.path.join(d, "jmh.json"), "w") as f:
             json.dump([
                 jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "cross"}, [7150, 7200, 7250], 0.05),
-                jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "same"}, [2400, 2400, 2400], 0.05),
+                jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "same"}, [2400, 2400, 2400], 57.6,
+                          [0.1, 0.1, 172.6]),  # the last iteration carries the trial's tear-down
                 jmh_entry("x.PipeOneWay.oneWay", {"placement": "cross"}, [420, 420, 420], 24.0),
                 jmh_entry("jdk.P.roundTrip", {"placement": "cross"}, [14000, 14000, 14000], 40.0),
                 jmh_entry("x.PipeVirtualRoundTrip.roundTrip", {"placement": "cross"}, [9000, 9000, 9000], 0.05),
@@ -82,6 +86,12 @@ class RenderTest(unittest.TestCase):
         self.assertIn("4.00 M fds/s", scm)                        # C: 16e9 / 4000
         self.assertIn("## Not yet in the library", report)
         self.assertIn("- SCM_RIGHTS, 16 fds", report)
+
+    def test_b_per_op_is_the_median_iteration_not_the_tear_down(self):
+        report, _ = self.render()
+        same = [line for line in report.splitlines() if line.startswith("| pipe, round trip | same")][0]
+        self.assertIn("| 0.1 |", same)
+        self.assertNotIn("57.6", same)
 
     def test_virtual_thread_rows_beside_their_platform_twins(self):
         report, _ = self.render()
