@@ -504,7 +504,8 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text, 
               "says otherwise; *cross*: the two "
               "processes pinned to different CPUs, *same*: both on one CPU. Ratio to C: time ratio "
               "for round trips and calls (lower is better), rate ratio for one-way throughput (higher "
-              "is better). B/op: bytes allocated per operation by panama-ipc (`-prof gc`, the median iteration: the last one also carries the trial's tear-down; target 0).")
+              "is better). B/op: bytes allocated per operation by panama-ipc (`-prof gc`, the median "
+              "iteration: the last one also carries the trial's tear-down; target 0).")
     md.append("")
     for note in c_notes:
         md.append(f"- C: {note}")
