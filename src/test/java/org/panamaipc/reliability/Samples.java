@@ -17,12 +17,14 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.panamaipc.SysVKey;
 import org.panamaipc.channel.RecordHandler;
+import org.panamaipc.process.TraceHandler;
 import org.panamaipc.signal.Signal;
 import org.panamaipc.socket.AbstractSocketAddress;
 
@@ -118,6 +120,8 @@ final class Samples {
             return UnixDomainSocketAddress.of(p);
         } else if (type == RecordHandler.class) {
             return (RecordHandler) (recordType, buffer, offset, length) -> { }; // takes any record, keeps none
+        } else if (type == TraceHandler.class) {
+            return (TraceHandler) event -> Objects.requireNonNull(event, "event") == null; // ends the loop at once
         } else if (type == Object.class) {
             return "attachment";
         } else if (type == Set.class) {
