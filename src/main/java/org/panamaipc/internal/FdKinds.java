@@ -173,6 +173,25 @@ public final class FdKinds {
     }
 
     /**
+     * Sets or clears {@code O_NONBLOCK} on a descriptor's open file, shared with every process
+     * holding it; no {@code F_SETFL} when the flag is as wanted already.
+     *
+     * @param n the descriptor
+     * @param nonBlocking whether calls on it must not wait
+     * @throws IOException if {@code fcntl} fails
+     */
+    public static void setNonBlocking(int n, boolean nonBlocking) throws IOException {
+        int fl = statusFlags(n);
+        int wanted = nonBlocking ? fl | LibC.O_NONBLOCK() : fl & ~LibC.O_NONBLOCK();
+        if (wanted != fl) {
+            int r = Sys.fcntl(n, LibC.F_SETFL(), wanted);
+            if (r < 0) {
+                throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -r);
+            }
+        }
+    }
+
+    /**
      * Opens the file a descriptor refers to again, through its {@code /proc/self/fd} link,
      * as a {@link FileChannel} with the descriptor's access mode, positioned at the
      * descriptor's offset. The channel has an open file description of its own: offsets are

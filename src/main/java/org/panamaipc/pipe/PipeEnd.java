@@ -234,15 +234,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     public void setBlocking(boolean blocking) throws IOException {
         int n = blocker.enter();
         try {
-            int flags = Sys.fcntl(n, LibC.F_GETFL(), 0);
-            if (flags < 0) {
-                throw Errors.of("fcntl", "fd=" + n + ", F_GETFL", -flags);
-            }
-            int wanted = blocking ? flags & ~LibC.O_NONBLOCK() : flags | LibC.O_NONBLOCK();
-            int r = Sys.fcntl(n, LibC.F_SETFL(), wanted);
-            if (r < 0) {
-                throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -r);
-            }
+            FdKinds.setNonBlocking(n, !blocking);
             this.blocking = blocking;
         } finally {
             blocker.exit();

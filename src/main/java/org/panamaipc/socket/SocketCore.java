@@ -19,6 +19,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.BlockingCall;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.Modes;
 import org.panamaipc.internal.ShmCalls;
 import org.panamaipc.internal.NativeAccess;
@@ -113,14 +114,7 @@ final class SocketCore {
     void setNonBlockingFlag(boolean nonBlocking) throws IOException {
         int n = enter();
         try {
-            int fl = Sys.fcntl(n, LibC.F_GETFL(), 0);
-            if (fl >= 0) {
-                int want = nonBlocking ? fl | LibC.O_NONBLOCK() : fl & ~LibC.O_NONBLOCK();
-                fl = want == fl ? 0 : Sys.fcntl(n, LibC.F_SETFL(), want);
-            }
-            if (fl < 0) {
-                throw Errors.of("fcntl", "fd=" + n + ", F_SETFL", -fl);
-            }
+            FdKinds.setNonBlocking(n, nonBlocking);
         } finally {
             exit();
         }

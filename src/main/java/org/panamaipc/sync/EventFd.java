@@ -344,13 +344,7 @@ public final class EventFd implements Waitable, AutoCloseable {
         if (nonBlocking) {
             return;
         }
-        int flags = FdKinds.statusFlags(raw);
-        if ((flags & Native.O_NONBLOCK) == 0) {
-            int r = Sys.fcntl(raw, LibC.F_SETFL(), flags | Native.O_NONBLOCK);
-            if (r < 0) {
-                throw Errors.of("fcntl", "fd=" + raw + ", F_SETFL, O_NONBLOCK", -r);
-            }
-        }
+        FdKinds.setNonBlocking(raw, true);
         nonBlocking = true;
     }
 
