@@ -58,7 +58,7 @@ public enum DescriptorKind {
     /** A regular file on a file system (POSIX shared memory objects included). */
     REGULAR_FILE("a regular file", "a FileChannel, an InputStream or OutputStream, a Memfd or a LockableFile"),
     /** A memfd ({@code memfd_create}): a regular file with no name, which may carry seals. */
-    MEMFD("a memfd", "a Memfd, a FileChannel, an InputStream or OutputStream"),
+    MEMFD("a memfd", "a Memfd, a FileChannel, an InputStream or OutputStream, or a LockableFile"),
     /** A directory. */
     DIRECTORY("a directory", "nothing in this library"),
     /** A pipe or a FIFO, either end. */
@@ -70,7 +70,7 @@ public enum DescriptorKind {
     /** A character device: a terminal, {@code /dev/null}, ... */
     CHARACTER_DEVICE("a character device", "an InputStream or OutputStream"),
     /** A block device. */
-    BLOCK_DEVICE("a block device", "a FileChannel, an InputStream or OutputStream"),
+    BLOCK_DEVICE("a block device", "a FileChannel, an InputStream or OutputStream, or a LockableFile"),
     /** A POSIX message queue ({@code mq_open}). */
     MESSAGE_QUEUE("a POSIX message queue", "a PosixMessageQueue"),
     /** An eventfd ({@code eventfd(2)}). */

@@ -255,9 +255,16 @@ public final class WaitSet implements Waitable, AutoCloseable {
         return n;
     }
 
-    /** {@return the keys registered now, in no particular order} */
+    /**
+     * {@return the keys registered now, in no particular order}
+     *
+     * @throws IllegalStateException if this set is closed (its keys were cancelled with it)
+     */
     public List<Key> keys() {
         synchronized (lock) {
+            if (!isOpen()) {
+                throw new IllegalStateException(this + " is closed");
+            }
             return keys.snapshot();
         }
     }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.panamaipc.DescriptorBased;
+import org.panamaipc.DescriptorKind;
 import org.panamaipc.OwnedFd;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.bindings.flock;
@@ -22,6 +23,7 @@ import org.panamaipc.internal.Blocker.Timing;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.FdKinds;
 import org.panamaipc.internal.LockCalls;
 import org.panamaipc.internal.NativeAccess;
 import org.panamaipc.internal.Sys;
@@ -162,8 +164,10 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
      * Takes ownership of an open descriptor of a file (one received over a socket, say); it
      * is detached from {@code fd} and closed by this object.
      *
-     * @param fd an open descriptor
+     * @param fd an open descriptor of a regular file, memfd or block device
      * @return the lockable file
+     * @throws IllegalArgumentException if {@code fd} is not a regular file, memfd or block
+     *         device (a pipe, a socket, a directory...); it stays open and the caller's
      * @throws IllegalStateException if {@code fd} is closed or in use
      * @throws IOException if {@code fstat(2)} fails on it
      */
@@ -171,6 +175,8 @@ public final class LockableFile implements AutoCloseable, DescriptorBased {
         NativeAccess.require();
         Check.notNull("fd", fd);
         int n = fd.get();
+        FdKinds.require(fd, "LockableFile.adopt", "a file",
+                DescriptorKind.REGULAR_FILE, DescriptorKind.MEMFD, DescriptorKind.BLOCK_DEVICE);
         FileKey key = keyOf(n, "fd=" + n);
         return new LockableFile(OwnedFd.adopt(fd.detach()), key, "fd=" + n);
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.panamaipc.bindings.user_regs_struct;
+import org.panamaipc.internal.Check;
 
 /**
  * A copy of a stopped tracee's general-purpose registers ({@code PTRACE_GETREGSET} with
@@ -51,8 +52,10 @@ public final class Registers {
      * @param name a name from {@link #names()}, e.g. {@code "rip"}
      * @return its value (an unsigned 64-bit register as a {@code long})
      * @throws IllegalArgumentException if this machine has no register of that name
+     * @throws NullPointerException if {@code name} is null
      */
     public long get(String name) {
+        Check.notNull("name", name);
         if (!NAMES.contains(name)) {
             throw new IllegalArgumentException("register=" + name + " is not one of " + NAMES);
         }

@@ -3,6 +3,7 @@ package org.panamaipc.shm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * Atomic and ordered access to {@code long} and {@code int} values in shared memory, for
@@ -18,7 +19,8 @@ import java.lang.invoke.VarHandle;
  * 4 for {@code int}); mappings start on a page boundary, so an aligned offset into one is
  * aligned. A misaligned access throws {@link IllegalArgumentException}. Access outside the
  * segment throws {@link IndexOutOfBoundsException}; a write to a read-only segment,
- * {@link IllegalArgumentException}; after the mapping is closed, {@link IllegalStateException}.
+ * {@link IllegalArgumentException}; after the mapping is closed, {@link IllegalStateException};
+ * a null segment, {@link NullPointerException} naming it.
  *
  * <p><b>Lost pages.</b> If another process shrinks a shared object under a mapping, the
  * pages past its new end are gone and touching them raises {@code SIGBUS}; the JVM turns that
@@ -51,6 +53,11 @@ public final class SharedAtomics {
     private SharedAtomics() {
     }
 
+    /** {@return the segment}: a null one is refused naming the parameter, as everywhere in the library */
+    private static MemorySegment segment(MemorySegment segment) {
+        return Objects.requireNonNull(segment, "segment");
+    }
+
     /**
      * Reads a long with plain semantics: no ordering; for data published by a release store
      * and read after an acquire load.
@@ -60,7 +67,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLong(MemorySegment segment, long offset) {
-        return (long) LONG.get(segment, offset);
+        return (long) LONG.get(segment(segment), offset);
     }
 
     /**
@@ -72,7 +79,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLongOpaque(MemorySegment segment, long offset) {
-        return (long) LONG.getOpaque(segment, offset);
+        return (long) LONG.getOpaque(segment(segment), offset);
     }
 
     /**
@@ -84,7 +91,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLongAcquire(MemorySegment segment, long offset) {
-        return (long) LONG.getAcquire(segment, offset);
+        return (long) LONG.getAcquire(segment(segment), offset);
     }
 
     /**
@@ -95,7 +102,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLongVolatile(MemorySegment segment, long offset) {
-        return (long) LONG.getVolatile(segment, offset);
+        return (long) LONG.getVolatile(segment(segment), offset);
     }
 
     /**
@@ -106,7 +113,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLong(MemorySegment segment, long offset, long value) {
-        LONG.set(segment, offset, value);
+        LONG.set(segment(segment), offset, value);
     }
 
     /**
@@ -117,7 +124,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLongOpaque(MemorySegment segment, long offset, long value) {
-        LONG.setOpaque(segment, offset, value);
+        LONG.setOpaque(segment(segment), offset, value);
     }
 
     /**
@@ -129,7 +136,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLongRelease(MemorySegment segment, long offset, long value) {
-        LONG.setRelease(segment, offset, value);
+        LONG.setRelease(segment(segment), offset, value);
     }
 
     /**
@@ -140,7 +147,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLongVolatile(MemorySegment segment, long offset, long value) {
-        LONG.setVolatile(segment, offset, value);
+        LONG.setVolatile(segment(segment), offset, value);
     }
 
     /**
@@ -155,8 +162,8 @@ public final class SharedAtomics {
      */
     public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long update) {
         // Test, then test-and-set: see the class comment on lost pages.
-        return (long) LONG.getVolatile(segment, offset) == expected
-                && LONG.compareAndSet(segment, offset, expected, update);
+        return (long) LONG.getVolatile(segment(segment), offset) == expected
+                && LONG.compareAndSet(segment(segment), offset, expected, update);
     }
 
     /**
@@ -170,8 +177,8 @@ public final class SharedAtomics {
      * @return the value before: {@code expected} when the exchange happened
      */
     public static long compareAndExchangeLong(MemorySegment segment, long offset, long expected, long update) {
-        long current = (long) LONG.getVolatile(segment, offset);
-        return current != expected ? current : (long) LONG.compareAndExchange(segment, offset, expected, update);
+        long current = (long) LONG.getVolatile(segment(segment), offset);
+        return current != expected ? current : (long) LONG.compareAndExchange(segment(segment), offset, expected, update);
     }
 
     /**
@@ -183,7 +190,7 @@ public final class SharedAtomics {
      * @return the value before the addition
      */
     public static long getAndAddLong(MemorySegment segment, long offset, long delta) {
-        return (long) LONG.getAndAdd(segment, offset, delta);
+        return (long) LONG.getAndAdd(segment(segment), offset, delta);
     }
 
     /**
@@ -195,7 +202,7 @@ public final class SharedAtomics {
      * @return the value before
      */
     public static long getAndSetLong(MemorySegment segment, long offset, long value) {
-        return (long) LONG.getAndSet(segment, offset, value);
+        return (long) LONG.getAndSet(segment(segment), offset, value);
     }
 
     /**
@@ -207,7 +214,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getInt(MemorySegment segment, long offset) {
-        return (int) INT.get(segment, offset);
+        return (int) INT.get(segment(segment), offset);
     }
 
     /**
@@ -219,7 +226,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getIntOpaque(MemorySegment segment, long offset) {
-        return (int) INT.getOpaque(segment, offset);
+        return (int) INT.getOpaque(segment(segment), offset);
     }
 
     /**
@@ -231,7 +238,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getIntAcquire(MemorySegment segment, long offset) {
-        return (int) INT.getAcquire(segment, offset);
+        return (int) INT.getAcquire(segment(segment), offset);
     }
 
     /**
@@ -242,7 +249,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getIntVolatile(MemorySegment segment, long offset) {
-        return (int) INT.getVolatile(segment, offset);
+        return (int) INT.getVolatile(segment(segment), offset);
     }
 
     /**
@@ -253,7 +260,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putInt(MemorySegment segment, long offset, int value) {
-        INT.set(segment, offset, value);
+        INT.set(segment(segment), offset, value);
     }
 
     /**
@@ -264,7 +271,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putIntOpaque(MemorySegment segment, long offset, int value) {
-        INT.setOpaque(segment, offset, value);
+        INT.setOpaque(segment(segment), offset, value);
     }
 
     /**
@@ -276,7 +283,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putIntRelease(MemorySegment segment, long offset, int value) {
-        INT.setRelease(segment, offset, value);
+        INT.setRelease(segment(segment), offset, value);
     }
 
     /**
@@ -287,7 +294,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putIntVolatile(MemorySegment segment, long offset, int value) {
-        INT.setVolatile(segment, offset, value);
+        INT.setVolatile(segment(segment), offset, value);
     }
 
     /**
@@ -302,8 +309,8 @@ public final class SharedAtomics {
      */
     public static boolean compareAndSetInt(MemorySegment segment, long offset, int expected, int update) {
         // Test, then test-and-set: see the class comment on lost pages.
-        return (int) INT.getVolatile(segment, offset) == expected
-                && INT.compareAndSet(segment, offset, expected, update);
+        return (int) INT.getVolatile(segment(segment), offset) == expected
+                && INT.compareAndSet(segment(segment), offset, expected, update);
     }
 
     /**
@@ -317,8 +324,8 @@ public final class SharedAtomics {
      * @return the value before: {@code expected} when the exchange happened
      */
     public static int compareAndExchangeInt(MemorySegment segment, long offset, int expected, int update) {
-        int current = (int) INT.getVolatile(segment, offset);
-        return current != expected ? current : (int) INT.compareAndExchange(segment, offset, expected, update);
+        int current = (int) INT.getVolatile(segment(segment), offset);
+        return current != expected ? current : (int) INT.compareAndExchange(segment(segment), offset, expected, update);
     }
 
     /**
@@ -330,7 +337,7 @@ public final class SharedAtomics {
      * @return the value before the addition
      */
     public static int getAndAddInt(MemorySegment segment, long offset, int delta) {
-        return (int) INT.getAndAdd(segment, offset, delta);
+        return (int) INT.getAndAdd(segment(segment), offset, delta);
     }
 
     /**
@@ -342,6 +349,6 @@ public final class SharedAtomics {
      * @return the value before
      */
     public static int getAndSetInt(MemorySegment segment, long offset, int value) {
-        return (int) INT.getAndSet(segment, offset, value);
+        return (int) INT.getAndSet(segment(segment), offset, value);
     }
 }

@@ -259,13 +259,20 @@ public final class SharedMemory extends MappableFile {
     }
 
     /**
-     * Removes this object's name, as {@link #unlink(String)}.
+     * Removes this object's name, as {@link #unlink(String)}, through a handle that is open:
+     * once it is closed, the name may already stand for another object (the System V kinds'
+     * {@code remove()} has the same rule), and {@link #unlink(String)} says plainly which
+     * name goes.
      *
      * @throws NoSuchFileException if the name was already removed (ENOENT)
+     * @throws IllegalStateException if this object is closed
      * @throws IOException if {@code shm_unlink} fails otherwise
      * @see <a href="https://man7.org/linux/man-pages/man3/shm_unlink.3.html">shm_unlink(3)</a>
      */
     public void unlink() throws IOException {
+        if (!isOpen()) {
+            throw new IllegalStateException(describe() + " is closed");
+        }
         unlink(name);
     }
 

@@ -80,16 +80,11 @@ class BadInputMatrixTest {
                     + " never mapped for a process, and reads as empty, as documented"));
 
     /**
-     * Cases the suite found failing that this change does not fix, by the start of their
+     * Cases the suite found failing whose fix belongs to other work, by the start of their
      * display name ({@code *} matches anything): they run as aborted (counted as disabled)
-     * until their fix lands, and the reason says where the fix belongs.
+     * until their fix lands, and the reason says where the fix belongs. Nothing at present.
      */
-    private static final Map<String, String> KNOWN = Map.ofEntries(
-            Map.entry("LockableFile.adopt(OwnedFd): a pipe", "found by the reliability suite: LockableFile.adopt takes"
-                    + " any descriptor fstat accepts, a pipe included"),
-            Map.entry("SharedAtomics.*: null", "found by the reliability suite: SharedAtomics leaves its checks to the"
-                    + " JDK's var handles (no message for a null segment, alignment messages without the offset)")
-    );
+    private static final Map<String, String> KNOWN = Map.of();
 
     /**
      * Adopters that own the descriptor from the call on by contract, and close it also when

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,12 @@ import org.panamaipc.pipe.PipeSink;
 import org.panamaipc.pipe.PipeSource;
 import org.panamaipc.process.ChildProcess;
 import org.panamaipc.process.PidFd;
+import org.panamaipc.process.Registers;
+import org.panamaipc.process.SyscallStop;
 import org.panamaipc.process.Trace;
+import org.panamaipc.process.TraceEvent;
+import org.panamaipc.process.TraceOption;
+import org.panamaipc.process.TraceeExit;
 import org.panamaipc.shm.MappedFile;
 import org.panamaipc.shm.Mapping;
 import org.panamaipc.shm.Memfd;
@@ -146,6 +152,12 @@ final class Fixtures {
         FACTORIES.put(BroadcastReceiver.class, s -> s.own(s.own(Channel.createAnonymous(ChannelKind.BROADCAST, 4096))
                 .receiver()));
         FACTORIES.put(Trace.class, Fixtures::trace);
+        FACTORIES.put(SyscallStop.class, s -> syscallStop(tracedTrue(s)));
+        FACTORIES.put(TraceEvent.class, s -> syscallStop(tracedTrue(s)));
+        FACTORIES.put(Registers.class, s -> {
+            Trace trace = tracedTrue(s);
+            return trace.registers(syscallStop(trace).pid());
+        });
     }
 
     private Fixtures() {
@@ -250,6 +262,38 @@ final class Fixtures {
             }
         });
         return scope.own(Trace.attach(child));
+    }
+
+    /**
+     * A trace of {@code true}, started traced for its system calls; the trace owns the child,
+     * which runs on untraced to its end when the scope closes the trace.
+     *
+     * @param scope where it is undone
+     * @return the trace, before its first event
+     * @throws Exception if it cannot be made
+     */
+    static Trace tracedTrue(Scope scope) throws Exception {
+        return scope.own(Trace.start(List.of("true"), TraceOption.SYSCALLS));
+    }
+
+    /**
+     * {@return the first system-call stop of a trace, a live one: the tracee stays in it}
+     *
+     * @param trace a trace of a program that makes system calls
+     * @throws Exception if the trace ends without one
+     */
+    static SyscallStop syscallStop(Trace trace) throws Exception {
+        for (int events = 0; events < 100; events++) {
+            TraceEvent e = trace.next(Duration.ofSeconds(10));
+            if (e instanceof SyscallStop stop) {
+                return stop;
+            }
+            if (e == null || e instanceof TraceeExit) {
+                break;
+            }
+            trace.resume(e);
+        }
+        throw new IllegalStateException("no system-call stop from " + trace);
     }
 
     /** {@return 4 KiB of shared memory that cannot shrink (a memfd sealed with Seal.SHRINK), mapped for the scope} */

@@ -80,13 +80,8 @@ class UseAfterCloseTest {
     /** What the sweep does not try, {@code Type.method} to why: nothing at present. */
     private static final Map<String, String> NOT_TRIED = Map.of();
 
-    /** Cases found failing that this change does not fix: {@code Type.method} to the reason. */
-    private static final Map<String, String> KNOWN = Map.ofEntries(
-            Map.entry("WaitSet.keys", "found by the reliability suite: keys() answers [] after close (Selector.keys"
-                    + " throws ClosedSelectorException), and WaitSetTest.closingTheSetReleasesAWaitingSelect expects"
-                    + " that [] after close: the rule is the WaitSet's to settle"),
-            Map.entry("SharedMemory.unlink", "defect 7 of the reliability issue sets the rule for remove/unlink after"
-                    + " close (unlink by name works today)"));
+    /** Cases found failing whose fix belongs to other work, {@code Type.method} to why: nothing at present. */
+    private static final Map<String, String> KNOWN = Map.of();
 
     @TestFactory
     Stream<DynamicNode> everyCloseableTypeHasAFixture() {

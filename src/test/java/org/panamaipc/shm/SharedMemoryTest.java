@@ -197,6 +197,16 @@ class SharedMemoryTest {
     }
 
     @Test
+    void aClosedHandleRefusesToUnlinkAndTheNameStays() throws IOException {
+        String name = name();
+        SharedMemory shm = SharedMemory.create(name, 4096);
+        shm.close();
+        assertThatThrownBy(shm::unlink).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(Files.exists(Path.of("/dev/shm", name.substring(1)))).as("the name stays").isTrue();
+        SharedMemory.unlink(name);
+    }
+
+    @Test
     void newObjectsHaveMode0600AndBelongToThisUser() throws IOException {
         String name = name();
         try (SharedMemory shm = SharedMemory.create(name, 4096)) {

@@ -28,6 +28,10 @@ final class Counter implements AutoCloseable {
     private final Thread thread;
 
     Counter() {
+        // The class the counter parks through is initialized here, first: a virtual thread
+        // that finds another thread initializing a class waits for it pinned, which the
+        // flight recording would report against the counter.
+        LockSupport.unpark(null);
         thread = Thread.ofVirtual().name("counter").start(() -> {
             while (!stop) {
                 if (count.incrementAndGet() % HOP == 0) {
