@@ -1,5 +1,5 @@
 /*
- * panama_channel.h: the C end of a panama-ipc channel (interop/LAYOUT.md, version 1).
+ * panama_channel.h: the C end of a panama-ipc channel (interop/LAYOUT.md, version 2).
  *
  * Header-only, C11 atomics and the futex system call; Linux on x86-64 or aarch64.
  * Link with -lrt on old glibc (shm_open). One pc_channel is used by one thread.
@@ -40,7 +40,7 @@
 /* ---- the layout (LAYOUT.md) ------------------------------------------------------------ */
 
 #define PC_MAGIC 0x474E495243504950ULL /* "PIPCRING" */
-#define PC_VERSION 1u
+#define PC_VERSION 2u
 #define PC_HEADER_LENGTH 4096u
 #define PC_MIN_CAPACITY 1024ULL
 #define PC_MAX_CAPACITY (1ULL << 30)
@@ -74,6 +74,7 @@ enum pc_kind { PC_ONE_TO_ONE = 1, PC_MANY_TO_ONE = 2, PC_BROADCAST = 3 };
 
 #define PC_TYPE_PADDING (-1)
 #define PC_SLICE_NS 25000000LL  /* longest futex wait between liveness checks */
+#define PC_UNCOVERED_SLICE_NS 1000000LL /* the same when the sleeper's membarrier was refused */
 #define PC_CONFIRM_NS 50000000LL /* a dead producer's reservation stays this long before it is padded */
 #define PC_INIT_WAIT_NS 100000000LL
 
@@ -210,6 +211,32 @@ static inline long pc_futex_wait(_Atomic uint32_t *word, uint32_t expected, long
 
 static inline void pc_futex_wake(_Atomic uint32_t *word) {
     syscall(SYS_futex, (uint32_t *) word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+/*
+ * The asymmetric barrier of membarrier(2) (LAYOUT.md, "Waiting"): a process registered for
+ * MEMBARRIER_CMD_GLOBAL_EXPEDITED wakes with no fence at all; a sleeper makes every running
+ * thread of every registered process pass a full barrier instead, once per sleep.
+ */
+#define PC_MEMBARRIER_GLOBAL_EXPEDITED (1 << 1)
+#define PC_MEMBARRIER_REGISTER_GLOBAL_EXPEDITED (1 << 2)
+static int pc_mb_state; /* 0: not asked yet, 1: registered, -1: the kernel refused */
+
+/* 1 when this process is registered (asked once, before its first wake without a fence). */
+static inline int pc_mb_registered(void) {
+    int s = __atomic_load_n(&pc_mb_state, __ATOMIC_RELAXED);
+    if (s == 0) {
+        s = syscall(SYS_membarrier, PC_MEMBARRIER_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0 ? 1 : -1;
+        __atomic_store_n(&pc_mb_state, s, __ATOMIC_RELAXED);
+    }
+    return s > 0;
+}
+
+/* The sleeper's barrier: 1 when every registered process passed one, 0 when refused (then fenced here only). */
+static inline int pc_mb_heavy(void) {
+    if (syscall(SYS_membarrier, PC_MEMBARRIER_GLOBAL_EXPEDITED, 0, 0) == 0) return 1;
+    atomic_thread_fence(memory_order_seq_cst);
+    return 0;
 }
 
 /*
@@ -527,7 +554,11 @@ static inline void pc_close(pc_channel *ch) {
 /* ---- waking and waiting ------------------------------------------------------------------ */
 
 static inline void pc_wake(pc_channel *ch, size_t seq_off, size_t sleepers_off) {
-    atomic_thread_fence(pc_sc);
+    if (pc_mb_registered()) {
+        atomic_signal_fence(pc_sc); /* the compiler's order only: a sleeper's membarrier does the rest */
+    } else {
+        atomic_thread_fence(pc_sc);
+    }
     if (atomic_load_explicit(PC_U32(ch, sleepers_off), pc_rlx) != 0) {
         atomic_fetch_add_explicit(PC_U32(ch, seq_off), 1, pc_sc);
         pc_futex_wake(PC_U32(ch, seq_off));
@@ -535,9 +566,10 @@ static inline void pc_wake(pc_channel *ch, size_t seq_off, size_t sleepers_off) 
 }
 
 /*
- * The eventcount wait: announce, read the sequence, check again, FUTEX_WAIT at most 50 ms.
- * `ready` returns 1 when the waiter may go on, 0 to keep waiting, < 0 for an error; `check`
- * (after each slice) returns 0, or < 0 to give up (a dead peer).
+ * The eventcount wait: announce, the sleeper's barrier, read the sequence, check again,
+ * FUTEX_WAIT at most a slice (1 ms when the barrier was refused: a waker may then miss the
+ * announcement). `ready` returns 1 when the waiter may go on, 0 to keep waiting, < 0 for an
+ * error; `check` (after each slice) returns 0, or < 0 to give up (a dead peer).
  */
 static inline int pc_await(pc_channel *ch, size_t seq_off, size_t sleepers_off, long long deadline,
                            int (*ready)(pc_channel *), int (*check)(pc_channel *)) {
@@ -548,10 +580,11 @@ static inline int pc_await(pc_channel *ch, size_t seq_off, size_t sleepers_off, 
         long long now = pc_now_ns();
         if (now >= deadline) return PC_ETIMEDOUT;
         atomic_fetch_add_explicit(PC_U32(ch, sleepers_off), 1, pc_sc);
+        long long most = pc_mb_heavy() ? PC_SLICE_NS : PC_UNCOVERED_SLICE_NS;
         uint32_t s = atomic_load_explicit(PC_U32(ch, seq_off), pc_sc);
         r = ready(ch);
         if (r == 0) {
-            long long slice = deadline - now < PC_SLICE_NS ? deadline - now : PC_SLICE_NS;
+            long long slice = deadline - now < most ? deadline - now : most;
             pc_futex_wait(PC_U32(ch, seq_off), s, slice);
         }
         atomic_fetch_sub_explicit(PC_U32(ch, sleepers_off), 1, pc_sc);

@@ -1,4 +1,4 @@
-"""The Python end of a panama-ipc channel (interop/LAYOUT.md, version 1).
+"""The Python end of a panama-ipc channel (interop/LAYOUT.md, version 2).
 
 Standard library only (Python 3.11+, Linux): ``mmap`` for the shared memory, ``ctypes``
 for the futex system call and, through ``libatomic.so.1`` (Debian: ``libatomic1``, which
@@ -29,7 +29,7 @@ import time
 ONE_TO_ONE, MANY_TO_ONE, BROADCAST = 1, 2, 3
 
 MAGIC = 0x474E495243504950  # "PIPCRING"
-VERSION = 1
+VERSION = 2
 HEADER_LENGTH = 4096
 MIN_CAPACITY, MAX_CAPACITY = 1024, 1 << 30
 MAX_PRODUCERS = 64
@@ -51,6 +51,9 @@ INIT_WAIT = 0.100
 _RELAXED, _ACQUIRE, _RELEASE, _SEQ_CST = 0, 2, 3, 5
 _FUTEX_WAIT, _FUTEX_WAKE = 0, 1
 _SYS_FUTEX = {"x86_64": 202, "aarch64": 98}[platform.machine()]
+_SYS_MEMBARRIER = {"x86_64": 324, "aarch64": 283}[platform.machine()]
+_MEMBARRIER_GLOBAL_EXPEDITED = 1 << 1
+UNCOVERED_SLICE = 0.001  # the longest sleep when the sleeper's membarrier was refused
 _INT_MAX = 0x7FFFFFFF
 
 
@@ -412,13 +415,17 @@ class Channel:
         return _libc.syscall(_SYS_FUTEX, ctypes.c_void_p(self._addr + off), op, ctypes.c_uint32(value), ts, None, 0)
 
     def _wake(self, seq, sleepers):
+        # This end always fences (cheap beside the interpreter) and never registers for
+        # membarrier; a Java or C sleeper's membarrier is then not needed for it, and its own
+        # sleeps below make one for the wakers that do not fence.
         _fence(_SEQ_CST)
         if self._ld4(sleepers, _RELAXED):
             _fetch_add4(self._addr + seq, 1, _SEQ_CST)
             self._futex(seq, _FUTEX_WAKE, _INT_MAX)
 
     def _await(self, seq, sleepers, deadline, ready, check):
-        """The eventcount wait: announce, read the sequence, check again, sleep at most a slice."""
+        """The eventcount wait: announce, the sleeper's barrier (membarrier), read the sequence,
+        check again, sleep at most a slice (a millisecond when membarrier was refused)."""
         last_check = time.monotonic()
         while True:
             if ready():
@@ -427,10 +434,11 @@ class Channel:
             if deadline is not None and now >= deadline:
                 return False
             _fetch_add4(self._addr + sleepers, 1, _SEQ_CST)
+            most = SLICE if _libc.syscall(_SYS_MEMBARRIER, _MEMBARRIER_GLOBAL_EXPEDITED, 0, 0) == 0 else UNCOVERED_SLICE
             s = self._ld4(seq, _SEQ_CST)
             r = ready()
             if not r:
-                self._futex(seq, _FUTEX_WAIT, s, SLICE if deadline is None else max(0.0, min(SLICE, deadline - now)))
+                self._futex(seq, _FUTEX_WAIT, s, most if deadline is None else max(0.0, min(most, deadline - now)))
             _fetch_sub4(self._addr + sleepers, 1, _SEQ_CST)
             if r:
                 return True

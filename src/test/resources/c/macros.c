@@ -10,6 +10,8 @@
      CMSG_FIRSTHDR <case> <offset, or -1 for NULL>
      CMSG_NXTHDR <case> <offset of a header> <offset of the next, or -1 for NULL>
      SIGRTMIN|SIGRTMAX|MAP_FAILED|SEM_FAILED <value>
+     MEMBARRIER_CMD_GLOBAL_EXPEDITED|MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED <value>
+       (enum constants of linux/membarrier.h, which the bindings do not include)
      S_IS <st_mode> <REG> <DIR> <CHR> <BLK> <FIFO> <LNK> <SOCK>
      WAIT <how the status came about> <status> <WIFEXITED> <WEXITSTATUS> <WIFSIGNALED>
           <WTERMSIG> <WCOREDUMP> <WIFSTOPPED> <WSTOPSIG> <WIFCONTINUED>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/membarrier.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -192,6 +195,8 @@ int main(void) {
     printf("SIGRTMAX %d\n", SIGRTMAX);
     printf("MAP_FAILED %ld\n", (long) (intptr_t) MAP_FAILED);
     printf("SEM_FAILED %ld\n", (long) (intptr_t) SEM_FAILED);
+    printf("MEMBARRIER_CMD_GLOBAL_EXPEDITED %d\n", MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+    printf("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED %d\n", MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
 
     for (unsigned type = 0; type < 16; type++) {
         mode_t m = (mode_t) (type << 12) | 0644;

@@ -60,7 +60,7 @@ public final class ChannelLayout {
     /** The magic number: the bytes {@code "PIPCRING"} read as a little-endian u64. */
     public static final long MAGIC = 0x474E495243504950L;
     /** The layout version this class describes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes of the header; the data area starts there. */
     public static final int HEADER_LENGTH = 4096;
     /** The least capacity. */

@@ -15,6 +15,7 @@ import static org.panamaipc.channel.ChannelLayout.TAIL_OFFSET;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.AsynchronousCloseException;
@@ -27,6 +28,7 @@ import org.panamaipc.Waitable;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Check;
 import org.panamaipc.internal.Deadline;
+import org.panamaipc.internal.Membarrier;
 import org.panamaipc.shm.SharedAtomics;
 import org.panamaipc.sync.EventFd;
 
@@ -79,6 +81,10 @@ public final class ChannelReader implements Waitable, AutoCloseable {
     private static final int STALL_SAMPLE = 16;
     /** What {@link #recoverAtHead} returns for an empty ring. */
     private static final long EMPTY = -1;
+    /** How many bytes {@link #ZEROS} holds. */
+    private static final int ZEROS_LENGTH = 4096;
+    /** Zeros to copy over what was read: never written, shared by every reader. */
+    private static final MemorySegment ZEROS = Arena.global().allocate(ZEROS_LENGTH, 8);
 
     private final Channel channel;
     private final String what;
@@ -219,14 +225,20 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         EndWaits.wake(header, roomSeqWord, ROOM_SEQ_OFFSET, ROOM_SLEEPERS_OFFSET);
     }
 
-    /** Zeroes a range of the ring; a short one with stores, so that no slice is made. */
+    /**
+     * Zeroes a range of the ring without allocating: a short one with stores, a longer one by
+     * copies from a block of zeros (a slice to fill would be garbage on every batch whenever
+     * the compiler does not remove it, and a reader spinning through collections falls behind).
+     */
     private void zero(int index, int bytes) {
         if (bytes <= 256) {
             for (int i = 0; i < bytes; i += 8) {
                 data.set(ValueLayout.JAVA_LONG, index + i, 0L);
             }
         } else {
-            data.asSlice(index, bytes).fill((byte) 0);
+            for (int done = 0; done < bytes; done += ZEROS_LENGTH) {
+                MemorySegment.copy(ZEROS, 0, data, index + done, Math.min(ZEROS_LENGTH, bytes - done));
+            }
         }
     }
 
@@ -354,6 +366,9 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         checkOpen();
         this.doorbell = eventFd;
         SharedAtomics.putIntVolatile(header, DOORBELL_OFFSET, 1);
+        // the rare side's barrier, as for a sleeper: a writer that publishes from now on
+        // rings, and what it published before is there for the next poll
+        Membarrier.heavy();
         return this;
     }
 

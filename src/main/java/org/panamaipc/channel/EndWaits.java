@@ -6,10 +6,12 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.panamaipc.bindings.LibC;
 import org.panamaipc.internal.Blocker;
 import org.panamaipc.internal.Deadline;
 import org.panamaipc.internal.Errors;
+import org.panamaipc.internal.Membarrier;
 import org.panamaipc.internal.SyncCalls;
 import org.panamaipc.shm.SharedAtomics;
 
@@ -57,6 +59,10 @@ final class EndWaits {
      * while an end sleeps).
      */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** How long a sleep lasts at most when its heavy barrier failed: see {@link #sleep}. */
+    private static final long UNCOVERED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Sleeps that timed out with their condition holding: see {@link #lateWakeUps()}. */
+    private static final LongAdder LATE = new LongAdder();
     /** How often a spinning end looks at its peer. */
     private static final long PEER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int EAGAIN = LibC.EAGAIN();
@@ -78,6 +84,15 @@ final class EndWaits {
         this.seqOffset = seqOffset;
         this.sleepersOffset = sleepersOffset;
         this.idle = idle;
+    }
+
+    /**
+     * {@return how many sleeps of this JVM timed out with their condition holding}: progress a
+     * waker stored without waking the sleeper (a lost wake-up, found only by the slice), or
+     * made just as the slice ended. A regression check of the barriers (see {@link Membarrier}).
+     */
+    static long lateWakeUps() {
+        return LATE.sum();
     }
 
     /**
@@ -137,37 +152,53 @@ final class EndWaits {
      * @return true if the slice ended without a wake-up
      */
     private boolean sleep(Condition condition, long deadline) throws IOException {
-        SharedAtomics.getAndAddInt(header, sleepersOffset, 1); // a full barrier
+        SharedAtomics.getAndAddInt(header, sleepersOffset, 1);
         try {
-            int seq = SharedAtomics.getIntVolatile(header, seqOffset);
-            if (condition.holds()) {
-                return false;
-            }
+            // The rare side's barrier: every waker that stored its progress before it either
+            // sees the announcement above or has its progress seen by holds() below.
+            boolean covered = Membarrier.heavy();
             long sliceEnd = System.nanoTime() + SLICE_NANOS;
             if (deadline != Deadline.NONE && deadline - sliceEnd < 0) {
                 sliceEnd = deadline;
             }
-            long r = blocker.call(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0, sliceEnd,
-                    Blocker.Timing.RELATIVE);
-            if (r == -Blocker.ETIMEDOUT) {
-                return true;
+            while (true) {
+                int seq = SharedAtomics.getIntVolatile(header, seqOffset);
+                if (condition.holds()) {
+                    return false;
+                }
+                // Not covered: a waker that skipped its fence may miss this sleeper, so the
+                // sleep looks again every millisecond until the slice ends.
+                long until = covered ? sliceEnd : Math.min(sliceEnd, System.nanoTime() + UNCOVERED_NANOS);
+                long r = blocker.call(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0, until,
+                        Blocker.Timing.RELATIVE);
+                if (r == -Blocker.ETIMEDOUT) {
+                    if (condition.holds()) {
+                        LATE.increment(); // the progress came without its wake-up (or at the very end)
+                        return false;
+                    }
+                    if (until == sliceEnd) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (r < 0 && r != -EAGAIN) {
+                    throw Errors.of("futex", what + ", FUTEX_WAIT, " + seq, (int) -r);
+                }
+                return false;
             }
-            if (r < 0 && r != -EAGAIN) {
-                throw Errors.of("futex", what + ", FUTEX_WAIT, " + seq, (int) -r);
-            }
-            return false;
         } finally {
             SharedAtomics.getAndAddInt(header, sleepersOffset, -1);
         }
     }
 
     /**
-     * The waker's half: after the caller's progress is stored, a full fence, and a
-     * {@code FUTEX_WAKE} only when someone announced sleeping on this eventcount.
+     * The waker's half: after the caller's progress is stored, the hot side's barrier (none in
+     * a process registered for {@code membarrier}, a full fence otherwise: {@link Membarrier}),
+     * and a {@code FUTEX_WAKE} only when someone announced sleeping on this eventcount.
      */
     static void wake(MemorySegment header, MemorySegment seqWord, int seqOffset, int sleepersOffset) {
-        java.lang.invoke.VarHandle.fullFence();
-        if (SharedAtomics.getInt(header, sleepersOffset) != 0) {
+        Membarrier.light();
+        if (SharedAtomics.getIntVolatile(header, sleepersOffset) != 0) {
             SharedAtomics.getAndAddInt(header, seqOffset, 1);
             SyncCalls.futexWake(seqWord, FUTEX_WAKE, Integer.MAX_VALUE);
         }

@@ -225,10 +225,12 @@ class ChannelTest {
         }
         try (SharedMemory shm = SharedMemory.open(name); Mapping m = shm.map()) {
             MemorySegment s = m.segment();
-            SharedAtomics.putInt(s, ChannelLayout.VERSION_OFFSET, 2);
-            assertThatThrownBy(() -> Channel.open(name)).isInstanceOf(ChannelFormatException.class)
-                    .hasMessageContaining("version=2");
-            SharedAtomics.putInt(s, ChannelLayout.VERSION_OFFSET, 1);
+            for (int other : new int[] {ChannelLayout.VERSION - 1, ChannelLayout.VERSION + 1}) {
+                SharedAtomics.putInt(s, ChannelLayout.VERSION_OFFSET, other);
+                assertThatThrownBy(() -> Channel.open(name)).isInstanceOf(ChannelFormatException.class)
+                        .hasMessageContaining("version=" + other);
+            }
+            SharedAtomics.putInt(s, ChannelLayout.VERSION_OFFSET, ChannelLayout.VERSION);
             SharedAtomics.putLong(s, ChannelLayout.CAPACITY_OFFSET, 1000);
             assertThatThrownBy(() -> Channel.open(name)).isInstanceOf(ChannelFormatException.class)
                     .hasMessageContaining("capacity=1000");

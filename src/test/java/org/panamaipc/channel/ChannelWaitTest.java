@@ -60,6 +60,53 @@ class ChannelWaitTest {
         }
     }
 
+    /**
+     * A writer on one CPU publishes records at random moments a few microseconds apart, and a
+     * reader on the other sleeps at once whenever the ring is empty: so a record often lands
+     * just as the reader announces its sleep, the race the barriers settle. The writer looks
+     * for sleepers with no fence of its own (its process is registered for membarrier); a
+     * wake-up it missed would be found by the reader's 25 ms slice instead, and counted.
+     */
+    @Test
+    void aReaderThatSleepsAtOnceMissesNoWakeUpFromAWriterWithoutFences() throws Exception {
+        assertThat(org.panamaipc.internal.Membarrier.registered()).as("the waker's fast path is on").isTrue();
+        int records = 20_000;
+        long lateBefore = EndWaits.lateWakeUps();
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 64 * 1024);
+                ChannelWriter writer = channel.writer(IdleStrategy.busySpin());
+                ChannelReader reader = channel.reader(IdleStrategy.park(0))) {
+            CompletableFuture<Long> sum = CompletableFuture.supplyAsync(() -> {
+                long[] total = {0};
+                try {
+                    for (int i = 0; i < records; i++) {
+                        reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return total[0];
+            });
+            java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+            long start = System.nanoTime();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment payload = arena.allocate(8);
+                for (long i = 1; i <= records; i++) {
+                    long until = System.nanoTime() + random.nextInt(50, 1_000);
+                    while (System.nanoTime() - until < 0) {
+                        Thread.onSpinWait();
+                    }
+                    payload.set(ValueLayout.JAVA_LONG, 0, i);
+                    writer.send(1, payload);
+                }
+            }
+            assertThat(sum.get(120, TimeUnit.SECONDS)).isEqualTo((long) records * (records + 1) / 2);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(EndWaits.lateWakeUps() - lateBefore)
+                    .as("sleeps ended by their slice with a record there (%d records in %d ms)", records, millis)
+                    .isZero();
+        }
+    }
+
     @Test
     void interruptEndsABlockedReceiveAndSend() throws Exception {
         try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);

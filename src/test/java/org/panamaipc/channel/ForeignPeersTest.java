@@ -193,10 +193,10 @@ class ForeignPeersTest {
     void badHeadersAreRefusedByBothEnds() throws IOException {
         record Bad(String what, long magic, int version, long capacity, int size, String code) {}
         List<Bad> cases = List.of(
-                new Bad("magic", 0x1234L, 1, 1024, 4096 + 1024, "MAGIC"),
-                new Bad("version", 0x474E495243504950L, 2, 1024, 4096 + 1024, "VERSION"),
-                new Bad("capacity", 0x474E495243504950L, 1, 1000, 4096 + 1000, "CAPACITY"),
-                new Bad("size", 0x474E495243504950L, 1, 2048, 4096 + 1024, "SIZE"));
+                new Bad("magic", 0x1234L, ChannelLayout.VERSION, 1024, 4096 + 1024, "MAGIC"),
+                new Bad("version", 0x474E495243504950L, 1, 1024, 4096 + 1024, "VERSION"),
+                new Bad("capacity", 0x474E495243504950L, ChannelLayout.VERSION, 1000, 4096 + 1000, "CAPACITY"),
+                new Bad("size", 0x474E495243504950L, ChannelLayout.VERSION, 2048, 4096 + 1024, "SIZE"));
         for (Bad bad : cases) {
             String name = name();
             ByteBuffer header = ByteBuffer.allocate(bad.size()).order(ByteOrder.LITTLE_ENDIAN);

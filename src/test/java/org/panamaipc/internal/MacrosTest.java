@@ -36,6 +36,14 @@ class MacrosTest {
     }
 
     @Test
+    void membarrierCommandsAreTheKernelHeadersValues() {
+        assertThat(Membarrier.CMD_GLOBAL_EXPEDITED).isEqualTo(value("MEMBARRIER_CMD_GLOBAL_EXPEDITED"));
+        assertThat(Membarrier.CMD_REGISTER_GLOBAL_EXPEDITED)
+                .isEqualTo(value("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED"));
+        assertThat(Membarrier.registered()).as("this kernel lets a process register (Linux >= 4.16)").isTrue();
+    }
+
+    @Test
     void fileTypePredicatesMatchCForEveryFileTypeField() {
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
