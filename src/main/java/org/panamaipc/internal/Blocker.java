@@ -174,6 +174,20 @@ public final class Blocker {
     }
 
     /**
+     * Throws what {@link #enter()} throws for a closed object, and does nothing for an open
+     * one: for a call that needs no use count because it never waits and the memory it
+     * touches outlives the handle (an uncontended lock or unlock of shared memory).
+     *
+     * @throws ClosedChannelException for a channel that is closed
+     * @throws IllegalStateException for any other object that is closed
+     */
+    public void checkOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            enter(); // throws: the object is closed
+        }
+    }
+
+    /**
      * Registers a call in flight, so that what the object frees on close stays valid until
      * {@link #exit()}. Allocates nothing.
      *

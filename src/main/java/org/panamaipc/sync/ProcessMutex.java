@@ -193,9 +193,7 @@ public final class ProcessMutex implements AutoCloseable {
     }
 
     private LockState tryLockHere() throws IOException {
-        if (!blocker.isOpen()) {
-            blocker.enter(); // throws the closed handle's exception
-        }
+        blocker.checkOpen();
         int r = tryOnce();
         return r == Native.ETIMEDOUT ? null : state(r, "pthread_mutex_timedlock");
     }
@@ -290,9 +288,7 @@ public final class ProcessMutex implements AutoCloseable {
     }
 
     private Void unlockHere() throws IOException {
-        if (!blocker.isOpen()) {
-            blocker.enter(); // throws the closed handle's exception
-        }
+        blocker.checkOpen();
         int r = SyncCalls.mutexUnlock(mutex); // never waits: no use count (see lock)
         if (r != 0) {
             throw Errors.of("pthread_mutex_unlock", "mutex", r);
