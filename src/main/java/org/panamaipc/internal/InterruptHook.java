@@ -13,7 +13,15 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  */
 final class InterruptHook extends AbstractInterruptibleChannel {
     private final Waiter waiter;
-    private volatile Blocker blocker;
+    /**
+     * The object of the call in progress. Plain, not volatile (two fences a call fewer): it is
+     * written before {@code begin()} and read by {@link #implCloseChannel()} on the
+     * interrupting thread, which finds this hook under the thread's interrupt lock that
+     * {@code begin()} released after the write. A read racing with {@link #disarm()} may see
+     * either value, as it could when the field was volatile; {@link Waiter#onInterrupt}
+     * accepts both.
+     */
+    private Blocker blocker;
 
     InterruptHook(Waiter waiter) {
         this.waiter = waiter;
