@@ -1,7 +1,7 @@
 /*
  * panama_channel.h: the C end of a panama-ipc channel (interop/LAYOUT.md, version 2).
  *
- * Header-only, C11 atomics and the futex system call; Linux on x86-64 or aarch64.
+ * Header-only, C11 atomics and the futex and membarrier system calls; Linux on x86-64 or aarch64.
  * Link with -lrt on old glibc (shm_open). One pc_channel is used by one thread.
  *
  *     pc_channel ch;
