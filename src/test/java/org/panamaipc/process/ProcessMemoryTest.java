@@ -147,6 +147,22 @@ class ProcessMemoryTest {
     }
 
     @Test
+    void readingAndWritingOneRangeAllocateNothing() throws Exception {
+        try (PidFd self = PidFd.open(ProcessHandle.current().pid()); Arena arena = Arena.ofConfined()) {
+            ProcessMemory memory = ProcessMemory.of(self);
+            MemorySegment there = arena.allocate(4096, 64);
+            MemorySegment here = arena.allocate(4096, 64);
+            there.fill((byte) 7);
+            double bytes = org.panamaipc.testing.Allocation.bytesPerCall(1_000, () -> {
+                memory.read(there.address(), here);
+                memory.write(here, there.address());
+            });
+            assertThat(here.get(ValueLayout.JAVA_BYTE, 4095)).isEqualTo((byte) 7);
+            assertThat(bytes).as("bytes allocated per read + write once warm").isLessThan(1.0);
+        }
+    }
+
+    @Test
     void rangesAreGatheredAndScatteredInOrder() throws Exception {
         try (PeerProcess c = peer(1 << 16); Arena arena = Arena.ofConfined()) {
             Buffer b = Buffer.parse(c.readLine(PEER_TIME));
