@@ -1,8 +1,14 @@
 package org.panamaipc.internal;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.panamaipc.bindings.LibC;
+import org.panamaipc.bindings.iovec;
 import org.panamaipc.bindings.siginfo_t;
 
 /**
@@ -49,10 +55,17 @@ public final class ProcessCalls {
             LibC.posix_spawnattr_setpgroup$descriptor(), true);
     private static final MethodHandle PIDFD_OPEN =
             Downcalls.nonBlocking(LibC.pidfd_open$address(), LibC.pidfd_open$descriptor());
-    private static final MethodHandle VM_READV =
-            Downcalls.blocking(LibC.process_vm_readv$address(), LibC.process_vm_readv$descriptor());
-    private static final MethodHandle VM_WRITEV =
-            Downcalls.blocking(LibC.process_vm_writev$address(), LibC.process_vm_writev$descriptor());
+    /**
+     * {@code process_vm_readv}/{@code writev} with the remote iovec array passed as its
+     * address, a {@code long} (the same register on LP64 x86-64 and aarch64): the arrays of
+     * both sides share one scratch block, and a slice of it for the second would be a new
+     * object on every call wherever the compiler does not remove it.
+     */
+    private static final FunctionDescriptor VM =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final long IOVEC = iovec.layout().byteSize();
+    private static final MethodHandle VM_READV = Downcalls.blocking(LibC.process_vm_readv$address(), VM);
+    private static final MethodHandle VM_WRITEV = Downcalls.blocking(LibC.process_vm_writev$address(), VM);
     private static final MethodHandle KILL = Downcalls.nonBlocking(LibC.kill$address(), LibC.kill$descriptor());
     private static final MethodHandle WAITID = Downcalls.blocking(LibC.waitid$address(), LibC.waitid$descriptor());
 
@@ -345,14 +358,21 @@ public final class ProcessCalls {
      * another process's memory. Not critical: a copy of megabytes must not hold up the collector.
      *
      * @param pid the other process
-     * @param local {@code localCount} {@code struct iovec}s, in this process
-     * @param localCount how many
-     * @param remote {@code remoteCount} {@code struct iovec}s, in the other process
-     * @param remoteCount how many
+     * @param iovs {@code localCount} {@code struct iovec}s in this process, then right after
+     *        them {@code remoteCount} of the other process's
+     * @param localCount how many local ones
+     * @param remoteCount how many remote ones
      * @return the bytes copied, or {@code -errno}
      */
-    public static long vmReadv(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
-        return vm(VM_READV, pid, local, localCount, remote, remoteCount);
+    public static long vmReadv(int pid, MemorySegment iovs, long localCount, long remoteCount) {
+        MemorySegment st = CallState.get();
+        try {
+            long r = (long) VM_READV.invokeExact(st, pid, iovs, localCount, iovs.address() + localCount * IOVEC,
+                    remoteCount, 0L);
+            return r >= 0 ? r : -CallState.errno(st);
+        } catch (Throwable t) {
+            throw Errors.unexpected(t);
+        }
     }
 
     /**
@@ -360,21 +380,17 @@ public final class ProcessCalls {
      * another process's memory.
      *
      * @param pid the other process
-     * @param local {@code localCount} {@code struct iovec}s, in this process
-     * @param localCount how many
-     * @param remote {@code remoteCount} {@code struct iovec}s, in the other process
-     * @param remoteCount how many
+     * @param iovs {@code localCount} {@code struct iovec}s in this process, then right after
+     *        them {@code remoteCount} of the other process's
+     * @param localCount how many local ones
+     * @param remoteCount how many remote ones
      * @return the bytes copied, or {@code -errno}
      */
-    public static long vmWritev(int pid, MemorySegment local, long localCount, MemorySegment remote, long remoteCount) {
-        return vm(VM_WRITEV, pid, local, localCount, remote, remoteCount);
-    }
-
-    private static long vm(MethodHandle call, int pid, MemorySegment local, long localCount, MemorySegment remote,
-            long remoteCount) {
+    public static long vmWritev(int pid, MemorySegment iovs, long localCount, long remoteCount) {
         MemorySegment st = CallState.get();
         try {
-            long r = (long) call.invokeExact(st, pid, local, localCount, remote, remoteCount, 0L);
+            long r = (long) VM_WRITEV.invokeExact(st, pid, iovs, localCount, iovs.address() + localCount * IOVEC,
+                    remoteCount, 0L);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);

@@ -2,6 +2,7 @@ package org.panamaipc.process;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -210,7 +211,7 @@ public final class ProcessMemory {
         MemorySegment iovs = Waiter.current().scratch(2 * IOVEC);
         setLocal(iovs, 0, local, read);
         setRemote(iovs, 1, remoteAddress, length);
-        return call(read, iovs, 1, iovs.asSlice(IOVEC, IOVEC), 1, null, remoteAddress, length);
+        return call(read, iovs, 1, 1, null, remoteAddress, length);
     }
 
     private long transfer(boolean read, List<MemorySegment> local, List<Range> remote) throws IOException {
@@ -229,7 +230,7 @@ public final class ProcessMemory {
             Range range = Check.notNull("remote range", remote.get(i));
             setRemote(iovs, l + i, range.address(), range.length());
         }
-        return call(read, iovs, l, iovs.asSlice(l * IOVEC, r * IOVEC), r, remote, 0, 0);
+        return call(read, iovs, l, r, remote, 0, 0);
     }
 
     private static void setLocal(MemorySegment iovs, int i, MemorySegment s, boolean read) {
@@ -240,25 +241,29 @@ public final class ProcessMemory {
         if (read && s.isReadOnly()) {
             throw new IllegalArgumentException("local segment " + i + " is read-only: a read would write through it");
         }
-        MemorySegment v = iovs.asSlice(i * IOVEC, IOVEC);
-        iovec.iov_base(v, s);
-        iovec.iov_len(v, s.byteSize());
+        setIovec(iovs, i, s.address(), s.byteSize());
     }
 
     private static void setRemote(MemorySegment iovs, int i, long address, long length) {
-        MemorySegment v = iovs.asSlice(i * IOVEC, IOVEC);
-        iovec.iov_base(v, MemorySegment.ofAddress(address));
-        iovec.iov_len(v, length);
+        setIovec(iovs, i, address, length);
     }
 
-    /** The call; {@code ranges} (or else the one address and length) only name the remote side in an error. */
-    private long call(boolean read, MemorySegment localIov, int l, MemorySegment remoteIov, int r, List<Range> ranges,
-            long address, long length) throws IOException {
+    /** Writes iovec {@code i} in place: no slice, no segment for the address (objects per call where not inlined). */
+    private static void setIovec(MemorySegment iovs, int i, long base, long length) {
+        iovs.set(ValueLayout.JAVA_LONG, i * IOVEC + iovec.iov_base$offset(), base);
+        iovs.set(ValueLayout.JAVA_LONG, i * IOVEC + iovec.iov_len$offset(), length);
+    }
+
+    /**
+     * One call over {@code iovs}: {@code l} local iovecs, then {@code r} remote ones;
+     * {@code ranges} (or else the one address and length) only name the remote side in an error.
+     */
+    private long call(boolean read, MemorySegment iovs, int l, int r, List<Range> ranges, long address, long length)
+            throws IOException {
         if (!process.fd().isOpen()) {
             throw new IllegalStateException(process + " is closed");
         }
-        long n = read ? ProcessCalls.vmReadv(pid, localIov, l, remoteIov, r)
-                : ProcessCalls.vmWritev(pid, localIov, l, remoteIov, r);
+        long n = read ? ProcessCalls.vmReadv(pid, iovs, l, r) : ProcessCalls.vmWritev(pid, iovs, l, r);
         int errno = n < 0 ? (int) -n : 0;
         if (errno == 0 && !process.isAlive()) {
             errno = ESRCH; // its pid may have been given to another process before the copy: do not trust it
