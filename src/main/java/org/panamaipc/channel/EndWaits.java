@@ -61,8 +61,14 @@ final class EndWaits {
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     /** How long a sleep lasts at most when its heavy barrier failed: see {@link #sleep}. */
     private static final long UNCOVERED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Waits that skipped their park strategy's spins: see {@link #waitsWithoutSpins()}. */
+    private static final LongAdder SKIPPED = new LongAdder();
     /** Sleeps that timed out with their condition holding: see {@link #lateWakeUps()}. */
     private static final LongAdder LATE = new LongAdder();
+    /** After so many fruitless spins in a row, a park strategy's end sleeps at once. */
+    private static final int FRUITLESS_LIMIT = 8;
+    /** ...and spins again every so many waits (a power of two), to see whether it pays again. */
+    private static final int RETRY_SPINS_EVERY = 64;
     /** How often a spinning end looks at its peer. */
     private static final long PEER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int EAGAIN = LibC.EAGAIN();
@@ -75,6 +81,14 @@ final class EndWaits {
     private final int seqOffset;
     private final int sleepersOffset;
     private final IdleStrategy idle;
+    /**
+     * Waits in a row whose {@link Park} spins found nothing before the sleep, up to
+     * {@link #FRUITLESS_LIMIT}: spinning pays only while the other side runs meanwhile, on
+     * another CPU. Plain fields: an end is used by one thread at a time, and a lost update
+     * costs a spin or a sleep, nothing else.
+     */
+    private int fruitlessSpins;
+    private int skippedSpins;
 
     EndWaits(Blocker blocker, String what, MemorySegment header, int seqOffset, int sleepersOffset, IdleStrategy idle) {
         this.blocker = blocker;
@@ -84,6 +98,11 @@ final class EndWaits {
         this.seqOffset = seqOffset;
         this.sleepersOffset = sleepersOffset;
         this.idle = idle;
+    }
+
+    /** {@return how many waits of this JVM went to sleep without their park strategy's spins} */
+    static long waitsWithoutSpins() {
+        return SKIPPED.sum();
     }
 
     /**
@@ -104,9 +123,18 @@ final class EndWaits {
         enter();
         try {
             int idleCount = 0;
+            boolean spun = false; // this wait spun its park strategy's spins out and went to sleep
+            boolean skipSpins = idle instanceof Park && fruitlessSpins >= FRUITLESS_LIMIT
+                    && (++skippedSpins & (RETRY_SPINS_EVERY - 1)) != 0;
+            if (skipSpins) {
+                SKIPPED.increment();
+            }
             long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
             while (true) {
                 if (condition.holds()) {
+                    if (!spun && idleCount > 0 && !skipSpins) {
+                        fruitlessSpins = 0; // spinning found it: keep spinning
+                    }
                     return true;
                 }
                 checkNotClosedOrInterrupted();
@@ -119,7 +147,12 @@ final class EndWaits {
                     nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
                     continue;
                 }
-                if (idle.idle(idleCount) && sleep(condition, deadline)) {
+                boolean sleepNow = skipSpins || idle.idle(idleCount);
+                if (sleepNow && !spun && !skipSpins && idle instanceof Park) {
+                    spun = true;
+                    fruitlessSpins = Math.min(fruitlessSpins + 1, FRUITLESS_LIMIT);
+                }
+                if (sleepNow && sleep(condition, deadline)) {
                     condition.checkPeer(); // a slice ended with nothing: look at the peer
                     nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
                 }
@@ -169,8 +202,17 @@ final class EndWaits {
                 // Not covered: a waker that skipped its fence may miss this sleeper, so the
                 // sleep looks again every millisecond until the slice ends.
                 long until = covered ? sliceEnd : Math.min(sliceEnd, System.nanoTime() + UNCOVERED_NANOS);
-                long r = blocker.call(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0, until,
-                        Blocker.Timing.RELATIVE);
+                long r;
+                try {
+                    r = blocker.call(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0, until,
+                            Blocker.Timing.RELATIVE);
+                } catch (IllegalStateException closed) {
+                    if (blocker.isOpen()) {
+                        throw closed;
+                    }
+                    // closed after this wait began and before its sleep: as if during the sleep
+                    throw new AsynchronousCloseException();
+                }
                 if (r == -Blocker.ETIMEDOUT) {
                     if (condition.holds()) {
                         LATE.increment(); // the progress came without its wake-up (or at the very end)

@@ -88,7 +88,9 @@ public interface IdleStrategy {
 
     /**
      * A strategy that spins a few attempts and then sleeps on the channel's futex
-     * ({@code FUTEX_WAIT}) until the other side wakes it.
+     * ({@code FUTEX_WAIT}) until the other side wakes it. An end whose spins found nothing
+     * before eight sleeps in a row (its peer shares its CPU, and cannot run while it spins)
+     * sleeps at once, and spins again one wait in 64 to see whether that pays again.
      *
      * @param spins attempts that spin first, not negative (0: sleep at once)
      * @return the strategy
@@ -98,12 +100,6 @@ public interface IdleStrategy {
         if (spins < 0) {
             throw new IllegalArgumentException("spins=" + spins + " must not be negative");
         }
-        return count -> {
-            if (count < spins) {
-                Thread.onSpinWait();
-                return false;
-            }
-            return true;
-        };
+        return new Park(spins);
     }
 }

@@ -107,6 +107,43 @@ class ChannelWaitTest {
         }
     }
 
+    /**
+     * A reader whose spins never find a record (the writer sends only every 2 ms, long after
+     * 100 spins) stops spinning after eight such waits and sleeps at once, as it must where
+     * its peer shares its CPU; one wait in 64 spins again. Every record still arrives.
+     */
+    @Test
+    void aParkedReaderWhoseSpinsFindNothingStopsSpinning() throws Exception {
+        int records = 40;
+        long before = EndWaits.waitsWithoutSpins();
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
+                ChannelWriter writer = channel.writer();
+                ChannelReader reader = channel.reader(IdleStrategy.park(100))) {
+            CompletableFuture<Long> sum = CompletableFuture.supplyAsync(() -> {
+                long[] total = {0};
+                try {
+                    for (int i = 0; i < records; i++) {
+                        reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return total[0];
+            });
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment payload = arena.allocate(8);
+                for (long i = 1; i <= records; i++) {
+                    Thread.sleep(2); // pacing the writer: the reader waits for every record
+                    payload.set(ValueLayout.JAVA_LONG, 0, i);
+                    writer.send(1, payload);
+                }
+            }
+            assertThat(sum.get(20, TimeUnit.SECONDS)).isEqualTo((long) records * (records + 1) / 2);
+        }
+        assertThat(EndWaits.waitsWithoutSpins() - before).as("waits that slept at once")
+                .isGreaterThanOrEqualTo(records - 8 - 1 - records / 64);
+    }
+
     @Test
     void interruptEndsABlockedReceiveAndSend() throws Exception {
         try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
