@@ -354,9 +354,12 @@ public final class ProcessCalls {
     }
 
     /**
-     * {@code process_vm_readv(pid, local, localCount, remote, remoteCount, 0)}: copies from
-     * another process's memory. Not critical: a copy of megabytes must not hold up the collector.
+     * {@code process_vm_readv} or {@code process_vm_writev}{@code (pid, local, localCount,
+     * remote, remoteCount, 0)}: copies from or into another process's memory. Not critical: a
+     * copy of megabytes must not hold up the collector. Each direction invokes its own handle,
+     * a constant where it is invoked.
      *
+     * @param read true for {@code process_vm_readv}, false for {@code process_vm_writev}
      * @param pid the other process
      * @param iovs {@code localCount} {@code struct iovec}s in this process, then right after
      *        them {@code remoteCount} of the other process's
@@ -364,33 +367,12 @@ public final class ProcessCalls {
      * @param remoteCount how many remote ones
      * @return the bytes copied, or {@code -errno}
      */
-    public static long vmReadv(int pid, MemorySegment iovs, long localCount, long remoteCount) {
+    public static long vm(boolean read, int pid, MemorySegment iovs, long localCount, long remoteCount) {
         MemorySegment st = CallState.get();
+        long remote = iovs.address() + localCount * IOVEC;
         try {
-            long r = (long) VM_READV.invokeExact(st, pid, iovs, localCount, iovs.address() + localCount * IOVEC,
-                    remoteCount, 0L);
-            return r >= 0 ? r : -CallState.errno(st);
-        } catch (Throwable t) {
-            throw Errors.unexpected(t);
-        }
-    }
-
-    /**
-     * {@code process_vm_writev(pid, local, localCount, remote, remoteCount, 0)}: copies into
-     * another process's memory.
-     *
-     * @param pid the other process
-     * @param iovs {@code localCount} {@code struct iovec}s in this process, then right after
-     *        them {@code remoteCount} of the other process's
-     * @param localCount how many local ones
-     * @param remoteCount how many remote ones
-     * @return the bytes copied, or {@code -errno}
-     */
-    public static long vmWritev(int pid, MemorySegment iovs, long localCount, long remoteCount) {
-        MemorySegment st = CallState.get();
-        try {
-            long r = (long) VM_WRITEV.invokeExact(st, pid, iovs, localCount, iovs.address() + localCount * IOVEC,
-                    remoteCount, 0L);
+            long r = read ? (long) VM_READV.invokeExact(st, pid, iovs, localCount, remote, remoteCount, 0L)
+                    : (long) VM_WRITEV.invokeExact(st, pid, iovs, localCount, remote, remoteCount, 0L);
             return r >= 0 ? r : -CallState.errno(st);
         } catch (Throwable t) {
             throw Errors.unexpected(t);

@@ -263,7 +263,7 @@ public final class ProcessMemory {
         if (!process.fd().isOpen()) {
             throw new IllegalStateException(process + " is closed");
         }
-        long n = read ? ProcessCalls.vmReadv(pid, iovs, l, r) : ProcessCalls.vmWritev(pid, iovs, l, r);
+        long n = ProcessCalls.vm(read, pid, iovs, l, r);
         int errno = n < 0 ? (int) -n : 0;
         if (errno == 0 && !process.isAlive()) {
             errno = ESRCH; // its pid may have been given to another process before the copy: do not trust it

@@ -37,17 +37,7 @@ class ChannelWaitTest {
             try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
                     ChannelWriter writer = channel.writer(idle);
                     ChannelReader reader = channel.reader(idle)) {
-                CompletableFuture<Long> sum = CompletableFuture.supplyAsync(() -> {
-                    long[] total = {0};
-                    try {
-                        for (int i = 0; i < 2000; i++) {
-                            reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG, o));
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return total[0];
-                });
+                CompletableFuture<Long> sum = sumOfRecords(reader, 2000);
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment payload = arena.allocate(120);
                     for (long i = 1; i <= 2000; i++) {
@@ -75,17 +65,7 @@ class ChannelWaitTest {
         try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 64 * 1024);
                 ChannelWriter writer = channel.writer(IdleStrategy.busySpin());
                 ChannelReader reader = channel.reader(IdleStrategy.park(0))) {
-            CompletableFuture<Long> sum = CompletableFuture.supplyAsync(() -> {
-                long[] total = {0};
-                try {
-                    for (int i = 0; i < records; i++) {
-                        reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                return total[0];
-            });
+            CompletableFuture<Long> sum = sumOfRecords(reader, records);
             java.util.SplittableRandom random = new java.util.SplittableRandom(42);
             long start = System.nanoTime();
             try (Arena arena = Arena.ofConfined()) {
@@ -119,17 +99,7 @@ class ChannelWaitTest {
         try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
                 ChannelWriter writer = channel.writer();
                 ChannelReader reader = channel.reader(IdleStrategy.park(100))) {
-            CompletableFuture<Long> sum = CompletableFuture.supplyAsync(() -> {
-                long[] total = {0};
-                try {
-                    for (int i = 0; i < records; i++) {
-                        reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                return total[0];
-            });
+            CompletableFuture<Long> sum = sumOfRecords(reader, records);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment payload = arena.allocate(8);
                 for (long i = 1; i <= records; i++) {
@@ -183,6 +153,21 @@ class ChannelWaitTest {
         channel.close(); // closes its ends
         assertThat(sending.get(10, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
         assertThat(writer.isOpen()).isFalse();
+    }
+
+    /** {@return the sum of the first long of {@code records} records, received on another thread} */
+    private static CompletableFuture<Long> sumOfRecords(ChannelReader reader, int records) {
+        return CompletableFuture.supplyAsync(() -> {
+            long[] total = {0};
+            try {
+                for (int i = 0; i < records; i++) {
+                    reader.receive((t, b, o, l) -> total[0] += b.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return total[0];
+        });
     }
 
     private static CompletableFuture<Throwable> failureOf(java.util.concurrent.Callable<?> call) {
