@@ -123,16 +123,17 @@ final class EndWaits {
         enter();
         try {
             int idleCount = 0;
-            boolean spun = false; // this wait spun its park strategy's spins out and went to sleep
-            boolean skipSpins = idle instanceof Park && fruitlessSpins >= FRUITLESS_LIMIT
+            boolean park = idle instanceof Park;
+            boolean skipSpins = park && fruitlessSpins >= FRUITLESS_LIMIT
                     && (++skippedSpins & (RETRY_SPINS_EVERY - 1)) != 0;
             if (skipSpins) {
                 SKIPPED.increment();
             }
+            boolean learning = park && !skipSpins; // until its first sleep, this wait tells whether spins pay
             long nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
             while (true) {
                 if (condition.holds()) {
-                    if (!spun && idleCount > 0 && !skipSpins) {
+                    if (learning && idleCount > 0) {
                         fruitlessSpins = 0; // spinning found it: keep spinning
                     }
                     return true;
@@ -147,14 +148,15 @@ final class EndWaits {
                     nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
                     continue;
                 }
-                boolean sleepNow = skipSpins || idle.idle(idleCount);
-                if (sleepNow && !spun && !skipSpins && idle instanceof Park) {
-                    spun = true;
-                    fruitlessSpins = Math.min(fruitlessSpins + 1, FRUITLESS_LIMIT);
-                }
-                if (sleepNow && sleep(condition, deadline)) {
-                    condition.checkPeer(); // a slice ended with nothing: look at the peer
-                    nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
+                if (skipSpins || idle.idle(idleCount)) {
+                    if (learning) {
+                        learning = false;
+                        fruitlessSpins = Math.min(fruitlessSpins + 1, FRUITLESS_LIMIT);
+                    }
+                    if (sleep(condition, deadline)) {
+                        condition.checkPeer(); // a slice ended with nothing: look at the peer
+                        nextPeerCheck = System.nanoTime() + PEER_CHECK_NANOS;
+                    }
                 }
                 if (idleCount < Integer.MAX_VALUE) {
                     idleCount++;
@@ -202,17 +204,9 @@ final class EndWaits {
                 // Not covered: a waker that skipped its fence may miss this sleeper, so the
                 // sleep looks again every millisecond until the slice ends.
                 long until = covered ? sliceEnd : Math.min(sliceEnd, System.nanoTime() + UNCOVERED_NANOS);
-                long r;
-                try {
-                    r = blocker.call(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0, until,
-                            Blocker.Timing.RELATIVE);
-                } catch (IllegalStateException closed) {
-                    if (blocker.isOpen()) {
-                        throw closed;
-                    }
-                    // closed after this wait began and before its sleep: as if during the sleep
-                    throw new AsynchronousCloseException();
-                }
+                // entered by await(): a close since then is one during the wait
+                long r = blocker.callEntered(SyncCalls::futexWaitCall, 0, seqWord, MemorySegment.NULL, seq, 0, 0,
+                        until, Blocker.Timing.RELATIVE);
                 if (r == -Blocker.ETIMEDOUT) {
                     if (condition.holds()) {
                         LATE.increment(); // the progress came without its wake-up (or at the very end)

@@ -253,6 +253,35 @@ public final class Blocker {
     }
 
     /**
+     * As {@link #call}, for a caller that has {@linkplain #enter() entered} already and makes
+     * this call as one step of a longer wait of its own (a channel end's eventcount sleep):
+     * the use count is the caller's, and a close since the caller entered is reported as one
+     * during the call, with {@link AsynchronousCloseException}, not as a closed object. For an
+     * engine without a descriptor ({@link #forHandle}).
+     *
+     * @param op the system call
+     * @param handle passed to {@code op}
+     * @param a passed to {@code op}
+     * @param b passed to {@code op}
+     * @param x passed to {@code op}
+     * @param y passed to {@code op}
+     * @param z passed to {@code op}
+     * @param deadline from {@link Deadline#end}, or {@link Deadline#NONE}
+     * @param timing how {@code op} takes its limit
+     * @return the call's result, or {@code -errno}; {@code -ETIMEDOUT} once the deadline passed
+     * @throws AsynchronousCloseException if another thread closed the object since the caller entered
+     * @throws InterruptedIOException if the thread was interrupted
+     * @throws IOException if the call fails otherwise
+     */
+    public long callEntered(BlockingCall op, int handle, MemorySegment a, MemorySegment b, long x, long y, long z,
+            long deadline, Timing timing) throws IOException {
+        if (fd != null) {
+            throw new IllegalStateException(what + ": callEntered is for an engine without a descriptor");
+        }
+        return run(op, handle, a, null, false, b, x, y, z, deadline, timing);
+    }
+
+    /**
      * As {@link #call}, for a call whose buffer the caller holds on the heap (a {@code byte[]}):
      * the bytes go through native memory lent by the library for as short as it can, so that a
      * waiting thread holds none (on a virtual thread: only during each attempt that does not

@@ -210,7 +210,7 @@ public final class ProcessMemory {
         }
         MemorySegment iovs = Waiter.current().scratch(2 * IOVEC);
         setLocal(iovs, 0, local, read);
-        setRemote(iovs, 1, remoteAddress, length);
+        setIovec(iovs, 1, remoteAddress, length);
         return call(read, iovs, 1, 1, null, remoteAddress, length);
     }
 
@@ -228,7 +228,7 @@ public final class ProcessMemory {
         }
         for (int i = 0; i < r; i++) {
             Range range = Check.notNull("remote range", remote.get(i));
-            setRemote(iovs, l + i, range.address(), range.length());
+            setIovec(iovs, l + i, range.address(), range.length());
         }
         return call(read, iovs, l, r, remote, 0, 0);
     }
@@ -242,10 +242,6 @@ public final class ProcessMemory {
             throw new IllegalArgumentException("local segment " + i + " is read-only: a read would write through it");
         }
         setIovec(iovs, i, s.address(), s.byteSize());
-    }
-
-    private static void setRemote(MemorySegment iovs, int i, long address, long length) {
-        setIovec(iovs, i, address, length);
     }
 
     /** Writes iovec {@code i} in place: no slice, no segment for the address (objects per call where not inlined). */

@@ -3,7 +3,7 @@ package org.panamaipc.shm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
+import org.panamaipc.internal.Check;
 
 /**
  * Atomic and ordered access to {@code long} and {@code int} values in shared memory, for
@@ -53,11 +53,6 @@ public final class SharedAtomics {
     private SharedAtomics() {
     }
 
-    /** {@return the segment}: a null one is refused naming the parameter, as everywhere in the library */
-    private static MemorySegment segment(MemorySegment segment) {
-        return Objects.requireNonNull(segment, "segment");
-    }
-
     /**
      * Reads a long with plain semantics: no ordering; for data published by a release store
      * and read after an acquire load.
@@ -67,7 +62,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLong(MemorySegment segment, long offset) {
-        return (long) LONG.get(segment(segment), offset);
+        return (long) LONG.get(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -79,7 +74,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLongOpaque(MemorySegment segment, long offset) {
-        return (long) LONG.getOpaque(segment(segment), offset);
+        return (long) LONG.getOpaque(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -91,7 +86,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLongAcquire(MemorySegment segment, long offset) {
-        return (long) LONG.getAcquire(segment(segment), offset);
+        return (long) LONG.getAcquire(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -102,7 +97,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static long getLongVolatile(MemorySegment segment, long offset) {
-        return (long) LONG.getVolatile(segment(segment), offset);
+        return (long) LONG.getVolatile(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -113,7 +108,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLong(MemorySegment segment, long offset, long value) {
-        LONG.set(segment(segment), offset, value);
+        LONG.set(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -124,7 +119,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLongOpaque(MemorySegment segment, long offset, long value) {
-        LONG.setOpaque(segment(segment), offset, value);
+        LONG.setOpaque(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -136,7 +131,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLongRelease(MemorySegment segment, long offset, long value) {
-        LONG.setRelease(segment(segment), offset, value);
+        LONG.setRelease(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -147,7 +142,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putLongVolatile(MemorySegment segment, long offset, long value) {
-        LONG.setVolatile(segment(segment), offset, value);
+        LONG.setVolatile(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -162,8 +157,8 @@ public final class SharedAtomics {
      */
     public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long update) {
         // Test, then test-and-set: see the class comment on lost pages.
-        return (long) LONG.getVolatile(segment(segment), offset) == expected
-                && LONG.compareAndSet(segment(segment), offset, expected, update);
+        return (long) LONG.getVolatile(Check.notNull("segment", segment), offset) == expected
+                && LONG.compareAndSet(segment, offset, expected, update);
     }
 
     /**
@@ -177,8 +172,8 @@ public final class SharedAtomics {
      * @return the value before: {@code expected} when the exchange happened
      */
     public static long compareAndExchangeLong(MemorySegment segment, long offset, long expected, long update) {
-        long current = (long) LONG.getVolatile(segment(segment), offset);
-        return current != expected ? current : (long) LONG.compareAndExchange(segment(segment), offset, expected, update);
+        long current = (long) LONG.getVolatile(Check.notNull("segment", segment), offset);
+        return current != expected ? current : (long) LONG.compareAndExchange(segment, offset, expected, update);
     }
 
     /**
@@ -190,7 +185,7 @@ public final class SharedAtomics {
      * @return the value before the addition
      */
     public static long getAndAddLong(MemorySegment segment, long offset, long delta) {
-        return (long) LONG.getAndAdd(segment(segment), offset, delta);
+        return (long) LONG.getAndAdd(Check.notNull("segment", segment), offset, delta);
     }
 
     /**
@@ -202,7 +197,7 @@ public final class SharedAtomics {
      * @return the value before
      */
     public static long getAndSetLong(MemorySegment segment, long offset, long value) {
-        return (long) LONG.getAndSet(segment(segment), offset, value);
+        return (long) LONG.getAndSet(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -214,7 +209,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getInt(MemorySegment segment, long offset) {
-        return (int) INT.get(segment(segment), offset);
+        return (int) INT.get(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -226,7 +221,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getIntOpaque(MemorySegment segment, long offset) {
-        return (int) INT.getOpaque(segment(segment), offset);
+        return (int) INT.getOpaque(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -238,7 +233,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getIntAcquire(MemorySegment segment, long offset) {
-        return (int) INT.getAcquire(segment(segment), offset);
+        return (int) INT.getAcquire(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -249,7 +244,7 @@ public final class SharedAtomics {
      * @return the value
      */
     public static int getIntVolatile(MemorySegment segment, long offset) {
-        return (int) INT.getVolatile(segment(segment), offset);
+        return (int) INT.getVolatile(Check.notNull("segment", segment), offset);
     }
 
     /**
@@ -260,7 +255,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putInt(MemorySegment segment, long offset, int value) {
-        INT.set(segment(segment), offset, value);
+        INT.set(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -271,7 +266,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putIntOpaque(MemorySegment segment, long offset, int value) {
-        INT.setOpaque(segment(segment), offset, value);
+        INT.setOpaque(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -283,7 +278,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putIntRelease(MemorySegment segment, long offset, int value) {
-        INT.setRelease(segment(segment), offset, value);
+        INT.setRelease(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -294,7 +289,7 @@ public final class SharedAtomics {
      * @param value the value
      */
     public static void putIntVolatile(MemorySegment segment, long offset, int value) {
-        INT.setVolatile(segment(segment), offset, value);
+        INT.setVolatile(Check.notNull("segment", segment), offset, value);
     }
 
     /**
@@ -309,8 +304,8 @@ public final class SharedAtomics {
      */
     public static boolean compareAndSetInt(MemorySegment segment, long offset, int expected, int update) {
         // Test, then test-and-set: see the class comment on lost pages.
-        return (int) INT.getVolatile(segment(segment), offset) == expected
-                && INT.compareAndSet(segment(segment), offset, expected, update);
+        return (int) INT.getVolatile(Check.notNull("segment", segment), offset) == expected
+                && INT.compareAndSet(segment, offset, expected, update);
     }
 
     /**
@@ -324,8 +319,8 @@ public final class SharedAtomics {
      * @return the value before: {@code expected} when the exchange happened
      */
     public static int compareAndExchangeInt(MemorySegment segment, long offset, int expected, int update) {
-        int current = (int) INT.getVolatile(segment(segment), offset);
-        return current != expected ? current : (int) INT.compareAndExchange(segment(segment), offset, expected, update);
+        int current = (int) INT.getVolatile(Check.notNull("segment", segment), offset);
+        return current != expected ? current : (int) INT.compareAndExchange(segment, offset, expected, update);
     }
 
     /**
@@ -337,7 +332,7 @@ public final class SharedAtomics {
      * @return the value before the addition
      */
     public static int getAndAddInt(MemorySegment segment, long offset, int delta) {
-        return (int) INT.getAndAdd(segment(segment), offset, delta);
+        return (int) INT.getAndAdd(Check.notNull("segment", segment), offset, delta);
     }
 
     /**
@@ -349,6 +344,6 @@ public final class SharedAtomics {
      * @return the value before
      */
     public static int getAndSetInt(MemorySegment segment, long offset, int value) {
-        return (int) INT.getAndSet(segment(segment), offset, value);
+        return (int) INT.getAndSet(Check.notNull("segment", segment), offset, value);
     }
 }
