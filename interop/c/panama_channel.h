@@ -75,6 +75,9 @@ enum pc_kind { PC_ONE_TO_ONE = 1, PC_MANY_TO_ONE = 2, PC_BROADCAST = 3 };
 #define PC_TYPE_PADDING (-1)
 #define PC_SLICE_NS 25000000LL  /* longest futex wait between liveness checks */
 #define PC_UNCOVERED_SLICE_NS 1000000LL /* the same when the sleeper's membarrier was refused */
+#define PC_SLEEPER 1u            /* *Sleepers: sleepers in the low 16 bits... */
+#define PC_ASKER (1u << 16)      /* ...and sleepers asking wakers to fence in the high 16 */
+#define PC_STOP_ASKING_AFTER 256 /* records read without a sleep after which a reader stops asking */
 #define PC_CONFIRM_NS 50000000LL /* a dead producer's reservation stays this long before it is padded */
 #define PC_INIT_WAIT_NS 100000000LL
 
@@ -164,6 +167,9 @@ typedef struct pc_channel {
     long long stall_since_ns;
     /* a writer waiting for room: the record length it needs */
     uint32_t need;
+    /* a reader asking writers to fence for its sleeps (LAYOUT.md, "Asking for the fence") */
+    int asking;
+    uint32_t delivered_since_sleep;
 } pc_channel;
 
 /* A claim: write `length` bytes at `payload`, then pc_commit or pc_abort. */
@@ -531,7 +537,15 @@ static inline int pc_attach_receiver(pc_channel *ch, int from_latest) {
     return PC_OK;
 }
 
+static inline void pc_stop_asking(pc_channel *ch) {
+    if (ch->asking) {
+        atomic_fetch_sub_explicit(PC_U32(ch, PC_OFF_DATA_SLEEPERS), PC_ASKER, pc_sc);
+        ch->asking = 0;
+    }
+}
+
 static inline void pc_detach(pc_channel *ch) {
+    pc_stop_asking(ch);
     if (ch->end != NULL) pc_release_end(ch->end);
     ch->end = NULL;
     free(ch->copy);
@@ -559,7 +573,12 @@ static inline void pc_wake(pc_channel *ch, size_t seq_off, size_t sleepers_off) 
     } else {
         atomic_thread_fence(pc_sc);
     }
-    if (atomic_load_explicit(PC_U32(ch, sleepers_off), pc_rlx) != 0) {
+    uint32_t word = atomic_load_explicit(PC_U32(ch, sleepers_off), pc_rlx);
+    if ((word >> 16) != 0) { /* a sleeper asked for the fence and makes no membarrier call */
+        atomic_thread_fence(pc_sc);
+        word = atomic_load_explicit(PC_U32(ch, sleepers_off), pc_rlx);
+    }
+    if ((word & (PC_ASKER - 1)) != 0) {
         atomic_fetch_add_explicit(PC_U32(ch, seq_off), 1, pc_sc);
         pc_futex_wake(PC_U32(ch, seq_off));
     }
@@ -569,7 +588,9 @@ static inline void pc_wake(pc_channel *ch, size_t seq_off, size_t sleepers_off) 
  * The eventcount wait: announce, the sleeper's barrier, read the sequence, check again,
  * FUTEX_WAIT at most a slice (1 ms when the barrier was refused: a waker may then miss the
  * announcement). `ready` returns 1 when the waiter may go on, 0 to keep waiting, < 0 for an
- * error; `check` (after each slice) returns 0, or < 0 to give up (a dead peer).
+ * error; `check` (after each slice) returns 0, or < 0 to give up (a dead peer). A ONE_TO_ONE
+ * or MANY_TO_ONE reader asks writers to fence from its first sleep on, and its later sleeps
+ * make no membarrier call while it asks (LAYOUT.md, "Asking for the fence").
  */
 static inline int pc_await(pc_channel *ch, size_t seq_off, size_t sleepers_off, long long deadline,
                            int (*ready)(pc_channel *), int (*check)(pc_channel *)) {
@@ -579,8 +600,21 @@ static inline int pc_await(pc_channel *ch, size_t seq_off, size_t sleepers_off, 
         if (r != 0) return r < 0 ? r : PC_OK;
         long long now = pc_now_ns();
         if (now >= deadline) return PC_ETIMEDOUT;
-        atomic_fetch_add_explicit(PC_U32(ch, sleepers_off), 1, pc_sc);
-        long long most = pc_mb_heavy() ? PC_SLICE_NS : PC_UNCOVERED_SLICE_NS;
+        int starting = !ch->asking && ch->role == PC_ROLE_READER && sleepers_off == PC_OFF_DATA_SLEEPERS;
+        uint32_t add = starting ? PC_SLEEPER + PC_ASKER : PC_SLEEPER;
+        uint32_t before = atomic_fetch_add_explicit(PC_U32(ch, sleepers_off), add, pc_sc);
+        ch->delivered_since_sleep = 0;
+        long long most = PC_SLICE_NS;
+        if (ch->asking && (before >> 16) != 0) {
+            atomic_thread_fence(pc_sc); /* writers fence for this reader: a full barrier here is enough */
+        } else {
+            if (!pc_mb_heavy()) {
+                most = PC_UNCOVERED_SLICE_NS;
+                if (starting) atomic_fetch_sub_explicit(PC_U32(ch, sleepers_off), PC_ASKER, pc_sc);
+            } else if (starting) {
+                ch->asking = 1; /* writers that read the word from now on fence */
+            }
+        }
         uint32_t s = atomic_load_explicit(PC_U32(ch, seq_off), pc_sc);
         r = ready(ch);
         if (r == 0) {
@@ -813,6 +847,7 @@ static inline int pc_poll(pc_channel *ch, pc_handler handler, void *ctx, int lim
         pc_wake(ch, PC_OFF_ROOM_SEQ, PC_OFF_ROOM_SLEEPERS);
     }
     if (stalled) rc = pc_note_stall(ch, start);
+    if (ch->asking && (ch->delivered_since_sleep += (uint32_t) count) >= PC_STOP_ASKING_AFTER) pc_stop_asking(ch);
     return rc < 0 && count == 0 ? rc : count;
 }
 

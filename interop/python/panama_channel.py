@@ -419,7 +419,8 @@ class Channel:
         # membarrier; a Java or C sleeper's membarrier is then not needed for it, and its own
         # sleeps below make one for the wakers that do not fence.
         _fence(_SEQ_CST)
-        if self._ld4(sleepers, _RELAXED):
+        # the low 16 bits count sleepers; the high 16 ask for the fence made above
+        if self._ld4(sleepers, _RELAXED) & 0xFFFF:
             _fetch_add4(self._addr + seq, 1, _SEQ_CST)
             self._futex(seq, _FUTEX_WAKE, _INT_MAX)
 

@@ -88,7 +88,7 @@ public final class BroadcastReceiver implements AutoCloseable {
         this.copy = MemorySegment.ofArray(new long[capacity / 8 / 8]);
         this.view = copy.asReadOnly();
         this.blocker = Blocker.forHandle(what + " receiver", () -> channel.exitEnd(this));
-        this.waits = new EndWaits(blocker, what, header, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET, idle);
+        this.waits = new EndWaits(blocker, what, header, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET, idle, false);
         channel.enterEnd(this);
         long tail = SharedAtomics.getLongAcquire(header, TAIL_OFFSET);
         long latest = SharedAtomics.getLongAcquire(header, LATEST_OFFSET);

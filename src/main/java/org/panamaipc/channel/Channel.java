@@ -577,8 +577,8 @@ public final class Channel implements DescriptorBased, AutoCloseable {
             return new ChannelStatus(kind, capacity, maxPayloadLength, tail, head, used,
                     Integer.toUnsignedLong(Identities.pid(header, ChannelLayout.WRITER_OFFSET)),
                     Integer.toUnsignedLong(Identities.pid(header, ChannelLayout.READER_OFFSET)), producers,
-                    SharedAtomics.getIntAcquire(header, ChannelLayout.DATA_SLEEPERS_OFFSET),
-                    SharedAtomics.getIntAcquire(header, ChannelLayout.ROOM_SLEEPERS_OFFSET));
+                    SharedAtomics.getIntAcquire(header, ChannelLayout.DATA_SLEEPERS_OFFSET) & EndWaits.SLEEPERS_MASK,
+                    SharedAtomics.getIntAcquire(header, ChannelLayout.ROOM_SLEEPERS_OFFSET) & EndWaits.SLEEPERS_MASK);
         } finally {
             life.exit();
         }

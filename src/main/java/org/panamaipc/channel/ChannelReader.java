@@ -122,7 +122,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         this.maxPayloadLength = channel.maxPayloadLength();
         this.many = channel.kind() == ChannelKind.MANY_TO_ONE;
         this.blocker = Blocker.forHandle(what + " reader", this::release);
-        this.waits = new EndWaits(blocker, what, header, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET, idle);
+        this.waits = new EndWaits(blocker, what, header, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET, idle, true);
         channel.enterEnd(this);
         boolean attached = false;
         try {
@@ -172,6 +172,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
         if (count == 0 && doorbell != null && doorbell.tryAwait() != 0) {
             count = drain(handler, limit); // what rang the doorbell after the look above
         }
+        waits.delivered(count);
         return count;
     }
 
@@ -644,6 +645,7 @@ public final class ChannelReader implements Waitable, AutoCloseable {
 
     private void release() {
         try {
+            waits.stopAsking(); // the writers' fences were for this reader's sleeps
             if (doorbell != null) {
                 SharedAtomics.putIntVolatile(header, DOORBELL_OFFSET, 0);
             }

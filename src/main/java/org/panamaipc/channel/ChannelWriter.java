@@ -102,7 +102,7 @@ public final class ChannelWriter implements AutoCloseable {
         this.maxPayloadLength = channel.maxPayloadLength();
         this.many = channel.kind() == ChannelKind.MANY_TO_ONE;
         this.blocker = Blocker.forHandle(what + " writer", this::release);
-        this.waits = new EndWaits(blocker, what, header, ROOM_SEQ_OFFSET, ROOM_SLEEPERS_OFFSET, idle);
+        this.waits = new EndWaits(blocker, what, header, ROOM_SEQ_OFFSET, ROOM_SLEEPERS_OFFSET, idle, false);
         this.claim = new ChannelClaim(this, data);
         channel.enterEnd(this);
         int attachedAt = -1;

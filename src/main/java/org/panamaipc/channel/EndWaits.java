@@ -3,6 +3,8 @@ package org.panamaipc.channel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,21 @@ final class EndWaits {
     private static final int RETRY_SPINS_EVERY = 64;
     /** How often a spinning end looks at its peer. */
     private static final long PEER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * The sleepers word of an eventcount counts sleepers in its low 16 bits and, in its high
+     * 16, sleepers that asked wakers to fence (interop/LAYOUT.md, "Waiting").
+     */
+    static final int SLEEPER = 1;
+    /** One end asking wakers for their fence: see {@link #SLEEPER}. */
+    static final int ASKER = 1 << 16;
+    /** The sleepers in a sleepers word. */
+    static final int SLEEPERS_MASK = ASKER - 1;
+    /** A fencing end that delivered so many records since its last sleep stops asking. */
+    static final int STOP_ASKING_AFTER = 256;
+    private static final int NOT_ASKING = 0;
+    private static final int STARTING_TO_ASK = 1;
+    private static final int ASKING = 2;
+    private static final VarHandle ASKS;
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int FUTEX_WAKE = LibC.FUTEX_WAKE();
 
@@ -81,6 +98,13 @@ final class EndWaits {
     private final int seqOffset;
     private final int sleepersOffset;
     private final IdleStrategy idle;
+    /** Whether this end asks wakers for their fence while it sleeps often: see {@link #sleep}. */
+    private final boolean mayAsk;
+    /** {@link #NOT_ASKING}, {@link #STARTING_TO_ASK} or {@link #ASKING}. */
+    @SuppressWarnings("unused") // through ASKS
+    private volatile int asks;
+    /** Records delivered since the last sleep, while asking (plain: one thread uses an end). */
+    private int deliveredSinceSleep;
     /**
      * Waits in a row whose {@link Park} spins found nothing before the sleep, up to
      * {@link #FRUITLESS_LIMIT}: spinning pays only while the other side runs meanwhile, on
@@ -90,7 +114,25 @@ final class EndWaits {
     private int fruitlessSpins;
     private int skippedSpins;
 
-    EndWaits(Blocker blocker, String what, MemorySegment header, int seqOffset, int sleepersOffset, IdleStrategy idle) {
+    static {
+        try {
+            ASKS = MethodHandles.lookup().findVarHandle(EndWaits.class, "asks", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * An end's waits.
+     *
+     * @param mayAsk whether the end may ask wakers for their fence: only an end that is the
+     *        only one of its kind sleeping on this eventcount and clears the word when it
+     *        attaches (the reader of a one-to-one or many-to-one channel), so that what a dead
+     *        end asked for does not outlive it
+     */
+    EndWaits(Blocker blocker, String what, MemorySegment header, int seqOffset, int sleepersOffset, IdleStrategy idle,
+            boolean mayAsk) {
+        this.mayAsk = mayAsk;
         this.blocker = blocker;
         this.what = what;
         this.header = header;
@@ -184,14 +226,43 @@ final class EndWaits {
     /**
      * One announced sleep on the eventcount, of at most a slice.
      *
+     * <p>The sleeper's barrier is a {@code membarrier} call (about a microsecond, more when
+     * the peer runs), which spares every waker its fence. An end that sleeps for most of its
+     * records pays it per record, where a fence per record would cost its wakers a few
+     * nanoseconds: so an end that may ask ({@code mayAsk}) asks wakers for their fence at its
+     * first sleep, in the high half of the sleepers word, and the membarrier call of that
+     * sleep makes every waker that reads the word afterwards see the request. Its later
+     * sleeps make no membarrier call while it asks; it stops asking after
+     * {@link #STOP_ASKING_AFTER} records without a sleep ({@link #delivered}).
+     *
      * @return true if the slice ended without a wake-up
      */
     private boolean sleep(Condition condition, long deadline) throws IOException {
-        SharedAtomics.getAndAddInt(header, sleepersOffset, 1);
+        int mode = asks;
+        boolean starting = mayAsk && mode == NOT_ASKING && ASKS.compareAndSet(this, NOT_ASKING, STARTING_TO_ASK);
+        int before = SharedAtomics.getAndAddInt(header, sleepersOffset, starting ? SLEEPER + ASKER : SLEEPER);
+        deliveredSinceSleep = 0;
         try {
-            // The rare side's barrier: every waker that stored its progress before it either
-            // sees the announcement above or has its progress seen by holds() below.
-            boolean covered = Membarrier.heavy();
+            boolean covered;
+            if (mode == ASKING && before >>> 16 != 0) {
+                // Wakers fence for this end, and a waker that read no asker at all did so before
+                // the membarrier that started the asking, which made its progress visible: the
+                // full barrier of this side is enough (the atomic add above is one already).
+                VarHandle.fullFence();
+                covered = true;
+            } else {
+                // The rare side's barrier: every waker that stored its progress before it either
+                // sees the announcement above or has its progress seen by holds() below.
+                covered = Membarrier.heavy();
+                if (starting) {
+                    if (covered) {
+                        asks = ASKING; // wakers that read the word from now on fence
+                    } else {
+                        SharedAtomics.getAndAddInt(header, sleepersOffset, -ASKER);
+                        asks = NOT_ASKING;
+                    }
+                }
+            }
             long sliceEnd = System.nanoTime() + SLICE_NANOS;
             if (deadline != Deadline.NONE && deadline - sliceEnd < 0) {
                 sliceEnd = deadline;
@@ -229,15 +300,46 @@ final class EndWaits {
 
     /**
      * The waker's half: after the caller's progress is stored, the hot side's barrier (none in
-     * a process registered for {@code membarrier}, a full fence otherwise: {@link Membarrier}),
-     * and a {@code FUTEX_WAKE} only when someone announced sleeping on this eventcount.
+     * a process registered for {@code membarrier}, a full fence otherwise: {@link Membarrier};
+     * a full fence too while a sleeper asks for it), and a {@code FUTEX_WAKE} only when someone
+     * announced sleeping on this eventcount.
      */
     static void wake(MemorySegment header, MemorySegment seqWord, int seqOffset, int sleepersOffset) {
         Membarrier.light();
-        if (SharedAtomics.getIntVolatile(header, sleepersOffset) != 0) {
+        int word = SharedAtomics.getIntVolatile(header, sleepersOffset);
+        if (word >>> 16 != 0) { // a sleeper asked for the fence, and makes no membarrier call for it
+            VarHandle.fullFence();
+            word = SharedAtomics.getIntVolatile(header, sleepersOffset);
+        }
+        if ((word & SLEEPERS_MASK) != 0) {
             SharedAtomics.getAndAddInt(header, seqOffset, 1);
             SyncCalls.futexWake(seqWord, FUTEX_WAKE, Integer.MAX_VALUE);
         }
+    }
+
+    /**
+     * Tells the waits that the end delivered records: an end asking wakers for their fence
+     * stops once it delivers {@link #STOP_ASKING_AFTER} records without a sleep, so that a
+     * stream read without waiting costs its writer no fence per record.
+     *
+     * @param count records delivered, at least 0
+     */
+    void delivered(int count) {
+        if (asks == ASKING && (deliveredSinceSleep += count) >= STOP_ASKING_AFTER) {
+            stopAsking();
+        }
+    }
+
+    /** Withdraws this end's request for wakers' fences, if it made one: before it detaches. */
+    void stopAsking() {
+        if (ASKS.compareAndSet(this, ASKING, NOT_ASKING)) {
+            SharedAtomics.getAndAddInt(header, sleepersOffset, -ASKER);
+        }
+    }
+
+    /** {@return whether this end asks wakers for their fence now} */
+    boolean asking() {
+        return asks == ASKING;
     }
 
     private void enter() {

@@ -114,6 +114,51 @@ class ChannelWaitTest {
                 .isGreaterThanOrEqualTo(records - 8 - 1 - records / 64);
     }
 
+    /**
+     * A reader that sleeps asks writers for their fence from its first sleep on (the high half
+     * of the sleepers word), so that its later sleeps need no membarrier call; it stops asking
+     * once it reads a stream without sleeping, and when it closes.
+     */
+    @Test
+    void aSleepingReaderAsksForTheFenceUntilItReadsAStream() throws Exception {
+        try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 64 * 1024);
+                ChannelWriter writer = channel.writer()) {
+            ChannelReader reader = channel.reader(IdleStrategy.park(0));
+            try {
+                MemorySegment header = channel.header();
+                assertThat(askers(header)).as("no one asks before a sleep").isZero();
+                for (int round = 1; round <= 3; round++) {
+                    CompletableFuture<Long> sum = sumOfRecords(reader, 1);
+                    Deadline.after(WAIT).await(() -> channel.status().dataSleepers() == 1, "the reader sleeps");
+                    writer.send(1, new byte[8]);
+                    assertThat(sum.get(20, TimeUnit.SECONDS)).isZero();
+                    assertThat(askers(header)).as("round %d: asking after a sleep", round).isEqualTo(1);
+                }
+                for (int i = 0; i < EndWaits.STOP_ASKING_AFTER; i++) {
+                    assertThat(writer.offer(1, new byte[8])).isTrue();
+                }
+                int read = 0;
+                while (read < EndWaits.STOP_ASKING_AFTER) {
+                    read += reader.poll((t, b, o, l) -> { }, 1000);
+                }
+                assertThat(askers(header)).as("a stream read without sleeping stops the asking").isZero();
+                CompletableFuture<Long> sum = sumOfRecords(reader, 1);
+                Deadline.after(WAIT).await(() -> askers(header) == 1, "asking again at the next sleep");
+                writer.send(1, new byte[8]);
+                assertThat(sum.get(20, TimeUnit.SECONDS)).isZero();
+                reader.close();
+                assertThat(askers(header)).as("a closed reader asks for nothing").isZero();
+                assertThat(channel.status().dataSleepers()).isZero();
+            } finally {
+                reader.close();
+            }
+        }
+    }
+
+    private static int askers(MemorySegment header) {
+        return org.panamaipc.shm.SharedAtomics.getIntVolatile(header, ChannelLayout.DATA_SLEEPERS_OFFSET) >>> 16;
+    }
+
     @Test
     void interruptEndsABlockedReceiveAndSend() throws Exception {
         try (Channel channel = Channel.createAnonymous(ChannelKind.ONE_TO_ONE, 1024);
