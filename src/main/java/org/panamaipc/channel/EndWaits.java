@@ -125,14 +125,15 @@ final class EndWaits {
     /**
      * An end's waits.
      *
-     * @param mayAsk whether the end may ask wakers for their fence: only an end that is the
-     *        only one of its kind sleeping on this eventcount and clears the word when it
-     *        attaches (the reader of a one-to-one or many-to-one channel), so that what a dead
-     *        end asked for does not outlive it
+     * @param mayAsk whether the end may ask wakers for their fence (it does when its strategy
+     *        is {@code park(0)}, see {@link #sleep}): only an end that is the only one of its
+     *        kind sleeping on this eventcount and clears the word when it attaches (the reader
+     *        of a one-to-one or many-to-one channel), so that what a dead end asked for does
+     *        not outlive it
      */
     EndWaits(Blocker blocker, String what, MemorySegment header, int seqOffset, int sleepersOffset, IdleStrategy idle,
             boolean mayAsk) {
-        this.mayAsk = mayAsk;
+        this.mayAsk = mayAsk && idle instanceof Park park && park.spins() == 0;
         this.blocker = blocker;
         this.what = what;
         this.header = header;
@@ -227,13 +228,20 @@ final class EndWaits {
      * One announced sleep on the eventcount, of at most a slice.
      *
      * <p>The sleeper's barrier is a {@code membarrier} call (about a microsecond, more when
-     * the peer runs), which spares every waker its fence. An end that sleeps for most of its
-     * records pays it per record, where a fence per record would cost its wakers a few
-     * nanoseconds: so an end that may ask ({@code mayAsk}) asks wakers for their fence at its
-     * first sleep, in the high half of the sleepers word, and the membarrier call of that
+     * the peer runs), which spares every waker its fence. An end that sleeps for every record
+     * pays it per record, where a fence per record would cost its wakers a few nanoseconds:
+     * so an end that may ask ({@code mayAsk}) and never spins ({@code park(0)}) asks wakers
+     * for their fence, in the high half of the sleepers word; the membarrier call of that
      * sleep makes every waker that reads the word afterwards see the request. Its later
-     * sleeps make no membarrier call while it asks; it stops asking after
-     * {@link #STOP_ASKING_AFTER} records without a sleep ({@link #delivered}).
+     * sleeps make no membarrier call while it asks. It stops asking after
+     * {@link #STOP_ASKING_AFTER} records without a sleep ({@link #delivered}), and when it
+     * detaches.
+     *
+     * <p>An end that spins does not ask. Across CPUs, the time its membarrier call takes
+     * before the sleep often sees the peer's answer arrive, so that the end does not sleep at
+     * all; where sleeps cost less, both ends of a round trip came to sleep on every record
+     * (each one's spins ending while the other was still being woken), 200 times slower on a
+     * machine whose cross-CPU wake-up takes 80 µs.
      *
      * @return true if the slice ended without a wake-up
      */

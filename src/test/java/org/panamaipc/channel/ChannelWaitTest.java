@@ -109,15 +109,16 @@ class ChannelWaitTest {
                 }
             }
             assertThat(sum.get(20, TimeUnit.SECONDS)).isEqualTo((long) records * (records + 1) / 2);
+            assertThat(askers(channel.header())).as("a reader that spins asks for no fence").isZero();
         }
         assertThat(EndWaits.waitsWithoutSpins() - before).as("waits that slept at once")
                 .isGreaterThanOrEqualTo(records - 8 - 1 - records / 64);
     }
 
     /**
-     * A reader that sleeps asks writers for their fence from its first sleep on (the high half
-     * of the sleepers word), so that its later sleeps need no membarrier call; it stops asking
-     * once it reads a stream without sleeping, and when it closes.
+     * A reader that never spins asks writers for their fence from its first sleep on (the
+     * high half of the sleepers word), so that its later sleeps need no membarrier call; it
+     * stops asking once it reads a stream without sleeping, and when it closes.
      */
     @Test
     void aSleepingReaderAsksForTheFenceUntilItReadsAStream() throws Exception {
