@@ -92,6 +92,12 @@ public interface IdleStrategy {
      * before eight sleeps in a row (its peer shares its CPU, and cannot run while it spins)
      * sleeps at once, and spins again one wait in 64 to see whether that pays again.
      *
+     * <p>{@code park(0)} never spins: for a reader whose writer runs on its own CPU, or
+     * sends rarely. Such a reader (of a one-to-one or many-to-one channel) asks the writers
+     * to fence each record, which saves each of its sleeps a {@code membarrier} call: a round
+     * trip between two processes on one CPU takes 1.2 times C's futex ping-pong with
+     * {@code park(0)}, 1.45 times with {@code park()} (bench/NOTES.md).
+     *
      * @param spins attempts that spin first, not negative (0: sleep at once)
      * @return the strategy
      * @throws IllegalArgumentException if {@code spins} is negative

@@ -3,6 +3,7 @@ package org.panamaipc.bench.channel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.openjdk.jmh.annotations.Param;
 import org.panamaipc.bench.infra.Messages;
 import org.panamaipc.bench.infra.Peer;
 import org.panamaipc.bench.infra.Placement;
@@ -18,11 +19,18 @@ public class ChannelParkedRoundTrip extends RoundTripBenchmark {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment message = arena.allocate(Messages.ROUND_TRIP_BYTES, 8);
     private PingPong rings;
+
+    /**
+     * Spins before a sleep, both sides: 100 ({@code park()}); 0 sleeps at once, and then the
+     * readers ask the writers for their fence instead of calling {@code membarrier}.
+     */
+    @Param("100")
+    public int spins;
     private long seq;
 
     @Override
     protected Peer setUp(Placement placement) throws Exception {
-        rings = PingPong.start(placement, true);
+        rings = PingPong.start(placement, true, spins);
         return rings.peer();
     }
 

@@ -16,7 +16,7 @@ import org.panamaipc.channel.RecordHandler;
 /**
  * Peer of the channel benchmarks: {@code sink NAME} drains a ring (spinning),
  * {@code produce NAME} offers 64-byte records as fast as a many-to-one ring takes them,
- * {@code echo IN OUT busySpin|park} answers each record of IN with the same bytes on OUT.
+ * {@code echo IN OUT busySpin|park:SPINS} answers each record of IN with the same bytes on OUT.
  */
 public final class ChannelPeer {
     /**
@@ -113,9 +113,10 @@ public final class ChannelPeer {
     }
 
     private static void echo(Channel in, Channel out, String idle) throws Exception {
-        boolean park = idle.equals("park");
-        ChannelReader reader = in.reader(park ? IdleStrategy.park() : IdleStrategy.busySpin());
-        ChannelWriter writer = out.writer(park ? IdleStrategy.park() : IdleStrategy.busySpin());
+        boolean park = idle.startsWith("park:");
+        IdleStrategy strategy = park ? IdleStrategy.park(Integer.parseInt(idle.substring(5))) : IdleStrategy.busySpin();
+        ChannelReader reader = in.reader(strategy);
+        ChannelWriter writer = out.writer(strategy);
         RecordHandler answer = echoHandler(writer);
         warmUp(Messages.ROUND_TRIP_BYTES, 1);
         PeerSupport.ready();

@@ -32,6 +32,14 @@ final class PingPong implements AutoCloseable {
      * this side's ends; closes what it made if something fails.
      */
     static PingPong start(Placement placement, boolean park) throws IOException {
+        return start(placement, park, 100);
+    }
+
+    /**
+     * As {@link #start(Placement, boolean)}, the parked readers of both sides spinning
+     * {@code spins} attempts before they sleep ({@code IdleStrategy.park(spins)}).
+     */
+    static PingPong start(Placement placement, boolean park, int spins) throws IOException {
         PingPong p = new PingPong();
         try {
             String out = Channel.uniqueName("panama-bench-channel");
@@ -39,10 +47,10 @@ final class PingPong implements AutoCloseable {
             p.ping = Channel.create(out, ChannelKind.ONE_TO_ONE, Rings.CAPACITY).unlinkOnClose();
             p.pong = Channel.create(in, ChannelKind.ONE_TO_ONE, Rings.CAPACITY).unlinkOnClose();
             ChannelPeer.warmUp(Messages.ROUND_TRIP_BYTES, 1); // compiled in this JVM too, as Agrona's ring is
-            IdleStrategy idle = park ? IdleStrategy.park() : IdleStrategy.busySpin();
+            IdleStrategy idle = park ? IdleStrategy.park(spins) : IdleStrategy.busySpin();
             p.writer = p.ping.writer(idle);
             p.reader = p.pong.reader(idle);
-            p.peer = Peer.jvm(placement, ChannelPeer.class, "echo", out, in, park ? "park" : "busySpin");
+            p.peer = Peer.jvm(placement, ChannelPeer.class, "echo", out, in, park ? "park:" + spins : "busySpin");
             return p;
         } catch (IOException | RuntimeException e) {
             p.close();
