@@ -24,7 +24,7 @@ public class ChannelParkedRoundTrip extends RoundTripBenchmark {
      * Spins before a sleep, both sides: 100 ({@code park()}); 0 sleeps at once, and then the
      * readers ask the writers for their fence instead of calling {@code membarrier}.
      */
-    @Param("100")
+    @Param({"100", "0"})
     public int spins;
     private long seq;
 
