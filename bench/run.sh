@@ -3,7 +3,7 @@
 # C programs and then JMH in the same invocation, and renders the report.
 #
 #   bench/run.sh --quick     about 9 minutes on 2 cores (bench/README.md); results in bench/results/
-#   bench/run.sh --full      several forks, longer iterations (an hour or so)
+#   bench/run.sh --full      2 forks, 5 iterations of 1 s, more C iterations (about 45 minutes)
 #   bench/run.sh --smoke     1 fork, 1 short iteration: checks that everything runs;
 #                            results in bench/results/tmp/ (not to be committed)
 # Options: --filter REGEX   only JMH benchmarks matching REGEX (and C runs of their rows)
@@ -60,7 +60,7 @@ fi
 case "$mode" in
     smoke) jmh=(-f 1 -wi 1 -w 300ms -i 1 -r 300ms); c_warmup=0; c_iters=1; c_ms=100; out=${out:-$here/results/tmp} ;;
     quick) jmh=(-f 1 -wi 1 -w 800ms -i 4 -r 600ms); c_warmup=1; c_iters=4; c_ms=200; out=${out:-$here/results} ;;
-    full) jmh=(-f 2 -wi 3 -w 2s -i 8 -r 2s -p idle=busySpin,yielding,backoff); c_warmup=2; c_iters=15; c_ms=1000; out=${out:-$here/results} ;;
+    full) jmh=(-f 2 -wi 2 -w 1s -i 5 -r 1s -p idle=busySpin,yielding,backoff); c_warmup=2; c_iters=10; c_ms=500; out=${out:-$here/results} ;;
 esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -155,6 +155,9 @@ rows=$(grep -v '^#' "$here/registry.tsv" | grep -v '^[[:space:]]*$')
     echo "cpus: $(nproc)"
     echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo "virtualization: $(systemd-detect-virt 2>/dev/null || echo unknown)"
+    # What the guest kernel was told about its hypervisor and idle CPUs: where a wake-up across
+    # CPUs is slow, these are what differs between runs (the health line says how slow).
+    echo "guest: $(tr ' ' '\n' < /proc/cmdline | grep -E '^(nested_pvm|haltpoll|cpuidle|mitigations|sched_vcpu|idle)' | tr '\n' ' ')cpuidle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none)"
     echo "java: $("$JAVA" -version 2>&1 | sed -n 2p)"
     echo "gcc: $(gcc --version 2>/dev/null | head -1 || echo none)"
     echo "taskset: $(command -v taskset || echo none)"

@@ -492,7 +492,7 @@ def render_markdown(rows, lines, jmh, env, c, c_notes, results_dir, notes_text, 
     md += [f"- {text}" for text in state["lines"]]
     md.append(f"- Machine: {env.get('cpu', '?')}, {env.get('cpus', '?')} CPUs, {env.get('memory', '?')}, "
               f"virtualization: {env.get('virtualization', '?')}")
-    md.append(f"- Kernel: {env.get('kernel', '?')}")
+    md.append(f"- Kernel: {env.get('kernel', '?')}" + (f"; guest: `{env['guest']}`" if env.get('guest') else ""))
     md.append(f"- Java: {env.get('java', '?')}; C: {env.get('gcc', '?')} `-O2`")
     md.append(f"- Load average before / after: {env.get('load before', '?')} / {env.get('load after', '?')}")
     md.append(f"- JMH: `{env.get('jmh', '?')} -prof gc`; C: {env.get('c', '?')}; "
