@@ -169,6 +169,41 @@ class JvmForeignPeersTest {
         }
     }
 
+    @Test
+    void aReaderKilledWhileItAsksForTheFenceLeavesNoRequestToTheNextReader() throws IOException {
+        // The C reader asks writers for their fence from its first sleep (the high half of the
+        // sleepers word). Killed asleep, it cannot withdraw the request; a writer then fences
+        // every record until the next reader attaches, which clears the word.
+        String name = Channel.uniqueName("asker-killed");
+        int sleepingAsker = (1 << 16) | 1;
+        try (Channel channel = Channel.create(name, ChannelKind.ONE_TO_ONE, CAPACITY).unlinkOnClose();
+             Arena arena = Arena.ofShared()) {
+            MemorySegment header = mapHeader(name, arena);
+            try (PeerProcess reader = ForeignPeers.C.start("read", name, "1", "1000", "1")) {
+                reader.expectReady();
+                Deadline.after(WAIT).await(() -> sleepers(header) == sleepingAsker,
+                        "the C reader asleep on the empty ring, asking for the fence");
+                reader.kill9();
+            }
+            assertThat(sleepers(header)).as("a killed reader's request and sleep stay in the header")
+                    .isEqualTo(sleepingAsker);
+            try (ChannelWriter writer = channel.writer()) {
+                assertThat(writer.offer(1, new byte[] {42})).as("a writer waking a dead sleeper").isTrue();
+                try (ChannelReader next = channel.reader()) {
+                    assertThat(sleepers(header)).as("the next reader's attach clears the word").isZero();
+                    byte[] got = new byte[1];
+                    assertThat(next.poll((type, ring, offset, length) -> got[0] = ring.get(ValueLayout.JAVA_BYTE, offset), 8))
+                            .as("the record written meanwhile").isEqualTo(1);
+                    assertThat(got[0]).isEqualTo((byte) 42);
+                }
+            }
+        }
+    }
+
+    private static int sleepers(MemorySegment header) {
+        return (int) INT.getVolatile(header, (long) ChannelLayout.DATA_SLEEPERS_OFFSET);
+    }
+
     /** A read-only view of the channel's header, to see when the reader announces it sleeps. */
     private static MemorySegment mapHeader(String name, Arena arena) throws IOException {
         try (FileChannel file = FileChannel.open(Path.of("/dev/shm", name.substring(1)), StandardOpenOption.READ)) {
