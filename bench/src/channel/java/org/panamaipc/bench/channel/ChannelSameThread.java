@@ -79,6 +79,19 @@ public class ChannelSameThread {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        try {
+            open();
+        } catch (IOException | RuntimeException | Error e) { // JMH runs no tear-down after a failed set-up
+            try {
+                tearDown();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void open() throws IOException {
         arena = Arena.ofShared();
         payload = arena.allocate(SIZE, 8);
         channel = Channel.create(Channel.uniqueName("panama-bench-same"), ChannelKind.ONE_TO_ONE, Rings.CAPACITY)
@@ -148,7 +161,9 @@ public class ChannelSameThread {
         try {
             Rings.close(reader, writer, channel, arena);
         } finally {
-            Files.deleteIfExists(agronaFile);
+            if (agronaFile != null) {
+                Files.deleteIfExists(agronaFile);
+            }
         }
     }
 }
