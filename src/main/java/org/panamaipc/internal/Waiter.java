@@ -2,6 +2,7 @@ package org.panamaipc.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -104,21 +105,51 @@ public final class Waiter {
      * @return the scratch segment, exactly {@code bytes} long
      */
     public MemorySegment scratch(long bytes) {
-        if (buffer.byteSize() < bytes) {
+        return scratch(0, bytes);
+    }
+
+    /**
+     * As {@link #scratch(long)}, {@code offset} bytes into the scratch memory: for a structure
+     * that must not overlap what the start holds meanwhile (a message staged behind the room
+     * of a {@code msgctl} that may run before it is sent).
+     *
+     * @param offset where the segment starts in the scratch memory, a multiple of 16
+     * @param bytes the size needed
+     * @return the segment, exactly {@code bytes} long
+     */
+    public MemorySegment scratch(long offset, long bytes) {
+        if (buffer.byteSize() < offset + bytes) {
             // an arena of its own, so that the buffer outgrown is freed; doubling, so that
             // growing sizes make few of them
-            buffer = Arena.ofAuto().allocate(Math.max(bytes, Math.max(64, 2 * buffer.byteSize())), 16);
+            buffer = Arena.ofAuto().allocate(Math.max(offset + bytes, Math.max(64, 2 * buffer.byteSize())), 16);
             java.util.Arrays.fill(slices, null);
         }
+        long address = buffer.address() + offset;
         for (MemorySegment slice : slices) {
-            if (slice != null && slice.byteSize() == bytes) {
+            if (slice != null && slice.byteSize() == bytes && slice.address() == address) {
                 return slice;
             }
         }
-        MemorySegment slice = buffer.asSlice(0, bytes);
+        MemorySegment slice = buffer.asSlice(offset, bytes);
         slices[nextSlice] = slice;
         nextSlice = (nextSlice + 1) % SLICES;
         return slice;
+    }
+
+    /**
+     * This thread's {@linkplain #scratch scratch memory} holding a copy of part of an array: a
+     * platform thread's call from a {@code byte[]} copies the bytes here, with no segment made
+     * for the array on each call.
+     *
+     * @param array the bytes
+     * @param offset where they start
+     * @param length how many
+     * @return the scratch segment, exactly {@code length} long
+     */
+    public MemorySegment scratchCopy(byte[] array, int offset, int length) {
+        MemorySegment s = scratch(length);
+        MemorySegment.copy(array, offset, s, ValueLayout.JAVA_BYTE, 0, length);
+        return s;
     }
 
     /** {@return whether this is a virtual thread's record} */

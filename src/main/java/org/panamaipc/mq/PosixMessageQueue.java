@@ -836,8 +836,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
         if (parksWithHeapBytes(mode)) {
             return sendFromHeapParking(MemorySegment.ofArray(message), priority, mode, timeout);
         }
-        MemorySegment data = Waiter.current().scratch(message.length);
-        MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, message.length);
+        MemorySegment data = Waiter.current().scratchCopy(message, 0, message.length);
         return sendNative(data, message.length, priority, mode, timeout);
     }
 

@@ -744,8 +744,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, byte[] text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM + Long.BYTES + text.length)
-                .asSlice(Native.MSQID_ROOM);
+        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM, Long.BYTES + text.length);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, ValueLayout.JAVA_BYTE, Long.BYTES, text.length);
         return buf;
@@ -754,8 +753,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     private static MemorySegment stage(long type, MemorySegment text) {
         Check.notNull("text", text);
         Check.positive("type", type);
-        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM + Long.BYTES + text.byteSize())
-                .asSlice(Native.MSQID_ROOM);
+        MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM, Long.BYTES + text.byteSize());
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, Long.BYTES, text.byteSize());
         return buf;

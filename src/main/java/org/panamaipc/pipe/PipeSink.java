@@ -158,7 +158,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      */
     public int write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, Check.notNull("b", b).length);
-        return (int) writeHeap(MemorySegment.ofArray(b).asSlice(off, len));
+        return (int) writeArray(b, off, len);
     }
 
     /**
@@ -244,10 +244,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
-                MemorySegment src = MemorySegment.ofArray(b).asSlice(off, len);
-                long done = 0;
+                int done = 0;
                 while (done < len) {
-                    done += writeHeap(src.asSlice(done));
+                    done += (int) writeArray(b, off + done, len - done);
                     if (done < len) {
                         awaitReady(Native.POLLOUT, Deadline.NONE);
                     }
@@ -261,15 +260,31 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         };
     }
 
+    /**
+     * Writes part of an array: on a platform thread each chunk through the thread's scratch
+     * memory (no segment per call); a virtual thread's through memory lent per attempt.
+     */
+    private long writeArray(byte[] b, int off, int len) throws IOException {
+        return Thread.currentThread().isVirtual() ? writeHeap(null, MemorySegment.ofArray(b).asSlice(off, len), 0, len)
+                : writeHeap(b, null, off, len);
+    }
+
+    /** Writes a heap segment through memory the engine lends for each call. */
     private long writeHeap(MemorySegment src) throws IOException {
+        return writeHeap(null, src, 0, src.byteSize());
+    }
+
+    /** Writes heap bytes, {@code BOUNCE_SIZE} at a time: from {@code array} if not null, else from {@code heap}. */
+    private long writeHeap(byte[] array, MemorySegment heap, int offset, long len) throws IOException {
         long done = 0;
-        long len = src.byteSize();
         if (len == 0) {
             fd().get(); // a write of nothing still refuses a closed end, as every other call does
         }
         while (done < len) {
-            long chunk = Math.min(len - done, BOUNCE_SIZE);
-            long r = result("write", chunk, transfer(PipeCalls::write, src.asSlice(done, chunk), Timing.POLL_OUT));
+            int chunk = (int) Math.min(len - done, BOUNCE_SIZE);
+            MemorySegment part = array != null ? Waiter.current().scratchCopy(array, offset + (int) done, chunk)
+                    : heap.asSlice(done, chunk);
+            long r = result("write", chunk, transfer(PipeCalls::write, part, Timing.POLL_OUT));
             done += r;
             if (r == 0) {
                 break; // non-blocking and full

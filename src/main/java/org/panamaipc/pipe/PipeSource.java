@@ -154,7 +154,16 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
      */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, Check.notNull("b", b).length);
-        return (int) readHeap(MemorySegment.ofArray(b).asSlice(off, Math.min(len, BOUNCE_SIZE)));
+        int n = Math.min(len, BOUNCE_SIZE);
+        if (Thread.currentThread().isVirtual()) { // through memory lent per attempt, not held while it parks
+            return (int) readHeap(MemorySegment.ofArray(b).asSlice(off, n));
+        }
+        MemorySegment s = Waiter.current().scratch(n); // no segment per call for the array
+        long r = readOnce(s);
+        if (r > 0) {
+            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, b, off, (int) r);
+        }
+        return (int) r;
     }
 
     /**

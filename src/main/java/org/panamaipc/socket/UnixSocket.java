@@ -629,6 +629,9 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     public int send(byte[] data, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, Check.notNull("data", data).length);
+        if (length <= SCRATCH_SIZE && !Thread.currentThread().isVirtual()) { // no segment per call
+            return (int) send(Waiter.current().scratchCopy(data, offset, length));
+        }
         return (int) send(MemorySegment.ofArray(data).asSlice(offset, length));
     }
 
@@ -1007,6 +1010,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     public int receive(byte[] buffer, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, Check.notNull("buffer", buffer).length);
+        if (length <= SCRATCH_SIZE && !Thread.currentThread().isVirtual()) { // no segment per call
+            MemorySegment s = Waiter.current().scratch(length);
+            long r = receive(s);
+            if (r > 0) { // a datagram's length may exceed the buffer (MSG_TRUNC)
+                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) Math.min(r, length));
+            }
+            return (int) Math.min(Integer.MAX_VALUE, r);
+        }
         return (int) Math.min(Integer.MAX_VALUE, receive(MemorySegment.ofArray(buffer).asSlice(offset, length)));
     }
 

@@ -546,6 +546,8 @@ class PosixMessageQueueTest {
         MemorySegment msg = Arena.ofAuto().allocate(64);
         msg.fill((byte) 1);
         PosixMessage into = PosixMessage.allocate(Arena.ofAuto(), 64);
+        byte[] array = new byte[64];
+        java.util.Arrays.fill(array, (byte) 1);
         // Until C2 has compiled the path, interpreted code allocates: measure rounds until one is clean.
         Duration patience = Duration.ofSeconds(5);
         long perMessage = Long.MAX_VALUE;
@@ -558,6 +560,8 @@ class PosixMessageQueueTest {
                 q.tryReceive(into);
                 q.send(msg, 2, patience);
                 q.receive(into, patience);
+                q.send(array, 3);
+                q.receive(into);
             }
             perMessage = (Allocation.currentThread() - before) / 4_000;
         }

@@ -484,6 +484,7 @@ class SysVMessageQueueTest {
         SysVMessage in = SysVMessage.allocate(Arena.ofAuto(), 64);
         TypeFilter filter = TypeFilter.lowestUpTo(5);
         Duration patience = Duration.ofSeconds(5);
+        byte[] array = new byte[64];
         long perMessage = Long.MAX_VALUE;
         for (int round = 0; round < 60 && perMessage > 0; round++) {
             long before = Allocation.currentThread();
@@ -494,6 +495,8 @@ class SysVMessageQueueTest {
                 q.tryReceive(in, filter);
                 q.send(out, patience);
                 q.receive(in, filter, patience);
+                q.send(4, array);
+                q.receive(in, filter);
             }
             perMessage = (Allocation.currentThread() - before) / 4_000;
         }

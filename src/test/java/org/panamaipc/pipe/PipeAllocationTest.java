@@ -13,7 +13,7 @@ import org.panamaipc.testing.IpcTest;
 
 /**
  * Writing and reading a native segment through a pipe or a FIFO allocates nothing once warm,
- * untimed and timed, on a platform thread (one thread writes and then reads: no call waits).
+ * untimed and timed, on a platform thread, and so does an array through a pipe (one thread writes and then reads: no call waits).
  */
 @IpcTest
 class PipeAllocationTest {
@@ -38,6 +38,22 @@ class PipeAllocationTest {
             assertThat(bytesPerStep(fifo, arena)).as("bytes per FIFO write/read step").isLessThan(1);
         } finally {
             Fifo.unlink(path);
+        }
+    }
+
+    @Test
+    void pipeWriteAndReadOfAnArrayAllocateNothingOnAPlatformThread() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            byte[] out = new byte[64];
+            byte[] in = new byte[80];
+            out[63] = 9;
+            PipeSink sink = pipe.sink();
+            PipeSource source = pipe.source();
+            assertThat(Allocation.bytesPerCall(STEPS, () -> {
+                if (sink.write(out, 0, 64) != 64 || source.read(in, 16, 64) != 64 || in[16 + 63] != 9) {
+                    throw new AssertionError("short or wrong transfer");
+                }
+            })).as("bytes per pipe write/read step of an array").isLessThan(1);
         }
     }
 

@@ -109,6 +109,14 @@ class UnixSocketTest {
                 assertThat(m.length()).isEqualTo(50);
                 assertThat(m.bytesReceived()).isEqualTo(10);
             }
+            byte[] big = new byte[60];
+            java.util.Arrays.fill(big, (byte) 6);
+            pair.first().send(big, 10, 40);
+            byte[] into = new byte[20];
+            assertThat(pair.second().receive(into, 5, 10)).as("an array's truncated message: its real length")
+                    .isEqualTo(40);
+            assertThat(into).as("the first 10 bytes, at offset 5, and nothing outside them")
+                    .containsExactly(0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0);
         }
     }
 

@@ -16,8 +16,8 @@ import org.panamaipc.testing.Allocation;
 import org.panamaipc.testing.IpcTest;
 
 /**
- * The hot paths, send and receive of a native segment and sending descriptors, allocate
- * nothing once warmed up; a received message costs its {@link ReceivedMessage} and one
+ * The hot paths, send and receive of a native segment or an array and sending descriptors,
+ * allocate nothing once warmed up; a received message costs its {@link ReceivedMessage} and one
  * {@link OwnedFd} per descriptor.
  */
 @IpcTest
@@ -37,6 +37,24 @@ class ZeroAllocationTest {
                     throw new AssertionError("short transfer");
                 }
             })).as("bytes per send/receive, untimed and timed").isLessThan(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SocketType.class)
+    void sendAndReceiveOfAnArrayAllocateNothingOnAPlatformThread(SocketType type) throws Exception {
+        try (SocketPair pair = UnixSocket.pair(type)) {
+            byte[] out = new byte[64];
+            byte[] in = new byte[80];
+            out[63] = 7;
+            UnixSocket a = pair.first();
+            UnixSocket b = pair.second();
+            assertThat(Allocation.bytesPerCall(10_000, () -> {
+                if (a.send(out) != 64 || b.receive(in, 8, 64) != 64 || a.send(out, 0, 64) != 64
+                        || b.receive(in, 16, 64) != 64 || in[16 + 63] != 7) {
+                    throw new AssertionError("short or wrong transfer");
+                }
+            })).as("bytes per send/receive of an array").isLessThan(1);
         }
     }
 
