@@ -3,6 +3,7 @@ package org.panamaipc.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,7 @@ public final class Waiter {
     /** A {@code struct pollfd} for the engine's readiness waits. */
     final MemorySegment pollfd = block.asSlice(POLLFD_AT, org.panamaipc.bindings.pollfd.layout().byteSize());
     private MemorySegment buffer = MemorySegment.NULL;
+    private ByteBuffer bufferView; // the scratch memory as a ByteBuffer, made once per buffer
     // the last slices handed out, by size: a hot path asks for the same sizes every call, and a
     // slice made anew would escape into the engine's call and be allocated each time
     private final MemorySegment[] slices = new MemorySegment[SLICES];
@@ -122,6 +124,7 @@ public final class Waiter {
             // an arena of its own, so that the buffer outgrown is freed; doubling, so that
             // growing sizes make few of them
             buffer = Arena.ofAuto().allocate(Math.max(offset + bytes, Math.max(64, 2 * buffer.byteSize())), 16);
+            bufferView = null;
             java.util.Arrays.fill(slices, null);
         }
         long address = buffer.address() + offset;
@@ -150,6 +153,72 @@ public final class Waiter {
         MemorySegment s = scratch(length);
         MemorySegment.copy(array, offset, s, ValueLayout.JAVA_BYTE, 0, length);
         return s;
+    }
+
+    /** A direct buffer's bytes are copied through scratch memory up to this many: below it the copy costs less than a segment of the buffer. */
+    private static final int COPY_DIRECT_UP_TO = 4096;
+
+    /**
+     * Whether a platform thread's call should copy a buffer's bytes through its scratch memory
+     * ({@link #scratchCopy(ByteBuffer, int)}, {@link #copyBack}) rather than make a segment of
+     * the buffer for each call: a heap buffer up to {@code heapLimit} bytes (its bytes are copied
+     * anyway), a direct one up to 4 KiB (above that, one segment per call weighs less than the
+     * copy).
+     *
+     * @param b the buffer
+     * @param length the bytes the call moves
+     * @param heapLimit the most bytes of a heap buffer to copy this way
+     * @return whether to copy
+     */
+    public static boolean copiesThroughScratch(ByteBuffer b, int length, int heapLimit) {
+        return length <= (b.isDirect() ? COPY_DIRECT_UP_TO : heapLimit) && !Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * This thread's scratch memory holding a copy of {@code length} bytes of a buffer from its
+     * position, which stays where it is.
+     *
+     * @param src the buffer
+     * @param length how many bytes, at most its remaining
+     * @return the scratch segment, exactly {@code length} long
+     */
+    public MemorySegment scratchCopy(ByteBuffer src, int length) {
+        MemorySegment s = scratch(length);
+        copyToScratch(0, src, length);
+        return s;
+    }
+
+    /**
+     * Copies {@code length} bytes of a buffer from its position, which stays where it is, into
+     * this thread's scratch memory at {@code at}, which a {@link #scratch(long, long)} of this
+     * call made room for.
+     *
+     * @param at where the bytes go in the scratch memory
+     * @param src the buffer
+     * @param length how many bytes, at most its remaining
+     */
+    public void copyToScratch(int at, ByteBuffer src, int length) {
+        view().put(at, src, src.position(), length);
+    }
+
+    /**
+     * Copies {@code length} bytes from the start of this thread's scratch memory into a buffer
+     * at its position, which stays where it is: what a call read into {@link #scratch(long)}.
+     *
+     * @param dst the buffer
+     * @param length how many bytes, at most its remaining
+     */
+    public void copyBack(ByteBuffer dst, int length) {
+        dst.put(dst.position(), view(), 0, length);
+    }
+
+    private ByteBuffer view() {
+        ByteBuffer v = bufferView;
+        if (v == null) {
+            v = buffer.asByteBuffer();
+            bufferView = v;
+        }
+        return v;
     }
 
     /** {@return whether this is a virtual thread's record} */

@@ -845,7 +845,9 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
         checkPriority(priority);
         int len = message.remaining();
         MemorySegment data;
-        if (message.isDirect()) {
+        if (message.isDirect() && Waiter.copiesThroughScratch(message, len, 0)) {
+            data = Waiter.current().scratchCopy(message, len); // a small one: no segment per call
+        } else if (message.isDirect()) {
             data = MemorySegment.ofBuffer(message);
         } else if (parksWithHeapBytes(mode)) {
             boolean sent = sendFromHeapParking(MemorySegment.ofBuffer(message), priority, mode, timeout);
@@ -854,8 +856,7 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
             }
             return sent;
         } else {
-            data = Waiter.current().scratch(len);
-            MemorySegment.copy(MemorySegment.ofBuffer(message), 0, data, 0, len);
+            data = Waiter.current().scratchCopy(message, len);
         }
         boolean sent = sendNative(data, len, priority, mode, timeout);
         if (sent) {

@@ -730,7 +730,7 @@ public final class SysVMessageQueue implements AutoCloseable {
     private boolean sendBuffer(long type, ByteBuffer text, int mode, Duration timeout) throws IOException {
         Check.notNull("text", text);
         int len = text.remaining();
-        boolean sent = sendNative(stage(type, MemorySegment.ofBuffer(text)), len, mode, timeout);
+        boolean sent = sendNative(stage(type, text), len, mode, timeout);
         if (sent) {
             text.position(text.limit());
         }
@@ -747,6 +747,16 @@ public final class SysVMessageQueue implements AutoCloseable {
         MemorySegment buf = Waiter.current().scratch(Native.MSQID_ROOM, Long.BYTES + text.length);
         buf.set(ValueLayout.JAVA_LONG, 0, type);
         MemorySegment.copy(text, 0, buf, ValueLayout.JAVA_BYTE, Long.BYTES, text.length);
+        return buf;
+    }
+
+    private static MemorySegment stage(long type, ByteBuffer text) {
+        Check.positive("type", type);
+        int len = text.remaining();
+        Waiter w = Waiter.current();
+        MemorySegment buf = w.scratch(Native.MSQID_ROOM, Long.BYTES + len);
+        buf.set(ValueLayout.JAVA_LONG, 0, type);
+        w.copyToScratch((int) Native.MSQID_ROOM + Long.BYTES, text, len); // no segment of the buffer per call
         return buf;
     }
 

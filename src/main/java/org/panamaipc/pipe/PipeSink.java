@@ -131,7 +131,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
         Objects.requireNonNull(src, "src");
         int pos = src.position();
         long r;
-        if (src.isDirect()) {
+        if (Waiter.copiesThroughScratch(src, src.remaining(), BOUNCE_SIZE)) { // no segment per call
+            r = writeAll(Waiter.current().scratchCopy(src, src.remaining()), Deadline.NONE, false);
+        } else if (src.isDirect()) {
             r = writeAll(MemorySegment.ofBuffer(src), Deadline.NONE, false);
         } else {
             r = writeHeap(MemorySegment.ofBuffer(src));

@@ -129,8 +129,17 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         }
         int pos = dst.position();
         int len = dst.limit() - pos;
-        long r = dst.isDirect() ? readOnce(MemorySegment.ofBuffer(dst))
-                : readHeap(MemorySegment.ofBuffer(dst).asSlice(0, Math.min(len, BOUNCE_SIZE)));
+        long r;
+        if (Waiter.copiesThroughScratch(dst, len, BOUNCE_SIZE)) { // no segment per call
+            Waiter w = Waiter.current();
+            r = readOnce(w.scratch(len));
+            if (r > 0) {
+                w.copyBack(dst, (int) r);
+            }
+        } else {
+            r = dst.isDirect() ? readOnce(MemorySegment.ofBuffer(dst))
+                    : readHeap(MemorySegment.ofBuffer(dst).asSlice(0, Math.min(len, BOUNCE_SIZE)));
+        }
         if (r > 0) {
             dst.position(pos + (int) r);
         }

@@ -651,7 +651,9 @@ public final class UnixSocket implements ByteChannel, Waitable {
         if (src == null) {
             throw new NullPointerException("src must not be null");
         }
-        long r = send(MemorySegment.ofBuffer(src));
+        int len = src.remaining();
+        long r = Waiter.copiesThroughScratch(src, len, SCRATCH_SIZE) // no segment per call
+                ? send(Waiter.current().scratchCopy(src, len)) : send(MemorySegment.ofBuffer(src));
         src.position(src.position() + (int) r);
         return (int) r;
     }
@@ -1039,7 +1041,17 @@ public final class UnixSocket implements ByteChannel, Waitable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
-        long r = receive(MemorySegment.ofBuffer(dst));
+        int len = dst.remaining();
+        long r;
+        if (Waiter.copiesThroughScratch(dst, len, SCRATCH_SIZE)) { // no segment per call
+            Waiter w = Waiter.current();
+            r = receive(w.scratch(len));
+            if (r > 0) {
+                w.copyBack(dst, (int) Math.min(r, len));
+            }
+        } else {
+            r = receive(MemorySegment.ofBuffer(dst));
+        }
         if (r < 0) {
             return -1;
         }

@@ -548,6 +548,8 @@ class PosixMessageQueueTest {
         PosixMessage into = PosixMessage.allocate(Arena.ofAuto(), 64);
         byte[] array = new byte[64];
         java.util.Arrays.fill(array, (byte) 1);
+        java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(array);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64).put(array);
         // Until C2 has compiled the path, interpreted code allocates: measure rounds until one is clean.
         Duration patience = Duration.ofSeconds(5);
         long perMessage = Long.MAX_VALUE;
@@ -561,6 +563,10 @@ class PosixMessageQueueTest {
                 q.send(msg, 2, patience);
                 q.receive(into, patience);
                 q.send(array, 3);
+                q.receive(into);
+                q.send(heap.clear(), 4);
+                q.receive(into);
+                q.send(direct.clear(), 5);
                 q.receive(into);
             }
             perMessage = (Allocation.currentThread() - before) / 4_000;

@@ -485,6 +485,8 @@ class SysVMessageQueueTest {
         TypeFilter filter = TypeFilter.lowestUpTo(5);
         Duration patience = Duration.ofSeconds(5);
         byte[] array = new byte[64];
+        java.nio.ByteBuffer heap = java.nio.ByteBuffer.allocate(64);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
         long perMessage = Long.MAX_VALUE;
         for (int round = 0; round < 60 && perMessage > 0; round++) {
             long before = Allocation.currentThread();
@@ -496,6 +498,10 @@ class SysVMessageQueueTest {
                 q.send(out, patience);
                 q.receive(in, filter, patience);
                 q.send(4, array);
+                q.receive(in, filter);
+                q.send(4, heap.clear());
+                q.receive(in, filter);
+                q.send(4, direct.clear());
                 q.receive(in, filter);
             }
             perMessage = (Allocation.currentThread() - before) / 4_000;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.panamaipc.testing.IpcTest;
 
 /**
  * Writing and reading a native segment through a pipe or a FIFO allocates nothing once warm,
- * untimed and timed, on a platform thread, and so does an array through a pipe (one thread writes and then reads: no call waits).
+ * untimed and timed, on a platform thread, and so do an array and byte buffers through a pipe (one thread writes and then reads: no call waits).
  */
 @IpcTest
 class PipeAllocationTest {
@@ -54,6 +55,27 @@ class PipeAllocationTest {
                     throw new AssertionError("short or wrong transfer");
                 }
             })).as("bytes per pipe write/read step of an array").isLessThan(1);
+        }
+    }
+
+    @Test
+    void pipeWriteAndReadOfByteBuffersAllocateNothingOnAPlatformThread() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            PipeSink sink = pipe.sink();
+            PipeSource source = pipe.source();
+            for (boolean direct : new boolean[] {false, true}) {
+                ByteBuffer out = direct ? ByteBuffer.allocateDirect(64) : ByteBuffer.allocate(64);
+                ByteBuffer in = direct ? ByteBuffer.allocateDirect(80) : ByteBuffer.allocate(80);
+                out.put(63, (byte) 5);
+                assertThat(Allocation.bytesPerCall(STEPS, () -> {
+                    out.clear();
+                    in.clear().position(8);
+                    if (sink.write(out) != 64 || out.hasRemaining() || source.read(in) != 64 || in.position() != 72
+                            || in.get(8 + 63) != 5) {
+                        throw new AssertionError("short or wrong transfer");
+                    }
+                })).as("bytes per pipe write/read step of %s buffers", direct ? "direct" : "heap").isLessThan(1);
+            }
         }
     }
 

@@ -117,6 +117,14 @@ class UnixSocketTest {
                     .isEqualTo(40);
             assertThat(into).as("the first 10 bytes, at offset 5, and nothing outside them")
                     .containsExactly(0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0);
+            for (ByteBuffer small : new ByteBuffer[] {ByteBuffer.allocate(12), ByteBuffer.allocateDirect(12)}) {
+                pair.first().send(big, 0, 30);
+                small.position(2);
+                assertThat(pair.second().read(small)).as("a buffer's truncated message: the bytes it holds")
+                        .isEqualTo(10);
+                assertThat(small.position()).isEqualTo(12);
+                assertThat(small.get(11)).isEqualTo((byte) 6);
+            }
         }
     }
 

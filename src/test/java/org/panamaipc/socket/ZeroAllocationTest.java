@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.panamaipc.testing.Allocation;
 import org.panamaipc.testing.IpcTest;
 
 /**
- * The hot paths, send and receive of a native segment or an array and sending descriptors,
+ * The hot paths, send and receive of a native segment, an array or a byte buffer and sending descriptors,
  * allocate nothing once warmed up; a received message costs its {@link ReceivedMessage} and one
  * {@link OwnedFd} per descriptor.
  */
@@ -55,6 +56,28 @@ class ZeroAllocationTest {
                     throw new AssertionError("short or wrong transfer");
                 }
             })).as("bytes per send/receive of an array").isLessThan(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SocketType.class)
+    void writeAndReadOfByteBuffersAllocateNothingOnAPlatformThread(SocketType type) throws Exception {
+        try (SocketPair pair = UnixSocket.pair(type)) {
+            UnixSocket a = pair.first();
+            UnixSocket b = pair.second();
+            for (boolean direct : new boolean[] {false, true}) {
+                ByteBuffer out = direct ? ByteBuffer.allocateDirect(64) : ByteBuffer.allocate(64);
+                ByteBuffer in = direct ? ByteBuffer.allocateDirect(80) : ByteBuffer.allocate(80);
+                out.put(63, (byte) 3);
+                assertThat(Allocation.bytesPerCall(10_000, () -> {
+                    out.clear();
+                    in.clear().position(8);
+                    if (a.write(out) != 64 || out.hasRemaining() || b.read(in) != 64 || in.position() != 72
+                            || in.get(8 + 63) != 3) {
+                        throw new AssertionError("short or wrong transfer");
+                    }
+                })).as("bytes per write/read of %s buffers", direct ? "direct" : "heap").isLessThan(1);
+            }
         }
     }
 
