@@ -2,7 +2,7 @@
 # The benchmark suite in one command: builds the benchmarks and the C baselines, runs the
 # C programs and then JMH in the same invocation, and renders the report.
 #
-#   bench/run.sh --quick     about 9 minutes on 2 cores (bench/README.md); results in bench/results/
+#   bench/run.sh --quick     about 11 minutes on 2 cores (bench/README.md); results in bench/results/
 #   bench/run.sh --full      2 forks, 5 iterations of 1 s, more C iterations (about 45 minutes)
 #   bench/run.sh --smoke     1 fork, 1 short iteration: checks that everything runs;
 #                            results in bench/results/tmp/ (not to be committed)
