@@ -49,6 +49,7 @@ final class CarrierBlockers {
         boolean released = false;
         try (Counter counter = new Counter(); Arena arena = Arena.ofShared()) {
             counter.awaitProgress(Counter.PROGRESS, DescriptorWaits.TIMEOUT);
+            warmUp(arena);
             for (int i = 0; i < n; i++) {
                 Pipe pipe = Pipe.open();
                 pipes.add(pipe);
@@ -85,6 +86,26 @@ final class CarrierBlockers {
             pipes.forEach(Pipe::close);
         }
         return facts;
+    }
+
+    /**
+     * Makes the first call of the downcall here, on a platform thread: it initializes the
+     * downcall's stub class, and a blocker that waited for another to do so would park pinned
+     * (class initialization), an event the pinning test would count against the library.
+     */
+    private static void warmUp(Arena arena) throws IOException {
+        try (Pipe pipe = Pipe.open()) {
+            pipe.sink().write(new byte[1], 0, 1);
+            long r;
+            try {
+                r = (long) READ.invokeExact(pipe.source().fd().get(), arena.allocate(1), 1L);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+            if (r != 1) {
+                throw new AssertionError("the warm-up read returned " + r);
+            }
+        }
     }
 
     /** Writes a byte into every pipe, which ends each blocked read. */
