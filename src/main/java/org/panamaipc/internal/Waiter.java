@@ -3,9 +3,9 @@ package org.panamaipc.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -38,6 +38,8 @@ public final class Waiter {
     private static final long ONE_CALL = 4;
 
     private static final int SLICES = 4;
+    /** A direct buffer's bytes are copied through scratch memory up to this many: below, the copy costs less than a segment of the buffer. */
+    private static final int COPY_DIRECT_UP_TO = 4096;
     private static final long RESIGNAL_FIRST_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long RESIGNAL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
@@ -154,9 +156,6 @@ public final class Waiter {
         MemorySegment.copy(array, offset, s, ValueLayout.JAVA_BYTE, 0, length);
         return s;
     }
-
-    /** A direct buffer's bytes are copied through scratch memory up to this many: below it the copy costs less than a segment of the buffer. */
-    private static final int COPY_DIRECT_UP_TO = 4096;
 
     /**
      * Whether a platform thread's call should copy a buffer's bytes through its scratch memory
