@@ -185,8 +185,8 @@ class JvmForeignPeersTest {
                         "the C reader asleep on the empty ring, asking for the fence");
                 reader.kill9();
             }
-            assertThat(sleepers(header)).as("a killed reader's request and sleep stay in the header")
-                    .isEqualTo(sleepingAsker);
+            // its sleep too, unless the kill landed between two 25 ms slices of the wait
+            assertThat(sleepers(header) >>> 16).as("a killed reader's request stays in the header").isEqualTo(1);
             try (ChannelWriter writer = channel.writer()) {
                 assertThat(writer.offer(1, new byte[] {42})).as("a writer waking a dead sleeper").isTrue();
                 try (ChannelReader next = channel.reader()) {
