@@ -170,7 +170,21 @@ public final class Waiter {
      * @return whether to copy
      */
     public static boolean copiesThroughScratch(ByteBuffer b, int length, int heapLimit) {
-        return length <= (b.isDirect() ? COPY_DIRECT_UP_TO : heapLimit) && !Thread.currentThread().isVirtual();
+        return copiesThroughScratch(length, b.isDirect() ? COPY_DIRECT_UP_TO : heapLimit);
+    }
+
+    /**
+     * Whether a platform thread's call should copy an array's bytes through its scratch memory
+     * ({@link #scratchCopy(byte[], int, int)}, {@link #copyBack(byte[], int, int)}) rather than
+     * make a heap segment of the array for each call: up to {@code limit} bytes. A virtual
+     * thread never does: its bytes go through memory lent per attempt, not held while it parks.
+     *
+     * @param length the bytes the call moves
+     * @param limit the most bytes to copy this way
+     * @return whether to copy
+     */
+    public static boolean copiesThroughScratch(int length, int limit) {
+        return length <= limit && !Thread.currentThread().isVirtual();
     }
 
     /**
@@ -209,6 +223,18 @@ public final class Waiter {
      */
     public void copyBack(ByteBuffer dst, int length) {
         dst.put(dst.position(), view(), 0, length);
+    }
+
+    /**
+     * Copies {@code length} bytes from the start of this thread's scratch memory into an
+     * array: what a call read into {@link #scratch(long)}.
+     *
+     * @param dst the array
+     * @param offset where the bytes go in it
+     * @param length how many bytes
+     */
+    public void copyBack(byte[] dst, int offset, int length) {
+        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, dst, offset, length);
     }
 
     private ByteBuffer view() {

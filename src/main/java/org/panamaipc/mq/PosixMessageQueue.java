@@ -845,8 +845,8 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
         checkPriority(priority);
         int len = message.remaining();
         MemorySegment data;
-        if (message.isDirect() && Waiter.copiesThroughScratch(message, len, 0)) {
-            data = Waiter.current().scratchCopy(message, len); // a small one: no segment per call
+        if (Waiter.copiesThroughScratch(message, len, Integer.MAX_VALUE)) { // no segment per call
+            data = Waiter.current().scratchCopy(message, len);
         } else if (message.isDirect()) {
             data = MemorySegment.ofBuffer(message);
         } else if (parksWithHeapBytes(mode)) {

@@ -267,8 +267,8 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel {
      * memory (no segment per call); a virtual thread's through memory lent per attempt.
      */
     private long writeArray(byte[] b, int off, int len) throws IOException {
-        return Thread.currentThread().isVirtual() ? writeHeap(null, MemorySegment.ofArray(b).asSlice(off, len), 0, len)
-                : writeHeap(b, null, off, len);
+        return Waiter.copiesThroughScratch(len, Integer.MAX_VALUE) ? writeHeap(b, null, off, len)
+                : writeHeap(null, MemorySegment.ofArray(b).asSlice(off, len), 0, len);
     }
 
     /** Writes a heap segment through memory the engine lends for each call. */

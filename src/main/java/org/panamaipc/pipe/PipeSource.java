@@ -3,7 +3,6 @@ package org.panamaipc.pipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -137,8 +136,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
                 w.copyBack(dst, (int) r);
             }
         } else {
-            r = dst.isDirect() ? readOnce(MemorySegment.ofBuffer(dst))
-                    : readHeap(MemorySegment.ofBuffer(dst).asSlice(0, Math.min(len, BOUNCE_SIZE)));
+            r = readOnce(dst.isDirect() ? MemorySegment.ofBuffer(dst)
+                    : MemorySegment.ofBuffer(dst).asSlice(0, Math.min(len, BOUNCE_SIZE)));
         }
         if (r > 0) {
             dst.position(pos + (int) r);
@@ -164,13 +163,13 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, Check.notNull("b", b).length);
         int n = Math.min(len, BOUNCE_SIZE);
-        if (Thread.currentThread().isVirtual()) { // through memory lent per attempt, not held while it parks
-            return (int) readHeap(MemorySegment.ofArray(b).asSlice(off, n));
+        if (!Waiter.copiesThroughScratch(n, BOUNCE_SIZE)) {
+            return (int) readOnce(MemorySegment.ofArray(b).asSlice(off, n));
         }
-        MemorySegment s = Waiter.current().scratch(n); // no segment per call for the array
-        long r = readOnce(s);
+        Waiter w = Waiter.current(); // no segment per call for the array
+        long r = readOnce(w.scratch(n));
         if (r > 0) {
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, b, off, (int) r);
+            w.copyBack(b, off, (int) r);
         }
         return (int) r;
     }
@@ -276,14 +275,11 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         };
     }
 
+    /** Reads once into native memory, or into the heap through native memory the engine lends for the call. */
     private long readOnce(MemorySegment dst) throws IOException {
         return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Timing.POLL_IN));
     }
 
-    /** Reads into the heap through native memory the engine lends for the call. */
-    private long readHeap(MemorySegment dst) throws IOException {
-        return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Timing.POLL_IN));
-    }
 
     private long readResult(long len, long r) throws IOException {
         if (r == 0) {

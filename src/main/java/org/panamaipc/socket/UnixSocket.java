@@ -629,7 +629,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     public int send(byte[] data, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, Check.notNull("data", data).length);
-        if (length <= SCRATCH_SIZE && !Thread.currentThread().isVirtual()) { // no segment per call
+        if (Waiter.copiesThroughScratch(length, SCRATCH_SIZE)) { // no segment per call
             return (int) send(Waiter.current().scratchCopy(data, offset, length));
         }
         return (int) send(MemorySegment.ofArray(data).asSlice(offset, length));
@@ -1012,11 +1012,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
      */
     public int receive(byte[] buffer, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, Check.notNull("buffer", buffer).length);
-        if (length <= SCRATCH_SIZE && !Thread.currentThread().isVirtual()) { // no segment per call
-            MemorySegment s = Waiter.current().scratch(length);
-            long r = receive(s);
+        if (Waiter.copiesThroughScratch(length, SCRATCH_SIZE)) { // no segment per call
+            Waiter w = Waiter.current();
+            long r = receive(w.scratch(length));
             if (r > 0) { // a datagram's length may exceed the buffer (MSG_TRUNC)
-                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) Math.min(r, length));
+                w.copyBack(buffer, offset, (int) Math.min(r, length));
             }
             return (int) Math.min(Integer.MAX_VALUE, r);
         }
