@@ -44,7 +44,7 @@ class RenderTest(unittest.TestCase):
                                 "RESULT pipe.tput cross ns 400 400 400\n"
                                 "RESULT scm_rights.tput16 cross ns 4000 4000 4000\n"))
         with open(os.path.join(d, "env.txt"), "w") as f:
-            f.write("mode: quick\ncpu: Test CPU\ncpus: 2\nkernel: Linux 6\n")
+            f.write("mode: quick\ncpu: Test CPU\ncpus: 2\nkernel: Linux 6\nguest: nested_pvm=1 cpuidle=haltpoll\n")
         with open(os.path.join(d, "jmh.json"), "w") as f:
             json.dump([
                 jmh_entry("x.PipeRoundTrip.roundTrip", {"placement": "cross"}, [7150, 7200, 7250], 0.05),
@@ -86,6 +86,10 @@ class RenderTest(unittest.TestCase):
         self.assertIn("4.00 M fds/s", scm)                        # C: 16e9 / 4000
         self.assertIn("## Not yet in the library", report)
         self.assertIn("- SCM_RIGHTS, 16 fds", report)
+
+    def test_the_guest_kernel_s_options_stand_beside_the_kernel(self):
+        report, _ = self.render()
+        self.assertIn("- Kernel: Linux 6; guest: `nested_pvm=1 cpuidle=haltpoll`", report)
 
     def test_b_per_op_is_the_median_iteration_not_the_tear_down(self):
         report, _ = self.render()
