@@ -29,6 +29,7 @@ public final class MqCalls {
 
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
+    private static final int IPC_NOWAIT = LibC.IPC_NOWAIT();
 
     private MqCalls() {
     }
@@ -127,12 +128,13 @@ public final class MqCalls {
      * @param size the room for the text
      * @param type the type selector
      * @param flags {@code IPC_NOWAIT}, {@code MSG_EXCEPT}, {@code MSG_NOERROR}
-     * @param timeout unused (the engine's timer ends the wait)
+     * @param timeout {@code NULL} to wait (the engine's timer ends the wait); anything else
+     *        adds {@code IPC_NOWAIT}: the attempt of {@link Blocker#callTryingFirst}
      * @return the length of the text received, or {@code -errno}
      */
     public static long msgReceive(int id, MemorySegment msgp, MemorySegment unused, long size, long type, long flags,
                                   MemorySegment timeout) {
-        return msgrcv(id, msgp, size, type, (int) flags);
+        return msgrcv(id, msgp, size, type, (int) flags | (timeout.address() != 0 ? IPC_NOWAIT : 0));
     }
 
     /**
@@ -144,12 +146,13 @@ public final class MqCalls {
      * @param size the length of the text
      * @param flags {@code IPC_NOWAIT} or 0
      * @param z unused
-     * @param timeout unused (the engine's timer ends the wait)
+     * @param timeout {@code NULL} to wait (the engine's timer ends the wait); anything else
+     *        adds {@code IPC_NOWAIT}
      * @return 0, or {@code -errno}
      */
     public static long msgSend(int id, MemorySegment msgp, MemorySegment unused, long size, long flags, long z,
                                MemorySegment timeout) {
-        return msgsnd(id, msgp, size, (int) flags);
+        return msgsnd(id, msgp, size, (int) flags | (timeout.address() != 0 ? IPC_NOWAIT : 0));
     }
 
     private static final MethodHandle MQ_OPEN = Downcalls.variadic(LibC.mq_open.address(),
