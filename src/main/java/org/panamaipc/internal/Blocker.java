@@ -46,10 +46,6 @@ import org.panamaipc.bindings.pollfd;
  * long r = blocker.call(MqCalls::receive, 0, buf, prio, len, 0, 0, deadline, Timing.ABSOLUTE_REALTIME);
  * }</pre>
  *
- * <p>A call whose attempt that does not wait costs what the waiting call costs (a socket's
- * {@code MSG_DONTWAIT}, a queue's expired deadline) goes through {@link #callTryingFirst}
- * instead: what is ready then costs that attempt alone, without the bookkeeping above.
- *
  * <p>The result is the call's, or {@code -errno}; never {@code -EINTR}. A passed deadline is
  * {@code -ETIMEDOUT} whatever the system call reported, so the caller maps one value to its
  * timeout result ({@code null}, {@code false} or {@code 0}).
@@ -96,9 +92,6 @@ public final class Blocker {
     public static final int ETIMEDOUT = LibC.ETIMEDOUT();
     private static final int EINTR = LibC.EINTR();
     private static final int EAGAIN = LibC.EAGAIN();
-    private static final int ENOMSG = LibC.ENOMSG();
-    /** Failed attempts in a row after which {@link #callTryingFirst} goes to the engine at once. */
-    static final int MISSES_BEFORE_SKIPPING = 2;
     private static final short POLLIN = (short) LibC.POLLIN();
     private static final short POLLOUT = (short) LibC.POLLOUT();
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -118,11 +111,6 @@ public final class Blocker {
     private final AutoCloseable channel;
 
     private Waiter head;
-    // callTryingFirst's record: the call whose attempts found nothing last, and how many times
-    // in a row. A hint, read and written plain by whichever thread calls: a lost update costs
-    // one attempt more or less, never a wrong result. Written only when it changes.
-    private BlockingCall missing;
-    private int misses;
     @SuppressWarnings("unused") // accessed through FD_CLOSED
     private volatile boolean fdClosed;
 
@@ -265,80 +253,6 @@ public final class Blocker {
     }
 
     /**
-     * As {@link #call}, for a call whose attempt that does not wait costs what the waiting call
-     * costs: a socket's {@code MSG_DONTWAIT}, a queue's expired deadline, System V's
-     * {@code IPC_NOWAIT}. A platform thread first makes that attempt (the call with
-     * {@link Deadline#EXPIRED} as its {@code timeout}) with nothing around it but the use count,
-     * and goes through the engine's bookkeeping (the waiter list, the interrupt hook) only when
-     * the attempt finds that it would have to wait: what is ready costs one system call and a
-     * few nanoseconds, as in C.
-     *
-     * <p>An attempt that finds nothing costs a system call more than going to the engine at
-     * once, where C makes one. Once two attempts of the same call on this object in a row have
-     * found nothing (a round trip's receive, a consumer faster than its producer), a thread's
-     * calls go to the engine at once, and make the attempt again once in
-     * {@value Waiter#TRIES_SKIPPED} + 1 to see whether that is still so; one that succeeds
-     * turns the attempts back on. A consumer that drains bursts, whose attempt finds nothing
-     * once at the end of each, keeps trying first. A call the engine would time with the
-     * library's timer always tries: the timer costs more than the attempt. A virtual thread
-     * always makes the attempt, here or in the engine, before it parks or hands the call to the
-     * {@link Offload} pool. Interrupted threads and calls with a deadline already passed go to
-     * the engine as {@link #call} does.
-     *
-     * @param op the system call: given any {@code timeout} but {@code NULL}, it must not wait,
-     *        and report that it would have with {@code -EAGAIN}, {@code -ETIMEDOUT} or
-     *        {@code -ENOMSG}; one instance per kind of call (a method reference held in a
-     *        constant), which this object's record of failed attempts goes by
-     * @param handle as {@link #call}
-     * @param a as {@link #call}
-     * @param b as {@link #call}
-     * @param x as {@link #call}
-     * @param y as {@link #call}
-     * @param z as {@link #call}
-     * @param deadline as {@link #call}
-     * @param timing as {@link #call}
-     * @return as {@link #call}
-     * @throws IOException as {@link #call}
-     */
-    public long callTryingFirst(BlockingCall op, int handle, MemorySegment a, MemorySegment b, long x, long y,
-            long z, long deadline, Timing timing) throws IOException {
-        int n = enter();
-        try {
-            int h = fd != null ? n : handle;
-            Thread me = Thread.currentThread();
-            boolean virtual = me.isVirtual();
-            boolean skip = !virtual && op == missing && misses >= MISSES_BEFORE_SKIPPING
-                    && (timing != Timing.TIMER || deadline == Deadline.NONE) // a timer costs more than the attempt
-                    && Waiter.current().skipsTry();
-            if (!skip && !me.isInterrupted() && !Deadline.expired(deadline)
-                    && !(virtual && triesBeforeParking(timing))) {
-                long r = op.call(h, a, b, x, y, z, Deadline.EXPIRED);
-                if (r != -EAGAIN && r != -ETIMEDOUT && r != -ENOMSG && r != -EINTR) {
-                    if (op == missing && misses != 0) {
-                        misses = 0;
-                    }
-                    return r;
-                }
-                if (r != -EINTR) {
-                    missed(op);
-                }
-            }
-            return run(op, h, a, null, false, b, x, y, z, deadline, timing);
-        } finally {
-            exit();
-        }
-    }
-
-    private void missed(BlockingCall op) {
-        if (op != missing) {
-            missing = op;
-            misses = 1;
-        } else if (misses < MISSES_BEFORE_SKIPPING) {
-            misses++;
-        }
-    }
-
-    /**
      * As {@link #call}, for a caller that has {@linkplain #enter() entered} already and makes
      * this call as one step of a longer wait of its own (a channel end's eventcount sleep):
      * the use count is the caller's, and a close since the caller entered is reported as one
@@ -456,16 +370,6 @@ public final class Blocker {
             throw Errors.of("poll", what, (int) -r);
         }
         return r > 0;
-    }
-
-    /**
-     * Whether {@link #run} makes an attempt without waiting itself before a virtual thread
-     * waits: on a descriptor it can poll, and for a call that takes its limit as a
-     * {@code timespec}. Otherwise (a timer, no limit) the call goes to the {@link Offload} pool.
-     */
-    private boolean triesBeforeParking(Timing timing) {
-        return (fd != null && (timing == Timing.POLL_IN || timing == Timing.POLL_OUT))
-                || timing == Timing.RELATIVE || timing == Timing.ABSOLUTE_REALTIME;
     }
 
     private long run(BlockingCall op, int h, MemorySegment a, MemorySegment heap, boolean fill, MemorySegment b,

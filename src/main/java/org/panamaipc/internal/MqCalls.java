@@ -29,7 +29,6 @@ public final class MqCalls {
 
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int ETIMEDOUT = LibC.ETIMEDOUT();
-    private static final int IPC_NOWAIT = LibC.IPC_NOWAIT();
 
     private MqCalls() {
     }
@@ -128,13 +127,12 @@ public final class MqCalls {
      * @param size the room for the text
      * @param type the type selector
      * @param flags {@code IPC_NOWAIT}, {@code MSG_EXCEPT}, {@code MSG_NOERROR}
-     * @param timeout {@code NULL} to wait (the engine's timer ends the wait); anything else
-     *        adds {@code IPC_NOWAIT}: the attempt of {@link Blocker#callTryingFirst}
+     * @param timeout unused (the engine's timer ends the wait)
      * @return the length of the text received, or {@code -errno}
      */
     public static long msgReceive(int id, MemorySegment msgp, MemorySegment unused, long size, long type, long flags,
                                   MemorySegment timeout) {
-        return msgrcv(id, msgp, size, type, (int) flags | (timeout.address() != 0 ? IPC_NOWAIT : 0));
+        return msgrcv(id, msgp, size, type, (int) flags);
     }
 
     /**
@@ -146,13 +144,12 @@ public final class MqCalls {
      * @param size the length of the text
      * @param flags {@code IPC_NOWAIT} or 0
      * @param z unused
-     * @param timeout {@code NULL} to wait (the engine's timer ends the wait); anything else
-     *        adds {@code IPC_NOWAIT}
+     * @param timeout unused (the engine's timer ends the wait)
      * @return 0, or {@code -errno}
      */
     public static long msgSend(int id, MemorySegment msgp, MemorySegment unused, long size, long flags, long z,
                                MemorySegment timeout) {
-        return msgsnd(id, msgp, size, (int) flags | (timeout.address() != 0 ? IPC_NOWAIT : 0));
+        return msgsnd(id, msgp, size, (int) flags);
     }
 
     private static final MethodHandle MQ_OPEN = Downcalls.variadic(LibC.mq_open.address(),

@@ -88,29 +88,7 @@ public final class Waiter {
     private final MemorySegment[] slices = new MemorySegment[SLICES];
     private int nextSlice;
 
-    /**
-     * How many calls of {@link Blocker#callTryingFirst} on one thread go to the engine without
-     * their attempt, while the attempts keep finding nothing, before one makes it again: a
-     * receive that always waits then pays a failed attempt once in this many plus one.
-     */
-    public static final int TRIES_SKIPPED = 16;
-
-    int triesSkipped; // this thread's alone: plain
-
     private Waiter() {
-    }
-
-    /**
-     * {@return whether this call of {@link Blocker#callTryingFirst}, whose attempts keep
-     *     failing, skips its own}; counts it
-     */
-    boolean skipsTry() {
-        if (triesSkipped < TRIES_SKIPPED) {
-            triesSkipped++;
-            return true;
-        }
-        triesSkipped = 0;
-        return false;
     }
 
     private static long align(long offset, long alignment) {

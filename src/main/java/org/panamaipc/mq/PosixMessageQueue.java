@@ -896,9 +896,19 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
 
     private boolean sendNative(MemorySegment data, long len, int priority, int mode, Duration timeout)
             throws IOException {
-        long r = mode == TRY ? blocker.callNow(SEND_NO_WAIT, data, MemorySegment.NULL, len, priority, 0)
-                : waitFor(SEND, SEND_NO_WAIT, data, MemorySegment.NULL, len, priority,
-                        mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_OUT);
+        long r = -Native.EAGAIN;
+        if (tryFirst(mode)) {
+            int n = blocker.enter();
+            try {
+                r = MqCalls.sendNoWait(n, data, MemorySegment.NULL, len, priority, 0, MqCalls.EXPIRED);
+            } finally {
+                blocker.exit();
+            }
+        }
+        if (r == -Native.EAGAIN && mode != TRY) {
+            r = waitFor(SEND, SEND_NO_WAIT, data, MemorySegment.NULL, len, priority,
+                    mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_OUT);
+        }
         if (r == 0) {
             return true;
         }
@@ -909,17 +919,26 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     }
 
     /**
+     * Whether to try a call without waiting before the engine: always for the {@code try}
+     * forms; for the others unless the thread is interrupted (the engine then throws, as it
+     * must, without making the call). A message or room already there so costs one system
+     * call on a path that allocates nothing, and the engine's bookkeeping only when the call
+     * has to wait.
+     */
+    private static boolean tryFirst(int mode) {
+        return mode == TRY || !Thread.currentThread().isInterrupted();
+    }
+
+    /**
      * Runs a call that may wait: the kernel's timed form on a blocking description from a
-     * platform thread, tried first with a deadline already passed, so that a message or room
-     * already there costs one system call and none of the engine's bookkeeping
-     * ({@link Blocker#callTryingFirst}); otherwise the form that never waits plus readiness: on
-     * a non-blocking description (also when another process made it non-blocking behind this
-     * object's back), and on a virtual thread, which parks on the library's poller meanwhile.
+     * platform thread; otherwise the form that never waits plus readiness: on a non-blocking
+     * description (also when another process made it non-blocking behind this object's back),
+     * and on a virtual thread, which parks on the library's poller meanwhile.
      */
     private long waitFor(BlockingCall blocking, BlockingCall noWait, MemorySegment a, MemorySegment b, long x, long y,
                          long deadline, Timing poll) throws IOException {
         if (!nonBlocking && !Thread.currentThread().isVirtual()) {
-            long r = blocker.callTryingFirst(blocking, 0, a, b, x, y, 0, deadline, Timing.ABSOLUTE_REALTIME);
+            long r = blocker.call(blocking, 0, a, b, x, y, 0, deadline, Timing.ABSOLUTE_REALTIME);
             if (r != -Native.EAGAIN) {
                 return r;
             }
@@ -1098,9 +1117,19 @@ public final class PosixMessageQueue implements AutoCloseable, Waitable {
     private long receiveNative(MemorySegment buf, MemorySegment priority, int mode, Duration timeout)
             throws IOException {
         long cap = buf.byteSize();
-        long r = mode == TRY ? blocker.callNow(RECEIVE_NO_WAIT, buf, priority, cap, 0, 0)
-                : waitFor(RECEIVE, RECEIVE_NO_WAIT, buf, priority, cap, 0,
-                        mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_IN);
+        long r = -Native.EAGAIN;
+        if (tryFirst(mode)) {
+            int n = blocker.enter();
+            try {
+                r = MqCalls.receiveNoWait(n, buf, priority, cap, 0, 0, MqCalls.EXPIRED);
+            } finally {
+                blocker.exit();
+            }
+        }
+        if (r == -Native.EAGAIN && mode != TRY) {
+            r = waitFor(RECEIVE, RECEIVE_NO_WAIT, buf, priority, cap, 0,
+                    mode == TIMED ? Deadline.end(timeout) : Deadline.NONE, Timing.POLL_IN);
+        }
         if (r >= 0 || r == -Native.EAGAIN || r == -Native.ETIMEDOUT) {
             return r;
         }

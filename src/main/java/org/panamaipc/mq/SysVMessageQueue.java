@@ -1007,13 +1007,15 @@ public final class SysVMessageQueue implements AutoCloseable {
         int flags = filter.flags();
         long deadline = mode == TIMED ? Deadline.end(timeout) : Deadline.NONE;
         while (true) {
-            long r;
-            if (mode == TRY || (Deadline.expired(deadline) && !Thread.currentThread().isInterrupted())) {
-                r = receiveNow(msgp, cap, msgtyp, flags); // one look, no wait, no timer
-            } else {
-                // A message already there costs one call and no timer; an interrupted thread goes
-                // to the engine at once, which throws without making the call.
-                r = blocker.callTryingFirst(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, deadline,
+            // First without blocking: a message already there costs one call and no timer. An
+            // interrupted thread goes to the engine at once, which throws without making the call.
+            boolean interrupted = Thread.currentThread().isInterrupted();
+            long r = -Native.ENOMSG;
+            if (mode == TRY || !interrupted) {
+                r = receiveNow(msgp, cap, msgtyp, flags);
+            }
+            if (r == -Native.ENOMSG && mode != TRY && (interrupted || !Deadline.expired(deadline))) {
+                r = blocker.call(MSG_RECEIVE, id, msgp, MemorySegment.NULL, cap, msgtyp, flags, deadline,
                         Timing.TIMER);
             }
             if (r >= 0) {

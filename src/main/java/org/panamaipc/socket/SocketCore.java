@@ -139,19 +139,6 @@ final class SocketCore {
     }
 
     /**
-     * As {@link #call}, for a send or receive of data ({@link #send}, {@link #recv},
-     * {@link #sendmsg}, {@link #recvmsg}), whose attempt with {@code MSG_DONTWAIT} costs what the
-     * blocking call costs: data or room already there takes one system call and none of the
-     * engine's bookkeeping ({@link Blocker#callTryingFirst}).
-     */
-    long transfer(BlockingCall op, MemorySegment a, long x, long y, long deadline, Timing timing) throws IOException {
-        if (deadline == Deadline.NONE && !blocking) {
-            return tryCall(op, a, x, y);
-        }
-        return blocker.callTryingFirst(op, 0, a, MemorySegment.NULL, x, y, 0, deadline, timing);
-    }
-
-    /**
      * As {@link #call}, for a buffer on the heap: the bytes go through native memory the engine
      * lends for the call (on a virtual thread, only while it does not park).
      *

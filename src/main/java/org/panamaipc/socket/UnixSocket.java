@@ -821,8 +821,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             try {
                 MemorySegment rest = sent == 0 ? data : data.asSlice(sent);
                 if (data.isNative()) {
-                    r = core.transfer(SocketCore::send, rest, size - sent, Native.MSG_NOSIGNAL, deadline,
-                            Timing.POLL_OUT);
+                    r = core.call(SocketCore::send, rest, size - sent, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
                 } else { // a stream takes heap bytes a lent buffer at a time; a datagram whole
                     MemorySegment part = core.type == SocketType.STREAM && rest.byteSize() > SCRATCH_SIZE
                             ? rest.asSlice(0, SCRATCH_SIZE) : rest;
@@ -901,7 +900,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             Duration limit = sendTimeout;
             long deadline = untimed(limit); // one limit for the message and the rest of its data
-            long r = core.transfer(SocketCore::sendmsg, msg, 0, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
+            long r = core.call(SocketCore::sendmsg, msg, 0, Native.MSG_NOSIGNAL, deadline, Timing.POLL_OUT);
             if (r == -Native.ETIMEDOUT) {
                 throw timedOut("sendmsg", limit);
             }
@@ -1144,7 +1143,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
     }
 
     private long receiveNative(MemorySegment buffer, long deadline) throws IOException {
-        long r = core.transfer(SocketCore::recv, buffer, buffer.byteSize(), receiveFlags, deadline, Timing.POLL_IN);
+        long r = core.call(SocketCore::recv, buffer, buffer.byteSize(), receiveFlags, deadline, Timing.POLL_IN);
         if (r < 0 && !SocketCore.nothing(r)) {
             throw Errors.of("recv", "fd=" + core.number + ", len=" + buffer.byteSize(), (int) -r);
         }
@@ -1187,8 +1186,7 @@ public final class UnixSocket implements ByteChannel, Waitable {
             Cmsg.clear(control, allocated);
             msghdr.msg_control(msg, room == 0 ? MemorySegment.NULL : control);
             msghdr.msg_controllen(msg, room);
-            long r = core.transfer(SocketCore::recvmsg, msg, 0, receiveFlags | Native.MSG_CMSG_CLOEXEC, deadline,
-                    Timing.POLL_IN);
+            long r = core.call(SocketCore::recvmsg, msg, 0, receiveFlags | Native.MSG_CMSG_CLOEXEC, deadline, Timing.POLL_IN);
             if (r == -Native.ETIMEDOUT && optionLimit != null) {
                 throw timedOut("recvmsg", optionLimit);
             }
