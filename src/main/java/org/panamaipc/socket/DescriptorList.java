@@ -5,28 +5,23 @@ import java.util.RandomAccess;
 import org.panamaipc.OwnedFd;
 
 /**
- * The descriptors of one received message as an unmodifiable list over the array they were
- * gathered in: one object and the array per message, where copying into an immutable list
- * would make a second array.
+ * The descriptors of one received message as an unmodifiable list, a view of the message that
+ * holds them: made only when {@link ReceivedMessage#descriptors()} is called.
  */
 final class DescriptorList extends AbstractList<OwnedFd> implements RandomAccess {
-    private final OwnedFd[] fds;
-    private final int size;
+    private final ReceivedMessage message;
 
-    /** @param fds the descriptors, of which the first {@code size}; no one else keeps the array */
-    DescriptorList(OwnedFd[] fds, int size) {
-        this.fds = fds;
-        this.size = size;
+    DescriptorList(ReceivedMessage message) {
+        this.message = message;
     }
 
     @Override
     public OwnedFd get(int index) {
-        java.util.Objects.checkIndex(index, size);
-        return fds[index];
+        return message.descriptor(index);
     }
 
     @Override
     public int size() {
-        return size;
+        return message.descriptorCount();
     }
 }

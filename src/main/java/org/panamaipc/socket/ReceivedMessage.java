@@ -2,6 +2,7 @@ package org.panamaipc.socket;
 
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Objects;
 import org.panamaipc.OwnedFd;
 
 /**
@@ -38,16 +39,29 @@ public final class ReceivedMessage implements AutoCloseable {
     private final long length;
     private final long capacity;
     private final boolean descriptorsTruncated;
-    private final List<OwnedFd> descriptors;
+    // the descriptors: the first alone, the others in an array, so that a message with one
+    // costs the message and its OwnedFd; the list of them is made when asked for
+    private final OwnedFd first;
+    private final OwnedFd[] more;
+    private final int descriptorCount;
     private final Credentials credentials;
     private final SocketAddress sender;
+    private List<OwnedFd> descriptors;
 
-    ReceivedMessage(long length, long capacity, boolean descriptorsTruncated, List<OwnedFd> descriptors,
-                    Credentials credentials, SocketAddress sender) {
+    /**
+     * @param first the first descriptor, or {@code null} for none
+     * @param more the second and later ones from index 0 (its first {@code count - 1});
+     *        no one else keeps the array
+     * @param count how many descriptors
+     */
+    ReceivedMessage(long length, long capacity, boolean descriptorsTruncated, OwnedFd first, OwnedFd[] more,
+                    int count, Credentials credentials, SocketAddress sender) {
         this.length = length;
         this.capacity = capacity;
         this.descriptorsTruncated = descriptorsTruncated;
-        this.descriptors = descriptors;
+        this.first = first;
+        this.more = more;
+        this.descriptorCount = count;
         this.credentials = credentials;
         this.sender = sender;
     }
@@ -85,9 +99,37 @@ public final class ReceivedMessage implements AutoCloseable {
         return descriptorsTruncated;
     }
 
-    /** {@return the descriptors received (close-on-exec), in the order sent; owned by the caller} */
+    /**
+     * The descriptors received (close-on-exec), in the order sent; owned by the caller. The
+     * list is made on the first call: {@link #descriptorCount()} and {@link #descriptor(int)}
+     * read the same descriptors without it.
+     *
+     * @return an unmodifiable list of the descriptors
+     */
     public List<OwnedFd> descriptors() {
-        return descriptors;
+        List<OwnedFd> list = descriptors;
+        if (list == null) {
+            list = descriptorCount == 0 ? List.of() : new DescriptorList(this);
+            descriptors = list;
+        }
+        return list;
+    }
+
+    /** {@return how many descriptors were received} */
+    public int descriptorCount() {
+        return descriptorCount;
+    }
+
+    /**
+     * One received descriptor, as {@link #descriptors()}{@code .get(index)} without the list.
+     *
+     * @param index from 0 to {@link #descriptorCount()} - 1, in the order sent
+     * @return the descriptor, owned by the caller
+     * @throws IndexOutOfBoundsException if there is no such descriptor
+     */
+    public OwnedFd descriptor(int index) {
+        Objects.checkIndex(index, descriptorCount);
+        return index == 0 ? first : more[index - 1];
     }
 
     /**
@@ -113,15 +155,15 @@ public final class ReceivedMessage implements AutoCloseable {
     /** Closes every received descriptor still in this message's care. */
     @Override
     public void close() {
-        for (int i = 0; i < descriptors.size(); i++) { // by index: no iterator to allocate
-            descriptors.get(i).close();
+        for (int i = 0; i < descriptorCount; i++) { // by index: no iterator to allocate
+            descriptor(i).close();
         }
     }
 
     @Override
     public String toString() {
         return "ReceivedMessage[length=" + length + (isTruncated() ? ", truncated" : "")
-                + ", descriptors=" + descriptors.size() + (descriptorsTruncated ? ", descriptorsTruncated" : "")
+                + ", descriptors=" + descriptorCount + (descriptorsTruncated ? ", descriptorsTruncated" : "")
                 + (credentials != null ? ", " + credentials : "") + (sender != null ? ", sender=" + sender : "") + "]";
     }
 }

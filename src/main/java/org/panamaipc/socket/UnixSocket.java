@@ -1198,9 +1198,10 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             boolean controlTruncated = (msghdr.msg_flags(msg) & Native.MSG_CTRUNC) != 0;
             long controlLength = room == 0 ? 0 : Math.min(Cmsg.align(msghdr.msg_controllen(msg)), allocated);
-            // the descriptors in an array of their number, which the message's list wraps: with
-            // the OwnedFds, the message and its list, all a received message allocates
-            OwnedFd[] fds = NO_DESCRIPTORS;
+            // the first descriptor held alone, the others in an array of their number: with the
+            // message and an OwnedFd per descriptor, all a received message allocates
+            OwnedFd first = null;
+            OwnedFd[] more = NO_DESCRIPTORS;
             int received = 0;
             Credentials credentials = null;
             try {
@@ -1215,9 +1216,16 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     int kind = Cmsg.type(control, h);
                     if (kind == Native.SCM_RIGHTS) {
                         int count = (int) ((len - Cmsg.len(0)) / Integer.BYTES);
-                        fds = Arrays.copyOf(fds, received + count);
+                        if (received + count - 1 > more.length) {
+                            more = Arrays.copyOf(more, received + count - 1);
+                        }
                         for (int i = 0; i < count; i++) {
-                            fds[received] = OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + (long) i * Integer.BYTES));
+                            OwnedFd fd = OwnedFd.adopt(control.get(ValueLayout.JAVA_INT, Cmsg.data(h) + (long) i * Integer.BYTES));
+                            if (received == 0) {
+                                first = fd;
+                            } else {
+                                more[received - 1] = fd;
+                            }
                             received++;
                         }
                     } else if (kind == Native.SCM_CREDENTIALS && len >= Cmsg.len(ucred.sizeof())) {
@@ -1226,11 +1234,11 @@ public final class UnixSocket implements ByteChannel, Waitable {
                     }
                 }
             } catch (Throwable t) {
-                closeAll(fds, received);
+                closeAll(first, more, received);
                 throw t;
             }
             if (controlTruncated) {
-                closeAll(fds, received);
+                closeAll(first, more, received);
                 received = 0;
             }
             if (copied && r > 0) {
@@ -1238,14 +1246,14 @@ public final class UnixSocket implements ByteChannel, Waitable {
             }
             long length = r == 0 && core.type == SocketType.STREAM && buffer.byteSize() > 0 ? -1 : r;
             SocketAddress from = wantSender ? Addresses.decode(scratch.name, msghdr.msg_namelen(msg)) : null;
-            List<OwnedFd> list = received == 0 ? List.of() : new DescriptorList(fds, received);
-            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, list, credentials, from);
+            return new ReceivedMessage(length, buffer.byteSize(), controlTruncated, received == 0 ? null : first,
+                    more, received, credentials, from);
         }
     }
 
-    private static void closeAll(OwnedFd[] fds, int count) {
+    private static void closeAll(OwnedFd first, OwnedFd[] more, int count) {
         for (int i = 0; i < count; i++) {
-            fds[i].close();
+            (i == 0 ? first : more[i - 1]).close();
         }
     }
 

@@ -56,6 +56,8 @@ class UseAfterCloseTest {
             Map.entry("UnixSocket.isBlocking", "the mode is remembered, not asked of the kernel"),
             Map.entry("UnixSocket.supportedOptions", "a constant set"),
             Map.entry("ReceivedMessage.descriptors", "the descriptors, closed with the message"),
+            Map.entry("ReceivedMessage.descriptor", "one of the descriptors, as descriptors()"),
+            Map.entry("ReceivedMessage.descriptorCount", "how many descriptors arrived, as descriptors().size()"),
             Map.entry("Channel.capacity", "the size the channel was mapped with, remembered"),
             Map.entry("Channel.maxPayloadLength", "computed from the remembered capacity"),
             Map.entry("ChannelWriter.channel", "the channel the end was made from, as a pipe end's source()"),

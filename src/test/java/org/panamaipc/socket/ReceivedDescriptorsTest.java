@@ -123,4 +123,42 @@ class ReceivedDescriptorsTest {
             assertThat(pipe.source().fd().isOpen()).isTrue();
         }
     }
+
+    @Test
+    void aMessageHandsOutItsDescriptorsByIndexAndAsAListAlike() throws Exception {
+        try (SocketPair pair = UnixSocket.pair(SocketType.STREAM); Arena arena = Arena.ofConfined();
+             Pipe a = Pipe.open(); Pipe b = Pipe.open()) {
+            MemorySegment byte1 = arena.allocate(1);
+            for (int sent = 0; sent <= 3; sent++) {
+                java.util.List<OwnedFd> fds = java.util.List.of(a.source().fd(), a.sink().fd(), b.source().fd())
+                        .subList(0, sent);
+                if (sent == 0) {
+                    pair.first().send(byte1);
+                } else {
+                    pair.first().sendDescriptors(byte1, fds);
+                }
+                ReceivedMessage m = pair.second().receiveMessage(byte1, 4);
+                try {
+                    assertThat(m.descriptorCount()).isEqualTo(sent);
+                    assertThat(m.descriptors()).hasSize(sent).isSameAs(m.descriptors());
+                    for (int i = 0; i < sent; i++) {
+                        OwnedFd fd = m.descriptor(i);
+                        assertThat(fd).isSameAs(m.descriptors().get(i));
+                        assertThat(fd.get()).isNotEqualTo(fds.get(i).get()); // a new descriptor
+                        assertThat(fd.kind()).isEqualTo(fds.get(i).kind());
+                    }
+                    int count = sent;
+                    assertThatThrownBy(() -> m.descriptor(count)).isInstanceOf(IndexOutOfBoundsException.class);
+                    assertThatThrownBy(() -> m.descriptor(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+                    assertThatThrownBy(() -> m.descriptors().add(a.source().fd()))
+                            .isInstanceOf(UnsupportedOperationException.class);
+                } finally {
+                    m.close();
+                }
+                for (int i = 0; i < sent; i++) {
+                    assertThat(m.descriptor(i).isOpen()).as("closed with the message").isFalse();
+                }
+            }
+        }
+    }
 }
