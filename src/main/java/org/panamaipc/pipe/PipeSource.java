@@ -280,7 +280,6 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel {
         return readResult(dst.byteSize(), transfer(PipeCalls::read, dst, Timing.POLL_IN));
     }
 
-
     private long readResult(long len, long r) throws IOException {
         if (r == 0) {
             return len == 0 ? 0 : -1;

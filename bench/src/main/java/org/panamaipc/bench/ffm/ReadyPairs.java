@@ -66,7 +66,7 @@ public class ReadyPairs {
         Placement.SAME.pinBenchThread();
     }
 
-    /** Closes what {@link #open()} opened. */
+    /** Closes what {@link #open()} opened; a second call (after a failed set-up) does nothing. */
     @TearDown(Level.Trial)
     public void close() {
         if (pipe != null) {
@@ -78,7 +78,9 @@ public class ReadyPairs {
         if (datagram != null) {
             datagram.close();
         }
-        arena.close();
+        if (arena != null && arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 
     /**
